@@ -1,0 +1,39 @@
+import { FirehoseCompression, SesEventType } from "./ses-event-type";
+
+export const DEFAULT_EVENT_DESTINATION_NAME = "firehose";
+export const DEFAULT_EVENT_TYPES: readonly SesEventType[] = Object.values(SesEventType);
+export const DEFAULT_ENABLED = true;
+
+export const DEFAULT_PARTITION_BY_EVENT_TYPE = true;
+export const DEFAULT_COMPRESSION = FirehoseCompression.GZIP;
+export const DEFAULT_BUFFERING_INTERVAL_SECONDS = 300;
+export const DEFAULT_BUFFERING_SIZE_MIB = 5;
+/** Firehose requires at least 64 MiB of buffer when dynamic partitioning is on. */
+export const MIN_PARTITIONED_BUFFERING_SIZE_MIB = 64;
+export const DEFAULT_PARTITIONING_RETRY_SECONDS = 300;
+export const EVENT_TYPE_PARTITION_KEY = "event_type";
+/** JQ run by Firehose's MetadataExtraction processor on each SES event record. */
+export const EVENT_TYPE_PARTITION_QUERY = `{${EVENT_TYPE_PARTITION_KEY}: .eventType}`;
+export const PARTITION_KEY_EXPRESSION = `!{partitionKeyFromQuery:${EVENT_TYPE_PARTITION_KEY}}`;
+const DATE_PATH = "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/";
+export const DEFAULT_PARTITIONED_PREFIX = `events/${EVENT_TYPE_PARTITION_KEY}=${PARTITION_KEY_EXPRESSION}/${DATE_PATH}`;
+export const DEFAULT_DATED_PREFIX = `events/${DATE_PATH}`;
+export const DEFAULT_ERROR_OUTPUT_PREFIX = `errors/!{firehose:error-output-type}/${DATE_PATH}`;
+
+export const DEFAULT_STREAM_ENCRYPTION_KEY_TYPE = "AWS_OWNED_CMK";
+export const DEFAULT_LOGGING_ENABLED = true;
+export const DEFAULT_LOG_RETENTION_DAYS = 365;
+export const DELIVERY_LOG_STREAM_NAME = "DestinationDelivery";
+export const LOG_GROUP_PREFIX = "/aws/kinesisfirehose/";
+
+export const DEFAULT_FORCE_DESTROY = false;
+export const DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
+export const DEFAULT_TRANSITION_TO_INFREQUENT_ACCESS_DAYS = 30;
+export const DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS = 90;
+export const DEFAULT_ACCESS_LOG_PREFIX = "s3-access-logs/";
+
+export const DEFAULT_ALARMS_ENABLED = false;
+export const DEFAULT_ALARM_PERIOD_SECONDS = 300;
+export const DEFAULT_FRESHNESS_THRESHOLD_SECONDS = 900;
+
+export const DEFAULT_RESOURCE_NAME_BASE = "ses-events";

@@ -1,0 +1,206 @@
+import { Construct } from "constructs";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import {
+  DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS,
+  DEFAULT_ACCESS_LOG_PREFIX,
+  DEFAULT_FORCE_DESTROY,
+  DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS,
+  DEFAULT_TRANSITION_TO_INFREQUENT_ACCESS_DAYS,
+} from "./defaults";
+import { policyDocument } from "./policy";
+import { BUCKET_NAME, Problems, integerBetween, isToken, maxLength } from "./validation";
+
+/** How long delivered event objects are kept and where they move. */
+export interface EventBucketLifecycle {
+  /**
+   * Days after which multipart uploads that never completed are removed.
+   * @default 7
+   */
+  readonly abortIncompleteMultipartUploadDays?: number;
+  /**
+   * Days after which event objects move to S3 Standard-IA; 0 keeps them in S3 Standard.
+   * @default 30
+   */
+  readonly transitionToInfrequentAccessDays?: number;
+  /**
+   * Days after which event objects expire; 0 keeps them until you delete them.
+   * @default 0 - events are never deleted by the lifecycle
+   */
+  readonly expirationDays?: number;
+  /**
+   * Days after which overwritten or deleted object versions are removed for good.
+   * @default 90
+   */
+  readonly noncurrentVersionExpirationDays?: number;
+}
+
+/** Settings of the bucket the module creates for delivered events. */
+export interface EventBucketOptions {
+  /**
+   * Start of the generated bucket name (S3 appends a unique suffix); at most 37 characters.
+   * @default - derived from the configuration set name
+   */
+  readonly bucketPrefix?: string;
+  /**
+   * Let `terraform destroy` delete the bucket with every event in it.
+   * @default false
+   */
+  readonly forceDestroy?: boolean;
+  /**
+   * Name of an existing bucket that receives S3 server access logs for this bucket.
+   * @default - no server access logging
+   */
+  readonly accessLogBucketName?: string;
+  /**
+   * Key prefix of the access logs in `accessLogBucketName`.
+   * @default "s3-access-logs/"
+   */
+  readonly accessLogPrefix?: string;
+  /** @default - see EventBucketLifecycle */
+  readonly lifecycle?: EventBucketLifecycle;
+}
+
+export interface EventBucketProps extends EventBucketOptions {
+  readonly bucketPrefix: string;
+  /**
+   * Customer managed KMS key for default bucket encryption (SSE-KMS).
+   * @default - SSE-S3
+   */
+  readonly kmsKeyArn?: string;
+  readonly tags?: Record<string, string>;
+}
+
+const MAX_BUCKET_PREFIX = 37;
+const STANDARD_IA_MIN_DAYS = 30;
+const MAX_LIFECYCLE_DAYS = 36500;
+
+/** Checks `options` into `problems`; `setting` is how the user wrote them (e.g. `deliveryStream.bucket`). */
+export function checkEventBucketOptions(problems: Problems, setting: string, options: EventBucketOptions): void {
+  problems.check(`${setting}.bucketPrefix`, options.bucketPrefix, maxLength(MAX_BUCKET_PREFIX), {
+    test: (v) => /^[a-z0-9][a-z0-9.-]*$/.test(v),
+    text: "use lowercase letters, digits, '.' or '-', starting with a letter or digit",
+  });
+  problems.check(`${setting}.accessLogBucketName`, options.accessLogBucketName, BUCKET_NAME);
+  problems.check(`${setting}.accessLogPrefix`, options.accessLogPrefix, maxLength(1024));
+  const lifecycle = options.lifecycle ?? {};
+  const days = integerBetween(0, MAX_LIFECYCLE_DAYS);
+  const at = `${setting}.lifecycle`;
+  problems.check(`${at}.abortIncompleteMultipartUploadDays`, lifecycle.abortIncompleteMultipartUploadDays, integerBetween(1, MAX_LIFECYCLE_DAYS));
+  problems.check(`${at}.transitionToInfrequentAccessDays`, lifecycle.transitionToInfrequentAccessDays, days, {
+    test: (v) => v === 0 || v >= STANDARD_IA_MIN_DAYS,
+    text: `S3 moves objects to Standard-IA only after ${STANDARD_IA_MIN_DAYS} days: use 0 (off) or at least ${STANDARD_IA_MIN_DAYS}`,
+  });
+  problems.check(`${at}.expirationDays`, lifecycle.expirationDays, days);
+  problems.check(`${at}.noncurrentVersionExpirationDays`, lifecycle.noncurrentVersionExpirationDays, integerBetween(1, MAX_LIFECYCLE_DAYS));
+  const transition = lifecycle.transitionToInfrequentAccessDays ?? DEFAULT_TRANSITION_TO_INFREQUENT_ACCESS_DAYS;
+  const expiration = lifecycle.expirationDays ?? 0;
+  problems.when(
+    !isToken(transition) && !isToken(expiration) && expiration > 0 && transition > 0 && expiration <= transition,
+    `${at}.expirationDays ${expiration} is invalid: objects must expire after they move to Standard-IA (day ${transition}); raise it or set transitionToInfrequentAccessDays to 0.`,
+  );
+}
+
+/**
+ * A private, encrypted, versioned S3 bucket for delivered events: public access blocked, object
+ * ownership enforced, TLS required, a lifecycle that never deletes current events by default, and
+ * optional server access logging.
+ */
+export class EventBucket extends Construct {
+  readonly bucket: S3Bucket;
+  readonly bucketArn: string;
+  readonly bucketName: string;
+  readonly policy: S3BucketPolicy;
+
+  constructor(scope: Construct, id: string, props: EventBucketProps) {
+    super(scope, id);
+    this.bucket = new S3Bucket(this, "Bucket", {
+      bucketPrefix: props.bucketPrefix,
+      forceDestroy: props.forceDestroy ?? DEFAULT_FORCE_DESTROY,
+      tags: props.tags,
+    });
+    this.bucketArn = this.bucket.arn;
+    this.bucketName = this.bucket.bucket;
+    const bucket = this.bucket.id;
+
+    new S3BucketOwnershipControls(this, "Ownership", {
+      bucket,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+    const publicAccess = new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
+      bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    const versioning = new S3BucketVersioningA(this, "Versioning", {
+      bucket,
+      versioningConfiguration: { status: "Enabled" },
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
+      bucket,
+      rule: [
+        props.kmsKeyArn === undefined
+          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true },
+      ],
+    });
+    this.policy = new S3BucketPolicy(this, "Policy", {
+      bucket,
+      policy: policyDocument({
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: { AWS: "*" },
+        Action: ["s3:*"],
+        Resource: [this.bucketArn, `${this.bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      }),
+      dependsOn: [publicAccess],
+    });
+    new S3BucketLifecycleConfiguration(this, "Lifecycle", {
+      bucket,
+      rule: lifecycleRules(props.lifecycle ?? {}),
+      dependsOn: [versioning],
+    });
+    if (props.accessLogBucketName !== undefined) {
+      new S3BucketLoggingA(this, "AccessLogging", {
+        bucket,
+        targetBucket: props.accessLogBucketName,
+        targetPrefix: props.accessLogPrefix ?? DEFAULT_ACCESS_LOG_PREFIX,
+      });
+    }
+  }
+}
+
+function lifecycleRules(lifecycle: EventBucketLifecycle): S3BucketLifecycleConfigurationRule[] {
+  const transitionDays = lifecycle.transitionToInfrequentAccessDays ?? DEFAULT_TRANSITION_TO_INFREQUENT_ACCESS_DAYS;
+  const expirationDays = lifecycle.expirationDays ?? 0;
+  const allObjects = [{ prefix: "" }];
+  return [
+    {
+      id: "abort-incomplete-multipart-uploads",
+      status: "Enabled",
+      filter: allObjects,
+      abortIncompleteMultipartUpload: [
+        { daysAfterInitiation: lifecycle.abortIncompleteMultipartUploadDays ?? DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS },
+      ],
+    },
+    {
+      id: "event-objects",
+      status: "Enabled",
+      filter: allObjects,
+      transition: transitionDays === 0 ? undefined : [{ days: transitionDays, storageClass: "STANDARD_IA" }],
+      expiration: expirationDays === 0 ? undefined : [{ days: expirationDays }],
+      noncurrentVersionExpiration: [
+        { noncurrentDays: lifecycle.noncurrentVersionExpirationDays ?? DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS },
+      ],
+    },
+  ];
+}

@@ -1,0 +1,22 @@
+/** The SES v2 event types a configuration set can publish (the API's `EventType` strings). */
+export enum SesEventType {
+  SEND = "SEND",
+  REJECT = "REJECT",
+  BOUNCE = "BOUNCE",
+  COMPLAINT = "COMPLAINT",
+  DELIVERY = "DELIVERY",
+  OPEN = "OPEN",
+  CLICK = "CLICK",
+  RENDERING_FAILURE = "RENDERING_FAILURE",
+  DELIVERY_DELAY = "DELIVERY_DELAY",
+  SUBSCRIPTION = "SUBSCRIPTION",
+}
+
+/** Compression Firehose applies to the objects it writes to S3. */
+export enum FirehoseCompression {
+  UNCOMPRESSED = "UNCOMPRESSED",
+  GZIP = "GZIP",
+  ZIP = "ZIP",
+  SNAPPY = "Snappy",
+  HADOOP_SNAPPY = "HADOOP_SNAPPY",
+}

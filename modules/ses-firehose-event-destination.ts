@@ -1,0 +1,560 @@
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchLogStream } from "@cdktf/provider-aws/lib/cloudwatch-log-stream";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import {
+  KinesisFirehoseDeliveryStream,
+  KinesisFirehoseDeliveryStreamExtendedS3Configuration,
+} from "@cdktf/provider-aws/lib/kinesis-firehose-delivery-stream";
+import { Sesv2ConfigurationSet } from "@cdktf/provider-aws/lib/sesv2-configuration-set";
+import { Sesv2ConfigurationSetEventDestination } from "@cdktf/provider-aws/lib/sesv2-configuration-set-event-destination";
+import { AwsContext } from "./aws-context";
+import * as defaults from "./defaults";
+import { DeliveryAlarmOptions, DeliveryAlarms } from "./delivery-alarms";
+import { EventBucket, EventBucketOptions, checkEventBucketOptions } from "./event-bucket";
+import { PolicyStatement, policyDocument, trustPolicy } from "./policy";
+import { FirehoseCompression, SesEventType } from "./ses-event-type";
+import * as rules from "./validation";
+
+/** Settings of the Firehose delivery stream the module creates. */
+export interface DeliveryStreamOptions {
+  /**
+   * Name of the delivery stream.
+   * @default - the configuration set name
+   */
+  readonly name?: string;
+  /**
+   * Existing bucket that receives the events.
+   * @default - a bucket is created for you (see `bucket`)
+   */
+  readonly bucketArn?: string;
+  /**
+   * Settings of the bucket the module creates; not allowed with `bucketArn`.
+   * @default - see EventBucketOptions
+   */
+  readonly bucket?: EventBucketOptions;
+  /**
+   * S3 key prefix of delivered events. With `partitionByEventType` it must contain
+   * `!{partitionKeyFromQuery:event_type}`.
+   * @default "events/event_type=!{partitionKeyFromQuery:event_type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/",
+   * or "events/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" without partitioning
+   */
+  readonly prefix?: string;
+  /**
+   * S3 key prefix of records Firehose could not deliver or partition.
+   * @default "errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
+   */
+  readonly errorOutputPrefix?: string;
+  /**
+   * MiB Firehose buffers before writing an object: 1-128, at least 64 with partitioning.
+   * @default 64 with partitioning, else 5
+   */
+  readonly bufferingSizeMiB?: number;
+  /**
+   * Seconds Firehose buffers before writing an object: 0-900.
+   * @default 300
+   */
+  readonly bufferingIntervalSeconds?: number;
+  /** @default FirehoseCompression.GZIP */
+  readonly compression?: FirehoseCompression;
+  /**
+   * Customer managed KMS key that encrypts the stream, the delivered objects and (when the module
+   * creates it) the bucket; the delivery role may use it only through S3 for this bucket.
+   * @default - stream encrypted with an AWS owned key, bucket with SSE-S3
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Partition objects by SES event type with Firehose dynamic partitioning. Can only be set when
+   * the stream is created: changing it replaces the stream.
+   * @default true
+   */
+  readonly partitionByEventType?: boolean;
+  /**
+   * Seconds Firehose retries delivery of a partitioned record before writing it under the error prefix: 0-7200.
+   * @default 300
+   */
+  readonly partitioningRetrySeconds?: number;
+  /**
+   * Name of the role Firehose assumes to write to S3.
+   * @default - a unique name generated from the configuration set name
+   */
+  readonly roleName?: string;
+  /**
+   * Log delivery errors to a CloudWatch log group the module creates.
+   * @default true
+   */
+  readonly logging?: boolean;
+  /**
+   * Days the delivery-error log group keeps its events.
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
+}
+
+/** Adopt resources that already exist into Terraform state (Terraform `import` blocks). */
+export interface ImportExistingOptions {
+  /** Import the configuration set named `configurationSetName`. @default false */
+  readonly configurationSet?: boolean;
+  /** Import the event destination `eventDestinationName` of the configuration set. @default false */
+  readonly eventDestination?: boolean;
+  /** Import the delivery stream named `deliveryStream.name`. @default false */
+  readonly deliveryStream?: boolean;
+  /** Import the SES role named `sesRoleName`. @default false */
+  readonly sesRole?: boolean;
+  /** Import the Firehose role named `deliveryStream.roleName`. @default false */
+  readonly deliveryRole?: boolean;
+}
+
+export interface SesFirehoseEventDestinationProps {
+  /** Name of the SES configuration set: 1-64 letters, digits, '_' or '-'. */
+  readonly configurationSetName: string;
+  /**
+   * Create the configuration set; false attaches to an existing set of that name.
+   * @default true
+   */
+  readonly createConfigurationSet?: boolean;
+  /** @default "firehose" */
+  readonly eventDestinationName?: string;
+  /**
+   * Events to publish.
+   * @default - all ten event types
+   */
+  readonly eventTypes?: SesEventType[];
+  /**
+   * Publish events; false keeps the destination but stops publishing.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Existing delivery stream to publish to; then no stream, bucket or Firehose role is created.
+   * @default - a stream is created for you (see `deliveryStream`)
+   */
+  readonly deliveryStreamArn?: string;
+  /**
+   * Settings of the stream the module creates; not allowed with `deliveryStreamArn`.
+   * @default - see DeliveryStreamOptions
+   */
+  readonly deliveryStream?: DeliveryStreamOptions;
+  /**
+   * Existing role SES assumes to write to the stream.
+   * @default - a role is created for you
+   */
+  readonly sesRoleArn?: string;
+  /**
+   * Name of the role the module creates for SES.
+   * @default - a unique name generated from the configuration set name
+   */
+  readonly sesRoleName?: string;
+  /**
+   * CloudWatch alarms on delivery to S3 (only for a stream the module creates).
+   * @default - no alarms
+   */
+  readonly alarms?: DeliveryAlarmOptions;
+  /** @default - nothing is imported */
+  readonly importExisting?: ImportExistingOptions;
+  /**
+   * Tags on every taggable resource created.
+   * @default - none beyond the provider's default tags
+   */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * Publishes an SES v2 configuration set's sending events to a Kinesis Data Firehose delivery
+ * stream that lands them in S3, with least-privilege IAM roles for SES and Firehose.
+ */
+export class SesFirehoseEventDestination extends Construct {
+  readonly configurationSetName: string;
+  readonly configurationSetArn: string;
+  readonly deliveryStreamArn: string;
+  readonly sesRoleArn: string;
+  /** Name of the bucket events land in, when the module created it. */
+  readonly bucketName?: string;
+  readonly configurationSet?: Sesv2ConfigurationSet;
+  readonly eventDestination: Sesv2ConfigurationSetEventDestination;
+  readonly sesRole?: IamRole;
+  readonly sesRolePolicy?: IamRolePolicy;
+  readonly deliveryStream?: KinesisFirehoseDeliveryStream;
+  readonly deliveryRole?: IamRole;
+  readonly deliveryRolePolicy?: IamRolePolicy;
+  readonly bucket?: EventBucket;
+  readonly logGroup?: CloudwatchLogGroup;
+  readonly alarms?: DeliveryAlarms;
+
+  constructor(scope: Construct, id: string, props: SesFirehoseEventDestinationProps) {
+    super(scope, id);
+    checkProps(`SesFirehoseEventDestination "${this.node.path}"`, props);
+
+    const aws = AwsContext.of(this);
+    const imports = props.importExisting ?? {};
+    const tags = props.tags;
+    const baseName = nameBase(props.configurationSetName);
+
+    if (props.createConfigurationSet ?? true) {
+      this.configurationSet = new Sesv2ConfigurationSet(this, "ConfigurationSet", {
+        configurationSetName: props.configurationSetName,
+        tags,
+      });
+      if (imports.configurationSet) this.configurationSet.importFrom(props.configurationSetName);
+    }
+    this.configurationSetName = this.configurationSet?.configurationSetName ?? props.configurationSetName;
+    this.configurationSetArn = aws.arn("ses", `configuration-set/${props.configurationSetName}`);
+
+    if (props.deliveryStreamArn === undefined) {
+      const created = this.createDeliveryStream(aws, props, baseName, imports, tags);
+      this.deliveryStream = created.stream;
+      this.deliveryStreamArn = created.stream.arn;
+      this.deliveryRole = created.role;
+      this.deliveryRolePolicy = created.rolePolicy;
+      this.bucket = created.bucket;
+      this.bucketName = created.bucket?.bucketName;
+      this.logGroup = created.logGroup;
+      const alarms = props.alarms ?? {};
+      if (alarms.enabled ?? defaults.DEFAULT_ALARMS_ENABLED) {
+        this.alarms = new DeliveryAlarms(this, "Alarms", { ...alarms, deliveryStreamName: created.stream.name, tags });
+      }
+    } else {
+      this.deliveryStreamArn = props.deliveryStreamArn;
+    }
+
+    if (props.sesRoleArn === undefined) {
+      this.sesRole = new IamRole(this, "SesRole", {
+        ...roleName(props.sesRoleName, `${baseName.slice(0, 33)}-ses-`),
+        description: `Lets SES publish events of configuration set ${props.configurationSetName} to Firehose.`,
+        assumeRolePolicy: trustPolicy("AllowSesForThisConfigurationSet", "ses.amazonaws.com", {
+          StringEquals: { "AWS:SourceAccount": aws.accountId, "AWS:SourceArn": this.configurationSetArn },
+        }),
+        tags,
+      });
+      if (imports.sesRole) this.sesRole.importFrom(props.sesRoleName!);
+      this.sesRolePolicy = new IamRolePolicy(this, "SesRolePolicy", {
+        name: "put-ses-events",
+        role: this.sesRole.id,
+        policy: policyDocument({
+          Sid: "PutEventRecords",
+          Effect: "Allow",
+          Action: ["firehose:PutRecordBatch"],
+          Resource: [this.deliveryStreamArn],
+        }),
+      });
+    }
+    this.sesRoleArn = this.sesRole?.arn ?? props.sesRoleArn!;
+
+    const eventDestinationName = props.eventDestinationName ?? defaults.DEFAULT_EVENT_DESTINATION_NAME;
+    this.eventDestination = new Sesv2ConfigurationSetEventDestination(this, "EventDestination", {
+      configurationSetName: this.configurationSetName,
+      eventDestinationName,
+      eventDestination: {
+        enabled: props.enabled ?? defaults.DEFAULT_ENABLED,
+        matchingEventTypes: [...(props.eventTypes ?? defaults.DEFAULT_EVENT_TYPES)],
+        kinesisFirehoseDestination: { deliveryStreamArn: this.deliveryStreamArn, iamRoleArn: this.sesRoleArn },
+      },
+      dependsOn: this.sesRolePolicy ? [this.sesRolePolicy] : undefined,
+    });
+    if (imports.eventDestination) {
+      this.eventDestination.importFrom(`${props.configurationSetName}|${eventDestinationName}`);
+    }
+  }
+
+  private createDeliveryStream(
+    aws: AwsContext,
+    props: SesFirehoseEventDestinationProps,
+    baseName: string,
+    imports: ImportExistingOptions,
+    tags: Record<string, string> | undefined,
+  ): CreatedStream {
+    const options = props.deliveryStream ?? {};
+    const streamName = options.name ?? props.configurationSetName;
+    const partitioned = options.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE;
+
+    const bucket =
+      options.bucketArn === undefined
+        ? new EventBucket(this, "Bucket", {
+            ...options.bucket,
+            bucketPrefix: options.bucket?.bucketPrefix ?? `${baseName.slice(0, 36)}-`,
+            kmsKeyArn: options.kmsKeyArn,
+            tags,
+          })
+        : undefined;
+    const bucketArn = bucket?.bucketArn ?? options.bucketArn!;
+
+    const statements: PolicyStatement[] = [
+      {
+        Sid: "WriteEventObjects",
+        Effect: "Allow",
+        Action: [
+          "s3:AbortMultipartUpload",
+          "s3:GetBucketLocation",
+          "s3:GetObject",
+          "s3:ListBucket",
+          "s3:ListBucketMultipartUploads",
+          "s3:PutObject",
+        ],
+        Resource: [bucketArn, `${bucketArn}/*`],
+      },
+    ];
+    if (options.kmsKeyArn !== undefined) {
+      statements.push({
+        Sid: "EncryptEventObjects",
+        Effect: "Allow",
+        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+        Resource: [options.kmsKeyArn],
+        Condition: {
+          StringEquals: { "kms:ViaService": `s3.${aws.region}.${aws.dnsSuffix}` },
+          StringLike: { "kms:EncryptionContext:aws:s3:arn": [bucketArn, `${bucketArn}/*`] },
+        },
+      });
+    }
+
+    let logging: KinesisFirehoseDeliveryStreamExtendedS3Configuration["cloudwatchLoggingOptions"];
+    let logGroup: CloudwatchLogGroup | undefined;
+    if (options.logging ?? defaults.DEFAULT_LOGGING_ENABLED) {
+      logGroup = new CloudwatchLogGroup(this, "LogGroup", {
+        name: `${defaults.LOG_GROUP_PREFIX}${streamName}`,
+        retentionInDays: options.logRetentionDays ?? defaults.DEFAULT_LOG_RETENTION_DAYS,
+        tags,
+      });
+      const logStream = new CloudwatchLogStream(this, "LogStream", {
+        name: defaults.DELIVERY_LOG_STREAM_NAME,
+        logGroupName: logGroup.name,
+      });
+      logging = { enabled: true, logGroupName: logGroup.name, logStreamName: logStream.name };
+      statements.push({
+        Sid: "WriteDeliveryErrorLogs",
+        Effect: "Allow",
+        Action: ["logs:PutLogEvents"],
+        Resource: [aws.arn("logs", `log-group:${logGroup.name}:log-stream:${logStream.name}`)],
+      });
+    }
+
+    const role = new IamRole(this, "DeliveryRole", {
+      ...roleName(options.roleName, `${baseName.slice(0, 28)}-firehose-`),
+      description: `Lets Firehose deliver SES events of stream ${streamName} to S3.`,
+      assumeRolePolicy: trustPolicy("AllowFirehoseInThisAccount", "firehose.amazonaws.com", {
+        StringEquals: { "sts:ExternalId": aws.accountId },
+      }),
+      tags,
+    });
+    if (imports.deliveryRole) role.importFrom(options.roleName!);
+    const rolePolicy = new IamRolePolicy(this, "DeliveryRolePolicy", {
+      name: "deliver-ses-events",
+      role: role.id,
+      policy: policyDocument(...statements),
+    });
+
+    const stream = new KinesisFirehoseDeliveryStream(this, "Stream", {
+      name: streamName,
+      destination: "extended_s3",
+      serverSideEncryption:
+        options.kmsKeyArn === undefined
+          ? { enabled: true, keyType: defaults.DEFAULT_STREAM_ENCRYPTION_KEY_TYPE }
+          : { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: options.kmsKeyArn },
+      extendedS3Configuration: {
+        roleArn: role.arn,
+        bucketArn,
+        prefix: options.prefix ?? (partitioned ? defaults.DEFAULT_PARTITIONED_PREFIX : defaults.DEFAULT_DATED_PREFIX),
+        errorOutputPrefix: options.errorOutputPrefix ?? defaults.DEFAULT_ERROR_OUTPUT_PREFIX,
+        bufferingSize:
+          options.bufferingSizeMiB ??
+          (partitioned ? defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB : defaults.DEFAULT_BUFFERING_SIZE_MIB),
+        bufferingInterval: options.bufferingIntervalSeconds ?? defaults.DEFAULT_BUFFERING_INTERVAL_SECONDS,
+        compressionFormat: options.compression ?? defaults.DEFAULT_COMPRESSION,
+        kmsKeyArn: options.kmsKeyArn,
+        cloudwatchLoggingOptions: logging ?? { enabled: false },
+        ...(partitioned ? eventTypePartitioning(options.partitioningRetrySeconds) : {}),
+      },
+      tags,
+      dependsOn: [rolePolicy],
+    });
+    if (imports.deliveryStream) {
+      stream.importFrom(aws.arn("firehose", `deliverystream/${streamName}`));
+    }
+    return { stream, role, rolePolicy, bucket, logGroup };
+  }
+}
+
+interface CreatedStream {
+  readonly stream: KinesisFirehoseDeliveryStream;
+  readonly role: IamRole;
+  readonly rolePolicy: IamRolePolicy;
+  readonly bucket?: EventBucket;
+  readonly logGroup?: CloudwatchLogGroup;
+}
+
+function eventTypePartitioning(retrySeconds: number | undefined): Partial<KinesisFirehoseDeliveryStreamExtendedS3Configuration> {
+  return {
+    dynamicPartitioningConfiguration: {
+      enabled: true,
+      retryDuration: retrySeconds ?? defaults.DEFAULT_PARTITIONING_RETRY_SECONDS,
+    },
+    processingConfiguration: {
+      enabled: true,
+      processors: [
+        {
+          type: "MetadataExtraction",
+          parameters: [
+            { parameterName: "MetadataExtractionQuery", parameterValue: defaults.EVENT_TYPE_PARTITION_QUERY },
+            { parameterName: "JsonParsingEngine", parameterValue: "JQ-1.6" },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+/** A lowercase, hyphenated base for generated names, from the configuration set name. */
+function nameBase(configurationSetName: string): string {
+  if (rules.isToken(configurationSetName)) return defaults.DEFAULT_RESOURCE_NAME_BASE;
+  const base = configurationSetName
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^-|-$/g, "");
+  return base || defaults.DEFAULT_RESOURCE_NAME_BASE;
+}
+
+function roleName(name: string | undefined, prefix: string): { name: string } | { namePrefix: string } {
+  return name === undefined ? { namePrefix: prefix } : { name };
+}
+
+function checkProps(scope: string, props: SesFirehoseEventDestinationProps): void {
+  const problems = new rules.Problems();
+  problems.check("configurationSetName", props.configurationSetName, rules.SES_NAME);
+  problems.check("eventDestinationName", props.eventDestinationName, rules.SES_NAME);
+  checkEventTypes(problems, props.eventTypes);
+  problems.check("deliveryStreamArn", props.deliveryStreamArn, rules.DELIVERY_STREAM_ARN);
+  problems.check("sesRoleArn", props.sesRoleArn, rules.ROLE_ARN);
+  problems.check("sesRoleName", props.sesRoleName, rules.ROLE_NAME);
+  checkTags(problems, props.tags);
+
+  problems.when(
+    props.deliveryStreamArn !== undefined && props.deliveryStream !== undefined,
+    "deliveryStreamArn and deliveryStream are both set: deliveryStream configures the stream the module creates, deliveryStreamArn uses an existing one; remove one of them.",
+  );
+  problems.when(
+    props.sesRoleArn !== undefined && props.sesRoleName !== undefined,
+    "sesRoleArn and sesRoleName are both set: sesRoleName names the role the module creates, sesRoleArn uses an existing one; remove one of them.",
+  );
+  if (props.deliveryStream !== undefined) checkDeliveryStream(problems, props.deliveryStream);
+  if (props.alarms !== undefined) checkAlarms(problems, props);
+  if (props.importExisting !== undefined) checkImports(problems, props, props.importExisting);
+  problems.throwIfAny(scope);
+}
+
+function checkEventTypes(problems: rules.Problems, eventTypes: readonly string[] | undefined): void {
+  if (eventTypes === undefined || rules.isToken(eventTypes)) return;
+  const known: readonly string[] = defaults.DEFAULT_EVENT_TYPES;
+  problems.when(eventTypes.length === 0, `eventTypes [] is invalid: list at least one of ${known.join(", ")}.`);
+  for (const type of eventTypes) {
+    problems.when(!known.includes(type), `eventTypes entry ${JSON.stringify(type)} is invalid: use one of ${known.join(", ")}.`);
+  }
+  const repeated = eventTypes.filter((type, i) => eventTypes.indexOf(type) !== i);
+  problems.when(repeated.length > 0, `eventTypes lists ${[...new Set(repeated)].join(", ")} more than once: list each event type once.`);
+}
+
+function checkTags(problems: rules.Problems, tags: Record<string, string> | undefined): void {
+  for (const [key, value] of Object.entries(tags ?? {})) {
+    problems.check(`tags key`, key, rules.pattern(/^.{1,128}$/su, "use 1-128 characters"), {
+      test: (k) => !k.toLowerCase().startsWith("aws:"),
+      text: "the aws: prefix is reserved for AWS",
+    });
+    problems.check(`tags[${JSON.stringify(key)}]`, value, rules.maxLength(256));
+  }
+}
+
+function checkDeliveryStream(problems: rules.Problems, options: DeliveryStreamOptions): void {
+  const at = "deliveryStream";
+  const partitioned = options.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE;
+  problems.check(`${at}.name`, options.name, rules.STREAM_NAME);
+  problems.check(`${at}.bucketArn`, options.bucketArn, rules.BUCKET_ARN);
+  problems.check(`${at}.kmsKeyArn`, options.kmsKeyArn, rules.KMS_KEY_ARN);
+  problems.check(`${at}.roleName`, options.roleName, rules.ROLE_NAME);
+  problems.check(`${at}.compression`, options.compression, rules.oneOf(Object.values(FirehoseCompression)));
+  problems.check(`${at}.bufferingIntervalSeconds`, options.bufferingIntervalSeconds, rules.integerBetween(0, 900));
+  problems.check(
+    `${at}.bufferingSizeMiB`,
+    options.bufferingSizeMiB,
+    rules.integerBetween(1, 128),
+    rules.atLeast(
+      partitioned ? defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB : 1,
+      `Firehose needs at least ${defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB} MiB of buffer with dynamic partitioning (partitionByEventType); use 64-128 or turn partitioning off`,
+    ),
+  );
+  problems.check(`${at}.partitioningRetrySeconds`, options.partitioningRetrySeconds, rules.integerBetween(0, 7200));
+  problems.when(
+    !partitioned && options.partitioningRetrySeconds !== undefined,
+    `${at}.partitioningRetrySeconds is set but partitionByEventType is false: it applies only to dynamic partitioning; remove it or turn partitioning on.`,
+  );
+  problems.check(`${at}.logRetentionDays`, options.logRetentionDays, rules.oneOf<number>(rules.LOG_RETENTION_DAYS));
+  problems.when(
+    options.logging === false && options.logRetentionDays !== undefined,
+    `${at}.logRetentionDays is set but logging is false: remove it or turn logging on.`,
+  );
+  problems.check(
+    `${at}.prefix`,
+    options.prefix,
+    rules.maxLength(1024),
+    partitioned
+      ? {
+          test: (p) => p.includes(defaults.PARTITION_KEY_EXPRESSION),
+          text: `with partitionByEventType the prefix must contain ${defaults.PARTITION_KEY_EXPRESSION}`,
+        }
+      : {
+          test: (p) => !p.includes("partitionKeyFromQuery"),
+          text: "partitionKeyFromQuery needs dynamic partitioning: turn partitionByEventType on or remove it",
+        },
+  );
+  problems.check(
+    `${at}.errorOutputPrefix`,
+    options.errorOutputPrefix,
+    rules.pattern(/^.{1,1024}$/su, "use 1-1024 characters (Firehose needs an error prefix when the prefix has expressions)"),
+    {
+      test: (p) => !p.includes("!{") || p.includes("!{firehose:error-output-type}"),
+      text: "an error prefix with expressions must contain !{firehose:error-output-type}",
+    },
+    { test: (p) => !p.includes("partitionKeyFromQuery"), text: "an error prefix cannot use partitionKeyFromQuery" },
+  );
+  problems.when(
+    options.bucketArn !== undefined && options.bucket !== undefined,
+    `${at}.bucketArn and ${at}.bucket are both set: bucket configures the bucket the module creates, bucketArn uses an existing one; remove one of them.`,
+  );
+  if (options.bucket !== undefined) checkEventBucketOptions(problems, `${at}.bucket`, options.bucket);
+}
+
+function checkAlarms(problems: rules.Problems, props: SesFirehoseEventDestinationProps): void {
+  const alarms = props.alarms!;
+  problems.check("alarms.snsTopicArn", alarms.snsTopicArn, rules.SNS_TOPIC_ARN);
+  problems.check("alarms.periodSeconds", alarms.periodSeconds, rules.integerBetween(60, 86400), {
+    test: (v) => v % 60 === 0,
+    text: "use a multiple of 60",
+  });
+  const interval = props.deliveryStream?.bufferingIntervalSeconds ?? defaults.DEFAULT_BUFFERING_INTERVAL_SECONDS;
+  problems.check("alarms.freshnessThresholdSeconds", alarms.freshnessThresholdSeconds, rules.integerBetween(60, 86400), {
+    test: (v) => rules.isToken(interval) || v > interval,
+    text: `it must exceed the buffering interval (${interval} s), or the alarm fires on every normal delivery`,
+  });
+  problems.when(
+    (alarms.enabled ?? defaults.DEFAULT_ALARMS_ENABLED) && props.deliveryStreamArn !== undefined,
+    "alarms.enabled is true with deliveryStreamArn: alarms are created only for a stream the module creates; set alarms on your own stream instead.",
+  );
+}
+
+function checkImports(problems: rules.Problems, props: SesFirehoseEventDestinationProps, imports: ImportExistingOptions): void {
+  problems.when(
+    imports.configurationSet === true && props.createConfigurationSet === false,
+    "importExisting.configurationSet is true but createConfigurationSet is false: only a configuration set the module manages can be imported.",
+  );
+  problems.when(
+    imports.deliveryStream === true && props.deliveryStreamArn !== undefined,
+    "importExisting.deliveryStream is true with deliveryStreamArn: an existing stream passed by ARN is used as it is; remove one of them.",
+  );
+  problems.when(
+    imports.sesRole === true && props.sesRoleName === undefined,
+    "importExisting.sesRole is true but sesRoleName is not set: name the existing role to import (its name is the import ID).",
+  );
+  problems.when(
+    imports.deliveryRole === true && props.deliveryStream?.roleName === undefined,
+    "importExisting.deliveryRole is true but deliveryStream.roleName is not set: name the existing role to import (its name is the import ID).",
+  );
+}

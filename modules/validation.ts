@@ -1,0 +1,119 @@
+import { Token } from "cdktf";
+
+/** Thrown at synth time with every problem found in one construct's props. */
+export class ValidationError extends Error {
+  constructor(
+    readonly scope: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${scope}: invalid settings:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ValidationError";
+  }
+}
+
+/** True for a Terraform variable, reference or other value only known at apply time. */
+export function isToken(value: unknown): boolean {
+  if (Array.isArray(value)) return Token.isUnresolved(value) || value.some((v) => Token.isUnresolved(v));
+  return Token.isUnresolved(value);
+}
+
+function show(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/** A rule: a predicate on a concrete value and the sentence that tells the user how to comply. */
+export interface Rule<T> {
+  readonly test: (value: T) => boolean;
+  readonly text: string;
+}
+
+/**
+ * Collects the problems of one construct so they are reported together. Values that are
+ * tokens are never judged.
+ */
+export class Problems {
+  private readonly found: string[] = [];
+
+  check<T>(setting: string, value: T | undefined, ...rules: Rule<T>[]): void {
+    if (value === undefined || isToken(value)) return;
+    const broken = rules.find((rule) => !rule.test(value));
+    if (broken) this.found.push(`${setting} ${show(value)} is invalid: ${broken.text}.`);
+  }
+
+  /** Records a problem when `condition` holds; `message` is the whole sentence. */
+  when(condition: boolean, message: string): void {
+    if (condition) this.found.push(message);
+  }
+
+  throwIfAny(scope: string): void {
+    if (this.found.length > 0) throw new ValidationError(scope, this.found);
+  }
+}
+
+export function pattern(regex: RegExp, text: string): Rule<string> {
+  return { test: (v) => regex.test(v), text };
+}
+
+export function integerBetween(min: number, max: number): Rule<number> {
+  return { test: (v) => Number.isInteger(v) && v >= min && v <= max, text: `use a whole number from ${min} to ${max}` };
+}
+
+export function atLeast(min: number, text: string): Rule<number> {
+  return { test: (v) => v >= min, text };
+}
+
+export function oneOf<T extends string | number>(allowed: readonly T[]): Rule<T> {
+  return { test: (v) => allowed.includes(v), text: `use one of ${allowed.join(", ")}` };
+}
+
+export function maxLength(max: number): Rule<string> {
+  return { test: (v) => v.length <= max, text: `use at most ${max} characters` };
+}
+
+const PARTITION = "aws[a-z-]*";
+const REGION = "[a-z]{2}(-[a-z]+)+-\\d";
+const ACCOUNT = "\\d{12}";
+
+/** SES configuration set and event destination names. */
+export const SES_NAME = pattern(/^[A-Za-z0-9_-]{1,64}$/, "use 1-64 letters, digits, '_' or '-'");
+/** Firehose delivery stream names. */
+export const STREAM_NAME = pattern(/^[A-Za-z0-9_.-]{1,64}$/, "use 1-64 letters, digits, '_', '.' or '-'");
+/** IAM role names. */
+export const ROLE_NAME = pattern(/^[\w+=,.@-]{1,64}$/, "use 1-64 letters, digits or '+=,.@_-'");
+/** S3 bucket names (general purpose buckets). */
+export const BUCKET_NAME = pattern(
+  /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+  "use 3-63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit",
+);
+
+export const DELIVERY_STREAM_ARN = pattern(
+  new RegExp(`^arn:${PARTITION}:firehose:${REGION}:${ACCOUNT}:deliverystream/[A-Za-z0-9_.-]{1,64}$`),
+  "use a Firehose delivery stream ARN, arn:<partition>:firehose:<region>:<account>:deliverystream/<name>",
+);
+export const ROLE_ARN = pattern(
+  new RegExp(`^arn:${PARTITION}:iam::${ACCOUNT}:role/([\\x21-\\x7e]{1,510}/)?[\\w+=,.@-]{1,64}$`),
+  "use an IAM role ARN, arn:<partition>:iam::<account>:role/<name>",
+);
+export const BUCKET_ARN = pattern(
+  new RegExp(`^arn:${PARTITION}:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`),
+  "use an S3 bucket ARN, arn:<partition>:s3:::<bucket-name>",
+);
+export const KMS_KEY_ARN = pattern(
+  new RegExp(`^arn:${PARTITION}:kms:${REGION}:${ACCOUNT}:key/[A-Za-z0-9-]{1,128}$`),
+  "use a KMS key ARN, arn:<partition>:kms:<region>:<account>:key/<key-id> (not an alias)",
+);
+export const SNS_TOPIC_ARN = pattern(
+  new RegExp(`^arn:${PARTITION}:sns:${REGION}:${ACCOUNT}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$`),
+  "use an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<topic-name>",
+);
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** The last path segment of an ARN (`.../name`), or undefined for a token. */
+export function arnResourceName(arn: string): string | undefined {
+  if (isToken(arn)) return undefined;
+  return arn.slice(arn.lastIndexOf("/") + 1) || arn.slice(arn.lastIndexOf(":") + 1);
+}

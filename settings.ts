@@ -1,0 +1,303 @@
+import { SesFirehoseEventDestinationProps } from "./modules";
+
+/** Where a stack keeps its Terraform state. */
+export type BackendSettings =
+  | { readonly kind: "local" }
+  | {
+      readonly kind: "cloud";
+      readonly organization: string;
+      readonly workspace?: string;
+      readonly workspaceTags?: readonly string[];
+      readonly hostname?: string;
+      readonly project?: string;
+    }
+  | { readonly kind: "s3"; readonly bucket: string; readonly key: string; readonly region: string };
+
+/** Everything one stack of the app is built from. */
+export interface StackSettings {
+  readonly stackName: string;
+  readonly region: string;
+  /** The provider's default tags. */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly backend: BackendSettings;
+  readonly destination: SesFirehoseEventDestinationProps;
+}
+
+/** A setting the app cannot use; the message names it, its value and the rule. */
+export class SettingsError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid app settings:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "SettingsError";
+  }
+}
+
+export const DEFAULT_STACK_NAME = "ses-events";
+export const DEFAULT_REGION = "us-east-1";
+export const DEFAULT_CONFIGURATION_SET_NAME = "ses-events";
+
+/** Context keys read from cdktf.json (top level, and inside each `environments` entry). */
+export const CONTEXT_KEYS = [
+  "stackName",
+  "environments",
+  "region",
+  "configurationSetName",
+  "createConfigurationSet",
+  "eventDestinationName",
+  "eventTypes",
+  "enabled",
+  "deliveryStreamArn",
+  "deliveryStream",
+  "sesRoleArn",
+  "sesRoleName",
+  "alarms",
+  "importExisting",
+  "tags",
+  "state",
+  "cloud",
+] as const;
+
+type Layer = Record<string, unknown>;
+
+/** Environment variables that override the top-level settings: the setting path each sets, and its parser. */
+const ENV_OVERRIDES: ReadonlyArray<readonly [string, string, (raw: string, name: string) => unknown]> = [
+  ["AWS_REGION", "region", text],
+  ["SES_EVENTS_CONFIGURATION_SET_NAME", "configurationSetName", text],
+  ["SES_EVENTS_CREATE_CONFIGURATION_SET", "createConfigurationSet", flag],
+  ["SES_EVENTS_EVENT_DESTINATION_NAME", "eventDestinationName", text],
+  ["SES_EVENTS_EVENT_TYPES", "eventTypes", list],
+  ["SES_EVENTS_ENABLED", "enabled", flag],
+  ["SES_EVENTS_DELIVERY_STREAM_ARN", "deliveryStreamArn", text],
+  ["SES_EVENTS_SES_ROLE_ARN", "sesRoleArn", text],
+  ["SES_EVENTS_ALARMS", "alarms.enabled", flag],
+  ["SES_EVENTS_ALARM_TOPIC_ARN", "alarms.snsTopicArn", text],
+  ["SES_EVENTS_TAGS", "tags", json],
+  ["SES_EVENTS_STATE_BUCKET", "state.bucket", text],
+  ["SES_EVENTS_STATE_KEY", "state.key", text],
+  ["SES_EVENTS_STATE_REGION", "state.region", text],
+  ["TF_CLOUD_ORGANIZATION", "cloud.organization", text],
+  ["TF_CLOUD_HOSTNAME", "cloud.hostname", text],
+  ["TF_CLOUD_PROJECT", "cloud.project", text],
+];
+
+function text(raw: string): string {
+  return raw.trim();
+}
+
+function flag(raw: string, name: string): boolean | string {
+  const value = raw.trim().toLowerCase();
+  if (value === "true" || value === "1") return true;
+  if (value === "false" || value === "0") return false;
+  return `!${name} ${JSON.stringify(raw)} is invalid: use true or false.`;
+}
+
+function list(raw: string): string[] {
+  return raw
+    .split(",")
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
+}
+
+function json(raw: string, name: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return `!${name} ${JSON.stringify(raw)} is invalid: use a JSON object, e.g. {"team":"email"}.`;
+  }
+}
+
+/**
+ * Reads the stacks to build from cdktf.json's context and the environment. Precedence, lowest
+ * first: defaults, top-level context, environment variables, the stack's `environments` entry.
+ */
+export function readSettings(context: Layer, env: Readonly<Record<string, string | undefined>>): StackSettings[] {
+  const problems: string[] = [];
+  const top: Layer = { ...context };
+  for (const [variable, path, parse] of ENV_OVERRIDES) {
+    const raw = env[variable];
+    if (raw === undefined || raw.trim() === "") continue;
+    const value = parse(raw, variable);
+    if (typeof value === "string" && value.startsWith("!")) problems.push(value.slice(1));
+    else setPath(top, path, value);
+  }
+  const workspaceFromEnv = env.TF_WORKSPACE?.trim() || undefined;
+
+  const environments = top.environments;
+  let stacks: StackSettings[] = [];
+  if (environments === undefined) {
+    const stackName = optionalString(problems, "stackName", top.stackName) ?? DEFAULT_STACK_NAME;
+    stacks = [stackSettings(problems, { stackName, layer: top, workspaceFromEnv })];
+  } else if (!isObject(environments) || Object.keys(environments).length === 0) {
+    problems.push(`environments ${JSON.stringify(environments)} is invalid: use an object of environment name to settings, e.g. {"staging": {}, "production": {}}.`);
+  } else {
+    stacks = Object.entries(environments).map(([name, own]) => {
+      if (!isObject(own)) problems.push(`environments.${name} ${JSON.stringify(own)} is invalid: use an object of settings.`);
+      const ownLayer = isObject(own) ? own : {};
+      return stackSettings(problems, { stackName: name, layer: merge(top, ownLayer), own: ownLayer, workspaceFromEnv });
+    });
+  }
+  checkUnique(problems, stacks);
+  if (problems.length > 0) throw new SettingsError(problems);
+  return stacks;
+}
+
+interface StackInput {
+  readonly stackName: string;
+  /** The settings in force for this stack. */
+  readonly layer: Layer;
+  /** The stack's own `environments` entry, when there are environments. */
+  readonly own?: Layer;
+  readonly workspaceFromEnv?: string;
+}
+
+function stackSettings(problems: string[], input: StackInput): StackSettings {
+  const { stackName, layer, own } = input;
+  const environment = own === undefined ? undefined : stackName;
+  const at = environment === undefined ? "" : `environments.${environment}.`;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(stackName)) {
+    problems.push(`${environment === undefined ? "stackName" : "environments"} ${JSON.stringify(stackName)} is invalid: a stack name uses 1-64 letters, digits, '_' or '-'.`);
+  }
+  const region = optionalString(problems, `${at}region`, layer.region) ?? DEFAULT_REGION;
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    problems.push(`${at}region ${JSON.stringify(region)} is invalid: use an AWS Region code such as us-east-1.`);
+  }
+  const ownName = optionalString(problems, `${at}configurationSetName`, own?.configurationSetName);
+  const sharedName = optionalString(problems, "configurationSetName", layer.configurationSetName) ?? DEFAULT_CONFIGURATION_SET_NAME;
+  const configurationSetName = ownName ?? (environment === undefined ? sharedName : `${sharedName}-${environment}`);
+
+  const tags = stringMap(problems, `${at}tags`, layer.tags);
+  return {
+    stackName,
+    region,
+    tags: environment === undefined ? tags : { Environment: environment, ...tags },
+    backend: backendSettings(problems, input, at, region),
+    destination: {
+      configurationSetName,
+      createConfigurationSet: optionalBoolean(problems, `${at}createConfigurationSet`, layer.createConfigurationSet),
+      eventDestinationName: optionalString(problems, `${at}eventDestinationName`, layer.eventDestinationName),
+      eventTypes: optionalStrings(problems, `${at}eventTypes`, layer.eventTypes) as SesFirehoseEventDestinationProps["eventTypes"],
+      enabled: optionalBoolean(problems, `${at}enabled`, layer.enabled),
+      deliveryStreamArn: optionalString(problems, `${at}deliveryStreamArn`, layer.deliveryStreamArn),
+      deliveryStream: optionalObject(problems, `${at}deliveryStream`, layer.deliveryStream),
+      sesRoleArn: optionalString(problems, `${at}sesRoleArn`, layer.sesRoleArn),
+      sesRoleName: optionalString(problems, `${at}sesRoleName`, layer.sesRoleName),
+      alarms: optionalObject(problems, `${at}alarms`, layer.alarms),
+      importExisting: optionalObject(problems, `${at}importExisting`, layer.importExisting),
+    },
+  };
+}
+
+function backendSettings(problems: string[], input: StackInput, at: string, region: string): BackendSettings {
+  const cloud = optionalObject<Layer>(problems, `${at}cloud`, input.layer.cloud) ?? {};
+  const state = optionalObject<Layer>(problems, `${at}state`, input.layer.state) ?? {};
+  const organization = optionalString(problems, `${at}cloud.organization`, cloud.organization);
+  const bucket = optionalString(problems, `${at}state.bucket`, state.bucket);
+  if (organization !== undefined && bucket !== undefined) {
+    problems.push(
+      `TF_CLOUD_ORGANIZATION (cloud.organization) ${JSON.stringify(organization)} and SES_EVENTS_STATE_BUCKET (state.bucket) ${JSON.stringify(bucket)} are both set: a stack keeps its state in one backend; unset one of them.`,
+    );
+  }
+  if (organization !== undefined) {
+    const workspaceTags = optionalStrings(problems, `${at}cloud.workspaceTags`, cloud.workspaceTags);
+    const workspace = optionalString(problems, `${at}cloud.workspace`, cloud.workspace);
+    if (workspace !== undefined && workspaceTags !== undefined) {
+      problems.push(`${at}cloud.workspace and ${at}cloud.workspaceTags are both set: name one workspace or select workspaces by tags, not both.`);
+    }
+    return {
+      kind: "cloud",
+      organization,
+      ...(workspaceTags === undefined
+        ? { workspace: workspace ?? input.workspaceFromEnv ?? input.stackName }
+        : { workspaceTags }),
+      hostname: optionalString(problems, `${at}cloud.hostname`, cloud.hostname),
+      project: optionalString(problems, `${at}cloud.project`, cloud.project),
+    };
+  }
+  if (bucket !== undefined) {
+    return {
+      kind: "s3",
+      bucket,
+      key: optionalString(problems, `${at}state.key`, state.key) ?? `ses-events/${input.stackName}.tfstate`,
+      region: optionalString(problems, `${at}state.region`, state.region) ?? region,
+    };
+  }
+  return { kind: "local" };
+}
+
+/** Two stacks must never share one state. */
+function checkUnique(problems: string[], stacks: StackSettings[]): void {
+  const seen = new Map<string, string>();
+  for (const stack of stacks) {
+    const backend = stack.backend;
+    const where =
+      backend.kind === "s3"
+        ? `S3 state key ${JSON.stringify(backend.key)}`
+        : backend.kind === "cloud" && backend.workspace !== undefined
+          ? `HCP Terraform workspace ${JSON.stringify(backend.workspace)}`
+          : undefined;
+    if (where === undefined) continue;
+    const other = seen.get(where);
+    if (other !== undefined) {
+      problems.push(
+        `stacks ${other} and ${stack.stackName} would share the ${where}: give each environment its own (state.key or cloud.workspace in its environments entry, and leave SES_EVENTS_STATE_KEY / TF_WORKSPACE unset).`,
+      );
+    }
+    seen.set(where, stack.stackName);
+  }
+}
+
+/** `base` with `over` laid on top; nested objects are merged, everything else replaced. */
+function merge(base: Layer, over: Layer): Layer {
+  const merged: Layer = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    merged[key] = isObject(value) && isObject(base[key]) ? merge(base[key], value) : value;
+  }
+  return merged;
+}
+
+function setPath(layer: Layer, path: string, value: unknown): void {
+  const [head, ...rest] = path.split(".");
+  if (rest.length === 0) {
+    layer[head] = value;
+    return;
+  }
+  const child = isObject(layer[head]) ? { ...layer[head] } : {};
+  setPath(child, rest.join("."), value);
+  layer[head] = child;
+}
+
+function isObject(value: unknown): value is Layer {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function optionalString(problems: string[], name: string, value: unknown): string | undefined {
+  if (value === undefined || typeof value === "string") return value;
+  problems.push(`${name} ${JSON.stringify(value)} is invalid: use a string.`);
+  return undefined;
+}
+
+function optionalBoolean(problems: string[], name: string, value: unknown): boolean | undefined {
+  if (value === undefined || typeof value === "boolean") return value;
+  problems.push(`${name} ${JSON.stringify(value)} is invalid: use true or false.`);
+  return undefined;
+}
+
+function optionalStrings(problems: string[], name: string, value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value;
+  problems.push(`${name} ${JSON.stringify(value)} is invalid: use a list of strings.`);
+  return undefined;
+}
+
+function optionalObject<T>(problems: string[], name: string, value: unknown): T | undefined {
+  if (value === undefined) return undefined;
+  if (isObject(value)) return value as T;
+  problems.push(`${name} ${JSON.stringify(value)} is invalid: use an object.`);
+  return undefined;
+}
+
+function stringMap(problems: string[], name: string, value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  if (isObject(value) && Object.values(value).every((v) => typeof v === "string")) return value as Record<string, string>;
+  problems.push(`${name} ${JSON.stringify(value)} is invalid: use an object of string values.`);
+  return {};
+}
