@@ -1,0 +1,138 @@
+import { errorOf, synth } from "./helpers";
+
+const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const BUCKET = "${aws_s3_bucket.Events_Bucket_C2BC09FD.id}";
+const BUCKET_ARN = "${aws_s3_bucket.Events_Bucket_C2BC09FD.arn}";
+
+describe("event bucket", () => {
+  it("gets a unique name from the configuration set and is never force-destroyed by default", () => {
+    expect(synth().resource("aws_s3_bucket")).toMatchObject({ bucket_prefix: "ses-events-", force_destroy: false });
+  });
+
+  it("lets the user opt into force_destroy and choose the name prefix", () => {
+    const bucket = synth({ deliveryStream: { bucket: { forceDestroy: true, bucketPrefix: "mail-events-" } } }).resource("aws_s3_bucket");
+    expect(bucket).toMatchObject({ bucket_prefix: "mail-events-", force_destroy: true });
+  });
+
+  it("is versioned", () => {
+    expect(synth().resource("aws_s3_bucket_versioning")).toEqual(
+      expect.objectContaining({ bucket: BUCKET, versioning_configuration: { status: "Enabled" } }),
+    );
+  });
+
+  it("blocks all public access", () => {
+    expect(synth().resource("aws_s3_bucket_public_access_block")).toMatchObject({
+      bucket: BUCKET,
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+  });
+
+  it("enforces bucket owner object ownership", () => {
+    expect(synth().resource("aws_s3_bucket_ownership_controls")).toMatchObject({
+      bucket: BUCKET,
+      rule: { object_ownership: "BucketOwnerEnforced" },
+    });
+  });
+
+  it("encrypts objects with SSE-S3 by default", () => {
+    expect(synth().resource("aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
+      { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } },
+    ]);
+  });
+
+  it("encrypts objects with the customer managed key and a bucket key when kmsKeyArn is set", () => {
+    expect(synth({ deliveryStream: { kmsKeyArn: KEY } }).resource("aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
+      { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: KEY }, bucket_key_enabled: true },
+    ]);
+  });
+
+  it("denies every request made without TLS", () => {
+    const out = synth();
+    expect(out.resource("aws_s3_bucket_policy").bucket).toBe(BUCKET);
+    expect(out.policy("aws_s3_bucket_policy", "policy").Statement).toEqual([
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: { AWS: "*" },
+        Action: ["s3:*"],
+        Resource: [BUCKET_ARN, `${BUCKET_ARN}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ]);
+  });
+
+  it("aborts stale uploads, moves events to Standard-IA, keeps them, and expires old versions", () => {
+    expect(synth().resource("aws_s3_bucket_lifecycle_configuration").rule).toEqual([
+      {
+        id: "abort-incomplete-multipart-uploads",
+        status: "Enabled",
+        filter: [{ prefix: "" }],
+        abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+      },
+      {
+        id: "event-objects",
+        status: "Enabled",
+        filter: [{ prefix: "" }],
+        transition: [{ days: 30, storage_class: "STANDARD_IA" }],
+        noncurrent_version_expiration: [{ noncurrent_days: 90 }],
+      },
+    ]);
+  });
+
+  it("applies the lifecycle it is given", () => {
+    const rules = synth({
+      deliveryStream: {
+        bucket: {
+          lifecycle: {
+            abortIncompleteMultipartUploadDays: 2,
+            transitionToInfrequentAccessDays: 0,
+            expirationDays: 400,
+            noncurrentVersionExpirationDays: 30,
+          },
+        },
+      },
+    }).resource("aws_s3_bucket_lifecycle_configuration").rule;
+    expect(rules[0].abort_incomplete_multipart_upload).toEqual([{ days_after_initiation: 2 }]);
+    expect(rules[1].transition).toBeUndefined();
+    expect(rules[1].expiration).toEqual([{ days: 400 }]);
+    expect(rules[1].noncurrent_version_expiration).toEqual([{ noncurrent_days: 30 }]);
+  });
+
+  it("applies the lifecycle after versioning is on", () => {
+    expect(synth().resource("aws_s3_bucket_lifecycle_configuration").depends_on).toEqual([
+      "aws_s3_bucket_versioning.Events_Bucket_Versioning_91B90094",
+    ]);
+  });
+
+  it("has no server access logging unless a log bucket is named", () => {
+    expect(synth().resources("aws_s3_bucket_logging")).toHaveLength(0);
+  });
+
+  it("sends server access logs to the named bucket", () => {
+    const logging = synth({ deliveryStream: { bucket: { accessLogBucketName: "access-logs", accessLogPrefix: "events/" } } }).resource(
+      "aws_s3_bucket_logging",
+    );
+    expect(logging).toMatchObject({ bucket: BUCKET, target_bucket: "access-logs", target_prefix: "events/" });
+  });
+
+  it("uses the default access log prefix", () => {
+    const logging = synth({ deliveryStream: { bucket: { accessLogBucketName: "access-logs" } } }).resource("aws_s3_bucket_logging");
+    expect(logging.target_prefix).toBe("s3-access-logs/");
+  });
+
+  it.each<[string, object, string]>([
+    ["a bucket prefix with capitals", { bucketPrefix: "Events-" }, `deliveryStream.bucket.bucketPrefix "Events-" is invalid: use lowercase letters, digits, '.' or '-', starting with a letter or digit.`],
+    ["a bucket prefix over 37 characters", { bucketPrefix: "a".repeat(38) }, `deliveryStream.bucket.bucketPrefix "${"a".repeat(38)}" is invalid: use at most 37 characters.`],
+    ["an access log bucket name", { accessLogBucketName: "Logs" }, `deliveryStream.bucket.accessLogBucketName "Logs" is invalid: use 3-63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit.`],
+    ["a Standard-IA transition before 30 days", { lifecycle: { transitionToInfrequentAccessDays: 10 } }, "deliveryStream.bucket.lifecycle.transitionToInfrequentAccessDays 10 is invalid: S3 moves objects to Standard-IA only after 30 days: use 0 (off) or at least 30."],
+    ["expiry before the transition", { lifecycle: { expirationDays: 30 } }, "deliveryStream.bucket.lifecycle.expirationDays 30 is invalid: objects must expire after they move to Standard-IA (day 30); raise it or set transitionToInfrequentAccessDays to 0."],
+    ["a fractional expiry", { lifecycle: { expirationDays: 1.5 } }, "deliveryStream.bucket.lifecycle.expirationDays 1.5 is invalid: use a whole number from 0 to 36500."],
+    ["zero days for incomplete uploads", { lifecycle: { abortIncompleteMultipartUploadDays: 0 } }, "deliveryStream.bucket.lifecycle.abortIncompleteMultipartUploadDays 0 is invalid: use a whole number from 1 to 36500."],
+    ["zero days for noncurrent versions", { lifecycle: { noncurrentVersionExpirationDays: 0 } }, "deliveryStream.bucket.lifecycle.noncurrentVersionExpirationDays 0 is invalid: use a whole number from 1 to 36500."],
+  ])("rejects %s", (_, bucket, message) => {
+    expect(errorOf({ deliveryStream: { bucket } })).toContain(`\n  - ${message}`);
+  });
+});

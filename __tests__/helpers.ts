@@ -1,0 +1,68 @@
+import { App, TerraformStack, Testing } from "cdktf";
+import { SesFirehoseEventDestination, SesFirehoseEventDestinationProps } from "../modules";
+
+/** A synthesized stack: its parsed Terraform JSON plus lookups used across tests. */
+export interface Synthesized {
+  readonly json: TerraformJson;
+  /** The one resource of `type` (fails when there are none or several). */
+  resource(type: string): Record<string, any>;
+  /** Every resource of `type`. */
+  resources(type: string): Record<string, any>[];
+  /** The parsed policy document of `attribute` on the one resource of `type`. */
+  policy(type: string, attribute: string, match?: (resource: Record<string, any>) => boolean): PolicyJson;
+}
+
+export interface TerraformJson {
+  resource?: Record<string, Record<string, Record<string, any>>>;
+  data?: Record<string, Record<string, Record<string, any>>>;
+  import?: Array<{ to: string; id: string }>;
+  output?: Record<string, { value: unknown }>;
+  terraform?: Record<string, any>;
+  provider?: Record<string, any>;
+}
+
+export interface PolicyJson {
+  Version: string;
+  Statement: Array<Record<string, any>>;
+}
+
+export function parse(stack: TerraformStack): Synthesized {
+  const json: TerraformJson = JSON.parse(Testing.synth(stack));
+  const resources = (type: string) => Object.values(json.resource?.[type] ?? {});
+  return {
+    json,
+    resources,
+    resource(type) {
+      const found = resources(type);
+      if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+      return found[0];
+    },
+    policy(type, attribute, match = () => true) {
+      const found = resources(type).filter(match);
+      if (found.length !== 1) throw new Error(`expected one ${type} to match, found ${found.length}`);
+      return JSON.parse(found[0][attribute]);
+    },
+  };
+}
+
+export function newStack(): TerraformStack {
+  const app: App = Testing.app();
+  return new TerraformStack(app, "test");
+}
+
+/** Synthesizes one SesFirehoseEventDestination with `props` in a fresh stack. */
+export function synth(props: Partial<SesFirehoseEventDestinationProps> = {}): Synthesized {
+  const stack = newStack();
+  new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "ses-events", ...props });
+  return parse(stack);
+}
+
+/** The error message thrown while building a destination with `props`. */
+export function errorOf(props: Partial<SesFirehoseEventDestinationProps>): string {
+  try {
+    synth(props);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error("expected the props to be rejected");
+}
