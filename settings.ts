@@ -79,15 +79,20 @@ const ENV_OVERRIDES: ReadonlyArray<readonly [string, string, (raw: string, name:
   ["TF_CLOUD_PROJECT", "cloud.project", text],
 ];
 
+/** A parse failure of an environment variable; its message is the whole problem sentence. */
+class Invalid {
+  constructor(readonly message: string) {}
+}
+
 function text(raw: string): string {
   return raw.trim();
 }
 
-function flag(raw: string, name: string): boolean | string {
+function flag(raw: string, name: string): boolean | Invalid {
   const value = raw.trim().toLowerCase();
   if (value === "true" || value === "1") return true;
   if (value === "false" || value === "0") return false;
-  return `!${name} ${JSON.stringify(raw)} is invalid: use true or false.`;
+  return new Invalid(`${name} ${JSON.stringify(raw)} is invalid: use true or false.`);
 }
 
 function list(raw: string): string[] {
@@ -101,7 +106,7 @@ function json(raw: string, name: string): unknown {
   try {
     return JSON.parse(raw);
   } catch {
-    return `!${name} ${JSON.stringify(raw)} is invalid: use a JSON object, e.g. {"team":"email"}.`;
+    return new Invalid(`${name} ${JSON.stringify(raw)} is invalid: use a JSON object, e.g. {"team":"email"}.`);
   }
 }
 
@@ -116,7 +121,7 @@ export function readSettings(context: Layer, env: Readonly<Record<string, string
     const raw = env[variable];
     if (raw === undefined || raw.trim() === "") continue;
     const value = parse(raw, variable);
-    if (typeof value === "string" && value.startsWith("!")) problems.push(value.slice(1));
+    if (value instanceof Invalid) problems.push(value.message);
     else setPath(top, path, value);
   }
   const workspaceFromEnv = env.TF_WORKSPACE?.trim() || undefined;
@@ -136,7 +141,7 @@ export function readSettings(context: Layer, env: Readonly<Record<string, string
     });
   }
   checkUnique(problems, stacks);
-  if (problems.length > 0) throw new SettingsError(problems);
+  if (problems.length > 0) throw new SettingsError([...new Set(problems)]);
   return stacks;
 }
 
@@ -153,54 +158,56 @@ function stackSettings(problems: string[], input: StackInput): StackSettings {
   const { stackName, layer, own } = input;
   const environment = own === undefined ? undefined : stackName;
   const at = environment === undefined ? "" : `environments.${environment}.`;
+  /** A setting's name in messages: under the environments entry only when that entry sets it. */
+  const named = (path: string): string => (own !== undefined && hasPath(own, path) ? `${at}${path}` : path);
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(stackName)) {
     problems.push(`${environment === undefined ? "stackName" : "environments"} ${JSON.stringify(stackName)} is invalid: a stack name uses 1-64 letters, digits, '_' or '-'.`);
   }
-  const region = optionalString(problems, `${at}region`, layer.region) ?? DEFAULT_REGION;
+  const region = optionalString(problems, named("region"), layer.region) ?? DEFAULT_REGION;
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-    problems.push(`${at}region ${JSON.stringify(region)} is invalid: use an AWS Region code such as us-east-1.`);
+    problems.push(`${named("region")} ${JSON.stringify(region)} is invalid: use an AWS Region code such as us-east-1.`);
   }
-  const ownName = optionalString(problems, `${at}configurationSetName`, own?.configurationSetName);
-  const sharedName = optionalString(problems, "configurationSetName", layer.configurationSetName) ?? DEFAULT_CONFIGURATION_SET_NAME;
+  const ownName = optionalString(problems, named("configurationSetName"), own?.configurationSetName);
+  const sharedName = optionalString(problems, named("configurationSetName"), layer.configurationSetName) ?? DEFAULT_CONFIGURATION_SET_NAME;
   const configurationSetName = ownName ?? (environment === undefined ? sharedName : `${sharedName}-${environment}`);
 
-  const tags = stringMap(problems, `${at}tags`, layer.tags);
+  const tags = stringMap(problems, named("tags"), layer.tags);
   return {
     stackName,
     region,
     tags: environment === undefined ? tags : { Environment: environment, ...tags },
-    backend: backendSettings(problems, input, at, region),
+    backend: backendSettings(problems, input, named, region),
     destination: {
       configurationSetName,
-      createConfigurationSet: optionalBoolean(problems, `${at}createConfigurationSet`, layer.createConfigurationSet),
-      eventDestinationName: optionalString(problems, `${at}eventDestinationName`, layer.eventDestinationName),
-      eventTypes: optionalStrings(problems, `${at}eventTypes`, layer.eventTypes) as SesFirehoseEventDestinationProps["eventTypes"],
-      enabled: optionalBoolean(problems, `${at}enabled`, layer.enabled),
-      deliveryStreamArn: optionalString(problems, `${at}deliveryStreamArn`, layer.deliveryStreamArn),
-      deliveryStream: optionalObject(problems, `${at}deliveryStream`, layer.deliveryStream),
-      sesRoleArn: optionalString(problems, `${at}sesRoleArn`, layer.sesRoleArn),
-      sesRoleName: optionalString(problems, `${at}sesRoleName`, layer.sesRoleName),
-      alarms: optionalObject(problems, `${at}alarms`, layer.alarms),
-      importExisting: optionalObject(problems, `${at}importExisting`, layer.importExisting),
+      createConfigurationSet: optionalBoolean(problems, named("createConfigurationSet"), layer.createConfigurationSet),
+      eventDestinationName: optionalString(problems, named("eventDestinationName"), layer.eventDestinationName),
+      eventTypes: optionalStrings(problems, named("eventTypes"), layer.eventTypes) as SesFirehoseEventDestinationProps["eventTypes"],
+      enabled: optionalBoolean(problems, named("enabled"), layer.enabled),
+      deliveryStreamArn: optionalString(problems, named("deliveryStreamArn"), layer.deliveryStreamArn),
+      deliveryStream: optionalObject(problems, named("deliveryStream"), layer.deliveryStream),
+      sesRoleArn: optionalString(problems, named("sesRoleArn"), layer.sesRoleArn),
+      sesRoleName: optionalString(problems, named("sesRoleName"), layer.sesRoleName),
+      alarms: optionalObject(problems, named("alarms"), layer.alarms),
+      importExisting: optionalObject(problems, named("importExisting"), layer.importExisting),
     },
   };
 }
 
-function backendSettings(problems: string[], input: StackInput, at: string, region: string): BackendSettings {
-  const cloud = optionalObject<Layer>(problems, `${at}cloud`, input.layer.cloud) ?? {};
-  const state = optionalObject<Layer>(problems, `${at}state`, input.layer.state) ?? {};
-  const organization = optionalString(problems, `${at}cloud.organization`, cloud.organization);
-  const bucket = optionalString(problems, `${at}state.bucket`, state.bucket);
+function backendSettings(problems: string[], input: StackInput, named: (path: string) => string, region: string): BackendSettings {
+  const cloud = optionalObject<Layer>(problems, named("cloud"), input.layer.cloud) ?? {};
+  const state = optionalObject<Layer>(problems, named("state"), input.layer.state) ?? {};
+  const organization = optionalString(problems, named("cloud.organization"), cloud.organization);
+  const bucket = optionalString(problems, named("state.bucket"), state.bucket);
   if (organization !== undefined && bucket !== undefined) {
     problems.push(
       `TF_CLOUD_ORGANIZATION (cloud.organization) ${JSON.stringify(organization)} and SES_EVENTS_STATE_BUCKET (state.bucket) ${JSON.stringify(bucket)} are both set: a stack keeps its state in one backend; unset one of them.`,
     );
   }
   if (organization !== undefined) {
-    const workspaceTags = optionalStrings(problems, `${at}cloud.workspaceTags`, cloud.workspaceTags);
-    const workspace = optionalString(problems, `${at}cloud.workspace`, cloud.workspace);
+    const workspaceTags = optionalStrings(problems, named("cloud.workspaceTags"), cloud.workspaceTags);
+    const workspace = optionalString(problems, named("cloud.workspace"), cloud.workspace);
     if (workspace !== undefined && workspaceTags !== undefined) {
-      problems.push(`${at}cloud.workspace and ${at}cloud.workspaceTags are both set: name one workspace or select workspaces by tags, not both.`);
+      problems.push(`${named("cloud.workspace")} and ${named("cloud.workspaceTags")} are both set: name one workspace or select workspaces by tags, not both.`);
     }
     return {
       kind: "cloud",
@@ -208,16 +215,16 @@ function backendSettings(problems: string[], input: StackInput, at: string, regi
       ...(workspaceTags === undefined
         ? { workspace: workspace ?? input.workspaceFromEnv ?? input.stackName }
         : { workspaceTags }),
-      hostname: optionalString(problems, `${at}cloud.hostname`, cloud.hostname),
-      project: optionalString(problems, `${at}cloud.project`, cloud.project),
+      hostname: optionalString(problems, named("cloud.hostname"), cloud.hostname),
+      project: optionalString(problems, named("cloud.project"), cloud.project),
     };
   }
   if (bucket !== undefined) {
     return {
       kind: "s3",
       bucket,
-      key: optionalString(problems, `${at}state.key`, state.key) ?? `ses-events/${input.stackName}.tfstate`,
-      region: optionalString(problems, `${at}state.region`, state.region) ?? region,
+      key: optionalString(problems, named("state.key"), state.key) ?? `ses-events/${input.stackName}.tfstate`,
+      region: optionalString(problems, named("state.region"), state.region) ?? region,
     };
   }
   return { kind: "local" };
@@ -235,13 +242,17 @@ function checkUnique(problems: string[], stacks: StackSettings[]): void {
           ? `HCP Terraform workspace ${JSON.stringify(backend.workspace)}`
           : undefined;
     if (where === undefined) continue;
-    const other = seen.get(where);
+    // States in different buckets, or workspaces of different organizations, are distinct.
+    const state = JSON.stringify(
+      backend.kind === "s3" ? [backend.bucket, backend.key] : backend.kind === "cloud" ? [backend.hostname, backend.organization, backend.workspace] : [],
+    );
+    const other = seen.get(state);
     if (other !== undefined) {
       problems.push(
         `stacks ${other} and ${stack.stackName} would share the ${where}: give each environment its own (state.key or cloud.workspace in its environments entry, and leave SES_EVENTS_STATE_KEY / TF_WORKSPACE unset).`,
       );
     }
-    seen.set(where, stack.stackName);
+    seen.set(state, stack.stackName);
   }
 }
 
@@ -263,6 +274,13 @@ function setPath(layer: Layer, path: string, value: unknown): void {
   const child = isObject(layer[head]) ? { ...layer[head] } : {};
   setPath(child, rest.join("."), value);
   layer[head] = child;
+}
+
+function hasPath(layer: Layer, path: string): boolean {
+  const [head, ...rest] = path.split(".");
+  if (!(head in layer)) return false;
+  const child = layer[head];
+  return rest.length === 0 || (isObject(child) && hasPath(child, rest.join(".")));
 }
 
 function isObject(value: unknown): value is Layer {
