@@ -113,6 +113,8 @@ function json(raw: string, name: string): unknown {
 /**
  * Reads the stacks to build from cdktf.json's context and the environment. Precedence, lowest
  * first: defaults, top-level context, environment variables, the stack's `environments` entry.
+ * One exception: TF_WORKSPACE only fills in a workspace that no `cloud.workspace` names, because
+ * Terraform itself reads it to choose among the workspaces a `cloud` block allows.
  */
 export function readSettings(context: Layer, env: Readonly<Record<string, string | undefined>>): StackSettings[] {
   const problems: string[] = [];
