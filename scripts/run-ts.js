@@ -1,0 +1,32 @@
+// Loads a TypeScript entry point without a compile step: esbuild transpiles the project's own
+// files in memory (dependencies stay plain requires) and the result runs as a CommonJS module.
+// Type errors are caught by `npm test` (tsc --noEmit), not here.
+"use strict";
+const path = require("path");
+const Module = require("module");
+const { buildSync } = require("esbuild");
+
+/** Runs `entry` (a .ts file) and returns its exports. */
+function loadTypeScript(entry) {
+  const outfile = entry.replace(/\.ts$/, ".js");
+  const { outputFiles } = buildSync({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    packages: "external",
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    sourcemap: "inline",
+    write: false,
+    logLevel: "error",
+  });
+  process.setSourceMapsEnabled(true);
+  const loaded = new Module(outfile, module);
+  loaded.filename = outfile;
+  loaded.paths = Module._nodeModulePaths(path.dirname(outfile));
+  loaded._compile(outputFiles[0].text, outfile);
+  return loaded.exports;
+}
+
+module.exports = { loadTypeScript };
