@@ -228,6 +228,11 @@ describe("delivery stream", () => {
     });
   });
 
+  it("encrypts the delivery log group with the customer managed key when kmsKeyArn is set", () => {
+    expect(synth().resource("aws_cloudwatch_log_group").kms_key_id).toBeUndefined();
+    expect(synth({ deliveryStream: { kmsKeyArn: KEY } }).resource("aws_cloudwatch_log_group").kms_key_id).toBe(KEY);
+  });
+
   it("keeps delivery logs for the chosen retention", () => {
     expect(synth({ deliveryStream: { logRetentionDays: 30 } }).resource("aws_cloudwatch_log_group").retention_in_days).toBe(30);
   });
@@ -445,6 +450,12 @@ describe("alarms", () => {
         ok_actions: [topic],
       });
     }
+  });
+
+  it("encrypts the alarm topic it creates with the customer managed key when kmsKeyArn is set", () => {
+    expect(synth({ alarms: { enabled: true } }).resource("aws_sns_topic").kms_master_key_id).toBeUndefined();
+    const topic = synth({ alarms: { enabled: true }, deliveryStream: { kmsKeyArn: KEY } }).resource("aws_sns_topic");
+    expect(topic.kms_master_key_id).toBe(KEY);
   });
 
   it("notifies the topic it is given and creates none", () => {

@@ -33,6 +33,8 @@ export interface DeliveryAlarmsProps {
   readonly snsTopicArn?: string;
   readonly freshnessThresholdSeconds?: number;
   readonly periodSeconds?: number;
+  /** KMS key of the created topic; its key policy must let CloudWatch use it. */
+  readonly topicKmsKeyArn?: string;
   readonly tags?: Record<string, string>;
 }
 
@@ -47,7 +49,11 @@ export class DeliveryAlarms extends Construct {
   constructor(scope: Construct, id: string, props: DeliveryAlarmsProps) {
     super(scope, id);
     if (props.snsTopicArn === undefined) {
-      this.topic = new SnsTopic(this, "Topic", { namePrefix: "ses-events-delivery-alarms-", tags: props.tags });
+      this.topic = new SnsTopic(this, "Topic", {
+        namePrefix: "ses-events-delivery-alarms-",
+        kmsMasterKeyId: props.topicKmsKeyArn,
+        tags: props.tags,
+      });
     }
     this.topicArn = props.snsTopicArn ?? this.topic!.arn;
     const stream = props.deliveryStreamName;

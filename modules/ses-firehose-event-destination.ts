@@ -59,9 +59,11 @@ export interface DeliveryStreamOptions {
   /** @default FirehoseCompression.GZIP */
   readonly compression?: FirehoseCompression;
   /**
-   * Customer managed KMS key that encrypts the stream, the delivered objects and (when the module
-   * creates it) the bucket; the delivery role may use it only through S3 for this bucket.
-   * @default - stream encrypted with an AWS owned key, bucket with SSE-S3
+   * Customer managed KMS key that encrypts everything the module creates: the stream, the
+   * delivered objects and the bucket, the delivery-error log group and the alarm topic. The
+   * delivery role may use it only through S3 for this bucket. Its key policy must let CloudWatch
+   * Logs (and, with alarms, CloudWatch) use it.
+   * @default - AWS owned key for the stream, SSE-S3 for the bucket, CloudWatch Logs' own encryption
    */
   readonly kmsKeyArn?: string;
   /**
@@ -212,7 +214,12 @@ export class SesFirehoseEventDestination extends Construct {
       this.logGroup = created.logGroup;
       const alarms = props.alarms ?? {};
       if (alarms.enabled ?? defaults.DEFAULT_ALARMS_ENABLED) {
-        this.alarms = new DeliveryAlarms(this, "Alarms", { ...alarms, deliveryStreamName: created.stream.name, tags });
+        this.alarms = new DeliveryAlarms(this, "Alarms", {
+          ...alarms,
+          deliveryStreamName: created.stream.name,
+          topicKmsKeyArn: props.deliveryStream?.kmsKeyArn,
+          tags,
+        });
       }
     } else {
       this.deliveryStreamArn = props.deliveryStreamArn;
@@ -313,6 +320,7 @@ export class SesFirehoseEventDestination extends Construct {
       logGroup = new CloudwatchLogGroup(this, "LogGroup", {
         name: `${defaults.LOG_GROUP_PREFIX}${streamName}`,
         retentionInDays: options.logRetentionDays ?? defaults.DEFAULT_LOG_RETENTION_DAYS,
+        kmsKeyId: options.kmsKeyArn,
         tags,
       });
       const logStream = new CloudwatchLogStream(this, "LogStream", {
