@@ -327,12 +327,14 @@ export class SesFirehoseEventDestination extends Construct {
         name: defaults.DELIVERY_LOG_STREAM_NAME,
         logGroupName: logGroup.name,
       });
-      logging = { enabled: true, logGroupName: logGroup.name, logStreamName: logStream.name };
+      const logGroupName = logGroup.name;
+      const logStreamName = logStream.name;
+      logging = { enabled: true, logGroupName, logStreamName };
       statements.push({
         Sid: "WriteDeliveryErrorLogs",
         Effect: "Allow",
         Action: ["logs:PutLogEvents"],
-        Resource: [aws.arn("logs", `log-group:${logGroup.name}:log-stream:${logStream.name}`)],
+        Resource: [aws.arn("logs", `log-group:${logGroupName}:log-stream:${logStreamName}`)],
       });
     }
 

@@ -18,14 +18,22 @@ function loadTypeScript(entry) {
     target: "node20",
     format: "cjs",
     sourcemap: "inline",
+    // Source maps on only while Node compiles this file: mapping every dependency's (multi-MB)
+    // map, for the stack trace cdktf records with each token, would double the synth time.
+    banner: { js: "process.setSourceMapsEnabled(false);" },
     write: false,
     logLevel: "error",
   });
-  process.setSourceMapsEnabled(true);
   const loaded = new Module(outfile, module);
   loaded.filename = outfile;
   loaded.paths = Module._nodeModulePaths(path.dirname(outfile));
-  loaded._compile(outputFiles[0].text, outfile);
+  process.setSourceMapsEnabled(true);
+  try {
+    loaded._compile(outputFiles[0].text, outfile);
+  } finally {
+    // An uncaught error is printed after this, mapped to the TypeScript source.
+    process.setSourceMapsEnabled(true);
+  }
   return loaded.exports;
 }
 
