@@ -1,4 +1,11 @@
-import { SesFirehoseEventDestinationProps } from "./modules";
+import {
+  DeliveryAlarmOptions,
+  DeliveryStreamOptions,
+  EventBucketLifecycle,
+  EventBucketOptions,
+  ImportExistingOptions,
+  SesFirehoseEventDestinationProps,
+} from "./modules";
 
 /** Where a stack keeps its Terraform state. */
 export type BackendSettings =
@@ -35,26 +42,100 @@ export const DEFAULT_STACK_NAME = "ses-events";
 export const DEFAULT_REGION = "us-east-1";
 export const DEFAULT_CONFIGURATION_SET_NAME = "ses-events";
 
+/** The settings an object may hold: `true` for a value, a nested schema for an object of settings. */
+interface Schema {
+  readonly [key: string]: true | Schema;
+}
+
+const LIFECYCLE_SCHEMA = {
+  abortIncompleteMultipartUploadDays: true,
+  transitionToInfrequentAccessDays: true,
+  expirationDays: true,
+  noncurrentVersionExpirationDays: true,
+} satisfies Record<keyof EventBucketLifecycle, true>;
+
+const BUCKET_SCHEMA = {
+  bucketPrefix: true,
+  forceDestroy: true,
+  accessLogBucketName: true,
+  accessLogPrefix: true,
+  lifecycle: LIFECYCLE_SCHEMA,
+} satisfies Record<keyof EventBucketOptions, true | Schema>;
+
+const DELIVERY_STREAM_SCHEMA = {
+  name: true,
+  bucketArn: true,
+  bucket: BUCKET_SCHEMA,
+  prefix: true,
+  errorOutputPrefix: true,
+  bufferingSizeMiB: true,
+  bufferingIntervalSeconds: true,
+  compression: true,
+  kmsKeyArn: true,
+  partitionByEventType: true,
+  partitioningRetrySeconds: true,
+  roleName: true,
+  logging: true,
+  logRetentionDays: true,
+} satisfies Record<keyof DeliveryStreamOptions, true | Schema>;
+
+const ALARMS_SCHEMA = {
+  enabled: true,
+  snsTopicArn: true,
+  freshnessThresholdSeconds: true,
+  periodSeconds: true,
+} satisfies Record<keyof DeliveryAlarmOptions, true>;
+
+const IMPORT_SCHEMA = {
+  configurationSet: true,
+  eventDestination: true,
+  deliveryStream: true,
+  sesRole: true,
+  deliveryRole: true,
+} satisfies Record<keyof ImportExistingOptions, true>;
+
+/** What an `environments` entry may set. */
+const ENVIRONMENT_SCHEMA = {
+  region: true,
+  configurationSetName: true,
+  createConfigurationSet: true,
+  eventDestinationName: true,
+  eventTypes: true,
+  enabled: true,
+  deliveryStreamArn: true,
+  deliveryStream: DELIVERY_STREAM_SCHEMA,
+  sesRoleArn: true,
+  sesRoleName: true,
+  alarms: ALARMS_SCHEMA,
+  importExisting: IMPORT_SCHEMA,
+  tags: true,
+  state: { bucket: true, key: true, region: true },
+  cloud: { organization: true, workspace: true, workspaceTags: true, hostname: true, project: true },
+} satisfies Schema;
+
+/** What the top level of cdktf.json's context may set. */
+const CONTEXT_SCHEMA = { stackName: true, environments: true, ...ENVIRONMENT_SCHEMA } satisfies Schema;
+
 /** Context keys read from cdktf.json (top level, and inside each `environments` entry). */
-export const CONTEXT_KEYS = [
-  "stackName",
-  "environments",
-  "region",
-  "configurationSetName",
-  "createConfigurationSet",
-  "eventDestinationName",
-  "eventTypes",
-  "enabled",
-  "deliveryStreamArn",
-  "deliveryStream",
-  "sesRoleArn",
-  "sesRoleName",
-  "alarms",
-  "importExisting",
-  "tags",
-  "state",
-  "cloud",
-] as const;
+export const CONTEXT_KEYS = Object.keys(CONTEXT_SCHEMA);
+
+/** Context keys cdktf itself sets or reads, never the app's. */
+export function isCdktfContextKey(key: string): boolean {
+  return key.startsWith("cdktf") || key === "excludeStackIdFromLogicalIds" || key === "allowSepCharsInLogicalIds";
+}
+
+/** Reports every key of `value` (and of its nested settings) that `schema` does not know. */
+function checkKeys(problems: string[], at: string, value: unknown, schema: Schema): void {
+  if (!isObject(value)) return;
+  for (const [key, child] of Object.entries(value)) {
+    const known = schema[key];
+    if (known === undefined) {
+      problems.push(`${at}${key} is not a setting: use one of ${Object.keys(schema).join(", ")}.`);
+    } else if (known !== true) {
+      checkKeys(problems, `${at}${key}.`, child, known);
+    }
+  }
+}
 
 type Layer = Record<string, unknown>;
 
@@ -118,7 +199,11 @@ function json(raw: string, name: string): unknown {
  */
 export function readSettings(context: Layer, env: Readonly<Record<string, string | undefined>>): StackSettings[] {
   const problems: string[] = [];
-  const top: Layer = { ...context };
+  const top: Layer = Object.fromEntries(Object.entries(context).filter(([key]) => !isCdktfContextKey(key)));
+  checkKeys(problems, "", top, CONTEXT_SCHEMA);
+  if (isObject(top.environments)) {
+    for (const [name, own] of Object.entries(top.environments)) checkKeys(problems, `environments.${name}.`, own, ENVIRONMENT_SCHEMA);
+  }
   for (const [variable, path, parse] of ENV_OVERRIDES) {
     const raw = env[variable];
     if (raw === undefined || raw.trim() === "") continue;

@@ -535,3 +535,51 @@ describe("wrong types at the top level", () => {
     expect(problemsOf(context)).toEqual([problem]);
   });
 });
+
+describe("unknown settings", () => {
+  test("a misspelt top-level setting is refused with the settings that exist", () => {
+    expect(problemsOf({ configurationSetname: "x" })).toEqual([
+      "configurationSetname is not a setting: use one of stackName, environments, region, configurationSetName, createConfigurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, alarms, importExisting, tags, state, cloud.",
+    ]);
+  });
+
+  test("a misspelt stream option is refused with the options that exist", () => {
+    expect(problemsOf({ deliveryStream: { bufferSizeMiB: 64 } })).toEqual([
+      "deliveryStream.bufferSizeMiB is not a setting: use one of name, bucketArn, bucket, prefix, errorOutputPrefix, bufferingSizeMiB, bufferingIntervalSeconds, compression, kmsKeyArn, partitionByEventType, partitioningRetrySeconds, roleName, logging, logRetentionDays.",
+    ]);
+  });
+
+  test("misspelt settings deep in the bucket lifecycle, alarms, imports, state and cloud are refused", () => {
+    expect(
+      problemsOf({
+        deliveryStream: { bucket: { lifecycle: { expireDays: 1 } } },
+        alarms: { topicArn: "x" },
+        importExisting: { stream: true },
+        state: { table: "locks" },
+        cloud: { org: "acme" },
+      }),
+    ).toEqual([
+      "deliveryStream.bucket.lifecycle.expireDays is not a setting: use one of abortIncompleteMultipartUploadDays, transitionToInfrequentAccessDays, expirationDays, noncurrentVersionExpirationDays.",
+      "alarms.topicArn is not a setting: use one of enabled, snsTopicArn, freshnessThresholdSeconds, periodSeconds.",
+      "importExisting.stream is not a setting: use one of configurationSet, eventDestination, deliveryStream, sesRole, deliveryRole.",
+      "state.table is not a setting: use one of bucket, key, region.",
+      "cloud.org is not a setting: use one of organization, workspace, workspaceTags, hostname, project.",
+    ]);
+  });
+
+  test("an environment entry may not set stackName or nest environments", () => {
+    expect(problemsOf({ environments: { staging: { stackName: "x", regoin: "eu-west-1" } } })).toEqual([
+      expect.stringMatching(/^environments\.staging\.stackName is not a setting: use one of region, /),
+      expect.stringMatching(/^environments\.staging\.regoin is not a setting: use one of region, /),
+    ]);
+  });
+
+  test("cdktf's own context keys are not the app's settings and pass", () => {
+    const stacks = readSettings({ cdktfVersion: "0.21.0", cdktfRelativeModules: [], excludeStackIdFromLogicalIds: "true" }, {});
+    expect(stacks.map((s) => s.stackName)).toEqual(["ses-events"]);
+  });
+
+  test("tags may hold any key", () => {
+    expect(readSettings({ tags: { "cost-center": "42" } }, {})[0].tags).toEqual({ "cost-center": "42" });
+  });
+});
