@@ -1,5 +1,6 @@
 import { FirehoseCompression, SesEventType } from "./ses-event-type";
 
+export const DEFAULT_CREATE_CONFIGURATION_SET = true;
 export const DEFAULT_EVENT_DESTINATION_NAME = "firehose";
 export const DEFAULT_EVENT_TYPES: readonly SesEventType[] = Object.values(SesEventType);
 export const DEFAULT_ENABLED = true;
@@ -29,11 +30,16 @@ export const LOG_GROUP_PREFIX = "/aws/kinesisfirehose/";
 export const DEFAULT_FORCE_DESTROY = false;
 export const DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
 export const DEFAULT_TRANSITION_TO_INFREQUENT_ACCESS_DAYS = 30;
+/** 0: current event objects never expire. */
+export const DEFAULT_EXPIRATION_DAYS = 0;
 export const DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS = 90;
 export const DEFAULT_ACCESS_LOG_PREFIX = "s3-access-logs/";
 
 export const DEFAULT_ALARMS_ENABLED = false;
+export const ALARM_TOPIC_NAME_PREFIX = "ses-events-delivery-alarms-";
 export const DEFAULT_ALARM_PERIOD_SECONDS = 300;
 export const DEFAULT_FRESHNESS_THRESHOLD_SECONDS = 900;
 
 export const DEFAULT_RESOURCE_NAME_BASE = "ses-events";
+export const SES_ROLE_POLICY_NAME = "put-ses-events";
+export const DELIVERY_ROLE_POLICY_NAME = "deliver-ses-events";

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
-import { DEFAULT_ALARM_PERIOD_SECONDS, DEFAULT_FRESHNESS_THRESHOLD_SECONDS } from "./defaults";
+import { ALARM_TOPIC_NAME_PREFIX, DEFAULT_ALARM_PERIOD_SECONDS, DEFAULT_FRESHNESS_THRESHOLD_SECONDS } from "./defaults";
 
 /** CloudWatch alarms on the delivery stream; off unless `enabled` is true. */
 export interface DeliveryAlarmOptions {
@@ -50,7 +50,7 @@ export class DeliveryAlarms extends Construct {
     super(scope, id);
     if (props.snsTopicArn === undefined) {
       this.topic = new SnsTopic(this, "Topic", {
-        namePrefix: "ses-events-delivery-alarms-",
+        namePrefix: ALARM_TOPIC_NAME_PREFIX,
         kmsMasterKeyId: props.topicKmsKeyArn,
         tags: props.tags,
       });

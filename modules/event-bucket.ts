@@ -10,6 +10,7 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import {
   DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS,
   DEFAULT_ACCESS_LOG_PREFIX,
+  DEFAULT_EXPIRATION_DAYS,
   DEFAULT_FORCE_DESTROY,
   DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS,
   DEFAULT_TRANSITION_TO_INFREQUENT_ACCESS_DAYS,
@@ -100,7 +101,7 @@ export function checkEventBucketOptions(problems: Problems, setting: string, opt
   problems.check(`${at}.expirationDays`, lifecycle.expirationDays, days);
   problems.check(`${at}.noncurrentVersionExpirationDays`, lifecycle.noncurrentVersionExpirationDays, integerBetween(1, MAX_LIFECYCLE_DAYS));
   const transition = lifecycle.transitionToInfrequentAccessDays ?? DEFAULT_TRANSITION_TO_INFREQUENT_ACCESS_DAYS;
-  const expiration = lifecycle.expirationDays ?? 0;
+  const expiration = lifecycle.expirationDays ?? DEFAULT_EXPIRATION_DAYS;
   problems.when(
     !isToken(transition) && !isToken(expiration) && expiration > 0 && transition > 0 && expiration <= transition,
     `${at}.expirationDays ${expiration} is invalid: objects must expire after they move to Standard-IA (day ${transition}); raise it or set transitionToInfrequentAccessDays to 0.`,
@@ -181,7 +182,7 @@ export class EventBucket extends Construct {
 
 function lifecycleRules(lifecycle: EventBucketLifecycle): S3BucketLifecycleConfigurationRule[] {
   const transitionDays = lifecycle.transitionToInfrequentAccessDays ?? DEFAULT_TRANSITION_TO_INFREQUENT_ACCESS_DAYS;
-  const expirationDays = lifecycle.expirationDays ?? 0;
+  const expirationDays = lifecycle.expirationDays ?? DEFAULT_EXPIRATION_DAYS;
   const allObjects = [{ prefix: "" }];
   return [
     {

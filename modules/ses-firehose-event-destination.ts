@@ -193,7 +193,7 @@ export class SesFirehoseEventDestination extends Construct {
     const tags = props.tags;
     const baseName = nameBase(props.configurationSetName);
 
-    if (props.createConfigurationSet ?? true) {
+    if (props.createConfigurationSet ?? defaults.DEFAULT_CREATE_CONFIGURATION_SET) {
       this.configurationSet = new Sesv2ConfigurationSet(this, "ConfigurationSet", {
         configurationSetName: props.configurationSetName,
         tags,
@@ -236,7 +236,7 @@ export class SesFirehoseEventDestination extends Construct {
       });
       if (imports.sesRole) this.sesRole.importFrom(props.sesRoleName!);
       this.sesRolePolicy = new IamRolePolicy(this, "SesRolePolicy", {
-        name: "put-ses-events",
+        name: defaults.SES_ROLE_POLICY_NAME,
         role: this.sesRole.id,
         policy: policyDocument({
           Sid: "PutEventRecords",
@@ -348,7 +348,7 @@ export class SesFirehoseEventDestination extends Construct {
     });
     if (imports.deliveryRole) role.importFrom(options.roleName!);
     const rolePolicy = new IamRolePolicy(this, "DeliveryRolePolicy", {
-      name: "deliver-ses-events",
+      name: defaults.DELIVERY_ROLE_POLICY_NAME,
       role: role.id,
       policy: policyDocument(...statements),
     });
