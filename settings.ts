@@ -6,6 +6,7 @@ import {
   ImportExistingOptions,
   SesFirehoseEventDestinationProps,
 } from "./modules";
+import { Problems, checkTags, isToken } from "./modules/validation";
 
 /** Where a stack keeps its Terraform state. */
 export type BackendSettings =
@@ -251,7 +252,7 @@ function stackSettings(problems: string[], input: StackInput): StackSettings {
     problems.push(`${environment === undefined ? "stackName" : "environments"} ${JSON.stringify(stackName)} is invalid: a stack name uses 1-64 letters, digits, '_' or '-'.`);
   }
   const region = optionalString(problems, named("region"), layer.region) ?? DEFAULT_REGION;
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+  if (!/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(region)) {
     problems.push(`${named("region")} ${JSON.stringify(region)} is invalid: use an AWS Region code such as us-east-1.`);
   }
   const ownName = optionalString(problems, named("configurationSetName"), own?.configurationSetName);
@@ -259,6 +260,18 @@ function stackSettings(problems: string[], input: StackInput): StackSettings {
   const configurationSetName = ownName ?? (environment === undefined ? sharedName : `${sharedName}-${environment}`);
 
   const tags = stringMap(problems, named("tags"), layer.tags);
+  const tagProblems = new Problems();
+  checkTags(tagProblems, named("tags"), tags);
+  problems.push(...tagProblems.messages);
+  checkRegionOf(problems, named("deliveryStreamArn"), layer.deliveryStreamArn, region, "SES publishes only to a stream in its own Region");
+  checkRegionOf(problems, named("alarms.snsTopicArn"), isObject(layer.alarms) ? layer.alarms.snsTopicArn : undefined, region, "CloudWatch alarms notify topics in their own Region");
+  checkRegionOf(
+    problems,
+    named("deliveryStream.kmsKeyArn"),
+    isObject(layer.deliveryStream) ? layer.deliveryStream.kmsKeyArn : undefined,
+    region,
+    "Firehose, S3 and CloudWatch use a KMS key in their own Region",
+  );
   return {
     stackName,
     region,
@@ -315,6 +328,15 @@ function backendSettings(problems: string[], input: StackInput, named: (path: st
     };
   }
   return { kind: "local" };
+}
+
+/** An ARN given for a stack must be in the stack's Region. */
+function checkRegionOf(problems: string[], setting: string, arn: unknown, region: string, why: string): void {
+  if (typeof arn !== "string" || isToken(arn)) return;
+  const arnRegion = /^arn:[^:]+:[^:]+:([^:]+):/.exec(arn)?.[1];
+  if (arnRegion !== undefined && arnRegion !== region) {
+    problems.push(`${setting} ${JSON.stringify(arn)} is invalid: it is in ${arnRegion} but the stack is in ${region}, and ${why}; use one in ${region}.`);
+  }
 }
 
 /** Two stacks must never share one state. */

@@ -9,6 +9,10 @@ describe("event bucket", () => {
     expect(synth().resource("aws_s3_bucket")).toMatchObject({ bucket_prefix: "ses-events-", force_destroy: false });
   });
 
+  it("steers a name prefix derived from the configuration set clear of the starts S3 reserves", () => {
+    expect(synth({ configurationSetName: "sthree-mail" }).resource("aws_s3_bucket").bucket_prefix).toBe("ses-sthree-mail-");
+  });
+
   it("lets the user opt into force_destroy and choose the name prefix", () => {
     const bucket = synth({ deliveryStream: { bucket: { forceDestroy: true, bucketPrefix: "mail-events-" } } }).resource("aws_s3_bucket");
     expect(bucket).toMatchObject({ bucket_prefix: "mail-events-", force_destroy: true });
@@ -124,9 +128,11 @@ describe("event bucket", () => {
   });
 
   it.each<[string, object, string]>([
-    ["a bucket prefix with capitals", { bucketPrefix: "Events-" }, `deliveryStream.bucket.bucketPrefix "Events-" is invalid: use lowercase letters, digits, '.' or '-', starting with a letter or digit.`],
+    ["a bucket prefix with capitals", { bucketPrefix: "Events-" }, `deliveryStream.bucket.bucketPrefix "Events-" is invalid: use lowercase letters, digits, '.' or '-', starting with a letter or digit, without '..'.`],
     ["a bucket prefix over 37 characters", { bucketPrefix: "a".repeat(38) }, `deliveryStream.bucket.bucketPrefix "${"a".repeat(38)}" is invalid: use at most 37 characters.`],
-    ["an access log bucket name", { accessLogBucketName: "Logs" }, `deliveryStream.bucket.accessLogBucketName "Logs" is invalid: use 3-63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit.`],
+    ["an access log bucket name", { accessLogBucketName: "Logs" }, `deliveryStream.bucket.accessLogBucketName "Logs" is invalid: use 3-63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit, without '..' or a prefix or suffix S3 reserves.`],
+    ["an access log bucket name S3 reserves", { accessLogBucketName: "logs-s3alias" }, `deliveryStream.bucket.accessLogBucketName "logs-s3alias" is invalid: use 3-63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit, without '..' or a prefix or suffix S3 reserves.`],
+    ["a bucket prefix S3 reserves", { bucketPrefix: "xn--events-" }, `deliveryStream.bucket.bucketPrefix "xn--events-" is invalid: S3 reserves names starting with xn--, sthree- or amzn-s3-demo-.`],
     ["a Standard-IA transition before 30 days", { lifecycle: { transitionToInfrequentAccessDays: 10 } }, "deliveryStream.bucket.lifecycle.transitionToInfrequentAccessDays 10 is invalid: S3 moves objects to Standard-IA only after 30 days: use 0 (off) or at least 30."],
     ["expiry before the transition", { lifecycle: { expirationDays: 30 } }, "deliveryStream.bucket.lifecycle.expirationDays 30 is invalid: objects must expire after they move to Standard-IA (day 30); raise it or set transitionToInfrequentAccessDays to 0."],
     ["a fractional expiry", { lifecycle: { expirationDays: 1.5 } }, "deliveryStream.bucket.lifecycle.expirationDays 1.5 is invalid: use a whole number from 0 to 36500."],

@@ -233,6 +233,12 @@ describe("delivery stream", () => {
     expect(synth({ deliveryStream: { kmsKeyArn: KEY } }).resource("aws_cloudwatch_log_group").kms_key_id).toBe(KEY);
   });
 
+  it("accepts zero buffering and a never-expiring log group without partitioning", () => {
+    const out = synth({ deliveryStream: { partitionByEventType: false, bufferingIntervalSeconds: 0, logRetentionDays: 0 } });
+    expect(out.resource("aws_kinesis_firehose_delivery_stream").extended_s3_configuration.buffering_interval).toBe(0);
+    expect(out.resource("aws_cloudwatch_log_group").retention_in_days).toBe(0);
+  });
+
   it("keeps delivery logs for the chosen retention", () => {
     expect(synth({ deliveryStream: { logRetentionDays: 30 } }).resource("aws_cloudwatch_log_group").retention_in_days).toBe(30);
   });
@@ -518,7 +524,7 @@ describe("validation", () => {
     ["a partitioned buffer under 64 MiB", { deliveryStream: { bufferingSizeMiB: 32 } }, "deliveryStream.bufferingSizeMiB 32 is invalid: Firehose needs at least 64 MiB of buffer with dynamic partitioning (partitionByEventType); use 64-128 or turn partitioning off."],
     ["a partitioning retry over 7200", { deliveryStream: { partitioningRetrySeconds: 7201 } }, "deliveryStream.partitioningRetrySeconds 7201 is invalid: use a whole number from 0 to 7200."],
     ["a partitioning retry without partitioning", { deliveryStream: { partitionByEventType: false, partitioningRetrySeconds: 60 } }, "deliveryStream.partitioningRetrySeconds is set but partitionByEventType is false: it applies only to dynamic partitioning; remove it or turn partitioning on."],
-    ["a log retention CloudWatch does not offer", { deliveryStream: { logRetentionDays: 10 } }, "deliveryStream.logRetentionDays 10 is invalid: use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."],
+    ["a log retention CloudWatch does not offer", { deliveryStream: { logRetentionDays: 10 } }, "deliveryStream.logRetentionDays 10 is invalid: use one of 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."],
     ["a log retention with logging off", { deliveryStream: { logging: false, logRetentionDays: 30 } }, "deliveryStream.logRetentionDays is set but logging is false: remove it or turn logging on."],
     ["a partitioned prefix without the partition key", { deliveryStream: { prefix: "events/" } }, `deliveryStream.prefix "events/" is invalid: with partitionByEventType the prefix must contain !{partitionKeyFromQuery:event_type}.`],
     ["a partition key without partitioning", { deliveryStream: { partitionByEventType: false, prefix: "e/!{partitionKeyFromQuery:event_type}/" } }, `deliveryStream.prefix "e/!{partitionKeyFromQuery:event_type}/" is invalid: partitionKeyFromQuery needs dynamic partitioning: turn partitionByEventType on or remove it.`],
@@ -528,7 +534,11 @@ describe("validation", () => {
     ["both bucketArn and bucket", { deliveryStream: { bucketArn: EXISTING_BUCKET, bucket: {} } }, "deliveryStream.bucketArn and deliveryStream.bucket are both set: bucket configures the bucket the module creates, bucketArn uses an existing one; remove one of them."],
     ["an SNS topic ARN of another service", { alarms: { enabled: true, snsTopicArn: "arn:aws:sqs:us-east-1:123456789012:q" } }, `alarms.snsTopicArn "arn:aws:sqs:us-east-1:123456789012:q" is invalid: use an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<topic-name>.`],
     ["an alarm period that is not a multiple of 60", { alarms: { enabled: true, periodSeconds: 90 } }, "alarms.periodSeconds 90 is invalid: use a multiple of 60."],
-    ["a freshness threshold under the buffering interval", { alarms: { enabled: true, freshnessThresholdSeconds: 300 } }, "alarms.freshnessThresholdSeconds 300 is invalid: it must exceed the buffering interval (300 s), or the alarm fires on every normal delivery."],
+    ["a freshness threshold under 1.5 buffering intervals", { alarms: { enabled: true, freshnessThresholdSeconds: 450 } }, "alarms.freshnessThresholdSeconds 450 is invalid: it must exceed 450 s (1.5 times the 300 s buffering interval, a normal delivery delay), or the alarm fires on normal deliveries."],
+    ["a freshness threshold under 1.5 of a longer interval", { deliveryStream: { bufferingIntervalSeconds: 600 }, alarms: { enabled: true, freshnessThresholdSeconds: 660 } }, "alarms.freshnessThresholdSeconds 660 is invalid: it must exceed 900 s (1.5 times the 600 s buffering interval, a normal delivery delay), or the alarm fires on normal deliveries."],
+    ["zero buffering with partitioning", { deliveryStream: { bufferingIntervalSeconds: 0 } }, "deliveryStream.bufferingIntervalSeconds 0 is invalid: Firehose offers no zero buffering with dynamic partitioning (partitionByEventType); use 1-900 or turn partitioning off."],
+    ["the error type expression in the prefix", { deliveryStream: { prefix: "x/!{firehose:error-output-type}/!{partitionKeyFromQuery:event_type}/" } }, `deliveryStream.prefix "x/!{firehose:error-output-type}/!{partitionKeyFromQuery:event_type}/" is invalid: !{firehose:error-output-type} belongs in errorOutputPrefix only.`],
+    ["a tag key with characters AWS does not allow", { tags: { "team!": "x" } }, `tags key "team!" is invalid: use letters, digits, spaces and _ . : / = + - @.`],
     ["alarms on an existing stream", { deliveryStreamArn: EXISTING_STREAM, alarms: { enabled: true } }, "alarms.enabled is true with deliveryStreamArn: alarms are created only for a stream the module creates; set alarms on your own stream instead."],
     ["importing a configuration set it does not create", { createConfigurationSet: false, importExisting: { configurationSet: true } }, "importExisting.configurationSet is true but createConfigurationSet is false: only a configuration set the module manages can be imported."],
     ["importing a stream passed by ARN", { deliveryStreamArn: EXISTING_STREAM, importExisting: { deliveryStream: true } }, "importExisting.deliveryStream is true with deliveryStreamArn: an existing stream passed by ARN is used as it is; remove one of them."],

@@ -583,3 +583,33 @@ describe("unknown settings", () => {
     expect(readSettings({ tags: { "cost-center": "42" } }, {})[0].tags).toEqual({ "cost-center": "42" });
   });
 });
+
+describe("checks that need the stack's Region", () => {
+  test("app tags follow the AWS tag rules", () => {
+    expect(problemsOf({ tags: { "aws:team": "x", team: "y".repeat(257) } })).toEqual([
+      'tags key "aws:team" is invalid: the aws: prefix is reserved for AWS.',
+      `tags["team"] "${"y".repeat(257)}" is invalid: use at most 256 characters.`,
+    ]);
+  });
+
+  test("a stream, key or topic in another Region than the stack is refused", () => {
+    expect(
+      problemsOf({
+        region: "us-east-1",
+        deliveryStreamArn: "arn:aws:firehose:eu-west-1:123456789012:deliverystream/events",
+        alarms: { snsTopicArn: "arn:aws:sns:eu-west-1:123456789012:oncall" },
+      }),
+    ).toEqual([
+      'deliveryStreamArn "arn:aws:firehose:eu-west-1:123456789012:deliverystream/events" is invalid: it is in eu-west-1 but the stack is in us-east-1, and SES publishes only to a stream in its own Region; use one in us-east-1.',
+      'alarms.snsTopicArn "arn:aws:sns:eu-west-1:123456789012:oncall" is invalid: it is in eu-west-1 but the stack is in us-east-1, and CloudWatch alarms notify topics in their own Region; use one in us-east-1.',
+    ]);
+    expect(problemsOf({ region: "us-east-1", deliveryStream: { kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/abc" } })).toEqual([
+      'deliveryStream.kmsKeyArn "arn:aws:kms:eu-west-1:123456789012:key/abc" is invalid: it is in eu-west-1 but the stack is in us-east-1, and Firehose, S3 and CloudWatch use a KMS key in their own Region; use one in us-east-1.',
+    ]);
+  });
+
+  test("an ARN in the stack's own Region passes", () => {
+    const [stack] = readSettings({ region: "eu-west-1", deliveryStreamArn: "arn:aws:firehose:eu-west-1:123456789012:deliverystream/events" }, {});
+    expect(stack.destination.deliveryStreamArn).toBe("arn:aws:firehose:eu-west-1:123456789012:deliverystream/events");
+  });
+});

@@ -39,6 +39,8 @@ export const DEFAULT_ALARMS_ENABLED = false;
 export const ALARM_TOPIC_NAME_PREFIX = "ses-events-delivery-alarms-";
 export const DEFAULT_ALARM_PERIOD_SECONDS = 300;
 export const DEFAULT_FRESHNESS_THRESHOLD_SECONDS = 900;
+/** Firehose documents that a batch may take up to 1.5 times the buffering interval to arrive. */
+export const NORMAL_DELIVERY_DELAY_FACTOR = 1.5;
 
 export const DEFAULT_RESOURCE_NAME_BASE = "ses-events";
 export const SES_ROLE_POLICY_NAME = "put-ses-events";

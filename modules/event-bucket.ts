@@ -79,15 +79,23 @@ export interface EventBucketProps extends EventBucketOptions {
 }
 
 const MAX_BUCKET_PREFIX = 37;
+/** Bucket name starts S3 reserves. */
+export const RESERVED_BUCKET_PREFIX = /^(xn--|sthree-|amzn-s3-demo-)/;
 const STANDARD_IA_MIN_DAYS = 30;
 const MAX_LIFECYCLE_DAYS = 36500;
 
 /** Checks `options` into `problems`; `setting` is how the user wrote them (e.g. `deliveryStream.bucket`). */
 export function checkEventBucketOptions(problems: Problems, setting: string, options: EventBucketOptions): void {
-  problems.check(`${setting}.bucketPrefix`, options.bucketPrefix, maxLength(MAX_BUCKET_PREFIX), {
-    test: (v) => /^[a-z0-9][a-z0-9.-]*$/.test(v),
-    text: "use lowercase letters, digits, '.' or '-', starting with a letter or digit",
-  });
+  problems.check(
+    `${setting}.bucketPrefix`,
+    options.bucketPrefix,
+    maxLength(MAX_BUCKET_PREFIX),
+    {
+      test: (v) => /^[a-z0-9][a-z0-9.-]*$/.test(v) && !v.includes(".."),
+      text: "use lowercase letters, digits, '.' or '-', starting with a letter or digit, without '..'",
+    },
+    { test: (v) => !RESERVED_BUCKET_PREFIX.test(v), text: "S3 reserves names starting with xn--, sthree- or amzn-s3-demo-" },
+  );
   problems.check(`${setting}.accessLogBucketName`, options.accessLogBucketName, BUCKET_NAME);
   problems.check(`${setting}.accessLogPrefix`, options.accessLogPrefix, maxLength(1024));
   const lifecycle = options.lifecycle ?? {};

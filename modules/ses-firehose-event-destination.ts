@@ -12,7 +12,7 @@ import { Sesv2ConfigurationSetEventDestination } from "@cdktf/provider-aws/lib/s
 import { AwsContext } from "./aws-context";
 import * as defaults from "./defaults";
 import { DeliveryAlarmOptions, DeliveryAlarms } from "./delivery-alarms";
-import { EventBucket, EventBucketOptions, checkEventBucketOptions } from "./event-bucket";
+import { EventBucket, EventBucketOptions, RESERVED_BUCKET_PREFIX, checkEventBucketOptions } from "./event-bucket";
 import { PolicyStatement, policyDocument, trustPolicy } from "./policy";
 import { FirehoseCompression, SesEventType } from "./ses-event-type";
 import * as rules from "./validation";
@@ -421,7 +421,8 @@ function nameBase(configurationSetName: string): string {
     .replace(/[^a-z0-9-]+/g, "-")
     .replace(/-+/g, "-")
     .replace(/^-|-$/g, "");
-  return base || defaults.DEFAULT_RESOURCE_NAME_BASE;
+  if (base === "") return defaults.DEFAULT_RESOURCE_NAME_BASE;
+  return RESERVED_BUCKET_PREFIX.test(base) ? `ses-${base}` : base;
 }
 
 function roleName(name: string | undefined, prefix: string): { name: string } | { namePrefix: string } {
@@ -436,7 +437,7 @@ function checkProps(scope: string, props: SesFirehoseEventDestinationProps): voi
   problems.check("deliveryStreamArn", props.deliveryStreamArn, rules.DELIVERY_STREAM_ARN);
   problems.check("sesRoleArn", props.sesRoleArn, rules.ROLE_ARN);
   problems.check("sesRoleName", props.sesRoleName, rules.ROLE_NAME);
-  checkTags(problems, props.tags);
+  rules.checkTags(problems, "tags", props.tags);
 
   problems.when(
     props.deliveryStreamArn !== undefined && props.deliveryStream !== undefined,
@@ -463,16 +464,6 @@ function checkEventTypes(problems: rules.Problems, eventTypes: readonly string[]
   problems.when(repeated.length > 0, `eventTypes lists ${[...new Set(repeated)].join(", ")} more than once: list each event type once.`);
 }
 
-function checkTags(problems: rules.Problems, tags: Record<string, string> | undefined): void {
-  for (const [key, value] of Object.entries(tags ?? {})) {
-    problems.check(`tags key`, key, rules.pattern(/^.{1,128}$/su, "use 1-128 characters"), {
-      test: (k) => !k.toLowerCase().startsWith("aws:"),
-      text: "the aws: prefix is reserved for AWS",
-    });
-    problems.check(`tags[${JSON.stringify(key)}]`, value, rules.maxLength(256));
-  }
-}
-
 function checkDeliveryStream(problems: rules.Problems, options: DeliveryStreamOptions): void {
   const at = "deliveryStream";
   const partitioned = options.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE;
@@ -481,7 +472,10 @@ function checkDeliveryStream(problems: rules.Problems, options: DeliveryStreamOp
   problems.check(`${at}.kmsKeyArn`, options.kmsKeyArn, rules.KMS_KEY_ARN);
   problems.check(`${at}.roleName`, options.roleName, rules.ROLE_NAME);
   problems.check(`${at}.compression`, options.compression, rules.oneOf(Object.values(FirehoseCompression)));
-  problems.check(`${at}.bufferingIntervalSeconds`, options.bufferingIntervalSeconds, rules.integerBetween(0, 900));
+  problems.check(`${at}.bufferingIntervalSeconds`, options.bufferingIntervalSeconds, rules.integerBetween(0, 900), {
+    test: (v) => !partitioned || v > 0,
+    text: "Firehose offers no zero buffering with dynamic partitioning (partitionByEventType); use 1-900 or turn partitioning off",
+  });
   problems.check(
     `${at}.bufferingSizeMiB`,
     options.bufferingSizeMiB,
@@ -505,6 +499,10 @@ function checkDeliveryStream(problems: rules.Problems, options: DeliveryStreamOp
     `${at}.prefix`,
     options.prefix,
     rules.maxLength(1024),
+    {
+      test: (p) => !p.includes("!{firehose:error-output-type}"),
+      text: "!{firehose:error-output-type} belongs in errorOutputPrefix only",
+    },
     partitioned
       ? {
           test: (p) => p.includes(defaults.PARTITION_KEY_EXPRESSION),
@@ -540,9 +538,10 @@ function checkAlarms(problems: rules.Problems, props: SesFirehoseEventDestinatio
     text: "use a multiple of 60",
   });
   const interval = props.deliveryStream?.bufferingIntervalSeconds ?? defaults.DEFAULT_BUFFERING_INTERVAL_SECONDS;
+  const normalDelay = interval * defaults.NORMAL_DELIVERY_DELAY_FACTOR;
   problems.check("alarms.freshnessThresholdSeconds", alarms.freshnessThresholdSeconds, rules.integerBetween(60, 86400), {
-    test: (v) => rules.isToken(interval) || v > interval,
-    text: `it must exceed the buffering interval (${interval} s), or the alarm fires on every normal delivery`,
+    test: (v) => rules.isToken(interval) || v > normalDelay,
+    text: `it must exceed ${normalDelay} s (1.5 times the ${interval} s buffering interval, a normal delivery delay), or the alarm fires on normal deliveries`,
   });
   problems.when(
     (alarms.enabled ?? defaults.DEFAULT_ALARMS_ENABLED) && props.deliveryStreamArn !== undefined,

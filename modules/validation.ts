@@ -45,6 +45,11 @@ export class Problems {
     if (condition) this.found.push(message);
   }
 
+  /** The problems found so far. */
+  get messages(): readonly string[] {
+    return this.found;
+  }
+
   throwIfAny(scope: string): void {
     if (this.found.length > 0) throw new ValidationError(scope, this.found);
   }
@@ -71,7 +76,7 @@ export function maxLength(max: number): Rule<string> {
 }
 
 const PARTITION = "aws[a-z-]*";
-const REGION = "[a-z]{2}(-[a-z]+)+-\\d";
+const REGION = "[a-z]{2,4}(-[a-z]+)+-\\d{1,2}";
 const ACCOUNT = "\\d{12}";
 
 /** SES configuration set and event destination names. */
@@ -82,8 +87,8 @@ export const STREAM_NAME = pattern(/^[A-Za-z0-9_.-]{1,64}$/, "use 1-64 letters, 
 export const ROLE_NAME = pattern(/^[\w+=,.@-]{1,64}$/, "use 1-64 letters, digits or '+=,.@_-'");
 /** S3 bucket names (general purpose buckets). */
 export const BUCKET_NAME = pattern(
-  /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-  "use 3-63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit",
+  /^(?!xn--|sthree-|amzn-s3-demo-)(?!.*\.\.)(?!.*-s3alias$)(?!.*--ol-s3$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+  "use 3-63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit, without '..' or a prefix or suffix S3 reserves",
 );
 
 export const DELIVERY_STREAM_ARN = pattern(
@@ -107,13 +112,34 @@ export const SNS_TOPIC_ARN = pattern(
   "use an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<topic-name>",
 );
 
-/** The retention periods CloudWatch Logs accepts, in days. */
+/** The retention periods CloudWatch Logs accepts, in days; 0 keeps events forever. */
 export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+  0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
 /** The last path segment of an ARN (`.../name`), or undefined for a token. */
 export function arnResourceName(arn: string): string | undefined {
   if (isToken(arn)) return undefined;
   return arn.slice(arn.lastIndexOf("/") + 1) || arn.slice(arn.lastIndexOf(":") + 1);
+}
+
+const TAG_CHARACTERS = "letters, digits, spaces and _ . : / = + - @";
+
+/** AWS tag rules, for `setting` (e.g. `tags`) holding key-value tags. */
+export function checkTags(problems: Problems, setting: string, tags: Readonly<Record<string, string>> | undefined): void {
+  for (const [key, value] of Object.entries(tags ?? {})) {
+    problems.check(
+      `${setting} key`,
+      key,
+      pattern(/^.{1,128}$/su, "use 1-128 characters"),
+      pattern(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, `use ${TAG_CHARACTERS}`),
+      { test: (k) => !k.toLowerCase().startsWith("aws:"), text: "the aws: prefix is reserved for AWS" },
+    );
+    problems.check(
+      `${setting}[${JSON.stringify(key)}]`,
+      value,
+      maxLength(256),
+      pattern(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, `use ${TAG_CHARACTERS}`),
+    );
+  }
 }
