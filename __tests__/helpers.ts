@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
 import { App, TerraformStack, Testing } from "cdktf";
 import { SesFirehoseEventDestination, SesFirehoseEventDestinationProps } from "../modules";
 
@@ -45,9 +48,23 @@ export function parse(stack: TerraformStack): Synthesized {
   };
 }
 
+let outdir: string | undefined;
+afterAll(() => {
+  if (outdir !== undefined) rmSync(outdir, { recursive: true, force: true });
+  outdir = undefined;
+});
+
+/**
+ * A test app. They share one output folder per test file, removed afterwards: Testing.synth
+ * writes nothing, and Testing.app's default makes a new temporary folder for every app.
+ */
+export function testApp(): App {
+  outdir ??= mkdtempSync(path.join(tmpdir(), "ses-events-test-"));
+  return Testing.app({ outdir });
+}
+
 export function newStack(): TerraformStack {
-  const app: App = Testing.app();
-  return new TerraformStack(app, "test");
+  return new TerraformStack(testApp(), "test");
 }
 
 /** Synthesizes one SesFirehoseEventDestination with `props` in a fresh stack. */

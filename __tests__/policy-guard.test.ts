@@ -3,6 +3,7 @@ import * as path from "path";
 import { Testing } from "cdktf";
 import { readSettings } from "../settings";
 import { SesEventsStack } from "../stack";
+import { testApp } from "./helpers";
 
 /**
  * Checks the security scanner lacks for this product, run over the same two profiles that
@@ -32,7 +33,7 @@ interface PolicyFound {
 
 function synthProfile(context: Record<string, unknown>): Record<string, any> {
   const [settings] = readSettings(context, {});
-  return JSON.parse(Testing.synth(new SesEventsStack(Testing.app(), settings)));
+  return JSON.parse(Testing.synth(new SesEventsStack(testApp(), settings)));
 }
 
 /** Every policy document held by any resource of the stack. */
