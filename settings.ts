@@ -93,6 +93,7 @@ const IMPORT_SCHEMA = {
   deliveryStream: true,
   sesRole: true,
   deliveryRole: true,
+  deliveryLogs: true,
 } satisfies Record<keyof ImportExistingOptions, true>;
 
 /** What an `environments` entry may set. */

@@ -427,7 +427,14 @@ describe("importing existing resources", () => {
     const out = synth({
       sesRoleName: "ses-role",
       deliveryStream: { roleName: "firehose-role" },
-      importExisting: { configurationSet: true, eventDestination: true, deliveryStream: true, sesRole: true, deliveryRole: true },
+      importExisting: {
+        configurationSet: true,
+        eventDestination: true,
+        deliveryStream: true,
+        sesRole: true,
+        deliveryRole: true,
+        deliveryLogs: true,
+      },
     });
     expect(out.json.import).toEqual(
       expect.arrayContaining([
@@ -439,9 +446,11 @@ describe("importing existing resources", () => {
         },
         { to: "aws_iam_role.Events_SesRole_422B17D5", id: "ses-role" },
         { to: "aws_iam_role.Events_DeliveryRole_893F12D8", id: "firehose-role" },
+        { to: "aws_cloudwatch_log_group.Events_LogGroup_B009084F", id: "/aws/kinesisfirehose/ses-events" },
+        { to: "aws_cloudwatch_log_stream.Events_LogStream_7929B159", id: "/aws/kinesisfirehose/ses-events:DestinationDelivery" },
       ]),
     );
-    expect(out.json.import).toHaveLength(5);
+    expect(out.json.import).toHaveLength(7);
   });
 
   it("imports nothing by default", () => {
@@ -492,6 +501,7 @@ describe("validation", () => {
     ["importing a configuration set it does not create", { createConfigurationSet: false, importExisting: { configurationSet: true } }, "importExisting.configurationSet is true but createConfigurationSet is false: only a configuration set the module manages can be imported."],
     ["importing a stream passed by ARN", { deliveryStreamArn: EXISTING_STREAM, importExisting: { deliveryStream: true } }, "importExisting.deliveryStream is true with deliveryStreamArn: an existing stream passed by ARN is used as it is; remove one of them."],
     ["importing an SES role without its name", { importExisting: { sesRole: true } }, "importExisting.sesRole is true but sesRoleName is not set: name the existing role to import (its name is the import ID)."],
+    ["importing delivery logs the module does not create", { deliveryStream: { logging: false }, importExisting: { deliveryLogs: true } }, "importExisting.deliveryLogs is true but the module creates no delivery-error logs (deliveryStreamArn is set or deliveryStream.logging is false): remove it."],
     ["importing a delivery role without its name", { importExisting: { deliveryRole: true } }, "importExisting.deliveryRole is true but deliveryStream.roleName is not set: name the existing role to import (its name is the import ID)."],
     ["a reserved tag key", { tags: { "aws:team": "x" } }, `tags key "aws:team" is invalid: the aws: prefix is reserved for AWS.`],
     ["a too long tag value", { tags: { team: "x".repeat(257) } }, `tags["team"] "${"x".repeat(257)}" is invalid: use at most 256 characters.`],

@@ -561,7 +561,7 @@ describe("unknown settings", () => {
     ).toEqual([
       "deliveryStream.bucket.lifecycle.expireDays is not a setting: use one of abortIncompleteMultipartUploadDays, transitionToInfrequentAccessDays, expirationDays, noncurrentVersionExpirationDays.",
       "alarms.topicArn is not a setting: use one of enabled, snsTopicArn, freshnessThresholdSeconds, periodSeconds.",
-      "importExisting.stream is not a setting: use one of configurationSet, eventDestination, deliveryStream, sesRole, deliveryRole.",
+      "importExisting.stream is not a setting: use one of configurationSet, eventDestination, deliveryStream, sesRole, deliveryRole, deliveryLogs.",
       "state.table is not a setting: use one of bucket, key, region.",
       "cloud.org is not a setting: use one of organization, workspace, workspaceTags, hostname, project.",
     ]);

@@ -106,6 +106,11 @@ export interface ImportExistingOptions {
   readonly sesRole?: boolean;
   /** Import the Firehose role named `deliveryStream.roleName`. @default false */
   readonly deliveryRole?: boolean;
+  /**
+   * Import the delivery-error log group `/aws/kinesisfirehose/<stream>` and its log stream
+   * `DestinationDelivery`, which the console creates with a stream. @default false
+   */
+  readonly deliveryLogs?: boolean;
 }
 
 export interface SesFirehoseEventDestinationProps {
@@ -327,6 +332,10 @@ export class SesFirehoseEventDestination extends Construct {
         name: defaults.DELIVERY_LOG_STREAM_NAME,
         logGroupName: logGroup.name,
       });
+      if (imports.deliveryLogs) {
+        logGroup.importFrom(`${defaults.LOG_GROUP_PREFIX}${streamName}`);
+        logStream.importFrom(`${defaults.LOG_GROUP_PREFIX}${streamName}:${defaults.DELIVERY_LOG_STREAM_NAME}`);
+      }
       const logGroupName = logGroup.name;
       const logStreamName = logStream.name;
       logging = { enabled: true, logGroupName, logStreamName };
@@ -561,6 +570,10 @@ function checkImports(problems: rules.Problems, props: SesFirehoseEventDestinati
   problems.when(
     imports.sesRole === true && props.sesRoleName === undefined,
     "importExisting.sesRole is true but sesRoleName is not set: name the existing role to import (its name is the import ID).",
+  );
+  problems.when(
+    imports.deliveryLogs === true && (props.deliveryStreamArn !== undefined || props.deliveryStream?.logging === false),
+    "importExisting.deliveryLogs is true but the module creates no delivery-error logs (deliveryStreamArn is set or deliveryStream.logging is false): remove it.",
   );
   problems.when(
     imports.deliveryRole === true && props.deliveryStream?.roleName === undefined,
