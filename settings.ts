@@ -340,29 +340,36 @@ function checkRegionOf(problems: string[], setting: string, arn: unknown, region
   }
 }
 
+/** Where a backend keeps its state: a label for messages and what makes it distinct. */
+function stateOf(backend: BackendSettings): { label: string; identity: string } | undefined {
+  switch (backend.kind) {
+    case "s3":
+      return { label: `S3 state key ${JSON.stringify(backend.key)}`, identity: JSON.stringify(["s3", backend.bucket, backend.key]) };
+    case "cloud":
+      return backend.workspace === undefined
+        ? undefined
+        : {
+            label: `HCP Terraform workspace ${JSON.stringify(backend.workspace)}`,
+            identity: JSON.stringify(["cloud", backend.hostname, backend.organization, backend.workspace]),
+          };
+    case "local":
+      return undefined;
+  }
+}
+
 /** Two stacks must never share one state. */
 function checkUnique(problems: string[], stacks: StackSettings[]): void {
   const seen = new Map<string, string>();
   for (const stack of stacks) {
-    const backend = stack.backend;
-    const where =
-      backend.kind === "s3"
-        ? `S3 state key ${JSON.stringify(backend.key)}`
-        : backend.kind === "cloud" && backend.workspace !== undefined
-          ? `HCP Terraform workspace ${JSON.stringify(backend.workspace)}`
-          : undefined;
-    if (where === undefined) continue;
-    // States in different buckets, or workspaces of different organizations, are distinct.
-    const state = JSON.stringify(
-      backend.kind === "s3" ? [backend.bucket, backend.key] : backend.kind === "cloud" ? [backend.hostname, backend.organization, backend.workspace] : [],
-    );
-    const other = seen.get(state);
+    const state = stateOf(stack.backend);
+    if (state === undefined) continue;
+    const other = seen.get(state.identity);
     if (other !== undefined) {
       problems.push(
-        `stacks ${other} and ${stack.stackName} would share the ${where}: give each environment its own (state.key or cloud.workspace in its environments entry, and leave SES_EVENTS_STATE_KEY / TF_WORKSPACE unset).`,
+        `stacks ${other} and ${stack.stackName} would share the ${state.label}: give each environment its own (state.key or cloud.workspace in its environments entry, and leave SES_EVENTS_STATE_KEY / TF_WORKSPACE unset).`,
       );
     }
-    seen.set(state, stack.stackName);
+    seen.set(state.identity, stack.stackName);
   }
 }
 
