@@ -122,7 +122,7 @@ const CONTEXT_SCHEMA = { stackName: true, environments: true, ...ENVIRONMENT_SCH
 export const CONTEXT_KEYS = Object.keys(CONTEXT_SCHEMA);
 
 /** Context keys cdktf itself sets or reads, never the app's. */
-export function isCdktfContextKey(key: string): boolean {
+function isCdktfContextKey(key: string): boolean {
   return key.startsWith("cdktf") || key === "excludeStackIdFromLogicalIds" || key === "allowSepCharsInLogicalIds";
 }
 

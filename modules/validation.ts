@@ -117,12 +117,6 @@ export const LOG_RETENTION_DAYS = [
   0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-/** The last path segment of an ARN (`.../name`), or undefined for a token. */
-export function arnResourceName(arn: string): string | undefined {
-  if (isToken(arn)) return undefined;
-  return arn.slice(arn.lastIndexOf("/") + 1) || arn.slice(arn.lastIndexOf(":") + 1);
-}
-
 const TAG_CHARACTERS = "letters, digits, spaces and _ . : / = + - @";
 
 /** AWS tag rules, for `setting` (e.g. `tags`) holding key-value tags. */
