@@ -583,7 +583,7 @@ describe("input validation", () => {
   test("a key named __proto__ in a marker tree is data, not a prototype", () => {
     const text = '{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","change":{"actions":["update"],"before":{"__proto__":"old"},"after":{"__proto__":"new"},"after_sensitive":{"__proto__":true}}}]}';
     const markdown = summarizePlan(parsePlan(text, "proto.json"));
-    expect(markdown).toContain("  - `__proto__`: `old` → (sensitive)");
+    expect(markdown).toContain("  - `__proto__`: (sensitive) → (sensitive)");
   });
 
   test("a missing file is reported by name", () => {

@@ -1,7 +1,7 @@
 // Why a resource is replaced: the attributes Terraform lists in replace_paths, the likely one for
 // this product's immutable attributes when an older plan lacks replace_paths, or the action_reason.
 import type { Change, ResourceChange } from "./read";
-import { describeAt, isMarked, sameValue, startsWith, valueAt, type AttributePath, type PathStep, type Side } from "./values";
+import { describeAt, isMarked, mergeMarkers, sameValue, startsWith, valueAt, type AttributePath, type PathStep, type Side } from "./values";
 
 export interface ReplacementCause {
   path: PathStep[];
@@ -64,12 +64,21 @@ export const ACTION_REASONS: Readonly<Record<string, string>> = {
   delete_because_no_move_target: "it was moved to an address that does not exist",
 };
 
+// A value sensitive on either side is masked on both: one that becomes sensitive must not
+// show its current value, and one that stops being sensitive still held a secret.
+const sensitivity = new WeakMap<Change, unknown>();
+
+function sensitiveEitherSide(change: Change): unknown {
+  if (!sensitivity.has(change)) sensitivity.set(change, mergeMarkers(change.before_sensitive, change.after_sensitive));
+  return sensitivity.get(change);
+}
+
 export function beforeSide(change: Change): Side {
-  return { value: change.before, sensitive: change.before_sensitive };
+  return { value: change.before, sensitive: sensitiveEitherSide(change) };
 }
 
 export function afterSide(change: Change): Side {
-  return { value: change.after, sensitive: change.after_sensitive, unknown: change.after_unknown };
+  return { value: change.after, sensitive: sensitiveEitherSide(change), unknown: change.after_unknown };
 }
 
 export function explainReplacement(resource: ResourceChange): ReplacementExplanation {

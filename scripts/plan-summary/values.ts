@@ -55,6 +55,20 @@ function containsTrue(node: unknown): boolean {
   return false;
 }
 
+/** The union of two marker trees: marked wherever either is. */
+export function mergeMarkers(a: unknown, b: unknown): unknown {
+  if (a === true || b === true) return true;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return Array.from({ length: Math.max(a.length, b.length) }, (_, index) => mergeMarkers(a[index], b[index]));
+  }
+  if (isRecord(a) && isRecord(b)) {
+    const merged: Record<string, unknown> = Object.create(null);
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) merged[key] = mergeMarkers(a[key], b[key]);
+    return merged;
+  }
+  return isRecord(a) || Array.isArray(a) ? a : b;
+}
+
 /** The side's value at `path` as compact JSON-like text, with sensitive and unknown parts masked at any depth. */
 export function describeAt(side: Side, path: AttributePath): string {
   if (isMarked(side.sensitive, path)) return SENSITIVE;
