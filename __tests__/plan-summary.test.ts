@@ -308,6 +308,19 @@ describe("replacements", () => {
     );
   });
 
+  test("a forcing block with a sensitive child lists the block's changed attributes, the secret masked", () => {
+    const markdown = summary("replace-sensitive-block.json");
+    expect(markdown).toContain(
+      "forced by `http_endpoint_configuration`\n" +
+        '  - `http_endpoint_configuration`: `[{"access_key":(sensitive),"buffering_interval":300,',
+    );
+    expect(markdown).toContain(
+      "    - `http_endpoint_configuration[0].access_key`: (sensitive) → (sensitive)\n" +
+        "    - `http_endpoint_configuration[0].url`: `https://collector.example.com/v1` → `https://collector.example.com/v2`\n",
+    );
+    expect(markdown).not.toContain("hk_live_");
+  });
+
   test("a forcing path inside the dynamic partitioning block gets the same hint", () => {
     const plan = readPlanFile(fixture("replace-stream.json"));
     const stream = structuredClone(resource(plan, STREAM));

@@ -3,7 +3,7 @@
 // are masked at any depth; a sensitive block is reported as one entry, never opened.
 import type { Change } from "./read";
 import { afterSide, beforeSide } from "./replacements";
-import { child, describeAt, isMarked, isRecord, sameValue, type PathStep } from "./values";
+import { child, describeAt, isMarked, isRecord, sameValue, valueAt, type PathStep } from "./values";
 
 export interface AttributeChange {
   path: PathStep[];
@@ -14,9 +14,10 @@ export interface AttributeChange {
 /** Stops a pathological plan from listing thousands of paths for one resource. */
 const MAX_CHANGED_PATHS = 50;
 
-export function changedAttributes(change: Change): AttributeChange[] {
+/** The changed attribute paths at or below `under` (the whole object by default). */
+export function changedAttributes(change: Change, under: PathStep[] = []): AttributeChange[] {
   const paths: PathStep[][] = [];
-  collect(change, [], change.before, change.after, change.after_unknown, paths);
+  collect(change, under, valueAt(change.before, under), valueAt(change.after, under), valueAt(change.after_unknown, under), paths);
   return paths.map((path) => ({ path, before: describeAt(beforeSide(change), path), after: describeAt(afterSide(change), path) }));
 }
 

@@ -10,7 +10,7 @@ import { POLICY_ATTRIBUTES, policyAttributes, renderPolicyAttribute } from "./ia
 import { cutAtLine, literal, plural } from "./markdown";
 import type { Change, Plan, ResourceChange } from "./read";
 import { ACTION_REASONS, explainReplacement, type ReplacementExplanation } from "./replacements";
-import { compareText, describeAt, formatPath } from "./values";
+import { compareText, describeAt, formatPath, type PathStep, valueAt } from "./values";
 
 export const DEFAULT_MAX_CHARS = 65_000;
 export const MIN_MAX_CHARS = 2_000;
@@ -128,11 +128,23 @@ function renderReplacement(resource: ResourceChange): string {
   const explanation = explainReplacement(resource);
   const order = explanation.order === "create first" ? "create new, then destroy old" : "destroy, then create";
   const header = `- ${addressOf(resource)} (${order}): ${replacementSummary(resource, explanation)}`;
-  const details = explanation.causes.map(
-    (cause) =>
-      `  - ${literal(formatPath(cause.path))}: ${value(cause.before)} → ${value(cause.after)}${cause.hint ? `. ${cause.hint}` : ""}`,
-  );
+  const details = explanation.causes.flatMap((cause) => [
+    `  - ${literal(formatPath(cause.path))}: ${value(cause.before)} → ${value(cause.after)}${cause.hint ? `. ${cause.hint}` : ""}`,
+    ...blockChanges(resource, cause.path),
+  ]);
   return [header, ...details].join("\n");
+}
+
+// A forcing block (a list or object) also lists which of its own attributes change.
+function blockChanges(resource: ResourceChange, path: PathStep[]): string[] {
+  const { before, after } = resource.change;
+  const isBlock = (side: unknown) => typeof valueAt(side, path) === "object" && valueAt(side, path) !== null;
+  if (!isBlock(before) && !isBlock(after)) return [];
+  const changes = changedAttributes(resource.change, path);
+  if (changes.length === 1 && changes[0]?.path.length === path.length) return [];
+  const lines = changes.map((change) => `    - ${literal(formatPath(change.path))}: ${value(change.before)} → ${value(change.after)}`);
+  if (isTruncatedList(changes)) lines.push("    - (more attributes change; only the first are listed)");
+  return lines;
 }
 
 function replacementSummary(resource: ResourceChange, { source, causes, reason }: ReplacementExplanation): string {
