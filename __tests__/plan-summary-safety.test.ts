@@ -186,6 +186,11 @@ describe("sensitive values", () => {
     );
   });
 
+  test("a plan value that reads like the mask is quoted, so it cannot pass for a masked value", () => {
+    const markdown = summarizePlan(planOf(managed("aws_s3_bucket.a", { actions: ["update"], before: { note: "(sensitive)" }, after: { note: "(known after apply)" } })));
+    expect(markdown).toContain('  - `note`: `"(sensitive)"` → `"(known after apply)"`');
+  });
+
   test("a value that becomes sensitive is masked on both sides of the change", () => {
     const markdown = expectNoSecret(
       planOf(managed("aws_s3_bucket.a", { actions: ["update"], before: { token: SECRET }, after: { token: SECRET }, after_sensitive: { token: true } })),

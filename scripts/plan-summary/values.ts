@@ -15,6 +15,7 @@ export interface Side {
 export const SENSITIVE = "(sensitive)";
 export const KNOWN_AFTER_APPLY = "(known after apply)";
 export const NONE = "(none)";
+const MARKERS: ReadonlySet<string> = new Set([SENSITIVE, KNOWN_AFTER_APPLY, NONE]);
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -83,7 +84,8 @@ export function describeAt(side: Side, path: AttributePath): string {
 function render(value: unknown, sensitive: unknown, unknown: unknown): string {
   if (sensitive === true) return SENSITIVE;
   if (unknown === true) return KNOWN_AFTER_APPLY;
-  if (typeof value === "string") return value;
+  // A string that reads like one of the markers is quoted, so it cannot pass for one.
+  if (typeof value === "string") return MARKERS.has(value) ? JSON.stringify(value) : value;
   return renderJson(value, sensitive, unknown);
 }
 
