@@ -6,11 +6,13 @@
 //   iam-diff.ts      IAM policy changes statement by statement
 //   attributes.ts    the attributes an in-place update changes
 //   markdown.ts      literal text: code spans that nothing in a plan can escape
-//   render.ts        the sections, in order of risk, fitted to a size limit
+//   render.ts        the sections, in order of risk
+//   fit.ts           fitting them to a size limit
 //   cli.ts           the command line
 export * from "./plan-summary/attributes";
 export * from "./plan-summary/classify";
 export * from "./plan-summary/cli";
+export * from "./plan-summary/fit";
 export * from "./plan-summary/iam-diff";
 export * from "./plan-summary/markdown";
 export * from "./plan-summary/read";

@@ -7,7 +7,8 @@
 import { changedAttributes, isTruncatedList } from "./attributes";
 import { changedOutputs, countPlan, hasChanges, isImport, isMove, kindOf, planLine, type PlanCounts } from "./classify";
 import { POLICY_ATTRIBUTES, policyAttributes, renderPolicyAttribute } from "./iam-diff";
-import { cutAtLine, literal, plural } from "./markdown";
+import { fit, type Section } from "./fit";
+import { literal, plural } from "./markdown";
 import type { Change, Plan, ResourceChange } from "./read";
 import { ACTION_REASONS, explainReplacement, type ReplacementExplanation } from "./replacements";
 import { compareText, describeAt, formatPath, type PathStep, valueAt } from "./values";
@@ -22,14 +23,6 @@ export interface SummaryOptions {
   maxChars?: number;
   /** Where the full summary can be read (the caller's own Markdown), named when entries are left out. */
   fullLocation?: string;
-}
-
-interface Section {
-  title: string;
-  /** Listed in full before any condensed section gets room. */
-  full: boolean;
-  intro: string[];
-  entries: string[];
 }
 
 export function summarizePlan(plan: Plan, options: SummaryOptions = {}): string {
@@ -224,68 +217,6 @@ function renderOutput(name: string, change: Change): string {
 function value(text: string): string {
   return /^\((sensitive|known after apply|none)\)$/.test(text) ? text : literal(text);
 }
-
-// ---------------------------------------------------------------------------------------------
-
-const NOTE_ROOM = 400;
-const SECTION_ROOM = 120;
-
-function fit(header: string, sections: readonly Section[], maxChars: number, location: string): string {
-  const parts: string[] = [header];
-  const budget = maxChars - NOTE_ROOM - location.length;
-  const heads = sections.map(
-    (section) =>
-      `\n### ${section.title} (${section.entries.length.toLocaleString("en-US")})\n\n${section.intro.map((line) => `${line}\n\n`).join("")}`,
-  );
-  // Every section's heading and counts get room before any section's entries.
-  const headsAfter = heads.map((_, index) => heads.slice(index + 1).reduce((sum, head) => sum + head.length, 0));
-  let length = header.length;
-  const add = (text: string) => {
-    parts.push(text);
-    length += text.length;
-  };
-  const left: string[] = [];
-  sections.forEach((section, index) => {
-    const total = section.entries.length;
-    const head = heads[index] as string;
-    // Room for this section's entries and its "and N more" line; what follows keeps its heading.
-    const room = budget - (headsAfter[index] as number) - SECTION_ROOM * (sections.length - index);
-    if (length + head.length > room) {
-      left.push(`${section.title}: all ${total.toLocaleString("en-US")}`);
-      return;
-    }
-    add(head);
-    let shown = 0;
-    let partial = false;
-    for (const entry of section.entries) {
-      if (length + entry.length + 1 <= room) {
-        add(`${entry}\n`);
-        shown += 1;
-        continue;
-      }
-      // An entry of a full section that is too long on its own is cut at a line, not dropped.
-      const start = section.full ? cutAtLine(`${entry}\n`, room - length - PARTIAL_NOTE.length) : "";
-      if (start !== "") {
-        add(`${start}${PARTIAL_NOTE}`);
-        shown += 1;
-        partial = true;
-      }
-      break;
-    }
-    if (shown < total || partial) {
-      const missing = total - shown;
-      if (missing > 0) add(`- … and ${missing.toLocaleString("en-US")} more, left out for length (see the note at the end)\n`);
-      left.push(`${section.title}: ${missing.toLocaleString("en-US")} of ${total.toLocaleString("en-US")}${partial ? " (and part of one)" : ""}`);
-    }
-  });
-  if (left.length > 0) {
-    add(`\n**Not listed here, to fit ${maxChars.toLocaleString("en-US")} characters:** ${left.join("; ")}. `);
-    add(`The full summary is in ${location}.\n`);
-  }
-  return cutAtLine(parts.join(""), maxChars);
-}
-
-const PARTIAL_NOTE = "  - … (the rest of this entry is left out for length)\n";
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
