@@ -246,7 +246,8 @@ describe("plan workflow", () => {
       mkdirSync(path.join(temp, "plans", "ses-events"), { recursive: true });
       mkdirSync(path.join(temp, "plans", "hcp"), { recursive: true });
       writeFileSync(path.join(temp, "plans", "ses-events", "plan.json"), readFileSync(path.join(__dirname, "fixtures", "plans", "replace-stream.json")));
-      writeFileSync(path.join(temp, "plans", "hcp", "plan.txt"), "Plan: 1 to add\n</details> <img src=x> @org/team\n```\n\n<!--\n");
+      const filler = Array.from({ length: 3000 }, (_, i) => `  # resource ${i} will be created`).join("\n");
+      writeFileSync(path.join(temp, "plans", "hcp", "plan.txt"), `Plan: 1 to add\n</details> <img src=x> @org/team\n\`\`\`\n\n<!--\n${filler}\n`);
       writeFileSync(stepSummary, "");
       const script = stepWith(job, runs("plan-summary")).run ?? "";
       result = runStep(script, {
@@ -275,6 +276,14 @@ describe("plan workflow", () => {
       expect(text).toContain(
         "## Terraform plan for stack `hcp` (HCP Terraform, text)\n\n    Plan: 1 to add\n    </details> <img src=x> @org/team\n    ```\n    \n    <!--\n",
       );
+    });
+
+    test("cuts a long text plan to the stack's share of the comment at a line, keeping it whole in the full summary", () => {
+      const comment = readFileSync(path.join(temp, "plan-summary", "comment.md"), "utf8");
+      const hcp = comment.slice(comment.indexOf("## Terraform plan for stack `hcp`"), comment.indexOf("## Terraform plan for stack `ses-events`"));
+      expect(hcp.length).toBeLessThanOrEqual(30_000 + 1);
+      expect(hcp).toMatch(/\n {4} {2}# resource \d+ will be created\n\n$/);
+      expect(readFileSync(path.join(temp, "plan-summary", "full.md"), "utf8")).toContain("\n      # resource 2999 will be created\n");
     });
 
     test("writes the full summaries to the job summary", () => {
