@@ -121,15 +121,12 @@ describe("hostile strings in a plan render only as literal text", () => {
     expect(literal("a\r\nb\nc\u202Ed")).toBe("`a\\r\\nb\\nc<U+202E>d`");
   });
 
-  test("a 1 MB value is shortened, keeps the summary small and takes well under a second", () => {
+  test("a 1 MB value is shortened everywhere and keeps the summary small", () => {
     const huge = `${"<!--".repeat(100)}${"`".repeat(1000)}${"x".repeat(1_000_000)}`;
-    const start = process.hrtime.bigint();
     const { markdown, html } = render(huge);
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
     expect(markdown.length).toBeLessThan(30_000);
     expect(markdown).toContain("more characters)");
     expect(tagNames(html).filter((tag) => !SUMMARY_TAGS.has(tag))).toEqual([]);
-    expect(ms).toBeLessThan(5_000);
   });
 });
 
