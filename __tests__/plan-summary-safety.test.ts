@@ -201,6 +201,12 @@ describe("sensitive values", () => {
     expect(expectNoSecret(plan)).toContain("- `key`: (sensitive) → (sensitive)");
   });
 
+  test("an output that becomes sensitive does not show its current value", () => {
+    const plan = planOf();
+    plan.output_changes = { key: { actions: ["update"], before: SECRET, after: SECRET, before_sensitive: false, after_sensitive: true } };
+    expect(expectNoSecret(plan)).toContain("- `key`: (sensitive) → (sensitive)");
+  });
+
   test("a sensitive inline policy of a role is not printed", () => {
     expectNoSecret(
       planOf(

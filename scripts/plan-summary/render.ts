@@ -10,7 +10,7 @@ import { POLICY_ATTRIBUTES, policyAttributes, renderPolicyAttribute } from "./ia
 import { fit, type Section } from "./fit";
 import { literal, plural } from "./markdown";
 import type { Change, Plan, ResourceChange } from "./read";
-import { ACTION_REASONS, explainReplacement, type ReplacementExplanation } from "./replacements";
+import { ACTION_REASONS, afterSide, beforeSide, explainReplacement, type ReplacementExplanation } from "./replacements";
 import { compareText, describeAt, formatPath, type PathStep, valueAt } from "./values";
 
 export const DEFAULT_MAX_CHARS = 65_000;
@@ -205,8 +205,8 @@ function attributeLines(resource: ResourceChange): string[] {
 }
 
 function renderOutput(name: string, change: Change): string {
-  const before = describeAt({ value: change.before, sensitive: change.before_sensitive }, []);
-  const after = describeAt({ value: change.after, sensitive: change.after_sensitive, unknown: change.after_unknown }, []);
+  const before = describeAt(beforeSide(change), []);
+  const after = describeAt(afterSide(change), []);
   const { actions } = change;
   if (actions.includes("delete") && !actions.includes("create")) return `- ${literal(name)}: removed (was ${value(before)})`;
   if (actions.includes("create") && !actions.includes("delete")) return `- ${literal(name)}: added, ${value(after)}`;
