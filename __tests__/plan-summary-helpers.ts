@@ -2,7 +2,7 @@
 // that the safety assertions are made on.
 import * as path from "node:path";
 import MarkdownIt from "markdown-it";
-import { type Change, type Plan, type ResourceChange, readPlanFile, summarizePlan, type SummaryOptions } from "../scripts/plan-summary";
+import { type Change, literal, type Plan, type ResourceChange, readPlanFile, summarizePlan, type SummaryOptions } from "../scripts/plan-summary";
 
 export const FIXTURES = path.join(__dirname, "fixtures", "plans");
 
@@ -61,4 +61,9 @@ export function codeTexts(html: string): string[] {
 /** The HTML with every <code> element removed: what GitHub would scan for mentions and references. */
 export function outsideCode(html: string): string {
   return html.replace(/<code>[\s\S]*?<\/code>/g, "");
+}
+
+/** The text a reader sees for a plan string: what its code span renders to. */
+export function shownAs(text: string): string {
+  return codeTexts(toHtml(literal(text)))[0] ?? "";
 }

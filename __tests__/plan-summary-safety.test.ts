@@ -121,6 +121,12 @@ describe("hostile strings in a plan render only as literal text", () => {
     expect(literal("a\r\nb\nc\u202Ed")).toBe("`a\\r\\nb\\nc<U+202E>d`");
   });
 
+  test("no line break, control, bidi or zero-width character reaches the summary", () => {
+    for (const [, text] of ENTRIES) {
+      expect(render(text).markdown).not.toMatch(/[\r\u0000-\u0008\u000b-\u001f\u0085\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/);
+    }
+  });
+
   test("a 1 MB value is shortened everywhere and keeps the summary small", () => {
     const huge = `${"<!--".repeat(100)}${"`".repeat(1000)}${"x".repeat(1_000_000)}`;
     const { markdown, html } = render(huge);
