@@ -2,10 +2,12 @@
 // npm run bench: synth time and memory of the product against the floor, plus the test suite.
 //
 //   node bench/run.js [--quick] [--json-only] [--repeat K] [--n 1,10,100,1000] [--no-tests] [--no-synth]
+//                     [--no-plan-summary]
 //
 // floor    bench/floor.js: the bare resources of N destinations, precompiled JavaScript.
 // app      the default app, N = 1: cdktf.json's `app` command with the environment `cdktf synth` gives it.
 // product  bench/product.ts run like the app (bench/run-ts.js: the app's own esbuild loader): N module instances.
+// plan summary  bench/plan-summary.ts: parse and summarize a generated plan of 5,000 changes.
 //
 // Every run is a child process under GNU time (peak RSS of the largest process in its tree); wall
 // time is measured around it. Runs of different implementations are interleaved so drift hits all.
@@ -19,10 +21,11 @@ const { spawnSync } = require("child_process");
 
 const ROOT = path.join(__dirname, "..");
 const TIME = "/usr/bin/time";
-const GOALS = { appWallRatio: 2, perElementRatio: 1.5, synthPeakMiB: 2048, testWallS: 30, testPeakMiB: 1024 };
+const GOALS = { appWallRatio: 2, perElementRatio: 1.5, synthPeakMiB: 2048, testWallS: 30, testPeakMiB: 1024, planSummaryMs: 1000, planSummaryChars: 65000 };
+const PLAN_SUMMARY_CHANGES = 5000;
 
 function parseArgs(argv) {
-  const options = { quick: false, jsonOnly: false, repeat: undefined, ns: undefined, tests: true, synth: true };
+  const options = { quick: false, jsonOnly: false, repeat: undefined, ns: undefined, tests: true, synth: true, planSummary: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -34,6 +37,7 @@ function parseArgs(argv) {
     else if (arg === "--json-only") options.jsonOnly = true;
     else if (arg === "--no-tests") options.tests = false;
     else if (arg === "--no-synth") options.synth = false;
+    else if (arg === "--no-plan-summary") options.planSummary = false;
     else if (arg === "--repeat" || arg.startsWith("--repeat=")) options.repeat = positive(value(), "--repeat");
     else if (arg === "--n" || arg.startsWith("--n=")) options.ns = value().split(",").map((v) => positive(v, "--n"));
     else if (arg === "--help" || arg === "-h") usage();
@@ -58,6 +62,7 @@ function usage(problem) {
     "  --n LIST       comma-separated N values (default 1,10,100,1000)",
     "  --no-tests     skip the test-suite measurement",
     "  --no-synth     skip the synth measurements",
+    "  --no-plan-summary  skip the plan summary measurement (5,000 changes)",
   ].join("\n");
   process.stderr.write(`${problem ? `${problem}\n` : ""}${text}\n`);
   process.exit(problem ? 2 : 0);
@@ -314,6 +319,25 @@ function measureTests() {
   return results;
 }
 
+/** The plan summary on a generated 5,000-change plan: median time to parse and summarize, and size. */
+function measurePlanSummary() {
+  progress(`plan summary: ${PLAN_SUMMARY_CHANGES} changes`);
+  const run = spawnSync(process.execPath, [path.join(__dirname, "run-ts.js"), path.join(__dirname, "plan-summary.ts"), String(PLAN_SUMMARY_CHANGES), "5"], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  const line = run.stdout.trim().split("\n").pop() ?? "";
+  if (run.status !== 0 || !line.startsWith("{")) {
+    progress(`plan summary failed (exit ${run.status}):\n${run.stderr.trim()}`);
+    const record = { kind: "plan_summary", ok: false, exit: run.status };
+    emit(record);
+    return record;
+  }
+  const record = { kind: "plan_summary", ok: true, ...JSON.parse(line) };
+  emit(record);
+  return record;
+}
+
 function versions() {
   const version = (pkg) => {
     try {
@@ -351,6 +375,7 @@ emit({
 });
 const synth = options.synth ? measureSynth() : [];
 const tests = options.tests ? measureTests() : [];
+const planSummary = options.planSummary ? measurePlanSummary() : undefined;
 
 // Goals.
 const pass = (ok) => (ok === undefined ? "n/a" : ok ? "PASS" : "FAIL");
@@ -401,6 +426,19 @@ const goals = [];
     limit: `< ${GOALS.testPeakMiB} MiB`,
     ok: npmTest ? npmTest.peak_mib < GOALS.testPeakMiB : undefined,
   });
+  const summary = planSummary?.ok ? planSummary : undefined;
+  goals.push({
+    goal: `plan summary, ${PLAN_SUMMARY_CHANGES.toLocaleString("en-US")} changes (median, parse + summarize)`,
+    measured: summary ? `${summary.median_ms} ms` : planSummary ? "FAILED" : "not run",
+    limit: `< ${GOALS.planSummaryMs} ms`,
+    ok: planSummary ? Boolean(summary) && summary.median_ms < GOALS.planSummaryMs : undefined,
+  });
+  goals.push({
+    goal: `plan summary, ${PLAN_SUMMARY_CHANGES.toLocaleString("en-US")} changes (size)`,
+    measured: summary ? `${summary.summary_chars.toLocaleString("en-US")} characters (full list: ${summary.full_chars.toLocaleString("en-US")})` : planSummary ? "FAILED" : "not run",
+    limit: `<= ${GOALS.planSummaryChars.toLocaleString("en-US")} characters`,
+    ok: planSummary ? Boolean(summary) && summary.summary_chars <= GOALS.planSummaryChars : undefined,
+  });
 }
 for (const g of goals) emit({ kind: "goal", goal: g.goal, measured: g.measured, limit: g.limit, result: pass(g.ok) });
 
@@ -426,6 +464,12 @@ if (!options.jsonOnly) {
     for (const t of tests) {
       out.push(`| ${t.step} | ${t.exit} | ${fmt(t.wall_s, 2)} | ${fmt(t.peak_mib, 0)} | ${t.suites ?? "-"} | ${t.tests === undefined ? "-" : `${t.passed}/${t.tests} passed`} |`);
     }
+  }
+  if (planSummary?.ok) {
+    out.push("", `Plan summary (a generated plan of ${planSummary.changes} changes, ${(planSummary.plan_bytes / 2 ** 20).toFixed(1)} MiB of JSON)`, "");
+    out.push("| runs | median ms | max ms | summary characters | full summary ms | full summary characters |");
+    out.push("|---:|---:|---:|---:|---:|---:|");
+    out.push(`| ${planSummary.runs} | ${planSummary.median_ms} | ${planSummary.max_ms} | ${planSummary.summary_chars} | ${planSummary.full_ms} | ${planSummary.full_chars} |`);
   }
   out.push("", "Goals", "");
   out.push("| goal | measured | limit | result |");

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs scripts/plan-summary.ts (see run-ts.js). Usage: npm run plan-summary -- plan.json [--output FILE]
+// Runs scripts/plan-summary.ts (see run-ts.js). Usage: npm run plan-summary -- plan.json [options]; --help lists them
 "use strict";
 const fs = require("fs");
 const path = require("path");

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm run scan: synthesize the app and scan its Terraform JSON with checkov (framework
-# terraform_json), twice:
+# terraform_json), twice, then audit the GitHub workflows (zizmor, actionlint; see below):
 #   default       the stacks of cdktf.json as configured            -> cdktf.out
 #   all-options   one stack with every option on (scan-all-options.json) -> cdktf.out/all-options
 # Exits non-zero on any failed check, on a file checkov could not parse, or when nothing was
@@ -208,6 +208,50 @@ PY
 }
 
 
+# ---------------------------------------------------------------------------------------------
+# Workflow audit: .github/workflows/*.yml with two independent tools, both must report nothing.
+#   zizmor      security audit (pinning, permissions, credentials, injection), offline: no token,
+#               no network, so the online-only audits (known vulnerable actions, impostor
+#               commits) do not run
+#   actionlint  workflow syntax, expressions and types, with ShellCheck on every run: script
+# zizmor and shellcheck come from PyPI (scripts/workflow-audit-requirements.txt, exact pins) into
+# .venv-workflows/; actionlint is built from the Go module proxy into a cache outside the repo
+# and reused while its version matches.
+WORKFLOW_REQUIREMENTS="scripts/workflow-audit-requirements.txt"
+WORKFLOW_VENV=".venv-workflows"
+ACTIONLINT_VERSION="v1.7.12"
+ACTIONLINT_BIN="${XDG_CACHE_HOME:-$HOME/.cache}/ses-events/bin"
+
+ensure_workflow_tools() {
+  [[ -f "$WORKFLOW_REQUIREMENTS" ]] || die "$WORKFLOW_REQUIREMENTS is missing"
+  if ! cmp -s "$WORKFLOW_REQUIREMENTS" "$WORKFLOW_VENV/.scan-requirements.txt" \
+      || [[ ! -x "$WORKFLOW_VENV/bin/zizmor" || ! -x "$WORKFLOW_VENV/bin/shellcheck" ]]; then
+    log "installing zizmor and shellcheck into $WORKFLOW_VENV"
+    "${PYTHON:-python3}" -m venv --clear "$WORKFLOW_VENV"
+    "$WORKFLOW_VENV/bin/python" -m pip install --quiet --only-binary=:all: -r "$WORKFLOW_REQUIREMENTS"
+    cp "$WORKFLOW_REQUIREMENTS" "$WORKFLOW_VENV/.scan-requirements.txt"
+  fi
+  if [[ "$("$ACTIONLINT_BIN/actionlint" -version 2>/dev/null | head -n 1)" != "$ACTIONLINT_VERSION" ]]; then
+    command -v go >/dev/null || die "actionlint $ACTIONLINT_VERSION is not in $ACTIONLINT_BIN and Go is not installed to build it"
+    log "building actionlint $ACTIONLINT_VERSION into $ACTIONLINT_BIN"
+    mkdir -p "$ACTIONLINT_BIN"
+    GOBIN="$ACTIONLINT_BIN" GOFLAGS=-mod=mod go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+  fi
+}
+
+audit_workflows() {
+  ensure_workflow_tools
+  local workflows=(.github/workflows/*.yml) rc=0
+  log "workflows: zizmor $(sed -n 's/^zizmor==//p' "$WORKFLOW_REQUIREMENTS") (offline) on ${workflows[*]}"
+  env -u GH_TOKEN -u GITHUB_TOKEN -u ZIZMOR_GITHUB_TOKEN \
+    "$WORKFLOW_VENV/bin/zizmor" --offline --no-progress "${workflows[@]}" || rc=1
+  log "workflows: actionlint $ACTIONLINT_VERSION with shellcheck on ${workflows[*]}"
+  "$ACTIONLINT_BIN/actionlint" -shellcheck "$WORKFLOW_VENV/bin/shellcheck" -pyflakes "" "${workflows[@]}" || rc=1
+  if ((rc == 0)); then log "workflows: ok: zizmor and actionlint report nothing"; else log "workflows: FAILED"; fi
+  return "$rc"
+}
+# ---------------------------------------------------------------------------------------------
+
 main() {
   (($# == 0)) || die "usage: scripts/scan.sh (no arguments; SCAN_SKIP_SYNTH=1 scans the last synth)"
   local always default_only
@@ -221,6 +265,7 @@ main() {
   local rc=0
   scan_profile default "$OUT_DEFAULT" "$default_only" || rc=1
   scan_profile all-options "$OUT_ALL_OPTIONS" "$always" || rc=1
+  audit_workflows || rc=1
   return "$rc"
 }
 

@@ -1,0 +1,147 @@
+// Invariants that hold for any plan Terraform writes, checked on every plan under
+// fixtures/plans/real/ (written by `terraform show -json` with the real AWS provider) and on the
+// hand-written fixtures, which follow the same format.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { DEFAULT_MAX_CHARS, parsePlan, summarizePlan } from "../scripts/plan-summary";
+import { codeTexts, FIXTURES, shownAs, SUMMARY_TAGS, tagNames, toHtml } from "./plan-summary-helpers";
+
+const REAL = path.join(FIXTURES, "real");
+const realPlans = existsSync(REAL) ? readdirSync(REAL).filter((file) => file.endsWith(".json")).sort() : [];
+const handWritten = readdirSync(FIXTURES).filter((file) => file.endsWith(".json") && file !== "state.json").sort();
+
+interface RawChange {
+  actions: string[];
+  before?: unknown;
+  after?: unknown;
+  before_sensitive?: unknown;
+  after_sensitive?: unknown;
+  importing?: unknown;
+}
+interface RawPlan {
+  format_version: string;
+  resource_changes?: { address: string; mode?: string; previous_address?: string; change: RawChange }[];
+  output_changes?: Record<string, RawChange>;
+}
+
+/** Terraform's plan line, computed here independently of the summary's own counting. */
+function expectedPlanLine(plan: RawPlan): string | undefined {
+  let imports = 0, add = 0, change = 0, destroy = 0, forget = 0, moves = 0;
+  for (const resource of plan.resource_changes ?? []) {
+    if (resource.mode === "data") continue;
+    const actions = resource.change.actions;
+    if (resource.change.importing) imports++;
+    if (resource.previous_address && resource.previous_address !== resource.address) moves++;
+    if (actions.includes("create")) add++;
+    if (actions.includes("update")) change++;
+    if (actions.includes("delete")) destroy++;
+    if (actions.includes("forget")) forget++;
+  }
+  const outputs = Object.values(plan.output_changes ?? {}).some((output) => output.actions.some((action) => action !== "no-op"));
+  if (imports + add + change + destroy + forget + moves === 0 && !outputs) return undefined;
+  const importing = imports > 0 ? `${imports} to import, ` : "";
+  const forgetting = forget > 0 ? `, ${forget} to forget` : "";
+  return `Plan: ${importing}${add} to add, ${change} to change, ${destroy} to destroy${forgetting}.`;
+}
+
+function changedAddresses(plan: RawPlan): string[] {
+  return (plan.resource_changes ?? [])
+    .filter((resource) => resource.mode !== "data" && (resource.change.actions.join() !== "no-op" || resource.change.importing || (resource.previous_address && resource.previous_address !== resource.address)))
+    .map((resource) => resource.address);
+}
+
+/** Every string or number at or below a position the marker tree marks sensitive. */
+function sensitiveValues(value: unknown, markers: unknown, out: string[] = []): string[] {
+  if (markers === true) {
+    collectLeaves(value, out);
+  } else if (Array.isArray(markers) && Array.isArray(value)) {
+    markers.forEach((marker, index) => sensitiveValues(value[index], marker, out));
+  } else if (markers && typeof markers === "object" && value && typeof value === "object") {
+    for (const [key, marker] of Object.entries(markers)) sensitiveValues((value as Record<string, unknown>)[key], marker, out);
+  }
+  return out;
+}
+
+function collectLeaves(value: unknown, out: string[]): void {
+  if (typeof value === "string" || typeof value === "number") out.push(String(value));
+  else if (Array.isArray(value)) value.forEach((item) => collectLeaves(item, out));
+  else if (value && typeof value === "object") Object.values(value).forEach((item) => collectLeaves(item, out));
+}
+
+function secretsOf(plan: RawPlan): string[] {
+  const changes = [...(plan.resource_changes ?? []).map((resource) => resource.change), ...Object.values(plan.output_changes ?? {})];
+  const secrets = changes.flatMap((change) => [
+    ...sensitiveValues(change.before, change.before_sensitive),
+    ...sensitiveValues(change.after, change.after_sensitive),
+  ]);
+  // Short values ("true", "0", "us-east-1") also appear for other reasons; long ones must not.
+  return [...new Set(secrets)].filter((secret) => secret.length >= 8);
+}
+
+function checkInvariants(file: string) {
+  const text = readFileSync(file, "utf8");
+  const raw = JSON.parse(text) as RawPlan;
+  const markdown = summarizePlan(parsePlan(text, file));
+  const html = toHtml(markdown);
+  return { raw, markdown, html };
+}
+
+const suites: [string, string, string[]][] = [
+  ["real Terraform plans", REAL, realPlans],
+  ["hand-written plans", FIXTURES, handWritten],
+];
+
+describe.each(suites)("%s", (_, dir, files) => {
+  if (files.length === 0) {
+    test.skip(`no plans in ${path.relative(process.cwd(), dir)} yet`, () => undefined);
+    return;
+  }
+
+  test.each(files)("%s: the plan line is Terraform's, counted from resource_changes", (file) => {
+    const { raw, markdown } = checkInvariants(path.join(dir, file));
+    const line = expectedPlanLine(raw);
+    if (line === undefined) expect(markdown).toMatch(/\nNo changes\. Your infrastructure matches the configuration[ .(]/);
+    else expect(markdown).toContain(`\n${line}\n`);
+  });
+
+  test.each(files)("%s: every changed address is visible in the rendered HTML", (file) => {
+    const { raw, html } = checkInvariants(path.join(dir, file));
+    const codes = new Set(codeTexts(html));
+    for (const address of changedAddresses(raw)) expect(codes).toContain(shownAs(address));
+  });
+
+  test.each(files)("%s: no sensitive value appears", (file) => {
+    const { raw, markdown } = checkInvariants(path.join(dir, file));
+    for (const secret of secretsOf(raw)) expect(markdown).not.toContain(secret);
+  });
+
+  test.each(files)("%s: fits a pull-request comment and renders no markup but its own", (file) => {
+    const { markdown, html } = checkInvariants(path.join(dir, file));
+    expect(markdown.length).toBeLessThanOrEqual(DEFAULT_MAX_CHARS);
+    expect(tagNames(html).filter((tag) => !SUMMARY_TAGS.has(tag))).toEqual([]);
+  });
+});
+
+describe("hand-written plans follow the format terraform show -json writes", () => {
+  const REAL_KEYS = ["format_version", "terraform_version", "planned_values", "resource_changes", "prior_state", "configuration", "timestamp", "applyable", "complete", "errored"];
+  const current = handWritten.filter((file) => (JSON.parse(readFileSync(path.join(FIXTURES, file), "utf8")) as RawPlan).format_version === "1.2");
+
+  test("most hand-written plans use the current format version 1.2", () => {
+    expect(current.length).toBeGreaterThanOrEqual(5);
+  });
+
+  test.each(current)("%s has the top-level keys of a real plan", (file) => {
+    const plan = JSON.parse(readFileSync(path.join(FIXTURES, file), "utf8")) as Record<string, unknown>;
+    for (const key of REAL_KEYS) expect(Object.keys(plan)).toContain(key);
+  });
+
+  test.each(current)("%s gives every resource change the fields Terraform writes", (file) => {
+    const plan = JSON.parse(readFileSync(path.join(FIXTURES, file), "utf8")) as RawPlan;
+    for (const resource of plan.resource_changes ?? []) {
+      expect(Object.keys(resource)).toEqual(expect.arrayContaining(["address", "mode", "type", "name", "provider_name", "change"]));
+      expect(Object.keys(resource.change)).toEqual(
+        expect.arrayContaining(["actions", "before", "after", "after_unknown", "before_sensitive", "after_sensitive"]),
+      );
+    }
+  });
+});

@@ -1,0 +1,98 @@
+// What each resource change does, and the counts of Terraform's own "Plan:" line, computed the way
+// Terraform computes them: a replacement counts once to add and once to destroy, an import counts
+// whatever else it does, and data source reads and no-ops count nowhere.
+import type { Change, Plan, ResourceChange } from "./read";
+
+export type ChangeKind = "create" | "update" | "replace" | "delete" | "forget" | "read" | "no-op" | "other";
+
+export interface PlanCounts {
+  import: number;
+  add: number;
+  change: number;
+  destroy: number;
+  forget: number;
+  move: number;
+  replace: number;
+  unchanged: number;
+  read: number;
+}
+
+export function classifyActions(actions: readonly string[]): ChangeKind {
+  switch (actions.join(",")) {
+    case "create":
+      return "create";
+    case "update":
+      return "update";
+    case "delete":
+      return "delete";
+    case "delete,create":
+    case "create,delete":
+      return "replace";
+    case "forget":
+      return "forget";
+    case "read":
+      return "read";
+    case "no-op":
+      return "no-op";
+    default:
+      return "other";
+  }
+}
+
+export function kindOf(resource: ResourceChange): ChangeKind {
+  return classifyActions(resource.change.actions);
+}
+
+export function isImport(resource: ResourceChange): boolean {
+  return resource.change.importing !== undefined;
+}
+
+export function isMove(resource: ResourceChange): boolean {
+  return resource.previous_address !== undefined && resource.previous_address !== resource.address;
+}
+
+/** Data sources are read, never changed: Terraform leaves them out of its counts. */
+function isManaged(resource: ResourceChange): boolean {
+  return resource.mode !== "data";
+}
+
+export function countPlan(plan: Plan): PlanCounts {
+  const counts: PlanCounts = { import: 0, add: 0, change: 0, destroy: 0, forget: 0, move: 0, replace: 0, unchanged: 0, read: 0 };
+  for (const resource of plan.resource_changes) {
+    const { actions } = resource.change;
+    if (!isManaged(resource)) {
+      if (actions.includes("read")) counts.read += 1;
+      continue;
+    }
+    if (isImport(resource)) counts.import += 1;
+    if (isMove(resource)) counts.move += 1;
+    if (actions.includes("create")) counts.add += 1;
+    if (actions.includes("update")) counts.change += 1;
+    if (actions.includes("delete")) counts.destroy += 1;
+    if (actions.includes("forget")) counts.forget += 1;
+    if (kindOf(resource) === "replace") counts.replace += 1;
+    if (kindOf(resource) === "no-op" && !isImport(resource) && !isMove(resource)) counts.unchanged += 1;
+  }
+  return counts;
+}
+
+export function hasChanges(counts: PlanCounts): boolean {
+  return counts.import + counts.add + counts.change + counts.destroy + counts.forget + counts.move > 0;
+}
+
+/** Terraform's own line, for example `Plan: 6 to import, 1 to add, 0 to change, 0 to destroy.` */
+export function planLine(counts: PlanCounts): string {
+  const parts = [
+    ...(counts.import > 0 ? [`${counts.import} to import`] : []),
+    `${counts.add} to add`,
+    `${counts.change} to change`,
+    `${counts.destroy} to destroy`,
+    ...(counts.forget > 0 ? [`${counts.forget} to forget`] : []),
+  ];
+  return `Plan: ${parts.join(", ")}.`;
+}
+
+/** The output changes that do something, by name. */
+export function changedOutputs(plan: Plan): [string, Change][] {
+  return Object.entries(plan.output_changes).filter(([, change]) => !change.actions.every((action) => action === "no-op"));
+}

@@ -1,0 +1,298 @@
+// IAM policy changes statement by statement: policies are matched by Sid (otherwise by position
+// among the statements without one) and compared field by field, lists as sets.
+import { literal } from "./markdown";
+import type { Change, ResourceChange } from "./read";
+import { isMarked, isRecord, sameValue, valueAt, type AttributePath } from "./values";
+
+export interface PolicyStatement {
+  Sid?: unknown;
+  Effect?: unknown;
+  Principal?: unknown;
+  NotPrincipal?: unknown;
+  Action?: unknown;
+  NotAction?: unknown;
+  Resource?: unknown;
+  NotResource?: unknown;
+  Condition?: unknown;
+}
+
+export interface PolicyDocument {
+  Version?: unknown;
+  Statement: PolicyStatement[];
+}
+
+const STATEMENT_FIELDS = ["Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"] as const;
+export type StatementField = (typeof STATEMENT_FIELDS)[number];
+const LIST_FIELDS: ReadonlySet<StatementField> = new Set(["Action", "NotAction", "Resource", "NotResource"]);
+
+export interface FieldChange {
+  field: StatementField;
+  before: unknown;
+  after: unknown;
+}
+
+export type StatementDiff =
+  | { kind: "added"; label: string; statement: PolicyStatement }
+  | { kind: "removed"; label: string; statement: PolicyStatement }
+  | { kind: "changed"; label: string; fields: FieldChange[] };
+
+export type PolicyText = { state: "absent" } | { state: "unknown" } | { state: "sensitive" } | { state: "known"; text: string };
+
+export interface PolicyAttribute {
+  label: string;
+  before: PolicyText;
+  after: PolicyText;
+}
+
+/** Resource types whose attributes hold a policy document, and those attributes. */
+export const POLICY_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  aws_iam_role: ["assume_role_policy"],
+  aws_iam_role_policy: ["policy"],
+  aws_iam_policy: ["policy"],
+  aws_iam_user_policy: ["policy"],
+  aws_iam_group_policy: ["policy"],
+  aws_s3_bucket_policy: ["policy"],
+  aws_sns_topic_policy: ["policy"],
+  aws_sns_topic: ["policy"],
+  aws_sqs_queue_policy: ["policy"],
+  aws_kms_key: ["policy"],
+};
+
+const EMPTY_POLICY: PolicyDocument = { Statement: [] };
+
+export function parsePolicy(text: string): PolicyDocument | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(json)) return undefined;
+  const statements = json.Statement === undefined ? [] : Array.isArray(json.Statement) ? json.Statement : [json.Statement];
+  if (!statements.every(isRecord)) return undefined;
+  return { Version: json.Version, Statement: statements as PolicyStatement[] };
+}
+
+export function diffPolicies(before: PolicyDocument, after: PolicyDocument): StatementDiff[] {
+  const beforeByKey = keyStatements(before.Statement);
+  const afterByKey = keyStatements(after.Statement);
+  const diffs: StatementDiff[] = [];
+  for (const [key, current] of afterByKey) {
+    const previous = beforeByKey.get(key);
+    const label = statementLabel(current);
+    if (!previous) {
+      diffs.push({ kind: "added", label, statement: current.statement });
+      continue;
+    }
+    const fields = STATEMENT_FIELDS.filter((field) => !sameValue(previous.statement[field], current.statement[field])).map(
+      (field) => ({ field, before: previous.statement[field], after: current.statement[field] }),
+    );
+    if (fields.length > 0) diffs.push({ kind: "changed", label, fields });
+  }
+  for (const [key, previous] of beforeByKey) {
+    if (!afterByKey.has(key)) diffs.push({ kind: "removed", label: statementLabel(previous), statement: previous.statement });
+  }
+  return diffs;
+}
+
+interface PositionedStatement {
+  statement: PolicyStatement;
+  index: number;
+}
+
+function keyStatements(statements: readonly PolicyStatement[]): Map<string, PositionedStatement> {
+  const keyed = new Map<string, PositionedStatement>();
+  let unnamed = 0;
+  statements.forEach((statement, index) => {
+    const sid = sidOf(statement);
+    const key = sid !== undefined && !keyed.has(`sid:${sid}`) ? `sid:${sid}` : `position:${unnamed++}`;
+    keyed.set(key, { statement, index });
+  });
+  return keyed;
+}
+
+function sidOf(statement: PolicyStatement): string | undefined {
+  return typeof statement.Sid === "string" && statement.Sid !== "" ? statement.Sid : undefined;
+}
+
+function statementLabel({ statement, index }: PositionedStatement): string {
+  const sid = sidOf(statement);
+  return sid !== undefined ? literal(sid) : `statement ${index + 1}`;
+}
+
+export function renderStatement(statement: PolicyStatement): string {
+  const resources = renderResources(statement);
+  const principal = renderPrincipals(statement);
+  const condition = statement.Condition === undefined ? "" : renderCondition(statement.Condition);
+  return [
+    `${renderScalar(statement.Effect, "(no Effect)")} ${renderActions(statement)}${resources ? ` on ${resources}` : ""}`,
+    principal ? `principal ${principal}` : "",
+    condition ? `condition ${condition}` : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
+}
+
+function renderScalar(value: unknown, missing: string): string {
+  if (value === undefined) return missing;
+  return literal(typeof value === "string" ? value : JSON.stringify(value));
+}
+
+function renderActions(statement: PolicyStatement): string {
+  if (statement.Action !== undefined) return literalList(statement.Action);
+  if (statement.NotAction !== undefined) return `all actions except ${literalList(statement.NotAction)}`;
+  return "(no Action)";
+}
+
+function renderResources(statement: PolicyStatement): string {
+  if (statement.Resource !== undefined) return literalList(statement.Resource);
+  if (statement.NotResource !== undefined) return `all resources except ${literalList(statement.NotResource)}`;
+  return "";
+}
+
+function renderPrincipals(statement: PolicyStatement): string {
+  if (statement.Principal !== undefined) return renderPrincipal(statement.Principal);
+  if (statement.NotPrincipal !== undefined) return `anyone except ${renderPrincipal(statement.NotPrincipal)}`;
+  return "";
+}
+
+function renderPrincipal(principal: unknown): string {
+  if (!isRecord(principal)) return literalList(principal);
+  return Object.entries(principal)
+    .map(([kind, ids]) => `${literal(kind)} ${literalList(ids)}`)
+    .join(" and ");
+}
+
+function renderCondition(condition: unknown): string {
+  if (!isRecord(condition)) return literal(JSON.stringify(condition));
+  return Object.entries(condition)
+    .flatMap(([operator, tests]) =>
+      isRecord(tests)
+        ? Object.entries(tests).map(([key, values]) => `${literal(operator)} ${literal(key)} = ${literalList(values)}`)
+        : [`${literal(operator)} ${literal(JSON.stringify(tests))}`],
+    )
+    .join(" and ");
+}
+
+function renderFieldChange({ field, before, after }: FieldChange): string {
+  if (LIST_FIELDS.has(field)) return `${field} ${renderListChange(asList(before), asList(after))}`;
+  return `${field} ${renderFieldValue(field, before)} → ${renderFieldValue(field, after)}`;
+}
+
+function renderListChange(before: string[], after: string[]): string {
+  if (before.length <= 1 && after.length <= 1) return `${literalListOrNone(before)} → ${literalListOrNone(after)}`;
+  const added = after.filter((item) => !before.includes(item));
+  const removed = before.filter((item) => !after.includes(item));
+  return [added.length > 0 ? `added ${literalList(added)}` : "", removed.length > 0 ? `removed ${literalList(removed)}` : ""]
+    .filter(Boolean)
+    .join(" and ");
+}
+
+function renderFieldValue(field: StatementField, value: unknown): string {
+  if (value === undefined) return "(none)";
+  if (field === "Condition") return renderCondition(value);
+  if (field === "Principal" || field === "NotPrincipal") return renderPrincipal(value);
+  return renderScalar(value, "(none)");
+}
+
+export function renderStatementDiff(diff: StatementDiff): string {
+  switch (diff.kind) {
+    case "added":
+      return `- added ${diff.label}: ${renderStatement(diff.statement)}`;
+    case "removed":
+      return `- removed ${diff.label}: ${renderStatement(diff.statement)}`;
+    case "changed":
+      return `- changed ${diff.label}: ${diff.fields.map(renderFieldChange).join("; ")}`;
+  }
+}
+
+/** Every policy attribute of a resource, with its text before and after. */
+export function policyAttributes(resource: ResourceChange): PolicyAttribute[] {
+  const { change } = resource;
+  const named = (POLICY_ATTRIBUTES[resource.type] ?? []).map((attribute) => ({
+    label: attribute,
+    before: policyText(change.before, change.before_sensitive, undefined, [attribute]),
+    after: policyText(change.after, change.after_sensitive, change.after_unknown, [attribute]),
+  }));
+  return resource.type === "aws_iam_role" ? [...named, ...inlinePolicyAttributes(change)] : named;
+}
+
+function inlinePolicyAttributes(change: Change): PolicyAttribute[] {
+  if (isMarked(change.after_unknown, ["inline_policy"])) return [];
+  const before = inlinePolicies(change.before);
+  const after = inlinePolicies(change.after);
+  const names = [...new Set([...after.keys(), ...before.keys()])];
+  return names.map((name) => ({
+    label: `inline_policy ${JSON.stringify(name)}`,
+    before: inlinePolicyText(change.before, change.before_sensitive, undefined, before.get(name)),
+    after: inlinePolicyText(change.after, change.after_sensitive, change.after_unknown, after.get(name)),
+  }));
+}
+
+function inlinePolicies(object: unknown): Map<string, number> {
+  const entries = valueAt(object, ["inline_policy"]);
+  const byName = new Map<string, number>();
+  if (!Array.isArray(entries)) return byName;
+  entries.forEach((entry, index) => {
+    if (isRecord(entry) && typeof entry.name === "string" && entry.name !== "") byName.set(entry.name, index);
+  });
+  return byName;
+}
+
+function inlinePolicyText(object: unknown, sensitive: unknown, unknown: unknown, index: number | undefined): PolicyText {
+  return index === undefined ? { state: "absent" } : policyText(object, sensitive, unknown, ["inline_policy", index, "policy"]);
+}
+
+function policyText(object: unknown, sensitive: unknown, unknown: unknown, path: AttributePath): PolicyText {
+  if (isMarked(sensitive, path)) return { state: "sensitive" };
+  if (isMarked(unknown, path)) return { state: "unknown" };
+  const value = valueAt(object, path);
+  return typeof value === "string" && value.trim() !== "" ? { state: "known", text: value } : { state: "absent" };
+}
+
+/** The Markdown lines for one policy attribute, or [] when it does not change. */
+export function renderPolicyAttribute({ before, after }: PolicyAttribute): string[] {
+  if (before.state === "sensitive" || after.state === "sensitive") return ["(sensitive value hidden)"];
+  if (after.state === "unknown") return renderRecomputed(before);
+  const beforeText = before.state === "known" ? before.text : undefined;
+  const afterText = after.state === "known" ? after.text : undefined;
+  if (beforeText === afterText) return [];
+  const beforeDoc = beforeText === undefined ? EMPTY_POLICY : parsePolicy(beforeText);
+  const afterDoc = afterText === undefined ? EMPTY_POLICY : parsePolicy(afterText);
+  if (!beforeDoc || !afterDoc) {
+    return ["Not valid policy JSON; raw values:", `- before: ${rawPolicy(beforeText)}`, `- after: ${rawPolicy(afterText)}`];
+  }
+  const lines = diffPolicies(beforeDoc, afterDoc).map(renderStatementDiff);
+  if (beforeText !== undefined && afterText !== undefined && !sameValue(beforeDoc.Version, afterDoc.Version)) {
+    lines.unshift(`- Version ${renderScalar(beforeDoc.Version, "(none)")} → ${renderScalar(afterDoc.Version, "(none)")}`);
+  }
+  return lines;
+}
+
+// A policy only known after apply (it refers to something not created yet) is shown as it is now.
+function renderRecomputed(before: PolicyText): string[] {
+  if (before.state !== "known") return ["(known after apply)"];
+  const document = parsePolicy(before.text);
+  const note = "(known after apply: recomputed during apply; its current statements are)";
+  if (!document) return [note, `- ${rawPolicy(before.text)}`];
+  if (document.Statement.length === 0) return [`${note} none`];
+  return [note, ...document.Statement.map((statement, index) => `- ${statementLabel({ statement, index })}: ${renderStatement(statement)}`)];
+}
+
+function rawPolicy(text: string | undefined): string {
+  return text === undefined ? "(none)" : literal(text, 2000);
+}
+
+function asList(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  return (Array.isArray(value) ? value : [value]).map((item) => (typeof item === "string" ? item : JSON.stringify(item)));
+}
+
+function literalList(value: unknown): string {
+  const items = asList(value);
+  return items.length === 0 ? "(none)" : items.map((item) => literal(item)).join(", ");
+}
+
+function literalListOrNone(items: readonly string[]): string {
+  return literalList(items);
+}

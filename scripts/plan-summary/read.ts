@@ -1,0 +1,237 @@
+// Reading and checking the JSON that `terraform show -json plan.tfplan` writes.
+// Format: https://developer.hashicorp.com/terraform/internals/json-format
+// Every field the summary uses is checked for its type; a wrong one is an error naming where it
+// is and what was expected. Values (before, after) may be anything JSON; marker trees
+// (after_unknown, before_sensitive, after_sensitive) must be booleans, objects or arrays of them,
+// because a malformed sensitivity marker could otherwise let a secret through.
+import { readFileSync } from "node:fs";
+import { isRecord, type PathStep } from "./values";
+
+export interface Importing {
+  id?: string;
+  unknown?: boolean;
+  identity?: unknown;
+}
+
+export interface Change {
+  actions: string[];
+  before?: unknown;
+  after?: unknown;
+  after_unknown?: unknown;
+  before_sensitive?: unknown;
+  after_sensitive?: unknown;
+  replace_paths?: PathStep[][];
+  importing?: Importing;
+}
+
+export interface ResourceChange {
+  address: string;
+  previous_address?: string;
+  mode?: string;
+  type: string;
+  name?: string;
+  module_address?: string;
+  provider_name?: string;
+  deposed?: string;
+  action_reason?: string;
+  change: Change;
+}
+
+export interface Plan {
+  format_version: string;
+  terraform_version?: string;
+  resource_changes: ResourceChange[];
+  output_changes: Record<string, Change>;
+}
+
+/** Raised for input that is not a readable Terraform JSON plan; its message is meant for the user. */
+export class PlanInputError extends Error {
+  override name = "PlanInputError";
+}
+
+const SUPPORTED_FORMAT_MAJORS = ["0", "1"];
+const PLAN_HOWTO =
+  "pass the output of `terraform show -json plan.tfplan` for a plan saved with `terraform plan -out=plan.tfplan`";
+/** Deeper values than any provider writes; deeper input is refused rather than risking the stack. */
+const MAX_DEPTH = 100;
+
+export function readPlanFile(file: string, read: (file: string) => string = (f) => readFileSync(f, "utf8")): Plan {
+  let text: string;
+  try {
+    text = read(file);
+  } catch (error) {
+    throw new PlanInputError(`Cannot read "${file}": ${describeFileError(error)}`);
+  }
+  return parsePlan(text, file);
+}
+
+export function parsePlan(text: string, source: string): Plan {
+  const json = parseJson(text, source);
+  const fail = (problem: string) => new PlanInputError(`"${source}" is not a Terraform plan: ${problem}; ${PLAN_HOWTO}.`);
+  if (!isRecord(json)) throw fail("expected a JSON object");
+  if (typeof json.format_version !== "string") throw fail('it has no "format_version"');
+  checkFormatVersion(json.format_version, source);
+  if (!("resource_changes" in json) && !("planned_values" in json)) {
+    if ("values" in json) {
+      throw new PlanInputError(
+        `"${source}" looks like state, not a plan: it has "values" but no "resource_changes" or "planned_values"; ${PLAN_HOWTO}.`,
+      );
+    }
+    throw fail('it has no "resource_changes" or "planned_values"');
+  }
+  const check = new Checker(fail);
+  return {
+    format_version: json.format_version,
+    terraform_version: typeof json.terraform_version === "string" ? json.terraform_version : undefined,
+    resource_changes: check.resourceChanges(json.resource_changes),
+    output_changes: check.outputChanges(json.output_changes),
+  };
+}
+
+class Checker {
+  constructor(private readonly fail: (problem: string) => PlanInputError) {}
+
+  resourceChanges(value: unknown): ResourceChange[] {
+    // A plan for a configuration without resources omits "resource_changes" entirely.
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) throw this.wrong("resource_changes", value, "an array");
+    return value.map((entry, index) => this.resourceChange(entry, `resource_changes[${index}]`));
+  }
+
+  outputChanges(value: unknown): Record<string, Change> {
+    if (value === undefined || value === null) return {};
+    if (!isRecord(value)) throw this.wrong("output_changes", value, "an object");
+    const outputs: Record<string, Change> = Object.create(null);
+    for (const [name, change] of Object.entries(value)) outputs[name] = this.change(change, `output_changes[${JSON.stringify(name)}]`);
+    return outputs;
+  }
+
+  private resourceChange(value: unknown, at: string): ResourceChange {
+    if (!isRecord(value)) throw this.wrong(at, value, "an object");
+    const resource: ResourceChange = {
+      address: this.requiredString(value.address, `${at}.address`),
+      type: this.requiredString(value.type, `${at}.type`),
+      change: this.change(value.change, `${at}.change`),
+    };
+    for (const key of ["previous_address", "mode", "name", "module_address", "provider_name", "deposed", "action_reason"] as const) {
+      const field = this.optionalString(value[key], `${at}.${key}`);
+      if (field !== undefined) resource[key] = field;
+    }
+    return resource;
+  }
+
+  private change(value: unknown, at: string): Change {
+    if (!isRecord(value)) throw this.wrong(at, value, "an object");
+    const { actions } = value;
+    if (!Array.isArray(actions) || actions.length === 0 || !actions.every((action) => typeof action === "string")) {
+      throw this.wrong(`${at}.actions`, actions, "a non-empty array of action names");
+    }
+    const change: Change = { actions: actions as string[] };
+    for (const key of ["before", "after"] as const) {
+      if (value[key] !== undefined) change[key] = this.depthChecked(value[key], `${at}.${key}`);
+    }
+    for (const key of ["after_unknown", "before_sensitive", "after_sensitive"] as const) {
+      if (value[key] !== undefined && value[key] !== null) change[key] = this.markers(value[key], `${at}.${key}`, 0);
+    }
+    if (value.replace_paths !== undefined && value.replace_paths !== null) {
+      change.replace_paths = this.paths(value.replace_paths, `${at}.replace_paths`);
+    }
+    if (value.importing !== undefined && value.importing !== null) change.importing = this.importing(value.importing, `${at}.importing`);
+    return change;
+  }
+
+  private markers(value: unknown, at: string, depth: number): unknown {
+    if (depth > MAX_DEPTH) throw this.fail(`${at} is nested more than ${MAX_DEPTH} levels deep`);
+    if (typeof value === "boolean") return value;
+    if (Array.isArray(value)) return value.map((item, index) => this.markers(item, `${at}[${index}]`, depth + 1));
+    if (isRecord(value)) {
+      const tree: Record<string, unknown> = Object.create(null);
+      for (const [key, item] of Object.entries(value)) tree[key] = this.markers(item, `${at}.${key}`, depth + 1);
+      return tree;
+    }
+    throw this.wrong(at, value, "true, false, or an object or array of those");
+  }
+
+  private depthChecked(value: unknown, at: string): unknown {
+    const stack: [unknown, number][] = [[value, 0]];
+    while (stack.length > 0) {
+      const [node, depth] = stack.pop() as [unknown, number];
+      if (depth > MAX_DEPTH) throw this.fail(`${at} is nested more than ${MAX_DEPTH} levels deep`);
+      if (Array.isArray(node)) for (const item of node) stack.push([item, depth + 1]);
+      else if (isRecord(node)) for (const item of Object.values(node)) stack.push([item, depth + 1]);
+    }
+    return value;
+  }
+
+  private paths(value: unknown, at: string): PathStep[][] {
+    const isStep = (step: unknown) => typeof step === "string" || (typeof step === "number" && Number.isInteger(step));
+    if (!Array.isArray(value)) throw this.wrong(at, value, "an array of attribute paths");
+    value.forEach((path, index) => {
+      if (!Array.isArray(path) || !path.every(isStep)) {
+        throw this.wrong(`${at}[${index}]`, path, "an array of attribute names and list indexes");
+      }
+    });
+    return value as PathStep[][];
+  }
+
+  private importing(value: unknown, at: string): Importing {
+    if (!isRecord(value)) throw this.wrong(at, value, "an object");
+    const importing: Importing = {};
+    const id = this.optionalString(value.id, `${at}.id`);
+    if (id !== undefined) importing.id = id;
+    if (value.unknown === true) importing.unknown = true;
+    if (value.identity !== undefined) importing.identity = this.depthChecked(value.identity, `${at}.identity`);
+    return importing;
+  }
+
+  private requiredString(value: unknown, at: string): string {
+    if (typeof value !== "string" || value === "") throw this.wrong(at, value, "a non-empty string");
+    return value;
+  }
+
+  private optionalString(value: unknown, at: string): string | undefined {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== "string") throw this.wrong(at, value, "a string");
+    return value;
+  }
+
+  private wrong(at: string, value: unknown, expected: string): PlanInputError {
+    return this.fail(`${at} is ${describeJson(value)}, expected ${expected}`);
+  }
+}
+
+function describeJson(value: unknown): string {
+  if (value === undefined) return "missing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return value === "" ? "an empty string" : "a string";
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function parseJson(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new PlanInputError(`"${source}" is not valid JSON (${errorMessage(error)}); ${PLAN_HOWTO}.`);
+  }
+}
+
+function checkFormatVersion(version: string, source: string): void {
+  const major = version.split(".")[0] ?? "";
+  if (!SUPPORTED_FORMAT_MAJORS.includes(major)) {
+    throw new PlanInputError(`"${source}" uses JSON format version ${version}; only 0.x and 1.x are supported.`);
+  }
+}
+
+export function describeFileError(error: unknown): string {
+  const code = isRecord(error) ? error.code : undefined;
+  if (code === "ENOENT") return "no such file";
+  if (code === "EISDIR") return "it is a directory";
+  if (code === "EACCES") return "permission denied";
+  return errorMessage(error);
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

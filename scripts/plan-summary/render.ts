@@ -1,0 +1,223 @@
+// The Markdown summary. Sections come in order of risk, and that is also the order in which they
+// get room when the summary must fit a size limit (a pull-request comment holds 65,536
+// characters): deletions, replacements with their cause, other unusual actions and IAM policy
+// changes are listed first and in full; forgets, imports, moves, output changes, in-place updates
+// and creates follow, each with its counts per resource type, then as many entries as fit. What
+// did not fit is counted in a closing note that says where the full summary is.
+import { changedAttributes, isTruncatedList } from "./attributes";
+import { changedOutputs, countPlan, hasChanges, isImport, isMove, kindOf, planLine, type PlanCounts } from "./classify";
+import { POLICY_ATTRIBUTES, policyAttributes, renderPolicyAttribute } from "./iam-diff";
+import { fit, type Section } from "./fit";
+import { literal, plural } from "./markdown";
+import type { Change, Plan, ResourceChange } from "./read";
+import { ACTION_REASONS, afterSide, beforeSide, explainReplacement, type ReplacementExplanation } from "./replacements";
+import { compareText, describeAt, formatPath, type PathStep, valueAt } from "./values";
+
+export const DEFAULT_MAX_CHARS = 65_000;
+export const MIN_MAX_CHARS = 2_000;
+
+export interface SummaryOptions {
+  /** Stack name, shown in the heading as literal text. */
+  stack?: string;
+  /** Upper bound on the summary's length in characters; Infinity for no bound. */
+  maxChars?: number;
+  /** Where the full summary can be read (the caller's own Markdown), named when entries are left out. */
+  fullLocation?: string;
+}
+
+export function summarizePlan(plan: Plan, options: SummaryOptions = {}): string {
+  const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
+  const counts = countPlan(plan);
+  const outputs = changedOutputs(plan);
+  const header = renderHeader(options.stack, counts, outputs.length);
+  const sections = buildSections(plan, outputs).filter((section) => section.entries.length > 0);
+  const location = options.fullLocation ?? "the output of `npm run plan-summary` with `--max-chars 0`";
+  return fit(header, sections, maxChars, location);
+}
+
+function renderHeader(stack: string | undefined, counts: PlanCounts, changedOutputCount: number): string {
+  const heading = stack === undefined ? "## Terraform plan" : `## Terraform plan for stack ${literal(stack)}`;
+  const aside = [
+    counts.replace > 0 ? `${plural(counts.replace, "replacement")} (counted to add and to destroy)` : "",
+    counts.move > 0 ? `${counts.move.toLocaleString("en-US")} moved` : "",
+    counts.unchanged > 0 ? `${counts.unchanged.toLocaleString("en-US")} unchanged` : "",
+    counts.read > 0 ? `${plural(counts.read, "data source")} to read` : "",
+  ].filter(Boolean);
+  if (!hasChanges(counts) && changedOutputCount === 0) {
+    const unchanged = aside.length > 0 ? ` (${aside.join(", ")})` : "";
+    return `${heading}\n\nNo changes. Your infrastructure matches the configuration${unchanged}.\n`;
+  }
+  const extra = aside.length > 0 ? `\n\n${capitalize(aside.join(", "))}.` : "";
+  return `${heading}\n\n${planLine(counts)}${extra}\n`;
+}
+
+function buildSections(plan: Plan, outputs: [string, Change][]): Section[] {
+  const byKind = groupResources(plan.resource_changes);
+  const condensed = (title: string, resources: ResourceChange[], entry: (r: ResourceChange) => string): Section => ({
+    title,
+    full: false,
+    intro: resources.length > 1 ? [`By type: ${countsByType(resources)}.`] : [],
+    entries: resources.map(entry),
+  });
+  return [
+    { title: "Destroy", full: true, intro: [], entries: byKind.delete.map(renderDelete) },
+    { title: "Replace", full: true, intro: [], entries: byKind.replace.map(renderReplacement) },
+    { title: "Other actions", full: true, intro: [], entries: byKind.other.map(renderOther) },
+    { title: "IAM policy changes", full: true, intro: [], entries: plan.resource_changes.flatMap(renderPolicies) },
+    condensed("Forget (removed from state, not destroyed)", byKind.forget, (r) => `- ${literal(r.address)}`),
+    condensed("Import", byKind.import, renderImport),
+    condensed("Move", byKind.move, renderMove),
+    { title: "Output changes", full: false, intro: [], entries: outputs.map(([name, change]) => renderOutput(name, change)) },
+    condensed("Update in place", byKind.update, renderUpdate),
+    condensed("Create", byKind.create, renderCreate),
+  ];
+}
+
+type Group = "delete" | "replace" | "other" | "forget" | "import" | "move" | "update" | "create";
+
+/** Each changing resource in one group, the riskiest that applies. */
+function groupResources(resources: readonly ResourceChange[]): Record<Group, ResourceChange[]> {
+  const groups: Record<Group, ResourceChange[]> = { delete: [], replace: [], other: [], forget: [], import: [], move: [], update: [], create: [] };
+  for (const resource of resources) {
+    if (resource.mode === "data") continue;
+    const kind = kindOf(resource);
+    if (kind === "delete" || kind === "replace" || kind === "other" || kind === "forget") groups[kind].push(resource);
+    else if (isImport(resource)) groups.import.push(resource);
+    else if (isMove(resource)) groups.move.push(resource);
+    else if (kind === "update" || kind === "create") groups[kind].push(resource);
+  }
+  return groups;
+}
+
+function countsByType(resources: readonly ResourceChange[]): string {
+  const counts = new Map<string, number>();
+  for (const resource of resources) counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1);
+  const sorted = [...counts].sort(([a, x], [b, y]) => y - x || compareText(a, b));
+  const shown = sorted.slice(0, MAX_TYPES).map(([type, count]) => `${literal(type)} ${count.toLocaleString("en-US")}`);
+  const more = sorted.length - shown.length;
+  return more > 0 ? `${shown.join(", ")} and ${plural(more, "more type")}` : shown.join(", ");
+}
+
+/** Resource types named in a section's counts; a real plan has a few dozen at most. */
+const MAX_TYPES = 30;
+
+function addressOf(resource: ResourceChange): string {
+  const moved = isMove(resource) ? ` (moved from ${literal(resource.previous_address ?? "")})` : "";
+  const deposed = resource.deposed !== undefined ? ` (deposed object ${literal(resource.deposed)})` : "";
+  return `${literal(resource.address)}${deposed}${moved}`;
+}
+
+function reasonOf(resource: ResourceChange): string {
+  if (resource.action_reason === undefined) return "";
+  return ACTION_REASONS[resource.action_reason] ?? `reason ${literal(resource.action_reason)}`;
+}
+
+function renderDelete(resource: ResourceChange): string {
+  const reason = reasonOf(resource);
+  return `- ${addressOf(resource)}${reason ? `: ${reason}` : ""}`;
+}
+
+function renderReplacement(resource: ResourceChange): string {
+  const explanation = explainReplacement(resource);
+  const order = explanation.order === "create first" ? "create new, then destroy old" : "destroy, then create";
+  const header = `- ${addressOf(resource)} (${order}): ${replacementSummary(resource, explanation)}`;
+  const details = explanation.causes.flatMap((cause) => [
+    `  - ${literal(formatPath(cause.path))}: ${value(cause.before)} → ${value(cause.after)}${cause.hint ? `. ${cause.hint}` : ""}`,
+    ...blockChanges(resource, cause.path),
+  ]);
+  return [header, ...details].join("\n");
+}
+
+// A forcing block (a list or object) also lists which of its own attributes change.
+function blockChanges(resource: ResourceChange, path: PathStep[]): string[] {
+  const { before, after } = resource.change;
+  const isBlock = (side: unknown) => typeof valueAt(side, path) === "object" && valueAt(side, path) !== null;
+  if (!isBlock(before) && !isBlock(after)) return [];
+  const changes = changedAttributes(resource.change, path);
+  if (changes.length === 1 && changes[0]?.path.length === path.length) return [];
+  const lines = changes.map((change) => `    - ${literal(formatPath(change.path))}: ${value(change.before)} → ${value(change.after)}`);
+  if (isTruncatedList(changes)) lines.push("    - (more attributes change; only the first are listed)");
+  return lines;
+}
+
+function replacementSummary(resource: ResourceChange, { source, causes, reason }: ReplacementExplanation): string {
+  const paths = causes.map((cause) => literal(formatPath(cause.path))).join(", ");
+  if (source === "replace_paths") return `forced by ${paths}`;
+  if (source === "inferred") return `probably forced by ${paths} (the plan does not list replace_paths)`;
+  if (reason && reason !== ACTION_REASONS.replace_because_cannot_update) return reason;
+  const code = resource.action_reason !== undefined && reason === undefined ? ` (${reasonOf(resource)})` : "";
+  return `the plan does not say which attribute forces it${code}`;
+}
+
+function renderOther(resource: ResourceChange): string {
+  return `- ${addressOf(resource)}: actions ${resource.change.actions.map((action) => literal(action)).join(", ")}`;
+}
+
+function renderPolicies(resource: ResourceChange): string[] {
+  if (resource.mode === "data" || !resource.change.actions.some((action) => action === "create" || action === "update")) {
+    return [];
+  }
+  return policyAttributes(resource).flatMap((attribute) => {
+    const lines = renderPolicyAttribute(attribute);
+    if (lines.length === 0) return [];
+    const body = lines.map((line) => `  ${line}`).join("\n");
+    return [`- ${literal(resource.address)} ${literal(attribute.label)}:\n${body}`];
+  });
+}
+
+function renderImport(resource: ResourceChange): string {
+  const { importing } = resource.change;
+  const id =
+    importing?.id !== undefined
+      ? `ID ${literal(importing.id)}`
+      : importing?.identity !== undefined
+        ? `identity ${literal(JSON.stringify(importing.identity))}`
+        : "an ID known after apply";
+  const kind = kindOf(resource);
+  const then = kind === "update" ? ", then updated in place" : kind === "create" ? ", then created" : "";
+  return [`- ${addressOf(resource)} from ${id}${then}`, ...attributeLines(resource)].join("\n");
+}
+
+function renderMove(resource: ResourceChange): string {
+  const then = kindOf(resource) === "update" ? ", then updated in place" : "";
+  return [`- ${literal(resource.previous_address ?? "")} → ${literal(resource.address)}${then}`, ...attributeLines(resource)].join("\n");
+}
+
+function renderUpdate(resource: ResourceChange): string {
+  return [`- ${addressOf(resource)}`, ...attributeLines(resource)].join("\n");
+}
+
+function renderCreate(resource: ResourceChange): string {
+  return `- ${addressOf(resource)}`;
+}
+
+function attributeLines(resource: ResourceChange): string[] {
+  if (kindOf(resource) !== "update") return [];
+  const policies = new Set(POLICY_ATTRIBUTES[resource.type] ?? []);
+  const changes = changedAttributes(resource.change);
+  const lines = changes.map((change) =>
+    policies.has(String(change.path[0]))
+      ? `  - ${literal(formatPath(change.path))}: see IAM policy changes`
+      : `  - ${literal(formatPath(change.path))}: ${value(change.before)} → ${value(change.after)}`,
+  );
+  if (isTruncatedList(changes)) lines.push("  - (more attributes change; only the first are listed)");
+  return lines;
+}
+
+function renderOutput(name: string, change: Change): string {
+  const before = describeAt(beforeSide(change), []);
+  const after = describeAt(afterSide(change), []);
+  const { actions } = change;
+  if (actions.includes("delete") && !actions.includes("create")) return `- ${literal(name)}: removed (was ${value(before)})`;
+  if (actions.includes("create") && !actions.includes("delete")) return `- ${literal(name)}: added, ${value(after)}`;
+  return `- ${literal(name)}: ${value(before)} → ${value(after)}`;
+}
+
+/** Marker words such as (sensitive) stay plain; anything from the plan is literal text. */
+function value(text: string): string {
+  return /^\((sensitive|known after apply|none)\)$/.test(text) ? text : literal(text);
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
