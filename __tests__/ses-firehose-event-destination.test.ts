@@ -426,7 +426,7 @@ describe("importing existing resources", () => {
   it("imports each adopted resource with its provider import ID", () => {
     const out = synth({
       sesRoleName: "ses-role",
-      deliveryStream: { roleName: "firehose-role" },
+      deliveryStream: { roleName: "firehose-role", partitionByEventType: true },
       importExisting: {
         configurationSet: true,
         eventDestination: true,
@@ -500,11 +500,11 @@ describe("validation", () => {
     ["alarms on an existing stream", { deliveryStreamArn: EXISTING_STREAM, alarms: { enabled: true } }, "alarms.enabled is true with deliveryStreamArn: alarms are created only for a stream the module creates; set alarms on your own stream instead."],
     ["importing a configuration set it does not create", { createConfigurationSet: false, importExisting: { configurationSet: true } }, "importExisting.configurationSet is true but createConfigurationSet is false: only a configuration set the module manages can be imported."],
     ["importing a stream passed by ARN", { deliveryStreamArn: EXISTING_STREAM, importExisting: { deliveryStream: true } }, "importExisting.deliveryStream is true with deliveryStreamArn: an existing stream passed by ARN is used as it is; remove one of them."],
-    ["importing an SES role without its name", { importExisting: { sesRole: true } }, "importExisting.sesRole is true but sesRoleName is not set: name the existing role to import (its name is the import ID)."],
+    ["importing an SES role without its name", { importExisting: { sesRole: true } }, "importExisting.sesRole is true but sesRoleName is not set: name the existing role to import (its name is the import ID), or give its ARN as importExisting.sesRole."],
     ["importing delivery logs the module does not create", { deliveryStream: { logging: false }, importExisting: { deliveryLogs: true } }, "importExisting.deliveryLogs is true but the module creates no delivery-error logs (deliveryStreamArn is set or deliveryStream.logging is false): remove it."],
-    ["importing a delivery role without its name", { importExisting: { deliveryRole: true } }, "importExisting.deliveryRole is true but deliveryStream.roleName is not set: name the existing role to import (its name is the import ID)."],
+    ["importing a delivery role without its name", { importExisting: { deliveryRole: true } }, "importExisting.deliveryRole is true but deliveryStream.roleName is not set: name the existing role to import (its name is the import ID), or give its ARN as importExisting.deliveryRole."],
     ["a reserved tag key", { tags: { "aws:team": "x" } }, `tags key "aws:team" is invalid: the aws: prefix is reserved for AWS.`],
-    ["a too long tag value", { tags: { team: "x".repeat(257) } }, `tags["team"] "${"x".repeat(257)}" is invalid: use at most 256 characters.`],
+    ["a too long tag value", { tags: { team: "x".repeat(257) } }, `tags["team"] "${"x".repeat(60)}…" (257 characters) is invalid: use at most 256 characters.`],
   ])("rejects %s", (_, props, message) => {
     expect(errorOf(props)).toContain(`\n  - ${message}`);
   });
