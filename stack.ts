@@ -12,6 +12,7 @@ export class SesEventsStack extends TerraformStack {
     super(scope, settings.stackName);
     new AwsProvider(this, "aws", {
       region: settings.region,
+      allowedAccountIds: settings.accountId === undefined ? undefined : [settings.accountId],
       defaultTags: Object.keys(settings.tags).length > 0 ? [{ tags: { ...settings.tags } }] : undefined,
     });
     useBackend(this, settings.backend);

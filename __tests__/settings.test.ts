@@ -106,8 +106,8 @@ describe("defaults", () => {
 });
 
 describe("environment variable overrides", () => {
-  test("AWS_REGION beats the context's region", () => {
-    expect(only({ region: "eu-west-1" }, { AWS_REGION: "eu-central-1" }).region).toBe("eu-central-1");
+  test("SES_EVENTS_REGION beats the context's region", () => {
+    expect(only({ region: "eu-west-1" }, { SES_EVENTS_REGION: "eu-central-1", AWS_REGION: "ap-south-1" }).region).toBe("eu-central-1");
   });
 
   test("SES_EVENTS_CONFIGURATION_SET_NAME beats the context's configurationSetName, trimmed", () => {
@@ -170,8 +170,21 @@ describe("environment variable overrides", () => {
     ).toEqual({ enabled: true, snsTopicArn: topic });
   });
 
-  test("SES_EVENTS_TAGS is a JSON object that replaces the context's tags", () => {
-    expect(only({ tags: { team: "ctx", owner: "ctx" } }, { SES_EVENTS_TAGS: '{"team":"email"}' }).tags).toEqual({ team: "email" });
+  test("SES_EVENTS_TAGS is a JSON object whose tags merge over the context's, the variable winning per key", () => {
+    expect(only({ tags: { team: "ctx", owner: "ctx" } }, { SES_EVENTS_TAGS: '{"team":"email","cost":"42"}' }).tags).toEqual({
+      team: "email",
+      owner: "ctx",
+      cost: "42",
+    });
+  });
+
+  test("SES_EVENTS_TAGS merges over each environment's tags, and an environment's own tags still win", () => {
+    const stacks = byName(
+      { tags: { team: "ctx", owner: "ctx" }, environments: { staging: {}, production: { tags: { team: "prod" } } } },
+      { SES_EVENTS_TAGS: '{"team":"env","cost":"42"}' },
+    );
+    expect(stacks.staging.tags).toEqual({ Environment: "staging", team: "env", owner: "ctx", cost: "42" });
+    expect(stacks.production.tags).toEqual({ Environment: "production", team: "prod", owner: "ctx", cost: "42" });
   });
 
   test("SES_EVENTS_STATE_BUCKET, _KEY and _REGION beat the context's state", () => {
@@ -192,10 +205,14 @@ describe("environment variable overrides", () => {
     ).toEqual({ kind: "cloud", organization: "env-org", workspace: "ses-events", hostname: "tfe.example.com", project: "env-project" });
   });
 
-  test("the context's cloud.workspace beats TF_WORKSPACE, as the README documents", () => {
-    expect(only({ cloud: { organization: "acme", workspace: "from-context" } }, { TF_WORKSPACE: "from-env" }).backend).toMatchObject({
-      workspace: "from-context",
-    });
+  test("TF_WORKSPACE that disagrees with the context's cloud.workspace is refused, as Terraform refuses it at init", () => {
+    expect(problemsOf({ cloud: { organization: "acme", workspace: "from-context" } }, { TF_WORKSPACE: "from-env" })).toEqual([
+      'TF_WORKSPACE "from-env" and cloud.workspace "from-context" disagree: Terraform refuses to initialize when TF_WORKSPACE names another workspace than the cloud block; unset TF_WORKSPACE or make them the same.',
+    ]);
+  });
+
+  test("TF_WORKSPACE that names the context's cloud.workspace passes", () => {
+    expect(only({ cloud: { organization: "acme", workspace: "same" } }, { TF_WORKSPACE: "same" }).backend).toMatchObject({ workspace: "same" });
   });
 
   test("a flag that is not true/false/1/0 is reported with the variable and its value", () => {
@@ -208,12 +225,26 @@ describe("environment variable overrides", () => {
 
   test("SES_EVENTS_TAGS that is not JSON is reported with an example", () => {
     expect(problemsOf({}, { SES_EVENTS_TAGS: "team=email" })).toEqual([
-      'SES_EVENTS_TAGS "team=email" is invalid: use a JSON object, e.g. {"team":"email"}.',
+      'SES_EVENTS_TAGS "team=email" is invalid: use a JSON object of tag values, e.g. {"team":"email"}.',
     ]);
   });
 
-  test("SES_EVENTS_TAGS JSON that is not an object of strings is reported", () => {
-    expect(problemsOf({}, { SES_EVENTS_TAGS: '{"cost":1}' })).toEqual(['tags {"cost":1} is invalid: use an object of string values.']);
+  test.each(['["team"]', '"team"', "null", "1"])("SES_EVENTS_TAGS JSON %s that is not an object is reported", (raw) => {
+    expect(problemsOf({}, { SES_EVENTS_TAGS: raw })).toEqual([`SES_EVENTS_TAGS ${JSON.stringify(raw)} is invalid: use a JSON object of tag values, e.g. {"team":"email"}.`]);
+  });
+
+  test("a SES_EVENTS_TAGS value that is not a string is reported under the variable and the tag", () => {
+    expect(problemsOf({}, { SES_EVENTS_TAGS: '{"cost":1,"team":null}' })).toEqual([
+      'SES_EVENTS_TAGS["cost"] 1 is invalid: use a string.',
+      'SES_EVENTS_TAGS["team"] null is invalid: use a string.',
+    ]);
+  });
+
+  test("a SES_EVENTS_TAGS tag that breaks the AWS tag rules is reported under the variable", () => {
+    expect(problemsOf({ tags: { team: "ok" } }, { SES_EVENTS_TAGS: '{"aws:cost":"1","team":"<b>x</b>"}' })).toEqual([
+      'SES_EVENTS_TAGS["team"] "<b>x</b>" is invalid: use letters, digits, spaces and _ . : / = + - @.',
+      'SES_EVENTS_TAGS key "aws:cost" is invalid: the aws: prefix is reserved for AWS.',
+    ]);
   });
 
   test("the error message lists every problem under one heading", () => {
@@ -395,29 +426,41 @@ describe("environments", () => {
   });
 
   test("an environment variable beats the top-level context", () => {
-    const stacks = byName({ region: "eu-west-1", ...TWO_ENVIRONMENTS }, { AWS_REGION: "ap-southeast-2" });
+    const stacks = byName({ region: "eu-west-1", ...TWO_ENVIRONMENTS }, { SES_EVENTS_REGION: "ap-southeast-2" });
     expect(stacks.staging.region).toBe("ap-southeast-2");
     expect(stacks.production.region).toBe("ap-southeast-2");
   });
 
   test("an environment's own entry beats the environment variable", () => {
-    const stacks = byName({ environments: { staging: {}, production: { region: "eu-central-1" } } }, { AWS_REGION: "ap-southeast-2" });
+    const stacks = byName({ environments: { staging: {}, production: { region: "eu-central-1" } } }, { SES_EVENTS_REGION: "ap-southeast-2" });
     expect(stacks.staging.region).toBe("ap-southeast-2");
     expect(stacks.production.region).toBe("eu-central-1");
   });
 
-  test("an environment's own cloud.workspace beats TF_WORKSPACE", () => {
+  test("an environment's own cloud.workspace names its workspace", () => {
     const stacks = byName(
       { environments: { staging: { cloud: { workspace: "ses-staging" } }, production: { cloud: { workspace: "ses-production" } } } },
-      { TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "ci" },
+      { TF_CLOUD_ORGANIZATION: "acme" },
     );
     expect(stacks.staging.backend).toMatchObject({ workspace: "ses-staging" });
     expect(stacks.production.backend).toMatchObject({ workspace: "ses-production" });
   });
 
+  test("TF_WORKSPACE that disagrees with environments' own cloud.workspace is refused for each", () => {
+    expect(
+      problemsOf(
+        { environments: { staging: { cloud: { workspace: "ses-staging" } }, production: { cloud: { workspace: "ses-production" } } } },
+        { TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "ci" },
+      ),
+    ).toEqual([
+      'TF_WORKSPACE "ci" and environments.staging.cloud.workspace "ses-staging" disagree: Terraform refuses to initialize when TF_WORKSPACE names another workspace than the cloud block; unset TF_WORKSPACE or make them the same.',
+      'TF_WORKSPACE "ci" and environments.production.cloud.workspace "ses-production" disagree: Terraform refuses to initialize when TF_WORKSPACE names another workspace than the cloud block; unset TF_WORKSPACE or make them the same.',
+    ]);
+  });
+
   test("a shared SES_EVENTS_STATE_KEY across two stacks is refused", () => {
     expect(problemsOf(TWO_ENVIRONMENTS, { SES_EVENTS_STATE_BUCKET: "tf-state", SES_EVENTS_STATE_KEY: "ses.tfstate" })).toEqual([
-      'stacks staging and production would share the S3 state key "ses.tfstate": give each environment its own (state.key or cloud.workspace in its environments entry, and leave SES_EVENTS_STATE_KEY / TF_WORKSPACE unset).',
+      'stacks staging and production would share the S3 state "s3://tf-state/ses.tfstate" (one object, whatever state.region says): give each environment its own state.key in its environments entry, and leave SES_EVENTS_STATE_KEY unset.',
     ]);
   });
 
@@ -432,7 +475,7 @@ describe("environments", () => {
 
   test("a shared TF_WORKSPACE across two stacks is refused", () => {
     expect(problemsOf(TWO_ENVIRONMENTS, { TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "ses" })).toEqual([
-      'stacks staging and production would share the HCP Terraform workspace "ses": give each environment its own (state.key or cloud.workspace in its environments entry, and leave SES_EVENTS_STATE_KEY / TF_WORKSPACE unset).',
+      'stacks staging and production would share the HCP Terraform workspace "ses": give each environment its own cloud.workspace in its environments entry, and leave TF_WORKSPACE unset.',
     ]);
   });
 
@@ -501,7 +544,7 @@ describe("environments", () => {
     ]);
   });
 
-  test("several problems are reported together", () => {
+  test("several problems are reported together; checks between stacks wait until types are right", () => {
     expect(
       problemsOf(
         { tags: ["team"], environments: { staging: { region: 1 }, production: { eventTypes: "SEND", enabled: "yes" } } },
@@ -510,10 +553,9 @@ describe("environments", () => {
     ).toEqual([
       'SES_EVENTS_ENABLED "maybe" is invalid: use true or false.',
       "environments.staging.region 1 is invalid: use a string.",
-      'tags ["team"] is invalid: use an object of string values.',
       'environments.production.eventTypes "SEND" is invalid: use a list of strings.',
       'environments.production.enabled "yes" is invalid: use true or false.',
-      'stacks staging and production would share the S3 state key "ses.tfstate": give each environment its own (state.key or cloud.workspace in its environments entry, and leave SES_EVENTS_STATE_KEY / TF_WORKSPACE unset).',
+      'tags ["team"] is invalid: use an object of string values.',
     ]);
   });
 });
@@ -525,11 +567,11 @@ describe("wrong types at the top level", () => {
     [{ configurationSetName: 7 }, "configurationSetName 7 is invalid: use a string."],
     [{ createConfigurationSet: "no" }, 'createConfigurationSet "no" is invalid: use true or false.'],
     [{ eventTypes: "SEND" }, 'eventTypes "SEND" is invalid: use a list of strings.'],
-    [{ eventTypes: ["SEND", 1] }, 'eventTypes ["SEND",1] is invalid: use a list of strings.'],
+    [{ eventTypes: ["SEND", 1] }, "eventTypes[1] 1 is invalid: use one of SEND, REJECT, BOUNCE, COMPLAINT, DELIVERY, OPEN, CLICK, RENDERING_FAILURE, DELIVERY_DELAY, SUBSCRIPTION."],
     [{ deliveryStream: "events" }, 'deliveryStream "events" is invalid: use an object.'],
     [{ alarms: true }, "alarms true is invalid: use an object."],
     [{ importExisting: [] }, "importExisting [] is invalid: use an object."],
-    [{ tags: { cost: 1 } }, 'tags {"cost":1} is invalid: use an object of string values.'],
+    [{ tags: { cost: 1 } }, 'tags["cost"] 1 is invalid: use a string.'],
     [{ stackName: 3 }, "stackName 3 is invalid: use a string."],
   ])("context %j is refused", (context, problem) => {
     expect(problemsOf(context)).toEqual([problem]);
@@ -539,13 +581,13 @@ describe("wrong types at the top level", () => {
 describe("unknown settings", () => {
   test("a misspelt top-level setting is refused with the settings that exist", () => {
     expect(problemsOf({ configurationSetname: "x" })).toEqual([
-      "configurationSetname is not a setting: use one of stackName, environments, region, configurationSetName, createConfigurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, alarms, importExisting, tags, state, cloud.",
+      "configurationSetname is not a setting: use one of stackName, environments, region, accountId, configurationSetName, createConfigurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, sesRolePath, alarms, importExisting, tags, state, cloud.",
     ]);
   });
 
   test("a misspelt stream option is refused with the options that exist", () => {
     expect(problemsOf({ deliveryStream: { bufferSizeMiB: 64 } })).toEqual([
-      "deliveryStream.bufferSizeMiB is not a setting: use one of name, bucketArn, bucket, prefix, errorOutputPrefix, bufferingSizeMiB, bufferingIntervalSeconds, compression, kmsKeyArn, partitionByEventType, partitioningRetrySeconds, roleName, logging, logRetentionDays.",
+      "deliveryStream.bufferSizeMiB is not a setting: use one of name, bucketArn, bucket, prefix, errorOutputPrefix, bufferingSizeMiB, bufferingIntervalSeconds, compression, kmsKeyArn, partitionByEventType, partitioningRetrySeconds, roleName, rolePath, logging, logRetentionDays.",
     ]);
   });
 
@@ -588,7 +630,7 @@ describe("checks that need the stack's Region", () => {
   test("app tags follow the AWS tag rules", () => {
     expect(problemsOf({ tags: { "aws:team": "x", team: "y".repeat(257) } })).toEqual([
       'tags key "aws:team" is invalid: the aws: prefix is reserved for AWS.',
-      `tags["team"] "${"y".repeat(257)}" is invalid: use at most 256 characters.`,
+      `tags["team"] "${"y".repeat(60)}…" (257 characters) is invalid: use at most 256 characters.`,
     ]);
   });
 

@@ -229,7 +229,7 @@ describe("import blocks", () => {
     configurationSetName: "mail",
     eventDestinationName: "to-firehose",
     sesRoleName: "mail-ses-publisher",
-    deliveryStream: { name: "mail-events", roleName: "mail-firehose-delivery" },
+    deliveryStream: { name: "mail-events", roleName: "mail-firehose-delivery", partitionByEventType: false },
     importExisting: { configurationSet: true, eventDestination: true, deliveryStream: true, sesRole: true, deliveryRole: true },
   };
 
@@ -284,7 +284,7 @@ describe("import blocks", () => {
   });
 
   test("the stream's import ID defaults to the configuration set name as the stream name", () => {
-    const json = synth({ configurationSetName: "mail", importExisting: { deliveryStream: true } });
+    const json = synth({ configurationSetName: "mail", deliveryStream: { partitionByEventType: true }, importExisting: { deliveryStream: true } });
     expect(json.import).toHaveLength(1);
     expect(json.import[0].id).toMatch(/:deliverystream\/mail$/);
   });

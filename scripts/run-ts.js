@@ -6,6 +6,12 @@ const path = require("path");
 const Module = require("module");
 const { buildSync } = require("esbuild");
 
+const BUNDLED = new Set(["zod"]);
+const manifest = require("../package.json");
+const EXTERNAL = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies })
+  .filter((name) => !BUNDLED.has(name))
+  .flatMap((name) => [name, `${name}/*`]);
+
 /** Runs `entry` (a .ts file) and returns its exports. */
 function loadTypeScript(entry) {
   const outfile = entry.replace(/\.ts$/, ".js");
@@ -13,7 +19,9 @@ function loadTypeScript(entry) {
     entryPoints: [entry],
     outfile,
     bundle: true,
-    packages: "external",
+    // Dependencies stay plain requires, except the settings schema library: bundled, only the
+    // parts the app uses are compiled (about a third of loading it from node_modules).
+    external: EXTERNAL,
     platform: "node",
     target: "node20",
     format: "cjs",
