@@ -1,5 +1,5 @@
 import type { SesFirehoseEventDestinationProps } from "./modules";
-import { physicalNames } from "./modules/physical-names";
+import { PhysicalName, PhysicalNameKind, physicalNames } from "./modules/physical-names";
 import { Problems, checkTags, isToken, roleArnParts, show } from "./modules/validation";
 import { ContextSettings, EnvironmentSettings, contextSettings } from "./settings-schema";
 
@@ -176,7 +176,12 @@ export function readSettings(context: Layer, env: Readonly<Record<string, string
   // Types and shapes first: the checks between settings below need them right.
   const parsed = contextSettings.safeParse(top);
   if (!parsed.success) {
+    const reported = new Set<string>();
     for (const issue of parsed.error.issues) {
+      // One problem per setting: a value of the wrong type fails its length check too.
+      const at = JSON.stringify(issue.path);
+      if (reported.has(at)) continue;
+      reported.add(at);
       if (issue.code === "unrecognized_keys") {
         for (const key of issue.keys) problems.push(`${sources.nameOf([...issue.path, key] as Path)} is not a setting: ${issue.message}.`);
       } else {
@@ -411,19 +416,25 @@ function checkPhysicalNames(problems: string[], sources: Sources, stacks: readon
       const knownApart = a.accountId !== undefined && b.accountId !== undefined && a.accountId !== b.accountId;
       if (knownApart) continue;
       const account =
-        a.accountId !== undefined && a.accountId === b.accountId ? `account ${a.accountId}` : "one account (accountId is not set on both, so they may share one)";
+        a.accountId !== undefined && a.accountId === b.accountId ? `account ${a.accountId}` : "an account they may share (accountId is not set on both)";
       const namesOfB = physicalNames(b.destination);
-      for (const name of physicalNames(a.destination)) {
-        if (name.regional && a.region !== b.region) continue;
+      const clashes = physicalNames(a.destination).flatMap((name) => {
         const same = namesOfB.find((other) => other.kind === name.kind && other.name === name.name);
-        if (same === undefined) continue;
-        const where = (stack: StackSettings, setting: string) => {
-          const path = setting.split(" ")[0].split(".");
+        return same === undefined || (name.regional && a.region !== b.region) ? [] : [{ name, same }];
+      });
+      // One configuration set in both: its event destination and a stream named after it follow.
+      const setClash = clashes.some(({ name }) => name.kind === PhysicalNameKind.CONFIGURATION_SET);
+      for (const { name, same } of clashes) {
+        if (setClash && (name.kind === PhysicalNameKind.EVENT_DESTINATION || (name.derived && same.derived))) continue;
+        /** Where the stack's name is set: its environments entry, an environment variable or the top level. */
+        const where = (stack: StackSettings, clash: PhysicalName) => {
           const input = { stackName: stack.stackName, layer: {}, own: environments[stack.stackName] };
-          return namerOf(sources, input)(...path);
+          return namerOf(sources, input)(...(clash.derived ? "configurationSetName" : clash.setting).split("."));
         };
+        const [fromA, fromB] = [where(a, name), where(b, same)];
+        const from = fromA === fromB ? `${fromA}, inherited by both` : `${a.stackName}: ${fromA}, ${b.stackName}: ${fromB}`;
         problems.push(
-          `stacks ${a.stackName} and ${b.stackName} would both create the ${name.kind} ${show(name.name)} in ${account}${name.regional ? ` and ${a.region}` : ""} (${a.stackName}: ${where(a, name.setting)}, ${b.stackName}: ${where(b, same.setting)}): give each environment its own ${name.setting.split(" ")[0]} in its environments entry, or set accountId on each if they use different accounts.`,
+          `stacks ${a.stackName} and ${b.stackName} would both create the ${name.kind} ${show(name.name)} (${from}) in ${name.regional ? `${a.region} of ` : ""}${account}: give each environment its own ${name.setting} in its environments entry, or, if they use different accounts, set accountId on each.`,
         );
       }
     }

@@ -4,13 +4,22 @@ import * as defaults from "./defaults";
 import type { SesFirehoseEventDestinationProps } from "./ses-firehose-event-destination";
 import { ValidationError, isToken, roleArnParts, show } from "./validation";
 
+/** What a physical name names. */
+export enum PhysicalNameKind {
+  CONFIGURATION_SET = "configuration set",
+  EVENT_DESTINATION = "event destination",
+  DELIVERY_STREAM = "delivery stream (with its log group and alarms)",
+  ROLE = "IAM role",
+}
+
 /** A name AWS holds once per account and Region (`regional`) or once per account (IAM). */
 export interface PhysicalName {
-  /** What the name names, e.g. "configuration set". */
-  readonly kind: string;
+  readonly kind: PhysicalNameKind;
   readonly name: string;
   /** The prop that sets it. */
   readonly setting: string;
+  /** True when the name is another prop's value (a stream named after its configuration set). */
+  readonly derived: boolean;
   readonly regional: boolean;
 }
 
@@ -27,28 +36,24 @@ export function adoptedRole(
 /** The fixed names of what a destination with `props` creates; generated names never collide. */
 export function physicalNames(props: SesFirehoseEventDestinationProps): PhysicalName[] {
   const names: PhysicalName[] = [];
-  const add = (kind: string, name: string | undefined, setting: string, regional = true) => {
-    if (name !== undefined && !isToken(name)) names.push({ kind, name, setting, regional });
+  const add = (kind: PhysicalNameKind, name: string | undefined, setting: string, derived = false) => {
+    if (name !== undefined && !isToken(name)) names.push({ kind, name, setting, derived, regional: kind !== PhysicalNameKind.ROLE });
   };
   if (props.createConfigurationSet ?? defaults.DEFAULT_CREATE_CONFIGURATION_SET) {
-    add("configuration set", props.configurationSetName, "configurationSetName");
+    add(PhysicalNameKind.CONFIGURATION_SET, props.configurationSetName, "configurationSetName");
   }
   const destination = props.eventDestinationName ?? defaults.DEFAULT_EVENT_DESTINATION_NAME;
   if (!isToken(props.configurationSetName)) {
-    add("event destination", `${props.configurationSetName}|${destination}`, "eventDestinationName");
+    add(PhysicalNameKind.EVENT_DESTINATION, `${props.configurationSetName}|${destination}`, "eventDestinationName");
   }
   const imports = props.importExisting ?? {};
   if (props.sesRoleArn === undefined) {
-    add("IAM role", adoptedRole(imports.sesRole, props.sesRoleName, props.sesRolePath).name, "sesRoleName", false);
+    add(PhysicalNameKind.ROLE, adoptedRole(imports.sesRole, props.sesRoleName, props.sesRolePath).name, "sesRoleName");
   }
   if (props.deliveryStreamArn === undefined) {
     const options = props.deliveryStream ?? {};
-    add(
-      "delivery stream (with its log group and alarms)",
-      options.name ?? props.configurationSetName,
-      options.name === undefined ? "deliveryStream.name (default: configurationSetName)" : "deliveryStream.name",
-    );
-    add("IAM role", adoptedRole(imports.deliveryRole, options.roleName, options.rolePath).name, "deliveryStream.roleName", false);
+    add(PhysicalNameKind.DELIVERY_STREAM, options.name ?? props.configurationSetName, "deliveryStream.name", options.name === undefined);
+    add(PhysicalNameKind.ROLE, adoptedRole(imports.deliveryRole, options.roleName, options.rolePath).name, "deliveryStream.roleName");
   }
   return names;
 }
@@ -73,10 +78,15 @@ export class PhysicalNames {
       const other = taken.get(key);
       if (other === undefined) continue;
       problems.push(
-        `${name.setting} ${show(name.name.split("|").pop())} gives the ${name.kind} ${show(name.name)} that ${other.owner} (${other.name.setting}) creates too: ${name.regional ? "an account holds one per Region" : "an account holds one for all Regions"}; give each destination its own ${name.setting.split(" ")[0]}.`,
+        `the ${name.kind} ${show(name.name)} (${settingOf(name)}) is also created by ${other.owner} (${settingOf(other.name)}): ${name.regional ? "an account holds one per Region" : "an account holds one for all Regions"}; give each destination its own ${name.setting}.`,
       );
     }
     if (problems.length > 0) throw new ValidationError(owner, problems);
     for (const name of names) taken.set(`${name.kind}\u0000${name.name}`, { owner, name });
   }
+}
+
+/** The prop a name comes from, for messages. */
+export function settingOf(name: PhysicalName): string {
+  return name.derived ? `${name.setting}, default: configurationSetName` : name.setting;
 }

@@ -18,7 +18,7 @@ export function isToken(value: unknown): boolean {
 }
 
 /** The longest value a message shows in full. */
-const SHOWN_LENGTH = 80;
+const SHOWN_LENGTH = 200;
 
 /** Values that look like credentials: AWS access keys, HCP Terraform, GitHub and similar tokens, JWTs, private keys. */
 const SECRET_VALUE =
@@ -30,7 +30,7 @@ export function looksSecret(value: unknown): boolean {
 }
 
 /**
- * A value as a message shows it: JSON, on one line, cut after 80 characters, and never a value
+ * A value as a message shows it: JSON, on one line, cut short past 200 characters, and never a value
  * that looks like a credential.
  */
 export function show(value: unknown): string {
