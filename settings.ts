@@ -1,6 +1,6 @@
 import type { SesFirehoseEventDestinationProps } from "./modules";
 import { PhysicalName, PhysicalNameKind, physicalNames } from "./modules/physical-names";
-import { Problems, checkTags, isToken, roleArnParts, show } from "./modules/validation";
+import { Problems, checkTags, isToken, roleArnParts, show, showAs } from "./modules/validation";
 import { ContextSettings, EnvironmentSettings, contextSettings } from "./settings-schema";
 
 /** Where a stack keeps its Terraform state. */
@@ -99,9 +99,6 @@ function list(raw: string): string[] {
     .filter((v) => v !== "");
 }
 
-/** Names of settings whose values are never repeated in a message. */
-const SECRET_NAME = /token|secret|password|passwd|credential|private.?key|api.?key/i;
-
 /**
  * The settings as read, and where each came from: a setting's name in messages is the
  * environment variable that set it, or its path in cdktf.json's context.
@@ -127,7 +124,7 @@ class Sources {
 
   /** The value at `path` as messages show it. */
   static showAt(path: Path, value: unknown): string {
-    return path.some((key) => typeof key === "string" && SECRET_NAME.test(key)) ? "(a secret, not shown)" : show(value);
+    return showAs(path.join("."), value);
   }
 }
 

@@ -753,6 +753,12 @@ describe("wrong types at every depth", () => {
     expect(problems.join("\n")).not.toContain(githubToken);
   });
 
+  test("a tag named like a credential is checked without repeating its value", () => {
+    expect(problemsOf({ tags: { "db-password": "<hunter2>" } })).toEqual([
+      'tags["db-password"] (a secret, not shown) is invalid: use letters, digits, spaces and _ . : / = + - @.',
+    ]);
+  });
+
   test("an HCP Terraform token in a setting is not repeated", () => {
     const token = "abcdefghijklmn.atlasv1.opqrstuvwxyz0123456789";
     expect(problemsOf({ region: token })).toEqual([

@@ -24,6 +24,14 @@ const SHOWN_LENGTH = 200;
 const SECRET_VALUE =
   /AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}|\.atlasv1\.|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_|xox[abprs]-|glpat-|eyJ[A-Za-z0-9_-]{10,}\.|-----BEGIN [A-Z ]*PRIVATE KEY|(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/;
 
+/** Names of settings (or tags) whose values are never repeated in a message. */
+const SECRET_NAME = /token|secret|password|passwd|credential|private.?key|api.?key/i;
+
+/** `value` as `show` gives it, or nothing at all when `setting` is named like a credential. */
+export function showAs(setting: string, value: unknown): string {
+  return SECRET_NAME.test(setting) ? "(a secret, not shown)" : show(value);
+}
+
 /** True for a value that looks like a credential, which no message may repeat. */
 export function looksSecret(value: unknown): boolean {
   return typeof value === "string" ? SECRET_VALUE.test(value) : JSON.stringify(value ?? null).match(SECRET_VALUE) !== null;
@@ -57,7 +65,7 @@ export class Problems {
   check<T>(setting: string, value: T | undefined, ...rules: Rule<T>[]): void {
     if (value === undefined || isToken(value)) return;
     const broken = rules.find((rule) => !rule.test(value));
-    if (broken) this.found.push(`${setting} ${show(value)} is invalid: ${broken.text}.`);
+    if (broken) this.found.push(`${setting} ${showAs(setting, value)} is invalid: ${broken.text}.`);
   }
 
   /** Records a problem when `condition` holds; `message` is the whole sentence. */
