@@ -224,6 +224,13 @@ export const contextSettings = group(
 export type ContextSettings = z.infer<typeof contextSettings>;
 export type EnvironmentSettings = z.infer<typeof environmentSettings>;
 
+interface JsonSchema {
+  properties?: Record<string, JsonSchema>;
+  patternProperties?: Record<string, JsonSchema>;
+  definitions?: Record<string, JsonSchema>;
+  [keyword: string]: unknown;
+}
+
 export const CONTEXT_SCHEMA_FILE = "cdktf.context.schema.json";
 export const CDKTF_JSON_SCHEMA_FILE = "cdktf.schema.json";
 
@@ -232,7 +239,12 @@ export const CDKTF_JSON_SCHEMA_FILE = "cdktf.schema.json";
  * context's, and cdktf.json's, which refers to it for `context` and leaves cdktf's own keys open.
  */
 export function schemaFiles(): Record<string, string> {
-  const context = { ...z.toJSONSchema(contextSettings, { target: "draft-7", io: "input" }), title: "cdktf.json context" };
+  const context = z.toJSONSchema(contextSettings, { target: "draft-7", io: "input" }) as JsonSchema;
+  // cdktf reads its own feature flags from the context too; the app ignores them.
+  const top = context.definitions!.context;
+  top.properties!.excludeStackIdFromLogicalIds = { description: "cdktf feature flag (not an app setting)" };
+  top.properties!.allowSepCharsInLogicalIds = { description: "cdktf feature flag (not an app setting)" };
+  top.patternProperties = { "^cdktf": { description: "cdktf's own context (not an app setting)" } };
   const cdktfJson = {
     $schema: "http://json-schema.org/draft-07/schema#",
     title: "cdktf.json",
@@ -244,7 +256,7 @@ export function schemaFiles(): Record<string, string> {
     },
   };
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-  return { [CONTEXT_SCHEMA_FILE]: json(context), [CDKTF_JSON_SCHEMA_FILE]: json(cdktfJson) };
+  return { [CONTEXT_SCHEMA_FILE]: json({ ...context, title: "cdktf.json context" }), [CDKTF_JSON_SCHEMA_FILE]: json(cdktfJson) };
 }
 
 /*

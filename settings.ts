@@ -151,6 +151,8 @@ export function readSettings(context: Layer, env: Readonly<Record<string, string
   const problems: string[] = [];
   const sources = new Sources();
   const top: Layer = Object.fromEntries(Object.entries(context).filter(([key]) => !isCdktfContextKey(key)));
+  findReservedKeys(problems, [], top);
+  if (problems.length > 0) throw new SettingsError(problems);
   const variable = (name: string) => (env[name]?.trim() ? env[name] : undefined);
 
   const ambient = AMBIENT_REGION_VARIABLES.find((name) => variable(name) !== undefined);
@@ -207,6 +209,16 @@ export function readSettings(context: Layer, env: Readonly<Record<string, string
   return stacks;
 }
 
+/** JavaScript gives `__proto__` a meaning of its own: such a key would vanish silently, so it is refused. */
+function findReservedKeys(problems: string[], path: Path, value: unknown): void {
+  if (Array.isArray(value)) value.forEach((item, i) => findReservedKeys(problems, [...path, i], item));
+  if (!isObject(value)) return;
+  for (const key of Object.keys(value)) {
+    if (key === "__proto__") problems.push(`${formatPath(path, false)}["__proto__"] is not a setting: the name __proto__ is reserved; remove it.`);
+    else findReservedKeys(problems, [...path, key], value[key]);
+  }
+}
+
 /** SES_EVENTS_TAGS: a JSON object whose tags win over cdktf.json's, key by key. */
 function mergeTagsFromEnv(problems: string[], sources: Sources, top: Layer, raw: string | undefined): void {
   if (raw === undefined) return;
@@ -220,6 +232,9 @@ function mergeTagsFromEnv(problems: string[], sources: Sources, top: Layer, raw:
     problems.push(`SES_EVENTS_TAGS ${show(raw)} is invalid: use a JSON object of tag values, e.g. {"team":"email"}.`);
     return;
   }
+  const before = problems.length;
+  findReservedKeys(problems, ["SES_EVENTS_TAGS"], tags);
+  if (problems.length > before) return;
   if (top.tags !== undefined && !isObject(top.tags)) return;
   top.tags = { ...top.tags };
   for (const [key, value] of Object.entries(tags)) {

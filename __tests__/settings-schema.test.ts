@@ -18,7 +18,8 @@ describe("committed JSON Schema", () => {
   test("the context schema has every setting and refuses other keys, at the top level and in environments", () => {
     const schema = JSON.parse(read(CONTEXT_SCHEMA_FILE));
     const context = schema.definitions.context;
-    expect(Object.keys(context.properties)).toEqual(Object.keys(contextSettings.def.shape));
+    expect(Object.keys(context.properties)).toEqual([...Object.keys(contextSettings.def.shape), "excludeStackIdFromLogicalIds", "allowSepCharsInLogicalIds"]);
+    expect(Object.keys(context.patternProperties)).toEqual(["^cdktf"]);
     expect(context.additionalProperties).toBe(false);
     const environment = schema.definitions.environment;
     expect(Object.keys(environment.properties)).toEqual(Object.keys(contextSettings.def.shape).filter((key) => key !== "stackName" && key !== "environments"));

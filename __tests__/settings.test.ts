@@ -759,6 +759,17 @@ describe("wrong types at every depth", () => {
     ]);
   });
 
+  test("a __proto__ key, which JavaScript would drop silently, is refused wherever it is", () => {
+    const context = JSON.parse('{"environments": {"__proto__": {}, "staging": {"tags": {"__proto__": "x"}}}}');
+    expect(problemsOf(context)).toEqual([
+      'environments["__proto__"] is not a setting: the name __proto__ is reserved; remove it.',
+      'environments.staging.tags["__proto__"] is not a setting: the name __proto__ is reserved; remove it.',
+    ]);
+    expect(problemsOf({}, { SES_EVENTS_TAGS: '{"__proto__": {"team": "x"}}' })).toEqual([
+      'SES_EVENTS_TAGS["__proto__"] is not a setting: the name __proto__ is reserved; remove it.',
+    ]);
+  });
+
   test("an HCP Terraform token in a setting is not repeated", () => {
     const token = "abcdefghijklmn.atlasv1.opqrstuvwxyz0123456789";
     expect(problemsOf({ region: token })).toEqual([
