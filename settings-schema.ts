@@ -18,8 +18,13 @@ import { FirehoseCompression, SesEventType } from "./modules/ses-event-type";
  * It checks types and shapes. The AWS rules of each value (name patterns, ARNs, ranges) are the
  * module's, so that they hold for every user of the module too.
  *
- * To add a group of settings: define it with `group({...})` below, add it to STACK_SETTINGS, and
- * make its type agree with the module's props in the `Agrees` list at the end.
+ * To add a group of settings, say `analytics` for a new module prop:
+ *   1. define it below: `const analytics = group("analytics", { enabled: flag("..."), ... }, "...")`;
+ *   2. add `analytics` to STACK_SETTINGS (then the top level and each environment take it);
+ *   3. add its line to SCHEMA_AGREES_WITH_MODULE at the end;
+ *   4. run `npm run schema` to rewrite the committed JSON Schema.
+ * Until the schema and the module's props have the same keys and types, `tsc` (npm test) fails at
+ * SCHEMA_AGREES_WITH_MODULE, so a new prop cannot be forgotten here.
  */
 
 /** The longest string any setting takes (an S3 prefix). */

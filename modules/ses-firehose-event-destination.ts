@@ -467,7 +467,6 @@ function roleName(name: string | undefined, prefix: string): { name: string } | 
   return name === undefined ? { namePrefix: prefix } : { name };
 }
 
-
 function checkProps(scope: string, props: SesFirehoseEventDestinationProps): void {
   const problems = new rules.Problems();
   problems.check("configurationSetName", props.configurationSetName, rules.SES_NAME);
