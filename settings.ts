@@ -26,6 +26,12 @@ export interface StackSettings {
   readonly tags: Readonly<Record<string, string>>;
   readonly backend: BackendSettings;
   readonly destination: SesFirehoseEventDestinationProps;
+  /**
+   * How messages name the settings of `destination` that came from an environment variable or an
+   * `environments` entry (`{ "configurationSetName": "SES_EVENTS_CONFIGURATION_SET_NAME" }`), by
+   * their path in the props.
+   */
+  readonly settingNames: Readonly<Record<string, string>>;
 }
 
 /** A setting the app cannot use; the message names it, its value and the rule. */
@@ -299,7 +305,23 @@ function stackSettings(problems: string[], sources: Sources, input: StackInput):
     tags: environment === undefined ? tags : { Environment: environment, ...tags },
     backend: backendSettings(problems, input, named, region),
     destination: { configurationSetName, ...destination },
+    settingNames: settingNamesOf(named, destination),
   };
+}
+
+/** The names messages give each setting of `settings` (by its path) where that is not the path itself. */
+function settingNamesOf(named: Namer, settings: object): Record<string, string> {
+  const names: Record<string, string> = {};
+  const visit = (path: string[], value: unknown) => {
+    if (isObject(value)) {
+      for (const [key, child] of Object.entries(value)) visit([...path, key], child);
+      return;
+    }
+    const name = named(...path);
+    if (name !== path.join(".")) names[path.join(".")] = name;
+  };
+  visit([], { configurationSetName: true, ...settings });
+  return names;
 }
 
 /** A role to import by ARN must be in the stack's account. */

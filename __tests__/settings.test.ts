@@ -58,6 +58,7 @@ describe("defaults", () => {
           alarms: undefined,
           importExisting: undefined,
         },
+        settingNames: {},
       },
     ]);
   });
@@ -1006,5 +1007,28 @@ describe("adoption settings", () => {
       deliveryStream: { rolePath: "/service-role/", partitionByEventType: false },
       importExisting: { sesRole: "arn:aws:iam::123456789012:role/service-role/ses", deliveryRole: true, deliveryStream: true },
     });
+  });
+});
+
+describe("names of settings in the module's messages", () => {
+  test("a setting from an environment variable is named after the variable", () => {
+    expect(only({}, { SES_EVENTS_CONFIGURATION_SET_NAME: "x", SES_EVENTS_ALARM_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:t" }).settingNames).toEqual({
+      configurationSetName: "SES_EVENTS_CONFIGURATION_SET_NAME",
+      "alarms.snsTopicArn": "SES_EVENTS_ALARM_TOPIC_ARN",
+    });
+  });
+
+  test("a setting of an environments entry is named under the entry; inherited ones keep their top-level name", () => {
+    const stacks = byName({ deliveryStream: { bufferingIntervalSeconds: 60 }, environments: { staging: { deliveryStream: { bucket: { lifecycle: { expirationDays: 5 } } } }, production: {} } });
+    expect(stacks.staging.settingNames).toEqual({
+      "deliveryStream.bucket.lifecycle.expirationDays": "environments.staging.deliveryStream.bucket.lifecycle.expirationDays",
+    });
+    expect(stacks.production.settingNames).toEqual({});
+  });
+
+  test("an environments entry beats the variable in names as in values", () => {
+    const stacks = byName({ environments: { staging: { enabled: true }, production: {} } }, { SES_EVENTS_ENABLED: "false" });
+    expect(stacks.staging.settingNames).toEqual({ enabled: "environments.staging.enabled" });
+    expect(stacks.production.settingNames).toEqual({ enabled: "SES_EVENTS_ENABLED" });
   });
 });

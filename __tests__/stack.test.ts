@@ -242,6 +242,36 @@ describe("multi-stack app", () => {
   });
 });
 
+describe("the module's messages name settings as the user wrote them", () => {
+  function messageOf(context: Record<string, unknown>, env: Record<string, string> = {}): string {
+    const stacks = readSettings(context, env);
+    try {
+      for (const stack of stacks) new SesEventsStack(testApp(), stack);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error("expected the settings to be refused");
+  }
+
+  test("a value from an environment variable is reported under the variable", () => {
+    expect(messageOf({}, { SES_EVENTS_DELIVERY_STREAM_ARN: "arn:aws:firehose:us-east-1:123456789012:stream/x" })).toBe(
+      'SesFirehoseEventDestination "ses-events/SesEvents": invalid settings:\n  - SES_EVENTS_DELIVERY_STREAM_ARN "arn:aws:firehose:us-east-1:123456789012:stream/x" is invalid: use a Firehose delivery stream ARN, arn:<partition>:firehose:<region>:<account>:deliverystream/<name>.',
+    );
+  });
+
+  test("a value from an environments entry is reported under the entry", () => {
+    expect(messageOf({ environments: { staging: { deliveryStream: { bufferingIntervalSeconds: 1000 } } } })).toBe(
+      'SesFirehoseEventDestination "staging/SesEvents": invalid settings:\n  - environments.staging.deliveryStream.bufferingIntervalSeconds 1000 is invalid: use a whole number from 0 to 900.',
+    );
+  });
+
+  test("a value from the top level keeps its own name", () => {
+    expect(messageOf({ deliveryStream: { logRetentionDays: 2 } })).toBe(
+      'SesFirehoseEventDestination "ses-events/SesEvents": invalid settings:\n  - deliveryStream.logRetentionDays 2 is invalid: use one of 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.',
+    );
+  });
+});
+
 describe("import blocks", () => {
   const importContext = {
     configurationSetName: "mail",
@@ -391,12 +421,12 @@ describe("main.ts", () => {
     expect(json.terraform.backend.local.path).toBe(path.join(ROOT, "terraform.ses-events.tfstate"));
   });
 
-  test("an invalid configuration set name exits 1 with the validation message and no stack trace", () => {
+  test("an invalid configuration set name exits 1 with the validation message, naming the variable it came from, and no stack trace", () => {
     const outdir = tempDir();
     const result = runApp({ CDKTF_OUTDIR: outdir, SES_EVENTS_CONFIGURATION_SET_NAME: "bad name" });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      `SesFirehoseEventDestination "ses-events/SesEvents": invalid settings:\n  - configurationSetName "bad name" is invalid: use 1-64 letters, digits, '_' or '-'.\n`,
+      `SesFirehoseEventDestination "ses-events/SesEvents": invalid settings:\n  - SES_EVENTS_CONFIGURATION_SET_NAME "bad name" is invalid: use 1-64 letters, digits, '_' or '-'.\n`,
     );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(path.join(outdir, "stacks", "ses-events", "cdk.tf.json"))).toBe(false);

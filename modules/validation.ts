@@ -1,13 +1,37 @@
 import { Token } from "cdktf";
 
+/** One problem: the setting it is about, when the sentence starts with it, and the sentence after it. */
+export interface Problem {
+  readonly setting?: string;
+  readonly text: string;
+}
+
+function sentence(problem: Problem): string {
+  return problem.setting === undefined ? problem.text : `${problem.setting} ${problem.text}`;
+}
+
 /** Thrown at synth time with every problem found in one construct's props. */
 export class ValidationError extends Error {
+  readonly problems: readonly string[];
+  private readonly found: readonly Problem[];
+
   constructor(
     readonly scope: string,
-    readonly problems: readonly string[],
+    problems: readonly (Problem | string)[],
   ) {
-    super(`${scope}: invalid settings:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    const found = problems.map((problem) => (typeof problem === "string" ? { text: problem } : problem));
+    super(`${scope}: invalid settings:\n${found.map((p) => `  - ${sentence(p)}`).join("\n")}`);
     this.name = "ValidationError";
+    this.found = found;
+    this.problems = found.map(sentence);
+  }
+
+  /** The same problems, each setting named as `rename` says (say, after the environment variable that set it). */
+  renamed(rename: (setting: string) => string): ValidationError {
+    return new ValidationError(
+      this.scope,
+      this.found.map((p) => (p.setting === undefined ? p : { setting: rename(p.setting), text: p.text })),
+    );
   }
 }
 
@@ -60,22 +84,22 @@ export interface Rule<T> {
  * tokens are never judged.
  */
 export class Problems {
-  private readonly found: string[] = [];
+  private readonly found: Problem[] = [];
 
   check<T>(setting: string, value: T | undefined, ...rules: Rule<T>[]): void {
     if (value === undefined || isToken(value)) return;
     const broken = rules.find((rule) => !rule.test(value));
-    if (broken) this.found.push(`${setting} ${showAs(setting, value)} is invalid: ${broken.text}.`);
+    if (broken) this.found.push({ setting, text: `${showAs(setting, value)} is invalid: ${broken.text}.` });
   }
 
   /** Records a problem when `condition` holds; `message` is the whole sentence. */
   when(condition: boolean, message: string): void {
-    if (condition) this.found.push(message);
+    if (condition) this.found.push({ text: message });
   }
 
   /** The problems found so far. */
   get messages(): readonly string[] {
-    return this.found;
+    return this.found.map(sentence);
   }
 
   throwIfAny(scope: string): void {
