@@ -18,7 +18,11 @@ try {
 /** The message for a failed synth: settings and validation problems as they are; anything else on one line. */
 function describe(error: unknown): string {
   if (error instanceof SettingsError || error instanceof ValidationError) return error.message;
-  if (process.env[DEBUG_VARIABLE] === "1" && error instanceof Error && error.stack !== undefined) return error.stack;
+  if (process.env[DEBUG_VARIABLE] === "1" && error instanceof Error) {
+    // The app runs with source maps off (see scripts/run-ts.js); on, the trace points into the TypeScript.
+    process.setSourceMapsEnabled(true);
+    return error.stack ?? error.message;
+  }
   const message = error instanceof Error ? error.message : String(error);
   return `error: ${message.split("\n")[0]} (set ${DEBUG_VARIABLE}=1 for the stack trace)`;
 }

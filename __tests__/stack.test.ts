@@ -486,6 +486,6 @@ describe("main.ts", () => {
     const result = runApp({ CDKTF_OUTDIR: tempDir(), CDKTF_CONTEXT_JSON: "{not json", SES_EVENTS_DEBUG: "1" });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^SyntaxError: .*JSON/);
-    expect(result.stderr).toMatch(/\n\s+at /);
+    expect(result.stderr).toContain(`(${path.join(ROOT, "main.ts")}:`);
   });
 });

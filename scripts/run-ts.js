@@ -28,6 +28,8 @@ function loadTypeScript(entry) {
     target: "node20",
     format: "cjs",
     sourcemap: "inline",
+    // Positions only: the sources are on disk, and their text would add 10 MB to every synth.
+    sourcesContent: false,
     // Source maps on only while Node compiles this file: mapping every dependency's (multi-MB)
     // map, for the stack trace cdktf records with each token, would double the synth time.
     banner: { js: "process.setSourceMapsEnabled(false);" },
