@@ -1,12 +1,7 @@
-import {
-  DeliveryAlarmOptions,
-  DeliveryStreamOptions,
-  EventBucketLifecycle,
-  EventBucketOptions,
-  ImportExistingOptions,
-  SesFirehoseEventDestinationProps,
-} from "./modules";
-import { Problems, checkTags, isToken } from "./modules/validation";
+import type { SesFirehoseEventDestinationProps } from "./modules";
+import { PhysicalName, PhysicalNameKind, physicalNames } from "./modules/physical-names";
+import { Problems, checkTags, isToken, roleArnParts, show, showAs } from "./modules/validation";
+import { ContextSettings, EnvironmentSettings, contextSettings } from "./settings-schema";
 
 /** Where a stack keeps its Terraform state. */
 export type BackendSettings =
@@ -25,10 +20,18 @@ export type BackendSettings =
 export interface StackSettings {
   readonly stackName: string;
   readonly region: string;
+  /** The only account the stack may be applied to (the provider's `allowed_account_ids`). */
+  readonly accountId?: string;
   /** The provider's default tags. */
   readonly tags: Readonly<Record<string, string>>;
   readonly backend: BackendSettings;
   readonly destination: SesFirehoseEventDestinationProps;
+  /**
+   * How messages name the settings of `destination` that came from an environment variable or an
+   * `environments` entry (`{ "configurationSetName": "SES_EVENTS_CONFIGURATION_SET_NAME" }`), by
+   * their path in the props.
+   */
+  readonly settingNames: Readonly<Record<string, string>>;
 }
 
 /** A setting the app cannot use; the message names it, its value and the rule. */
@@ -42,125 +45,42 @@ export class SettingsError extends Error {
 export const DEFAULT_STACK_NAME = "ses-events";
 export const DEFAULT_REGION = "us-east-1";
 export const DEFAULT_CONFIGURATION_SET_NAME = "ses-events";
-
-/** The settings an object may hold: `true` for a value, a nested schema for an object of settings. */
-interface Schema {
-  readonly [key: string]: true | Schema;
-}
-
-const LIFECYCLE_SCHEMA = {
-  abortIncompleteMultipartUploadDays: true,
-  transitionToInfrequentAccessDays: true,
-  expirationDays: true,
-  noncurrentVersionExpirationDays: true,
-} satisfies Record<keyof EventBucketLifecycle, true>;
-
-const BUCKET_SCHEMA = {
-  bucketPrefix: true,
-  forceDestroy: true,
-  accessLogBucketName: true,
-  accessLogPrefix: true,
-  lifecycle: LIFECYCLE_SCHEMA,
-} satisfies Record<keyof EventBucketOptions, true | Schema>;
-
-const DELIVERY_STREAM_SCHEMA = {
-  name: true,
-  bucketArn: true,
-  bucket: BUCKET_SCHEMA,
-  prefix: true,
-  errorOutputPrefix: true,
-  bufferingSizeMiB: true,
-  bufferingIntervalSeconds: true,
-  compression: true,
-  kmsKeyArn: true,
-  partitionByEventType: true,
-  partitioningRetrySeconds: true,
-  roleName: true,
-  logging: true,
-  logRetentionDays: true,
-} satisfies Record<keyof DeliveryStreamOptions, true | Schema>;
-
-const ALARMS_SCHEMA = {
-  enabled: true,
-  snsTopicArn: true,
-  freshnessThresholdSeconds: true,
-  periodSeconds: true,
-} satisfies Record<keyof DeliveryAlarmOptions, true>;
-
-const IMPORT_SCHEMA = {
-  configurationSet: true,
-  eventDestination: true,
-  deliveryStream: true,
-  sesRole: true,
-  deliveryRole: true,
-  deliveryLogs: true,
-} satisfies Record<keyof ImportExistingOptions, true>;
-
-/** What an `environments` entry may set. */
-const ENVIRONMENT_SCHEMA = {
-  region: true,
-  configurationSetName: true,
-  createConfigurationSet: true,
-  eventDestinationName: true,
-  eventTypes: true,
-  enabled: true,
-  deliveryStreamArn: true,
-  deliveryStream: DELIVERY_STREAM_SCHEMA,
-  sesRoleArn: true,
-  sesRoleName: true,
-  alarms: ALARMS_SCHEMA,
-  importExisting: IMPORT_SCHEMA,
-  tags: true,
-  state: { bucket: true, key: true, region: true },
-  cloud: { organization: true, workspace: true, workspaceTags: true, hostname: true, project: true },
-} satisfies Schema;
-
-/** What the top level of cdktf.json's context may set. */
-const CONTEXT_SCHEMA = { stackName: true, environments: true, ...ENVIRONMENT_SCHEMA } satisfies Schema;
+const DEFAULT_CLOUD_HOSTNAME = "app.terraform.io";
 
 /** Context keys read from cdktf.json (top level, and inside each `environments` entry). */
-export const CONTEXT_KEYS = Object.keys(CONTEXT_SCHEMA);
+export const CONTEXT_KEYS = Object.keys(contextSettings.def.shape);
 
 /** Context keys cdktf itself sets or reads, never the app's. */
 function isCdktfContextKey(key: string): boolean {
   return key.startsWith("cdktf") || key === "excludeStackIdFromLogicalIds" || key === "allowSepCharsInLogicalIds";
 }
 
-/** Reports every key of `value` (and of its nested settings) that `schema` does not know. */
-function checkKeys(problems: string[], at: string, value: unknown, schema: Schema): void {
-  if (!isObject(value)) return;
-  for (const [key, child] of Object.entries(value)) {
-    const known = schema[key];
-    if (known === undefined) {
-      problems.push(`${at}${key} is not a setting: use one of ${Object.keys(schema).join(", ")}.`);
-    } else if (known !== true) {
-      checkKeys(problems, `${at}${key}.`, child, known);
-    }
-  }
-}
-
 type Layer = Record<string, unknown>;
+type Path = readonly (string | number)[];
 
 /** Environment variables that override the top-level settings: the setting path each sets, and its parser. */
-const ENV_OVERRIDES: ReadonlyArray<readonly [string, string, (raw: string, name: string) => unknown]> = [
-  ["AWS_REGION", "region", text],
-  ["SES_EVENTS_CONFIGURATION_SET_NAME", "configurationSetName", text],
-  ["SES_EVENTS_CREATE_CONFIGURATION_SET", "createConfigurationSet", flag],
-  ["SES_EVENTS_EVENT_DESTINATION_NAME", "eventDestinationName", text],
-  ["SES_EVENTS_EVENT_TYPES", "eventTypes", list],
-  ["SES_EVENTS_ENABLED", "enabled", flag],
-  ["SES_EVENTS_DELIVERY_STREAM_ARN", "deliveryStreamArn", text],
-  ["SES_EVENTS_SES_ROLE_ARN", "sesRoleArn", text],
-  ["SES_EVENTS_ALARMS", "alarms.enabled", flag],
-  ["SES_EVENTS_ALARM_TOPIC_ARN", "alarms.snsTopicArn", text],
-  ["SES_EVENTS_TAGS", "tags", json],
-  ["SES_EVENTS_STATE_BUCKET", "state.bucket", text],
-  ["SES_EVENTS_STATE_KEY", "state.key", text],
-  ["SES_EVENTS_STATE_REGION", "state.region", text],
-  ["TF_CLOUD_ORGANIZATION", "cloud.organization", text],
-  ["TF_CLOUD_HOSTNAME", "cloud.hostname", text],
-  ["TF_CLOUD_PROJECT", "cloud.project", text],
+const ENV_OVERRIDES: ReadonlyArray<readonly [string, Path, (raw: string, name: string) => unknown]> = [
+  ["SES_EVENTS_REGION", ["region"], text],
+  ["SES_EVENTS_ACCOUNT_ID", ["accountId"], text],
+  ["SES_EVENTS_CONFIGURATION_SET_NAME", ["configurationSetName"], text],
+  ["SES_EVENTS_CREATE_CONFIGURATION_SET", ["createConfigurationSet"], flag],
+  ["SES_EVENTS_EVENT_DESTINATION_NAME", ["eventDestinationName"], text],
+  ["SES_EVENTS_EVENT_TYPES", ["eventTypes"], list],
+  ["SES_EVENTS_ENABLED", ["enabled"], flag],
+  ["SES_EVENTS_DELIVERY_STREAM_ARN", ["deliveryStreamArn"], text],
+  ["SES_EVENTS_SES_ROLE_ARN", ["sesRoleArn"], text],
+  ["SES_EVENTS_ALARMS", ["alarms", "enabled"], flag],
+  ["SES_EVENTS_ALARM_TOPIC_ARN", ["alarms", "snsTopicArn"], text],
+  ["SES_EVENTS_STATE_BUCKET", ["state", "bucket"], text],
+  ["SES_EVENTS_STATE_KEY", ["state", "key"], text],
+  ["SES_EVENTS_STATE_REGION", ["state", "region"], text],
+  ["TF_CLOUD_ORGANIZATION", ["cloud", "organization"], text],
+  ["TF_CLOUD_HOSTNAME", ["cloud", "hostname"], text],
+  ["TF_CLOUD_PROJECT", ["cloud", "project"], text],
 ];
+
+/** The ambient Region variables of AWS tools: used only when no setting names a Region. */
+const AMBIENT_REGION_VARIABLES = ["AWS_REGION", "AWS_DEFAULT_REGION"] as const;
 
 /** A parse failure of an environment variable; its message is the whole problem sentence. */
 class Invalid {
@@ -175,7 +95,7 @@ function flag(raw: string, name: string): boolean | Invalid {
   const value = raw.trim().toLowerCase();
   if (value === "true" || value === "1") return true;
   if (value === "false" || value === "0") return false;
-  return new Invalid(`${name} ${JSON.stringify(raw)} is invalid: use true or false.`);
+  return new Invalid(`${name} ${show(raw)} is invalid: use true or false.`);
 }
 
 function list(raw: string): string[] {
@@ -185,254 +105,412 @@ function list(raw: string): string[] {
     .filter((v) => v !== "");
 }
 
-function json(raw: string, name: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return new Invalid(`${name} ${JSON.stringify(raw)} is invalid: use a JSON object, e.g. {"team":"email"}.`);
+/**
+ * The settings as read, and where each came from: a setting's name in messages is the
+ * environment variable that set it, or its path in cdktf.json's context.
+ */
+class Sources {
+  private readonly variables = new Map<string, string>();
+
+  /** Records that `variable` set the top-level setting at `path`. */
+  setBy(path: Path, variable: string): void {
+    this.variables.set(JSON.stringify(path), variable);
   }
+
+  /** How messages name the setting at `path` of the context. */
+  nameOf(path: Path): string {
+    if (path[0] !== "environments") {
+      for (let length = path.length; length > 0; length--) {
+        const variable = this.variables.get(JSON.stringify(path.slice(0, length)));
+        if (variable !== undefined) return `${variable}${formatPath(path.slice(length), true)}`;
+      }
+    }
+    return formatPath(path, false);
+  }
+
+  /** The value at `path` as messages show it. */
+  static showAt(path: Path, value: unknown): string {
+    return showAs(path.join("."), value);
+  }
+}
+
+/** `deliveryStream.bucket`, `eventTypes[1]`, `tags["cost-center"]`. */
+function formatPath(path: Path, continued: boolean): string {
+  let out = "";
+  path.forEach((key, i) => {
+    const inTags = i > 0 && path[i - 1] === "tags";
+    if (typeof key === "number") out += `[${key}]`;
+    else if (!inTags && /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(key)) out += out === "" && !continued ? key : `.${key}`;
+    else out += `[${show(key)}]`;
+  });
+  return out;
 }
 
 /**
  * Reads the stacks to build from cdktf.json's context and the environment. Precedence, lowest
- * first: defaults, top-level context, environment variables, the stack's `environments` entry.
- * One exception: TF_WORKSPACE only fills in a workspace that no `cloud.workspace` names, because
- * Terraform itself reads it to choose among the workspaces a `cloud` block allows.
+ * first: defaults, AWS_REGION / AWS_DEFAULT_REGION (only for a Region nothing else sets),
+ * top-level context, environment variables (SES_EVENTS_TAGS merged per tag), the stack's
+ * `environments` entry. TF_WORKSPACE only fills in a workspace that no `cloud.workspace` names,
+ * and must agree with one that does, because Terraform itself reads it.
  */
 export function readSettings(context: Layer, env: Readonly<Record<string, string | undefined>>): StackSettings[] {
   const problems: string[] = [];
+  const sources = new Sources();
   const top: Layer = Object.fromEntries(Object.entries(context).filter(([key]) => !isCdktfContextKey(key)));
-  checkKeys(problems, "", top, CONTEXT_SCHEMA);
-  if (isObject(top.environments)) {
-    for (const [name, own] of Object.entries(top.environments)) checkKeys(problems, `environments.${name}.`, own, ENVIRONMENT_SCHEMA);
-  }
-  for (const [variable, path, parse] of ENV_OVERRIDES) {
-    const raw = env[variable];
-    if (raw === undefined || raw.trim() === "") continue;
-    const value = parse(raw, variable);
-    if (value instanceof Invalid) problems.push(value.message);
-    else setPath(top, path, value);
-  }
-  const workspaceFromEnv = env.TF_WORKSPACE?.trim() || undefined;
+  findReservedKeys(problems, [], top);
+  if (problems.length > 0) throw new SettingsError(problems);
+  const variable = (name: string) => (env[name]?.trim() ? env[name] : undefined);
 
-  const environments = top.environments;
-  let stacks: StackSettings[] = [];
-  if (environments === undefined) {
-    const stackName = optionalString(problems, "stackName", top.stackName) ?? DEFAULT_STACK_NAME;
-    stacks = [stackSettings(problems, { stackName, layer: top, workspaceFromEnv })];
-  } else if (!isObject(environments) || Object.keys(environments).length === 0) {
-    problems.push(`environments ${JSON.stringify(environments)} is invalid: use an object of environment name to settings, e.g. {"staging": {}, "production": {}}.`);
-  } else {
-    stacks = Object.entries(environments).map(([name, own]) => {
-      if (!isObject(own)) problems.push(`environments.${name} ${JSON.stringify(own)} is invalid: use an object of settings.`);
-      const ownLayer = isObject(own) ? own : {};
-      return stackSettings(problems, { stackName: name, layer: merge(top, ownLayer), own: ownLayer, workspaceFromEnv });
-    });
+  const ambient = AMBIENT_REGION_VARIABLES.find((name) => variable(name) !== undefined);
+  if (top.region === undefined && ambient !== undefined) {
+    top.region = variable(ambient)!.trim();
+    sources.setBy(["region"], ambient);
   }
-  checkUnique(problems, stacks);
+  for (const [name, path, parse] of ENV_OVERRIDES) {
+    const raw = variable(name);
+    if (raw === undefined) continue;
+    const value = parse(raw, name);
+    if (value instanceof Invalid) problems.push(value.message);
+    else {
+      setPath(top, path, value);
+      sources.setBy(path, name);
+    }
+  }
+  mergeTagsFromEnv(problems, sources, top, variable("SES_EVENTS_TAGS"));
+
+  // Types and shapes first: the checks between settings below need them right.
+  const parsed = contextSettings.safeParse(top);
+  if (!parsed.success) {
+    const reported = new Set<string>();
+    for (const issue of parsed.error.issues) {
+      // One problem per setting: a value of the wrong type fails its length check too.
+      const at = JSON.stringify(issue.path);
+      if (reported.has(at)) continue;
+      reported.add(at);
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys) problems.push(`${sources.nameOf([...issue.path, key] as Path)} is not a setting: ${issue.message}.`);
+      } else {
+        const path = issue.path as Path;
+        problems.push(`${sources.nameOf(path)} ${Sources.showAt(path, valueAt(top, path))} is invalid: ${issue.message}.`);
+      }
+    }
+  }
+  if (!parsed.success || problems.length > 0) {
+    throw new SettingsError([...new Set(problems)]);
+  }
+  const settings = parsed.data;
+  const workspaceFromEnv = variable("TF_WORKSPACE")?.trim();
+
+  const { environments, stackName, ...shared } = settings;
+  const stacks =
+    environments === undefined
+      ? [stackSettings(problems, sources, { stackName: stackName ?? DEFAULT_STACK_NAME, layer: shared, workspaceFromEnv })]
+      : Object.entries(environments).map(([name, own]) =>
+          stackSettings(problems, sources, { stackName: name, layer: merge(shared, own), own, workspaceFromEnv }),
+        );
+  checkStackNames(problems, stacks);
+  checkSharedState(problems, stacks, workspaceFromEnv);
+  checkPhysicalNames(problems, sources, stacks, settings);
   if (problems.length > 0) throw new SettingsError([...new Set(problems)]);
   return stacks;
+}
+
+/** JavaScript gives `__proto__` a meaning of its own: such a key would vanish silently, so it is refused. */
+function findReservedKeys(problems: string[], path: Path, value: unknown): void {
+  if (Array.isArray(value)) value.forEach((item, i) => findReservedKeys(problems, [...path, i], item));
+  if (!isObject(value)) return;
+  for (const key of Object.keys(value)) {
+    if (key === "__proto__") problems.push(`${formatPath(path, false)}["__proto__"] is not a setting: the name __proto__ is reserved; remove it.`);
+    else findReservedKeys(problems, [...path, key], value[key]);
+  }
+}
+
+/** SES_EVENTS_TAGS: a JSON object whose tags win over cdktf.json's, key by key. */
+function mergeTagsFromEnv(problems: string[], sources: Sources, top: Layer, raw: string | undefined): void {
+  if (raw === undefined) return;
+  let tags: unknown;
+  try {
+    tags = JSON.parse(raw);
+  } catch {
+    tags = undefined;
+  }
+  if (!isObject(tags)) {
+    problems.push(`SES_EVENTS_TAGS ${show(raw)} is invalid: use a JSON object of tag values, e.g. {"team":"email"}.`);
+    return;
+  }
+  const before = problems.length;
+  findReservedKeys(problems, ["SES_EVENTS_TAGS"], tags);
+  if (problems.length > before) return;
+  if (top.tags !== undefined && !isObject(top.tags)) return;
+  top.tags = { ...top.tags };
+  for (const [key, value] of Object.entries(tags)) {
+    setPath(top, ["tags", key], value);
+    sources.setBy(["tags", key], `SES_EVENTS_TAGS[${show(key)}]`);
+  }
 }
 
 interface StackInput {
   readonly stackName: string;
   /** The settings in force for this stack. */
-  readonly layer: Layer;
+  readonly layer: EnvironmentSettings;
   /** The stack's own `environments` entry, when there are environments. */
-  readonly own?: Layer;
+  readonly own?: EnvironmentSettings;
   readonly workspaceFromEnv?: string;
 }
 
-function stackSettings(problems: string[], input: StackInput): StackSettings {
+/** How messages name a setting of one stack: under its environments entry only when that entry sets it. */
+type Namer = (...path: string[]) => string;
+
+function namerOf(sources: Sources, input: StackInput): Namer {
+  return (...path) =>
+    input.own !== undefined && hasPath(input.own, path) ? sources.nameOf(["environments", input.stackName, ...path]) : sources.nameOf(path);
+}
+
+function stackSettings(problems: string[], sources: Sources, input: StackInput): StackSettings {
   const { stackName, layer, own } = input;
   const environment = own === undefined ? undefined : stackName;
-  const at = environment === undefined ? "" : `environments.${environment}.`;
-  /** A setting's name in messages: under the environments entry only when that entry sets it. */
-  const named = (path: string): string => (own !== undefined && hasPath(own, path) ? `${at}${path}` : path);
+  const named = namerOf(sources, input);
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(stackName)) {
-    problems.push(`${environment === undefined ? "stackName" : "environments"} ${JSON.stringify(stackName)} is invalid: a stack name uses 1-64 letters, digits, '_' or '-'.`);
+    problems.push(`${environment === undefined ? "stackName" : "environments"} ${show(stackName)} is invalid: a stack name uses 1-64 letters, digits, '_' or '-'.`);
   }
-  const region = optionalString(problems, named("region"), layer.region) ?? DEFAULT_REGION;
+  const region = layer.region ?? DEFAULT_REGION;
   if (!/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(region)) {
-    problems.push(`${named("region")} ${JSON.stringify(region)} is invalid: use an AWS Region code such as us-east-1.`);
+    problems.push(`${named("region")} ${show(region)} is invalid: use an AWS Region code such as us-east-1.`);
   }
-  const ownName = optionalString(problems, named("configurationSetName"), own?.configurationSetName);
-  const sharedName = optionalString(problems, named("configurationSetName"), layer.configurationSetName) ?? DEFAULT_CONFIGURATION_SET_NAME;
-  const configurationSetName = ownName ?? (environment === undefined ? sharedName : `${sharedName}-${environment}`);
+  const sharedName = layer.configurationSetName ?? DEFAULT_CONFIGURATION_SET_NAME;
+  const configurationSetName = own?.configurationSetName ?? (environment === undefined ? sharedName : `${sharedName}-${environment}`);
 
-  const tags = stringMap(problems, named("tags"), layer.tags);
-  const tagProblems = new Problems();
-  checkTags(tagProblems, named("tags"), tags);
-  problems.push(...tagProblems.messages);
+  const tags = layer.tags ?? {};
+  for (const [key, value] of Object.entries(tags)) {
+    const tagProblems = new Problems();
+    const fromEnv = named("tags", key).startsWith("SES_EVENTS_TAGS");
+    checkTags(tagProblems, fromEnv ? "SES_EVENTS_TAGS" : named("tags"), { [key]: value });
+    problems.push(...tagProblems.messages);
+  }
   checkRegionOf(problems, named("deliveryStreamArn"), layer.deliveryStreamArn, region, "SES publishes only to a stream in its own Region");
-  checkRegionOf(problems, named("alarms.snsTopicArn"), isObject(layer.alarms) ? layer.alarms.snsTopicArn : undefined, region, "CloudWatch alarms notify topics in their own Region");
+  checkRegionOf(problems, named("alarms", "snsTopicArn"), layer.alarms?.snsTopicArn, region, "CloudWatch alarms notify topics in their own Region");
   checkRegionOf(
     problems,
-    named("deliveryStream.kmsKeyArn"),
-    isObject(layer.deliveryStream) ? layer.deliveryStream.kmsKeyArn : undefined,
+    named("deliveryStream", "kmsKeyArn"),
+    layer.deliveryStream?.kmsKeyArn,
     region,
     "Firehose, S3 and CloudWatch use a KMS key in their own Region",
   );
+  checkAccountOf(problems, named, layer);
+  const { region: _region, accountId, tags: _tags, state: _state, cloud: _cloud, configurationSetName: _name, ...destination } = layer;
   return {
     stackName,
     region,
+    accountId,
     tags: environment === undefined ? tags : { Environment: environment, ...tags },
     backend: backendSettings(problems, input, named, region),
-    destination: {
-      configurationSetName,
-      createConfigurationSet: optionalBoolean(problems, named("createConfigurationSet"), layer.createConfigurationSet),
-      eventDestinationName: optionalString(problems, named("eventDestinationName"), layer.eventDestinationName),
-      eventTypes: optionalStrings(problems, named("eventTypes"), layer.eventTypes) as SesFirehoseEventDestinationProps["eventTypes"],
-      enabled: optionalBoolean(problems, named("enabled"), layer.enabled),
-      deliveryStreamArn: optionalString(problems, named("deliveryStreamArn"), layer.deliveryStreamArn),
-      deliveryStream: optionalObject(problems, named("deliveryStream"), layer.deliveryStream),
-      sesRoleArn: optionalString(problems, named("sesRoleArn"), layer.sesRoleArn),
-      sesRoleName: optionalString(problems, named("sesRoleName"), layer.sesRoleName),
-      alarms: optionalObject(problems, named("alarms"), layer.alarms),
-      importExisting: optionalObject(problems, named("importExisting"), layer.importExisting),
-    },
+    destination: { configurationSetName, ...destination },
+    settingNames: settingNamesOf(named, destination),
   };
 }
 
-function backendSettings(problems: string[], input: StackInput, named: (path: string) => string, region: string): BackendSettings {
-  const cloud = optionalObject<Layer>(problems, named("cloud"), input.layer.cloud) ?? {};
-  const state = optionalObject<Layer>(problems, named("state"), input.layer.state) ?? {};
-  const organization = optionalString(problems, named("cloud.organization"), cloud.organization);
-  const bucket = optionalString(problems, named("state.bucket"), state.bucket);
+/** The names messages give each setting of `settings` (by its path) where that is not the path itself. */
+function settingNamesOf(named: Namer, settings: object): Record<string, string> {
+  const names: Record<string, string> = {};
+  const visit = (path: string[], value: unknown) => {
+    if (isObject(value)) {
+      for (const [key, child] of Object.entries(value)) visit([...path, key], child);
+      return;
+    }
+    const name = named(...path);
+    if (name !== path.join(".")) names[path.join(".")] = name;
+  };
+  visit([], { configurationSetName: true, ...settings });
+  return names;
+}
+
+/** A role to import by ARN must be in the stack's account. */
+function checkAccountOf(problems: string[], named: Namer, layer: EnvironmentSettings): void {
+  if (layer.accountId === undefined) return;
+  for (const key of ["sesRole", "deliveryRole"] as const) {
+    const arn = layer.importExisting?.[key];
+    if (typeof arn !== "string" || roleArnParts(arn) === undefined) continue;
+    const account = arn.split(":")[4];
+    if (account !== layer.accountId) {
+      problems.push(
+        `${named("importExisting", key)} ${show(arn)} is invalid: it is in account ${account} but ${named("accountId")} is ${layer.accountId}, and Terraform imports only from the account it applies to; use the role of account ${layer.accountId}.`,
+      );
+    }
+  }
+}
+
+function backendSettings(problems: string[], input: StackInput, named: Namer, region: string): BackendSettings {
+  const { cloud = {}, state = {} } = input.layer;
+  const organization = cloud.organization;
+  const bucket = state.bucket;
   if (organization !== undefined && bucket !== undefined) {
     problems.push(
-      `TF_CLOUD_ORGANIZATION (cloud.organization) ${JSON.stringify(organization)} and SES_EVENTS_STATE_BUCKET (state.bucket) ${JSON.stringify(bucket)} are both set: a stack keeps its state in one backend; unset one of them.`,
+      `TF_CLOUD_ORGANIZATION (cloud.organization) ${show(organization)} and SES_EVENTS_STATE_BUCKET (state.bucket) ${show(bucket)} are both set: a stack keeps its state in one backend; unset one of them.`,
     );
   }
   if (organization !== undefined) {
-    const workspaceTags = optionalStrings(problems, named("cloud.workspaceTags"), cloud.workspaceTags);
-    const workspace = optionalString(problems, named("cloud.workspace"), cloud.workspace);
+    const { workspace, workspaceTags } = cloud;
     if (workspace !== undefined && workspaceTags !== undefined) {
-      problems.push(`${named("cloud.workspace")} and ${named("cloud.workspaceTags")} are both set: name one workspace or select workspaces by tags, not both.`);
+      problems.push(`${named("cloud", "workspace")} and ${named("cloud", "workspaceTags")} are both set: name one workspace or select workspaces by tags, not both.`);
+    }
+    if (workspace !== undefined && input.workspaceFromEnv !== undefined && workspace !== input.workspaceFromEnv) {
+      problems.push(
+        `TF_WORKSPACE ${show(input.workspaceFromEnv)} and ${named("cloud", "workspace")} ${show(workspace)} disagree: Terraform refuses to initialize when TF_WORKSPACE names another workspace than the cloud block; unset TF_WORKSPACE or make them the same.`,
+      );
     }
     return {
       kind: "cloud",
       organization,
-      ...(workspaceTags === undefined
-        ? { workspace: workspace ?? input.workspaceFromEnv ?? input.stackName }
-        : { workspaceTags }),
-      hostname: optionalString(problems, named("cloud.hostname"), cloud.hostname),
-      project: optionalString(problems, named("cloud.project"), cloud.project),
+      ...(workspaceTags === undefined ? { workspace: workspace ?? input.workspaceFromEnv ?? input.stackName } : { workspaceTags }),
+      hostname: cloud.hostname,
+      project: cloud.project,
     };
   }
   if (bucket !== undefined) {
-    return {
-      kind: "s3",
-      bucket,
-      key: optionalString(problems, named("state.key"), state.key) ?? `ses-events/${input.stackName}.tfstate`,
-      region: optionalString(problems, named("state.region"), state.region) ?? region,
-    };
+    return { kind: "s3", bucket, key: state.key ?? `ses-events/${input.stackName}.tfstate`, region: state.region ?? region };
   }
   return { kind: "local" };
 }
 
 /** An ARN given for a stack must be in the stack's Region. */
-function checkRegionOf(problems: string[], setting: string, arn: unknown, region: string, why: string): void {
-  if (typeof arn !== "string" || isToken(arn)) return;
+function checkRegionOf(problems: string[], setting: string, arn: string | undefined, region: string, why: string): void {
+  if (arn === undefined || isToken(arn)) return;
   const arnRegion = /^arn:[^:]+:[^:]+:([^:]+):/.exec(arn)?.[1];
   if (arnRegion !== undefined && arnRegion !== region) {
-    problems.push(`${setting} ${JSON.stringify(arn)} is invalid: it is in ${arnRegion} but the stack is in ${region}, and ${why}; use one in ${region}.`);
+    problems.push(`${setting} ${show(arn)} is invalid: it is in ${arnRegion} but the stack is in ${region}, and ${why}; use one in ${region}.`);
   }
 }
 
-/** Where a backend keeps its state: a label for messages and what makes it distinct. */
-function stateOf(backend: BackendSettings): { label: string; identity: string } | undefined {
+/** Stack names become folders (cdktf.out/stacks/<name>) and local state files: case-insensitive file systems fold them. */
+function checkStackNames(problems: string[], stacks: readonly StackSettings[]): void {
+  const seen = new Map<string, string>();
+  for (const { stackName } of stacks) {
+    const other = seen.get(stackName.toLowerCase());
+    if (other !== undefined) {
+      problems.push(
+        `environments ${show(other)} and ${show(stackName)} differ only in case: on a case-insensitive file system (macOS, Windows) they would share one cdktf.out folder and one local state file; rename one.`,
+      );
+    }
+    seen.set(stackName.toLowerCase(), stackName);
+  }
+}
+
+/**
+ * Where a backend keeps its state: a label for messages, what makes it distinct, and how to
+ * separate two stacks that share it.
+ */
+function stateOf(stack: StackSettings, workspaceFromEnv: string | undefined): { label: string; identity: string; fix: string } | undefined {
+  const backend = stack.backend;
   switch (backend.kind) {
     case "s3":
-      return { label: `S3 state key ${JSON.stringify(backend.key)}`, identity: JSON.stringify(["s3", backend.bucket, backend.key]) };
-    case "cloud":
-      return backend.workspace === undefined
-        ? undefined
-        : {
-            label: `HCP Terraform workspace ${JSON.stringify(backend.workspace)}`,
-            identity: JSON.stringify(["cloud", backend.hostname, backend.organization, backend.workspace]),
-          };
+      return {
+        label: `S3 state ${show(`s3://${backend.bucket}/${backend.key}`)} (one object, whatever state.region says)`,
+        identity: JSON.stringify(["s3", backend.bucket, backend.key]),
+        fix: "give each environment its own state.key in its environments entry, and leave SES_EVENTS_STATE_KEY unset",
+      };
+    case "cloud": {
+      // With tags, Terraform picks the workspace TF_WORKSPACE names; without it, each stack asks.
+      const workspace = backend.workspace ?? workspaceFromEnv;
+      if (workspace === undefined) return undefined;
+      const how = backend.workspace === undefined ? `, which TF_WORKSPACE picks among the workspaces tagged ${backend.workspaceTags!.join(", ")}` : "";
+      return {
+        label: `HCP Terraform workspace ${show(workspace)}${how}`,
+        identity: JSON.stringify(["cloud", backend.hostname ?? DEFAULT_CLOUD_HOSTNAME, backend.organization, workspace]),
+        fix: "give each environment its own cloud.workspace in its environments entry, and leave TF_WORKSPACE unset",
+      };
+    }
     case "local":
+      // terraform.<stack>.tfstate: distinct unless names differ only in case (checkStackNames).
       return undefined;
   }
 }
 
 /** Two stacks must never share one state. */
-function checkUnique(problems: string[], stacks: StackSettings[]): void {
+function checkSharedState(problems: string[], stacks: readonly StackSettings[], workspaceFromEnv: string | undefined): void {
   const seen = new Map<string, string>();
   for (const stack of stacks) {
-    const state = stateOf(stack.backend);
+    const state = stateOf(stack, workspaceFromEnv);
     if (state === undefined) continue;
     const other = seen.get(state.identity);
     if (other !== undefined) {
-      problems.push(
-        `stacks ${other} and ${stack.stackName} would share the ${state.label}: give each environment its own (state.key or cloud.workspace in its environments entry, and leave SES_EVENTS_STATE_KEY / TF_WORKSPACE unset).`,
-      );
+      problems.push(`stacks ${other} and ${stack.stackName} would share the ${state.label}: ${state.fix}.`);
     }
     seen.set(state.identity, stack.stackName);
   }
 }
 
-/** `base` with `over` laid on top; nested objects are merged, everything else replaced. */
-function merge(base: Layer, over: Layer): Layer {
-  const merged: Layer = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    merged[key] = isObject(value) && isObject(base[key]) ? merge(base[key], value) : value;
-  }
-  return merged;
+/**
+ * Two stacks must not create the same named resource: regional names in one account and Region,
+ * IAM role names in one account. Stacks without `accountId` may share an account.
+ */
+function checkPhysicalNames(problems: string[], sources: Sources, stacks: readonly StackSettings[], settings: ContextSettings): void {
+  const environments = settings.environments ?? {};
+  stacks.forEach((a, i) => {
+    for (const b of stacks.slice(i + 1)) {
+      const knownApart = a.accountId !== undefined && b.accountId !== undefined && a.accountId !== b.accountId;
+      if (knownApart) continue;
+      const account =
+        a.accountId !== undefined && a.accountId === b.accountId ? `account ${a.accountId}` : "an account they may share (accountId is not set on both)";
+      const namesOfB = physicalNames(b.destination);
+      const clashes = physicalNames(a.destination).flatMap((name) => {
+        const same = namesOfB.find((other) => other.kind === name.kind && other.name === name.name);
+        return same === undefined || (name.regional && a.region !== b.region) ? [] : [{ name, same }];
+      });
+      // One configuration set in both: its event destination and a stream named after it follow.
+      const setClash = clashes.some(({ name }) => name.kind === PhysicalNameKind.CONFIGURATION_SET);
+      for (const { name, same } of clashes) {
+        if (setClash && (name.kind === PhysicalNameKind.EVENT_DESTINATION || (name.derived && same.derived))) continue;
+        /** Where the stack's name is set: its environments entry, an environment variable or the top level. */
+        const where = (stack: StackSettings, clash: PhysicalName) => {
+          const input = { stackName: stack.stackName, layer: {}, own: environments[stack.stackName] };
+          return namerOf(sources, input)(...(clash.derived ? "configurationSetName" : clash.setting).split("."));
+        };
+        const [fromA, fromB] = [where(a, name), where(b, same)];
+        const from = fromA === fromB ? `${fromA}, inherited by both` : `${a.stackName}: ${fromA}, ${b.stackName}: ${fromB}`;
+        problems.push(
+          `stacks ${a.stackName} and ${b.stackName} would both create the ${name.kind} ${show(name.name)} (${from}) in ${name.regional ? `${a.region} of ` : ""}${account}: give each environment its own ${name.setting} in its environments entry, or, if they use different accounts, set accountId on each.`,
+        );
+      }
+    }
+  });
 }
 
-function setPath(layer: Layer, path: string, value: unknown): void {
-  const [head, ...rest] = path.split(".");
+/** `base` with `over` laid on top; nested objects are merged, everything else replaced. */
+function merge<T extends object>(base: T, over: T): T {
+  const merged: Layer = { ...(base as Layer) };
+  for (const [key, value] of Object.entries(over)) {
+    const under = merged[key];
+    merged[key] = isObject(value) && isObject(under) ? merge(under, value) : value;
+  }
+  return merged as T;
+}
+
+/** Sets the value at `path`, unless a setting on the way is not an object (the schema reports that one). */
+function setPath(layer: Layer, path: Path, value: unknown): void {
+  const [head, ...rest] = path;
   if (rest.length === 0) {
     layer[head] = value;
     return;
   }
+  if (layer[head] !== undefined && !isObject(layer[head])) return;
   const child = isObject(layer[head]) ? { ...layer[head] } : {};
-  setPath(child, rest.join("."), value);
+  setPath(child, rest, value);
   layer[head] = child;
 }
 
-function hasPath(layer: Layer, path: string): boolean {
-  const [head, ...rest] = path.split(".");
-  if (!(head in layer)) return false;
-  const child = layer[head];
-  return rest.length === 0 || (isObject(child) && hasPath(child, rest.join(".")));
+function valueAt(layer: unknown, path: Path): unknown {
+  return path.reduce<unknown>((value, key) => (value !== null && typeof value === "object" ? (value as Layer)[key] : undefined), layer);
+}
+
+function hasPath(layer: object, path: Path): boolean {
+  let value: unknown = layer;
+  for (const key of path) {
+    if (!isObject(value) || !(key in value)) return false;
+    value = value[key];
+  }
+  return true;
 }
 
 function isObject(value: unknown): value is Layer {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function optionalString(problems: string[], name: string, value: unknown): string | undefined {
-  if (value === undefined || typeof value === "string") return value;
-  problems.push(`${name} ${JSON.stringify(value)} is invalid: use a string.`);
-  return undefined;
-}
-
-function optionalBoolean(problems: string[], name: string, value: unknown): boolean | undefined {
-  if (value === undefined || typeof value === "boolean") return value;
-  problems.push(`${name} ${JSON.stringify(value)} is invalid: use true or false.`);
-  return undefined;
-}
-
-function optionalStrings(problems: string[], name: string, value: unknown): string[] | undefined {
-  if (value === undefined) return undefined;
-  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value;
-  problems.push(`${name} ${JSON.stringify(value)} is invalid: use a list of strings.`);
-  return undefined;
-}
-
-function optionalObject<T>(problems: string[], name: string, value: unknown): T | undefined {
-  if (value === undefined) return undefined;
-  if (isObject(value)) return value as T;
-  problems.push(`${name} ${JSON.stringify(value)} is invalid: use an object.`);
-  return undefined;
-}
-
-function stringMap(problems: string[], name: string, value: unknown): Record<string, string> {
-  if (value === undefined) return {};
-  if (isObject(value) && Object.values(value).every((v) => typeof v === "string")) return value as Record<string, string>;
-  problems.push(`${name} ${JSON.stringify(value)} is invalid: use an object of string values.`);
-  return {};
 }

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { CloudBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { SesFirehoseEventDestination } from "./modules";
+import { SesFirehoseEventDestination, ValidationError } from "./modules";
 import { BackendSettings, StackSettings } from "./settings";
 
 /** One environment: the AWS provider, its state backend, the event destination and its outputs. */
@@ -12,11 +12,17 @@ export class SesEventsStack extends TerraformStack {
     super(scope, settings.stackName);
     new AwsProvider(this, "aws", {
       region: settings.region,
+      allowedAccountIds: settings.accountId === undefined ? undefined : [settings.accountId],
       defaultTags: Object.keys(settings.tags).length > 0 ? [{ tags: { ...settings.tags } }] : undefined,
     });
     useBackend(this, settings.backend);
 
-    this.events = new SesFirehoseEventDestination(this, "SesEvents", settings.destination);
+    try {
+      this.events = new SesFirehoseEventDestination(this, "SesEvents", settings.destination);
+    } catch (error) {
+      // Name each setting as the user wrote it: the environment variable or environments entry.
+      throw error instanceof ValidationError ? error.renamed((setting) => settings.settingNames[setting] ?? setting) : error;
+    }
 
     new TerraformOutput(this, "configuration_set_name", {
       value: this.events.configurationSetName,

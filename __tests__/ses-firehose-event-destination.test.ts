@@ -1,11 +1,12 @@
-import { TerraformVariable } from "cdktf";
+import { TerraformStack, TerraformVariable } from "cdktf";
 import {
   FirehoseCompression,
   SesEventType,
   SesFirehoseEventDestination,
+  SesFirehoseEventDestinationProps,
   ValidationError,
 } from "../modules";
-import { errorOf, newStack, parse, synth } from "./helpers";
+import { errorOf, newStack, parse, synth, testApp } from "./helpers";
 
 const ACCOUNT = "${data.aws_caller_identity.AwsContext_Account_CAD0E3E2.account_id}";
 const REGION = "${data.aws_region.AwsContext_Region_51268B9B.region}";
@@ -402,6 +403,82 @@ describe("several instances", () => {
       `arn:${PARTITION}:ses:${REGION}:${ACCOUNT}:configuration-set/tenant-b`,
     ]);
   });
+
+  /** The message of building destination B next to A in one stack. */
+  function clashOf(a: Partial<SesFirehoseEventDestinationProps>, b: Partial<SesFirehoseEventDestinationProps>): string {
+    const stack = newStack();
+    new SesFirehoseEventDestination(stack, "A", { configurationSetName: "tenant-a", ...a });
+    try {
+      new SesFirehoseEventDestination(stack, "B", { configurationSetName: "tenant-b", ...b });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error("expected the second destination to be refused");
+  }
+
+  it("refuses two destinations creating one configuration set, naming both", () => {
+    expect(clashOf({ configurationSetName: "mail" }, { configurationSetName: "mail" })).toBe(
+      'SesFirehoseEventDestination "test/B": invalid settings:\n' +
+        '  - the configuration set "mail" (configurationSetName) is also created by SesFirehoseEventDestination "test/A" (configurationSetName): an account holds one per Region; give each destination its own configurationSetName.\n' +
+        '  - the event destination "mail|firehose" (eventDestinationName) is also created by SesFirehoseEventDestination "test/A" (eventDestinationName): an account holds one per Region; give each destination its own eventDestinationName.\n' +
+        '  - the delivery stream (with its log group and alarms) "mail" (deliveryStream.name, default: configurationSetName) is also created by SesFirehoseEventDestination "test/A" (deliveryStream.name, default: configurationSetName): an account holds one per Region; give each destination its own deliveryStream.name.',
+    );
+  });
+
+  it("refuses two destinations creating one stream (and so one log group and one pair of alarms)", () => {
+    expect(clashOf({ deliveryStream: { name: "events" } }, { deliveryStream: { name: "events" } })).toContain(
+      '\n  - the delivery stream (with its log group and alarms) "events" (deliveryStream.name) is also created by SesFirehoseEventDestination "test/A" (deliveryStream.name): an account holds one per Region; give each destination its own deliveryStream.name.',
+    );
+  });
+
+  it("refuses a stream named like another destination's configuration set", () => {
+    expect(clashOf({ configurationSetName: "events" }, { deliveryStream: { name: "events" } })).toContain(
+      '"events" (deliveryStream.name) is also created by SesFirehoseEventDestination "test/A" (deliveryStream.name, default: configurationSetName)',
+    );
+  });
+
+  it.each([
+    ["sesRoleName", { sesRoleName: "ses" }, "sesRoleName"],
+    ["deliveryStream.roleName", { deliveryStream: { roleName: "ses" } }, "deliveryStream.roleName"],
+  ])("refuses two destinations creating one IAM role through %s", (_, props, setting) => {
+    expect(clashOf({ sesRoleName: "ses" }, props)).toContain(
+      `\n  - the IAM role "ses" (${setting}) is also created by SesFirehoseEventDestination "test/A" (sesRoleName): an account holds one for all Regions; give each destination its own ${setting}.`,
+    );
+  });
+
+  it("refuses two event destinations of one name on one existing configuration set", () => {
+    expect(
+      clashOf(
+        { configurationSetName: "shared", createConfigurationSet: false, deliveryStreamArn: EXISTING_STREAM },
+        { configurationSetName: "shared", createConfigurationSet: false, deliveryStreamArn: EXISTING_STREAM },
+      ),
+    ).toBe(
+      'SesFirehoseEventDestination "test/B": invalid settings:\n  - the event destination "shared|firehose" (eventDestinationName) is also created by SesFirehoseEventDestination "test/A" (eventDestinationName): an account holds one per Region; give each destination its own eventDestinationName.',
+    );
+  });
+
+  it("lets two destinations share an existing stream, an existing bucket and an existing SES role", () => {
+    const stack = newStack();
+    for (const id of ["A", "B"]) {
+      new SesFirehoseEventDestination(stack, id, { configurationSetName: `tenant-${id}`, deliveryStreamArn: EXISTING_STREAM, sesRoleArn: EXISTING_ROLE });
+    }
+    expect(parse(stack).resources("aws_sesv2_configuration_set")).toHaveLength(2);
+  });
+
+  it("does not judge names that are Terraform variables", () => {
+    const stack = newStack();
+    const name = new TerraformVariable(stack, "name", { type: "string" }).stringValue;
+    new SesFirehoseEventDestination(stack, "A", { configurationSetName: name });
+    new SesFirehoseEventDestination(stack, "B", { configurationSetName: name });
+    expect(parse(stack).resources("aws_sesv2_configuration_set")).toHaveLength(2);
+  });
+
+  it("keeps the names of different stacks apart", () => {
+    const app = testApp();
+    const stacks = ["one", "two"].map((id) => new TerraformStack(app, id));
+    for (const stack of stacks) new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail" });
+    expect(stacks.map((stack) => parse(stack).resource("aws_sesv2_configuration_set").configuration_set_name)).toEqual(["mail", "mail"]);
+  });
 });
 
 describe("tags", () => {
@@ -426,7 +503,7 @@ describe("importing existing resources", () => {
   it("imports each adopted resource with its provider import ID", () => {
     const out = synth({
       sesRoleName: "ses-role",
-      deliveryStream: { roleName: "firehose-role" },
+      deliveryStream: { roleName: "firehose-role", partitionByEventType: true },
       importExisting: {
         configurationSet: true,
         eventDestination: true,
@@ -455,6 +532,116 @@ describe("importing existing resources", () => {
 
   it("imports nothing by default", () => {
     expect(synth().json.import).toBeUndefined();
+  });
+});
+
+describe("adopting console-created roles", () => {
+  const CONSOLE_SES_ROLE = "arn:aws:iam::123456789012:role/service-role/ses-firehose";
+  const CONSOLE_FIREHOSE_ROLE = "arn:aws:iam::123456789012:role/service-role/KinesisFirehoseServiceRole-events-us-east-1-1700000000000";
+
+  /** The role created with construct ID `id`. */
+  function role(out: ReturnType<typeof synth>, id: string): Record<string, any> {
+    return out.json.resource!.aws_iam_role[Object.keys(out.json.resource!.aws_iam_role).find((key) => key.startsWith(`Events_${id}_`))!];
+  }
+
+  it("places the roles it creates at the root path unless told otherwise", () => {
+    const out = synth();
+    expect(role(out, "SesRole")).not.toHaveProperty("path");
+    expect(role(out, "DeliveryRole")).not.toHaveProperty("path");
+  });
+
+  it("places the roles under sesRolePath and deliveryStream.rolePath", () => {
+    const out = synth({ sesRolePath: "/service-role/", deliveryStream: { rolePath: "/ses/events/" } });
+    expect(role(out, "SesRole").path).toBe("/service-role/");
+    expect(role(out, "DeliveryRole").path).toBe("/ses/events/");
+  });
+
+  it("takes each role's name and path from the ARN given to import it, and imports it by that name", () => {
+    const out = synth({
+      deliveryStream: { partitionByEventType: false },
+      importExisting: { sesRole: CONSOLE_SES_ROLE, deliveryRole: CONSOLE_FIREHOSE_ROLE },
+    });
+    expect(role(out, "SesRole")).toMatchObject({ name: "ses-firehose", path: "/service-role/" });
+    expect(role(out, "DeliveryRole")).toMatchObject({ name: "KinesisFirehoseServiceRole-events-us-east-1-1700000000000", path: "/service-role/" });
+    expect(role(out, "SesRole")).not.toHaveProperty("name_prefix");
+    expect(out.json.import).toEqual([
+      { to: "aws_iam_role.Events_DeliveryRole_893F12D8", id: "KinesisFirehoseServiceRole-events-us-east-1-1700000000000" },
+      { to: "aws_iam_role.Events_SesRole_422B17D5", id: "ses-firehose" },
+    ]);
+  });
+
+  it("writes no path for a role ARN at the root path", () => {
+    const out = synth({ importExisting: { sesRole: "arn:aws:iam::123456789012:role/ses-firehose" } });
+    expect(role(out, "SesRole")).toMatchObject({ name: "ses-firehose" });
+    expect(role(out, "SesRole")).not.toHaveProperty("path");
+  });
+
+  it("accepts a name and path that agree with the ARN", () => {
+    const out = synth({ sesRoleName: "ses-firehose", sesRolePath: "/service-role/", importExisting: { sesRole: CONSOLE_SES_ROLE } });
+    expect(role(out, "SesRole")).toMatchObject({ name: "ses-firehose", path: "/service-role/" });
+  });
+
+  it.each([
+    [
+      "a role name that disagrees with the ARN",
+      { sesRoleName: "other", importExisting: { sesRole: CONSOLE_SES_ROLE } },
+      `importExisting.sesRole "${CONSOLE_SES_ROLE}" names the role "ses-firehose" but sesRoleName is "other": the import ID and the role must be the same; remove sesRoleName or make them agree.`,
+    ],
+    [
+      "a role path that disagrees with the ARN",
+      { sesRolePath: "/", importExisting: { sesRole: CONSOLE_SES_ROLE } },
+      `importExisting.sesRole "${CONSOLE_SES_ROLE}" has the path "/service-role/" but sesRolePath is "/": Terraform would replace the role to move it; remove sesRolePath or make them agree.`,
+    ],
+    [
+      "a Firehose role path that disagrees with the ARN",
+      { deliveryStream: { rolePath: "/x/" }, importExisting: { deliveryRole: CONSOLE_FIREHOSE_ROLE } },
+      `importExisting.deliveryRole "${CONSOLE_FIREHOSE_ROLE}" has the path "/service-role/" but deliveryStream.rolePath is "/x/": Terraform would replace the role to move it; remove deliveryStream.rolePath or make them agree.`,
+    ],
+    [
+      "a role to import that is not a role ARN",
+      { importExisting: { sesRole: "ses-firehose" } },
+      'importExisting.sesRole "ses-firehose" is invalid: use an IAM role ARN, arn:<partition>:iam::<account>:role/<name>.',
+    ],
+    [
+      "an SES role to import with sesRoleArn",
+      { sesRoleArn: EXISTING_ROLE, importExisting: { sesRole: CONSOLE_SES_ROLE } },
+      "importExisting.sesRole is set with sesRoleArn: a role passed by sesRoleArn is used as it is, not imported; remove one of them.",
+    ],
+    [
+      "a Firehose role to import with deliveryStreamArn",
+      { deliveryStreamArn: EXISTING_STREAM, importExisting: { deliveryRole: CONSOLE_FIREHOSE_ROLE } },
+      "importExisting.deliveryRole is set with deliveryStreamArn: the module creates no Firehose role for an existing stream; remove it.",
+    ],
+    [
+      "a role path without slashes",
+      { sesRolePath: "service-role" },
+      `sesRolePath "service-role" is invalid: use / or a path that starts and ends with '/', such as /service-role/, of at most 512 ASCII characters.`,
+    ],
+    [
+      "a Firehose role path with a space",
+      { deliveryStream: { rolePath: "/my path/" } },
+      `deliveryStream.rolePath "/my path/" is invalid: use / or a path that starts and ends with '/', such as /service-role/, of at most 512 ASCII characters.`,
+    ],
+    [
+      "sesRolePath with sesRoleArn",
+      { sesRoleArn: EXISTING_ROLE, sesRolePath: "/service-role/" },
+      "sesRoleArn and sesRolePath are both set: sesRolePath places the role the module creates, sesRoleArn uses an existing one; remove one of them.",
+    ],
+    [
+      "a stream to import without saying whether it is partitioned",
+      { importExisting: { deliveryStream: true } },
+      "importExisting.deliveryStream is true but deliveryStream.partitionByEventType is not set: Firehose turns dynamic partitioning on only when it creates a stream, so set it as the existing stream has it (false for a stream created without dynamic partitioning, as the console does by default), or Terraform replaces the stream.",
+    ],
+  ])("rejects %s", (_, props, message) => {
+    expect(errorOf(props)).toContain(`\n  - ${message}`);
+  });
+
+  it("imports a console-created stream without partitioning as it is: no partitioning, no processor", () => {
+    const stream = synth({ deliveryStream: { partitionByEventType: false }, importExisting: { deliveryStream: true } }).resource(
+      "aws_kinesis_firehose_delivery_stream",
+    );
+    expect(stream.extended_s3_configuration).not.toHaveProperty("dynamic_partitioning_configuration");
+    expect(stream.extended_s3_configuration).not.toHaveProperty("processing_configuration");
   });
 });
 
@@ -500,11 +687,11 @@ describe("validation", () => {
     ["alarms on an existing stream", { deliveryStreamArn: EXISTING_STREAM, alarms: { enabled: true } }, "alarms.enabled is true with deliveryStreamArn: alarms are created only for a stream the module creates; set alarms on your own stream instead."],
     ["importing a configuration set it does not create", { createConfigurationSet: false, importExisting: { configurationSet: true } }, "importExisting.configurationSet is true but createConfigurationSet is false: only a configuration set the module manages can be imported."],
     ["importing a stream passed by ARN", { deliveryStreamArn: EXISTING_STREAM, importExisting: { deliveryStream: true } }, "importExisting.deliveryStream is true with deliveryStreamArn: an existing stream passed by ARN is used as it is; remove one of them."],
-    ["importing an SES role without its name", { importExisting: { sesRole: true } }, "importExisting.sesRole is true but sesRoleName is not set: name the existing role to import (its name is the import ID)."],
+    ["importing an SES role without its name", { importExisting: { sesRole: true } }, "importExisting.sesRole is true but sesRoleName is not set: name the existing role to import (its name is the import ID), or give its ARN as importExisting.sesRole."],
     ["importing delivery logs the module does not create", { deliveryStream: { logging: false }, importExisting: { deliveryLogs: true } }, "importExisting.deliveryLogs is true but the module creates no delivery-error logs (deliveryStreamArn is set or deliveryStream.logging is false): remove it."],
-    ["importing a delivery role without its name", { importExisting: { deliveryRole: true } }, "importExisting.deliveryRole is true but deliveryStream.roleName is not set: name the existing role to import (its name is the import ID)."],
+    ["importing a delivery role without its name", { importExisting: { deliveryRole: true } }, "importExisting.deliveryRole is true but deliveryStream.roleName is not set: name the existing role to import (its name is the import ID), or give its ARN as importExisting.deliveryRole."],
     ["a reserved tag key", { tags: { "aws:team": "x" } }, `tags key "aws:team" is invalid: the aws: prefix is reserved for AWS.`],
-    ["a too long tag value", { tags: { team: "x".repeat(257) } }, `tags["team"] "${"x".repeat(257)}" is invalid: use at most 256 characters.`],
+    ["a too long tag value", { tags: { team: "x".repeat(257) } }, `tags["team"] "${"x".repeat(180)}…" (257 characters) is invalid: use at most 256 characters.`],
   ])("rejects %s", (_, props, message) => {
     expect(errorOf(props)).toContain(`\n  - ${message}`);
   });

@@ -58,6 +58,7 @@ describe("defaults", () => {
           alarms: undefined,
           importExisting: undefined,
         },
+        settingNames: {},
       },
     ]);
   });
@@ -106,8 +107,8 @@ describe("defaults", () => {
 });
 
 describe("environment variable overrides", () => {
-  test("AWS_REGION beats the context's region", () => {
-    expect(only({ region: "eu-west-1" }, { AWS_REGION: "eu-central-1" }).region).toBe("eu-central-1");
+  test("SES_EVENTS_REGION beats the context's region", () => {
+    expect(only({ region: "eu-west-1" }, { SES_EVENTS_REGION: "eu-central-1", AWS_REGION: "ap-south-1" }).region).toBe("eu-central-1");
   });
 
   test("SES_EVENTS_CONFIGURATION_SET_NAME beats the context's configurationSetName, trimmed", () => {
@@ -170,8 +171,21 @@ describe("environment variable overrides", () => {
     ).toEqual({ enabled: true, snsTopicArn: topic });
   });
 
-  test("SES_EVENTS_TAGS is a JSON object that replaces the context's tags", () => {
-    expect(only({ tags: { team: "ctx", owner: "ctx" } }, { SES_EVENTS_TAGS: '{"team":"email"}' }).tags).toEqual({ team: "email" });
+  test("SES_EVENTS_TAGS is a JSON object whose tags merge over the context's, the variable winning per key", () => {
+    expect(only({ tags: { team: "ctx", owner: "ctx" } }, { SES_EVENTS_TAGS: '{"team":"email","cost":"42"}' }).tags).toEqual({
+      team: "email",
+      owner: "ctx",
+      cost: "42",
+    });
+  });
+
+  test("SES_EVENTS_TAGS merges over each environment's tags, and an environment's own tags still win", () => {
+    const stacks = byName(
+      { tags: { team: "ctx", owner: "ctx" }, environments: { staging: {}, production: { tags: { team: "prod" } } } },
+      { SES_EVENTS_TAGS: '{"team":"env","cost":"42"}' },
+    );
+    expect(stacks.staging.tags).toEqual({ Environment: "staging", team: "env", owner: "ctx", cost: "42" });
+    expect(stacks.production.tags).toEqual({ Environment: "production", team: "prod", owner: "ctx", cost: "42" });
   });
 
   test("SES_EVENTS_STATE_BUCKET, _KEY and _REGION beat the context's state", () => {
@@ -192,10 +206,14 @@ describe("environment variable overrides", () => {
     ).toEqual({ kind: "cloud", organization: "env-org", workspace: "ses-events", hostname: "tfe.example.com", project: "env-project" });
   });
 
-  test("the context's cloud.workspace beats TF_WORKSPACE, as the README documents", () => {
-    expect(only({ cloud: { organization: "acme", workspace: "from-context" } }, { TF_WORKSPACE: "from-env" }).backend).toMatchObject({
-      workspace: "from-context",
-    });
+  test("TF_WORKSPACE that disagrees with the context's cloud.workspace is refused, as Terraform refuses it at init", () => {
+    expect(problemsOf({ cloud: { organization: "acme", workspace: "from-context" } }, { TF_WORKSPACE: "from-env" })).toEqual([
+      'TF_WORKSPACE "from-env" and cloud.workspace "from-context" disagree: Terraform refuses to initialize when TF_WORKSPACE names another workspace than the cloud block; unset TF_WORKSPACE or make them the same.',
+    ]);
+  });
+
+  test("TF_WORKSPACE that names the context's cloud.workspace passes", () => {
+    expect(only({ cloud: { organization: "acme", workspace: "same" } }, { TF_WORKSPACE: "same" }).backend).toMatchObject({ workspace: "same" });
   });
 
   test("a flag that is not true/false/1/0 is reported with the variable and its value", () => {
@@ -208,12 +226,26 @@ describe("environment variable overrides", () => {
 
   test("SES_EVENTS_TAGS that is not JSON is reported with an example", () => {
     expect(problemsOf({}, { SES_EVENTS_TAGS: "team=email" })).toEqual([
-      'SES_EVENTS_TAGS "team=email" is invalid: use a JSON object, e.g. {"team":"email"}.',
+      'SES_EVENTS_TAGS "team=email" is invalid: use a JSON object of tag values, e.g. {"team":"email"}.',
     ]);
   });
 
-  test("SES_EVENTS_TAGS JSON that is not an object of strings is reported", () => {
-    expect(problemsOf({}, { SES_EVENTS_TAGS: '{"cost":1}' })).toEqual(['tags {"cost":1} is invalid: use an object of string values.']);
+  test.each(['["team"]', '"team"', "null", "1"])("SES_EVENTS_TAGS JSON %s that is not an object is reported", (raw) => {
+    expect(problemsOf({}, { SES_EVENTS_TAGS: raw })).toEqual([`SES_EVENTS_TAGS ${JSON.stringify(raw)} is invalid: use a JSON object of tag values, e.g. {"team":"email"}.`]);
+  });
+
+  test("a SES_EVENTS_TAGS value that is not a string is reported under the variable and the tag", () => {
+    expect(problemsOf({}, { SES_EVENTS_TAGS: '{"cost":1,"team":null}' })).toEqual([
+      'SES_EVENTS_TAGS["cost"] 1 is invalid: use a string.',
+      'SES_EVENTS_TAGS["team"] null is invalid: use a string.',
+    ]);
+  });
+
+  test("a SES_EVENTS_TAGS tag that breaks the AWS tag rules is reported under the variable", () => {
+    expect(problemsOf({ tags: { team: "ok" } }, { SES_EVENTS_TAGS: '{"aws:cost":"1","team":"<b>x</b>"}' })).toEqual([
+      'SES_EVENTS_TAGS["team"] "<b>x</b>" is invalid: use letters, digits, spaces and _ . : / = + - @.',
+      'SES_EVENTS_TAGS key "aws:cost" is invalid: the aws: prefix is reserved for AWS.',
+    ]);
   });
 
   test("the error message lists every problem under one heading", () => {
@@ -395,29 +427,41 @@ describe("environments", () => {
   });
 
   test("an environment variable beats the top-level context", () => {
-    const stacks = byName({ region: "eu-west-1", ...TWO_ENVIRONMENTS }, { AWS_REGION: "ap-southeast-2" });
+    const stacks = byName({ region: "eu-west-1", ...TWO_ENVIRONMENTS }, { SES_EVENTS_REGION: "ap-southeast-2" });
     expect(stacks.staging.region).toBe("ap-southeast-2");
     expect(stacks.production.region).toBe("ap-southeast-2");
   });
 
   test("an environment's own entry beats the environment variable", () => {
-    const stacks = byName({ environments: { staging: {}, production: { region: "eu-central-1" } } }, { AWS_REGION: "ap-southeast-2" });
+    const stacks = byName({ environments: { staging: {}, production: { region: "eu-central-1" } } }, { SES_EVENTS_REGION: "ap-southeast-2" });
     expect(stacks.staging.region).toBe("ap-southeast-2");
     expect(stacks.production.region).toBe("eu-central-1");
   });
 
-  test("an environment's own cloud.workspace beats TF_WORKSPACE", () => {
+  test("an environment's own cloud.workspace names its workspace", () => {
     const stacks = byName(
       { environments: { staging: { cloud: { workspace: "ses-staging" } }, production: { cloud: { workspace: "ses-production" } } } },
-      { TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "ci" },
+      { TF_CLOUD_ORGANIZATION: "acme" },
     );
     expect(stacks.staging.backend).toMatchObject({ workspace: "ses-staging" });
     expect(stacks.production.backend).toMatchObject({ workspace: "ses-production" });
   });
 
+  test("TF_WORKSPACE that disagrees with environments' own cloud.workspace is refused for each", () => {
+    expect(
+      problemsOf(
+        { environments: { staging: { cloud: { workspace: "ses-staging" } }, production: { cloud: { workspace: "ses-production" } } } },
+        { TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "ci" },
+      ),
+    ).toEqual([
+      'TF_WORKSPACE "ci" and environments.staging.cloud.workspace "ses-staging" disagree: Terraform refuses to initialize when TF_WORKSPACE names another workspace than the cloud block; unset TF_WORKSPACE or make them the same.',
+      'TF_WORKSPACE "ci" and environments.production.cloud.workspace "ses-production" disagree: Terraform refuses to initialize when TF_WORKSPACE names another workspace than the cloud block; unset TF_WORKSPACE or make them the same.',
+    ]);
+  });
+
   test("a shared SES_EVENTS_STATE_KEY across two stacks is refused", () => {
     expect(problemsOf(TWO_ENVIRONMENTS, { SES_EVENTS_STATE_BUCKET: "tf-state", SES_EVENTS_STATE_KEY: "ses.tfstate" })).toEqual([
-      'stacks staging and production would share the S3 state key "ses.tfstate": give each environment its own (state.key or cloud.workspace in its environments entry, and leave SES_EVENTS_STATE_KEY / TF_WORKSPACE unset).',
+      'stacks staging and production would share the S3 state "s3://tf-state/ses.tfstate" (one object, whatever state.region says): give each environment its own state.key in its environments entry, and leave SES_EVENTS_STATE_KEY unset.',
     ]);
   });
 
@@ -432,7 +476,7 @@ describe("environments", () => {
 
   test("a shared TF_WORKSPACE across two stacks is refused", () => {
     expect(problemsOf(TWO_ENVIRONMENTS, { TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "ses" })).toEqual([
-      'stacks staging and production would share the HCP Terraform workspace "ses": give each environment its own (state.key or cloud.workspace in its environments entry, and leave SES_EVENTS_STATE_KEY / TF_WORKSPACE unset).',
+      'stacks staging and production would share the HCP Terraform workspace "ses": give each environment its own cloud.workspace in its environments entry, and leave TF_WORKSPACE unset.',
     ]);
   });
 
@@ -501,7 +545,7 @@ describe("environments", () => {
     ]);
   });
 
-  test("several problems are reported together", () => {
+  test("several problems are reported together; checks between stacks wait until types are right", () => {
     expect(
       problemsOf(
         { tags: ["team"], environments: { staging: { region: 1 }, production: { eventTypes: "SEND", enabled: "yes" } } },
@@ -510,10 +554,9 @@ describe("environments", () => {
     ).toEqual([
       'SES_EVENTS_ENABLED "maybe" is invalid: use true or false.',
       "environments.staging.region 1 is invalid: use a string.",
-      'tags ["team"] is invalid: use an object of string values.',
       'environments.production.eventTypes "SEND" is invalid: use a list of strings.',
       'environments.production.enabled "yes" is invalid: use true or false.',
-      'stacks staging and production would share the S3 state key "ses.tfstate": give each environment its own (state.key or cloud.workspace in its environments entry, and leave SES_EVENTS_STATE_KEY / TF_WORKSPACE unset).',
+      'tags ["team"] is invalid: use an object of string values.',
     ]);
   });
 });
@@ -525,11 +568,11 @@ describe("wrong types at the top level", () => {
     [{ configurationSetName: 7 }, "configurationSetName 7 is invalid: use a string."],
     [{ createConfigurationSet: "no" }, 'createConfigurationSet "no" is invalid: use true or false.'],
     [{ eventTypes: "SEND" }, 'eventTypes "SEND" is invalid: use a list of strings.'],
-    [{ eventTypes: ["SEND", 1] }, 'eventTypes ["SEND",1] is invalid: use a list of strings.'],
+    [{ eventTypes: ["SEND", 1] }, "eventTypes[1] 1 is invalid: use one of SEND, REJECT, BOUNCE, COMPLAINT, DELIVERY, OPEN, CLICK, RENDERING_FAILURE, DELIVERY_DELAY, SUBSCRIPTION."],
     [{ deliveryStream: "events" }, 'deliveryStream "events" is invalid: use an object.'],
     [{ alarms: true }, "alarms true is invalid: use an object."],
     [{ importExisting: [] }, "importExisting [] is invalid: use an object."],
-    [{ tags: { cost: 1 } }, 'tags {"cost":1} is invalid: use an object of string values.'],
+    [{ tags: { cost: 1 } }, 'tags["cost"] 1 is invalid: use a string.'],
     [{ stackName: 3 }, "stackName 3 is invalid: use a string."],
   ])("context %j is refused", (context, problem) => {
     expect(problemsOf(context)).toEqual([problem]);
@@ -539,13 +582,13 @@ describe("wrong types at the top level", () => {
 describe("unknown settings", () => {
   test("a misspelt top-level setting is refused with the settings that exist", () => {
     expect(problemsOf({ configurationSetname: "x" })).toEqual([
-      "configurationSetname is not a setting: use one of stackName, environments, region, configurationSetName, createConfigurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, alarms, importExisting, tags, state, cloud.",
+      "configurationSetname is not a setting: use one of stackName, environments, region, accountId, configurationSetName, createConfigurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, sesRolePath, alarms, importExisting, tags, state, cloud.",
     ]);
   });
 
   test("a misspelt stream option is refused with the options that exist", () => {
     expect(problemsOf({ deliveryStream: { bufferSizeMiB: 64 } })).toEqual([
-      "deliveryStream.bufferSizeMiB is not a setting: use one of name, bucketArn, bucket, prefix, errorOutputPrefix, bufferingSizeMiB, bufferingIntervalSeconds, compression, kmsKeyArn, partitionByEventType, partitioningRetrySeconds, roleName, logging, logRetentionDays.",
+      "deliveryStream.bufferSizeMiB is not a setting: use one of name, bucketArn, bucket, prefix, errorOutputPrefix, bufferingSizeMiB, bufferingIntervalSeconds, compression, kmsKeyArn, partitionByEventType, partitioningRetrySeconds, roleName, rolePath, logging, logRetentionDays.",
     ]);
   });
 
@@ -588,7 +631,7 @@ describe("checks that need the stack's Region", () => {
   test("app tags follow the AWS tag rules", () => {
     expect(problemsOf({ tags: { "aws:team": "x", team: "y".repeat(257) } })).toEqual([
       'tags key "aws:team" is invalid: the aws: prefix is reserved for AWS.',
-      `tags["team"] "${"y".repeat(257)}" is invalid: use at most 256 characters.`,
+      `tags["team"] "${"y".repeat(180)}…" (257 characters) is invalid: use at most 256 characters.`,
     ]);
   });
 
@@ -611,5 +654,381 @@ describe("checks that need the stack's Region", () => {
   test("an ARN in the stack's own Region passes", () => {
     const [stack] = readSettings({ region: "eu-west-1", deliveryStreamArn: "arn:aws:firehose:eu-west-1:123456789012:deliverystream/events" }, {});
     expect(stack.destination.deliveryStreamArn).toBe("arn:aws:firehose:eu-west-1:123456789012:deliverystream/events");
+  });
+});
+
+describe("wrong types at every depth", () => {
+  test.each([
+    [{ region: null }, "region null is invalid: use a string."],
+    [{ configurationSetName: "" }, 'configurationSetName "" is invalid: it is empty; give a value or remove the setting.'],
+    [{ deliveryStream: { partitionByEventType: "false" } }, 'deliveryStream.partitionByEventType "false" is invalid: use true or false.'],
+    [{ deliveryStream: { bucket: null } }, "deliveryStream.bucket null is invalid: use an object."],
+    [{ deliveryStream: { errorOutputPrefix: 5 } }, "deliveryStream.errorOutputPrefix 5 is invalid: use a string."],
+    [{ deliveryStream: { compression: "gzip" } }, 'deliveryStream.compression "gzip" is invalid: use one of UNCOMPRESSED, GZIP, ZIP, Snappy, HADOOP_SNAPPY.'],
+    [{ deliveryStream: { bufferingSizeMiB: "64" } }, 'deliveryStream.bufferingSizeMiB "64" is invalid: use a number.'],
+    [{ deliveryStream: { bucket: { lifecycle: [] } } }, "deliveryStream.bucket.lifecycle [] is invalid: use an object."],
+    [{ deliveryStream: { bucket: { lifecycle: { expirationDays: "30" } } } }, 'deliveryStream.bucket.lifecycle.expirationDays "30" is invalid: use a number.'],
+    [{ deliveryStream: { bucket: { forceDestroy: 1 } } }, "deliveryStream.bucket.forceDestroy 1 is invalid: use true or false."],
+    [{ alarms: { enabled: "false" } }, 'alarms.enabled "false" is invalid: use true or false.'],
+    [{ alarms: { snsTopicArn: {} } }, "alarms.snsTopicArn {} is invalid: use a string."],
+    [{ importExisting: { configurationSet: "false" } }, 'importExisting.configurationSet "false" is invalid: use true or false.'],
+    [{ importExisting: { sesRole: 1 } }, "importExisting.sesRole 1 is invalid: use true or false, or the role's ARN."],
+    [{ importExisting: { deliveryRole: "" } }, 'importExisting.deliveryRole "" is invalid: it is empty; give a value or remove the setting.'],
+    [{ state: { bucket: "" } }, 'state.bucket "" is invalid: it is empty; give a value or remove the setting.'],
+    [{ state: { key: null } }, "state.key null is invalid: use a string."],
+    [{ cloud: { organization: "" } }, 'cloud.organization "" is invalid: it is empty; give a value or remove the setting.'],
+    [{ cloud: { organization: "acme", workspaceTags: [] } }, "cloud.workspaceTags [] is invalid: list at least one tag."],
+    [{ cloud: { organization: "acme", workspaceTags: ["ses", ""] } }, 'cloud.workspaceTags[1] "" is invalid: it is empty; give a value or remove the setting.'],
+    [{ accountId: "12345" }, 'accountId "12345" is invalid: use the 12-digit AWS account ID.'],
+    [{ accountId: 123456789012 }, "accountId 123456789012 is invalid: use a string."],
+    [{ sesRolePath: [] }, "sesRolePath [] is invalid: use a string."],
+    [{ environments: { staging: null } }, "environments.staging null is invalid: use an object of settings."],
+    [{ environments: { staging: { deliveryStream: { bucket: { lifecycle: { expirationDays: null } } } } } }, "environments.staging.deliveryStream.bucket.lifecycle.expirationDays null is invalid: use a number."],
+    [{ environments: { staging: { deliveryStream: [] } } }, "environments.staging.deliveryStream [] is invalid: use an object."],
+    [{ environments: { staging: { deliveryStream: { bucket: { lifecycle: { expireDays: 1 } } } } } }, "environments.staging.deliveryStream.bucket.lifecycle.expireDays is not a setting: use one of abortIncompleteMultipartUploadDays, transitionToInfrequentAccessDays, expirationDays, noncurrentVersionExpirationDays."],
+  ])("context %j is refused with one line naming the setting, the value and the rule", (context, problem) => {
+    expect(problemsOf(context)).toEqual([problem]);
+  });
+
+  test("the issue's examples are all refused, each under its own path, without a TypeError", () => {
+    expect(
+      problemsOf({
+        deliveryStream: { partitionByEventType: "false", bucket: null, errorOutputPrefix: 5 },
+        alarms: { enabled: "false" },
+        importExisting: { configurationSet: "false" },
+        state: { bucket: "" },
+        cloud: { organization: "" },
+      }),
+    ).toEqual([
+      "deliveryStream.bucket null is invalid: use an object.",
+      "deliveryStream.errorOutputPrefix 5 is invalid: use a string.",
+      'deliveryStream.partitionByEventType "false" is invalid: use true or false.',
+      'alarms.enabled "false" is invalid: use true or false.',
+      'importExisting.configurationSet "false" is invalid: use true or false.',
+      'state.bucket "" is invalid: it is empty; give a value or remove the setting.',
+      'cloud.organization "" is invalid: it is empty; give a value or remove the setting.',
+    ]);
+  });
+
+  test("a huge value is cut short in the message", () => {
+    expect(problemsOf({ configurationSetName: "a".repeat(100_000) })).toEqual([
+      `configurationSetName "${"a".repeat(180)}…" (100000 characters) is invalid: use at most 1024 characters.`,
+    ]);
+  });
+
+  test("a huge object is cut short in the message", () => {
+    const buckets = Array.from({ length: 1000 }, (_, i) => `b${i}`);
+    expect(problemsOf({ deliveryStream: { bucket: buckets } })).toEqual([
+      `deliveryStream.bucket ${JSON.stringify(buckets).slice(0, 180)}… (6891 characters of JSON) is invalid: use an object.`,
+    ]);
+  });
+
+  test("HTML and Markdown in values and keys are shown as JSON text on one line", () => {
+    expect(problemsOf({ region: "<script>alert(1)</script>\n# Title", "**bold** <b>": 1 })).toEqual([
+      '["**bold** <b>"] is not a setting: use one of stackName, environments, region, accountId, configurationSetName, createConfigurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, sesRolePath, alarms, importExisting, tags, state, cloud.',
+    ]);
+    expect(problemsOf({ region: "<script>alert(1)</script>\n# Title" })).toEqual([
+      'region "<script>alert(1)</script>\\n# Title" is invalid: use an AWS Region code such as us-east-1.',
+    ]);
+  });
+
+  test("an environment name with a line break stays on one line", () => {
+    const problems = problemsOf({ environments: { "a\nb": { region: 1 } } });
+    expect(problems).toEqual(['environments["a\\nb"].region 1 is invalid: use a string.']);
+  });
+
+  test("values that look like credentials are never repeated", () => {
+    const accessKey = "AKIAIOSFODNN7EXAMPLE";
+    const githubToken = `ghp_${"a1".repeat(18)}`;
+    const problems = problemsOf(
+      { tags: { "api-token": 5, owner: ["x"] }, eventDestinationName: { secret: accessKey } },
+      { SES_EVENTS_ALARMS: githubToken },
+    );
+    expect(problems).toEqual([
+      "SES_EVENTS_ALARMS (a value that looks like a secret, not shown) is invalid: use true or false.",
+      "eventDestinationName (a value that looks like a secret, not shown) is invalid: use a string.",
+      'tags["api-token"] (a secret, not shown) is invalid: use a string.',
+      'tags["owner"] ["x"] is invalid: use a string.',
+    ]);
+    expect(problems.join("\n")).not.toContain(accessKey);
+    expect(problems.join("\n")).not.toContain(githubToken);
+  });
+
+  test("a tag named like a credential is checked without repeating its value", () => {
+    expect(problemsOf({ tags: { "db-password": "<hunter2>" } })).toEqual([
+      'tags["db-password"] (a secret, not shown) is invalid: use letters, digits, spaces and _ . : / = + - @.',
+    ]);
+  });
+
+  test("a __proto__ key, which JavaScript would drop silently, is refused wherever it is", () => {
+    const context = JSON.parse('{"environments": {"__proto__": {}, "staging": {"tags": {"__proto__": "x"}}}}');
+    expect(problemsOf(context)).toEqual([
+      'environments["__proto__"] is not a setting: the name __proto__ is reserved; remove it.',
+      'environments.staging.tags["__proto__"] is not a setting: the name __proto__ is reserved; remove it.',
+    ]);
+    expect(problemsOf({}, { SES_EVENTS_TAGS: '{"__proto__": {"team": "x"}}' })).toEqual([
+      'SES_EVENTS_TAGS["__proto__"] is not a setting: the name __proto__ is reserved; remove it.',
+    ]);
+  });
+
+  test("an HCP Terraform token in a setting is not repeated", () => {
+    const token = "abcdefghijklmn.atlasv1.opqrstuvwxyz0123456789";
+    expect(problemsOf({ region: token })).toEqual([
+      "region (a value that looks like a secret, not shown) is invalid: use an AWS Region code such as us-east-1.",
+    ]);
+  });
+});
+
+describe("Region precedence", () => {
+  test("without any Region setting the stack is in us-east-1", () => {
+    expect(only({}).region).toBe("us-east-1");
+  });
+
+  test("AWS_REGION is the fallback when nothing else names a Region", () => {
+    expect(only({}, { AWS_REGION: "eu-west-3" }).region).toBe("eu-west-3");
+  });
+
+  test("AWS_DEFAULT_REGION is the fallback when AWS_REGION is unset", () => {
+    expect(only({}, { AWS_DEFAULT_REGION: "eu-north-1" }).region).toBe("eu-north-1");
+  });
+
+  test("AWS_REGION beats AWS_DEFAULT_REGION, as the AWS SDKs do", () => {
+    expect(only({}, { AWS_REGION: "eu-west-3", AWS_DEFAULT_REGION: "eu-north-1" }).region).toBe("eu-west-3");
+  });
+
+  test("cdktf.json's region beats an ambient AWS_REGION", () => {
+    expect(only({ region: "eu-west-1" }, { AWS_REGION: "us-west-2", AWS_DEFAULT_REGION: "us-west-1" }).region).toBe("eu-west-1");
+  });
+
+  test("an environment's own region beats AWS_REGION; one without a region takes it when the top level has none", () => {
+    const stacks = byName({ environments: { staging: {}, production: { region: "eu-central-1" } } }, { AWS_REGION: "us-west-2" });
+    expect(stacks.staging.region).toBe("us-west-2");
+    expect(stacks.production.region).toBe("eu-central-1");
+  });
+
+  test("SES_EVENTS_REGION beats cdktf.json's top-level region and AWS_REGION", () => {
+    expect(only({ region: "eu-west-1" }, { SES_EVENTS_REGION: "ap-northeast-1", AWS_REGION: "us-west-2" }).region).toBe("ap-northeast-1");
+  });
+
+  test("the S3 state Region follows the stack's Region from cdktf.json, not AWS_REGION", () => {
+    expect(only({ region: "eu-west-1", state: { bucket: "tf-state" } }, { AWS_REGION: "us-west-2" }).backend).toMatchObject({ region: "eu-west-1" });
+  });
+
+  test.each(["AWS_REGION", "AWS_DEFAULT_REGION", "SES_EVENTS_REGION"])("a bad Region from %s is reported under the variable", (variable) => {
+    expect(problemsOf({}, { [variable]: "Frankfurt" })).toEqual([`${variable} "Frankfurt" is invalid: use an AWS Region code such as us-east-1.`]);
+  });
+});
+
+describe("account IDs", () => {
+  test("accountId is the stack's only allowed account", () => {
+    expect(only({ accountId: "123456789012" }).accountId).toBe("123456789012");
+  });
+
+  test("without accountId no account is pinned", () => {
+    expect(only({}).accountId).toBeUndefined();
+  });
+
+  test("SES_EVENTS_ACCOUNT_ID sets it, and a bad one is reported under the variable", () => {
+    expect(only({ accountId: "111111111111" }, { SES_EVENTS_ACCOUNT_ID: "222222222222" }).accountId).toBe("222222222222");
+    expect(problemsOf({}, { SES_EVENTS_ACCOUNT_ID: "1234-5678-9012" })).toEqual([
+      'SES_EVENTS_ACCOUNT_ID "1234-5678-9012" is invalid: use the 12-digit AWS account ID.',
+    ]);
+  });
+
+  test("each environment has its own accountId", () => {
+    const stacks = byName({ environments: { staging: { accountId: "111111111111" }, production: { accountId: "222222222222" } } });
+    expect(stacks.staging.accountId).toBe("111111111111");
+    expect(stacks.production.accountId).toBe("222222222222");
+  });
+
+  test("a role to import by ARN from another account than accountId is refused", () => {
+    expect(problemsOf({ accountId: "111111111111", importExisting: { sesRole: "arn:aws:iam::123456789012:role/service-role/ses" } })).toEqual([
+      'importExisting.sesRole "arn:aws:iam::123456789012:role/service-role/ses" is invalid: it is in account 123456789012 but accountId is 111111111111, and Terraform imports only from the account it applies to; use the role of account 111111111111.',
+    ]);
+  });
+});
+
+describe("state that two stacks would share", () => {
+  test("workspace tags with TF_WORKSPACE put two environments in one workspace: refused, naming both", () => {
+    expect(problemsOf({ cloud: { organization: "acme", workspaceTags: ["ses"] }, ...TWO_ENVIRONMENTS }, { TF_WORKSPACE: "ses-ci" })).toEqual([
+      'stacks staging and production would share the HCP Terraform workspace "ses-ci", which TF_WORKSPACE picks among the workspaces tagged ses: give each environment its own cloud.workspace in its environments entry, and leave TF_WORKSPACE unset.',
+    ]);
+  });
+
+  test("workspace tags without TF_WORKSPACE leave each stack to pick its workspace", () => {
+    expect(readSettings({ cloud: { organization: "acme", workspaceTags: ["ses"] }, ...TWO_ENVIRONMENTS }, {}).map((s) => s.backend)).toEqual([
+      { kind: "cloud", organization: "acme", workspaceTags: ["ses"], hostname: undefined, project: undefined },
+      { kind: "cloud", organization: "acme", workspaceTags: ["ses"], hostname: undefined, project: undefined },
+    ]);
+  });
+
+  test("a tagged stack and a named stack meet in the workspace TF_WORKSPACE names", () => {
+    expect(
+      problemsOf(
+        { cloud: { organization: "acme" }, environments: { staging: { cloud: { workspaceTags: ["ses"] } }, production: { cloud: { workspace: "ses-ci" } } } },
+        { TF_WORKSPACE: "ses-ci" },
+      ),
+    ).toEqual([
+      'stacks staging and production would share the HCP Terraform workspace "ses-ci": give each environment its own cloud.workspace in its environments entry, and leave TF_WORKSPACE unset.',
+    ]);
+  });
+
+  test("one workspace name on two hostnames is not shared state", () => {
+    const stacks = byName({
+      cloud: { organization: "acme", workspace: "ses" },
+      environments: { staging: { cloud: { hostname: "tfe.example.com" } }, production: {} },
+    });
+    expect(stacks.staging.backend).toMatchObject({ hostname: "tfe.example.com", workspace: "ses" });
+  });
+
+  test("app.terraform.io named or not is one host", () => {
+    expect(
+      problemsOf({
+        cloud: { organization: "acme", workspace: "ses" },
+        environments: { staging: { cloud: { hostname: "app.terraform.io" } }, production: {} },
+      }),
+    ).toEqual([
+      'stacks staging and production would share the HCP Terraform workspace "ses": give each environment its own cloud.workspace in its environments entry, and leave TF_WORKSPACE unset.',
+    ]);
+  });
+
+  test("one S3 bucket and key is one state even from two Regions", () => {
+    expect(
+      problemsOf({ state: { bucket: "tf-state", key: "ses.tfstate" }, environments: { staging: { region: "eu-west-1" }, production: { state: { region: "us-west-2" } } } }),
+    ).toEqual([
+      'stacks staging and production would share the S3 state "s3://tf-state/ses.tfstate" (one object, whatever state.region says): give each environment its own state.key in its environments entry, and leave SES_EVENTS_STATE_KEY unset.',
+    ]);
+  });
+
+  test("an environment's own key that equals another's default key is refused", () => {
+    expect(problemsOf({ state: { bucket: "tf-state" }, environments: { staging: { state: { key: "ses-events/production.tfstate" } }, production: {} } })).toEqual([
+      'stacks staging and production would share the S3 state "s3://tf-state/ses-events/production.tfstate" (one object, whatever state.region says): give each environment its own state.key in its environments entry, and leave SES_EVENTS_STATE_KEY unset.',
+    ]);
+  });
+
+  test("environment names that differ only in case would share a local state file on macOS and Windows", () => {
+    expect(problemsOf({ environments: { Prod: {}, prod: {} } })).toEqual([
+      'environments "Prod" and "prod" differ only in case: on a case-insensitive file system (macOS, Windows) they would share one cdktf.out folder and one local state file; rename one.',
+    ]);
+  });
+
+  test("local stacks with distinct names keep distinct state files", () => {
+    expect(readSettings(TWO_ENVIRONMENTS, {}).map((s) => s.backend)).toEqual([{ kind: "local" }, { kind: "local" }]);
+  });
+});
+
+describe("physical names that two environments would share", () => {
+  test("a fixed role name at the top level, inherited by two environments, is refused even across Regions", () => {
+    expect(problemsOf({ sesRoleName: "ses-publisher", environments: { staging: { region: "eu-west-1" }, production: {} } })).toEqual([
+      'stacks staging and production would both create the IAM role "ses-publisher" (sesRoleName, inherited by both) in an account they may share (accountId is not set on both): give each environment its own sesRoleName in its environments entry, or, if they use different accounts, set accountId on each.',
+    ]);
+  });
+
+  test("a fixed Firehose role name inherited by two environments is refused", () => {
+    expect(problemsOf({ deliveryStream: { roleName: "firehose" }, ...TWO_ENVIRONMENTS })).toEqual([
+      'stacks staging and production would both create the IAM role "firehose" (deliveryStream.roleName, inherited by both) in an account they may share (accountId is not set on both): give each environment its own deliveryStream.roleName in its environments entry, or, if they use different accounts, set accountId on each.',
+    ]);
+  });
+
+  test("a fixed stream name inherited by two environments in one Region is refused", () => {
+    expect(problemsOf({ deliveryStream: { name: "events" }, ...TWO_ENVIRONMENTS })).toEqual([
+      'stacks staging and production would both create the delivery stream (with its log group and alarms) "events" (deliveryStream.name, inherited by both) in us-east-1 of an account they may share (accountId is not set on both): give each environment its own deliveryStream.name in its environments entry, or, if they use different accounts, set accountId on each.',
+    ]);
+  });
+
+  test("a fixed stream name in two Regions is two streams", () => {
+    expect(byName({ deliveryStream: { name: "events" }, environments: { staging: { region: "eu-west-1" }, production: {} } }).staging.destination.deliveryStream).toEqual({
+      name: "events",
+    });
+  });
+
+  test("one configuration set name in two environments is refused once, naming both entries", () => {
+    expect(problemsOf({ environments: { staging: { configurationSetName: "mail" }, production: { configurationSetName: "mail" } } })).toEqual([
+      'stacks staging and production would both create the configuration set "mail" (staging: environments.staging.configurationSetName, production: environments.production.configurationSetName) in us-east-1 of an account they may share (accountId is not set on both): give each environment its own configurationSetName in its environments entry, or, if they use different accounts, set accountId on each.',
+    ]);
+  });
+
+  test("a stream named like another environment's configuration set is refused, naming where each name comes from", () => {
+    expect(problemsOf({ environments: { staging: { deliveryStream: { name: "mail" } }, production: { configurationSetName: "mail" } } })).toEqual([
+      'stacks staging and production would both create the delivery stream (with its log group and alarms) "mail" (staging: environments.staging.deliveryStream.name, production: environments.production.configurationSetName) in us-east-1 of an account they may share (accountId is not set on both): give each environment its own deliveryStream.name in its environments entry, or, if they use different accounts, set accountId on each.',
+    ]);
+  });
+
+  test("two environments attaching one event destination name to one existing set, each with a stream named after it, are refused", () => {
+    expect(
+      problemsOf({
+        createConfigurationSet: false,
+        environments: { staging: { configurationSetName: "shared" }, production: { configurationSetName: "shared" } },
+      }),
+    ).toEqual([
+      'stacks staging and production would both create the event destination "shared|firehose" (eventDestinationName, inherited by both) in us-east-1 of an account they may share (accountId is not set on both): give each environment its own eventDestinationName in its environments entry, or, if they use different accounts, set accountId on each.',
+      'stacks staging and production would both create the delivery stream (with its log group and alarms) "shared" (staging: environments.staging.configurationSetName, production: environments.production.configurationSetName) in us-east-1 of an account they may share (accountId is not set on both): give each environment its own deliveryStream.name in its environments entry, or, if they use different accounts, set accountId on each.',
+    ]);
+  });
+
+  test("the same account named on both is said", () => {
+    expect(problemsOf({ accountId: "123456789012", sesRoleName: "ses", ...TWO_ENVIRONMENTS })).toEqual([
+      'stacks staging and production would both create the IAM role "ses" (sesRoleName, inherited by both) in account 123456789012: give each environment its own sesRoleName in its environments entry, or, if they use different accounts, set accountId on each.',
+    ]);
+  });
+
+  test("fixed names in environments with different accountIds pass", () => {
+    const stacks = byName({
+      sesRoleName: "ses",
+      deliveryStream: { name: "events", roleName: "firehose" },
+      environments: { staging: { accountId: "111111111111" }, production: { accountId: "222222222222" } },
+    });
+    expect(Object.keys(stacks)).toEqual(["staging", "production"]);
+  });
+
+  test("a role name set by an adopted role's ARN counts too", () => {
+    expect(
+      problemsOf({
+        environments: {
+          staging: { importExisting: { sesRole: "arn:aws:iam::123456789012:role/service-role/ses" } },
+          production: { sesRoleName: "ses" },
+        },
+      }),
+    ).toEqual([
+      'stacks staging and production would both create the IAM role "ses" (staging: sesRoleName, production: environments.production.sesRoleName) in an account they may share (accountId is not set on both): give each environment its own sesRoleName in its environments entry, or, if they use different accounts, set accountId on each.',
+    ]);
+  });
+});
+
+describe("adoption settings", () => {
+  test("role paths and role ARNs to import pass through to the module", () => {
+    const destination = only({
+      sesRolePath: "/service-role/",
+      deliveryStream: { rolePath: "/service-role/", partitionByEventType: false },
+      importExisting: { sesRole: "arn:aws:iam::123456789012:role/service-role/ses", deliveryRole: true, deliveryStream: true },
+    }).destination;
+    expect(destination).toMatchObject({
+      sesRolePath: "/service-role/",
+      deliveryStream: { rolePath: "/service-role/", partitionByEventType: false },
+      importExisting: { sesRole: "arn:aws:iam::123456789012:role/service-role/ses", deliveryRole: true, deliveryStream: true },
+    });
+  });
+});
+
+describe("names of settings in the module's messages", () => {
+  test("a setting from an environment variable is named after the variable", () => {
+    expect(only({}, { SES_EVENTS_CONFIGURATION_SET_NAME: "x", SES_EVENTS_ALARM_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:t" }).settingNames).toEqual({
+      configurationSetName: "SES_EVENTS_CONFIGURATION_SET_NAME",
+      "alarms.snsTopicArn": "SES_EVENTS_ALARM_TOPIC_ARN",
+    });
+  });
+
+  test("a setting of an environments entry is named under the entry; inherited ones keep their top-level name", () => {
+    const stacks = byName({ deliveryStream: { bufferingIntervalSeconds: 60 }, environments: { staging: { deliveryStream: { bucket: { lifecycle: { expirationDays: 5 } } } }, production: {} } });
+    expect(stacks.staging.settingNames).toEqual({
+      "deliveryStream.bucket.lifecycle.expirationDays": "environments.staging.deliveryStream.bucket.lifecycle.expirationDays",
+    });
+    expect(stacks.production.settingNames).toEqual({});
+  });
+
+  test("an environments entry beats the variable in names as in values", () => {
+    const stacks = byName({ environments: { staging: { enabled: true }, production: {} } }, { SES_EVENTS_ENABLED: "false" });
+    expect(stacks.staging.settingNames).toEqual({ enabled: "environments.staging.enabled" });
+    expect(stacks.production.settingNames).toEqual({ enabled: "SES_EVENTS_ENABLED" });
   });
 });

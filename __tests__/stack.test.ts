@@ -1,5 +1,5 @@
 import { spawnSync } from "child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { App, Testing } from "cdktf";
@@ -90,6 +90,24 @@ describe("provider", () => {
     const [staging] = readSettings({ environments: { staging: {}, production: {} } }, {});
     const json = JSON.parse(Testing.synth(new SesEventsStack(testApp(), staging)));
     expect(json.provider.aws[0].default_tags).toEqual([{ tags: { Environment: "staging" } }]);
+  });
+
+  test("accountId becomes the provider's allowed_account_ids, so other credentials fail before any change", () => {
+    expect(synth({ accountId: "123456789012" }).provider.aws).toEqual([{ region: "us-east-1", allowed_account_ids: ["123456789012"] }]);
+  });
+
+  test("each environment's provider allows only its own account", () => {
+    const stacks = readSettings({ environments: { staging: { accountId: "111111111111" }, production: { accountId: "222222222222" } } }, {});
+    const accounts = stacks.map((stack) => JSON.parse(Testing.synth(new SesEventsStack(testApp(), stack))).provider.aws[0].allowed_account_ids);
+    expect(accounts).toEqual([["111111111111"], ["222222222222"]]);
+  });
+
+  test("without accountId any account is allowed", () => {
+    expect(synth({}).provider.aws[0]).not.toHaveProperty("allowed_account_ids");
+  });
+
+  test("a Region in cdktf.json is the provider's Region even when AWS_REGION says another", () => {
+    expect(synth({ region: "eu-west-1" }, { AWS_REGION: "us-west-2" }).provider.aws[0].region).toBe("eu-west-1");
   });
 
   test("without tags the provider has no default_tags block", () => {
@@ -224,12 +242,42 @@ describe("multi-stack app", () => {
   });
 });
 
+describe("the module's messages name settings as the user wrote them", () => {
+  function messageOf(context: Record<string, unknown>, env: Record<string, string> = {}): string {
+    const stacks = readSettings(context, env);
+    try {
+      for (const stack of stacks) new SesEventsStack(testApp(), stack);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error("expected the settings to be refused");
+  }
+
+  test("a value from an environment variable is reported under the variable", () => {
+    expect(messageOf({}, { SES_EVENTS_DELIVERY_STREAM_ARN: "arn:aws:firehose:us-east-1:123456789012:stream/x" })).toBe(
+      'SesFirehoseEventDestination "ses-events/SesEvents": invalid settings:\n  - SES_EVENTS_DELIVERY_STREAM_ARN "arn:aws:firehose:us-east-1:123456789012:stream/x" is invalid: use a Firehose delivery stream ARN, arn:<partition>:firehose:<region>:<account>:deliverystream/<name>.',
+    );
+  });
+
+  test("a value from an environments entry is reported under the entry", () => {
+    expect(messageOf({ environments: { staging: { deliveryStream: { bufferingIntervalSeconds: 1000 } } } })).toBe(
+      'SesFirehoseEventDestination "staging/SesEvents": invalid settings:\n  - environments.staging.deliveryStream.bufferingIntervalSeconds 1000 is invalid: use a whole number from 0 to 900.',
+    );
+  });
+
+  test("a value from the top level keeps its own name", () => {
+    expect(messageOf({ deliveryStream: { logRetentionDays: 2 } })).toBe(
+      'SesFirehoseEventDestination "ses-events/SesEvents": invalid settings:\n  - deliveryStream.logRetentionDays 2 is invalid: use one of 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.',
+    );
+  });
+});
+
 describe("import blocks", () => {
   const importContext = {
     configurationSetName: "mail",
     eventDestinationName: "to-firehose",
     sesRoleName: "mail-ses-publisher",
-    deliveryStream: { name: "mail-events", roleName: "mail-firehose-delivery" },
+    deliveryStream: { name: "mail-events", roleName: "mail-firehose-delivery", partitionByEventType: false },
     importExisting: { configurationSet: true, eventDestination: true, deliveryStream: true, sesRole: true, deliveryRole: true },
   };
 
@@ -284,7 +332,7 @@ describe("import blocks", () => {
   });
 
   test("the stream's import ID defaults to the configuration set name as the stream name", () => {
-    const json = synth({ configurationSetName: "mail", importExisting: { deliveryStream: true } });
+    const json = synth({ configurationSetName: "mail", deliveryStream: { partitionByEventType: true }, importExisting: { deliveryStream: true } });
     expect(json.import).toHaveLength(1);
     expect(json.import[0].id).toMatch(/:deliverystream\/mail$/);
   });
@@ -349,6 +397,12 @@ describe("main.ts", () => {
     return { ...env, CHECKPOINT_DISABLE: "1", ...extra };
   }
 
+  /** The stacks and manifest an app run wrote (cdktf makes the empty stacks folder when the app starts). */
+  function writtenStacks(outdir: string): string[] {
+    const stacks = path.join(outdir, "stacks");
+    return [...(existsSync(stacks) ? readdirSync(stacks) : []), ...(existsSync(path.join(outdir, "manifest.json")) ? ["manifest.json"] : [])];
+  }
+
   function runApp(extra: Record<string, string>) {
     return spawnSync(process.execPath, [path.join(ROOT, "scripts", "app.js")], { cwd: ROOT, env: cleanEnv(extra), encoding: "utf8", timeout: 30_000 });
   }
@@ -367,12 +421,12 @@ describe("main.ts", () => {
     expect(json.terraform.backend.local.path).toBe(path.join(ROOT, "terraform.ses-events.tfstate"));
   });
 
-  test("an invalid configuration set name exits 1 with the validation message and no stack trace", () => {
+  test("an invalid configuration set name exits 1 with the validation message, naming the variable it came from, and no stack trace", () => {
     const outdir = tempDir();
     const result = runApp({ CDKTF_OUTDIR: outdir, SES_EVENTS_CONFIGURATION_SET_NAME: "bad name" });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      `SesFirehoseEventDestination "ses-events/SesEvents": invalid settings:\n  - configurationSetName "bad name" is invalid: use 1-64 letters, digits, '_' or '-'.\n`,
+      `SesFirehoseEventDestination "ses-events/SesEvents": invalid settings:\n  - SES_EVENTS_CONFIGURATION_SET_NAME "bad name" is invalid: use 1-64 letters, digits, '_' or '-'.\n`,
     );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(path.join(outdir, "stacks", "ses-events", "cdk.tf.json"))).toBe(false);
@@ -382,5 +436,56 @@ describe("main.ts", () => {
     const result = runApp({ CDKTF_OUTDIR: tempDir(), SES_EVENTS_ENABLED: "yes" });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe('invalid app settings:\n  - SES_EVENTS_ENABLED "yes" is invalid: use true or false.\n');
+  });
+
+  test("nested settings of the wrong type exit 1 with one line each, no stack trace and no stack written", () => {
+    const outdir = tempDir();
+    const context = {
+      deliveryStream: { partitionByEventType: "false", bucket: null, errorOutputPrefix: 5 },
+      alarms: { enabled: "false" },
+      cloud: { organization: "" },
+    };
+    const result = runApp({ CDKTF_OUTDIR: outdir, CDKTF_CONTEXT_JSON: JSON.stringify(context) });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      [
+        "invalid app settings:",
+        "  - deliveryStream.bucket null is invalid: use an object.",
+        "  - deliveryStream.errorOutputPrefix 5 is invalid: use a string.",
+        '  - deliveryStream.partitionByEventType "false" is invalid: use true or false.',
+        '  - alarms.enabled "false" is invalid: use true or false.',
+        '  - cloud.organization "" is invalid: it is empty; give a value or remove the setting.',
+        "",
+      ].join("\n"),
+    );
+    expect(writtenStacks(outdir)).toEqual([]);
+  });
+
+  test("two environments sharing state exit 1 naming both, and write no stack", () => {
+    const outdir = tempDir();
+    const result = runApp({
+      CDKTF_OUTDIR: outdir,
+      CDKTF_CONTEXT_JSON: JSON.stringify({ cloud: { organization: "acme", workspaceTags: ["ses"] }, environments: { staging: {}, production: {} } }),
+      TF_WORKSPACE: "ses-ci",
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'invalid app settings:\n  - stacks staging and production would share the HCP Terraform workspace "ses-ci", which TF_WORKSPACE picks among the workspaces tagged ses: give each environment its own cloud.workspace in its environments entry, and leave TF_WORKSPACE unset.\n',
+    );
+    expect(writtenStacks(outdir)).toEqual([]);
+  });
+
+  test("an unexpected error is one line, without a stack trace", () => {
+    const result = runApp({ CDKTF_OUTDIR: tempDir(), CDKTF_CONTEXT_JSON: "{not json" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^error: .*JSON.* \(set SES_EVENTS_DEBUG=1 for the stack trace\)\n$/);
+    expect(result.stderr.split("\n")).toHaveLength(2);
+  });
+
+  test("SES_EVENTS_DEBUG=1 shows the stack trace of an unexpected error", () => {
+    const result = runApp({ CDKTF_OUTDIR: tempDir(), CDKTF_CONTEXT_JSON: "{not json", SES_EVENTS_DEBUG: "1" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^SyntaxError: .*JSON/);
+    expect(result.stderr).toContain(`(${path.join(ROOT, "main.ts")}:`);
   });
 });

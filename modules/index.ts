@@ -3,4 +3,5 @@ export * from "./ses-event-type";
 export * from "./delivery-alarms";
 export * from "./event-bucket";
 export * from "./aws-context";
+export { PhysicalName, physicalNames } from "./physical-names";
 export { ValidationError } from "./validation";

@@ -10,6 +10,7 @@ import {
 import { Sesv2ConfigurationSet } from "@cdktf/provider-aws/lib/sesv2-configuration-set";
 import { Sesv2ConfigurationSetEventDestination } from "@cdktf/provider-aws/lib/sesv2-configuration-set-event-destination";
 import { AwsContext } from "./aws-context";
+import { PhysicalNames, adoptedRole, physicalNames } from "./physical-names";
 import * as defaults from "./defaults";
 import { DeliveryAlarmOptions, DeliveryAlarms } from "./delivery-alarms";
 import { EventBucket, EventBucketOptions, RESERVED_BUCKET_PREFIX, checkEventBucketOptions } from "./event-bucket";
@@ -83,6 +84,12 @@ export interface DeliveryStreamOptions {
    */
   readonly roleName?: string;
   /**
+   * Path of the Firehose role, such as `/service-role/` (where the console creates roles). Changing
+   * it replaces the role.
+   * @default "/"
+   */
+  readonly rolePath?: string;
+  /**
    * Log delivery errors to a CloudWatch log group the module creates.
    * @default true
    */
@@ -100,12 +107,22 @@ export interface ImportExistingOptions {
   readonly configurationSet?: boolean;
   /** Import the event destination `eventDestinationName` of the configuration set. @default false */
   readonly eventDestination?: boolean;
-  /** Import the delivery stream named `deliveryStream.name`. @default false */
+  /**
+   * Import the delivery stream named `deliveryStream.name`. Firehose turns dynamic partitioning on
+   * only when it creates a stream, so `deliveryStream.partitionByEventType` must then say whether
+   * the existing stream has it. @default false
+   */
   readonly deliveryStream?: boolean;
-  /** Import the SES role named `sesRoleName`. @default false */
-  readonly sesRole?: boolean;
-  /** Import the Firehose role named `deliveryStream.roleName`. @default false */
-  readonly deliveryRole?: boolean;
+  /**
+   * Import the SES role: `true` for the role named `sesRoleName` (under `sesRolePath`), or the
+   * role's ARN, which gives its name and path. @default false
+   */
+  readonly sesRole?: boolean | string;
+  /**
+   * Import the Firehose role: `true` for the role named `deliveryStream.roleName` (under
+   * `deliveryStream.rolePath`), or the role's ARN, which gives its name and path. @default false
+   */
+  readonly deliveryRole?: boolean | string;
   /**
    * Import the delivery-error log group `/aws/kinesisfirehose/<stream>` and its log stream
    * `DestinationDelivery`, which the console creates with a stream. @default false
@@ -154,6 +171,12 @@ export interface SesFirehoseEventDestinationProps {
    */
   readonly sesRoleName?: string;
   /**
+   * Path of the role the module creates for SES, such as `/service-role/`. Changing it replaces
+   * the role.
+   * @default "/"
+   */
+  readonly sesRolePath?: string;
+  /**
    * CloudWatch alarms on delivery to S3 (only for a stream the module creates).
    * @default - no alarms
    */
@@ -191,7 +214,9 @@ export class SesFirehoseEventDestination extends Construct {
 
   constructor(scope: Construct, id: string, props: SesFirehoseEventDestinationProps) {
     super(scope, id);
-    checkProps(`SesFirehoseEventDestination "${this.node.path}"`, props);
+    const label = `SesFirehoseEventDestination "${this.node.path}"`;
+    checkProps(label, props);
+    PhysicalNames.of(this).claim(label, physicalNames(props));
 
     const aws = AwsContext.of(this);
     const imports = props.importExisting ?? {};
@@ -231,15 +256,17 @@ export class SesFirehoseEventDestination extends Construct {
     }
 
     if (props.sesRoleArn === undefined) {
+      const adopted = adoptedRole(imports.sesRole, props.sesRoleName, props.sesRolePath);
       this.sesRole = new IamRole(this, "SesRole", {
-        ...roleName(props.sesRoleName, `${baseName.slice(0, 33)}-ses-`),
+        ...roleName(adopted.name, `${baseName.slice(0, 33)}-ses-`),
+        path: adopted.path,
         description: `Lets SES publish events of configuration set ${props.configurationSetName} to Firehose.`,
         assumeRolePolicy: trustPolicy("AllowSesForThisConfigurationSet", "ses.amazonaws.com", {
           StringEquals: { "AWS:SourceAccount": aws.accountId, "AWS:SourceArn": this.configurationSetArn },
         }),
         tags,
       });
-      if (imports.sesRole) this.sesRole.importFrom(props.sesRoleName!);
+      if (imports.sesRole) this.sesRole.importFrom(adopted.name!);
       this.sesRolePolicy = new IamRolePolicy(this, "SesRolePolicy", {
         name: defaults.SES_ROLE_POLICY_NAME,
         role: this.sesRole.id,
@@ -347,15 +374,17 @@ export class SesFirehoseEventDestination extends Construct {
       });
     }
 
+    const adopted = adoptedRole(imports.deliveryRole, options.roleName, options.rolePath);
     const role = new IamRole(this, "DeliveryRole", {
-      ...roleName(options.roleName, `${baseName.slice(0, 28)}-firehose-`),
+      ...roleName(adopted.name, `${baseName.slice(0, 28)}-firehose-`),
+      path: adopted.path,
       description: `Lets Firehose deliver SES events of stream ${streamName} to S3.`,
       assumeRolePolicy: trustPolicy("AllowFirehoseInThisAccount", "firehose.amazonaws.com", {
         StringEquals: { "sts:ExternalId": aws.accountId },
       }),
       tags,
     });
-    if (imports.deliveryRole) role.importFrom(options.roleName!);
+    if (imports.deliveryRole) role.importFrom(adopted.name!);
     const rolePolicy = new IamRolePolicy(this, "DeliveryRolePolicy", {
       name: defaults.DELIVERY_ROLE_POLICY_NAME,
       role: role.id,
@@ -446,6 +475,7 @@ function checkProps(scope: string, props: SesFirehoseEventDestinationProps): voi
   problems.check("deliveryStreamArn", props.deliveryStreamArn, rules.DELIVERY_STREAM_ARN);
   problems.check("sesRoleArn", props.sesRoleArn, rules.ROLE_ARN);
   problems.check("sesRoleName", props.sesRoleName, rules.ROLE_NAME);
+  problems.check("sesRolePath", props.sesRolePath, rules.ROLE_PATH);
   rules.checkTags(problems, "tags", props.tags);
 
   problems.when(
@@ -455,6 +485,10 @@ function checkProps(scope: string, props: SesFirehoseEventDestinationProps): voi
   problems.when(
     props.sesRoleArn !== undefined && props.sesRoleName !== undefined,
     "sesRoleArn and sesRoleName are both set: sesRoleName names the role the module creates, sesRoleArn uses an existing one; remove one of them.",
+  );
+  problems.when(
+    props.sesRoleArn !== undefined && props.sesRolePath !== undefined,
+    "sesRoleArn and sesRolePath are both set: sesRolePath places the role the module creates, sesRoleArn uses an existing one; remove one of them.",
   );
   if (props.deliveryStream !== undefined) checkDeliveryStream(problems, props.deliveryStream);
   if (props.alarms !== undefined) checkAlarms(problems, props);
@@ -480,6 +514,7 @@ function checkDeliveryStream(problems: rules.Problems, options: DeliveryStreamOp
   problems.check(`${at}.bucketArn`, options.bucketArn, rules.BUCKET_ARN);
   problems.check(`${at}.kmsKeyArn`, options.kmsKeyArn, rules.KMS_KEY_ARN);
   problems.check(`${at}.roleName`, options.roleName, rules.ROLE_NAME);
+  problems.check(`${at}.rolePath`, options.rolePath, rules.ROLE_PATH);
   problems.check(`${at}.compression`, options.compression, rules.oneOf(Object.values(FirehoseCompression)));
   problems.check(`${at}.bufferingIntervalSeconds`, options.bufferingIntervalSeconds, rules.integerBetween(0, 900), {
     test: (v) => !partitioned || v > 0,
@@ -567,16 +602,56 @@ function checkImports(problems: rules.Problems, props: SesFirehoseEventDestinati
     imports.deliveryStream === true && props.deliveryStreamArn !== undefined,
     "importExisting.deliveryStream is true with deliveryStreamArn: an existing stream passed by ARN is used as it is; remove one of them.",
   );
+  checkRoleImport(problems, "importExisting.sesRole", imports.sesRole, { name: "sesRoleName", path: "sesRolePath" }, props.sesRoleName, props.sesRolePath);
   problems.when(
-    imports.sesRole === true && props.sesRoleName === undefined,
-    "importExisting.sesRole is true but sesRoleName is not set: name the existing role to import (its name is the import ID).",
+    imports.sesRole !== undefined && imports.sesRole !== false && props.sesRoleArn !== undefined,
+    "importExisting.sesRole is set with sesRoleArn: a role passed by sesRoleArn is used as it is, not imported; remove one of them.",
+  );
+  problems.when(
+    imports.deliveryStream === true && props.deliveryStreamArn === undefined && props.deliveryStream?.partitionByEventType === undefined,
+    "importExisting.deliveryStream is true but deliveryStream.partitionByEventType is not set: Firehose turns dynamic partitioning on only when it creates a stream, so set it as the existing stream has it (false for a stream created without dynamic partitioning, as the console does by default), or Terraform replaces the stream.",
   );
   problems.when(
     imports.deliveryLogs === true && (props.deliveryStreamArn !== undefined || props.deliveryStream?.logging === false),
     "importExisting.deliveryLogs is true but the module creates no delivery-error logs (deliveryStreamArn is set or deliveryStream.logging is false): remove it.",
   );
+  checkRoleImport(
+    problems,
+    "importExisting.deliveryRole",
+    imports.deliveryRole,
+    { name: "deliveryStream.roleName", path: "deliveryStream.rolePath" },
+    props.deliveryStream?.roleName,
+    props.deliveryStream?.rolePath,
+  );
   problems.when(
-    imports.deliveryRole === true && props.deliveryStream?.roleName === undefined,
-    "importExisting.deliveryRole is true but deliveryStream.roleName is not set: name the existing role to import (its name is the import ID).",
+    imports.deliveryRole !== undefined && imports.deliveryRole !== false && props.deliveryStreamArn !== undefined,
+    "importExisting.deliveryRole is set with deliveryStreamArn: the module creates no Firehose role for an existing stream; remove it.",
+  );
+}
+
+/** A role to import is named by its settings or by its ARN; both, when given, must agree. */
+function checkRoleImport(
+  problems: rules.Problems,
+  setting: string,
+  imported: boolean | string | undefined,
+  settings: { name: string; path: string },
+  name: string | undefined,
+  path: string | undefined,
+): void {
+  problems.when(
+    imported === true && name === undefined,
+    `${setting} is true but ${settings.name} is not set: name the existing role to import (its name is the import ID), or give its ARN as ${setting}.`,
+  );
+  if (typeof imported !== "string") return;
+  problems.check(setting, imported, rules.ROLE_ARN);
+  const parts = rules.roleArnParts(imported);
+  if (parts === undefined) return;
+  problems.when(
+    name !== undefined && !rules.isToken(name) && name !== parts.name,
+    `${setting} ${rules.show(imported)} names the role ${rules.show(parts.name)} but ${settings.name} is ${rules.show(name)}: the import ID and the role must be the same; remove ${settings.name} or make them agree.`,
+  );
+  problems.when(
+    path !== undefined && !rules.isToken(path) && path !== parts.path,
+    `${setting} ${rules.show(imported)} has the path ${rules.show(parts.path)} but ${settings.path} is ${rules.show(path)}: Terraform would replace the role to move it; remove ${settings.path} or make them agree.`,
   );
 }

@@ -1,13 +1,37 @@
 import { Token } from "cdktf";
 
+/** One problem: the setting it is about, when the sentence starts with it, and the sentence after it. */
+export interface Problem {
+  readonly setting?: string;
+  readonly text: string;
+}
+
+function sentence(problem: Problem): string {
+  return problem.setting === undefined ? problem.text : `${problem.setting} ${problem.text}`;
+}
+
 /** Thrown at synth time with every problem found in one construct's props. */
 export class ValidationError extends Error {
+  readonly problems: readonly string[];
+  private readonly found: readonly Problem[];
+
   constructor(
     readonly scope: string,
-    readonly problems: readonly string[],
+    problems: readonly (Problem | string)[],
   ) {
-    super(`${scope}: invalid settings:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    const found = problems.map((problem) => (typeof problem === "string" ? { text: problem } : problem));
+    super(`${scope}: invalid settings:\n${found.map((p) => `  - ${sentence(p)}`).join("\n")}`);
     this.name = "ValidationError";
+    this.found = found;
+    this.problems = found.map(sentence);
+  }
+
+  /** The same problems, each setting named as `rename` says (say, after the environment variable that set it). */
+  renamed(rename: (setting: string) => string): ValidationError {
+    return new ValidationError(
+      this.scope,
+      this.found.map((p) => (p.setting === undefined ? p : { setting: rename(p.setting), text: p.text })),
+    );
   }
 }
 
@@ -17,8 +41,36 @@ export function isToken(value: unknown): boolean {
   return Token.isUnresolved(value);
 }
 
-function show(value: unknown): string {
-  return JSON.stringify(value);
+/** The longest value a message shows in full. */
+const SHOWN_LENGTH = 200;
+
+/** Values that look like credentials: AWS access keys, HCP Terraform, GitHub and similar tokens, JWTs, private keys. */
+const SECRET_VALUE =
+  /AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}|\.atlasv1\.|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_|xox[abprs]-|glpat-|eyJ[A-Za-z0-9_-]{10,}\.|-----BEGIN [A-Z ]*PRIVATE KEY|(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/;
+
+/** Names of settings (or tags) whose values are never repeated in a message. */
+const SECRET_NAME = /token|secret|password|passwd|credential|private.?key|api.?key/i;
+
+/** `value` as `show` gives it, or nothing at all when `setting` is named like a credential. */
+export function showAs(setting: string, value: unknown): string {
+  return SECRET_NAME.test(setting) ? "(a secret, not shown)" : show(value);
+}
+
+/** True for a value that looks like a credential, which no message may repeat. */
+export function looksSecret(value: unknown): boolean {
+  return typeof value === "string" ? SECRET_VALUE.test(value) : JSON.stringify(value ?? null).match(SECRET_VALUE) !== null;
+}
+
+/**
+ * A value as a message shows it: JSON, on one line, cut short past 200 characters, and never a value
+ * that looks like a credential.
+ */
+export function show(value: unknown): string {
+  if (looksSecret(value)) return "(a value that looks like a secret, not shown)";
+  const json = value === undefined ? "undefined" : JSON.stringify(value);
+  if (json.length <= SHOWN_LENGTH) return json;
+  if (typeof value === "string") return `${JSON.stringify(`${[...value].slice(0, SHOWN_LENGTH - 20).join("")}…`)} (${[...value].length} characters)`;
+  return `${[...json].slice(0, SHOWN_LENGTH - 20).join("")}… (${json.length} characters of JSON)`;
 }
 
 /** A rule: a predicate on a concrete value and the sentence that tells the user how to comply. */
@@ -32,22 +84,22 @@ export interface Rule<T> {
  * tokens are never judged.
  */
 export class Problems {
-  private readonly found: string[] = [];
+  private readonly found: Problem[] = [];
 
   check<T>(setting: string, value: T | undefined, ...rules: Rule<T>[]): void {
     if (value === undefined || isToken(value)) return;
     const broken = rules.find((rule) => !rule.test(value));
-    if (broken) this.found.push(`${setting} ${show(value)} is invalid: ${broken.text}.`);
+    if (broken) this.found.push({ setting, text: `${showAs(setting, value)} is invalid: ${broken.text}.` });
   }
 
   /** Records a problem when `condition` holds; `message` is the whole sentence. */
   when(condition: boolean, message: string): void {
-    if (condition) this.found.push(message);
+    if (condition) this.found.push({ text: message });
   }
 
   /** The problems found so far. */
   get messages(): readonly string[] {
-    return this.found;
+    return this.found.map(sentence);
   }
 
   throwIfAny(scope: string): void {
@@ -95,6 +147,11 @@ export const DELIVERY_STREAM_ARN = pattern(
   new RegExp(`^arn:${PARTITION}:firehose:${REGION}:${ACCOUNT}:deliverystream/[A-Za-z0-9_.-]{1,64}$`),
   "use a Firehose delivery stream ARN, arn:<partition>:firehose:<region>:<account>:deliverystream/<name>",
 );
+/** IAM paths: `/`, or `/` ... `/` of ASCII characters, at most 512. */
+export const ROLE_PATH = pattern(
+  /^(\/|\/[\x21-\x7f]{1,510}\/)$/,
+  "use / or a path that starts and ends with '/', such as /service-role/, of at most 512 ASCII characters",
+);
 export const ROLE_ARN = pattern(
   new RegExp(`^arn:${PARTITION}:iam::${ACCOUNT}:role/([\\x21-\\x7e]{1,510}/)?[\\w+=,.@-]{1,64}$`),
   "use an IAM role ARN, arn:<partition>:iam::<account>:role/<name>",
@@ -136,4 +193,12 @@ export function checkTags(problems: Problems, setting: string, tags: Readonly<Re
       pattern(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, `use ${TAG_CHARACTERS}`),
     );
   }
+}
+
+/** The path (`/` or `/service-role/`) and name of a role ARN. */
+export function roleArnParts(arn: string): { path: string; name: string } | undefined {
+  if (isToken(arn) || !ROLE_ARN.test(arn)) return undefined;
+  const resource = arn.slice(arn.indexOf(":role/") + ":role".length);
+  const cut = resource.lastIndexOf("/") + 1;
+  return { path: resource.slice(0, cut), name: resource.slice(cut) };
 }

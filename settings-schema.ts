@@ -1,0 +1,285 @@
+import * as z from "zod/mini";
+import type {
+  DeliveryAlarmOptions,
+  DeliveryStreamOptions,
+  EventBucketLifecycle,
+  EventBucketOptions,
+  ImportExistingOptions,
+  SesFirehoseEventDestinationProps,
+} from "./modules";
+import { FirehoseCompression, SesEventType } from "./modules/ses-event-type";
+
+/*
+ * The one schema of the app's settings: cdktf.json's `context` (and each `environments` entry),
+ * with the environment variables mapped onto it. The TypeScript types, the checks at synth time,
+ * their messages and the committed JSON Schema (cdktf.context.schema.json, `npm run schema`) all
+ * come from here. The rule of each setting is its `error` text: "<setting> <value> is invalid: <rule>."
+ *
+ * It checks types and shapes. The AWS rules of each value (name patterns, ARNs, ranges) are the
+ * module's, so that they hold for every user of the module too.
+ *
+ * To add a group of settings, say `analytics` for a new module prop:
+ *   1. define it below: `const analytics = group("analytics", { enabled: flag("..."), ... }, "...")`;
+ *   2. add `analytics` to STACK_SETTINGS (then the top level and each environment take it);
+ *   3. add its line to SCHEMA_AGREES_WITH_MODULE at the end;
+ *   4. run `npm run schema` to rewrite the committed JSON Schema.
+ * Until the schema and the module's props have the same keys and types, `tsc` (npm test) fails at
+ * SCHEMA_AGREES_WITH_MODULE, so a new prop cannot be forgotten here.
+ */
+
+/** The longest string any setting takes (an S3 prefix). */
+export const MAX_TEXT_LENGTH = 1024;
+
+const rule = (text: string) => ({ error: text });
+
+/** A string AWS needs a value for. */
+function text(description: string) {
+  return z
+    .string(rule("use a string"))
+    .check(
+      z.minLength(1, rule("it is empty; give a value or remove the setting")),
+      z.maxLength(MAX_TEXT_LENGTH, rule(`use at most ${MAX_TEXT_LENGTH} characters`)),
+    )
+    .register(z.globalRegistry, { description });
+}
+
+/** A string that may be empty. */
+function optionalText(description: string) {
+  return z
+    .string(rule("use a string"))
+    .check(z.maxLength(MAX_TEXT_LENGTH, rule(`use at most ${MAX_TEXT_LENGTH} characters`)))
+    .register(z.globalRegistry, { description });
+}
+
+function flag(description: string) {
+  return z.boolean(rule("use true or false")).register(z.globalRegistry, { description });
+}
+
+function count(description: string) {
+  return z.number(rule("use a number")).register(z.globalRegistry, { description });
+}
+
+function oneOf<T extends Record<string, string>>(values: T, description: string) {
+  return z.enum(values, rule(`use one of ${Object.values(values).join(", ")}`)).register(z.globalRegistry, { description });
+}
+
+/** An object of settings: every key optional, unknown keys refused. */
+function group<Shape extends Record<string, z.ZodMiniType>>(id: string, shape: Shape, description: string, error = "use an object") {
+  const optional = Object.fromEntries(Object.entries(shape).map(([key, schema]) => [key, z.optional(schema)])) as {
+    [K in keyof Shape]: z.ZodMiniOptional<Shape[K]>;
+  };
+  const keys = Object.keys(shape).join(", ");
+  return z
+    .strictObject(optional, { error: (issue) => (issue.code === "unrecognized_keys" ? `use one of ${keys}` : error) })
+    .register(z.globalRegistry, { id, description });
+}
+
+/** `{ key: value }` tags. */
+const tags = z
+  .record(z.string(rule("use a string")), optionalText("Tag value"), rule("use an object of string values"))
+  .register(z.globalRegistry, {
+    description: "The provider's default tags: on every taggable resource. SES_EVENTS_TAGS merges over them per key.",
+  });
+
+const lifecycle = group(
+  "lifecycle",
+  {
+    abortIncompleteMultipartUploadDays: count("Days before incomplete multipart uploads are aborted (default 7)"),
+    transitionToInfrequentAccessDays: count("Days before objects move to Standard-IA; 0 = never (default 30)"),
+    expirationDays: count("Days before current objects expire; 0 = never (default 0)"),
+    noncurrentVersionExpirationDays: count("Days before noncurrent versions expire (default 90)"),
+  },
+  "Lifecycle of the event bucket",
+);
+
+const bucket = group(
+  "bucket",
+  {
+    bucketPrefix: text("Prefix of the generated bucket name"),
+    forceDestroy: flag("Let destroy delete a bucket that holds events (default false)"),
+    accessLogBucketName: text("Bucket that receives S3 server access logs"),
+    accessLogPrefix: optionalText("Key prefix of the access logs (default s3-access-logs/)"),
+    lifecycle,
+  },
+  "Settings of the bucket the app creates; not with deliveryStream.bucketArn",
+);
+
+const deliveryStream = group(
+  "deliveryStream",
+  {
+    name: text("Name of the delivery stream (default: the configuration set name)"),
+    bucketArn: text("ARN of an existing bucket for the events"),
+    bucket,
+    prefix: optionalText("S3 key prefix of delivered events"),
+    errorOutputPrefix: text("S3 key prefix of records Firehose could not deliver"),
+    bufferingSizeMiB: count("MiB buffered before writing: 1-128, at least 64 with partitioning"),
+    bufferingIntervalSeconds: count("Seconds buffered before writing: 0-900 (default 300)"),
+    compression: oneOf(FirehoseCompression, "Compression of delivered objects (default GZIP)"),
+    kmsKeyArn: text("Customer managed KMS key ARN that encrypts everything created"),
+    partitionByEventType: flag("Dynamic partitioning by event type (default true); changing it replaces the stream"),
+    partitioningRetrySeconds: count("Seconds partitioned delivery is retried: 0-7200 (default 300)"),
+    roleName: text("Fixed name of the Firehose role (default: generated)"),
+    rolePath: text("Path of the Firehose role, such as /service-role/ (default /)"),
+    logging: flag("Log delivery errors to CloudWatch Logs (default true)"),
+    logRetentionDays: count("Days the delivery-error logs are kept (default 365; 0 = never expire)"),
+  },
+  "Settings of the delivery stream the app creates; not with deliveryStreamArn",
+);
+
+const alarms = group(
+  "alarms",
+  {
+    enabled: flag("Create the delivery alarms (default false)"),
+    snsTopicArn: text("Existing SNS topic the alarms notify"),
+    freshnessThresholdSeconds: count("Data freshness alarm threshold in seconds (default 900)"),
+    periodSeconds: count("Alarm period in seconds (default 300)"),
+  },
+  "CloudWatch alarms on delivery to S3",
+);
+
+/** `true`, or the ARN of the role to adopt (its name and path are taken from it). */
+function roleImport(description: string) {
+  return z
+    .union([z.boolean(), text("Role ARN")], rule("use true or false, or the role's ARN"))
+    .register(z.globalRegistry, { description });
+}
+
+const importExisting = group(
+  "importExisting",
+  {
+    configurationSet: flag("Import the configuration set configurationSetName"),
+    eventDestination: flag("Import the event destination eventDestinationName"),
+    deliveryStream: flag("Import the delivery stream deliveryStream.name (set deliveryStream.partitionByEventType as it exists)"),
+    sesRole: roleImport("Import the SES role: true (sesRoleName, sesRolePath) or its ARN"),
+    deliveryRole: roleImport("Import the Firehose role: true (deliveryStream.roleName, .rolePath) or its ARN"),
+    deliveryLogs: flag("Import the delivery-error log group and log stream the console creates"),
+  },
+  "Adopt resources that already exist (Terraform import blocks)",
+);
+
+const state = group(
+  "state",
+  {
+    bucket: text("S3 state bucket"),
+    key: text("S3 state key (default ses-events/<stack>.tfstate)"),
+    region: text("Region of the state bucket (default the stack's)"),
+  },
+  "S3 state backend",
+);
+
+const cloud = group(
+  "cloud",
+  {
+    organization: text("HCP Terraform organization"),
+    workspace: text("Workspace name (default TF_WORKSPACE, else the stack name)"),
+    workspaceTags: z
+      .array(text("Workspace tag"), rule("use a list of strings"))
+      .check(z.minLength(1, rule("list at least one tag")))
+      .register(z.globalRegistry, { description: "Select workspaces by tags instead of a name" }),
+    hostname: text("HCP Terraform or Terraform Enterprise hostname"),
+    project: text("HCP Terraform project"),
+  },
+  "HCP Terraform backend",
+);
+
+/** What one stack may set: the top level of the context, and each `environments` entry. */
+const STACK_SETTINGS = {
+  region: text("AWS Region of the stack (default AWS_REGION or AWS_DEFAULT_REGION, else us-east-1); SES_EVENTS_REGION overrides the top-level one"),
+  accountId: z
+    .string(rule("use a string"))
+    .check(z.regex(/^\d{12}$/, rule("use the 12-digit AWS account ID")))
+    .register(z.globalRegistry, { description: "The only AWS account the stack may be applied to (provider allowed_account_ids)" }),
+  configurationSetName: text("SES configuration set name (default ses-events; with environments <name>-<environment>)"),
+  createConfigurationSet: flag("Create the configuration set (default true); false attaches to an existing one"),
+  eventDestinationName: text("Event destination name (default firehose)"),
+  eventTypes: z
+    .array(oneOf(SesEventType, "SES event type"), rule("use a list of strings"))
+    .register(z.globalRegistry, { description: "Events to publish (default all ten)" }),
+  enabled: flag("Publish events (default true)"),
+  deliveryStreamArn: text("Existing delivery stream ARN: no stream, bucket or Firehose role is created"),
+  deliveryStream,
+  sesRoleArn: text("Existing role for SES"),
+  sesRoleName: text("Fixed name of the SES role the app creates (default: generated)"),
+  sesRolePath: text("Path of the SES role the app creates, such as /service-role/ (default /)"),
+  alarms,
+  importExisting,
+  tags,
+  state,
+  cloud,
+};
+
+export const environmentSettings = group("environment", STACK_SETTINGS, "Settings of one environment; they win over the top-level ones", "use an object of settings");
+
+const ENVIRONMENTS_RULE = 'use an object of environment name to settings, e.g. {"staging": {}, "production": {}}';
+
+/** cdktf.json's `context`. */
+export const contextSettings = group(
+  "context",
+  {
+    stackName: text("Name of the single stack (default ses-events; ignored with environments)"),
+    environments: z
+      .record(z.string(), environmentSettings, rule(ENVIRONMENTS_RULE))
+      .check(z.refine((value) => Object.keys(value).length > 0, rule(ENVIRONMENTS_RULE)))
+      .register(z.globalRegistry, { description: "One stack per entry, named after it" }),
+    ...STACK_SETTINGS,
+  },
+  "The settings of the SES events app (cdktf.json context)",
+);
+
+export type ContextSettings = z.infer<typeof contextSettings>;
+export type EnvironmentSettings = z.infer<typeof environmentSettings>;
+
+interface JsonSchema {
+  properties?: Record<string, JsonSchema>;
+  patternProperties?: Record<string, JsonSchema>;
+  definitions?: Record<string, JsonSchema>;
+  [keyword: string]: unknown;
+}
+
+export const CONTEXT_SCHEMA_FILE = "cdktf.context.schema.json";
+export const CDKTF_JSON_SCHEMA_FILE = "cdktf.schema.json";
+
+/**
+ * The committed JSON Schema files (draft-07, which editors support best), by file name: the
+ * context's, and cdktf.json's, which refers to it for `context` and leaves cdktf's own keys open.
+ */
+export function schemaFiles(): Record<string, string> {
+  const context = z.toJSONSchema(contextSettings, { target: "draft-7", io: "input" }) as JsonSchema;
+  // cdktf reads its own feature flags from the context too; the app ignores them.
+  const top = context.definitions!.context;
+  top.properties!.excludeStackIdFromLogicalIds = { description: "cdktf feature flag (not an app setting)" };
+  top.properties!.allowSepCharsInLogicalIds = { description: "cdktf feature flag (not an app setting)" };
+  top.patternProperties = { "^cdktf": { description: "cdktf's own context (not an app setting)" } };
+  const cdktfJson = {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    title: "cdktf.json",
+    description: "cdktf's project file; the app's settings are its context.",
+    type: "object",
+    properties: {
+      $schema: { type: "string" },
+      context: { $ref: `./${CONTEXT_SCHEMA_FILE}` },
+    },
+  };
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  return { [CONTEXT_SCHEMA_FILE]: json({ ...context, title: "cdktf.json context" }), [CDKTF_JSON_SCHEMA_FILE]: json(cdktfJson) };
+}
+
+/*
+ * The settings and the module's props agree: each group holds exactly the module's options, and a
+ * value that passes the schema is a valid prop. A mismatch fails `tsc` (npm test).
+ */
+type Agrees<Settings, Props> = [Settings] extends [Props]
+  ? [Exclude<keyof Props, keyof Settings> | Exclude<keyof Settings, keyof Props>] extends [never]
+    ? true
+    : false
+  : false;
+type Destination = Omit<SesFirehoseEventDestinationProps, "configurationSetName" | "tags">;
+type DestinationSettings = Omit<EnvironmentSettings, "region" | "accountId" | "state" | "cloud" | "configurationSetName" | "tags">;
+export const SCHEMA_AGREES_WITH_MODULE: [
+  Agrees<DestinationSettings, Destination>,
+  Agrees<NonNullable<EnvironmentSettings["deliveryStream"]>, DeliveryStreamOptions>,
+  Agrees<NonNullable<NonNullable<EnvironmentSettings["deliveryStream"]>["bucket"]>, EventBucketOptions>,
+  Agrees<NonNullable<NonNullable<NonNullable<EnvironmentSettings["deliveryStream"]>["bucket"]>["lifecycle"]>, EventBucketLifecycle>,
+  Agrees<NonNullable<EnvironmentSettings["alarms"]>, DeliveryAlarmOptions>,
+  Agrees<NonNullable<EnvironmentSettings["importExisting"]>, ImportExistingOptions>,
+] = [true, true, true, true, true, true];
