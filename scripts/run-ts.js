@@ -1,14 +1,17 @@
 // Loads a TypeScript entry point without a compile step: esbuild transpiles the project's own
 // files in memory (dependencies stay plain requires) and the result runs as a CommonJS module.
-// Type errors are caught by `npm test` (tsc --noEmit), not here.
+// Type errors are caught by `npm test` (tsc --noEmit), not here. With CDK_TOOLCHAIN=cdktn,
+// imports of cdktf, @cdktf/provider-aws and constructs load CDK Terrain instead (toolchain.js).
 "use strict";
 const path = require("path");
 const Module = require("module");
 const { buildSync } = require("esbuild");
+const { selectedToolchain, mapSpecifier } = require("./toolchain");
 
 /** Runs `entry` (a .ts file) and returns its exports. */
 function loadTypeScript(entry) {
   const outfile = entry.replace(/\.ts$/, ".js");
+  const toolchain = selectedToolchain();
   const { outputFiles } = buildSync({
     entryPoints: [entry],
     outfile,
@@ -27,6 +30,8 @@ function loadTypeScript(entry) {
   const loaded = new Module(outfile, module);
   loaded.filename = outfile;
   loaded.paths = Module._nodeModulePaths(path.dirname(outfile));
+  // The project's files are one module after bundling: each of their requires passes here.
+  if (toolchain.mapped) loaded.require = (id) => Module.prototype.require.call(loaded, mapSpecifier(id, toolchain) ?? id);
   process.setSourceMapsEnabled(true);
   try {
     loaded._compile(outputFiles[0].text, outfile);
