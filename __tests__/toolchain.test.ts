@@ -39,14 +39,17 @@ function checkoutWith(dependencies: Record<string, string>): string {
 }
 
 describe("CDK_TOOLCHAIN", () => {
+  const onCdktf = () => checkoutWith({ cdktf: "0.21.0", "@cdktf/provider-aws": "21.22.1" });
+
   test("unset or empty, the checkout's own toolchain loads unmapped", () => {
-    expect(selectedToolchain({}, ROOT)).toMatchObject({ name: "cdktf", cli: "cdktf", mapped: false });
-    expect(selectedToolchain({ CDK_TOOLCHAIN: "" }, ROOT)).toMatchObject({ name: "cdktf", mapped: false });
-    expect(selectedToolchain({ CDK_TOOLCHAIN: "cdktf" }, ROOT)).toMatchObject({ name: "cdktf", mapped: false });
+    const checkout = onCdktf();
+    expect(selectedToolchain({}, checkout)).toMatchObject({ name: "cdktf", cli: "cdktf", mapped: false });
+    expect(selectedToolchain({ CDK_TOOLCHAIN: "" }, checkout)).toMatchObject({ name: "cdktf", mapped: false });
+    expect(selectedToolchain({ CDK_TOOLCHAIN: "cdktf" }, checkout)).toMatchObject({ name: "cdktf", mapped: false });
   });
 
   test("cdktn maps the cdktf imports to CDK Terrain", () => {
-    expect(selectedToolchain({ CDK_TOOLCHAIN: "cdktn" }, ROOT)).toMatchObject({ name: "cdktn", cli: "cdktn", core: "cdktn", provider: "@cdktn/provider-aws", mapped: true });
+    expect(selectedToolchain({ CDK_TOOLCHAIN: "cdktn" }, onCdktf())).toMatchObject({ name: "cdktn", cli: "cdktn", core: "cdktn", provider: "@cdktn/provider-aws", mapped: true });
   });
 
   test.each(["CDKTN", " cdktn", "cdktn\n", "terraform", "__proto__", "toString", "<b>cdktn</b>"])("refuses %j, naming the variable, the value and the choices", (value) => {
