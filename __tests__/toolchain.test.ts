@@ -92,6 +92,18 @@ describe("module mapping", () => {
     expect(mapSpecifier("constructs", CDKTN)).toBe(inCdktn("constructs", "lib", "index.js"));
   });
 
+  installed("hookRequire maps every later require of a plain JavaScript entry point, such as bench/floor.js", () => {
+    const script = 'require("./scripts/toolchain").hookRequire(); process.stdout.write(["cdktf", "@cdktf/provider-aws/lib/s3-bucket", "constructs", "yaml"].map((m) => require.resolve(m)).join("\\n"))';
+    const result = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, env: { PATH: process.env.PATH, CDK_TOOLCHAIN: "cdktn" }, encoding: "utf8" });
+    expect(result.stderr).toBe("");
+    expect(result.stdout.split("\n")).toEqual([
+      inCdktn("cdktn", "lib", "index.js"),
+      inCdktn("@cdktn", "provider-aws", "lib", "s3-bucket", "index.js"),
+      inCdktn("constructs", "lib", "index.js"),
+      require.resolve("yaml"),
+    ]);
+  });
+
   test("every other module loads as it is", () => {
     for (const specifier of ["zod", "yaml", "cdktf-cli", "@cdktf/provider-awscc/lib/x", "constructs-extra", "./stack", "fs"]) {
       expect(mapSpecifier(specifier, CDKTN)).toBeUndefined();

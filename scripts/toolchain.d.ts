@@ -17,4 +17,5 @@ export function installedToolchain(root?: string): ToolchainName;
 export function selectedToolchain(env?: Record<string, string | undefined>, root?: string): Toolchain;
 export function cdktnInstalled(): boolean;
 export function mapSpecifier(specifier: string, toolchain: Toolchain): string | undefined;
+export function hookRequire(toolchain?: Toolchain): void;
 export function jestModuleNameMapper(toolchain: Toolchain): Record<string, string>;

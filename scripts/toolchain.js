@@ -78,6 +78,27 @@ function mapSpecifier(specifier, toolchain) {
   return undefined;
 }
 
+/**
+ * For plain JavaScript entry points (bench/floor.js): every later require of a mapped name, from
+ * any module, loads the selected toolchain's module. Does nothing for the checkout's own.
+ */
+function hookRequire(toolchain = selectedToolchain()) {
+  if (!toolchain.mapped) return;
+  const Module = require("module");
+  const resolve = Module._resolveFilename;
+  let mapping = false; // mapSpecifier resolves through here too
+  Module._resolveFilename = function (request, ...rest) {
+    if (mapping) return resolve.call(this, request, ...rest);
+    mapping = true;
+    try {
+      request = mapSpecifier(request, toolchain) ?? request;
+    } finally {
+      mapping = false;
+    }
+    return resolve.call(this, request, ...rest);
+  };
+}
+
 /** jest moduleNameMapper entries for the selected toolchain (none for the checkout's own). */
 function jestModuleNameMapper(toolchain) {
   if (!toolchain.mapped) return {};
@@ -91,4 +112,4 @@ function jestModuleNameMapper(toolchain) {
   return mapper;
 }
 
-module.exports = { ToolchainError, VARIABLE, TOOLCHAINS, CDKTN_DIR, CDKTN_MODULES, installedToolchain, selectedToolchain, cdktnInstalled, mapSpecifier, jestModuleNameMapper };
+module.exports = { ToolchainError, VARIABLE, TOOLCHAINS, CDKTN_DIR, CDKTN_MODULES, installedToolchain, selectedToolchain, cdktnInstalled, mapSpecifier, hookRequire, jestModuleNameMapper };
