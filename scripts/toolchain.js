@@ -61,6 +61,12 @@ function cdktnInstalled() {
   return CDKTN_MODULES.every(({ to }) => fs.existsSync(path.join(CDKTN_DIR, "node_modules", to, "package.json")));
 }
 
+function assertCdktnInstalled() {
+  if (!cdktnInstalled()) {
+    throw new ToolchainError(`${VARIABLE}=cdktn needs the CDK Terrain packages: run npm ci --prefix toolchains/cdktn (or npm run test:cdktn).`);
+  }
+}
+
 /**
  * The module to load for `specifier` under the selected toolchain: an absolute path into
  * toolchains/cdktn/node_modules for the mapped names (and their subpaths), else undefined
@@ -70,9 +76,7 @@ function mapSpecifier(specifier, toolchain) {
   if (!toolchain.mapped) return undefined;
   for (const { from, to } of CDKTN_MODULES) {
     if (specifier !== from && !specifier.startsWith(`${from}/`)) continue;
-    if (!cdktnInstalled()) {
-      throw new ToolchainError(`${VARIABLE}=cdktn needs the CDK Terrain packages: run npm ci --prefix toolchains/cdktn (or npm run test:cdktn).`);
-    }
+    assertCdktnInstalled();
     return require.resolve(to + specifier.slice(from.length), { paths: [CDKTN_DIR] });
   }
   return undefined;
@@ -102,6 +106,7 @@ function hookRequire(toolchain = selectedToolchain()) {
 /** jest moduleNameMapper entries for the selected toolchain (none for the checkout's own). */
 function jestModuleNameMapper(toolchain) {
   if (!toolchain.mapped) return {};
+  assertCdktnInstalled();
   const mapper = {};
   for (const { from, to } of CDKTN_MODULES) {
     const escaped = from.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
