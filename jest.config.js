@@ -1,3 +1,5 @@
+const { selectedToolchain, jestModuleNameMapper } = require("./scripts/toolchain");
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
@@ -6,5 +8,7 @@ module.exports = {
   transform: {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
   },
+  // CDK_TOOLCHAIN=cdktn: cdktf, @cdktf/provider-aws and constructs load from toolchains/cdktn.
+  moduleNameMapper: jestModuleNameMapper(selectedToolchain()),
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
 };

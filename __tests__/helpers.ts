@@ -3,6 +3,22 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { App, TerraformStack, Testing } from "cdktf";
 import { SesFirehoseEventDestination, SesFirehoseEventDestinationProps } from "../modules";
+import { ToolchainName, selectedToolchain } from "../scripts/toolchain";
+
+/**
+ * What a stack synthesized by each toolchain says about the toolchain, and nothing else differs:
+ * the AWS provider its bindings require, and the version in the `//` metadata of a stack the app
+ * writes. __tests__/toolchain.test.ts proves the rest is identical.
+ */
+export const TOOLCHAIN_FIELDS: Record<ToolchainName, { awsProvider: { source: string; version: string }; version: string }> = {
+  cdktf: { awsProvider: { source: "aws", version: "6.25.0" }, version: "0.21.0" },
+  cdktn: { awsProvider: { source: "hashicorp/aws", version: "6.66.0" }, version: "0.24.0" },
+};
+
+/** The toolchain these tests load (CDK_TOOLCHAIN, else the checkout's own). */
+export function toolchainUnderTest() {
+  return selectedToolchain(process.env);
+}
 
 /** A synthesized stack: its parsed Terraform JSON plus lookups used across tests. */
 export interface Synthesized {

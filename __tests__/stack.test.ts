@@ -13,6 +13,7 @@ import { Sesv2ConfigurationSet } from "@cdktf/provider-aws/lib/sesv2-configurati
 import { Sesv2ConfigurationSetEventDestination } from "@cdktf/provider-aws/lib/sesv2-configuration-set-event-destination";
 import { CONTEXT_KEYS, StackSettings, readSettings } from "../settings";
 import { SesEventsStack } from "../stack";
+import { TOOLCHAIN_FIELDS, toolchainUnderTest } from "./helpers";
 
 const ROOT = path.join(__dirname, "..");
 const ALL_EVENT_TYPES = [
@@ -345,8 +346,15 @@ describe("import blocks", () => {
 describe("the default app", () => {
   const defaultStack = () => new SesEventsStack(testApp(), settingsOf(repoContext()));
 
+  // One snapshot for both toolchains: the fields that tell them apart are checked in the next test.
   test("the default app's stack matches the snapshot", () => {
-    expect(Testing.synth(defaultStack())).toMatchSnapshot();
+    const aws = { source: expect.any(String), version: expect.any(String) };
+    expect(JSON.parse(Testing.synth(defaultStack()))).toMatchSnapshot({ terraform: { required_providers: { aws } } });
+  });
+
+  test("the default app requires the AWS provider its toolchain binds: aws 6.25.0 with cdktf, hashicorp/aws 6.66.0 with cdktn", () => {
+    const json = JSON.parse(Testing.synth(defaultStack()));
+    expect(json.terraform.required_providers).toEqual({ aws: TOOLCHAIN_FIELDS[toolchainUnderTest().name].awsProvider });
   });
 
   test("the default app creates configuration set ses-events", () => {

@@ -5,8 +5,9 @@
 // time, and provider classes are required per resource, never from the package root. The stack
 // also holds the AWS provider construct: cdktf refuses to synthesize resources without one.
 //
-//   node bench/floor.js <N> <outdir>
+//   node bench/floor.js <N> <outdir>        (CDK_TOOLCHAIN=cdktn: on CDK Terrain, as the app)
 "use strict";
+require("../scripts/toolchain").hookRequire();
 const { App, TerraformStack } = require("cdktf");
 const { AwsProvider } = require("@cdktf/provider-aws/lib/provider");
 const { Sesv2ConfigurationSet } = require("@cdktf/provider-aws/lib/sesv2-configuration-set");

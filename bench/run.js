@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// npm run bench: synth time and memory of the product against the floor, plus the test suite.
+// npm run bench: synth time and memory of the product against the floor, plus the test suite,
+// on each toolchain side by side: cdktf and, when toolchains/cdktn is installed, CDK Terrain
+// (CDK_TOOLCHAIN=cdktn). Each toolchain's product is compared with the floor on the same toolchain.
 //
 //   node bench/run.js [--quick] [--json-only] [--repeat K] [--n 1,10,100,1000] [--no-tests] [--no-synth]
 //                     [--no-plan-summary]
@@ -18,9 +20,11 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { spawnSync } = require("child_process");
+const { CDKTN_DIR, cdktnInstalled, installedToolchain } = require("../scripts/toolchain");
 
 const ROOT = path.join(__dirname, "..");
 const TIME = "/usr/bin/time";
+const IMPL_ORDER = ["floor", "app", "product"];
 const GOALS = { appWallRatio: 2, perElementRatio: 1.5, synthPeakMiB: 2048, testWallS: 30, testPeakMiB: 1024, planSummaryMs: 1000, planSummaryChars: 65000 };
 const PLAN_SUMMARY_CHANGES = 5000;
 
@@ -69,6 +73,10 @@ function usage(problem) {
 }
 
 const options = parseArgs(process.argv.slice(2));
+// The checkout's own toolchain, then CDK Terrain through toolchains/cdktn when it is installed.
+const toolchains = [installedToolchain()];
+const cdktnMissing = toolchains[0] === "cdktf" && !cdktnInstalled();
+if (toolchains[0] === "cdktf" && !cdktnMissing) toolchains.push("cdktn");
 process.stdout.on("error", (error) => {
   if (error.code === "EPIPE") process.exit(0); // e.g. piped into head
   throw error;
@@ -99,11 +107,11 @@ const newDir = (label) => path.join(workRoot, `${label}-${++runCounter}`);
  * cdktf.json in CDKTF_CONTEXT_JSON. Settings the app reads from the environment are removed so the
  * app builds its default stack. The floor and product runs get the same environment.
  */
-function synthEnv(outdir) {
+function synthEnv(outdir, toolchain) {
   const config = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8"));
   const env = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(TF_VAR_|SES_EVENTS_|TF_CLOUD_|CDKTF_)/.test(key) || key === "AWS_REGION" || key === "TF_WORKSPACE") continue;
+    if (/^(TF_VAR_|SES_EVENTS_|TF_CLOUD_|CDKTF_)/.test(key) || key === "AWS_REGION" || key === "TF_WORKSPACE" || key === "CDK_TOOLCHAIN") continue;
     if (key === "NODE_COMPILE_CACHE") continue;
     env[key] = value;
   }
@@ -113,6 +121,7 @@ function synthEnv(outdir) {
   env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = "true";
   env.CDKTF_CONTEXT_JSON = JSON.stringify({ ...(config.context ?? {}), cdktfRelativeModules: [] });
   env.SYNTH_HCL_OUTPUT = "false";
+  env.CDK_TOOLCHAIN = toolchain;
   return { env, appCommand: config.app };
 }
 
@@ -160,27 +169,28 @@ function countElements(outdir) {
   return { elements, stacks };
 }
 
+// Every toolchain runs on this same Node.js, so only the toolchain differs between them.
 const IMPLS = {
-  floor: (n, outdir) => {
-    const { env } = synthEnv(outdir);
+  floor: (n, outdir, toolchain) => {
+    const { env } = synthEnv(outdir, toolchain);
     return timed([process.execPath, path.join(__dirname, "floor.js"), String(n), outdir], { env });
   },
-  app: (_n, outdir) => {
-    const { env, appCommand } = synthEnv(outdir);
+  app: (_n, outdir, toolchain) => {
+    const { env, appCommand } = synthEnv(outdir, toolchain);
     return timed(["/bin/sh", "-c", appCommand], { env });
   },
-  product: (n, outdir) => {
-    const { env } = synthEnv(outdir);
+  product: (n, outdir, toolchain) => {
+    const { env } = synthEnv(outdir, toolchain);
     return timed([process.execPath, path.join(__dirname, "run-ts.js"), path.join(__dirname, "product.ts"), String(n)], { env });
   },
 };
 
-function synthOnce(impl, n) {
-  const outdir = newDir(`${impl}-${n}`);
-  const run = IMPLS[impl](n, outdir);
+function synthOnce(toolchain, impl, n) {
+  const outdir = newDir(`${toolchain}-${impl}-${n}`);
+  const run = IMPLS[impl](n, outdir, toolchain);
   const { elements, stacks } = run.status === 0 ? countElements(outdir) : { elements: NaN, stacks: [] };
   fs.rmSync(outdir, { recursive: true, force: true });
-  if (run.status !== 0) progress(`${impl} N=${n} failed (exit ${run.status}):\n${run.stderr.trim().split("\n").slice(0, 20).join("\n")}`);
+  if (run.status !== 0) progress(`${toolchain} ${impl} N=${n} failed (exit ${run.status}):\n${run.stderr.trim().split("\n").slice(0, 20).join("\n")}`);
   return { ...run, elements, stacks };
 }
 
@@ -195,21 +205,24 @@ function measureSynth() {
   const summaries = [];
   // One discarded run of each implementation, so all of them start with the same warm file cache.
   progress("warm-up runs (discarded)");
-  for (const impl of ["floor", "app", "product"]) synthOnce(impl, 1);
+  for (const toolchain of toolchains) for (const impl of ["floor", "app", "product"]) synthOnce(toolchain, impl, 1);
 
   for (const n of options.ns) {
-    const impls = n === 1 ? ["floor", "app", "product"] : ["floor", "product"];
-    const runs = Object.fromEntries(impls.map((impl) => [impl, []]));
+    // [toolchain, impl] pairs, every toolchain's runs interleaved with the others'.
+    const impls = toolchains.flatMap((toolchain) => (n === 1 ? ["floor", "app", "product"] : ["floor", "product"]).map((impl) => [toolchain, impl]));
+    const key = ([toolchain, impl]) => `${toolchain} ${impl}`;
+    const runs = Object.fromEntries(impls.map((pair) => [key(pair), []]));
     const repeats = repeatsFor(n);
     for (let rep = 0; rep < repeats; rep++) {
       // Rotate the order each round so no implementation always runs first.
       const order = impls.map((_, i) => impls[(i + rep) % impls.length]);
-      for (const impl of order) {
-        progress(`N=${n} ${impl} run ${rep + 1}/${repeats}`);
-        const run = synthOnce(impl, n);
-        runs[impl].push(run);
+      for (const [toolchain, impl] of order) {
+        progress(`N=${n} ${toolchain} ${impl} run ${rep + 1}/${repeats}`);
+        const run = synthOnce(toolchain, impl, n);
+        runs[key([toolchain, impl])].push(run);
         emit({
           kind: "synth_run",
+          toolchain,
           impl,
           n,
           rep: rep + 1,
@@ -222,17 +235,19 @@ function measureSynth() {
         });
       }
     }
-    for (const impl of impls) {
-      const ok = runs[impl].filter((r) => r.status === 0);
+    for (const [toolchain, impl] of impls) {
+      const all = runs[key([toolchain, impl])];
+      const ok = all.filter((r) => r.status === 0);
       const wallS = ok.length ? median(ok.map((r) => r.wallS)) : NaN;
       const cpuS = ok.length ? median(ok.map((r) => r.cpuS)) : NaN;
       const elements = ok.length ? ok[0].elements : NaN;
       const summary = {
         kind: "synth",
+        toolchain,
         impl,
         n,
-        runs: runs[impl].length,
-        failed: runs[impl].length - ok.length,
+        runs: all.length,
+        failed: all.length - ok.length,
         wall_s: round(wallS),
         wall_min_s: ok.length ? round(Math.min(...ok.map((r) => r.wallS))) : null,
         elements,
@@ -244,11 +259,12 @@ function measureSynth() {
       summaries.push(summary);
       emit(summary);
     }
-    const floor = summaries.find((s) => s.impl === "floor" && s.n === n);
-    for (const impl of impls.filter((i) => i !== "floor")) {
-      const s = summaries.find((x) => x.impl === impl && x.n === n);
+    for (const [toolchain, impl] of impls.filter(([, i]) => i !== "floor")) {
+      const floor = summaries.find((s) => s.toolchain === toolchain && s.impl === "floor" && s.n === n);
+      const s = summaries.find((x) => x.toolchain === toolchain && x.impl === impl && x.n === n);
       emit({
         kind: "ratio",
+        toolchain,
         impl,
         vs: "floor",
         n,
@@ -278,8 +294,20 @@ function jestCounts(text) {
 }
 
 function measureTests() {
-  const env = { ...process.env, CHECKPOINT_DISABLE: "1", CI: "true" };
+  const results = [];
+  for (const toolchain of toolchains) results.push(...measureTestsOn(toolchain));
+  return results;
+}
+
+/**
+ * `npm test` on `toolchain`: on the checkout's own, npm test itself; on cdktn through
+ * toolchains/cdktn, its type check (toolchains/cdktn/tsconfig.json) and jest with CDK_TOOLCHAIN=cdktn.
+ */
+function measureTestsOn(toolchain) {
+  const env = { ...process.env, CHECKPOINT_DISABLE: "1", CI: "true", CDK_TOOLCHAIN: toolchain };
   delete env.NODE_COMPILE_CACHE;
+  const mapped = toolchain !== toolchains[0];
+  const tscArgs = mapped ? ["--noEmit", "-p", path.join(path.relative(ROOT, CDKTN_DIR), "tsconfig.json")] : ["--noEmit"];
   const bin = (name) => path.join(ROOT, "node_modules", ".bin", name);
   const cacheDir = () => {
     const dir = newDir("jest-cache");
@@ -287,19 +315,27 @@ function measureTests() {
     return dir;
   };
   const results = [];
+  const jestCold = () => ["--no-cache", "--ci", `--cacheDirectory=${cacheDir()}`];
   const steps = [
     // The goal: the whole `npm test` (tsc --noEmit && jest), jest cold: no cache, fresh cache dir.
-    { step: "npm_test", argv: () => ["npm", "test", "--", "--no-cache", "--ci", `--cacheDirectory=${cacheDir()}`] },
+    {
+      step: "npm_test",
+      argv: () =>
+        mapped
+          ? ["/bin/sh", "-c", `"$0" ${tscArgs.join(" ")} && "$1" ${jestCold().join(" ")}`, bin("tsc"), bin("jest")]
+          : ["npm", "test", "--", ...jestCold()],
+    },
     // Its parts, for the breakdown.
-    { step: "tsc", argv: () => [bin("tsc"), "--noEmit"] },
+    { step: "tsc", argv: () => [bin("tsc"), ...tscArgs] },
     { step: "jest", argv: () => [bin("jest"), "--no-cache", "--ci", `--cacheDirectory=${cacheDir()}`] },
   ];
   for (const { step, argv } of steps) {
-    progress(`test suite: ${step}`);
+    progress(`test suite: ${toolchain} ${step}`);
     const run = timed(argv(), { env });
     const output = `${run.stdout}\n${run.stderr}`;
     const record = {
       kind: "test",
+      toolchain,
       step,
       ok: run.status === 0,
       exit: run.status,
@@ -339,14 +375,22 @@ function measurePlanSummary() {
 }
 
 function versions() {
-  const version = (pkg) => {
+  const version = (pkg, dir = ROOT) => {
     try {
-      return JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", pkg, "package.json"), "utf8")).version;
+      return JSON.parse(fs.readFileSync(path.join(dir, "node_modules", pkg, "package.json"), "utf8")).version;
     } catch {
       return null;
     }
   };
-  return { cdktf: version("cdktf"), provider_aws: version("@cdktf/provider-aws"), esbuild: version("esbuild") };
+  const cdktnDir = toolchains[0] === "cdktn" ? ROOT : CDKTN_DIR;
+  return {
+    toolchains,
+    cdktf: version("cdktf"),
+    provider_aws: version("@cdktf/provider-aws"),
+    cdktn: version("cdktn", cdktnDir),
+    cdktn_provider_aws: version("@cdktn/provider-aws", cdktnDir),
+    esbuild: version("esbuild"),
+  };
 }
 
 /**
@@ -358,6 +402,7 @@ function runTsMirrorsApp() {
   return /require\("\.\/run-ts"\)/.test(app) && /loadTypeScript\(/.test(app);
 }
 const mirrors = runTsMirrorsApp();
+if (cdktnMissing) progress("toolchains/cdktn is not installed: measuring cdktf only (npm ci --prefix toolchains/cdktn, or npm run test:cdktn, installs it)");
 if (!mirrors) {
   progress("WARNING: scripts/app.js no longer runs main.ts through scripts/run-ts.js's loadTypeScript; update bench/run-ts.js, or product.ts numbers do not describe the app");
 }
@@ -379,25 +424,27 @@ const planSummary = options.planSummary ? measurePlanSummary() : undefined;
 
 // Goals.
 const pass = (ok) => (ok === undefined ? "n/a" : ok ? "PASS" : "FAIL");
-const get = (impl, n) => synth.find((s) => s.impl === impl && s.n === n);
+const get = (toolchain, impl, n) => synth.find((s) => s.toolchain === toolchain && s.impl === impl && s.n === n);
 const goals = [];
-{
-  const app = get("app", 1);
-  const floor = get("floor", 1);
+for (const toolchain of toolchains) {
+  const app = get(toolchain, "app", 1);
+  const floor = get(toolchain, "floor", 1);
   const ratio = app && floor ? app.wall_s / floor.wall_s : NaN;
   goals.push({
+    toolchain,
     goal: "default app synth wall, N=1, vs floor",
     measured: app ? `${app.wall_s.toFixed(3)} s / ${floor.wall_s.toFixed(3)} s = ${ratio.toFixed(2)}x` : "not run",
     limit: `<= ${GOALS.appWallRatio}x`,
     ok: app && floor ? ratio <= GOALS.appWallRatio : undefined,
   });
-  const measuredNs = options.ns.filter((n) => get("product", n));
+  const measuredNs = options.ns.filter((n) => get(toolchain, "product", n));
   const big = measuredNs.length ? Math.max(...measuredNs) : 1000;
-  const product = get("product", big);
-  const floorBig = get("floor", big);
+  const product = get(toolchain, "product", big);
+  const floorBig = get(toolchain, "floor", big);
   const perRatio = product && floorBig ? product.per_element_ms / floorBig.per_element_ms : NaN;
   const scaleNote = big === 1000 ? "" : ` (goal is at N=1000; largest run N=${big})`;
   goals.push({
+    toolchain,
     goal: `product time per element, N=${big}, vs floor${scaleNote}`,
     measured: product
       ? `${product.per_element_ms.toFixed(4)} ms / ${floorBig.per_element_ms.toFixed(4)} ms = ${perRatio.toFixed(2)}x`
@@ -406,13 +453,15 @@ const goals = [];
     ok: product && floorBig && big === 1000 ? perRatio <= GOALS.perElementRatio : undefined,
   });
   goals.push({
+    toolchain,
     goal: `product peak memory, N=${big}${scaleNote}`,
     measured: product ? `${product.peak_mib.toFixed(0)} MiB` : "not run",
     limit: `< ${GOALS.synthPeakMiB} MiB`,
     ok: product && big === 1000 ? product.peak_mib < GOALS.synthPeakMiB : undefined,
   });
-  const npmTest = tests.find((t) => t.step === "npm_test");
+  const npmTest = tests.find((t) => t.toolchain === toolchain && t.step === "npm_test");
   goals.push({
+    toolchain,
     goal: "npm test, cold (wall)",
     measured: npmTest
       ? `${npmTest.wall_s.toFixed(2)} s${npmTest.ok ? "" : ` (suite FAILED: exit ${npmTest.exit}, ${npmTest.failed ?? "?"} failed tests)`}`
@@ -421,48 +470,53 @@ const goals = [];
     ok: npmTest ? npmTest.wall_s < GOALS.testWallS : undefined,
   });
   goals.push({
+    toolchain,
     goal: "npm test, cold (peak per process)",
     measured: npmTest ? `${npmTest.peak_mib.toFixed(0)} MiB` : "not run",
     limit: `< ${GOALS.testPeakMiB} MiB`,
     ok: npmTest ? npmTest.peak_mib < GOALS.testPeakMiB : undefined,
   });
-  const summary = planSummary?.ok ? planSummary : undefined;
-  goals.push({
-    goal: `plan summary, ${PLAN_SUMMARY_CHANGES.toLocaleString("en-US")} changes (median, parse + summarize)`,
-    measured: summary ? `${summary.median_ms} ms` : planSummary ? "FAILED" : "not run",
-    limit: `< ${GOALS.planSummaryMs} ms`,
-    ok: planSummary ? Boolean(summary) && summary.median_ms < GOALS.planSummaryMs : undefined,
-  });
-  goals.push({
-    goal: `plan summary, ${PLAN_SUMMARY_CHANGES.toLocaleString("en-US")} changes (size)`,
-    measured: summary ? `${summary.summary_chars.toLocaleString("en-US")} characters (full list: ${summary.full_chars.toLocaleString("en-US")})` : planSummary ? "FAILED" : "not run",
-    limit: `<= ${GOALS.planSummaryChars.toLocaleString("en-US")} characters`,
-    ok: planSummary ? Boolean(summary) && summary.summary_chars <= GOALS.planSummaryChars : undefined,
-  });
 }
-for (const g of goals) emit({ kind: "goal", goal: g.goal, measured: g.measured, limit: g.limit, result: pass(g.ok) });
+const summary = planSummary?.ok ? planSummary : undefined;
+goals.push({
+  toolchain: "-",
+  goal: `plan summary, ${PLAN_SUMMARY_CHANGES.toLocaleString("en-US")} changes (median, parse + summarize)`,
+  measured: summary ? `${summary.median_ms} ms` : planSummary ? "FAILED" : "not run",
+  limit: `< ${GOALS.planSummaryMs} ms`,
+  ok: planSummary ? Boolean(summary) && summary.median_ms < GOALS.planSummaryMs : undefined,
+});
+goals.push({
+  toolchain: "-",
+  goal: `plan summary, ${PLAN_SUMMARY_CHANGES.toLocaleString("en-US")} changes (size)`,
+  measured: summary ? `${summary.summary_chars.toLocaleString("en-US")} characters (full list: ${summary.full_chars.toLocaleString("en-US")})` : planSummary ? "FAILED" : "not run",
+  limit: `<= ${GOALS.planSummaryChars.toLocaleString("en-US")} characters`,
+  ok: planSummary ? Boolean(summary) && summary.summary_chars <= GOALS.planSummaryChars : undefined,
+});
+for (const g of goals) emit({ kind: "goal", toolchain: g.toolchain, goal: g.goal, measured: g.measured, limit: g.limit, result: pass(g.ok) });
 
 if (!options.jsonOnly) {
   const out = [];
   const fmt = (v, d) => (v === null || v === undefined || Number.isNaN(v) ? "-" : Number(v).toFixed(d));
   if (synth.length) {
     out.push("", "Synth (wall = median of runs; peak = largest process, max over runs)", "");
-    out.push("| N | impl | runs | wall s | elements | ms/element | peak MiB | wall vs floor | per-element vs floor | CPU s | CPU/element vs floor |");
-    out.push("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (const s of synth) {
-      const floor = get("floor", s.n);
+    out.push("| N | toolchain | impl | runs | wall s | elements | ms/element | peak MiB | wall vs floor | per-element vs floor | CPU s | CPU/element vs floor |");
+    out.push("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    // Side by side: for each N, each implementation on every toolchain.
+    const rows = [...synth].sort((a, b) => a.n - b.n || IMPL_ORDER.indexOf(a.impl) - IMPL_ORDER.indexOf(b.impl) || toolchains.indexOf(a.toolchain) - toolchains.indexOf(b.toolchain));
+    for (const s of rows) {
+      const floor = get(s.toolchain, "floor", s.n);
       const isFloor = s.impl === "floor";
       out.push(
-        `| ${s.n} | ${s.impl} | ${s.runs}${s.failed ? ` (${s.failed} failed)` : ""} | ${fmt(s.wall_s, 3)} | ${fmt(s.elements, 0)} | ${fmt(s.per_element_ms, 4)} | ${fmt(s.peak_mib, 0)} | ${isFloor ? "1.00x" : `${fmt(s.wall_s / floor.wall_s, 2)}x`} | ${isFloor ? "1.00x" : `${fmt(s.per_element_ms / floor.per_element_ms, 2)}x`} | ${fmt(s.cpu_s, 2)} | ${isFloor ? "1.00x" : `${fmt(s.cpu_per_element_ms / floor.cpu_per_element_ms, 2)}x`} |`,
+        `| ${s.n} | ${s.toolchain} | ${s.impl} | ${s.runs}${s.failed ? ` (${s.failed} failed)` : ""} | ${fmt(s.wall_s, 3)} | ${fmt(s.elements, 0)} | ${fmt(s.per_element_ms, 4)} | ${fmt(s.peak_mib, 0)} | ${isFloor ? "1.00x" : `${fmt(s.wall_s / floor.wall_s, 2)}x`} | ${isFloor ? "1.00x" : `${fmt(s.per_element_ms / floor.per_element_ms, 2)}x`} | ${fmt(s.cpu_s, 2)} | ${isFloor ? "1.00x" : `${fmt(s.cpu_per_element_ms / floor.cpu_per_element_ms, 2)}x`} |`,
       );
     }
   }
   if (tests.length) {
     out.push("", "Test suite (cold: --no-cache, fresh --cacheDirectory)", "");
-    out.push("| step | exit | wall s | peak MiB | suites | tests |");
-    out.push("|---|---:|---:|---:|---:|---:|");
+    out.push("| toolchain | step | exit | wall s | peak MiB | suites | tests |");
+    out.push("|---|---|---:|---:|---:|---:|---:|");
     for (const t of tests) {
-      out.push(`| ${t.step} | ${t.exit} | ${fmt(t.wall_s, 2)} | ${fmt(t.peak_mib, 0)} | ${t.suites ?? "-"} | ${t.tests === undefined ? "-" : `${t.passed}/${t.tests} passed`} |`);
+      out.push(`| ${t.toolchain} | ${t.step} | ${t.exit} | ${fmt(t.wall_s, 2)} | ${fmt(t.peak_mib, 0)} | ${t.suites ?? "-"} | ${t.tests === undefined ? "-" : `${t.passed}/${t.tests} passed`} |`);
     }
   }
   if (planSummary?.ok) {
@@ -472,19 +526,20 @@ if (!options.jsonOnly) {
     out.push(`| ${planSummary.runs} | ${planSummary.median_ms} | ${planSummary.max_ms} | ${planSummary.summary_chars} | ${planSummary.full_ms} | ${planSummary.full_chars} |`);
   }
   out.push("", "Goals", "");
-  out.push("| goal | measured | limit | result |");
-  out.push("|---|---|---|---|");
-  for (const g of goals) out.push(`| ${g.goal} | ${g.measured} | ${g.limit} | ${g.ok === false ? "**FAIL**" : pass(g.ok)} |`);
+  out.push("| toolchain | goal | measured | limit | result |");
+  out.push("|---|---|---|---|---|");
+  for (const g of goals) out.push(`| ${g.toolchain} | ${g.goal} | ${g.measured} | ${g.limit} | ${g.ok === false ? "**FAIL**" : pass(g.ok)} |`);
   const failed = goals.filter((g) => g.ok === false).length;
   out.push("", failed ? `FAIL: ${failed} goal(s) missed` : "All measured goals met");
   const broken = tests.filter((t) => !t.ok);
-  if (broken.length) out.push(`Note: the test suite itself failed (${broken.map((t) => `${t.step} exit ${t.exit}`).join(", ")}); its times still count.`);
+  if (broken.length) out.push(`Note: the test suite itself failed (${broken.map((t) => `${t.toolchain} ${t.step} exit ${t.exit}`).join(", ")}); its times still count.`);
   const loads = lines.filter((l) => typeof l.load1 === "number").map((l) => l.load1);
   if (loads.length && Math.max(...loads) > os.cpus().length * 0.75) {
     out.push(`Note: the machine was busy (1-minute load average up to ${Math.max(...loads).toFixed(2)} on ${os.cpus().length} cores); wall times are noisy, compare the ratios and CPU columns and rerun when idle.`);
   }
   if (!mirrors) out.push("Note: scripts/app.js no longer uses scripts/run-ts.js; the product rows may not describe the app until bench/run-ts.js is updated.");
   const failedSynth = synth.filter((s) => s.failed);
-  if (failedSynth.length) out.push(`Note: some synth runs failed: ${failedSynth.map((s) => `${s.impl} N=${s.n}`).join(", ")}.`);
+  if (cdktnMissing) out.push("Note: toolchains/cdktn is not installed, so CDK Terrain was not measured (npm ci --prefix toolchains/cdktn).");
+  if (failedSynth.length) out.push(`Note: some synth runs failed: ${failedSynth.map((s) => `${s.toolchain} ${s.impl} N=${s.n}`).join(", ")}.`);
   process.stdout.write(`${out.join("\n")}\n`);
 }

@@ -3,5 +3,12 @@
 "use strict";
 const path = require("path");
 const { loadTypeScript } = require("./run-ts");
+const { ToolchainError } = require("./toolchain");
 
-loadTypeScript(path.join(__dirname, "..", "main.ts"));
+try {
+  loadTypeScript(path.join(__dirname, "..", "main.ts"));
+} catch (error) {
+  if (!(error instanceof ToolchainError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}

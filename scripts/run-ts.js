@@ -1,11 +1,13 @@
 // Loads a TypeScript entry point without a compile step: esbuild transpiles the project's own
 // files in memory (dependencies stay plain requires, except zod, which is bundled) and the result
 // runs as a CommonJS module.
-// Type errors are caught by `npm test` (tsc --noEmit), not here.
+// Type errors are caught by `npm test` (tsc --noEmit), not here. With CDK_TOOLCHAIN=cdktn,
+// imports of cdktf, @cdktf/provider-aws and constructs load CDK Terrain instead (toolchain.js).
 "use strict";
 const path = require("path");
 const Module = require("module");
 const { buildSync } = require("esbuild");
+const { selectedToolchain, mapSpecifier } = require("./toolchain");
 
 /** Dependencies compiled into the app instead of required from node_modules. */
 const BUNDLED = new Set(["zod"]);
@@ -17,6 +19,7 @@ const EXTERNAL = Object.keys({ ...manifest.dependencies, ...manifest.devDependen
 /** Runs `entry` (a .ts file) and returns its exports. */
 function loadTypeScript(entry) {
   const outfile = entry.replace(/\.ts$/, ".js");
+  const toolchain = selectedToolchain();
   const { outputFiles } = buildSync({
     entryPoints: [entry],
     outfile,
@@ -39,6 +42,8 @@ function loadTypeScript(entry) {
   const loaded = new Module(outfile, module);
   loaded.filename = outfile;
   loaded.paths = Module._nodeModulePaths(path.dirname(outfile));
+  // The project's files are one module after bundling: each of their requires passes here.
+  if (toolchain.mapped) loaded.require = (id) => Module.prototype.require.call(loaded, mapSpecifier(id, toolchain) ?? id);
   process.setSourceMapsEnabled(true);
   try {
     loaded._compile(outputFiles[0].text, outfile);

@@ -1,0 +1,178 @@
+import { spawnSync } from "child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { App } from "cdktf";
+import { Construct } from "constructs";
+import { CDKTN_DIR, TOOLCHAINS, ToolchainName, cdktnInstalled, mapSpecifier, selectedToolchain } from "../scripts/toolchain";
+import { TOOLCHAIN_FIELDS, toolchainUnderTest } from "./helpers";
+
+const ROOT = path.join(__dirname, "..");
+const CDKTN = { ...TOOLCHAINS.cdktn, mapped: true };
+const CDKTN_MODULES_DIR = path.join(CDKTN_DIR, "node_modules");
+
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "ses-events-toolchain-test-"));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** The message selectedToolchain throws for these, or "" when it does not throw. */
+function errorOf(env: Record<string, string>, root?: string): string {
+  try {
+    selectedToolchain(env, root);
+    return "";
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** A checkout whose package.json depends on `dependencies`. */
+function checkoutWith(dependencies: Record<string, string>): string {
+  const root = tempDir();
+  writeFileSync(path.join(root, "package.json"), JSON.stringify({ dependencies }));
+  return root;
+}
+
+describe("CDK_TOOLCHAIN", () => {
+  const onCdktf = () => checkoutWith({ cdktf: "0.21.0", "@cdktf/provider-aws": "21.22.1" });
+
+  test("unset or empty, the checkout's own toolchain loads unmapped", () => {
+    const checkout = onCdktf();
+    expect(selectedToolchain({}, checkout)).toMatchObject({ name: "cdktf", cli: "cdktf", mapped: false });
+    expect(selectedToolchain({ CDK_TOOLCHAIN: "" }, checkout)).toMatchObject({ name: "cdktf", mapped: false });
+    expect(selectedToolchain({ CDK_TOOLCHAIN: "cdktf" }, checkout)).toMatchObject({ name: "cdktf", mapped: false });
+  });
+
+  test("cdktn maps the cdktf imports to CDK Terrain", () => {
+    expect(selectedToolchain({ CDK_TOOLCHAIN: "cdktn" }, onCdktf())).toMatchObject({ name: "cdktn", cli: "cdktn", core: "cdktn", provider: "@cdktn/provider-aws", mapped: true });
+  });
+
+  test.each(["CDKTN", " cdktn", "cdktn\n", "terraform", "__proto__", "toString", "<b>cdktn</b>"])("refuses %j, naming the variable, the value and the choices", (value) => {
+    expect(errorOf({ CDK_TOOLCHAIN: value }, ROOT)).toBe(`CDK_TOOLCHAIN ${JSON.stringify(value)} is not a toolchain: use cdktf (the default) or cdktn.`);
+  });
+
+  test("shows at most 40 characters of a huge value", () => {
+    expect(errorOf({ CDK_TOOLCHAIN: "x".repeat(100_000) }, ROOT)).toBe(`CDK_TOOLCHAIN "${"x".repeat(40)}..." is not a toolchain: use cdktf (the default) or cdktn.`);
+  });
+
+  test("a checkout switched to CDK Terrain loads it unmapped, and refuses cdktf", () => {
+    const migrated = checkoutWith({ cdktn: "0.24.0", "@cdktn/provider-aws": "25.7.0" });
+    expect(selectedToolchain({}, migrated)).toMatchObject({ name: "cdktn", mapped: false });
+    expect(selectedToolchain({ CDK_TOOLCHAIN: "cdktn" }, migrated)).toMatchObject({ name: "cdktn", mapped: false });
+    expect(errorOf({ CDK_TOOLCHAIN: "cdktf" }, migrated)).toBe(
+      'CDK_TOOLCHAIN "cdktf": this checkout was switched to CDK Terrain (cdktn) and no longer installs cdktf; unset CDK_TOOLCHAIN.',
+    );
+  });
+
+  test("the app exits 1 with the message, and no stack trace, for an unknown toolchain", () => {
+    const result = spawnSync(process.execPath, [path.join(ROOT, "scripts", "app.js")], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: tempDir(), CDK_TOOLCHAIN: "cdktx" },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(result.stderr).toBe('CDK_TOOLCHAIN "cdktx" is not a toolchain: use cdktf (the default) or cdktn.\n');
+    expect(result.status).toBe(1);
+  });
+});
+
+describe("module mapping", () => {
+  const inCdktn = (...parts: string[]) => path.join(CDKTN_MODULES_DIR, ...parts);
+  const installed = cdktnInstalled() ? test : test.skip;
+
+  installed("cdktf, @cdktf/provider-aws/lib/<resource> and constructs load from toolchains/cdktn", () => {
+    expect(mapSpecifier("cdktf", CDKTN)).toBe(inCdktn("cdktn", "lib", "index.js"));
+    expect(mapSpecifier("cdktf/lib/testing/adapters/jest", CDKTN)).toBe(inCdktn("cdktn", "lib", "testing", "adapters", "jest.js"));
+    expect(mapSpecifier("@cdktf/provider-aws/lib/iam-role", CDKTN)).toBe(inCdktn("@cdktn", "provider-aws", "lib", "iam-role", "index.js"));
+    expect(mapSpecifier("constructs", CDKTN)).toBe(inCdktn("constructs", "lib", "index.js"));
+  });
+
+  installed("hookRequire maps every later require of a plain JavaScript entry point, such as bench/floor.js", () => {
+    const script = 'require("./scripts/toolchain").hookRequire(); process.stdout.write(["cdktf", "@cdktf/provider-aws/lib/s3-bucket", "constructs", "yaml"].map((m) => require.resolve(m)).join("\\n"))';
+    const result = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, env: { PATH: process.env.PATH, CDK_TOOLCHAIN: "cdktn" }, encoding: "utf8" });
+    expect(result.stderr).toBe("");
+    expect(result.stdout.split("\n")).toEqual([
+      inCdktn("cdktn", "lib", "index.js"),
+      inCdktn("@cdktn", "provider-aws", "lib", "s3-bucket", "index.js"),
+      inCdktn("constructs", "lib", "index.js"),
+      require.resolve("yaml"),
+    ]);
+  });
+
+  test("every other module loads as it is", () => {
+    for (const specifier of ["zod", "yaml", "cdktf-cli", "@cdktf/provider-awscc/lib/x", "constructs-extra", "./stack", "fs"]) {
+      expect(mapSpecifier(specifier, CDKTN)).toBeUndefined();
+    }
+  });
+
+  test("nothing is mapped for the checkout's own toolchain", () => {
+    expect(mapSpecifier("cdktf", selectedToolchain({}, ROOT))).toBeUndefined();
+  });
+
+  test("the tests load the selected toolchain's packages, with one copy of constructs", () => {
+    const toolchain = toolchainUnderTest();
+    const core = toolchain.mapped ? inCdktn("cdktn", "lib", "index.js") : require.resolve(toolchain.core);
+    expect(App).toBe(require(core).App);
+    const constructs = require.resolve("constructs", { paths: [path.dirname(core)] });
+    expect(Construct).toBe(require(constructs).Construct);
+    expect(new App({ outdir: tempDir() })).toBeInstanceOf(Construct);
+  });
+});
+
+/**
+ * Both toolchains synthesize the default app (as `cdktf synth` runs it). Runs whenever this
+ * checkout has both: cdktf as its own and toolchains/cdktn installed. In CI (CI=true) it cannot be
+ * skipped: a missing cdktn set fails it.
+ */
+describe("the two toolchains", () => {
+  const dual = selectedToolchain({}, ROOT).name === "cdktf" && existsSync(path.join(CDKTN_DIR, "package.json"));
+  const required = dual && (process.env.CI === "true" || cdktnInstalled());
+  const run = required ? test : test.skip;
+
+  function synthesize(toolchain: ToolchainName): Record<string, any> {
+    const outdir = tempDir();
+    const context = JSON.parse(readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).context;
+    const result = spawnSync(process.execPath, [path.join(ROOT, "scripts", "app.js")], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        CHECKPOINT_DISABLE: "1",
+        CDK_TOOLCHAIN: toolchain,
+        CDKTF_OUTDIR: outdir,
+        CDKTF_CONTEXT_JSON: JSON.stringify({ ...context, cdktfRelativeModules: [] }),
+      },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    return JSON.parse(readFileSync(path.join(outdir, "stacks", "ses-events", "cdk.tf.json"), "utf8"));
+  }
+
+  /** Every leaf where `a` and `b` differ, as "path: a -> b". */
+  function differences(a: unknown, b: unknown, at = ""): string[] {
+    if (typeof a === "object" && a !== null && typeof b === "object" && b !== null && Array.isArray(a) === Array.isArray(b)) {
+      const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+      return keys.flatMap((key) => differences((a as any)[key], (b as any)[key], at ? `${at}.${key}` : key));
+    }
+    return JSON.stringify(a) === JSON.stringify(b) ? [] : [`${at}: ${JSON.stringify(a)} -> ${JSON.stringify(b)}`];
+  }
+
+  run("synthesize the same default stack apart from the AWS provider they require and their own version", () => {
+    if (!cdktnInstalled()) throw new Error("CI=true but toolchains/cdktn is not installed: run npm ci --prefix toolchains/cdktn");
+    const cdktf = synthesize("cdktf");
+    const cdktn = synthesize("cdktn");
+    const [f, n] = [TOOLCHAIN_FIELDS.cdktf, TOOLCHAIN_FIELDS.cdktn];
+    expect(differences(cdktf, cdktn)).toEqual([
+      `//.metadata.version: "${f.version}" -> "${n.version}"`,
+      `terraform.required_providers.aws.source: "${f.awsProvider.source}" -> "${n.awsProvider.source}"`,
+      `terraform.required_providers.aws.version: "${f.awsProvider.version}" -> "${n.awsProvider.version}"`,
+    ]);
+    expect(Object.keys(cdktf.resource).length).toBeGreaterThan(10);
+  });
+});

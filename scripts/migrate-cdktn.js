@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// npm run migrate:cdktn: switches this checkout from CDK for Terraform (cdktf) to CDK Terrain
+// (cdktn) for good. Needs only Node.js, git and npm (no npm ci first). Running it again changes
+// nothing. It refuses to run on uncommitted changes, so its whole change can be reviewed with
+// `git diff` and undone with `git checkout .`.
+//
+//   package.json   cdktf, @cdktf/provider-aws, cdktf-cli and constructs become the pins of
+//                  toolchains/cdktn/package.json; scripts say cdktn; engines.node the set's (what cdktn-cli needs)
+//   lockfile       regenerated (npm install --package-lock-only)
+//   .ts and .js    imports and requires of cdktf and @cdktf/provider-aws become cdktn and @cdktn/provider-aws
+//   every text     `cdktf synth|deploy|diff|...` and node_modules/.bin/cdktf become cdktn
+//   toolchains/cdktn  removed: its packages are now the project's own
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const { spawnSync } = require("child_process");
+
+const SET = "toolchains/cdktn";
+/** The migration and the toolchain mapping speak of both names on purpose: left as they are. */
+const KEEP = new Set(["scripts/migrate-cdktn.js", "scripts/migrate-cdktn.d.ts", "__tests__/migrate-cdktn.test.ts", "scripts/toolchain.js", "scripts/toolchain.d.ts"]);
+const CLI_COMMANDS = ["synth", "deploy", "diff", "destroy", "get", "init", "list", "output", "watch", "convert", "provider", "debug", "login"];
+
+class MigrationError extends Error {}
+
+/** `import ... from "cdktf"`, `require("@cdktf/provider-aws/lib/x")` and the like, on cdktn. */
+function rewriteImports(source) {
+  return source.replace(
+    /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)(["'])(cdktf|@cdktf\/provider-aws)(\/[^"'\n]*)?\2/g,
+    (_, lead, quote, name, rest = "") => `${lead}${quote}${name === "cdktf" ? "cdktn" : "@cdktn/provider-aws"}${rest}${quote}`,
+  );
+}
+
+/** The CLI called by name: `cdktf synth` and the others, and node_modules/.bin/cdktf. */
+function rewriteCli(text) {
+  return text
+    .replace(new RegExp(`\\bcdktf(\\s+)(${CLI_COMMANDS.join("|")})\\b`, "g"), "cdktn$1$2")
+    .replace(/\.bin\/cdktf\b/g, ".bin/cdktn");
+}
+
+/** package.json on the pins and the Node.js engine of toolchains/cdktn/package.json (`set`). */
+function migratePackageJson(pkg, set) {
+  const pins = { ...set.dependencies };
+  const next = { ...pkg, dependencies: { ...pkg.dependencies }, devDependencies: { ...pkg.devDependencies } };
+  for (const section of ["dependencies", "devDependencies"]) {
+    for (const name of ["cdktf", "@cdktf/provider-aws", "cdktf-cli", "constructs"]) delete next[section][name];
+  }
+  const { "cdktn-cli": cli, ...runtime } = pins;
+  Object.assign(next.dependencies, runtime);
+  next.devDependencies["cdktn-cli"] = cli;
+  const sorted = (deps) => Object.fromEntries(Object.entries(deps).sort(([a], [b]) => a.localeCompare(b)));
+  next.dependencies = sorted(next.dependencies);
+  next.devDependencies = sorted(next.devDependencies);
+  next.scripts = Object.fromEntries(Object.entries(pkg.scripts ?? {}).map(([name, command]) => [name, rewriteCli(command)]));
+  if (set.engines?.node) next.engines = { ...pkg.engines, node: set.engines.node };
+  return next;
+}
+
+function run(command, args, cwd) {
+  const result = spawnSync(command, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) {
+    throw new MigrationError(`${command} ${args.join(" ")} failed (exit ${result.status ?? result.signal}):\n${(result.stderr || result.stdout || String(result.error)).trim()}`);
+  }
+  return result.stdout;
+}
+
+/** Switches the checkout at `root`; returns the files it changed (none when already switched). */
+function migrate(root, log = () => {}) {
+  const status = run("git", ["status", "--porcelain"], root);
+  if (status.trim() !== "") {
+    throw new MigrationError(`uncommitted changes in ${root}: commit or stash them first, so the migration's own changes can be reviewed and undone:\n${status.trimEnd()}`);
+  }
+  const changed = [];
+  const write = (file, text) => {
+    fs.writeFileSync(path.join(root, file), text);
+    changed.push(file);
+  };
+  const read = (file) => fs.readFileSync(path.join(root, file), "utf8");
+
+  const pkg = JSON.parse(read("package.json"));
+  const onCdktf = ["cdktf", "@cdktf/provider-aws", "cdktf-cli"].some((name) => name in (pkg.dependencies ?? {}) || name in (pkg.devDependencies ?? {}));
+  if (onCdktf) {
+    const setFile = path.join(root, SET, "package.json");
+    if (!fs.existsSync(setFile)) throw new MigrationError(`${SET}/package.json not found: it holds the CDK Terrain versions to switch to.`);
+    const set = JSON.parse(fs.readFileSync(setFile, "utf8"));
+    write("package.json", `${JSON.stringify(migratePackageJson(pkg, set), null, 2)}\n`);
+  }
+
+  const tracked = run("git", ["ls-files", "-z"], root).split("\0").filter((file) => file !== "" && !KEEP.has(file) && !file.startsWith(`${SET}/`));
+  for (const file of tracked) {
+    if (file === "package.json" || file.endsWith("package-lock.json") || file.endsWith(".snap") || !fs.existsSync(path.join(root, file))) continue;
+    const text = read(file);
+    if (text.includes("\0")) continue; // binary
+    const code = /\.(ts|js)$/.test(file);
+    const next = rewriteCli(code ? rewriteImports(text) : text);
+    if (next !== text) write(file, next);
+  }
+
+  const lock = fs.existsSync(path.join(root, "package-lock.json")) ? JSON.parse(read("package-lock.json")) : { packages: {} };
+  if (onCdktf || "node_modules/cdktf" in (lock.packages ?? {})) {
+    log("regenerating package-lock.json (npm install --package-lock-only)");
+    run("npm", ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"], root);
+    changed.push("package-lock.json");
+  }
+  if (fs.existsSync(path.join(root, SET))) {
+    fs.rmSync(path.join(root, SET), { recursive: true, force: true });
+    changed.push(`${SET}/`);
+  }
+  return changed;
+}
+
+module.exports = { MigrationError, rewriteImports, rewriteCli, migratePackageJson, migrate };
+
+if (require.main === module) {
+  const root = path.join(__dirname, "..");
+  try {
+    const changed = migrate(root, (text) => process.stderr.write(`migrate:cdktn: ${text}\n`));
+    process.stdout.write(
+      changed.length === 0
+        ? "migrate:cdktn: already on CDK Terrain (cdktn); nothing changed.\n"
+        : `migrate:cdktn: switched to CDK Terrain (cdktn); changed:\n${changed.map((file) => `  ${file}\n`).join("")}` +
+            "Next: npm ci && npx cdktn synth && npm test, then review (git diff) and commit.\n",
+    );
+  } catch (error) {
+    if (!(error instanceof MigrationError)) throw error;
+    process.stderr.write(`migrate:cdktn: ${error.message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,120 @@
+// Which CDK toolchain loads the project: CDK for Terraform (cdktf, the default) or CDK Terrain
+// (cdktn). The source always imports `cdktf` and `@cdktf/provider-aws/lib/<resource>`; with
+// CDK_TOOLCHAIN=cdktn those names (and `constructs`, so there is one construct tree) are
+// loaded from toolchains/cdktn/node_modules instead. The app loader (run-ts.js), jest
+// (jest.config.js) and the type check (toolchains/cdktn/tsconfig.json) all map the same names.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+
+const ROOT = path.join(__dirname, "..");
+const VARIABLE = "CDK_TOOLCHAIN";
+const CDKTN_DIR = path.join(ROOT, "toolchains", "cdktn");
+
+/** A CDK_TOOLCHAIN value the checkout cannot load. */
+class ToolchainError extends Error {}
+
+/** Each toolchain's core package, AWS provider bindings and CLI. */
+const TOOLCHAINS = {
+  cdktf: { name: "cdktf", core: "cdktf", provider: "@cdktf/provider-aws", cli: "cdktf" },
+  cdktn: { name: "cdktn", core: "cdktn", provider: "@cdktn/provider-aws", cli: "cdktn" },
+};
+
+/** The package names the source imports, and what each one becomes under cdktn. */
+const CDKTN_MODULES = [
+  { from: "cdktf", to: "cdktn" },
+  { from: "@cdktf/provider-aws", to: "@cdktn/provider-aws" },
+  { from: "constructs", to: "constructs" },
+];
+
+/**
+ * The toolchain this checkout's own dependencies are: cdktn once `npm run migrate:cdktn` has
+ * switched package.json to it, cdktf otherwise.
+ */
+function installedToolchain(root = ROOT) {
+  const { dependencies = {} } = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+  return "cdktn" in dependencies ? "cdktn" : "cdktf";
+}
+
+/**
+ * The toolchain to load: CDK_TOOLCHAIN (cdktf or cdktn) when set, else the checkout's own.
+ * A value naming neither is an error. Only cdktn needs mapping, and only while the checkout's
+ * own dependencies are cdktf.
+ */
+function selectedToolchain(env = process.env, root = ROOT) {
+  const installed = installedToolchain(root);
+  const value = env[VARIABLE];
+  if (value === undefined || value === "") return { ...TOOLCHAINS[installed], mapped: false };
+  if (!Object.hasOwn(TOOLCHAINS, value)) {
+    const shown = value.length > 40 ? `${value.slice(0, 40)}...` : value;
+    throw new ToolchainError(`${VARIABLE} ${JSON.stringify(shown)} is not a toolchain: use cdktf (the default) or cdktn.`);
+  }
+  if (value === installed) return { ...TOOLCHAINS[value], mapped: false };
+  if (value === "cdktf") {
+    throw new ToolchainError(`${VARIABLE} "cdktf": this checkout was switched to CDK Terrain (cdktn) and no longer installs cdktf; unset ${VARIABLE}.`);
+  }
+  return { ...TOOLCHAINS.cdktn, mapped: true };
+}
+
+/** Whether toolchains/cdktn's packages are installed (`npm ci --prefix toolchains/cdktn`). */
+function cdktnInstalled() {
+  return CDKTN_MODULES.every(({ to }) => fs.existsSync(path.join(CDKTN_DIR, "node_modules", to, "package.json")));
+}
+
+function assertCdktnInstalled() {
+  if (!cdktnInstalled()) {
+    throw new ToolchainError(`${VARIABLE}=cdktn needs the CDK Terrain packages: run npm ci --prefix toolchains/cdktn (or npm run test:cdktn).`);
+  }
+}
+
+/**
+ * The module to load for `specifier` under the selected toolchain: an absolute path into
+ * toolchains/cdktn/node_modules for the mapped names (and their subpaths), else undefined
+ * (load it as it is). Throws when cdktn is selected but not installed.
+ */
+function mapSpecifier(specifier, toolchain) {
+  if (!toolchain.mapped) return undefined;
+  for (const { from, to } of CDKTN_MODULES) {
+    if (specifier !== from && !specifier.startsWith(`${from}/`)) continue;
+    assertCdktnInstalled();
+    return require.resolve(to + specifier.slice(from.length), { paths: [CDKTN_DIR] });
+  }
+  return undefined;
+}
+
+/**
+ * For plain JavaScript entry points (bench/floor.js): every later require of a mapped name, from
+ * any module, loads the selected toolchain's module. Does nothing for the checkout's own.
+ */
+function hookRequire(toolchain = selectedToolchain()) {
+  if (!toolchain.mapped) return;
+  const Module = require("module");
+  const resolve = Module._resolveFilename;
+  let mapping = false; // mapSpecifier resolves through here too
+  Module._resolveFilename = function (request, ...rest) {
+    if (mapping) return resolve.call(this, request, ...rest);
+    mapping = true;
+    try {
+      request = mapSpecifier(request, toolchain) ?? request;
+    } finally {
+      mapping = false;
+    }
+    return resolve.call(this, request, ...rest);
+  };
+}
+
+/** jest moduleNameMapper entries for the selected toolchain (none for the checkout's own). */
+function jestModuleNameMapper(toolchain) {
+  if (!toolchain.mapped) return {};
+  assertCdktnInstalled();
+  const mapper = {};
+  for (const { from, to } of CDKTN_MODULES) {
+    const escaped = from.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    const target = path.join(CDKTN_DIR, "node_modules", to);
+    mapper[`^${escaped}$`] = target;
+    mapper[`^${escaped}/(.*)$`] = `${target}/$1`;
+  }
+  return mapper;
+}
+
+module.exports = { ToolchainError, VARIABLE, TOOLCHAINS, CDKTN_DIR, CDKTN_MODULES, installedToolchain, selectedToolchain, cdktnInstalled, mapSpecifier, hookRequire, jestModuleNameMapper };
