@@ -1,6 +1,7 @@
 import {
   DeliveryAlarmOptions,
   DeliveryStreamOptions,
+  EventAnalyticsOptions,
   EventBucketLifecycle,
   EventBucketOptions,
   ImportExistingOptions,
@@ -87,6 +88,19 @@ const ALARMS_SCHEMA = {
   periodSeconds: true,
 } satisfies Record<keyof DeliveryAlarmOptions, true>;
 
+const ANALYTICS_SCHEMA = {
+  enabled: true,
+  databaseName: true,
+  tableName: true,
+  workgroupName: true,
+  resultsPrefix: true,
+  resultsExpirationDays: true,
+  bytesScannedCutoffPerQuery: true,
+  firstYear: true,
+  queryWindowDays: true,
+  tagName: true,
+} satisfies Record<keyof EventAnalyticsOptions, true>;
+
 const IMPORT_SCHEMA = {
   configurationSet: true,
   eventDestination: true,
@@ -109,6 +123,7 @@ const ENVIRONMENT_SCHEMA = {
   sesRoleArn: true,
   sesRoleName: true,
   alarms: ALARMS_SCHEMA,
+  analytics: ANALYTICS_SCHEMA,
   importExisting: IMPORT_SCHEMA,
   tags: true,
   state: { bucket: true, key: true, region: true },
@@ -153,6 +168,7 @@ const ENV_OVERRIDES: ReadonlyArray<readonly [string, string, (raw: string, name:
   ["SES_EVENTS_SES_ROLE_ARN", "sesRoleArn", text],
   ["SES_EVENTS_ALARMS", "alarms.enabled", flag],
   ["SES_EVENTS_ALARM_TOPIC_ARN", "alarms.snsTopicArn", text],
+  ["SES_EVENTS_ANALYTICS", "analytics.enabled", flag],
   ["SES_EVENTS_TAGS", "tags", json],
   ["SES_EVENTS_STATE_BUCKET", "state.bucket", text],
   ["SES_EVENTS_STATE_KEY", "state.key", text],
@@ -289,6 +305,7 @@ function stackSettings(problems: string[], input: StackInput): StackSettings {
       sesRoleArn: optionalString(problems, named("sesRoleArn"), layer.sesRoleArn),
       sesRoleName: optionalString(problems, named("sesRoleName"), layer.sesRoleName),
       alarms: optionalObject(problems, named("alarms"), layer.alarms),
+      analytics: optionalObject(problems, named("analytics"), layer.analytics),
       importExisting: optionalObject(problems, named("importExisting"), layer.importExisting),
     },
   };

@@ -156,6 +156,13 @@ describe("environment variable overrides", () => {
     expect(only({ sesRoleArn: "arn:aws:iam::123456789012:role/ctx" }, { SES_EVENTS_SES_ROLE_ARN: arn }).destination.sesRoleArn).toBe(arn);
   });
 
+  test("SES_EVENTS_ANALYTICS sets analytics.enabled and keeps the context's other analytics settings", () => {
+    expect(only({ analytics: { enabled: true, queryWindowDays: 7 } }, { SES_EVENTS_ANALYTICS: "false" }).destination.analytics).toEqual({
+      enabled: false,
+      queryWindowDays: 7,
+    });
+  });
+
   test("SES_EVENTS_ALARMS sets alarms.enabled and keeps the context's other alarm settings", () => {
     expect(only({ alarms: { enabled: false, periodSeconds: 600 } }, { SES_EVENTS_ALARMS: "true" }).destination.alarms).toEqual({
       enabled: true,
@@ -202,7 +209,7 @@ describe("environment variable overrides", () => {
     expect(problemsOf({}, { SES_EVENTS_ENABLED: "yes" })).toEqual(['SES_EVENTS_ENABLED "yes" is invalid: use true or false.']);
   });
 
-  test.each(["SES_EVENTS_CREATE_CONFIGURATION_SET", "SES_EVENTS_ALARMS"])("a bad %s flag is reported with the variable", (variable) => {
+  test.each(["SES_EVENTS_CREATE_CONFIGURATION_SET", "SES_EVENTS_ALARMS", "SES_EVENTS_ANALYTICS"])("a bad %s flag is reported with the variable", (variable) => {
     expect(problemsOf({}, { [variable]: "on" })).toEqual([`${variable} "on" is invalid: use true or false.`]);
   });
 
@@ -539,7 +546,13 @@ describe("wrong types at the top level", () => {
 describe("unknown settings", () => {
   test("a misspelt top-level setting is refused with the settings that exist", () => {
     expect(problemsOf({ configurationSetname: "x" })).toEqual([
-      "configurationSetname is not a setting: use one of stackName, environments, region, configurationSetName, createConfigurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, alarms, importExisting, tags, state, cloud.",
+      "configurationSetname is not a setting: use one of stackName, environments, region, configurationSetName, createConfigurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, alarms, analytics, importExisting, tags, state, cloud.",
+    ]);
+  });
+
+  test("a misspelt analytics option is refused with the options that exist", () => {
+    expect(problemsOf({ analytics: { workGroupName: "x" } })).toEqual([
+      "analytics.workGroupName is not a setting: use one of enabled, databaseName, tableName, workgroupName, resultsPrefix, resultsExpirationDays, bytesScannedCutoffPerQuery, firstYear, queryWindowDays, tagName.",
     ]);
   });
 

@@ -12,6 +12,7 @@ import { Sesv2ConfigurationSetEventDestination } from "@cdktf/provider-aws/lib/s
 import { AwsContext } from "./aws-context";
 import * as defaults from "./defaults";
 import { DeliveryAlarmOptions, DeliveryAlarms } from "./delivery-alarms";
+import { EventAnalytics, EventAnalyticsOptions, checkAnalyticsLayout, checkEventAnalyticsOptions } from "./event-analytics";
 import { EventBucket, EventBucketOptions, RESERVED_BUCKET_PREFIX, checkEventBucketOptions } from "./event-bucket";
 import { PolicyStatement, policyDocument, trustPolicy } from "./policy";
 import { FirehoseCompression, SesEventType } from "./ses-event-type";
@@ -158,6 +159,13 @@ export interface SesFirehoseEventDestinationProps {
    * @default - no alarms
    */
   readonly alarms?: DeliveryAlarmOptions;
+  /**
+   * Make the events queryable in Athena: a Glue table with partition projection over the
+   * delivered objects, a workgroup, saved deliverability queries and a reader policy (only for
+   * a stream the module creates).
+   * @default - on when the module creates the event bucket, off with `deliveryStream.bucketArn`
+   */
+  readonly analytics?: EventAnalyticsOptions;
   /** @default - nothing is imported */
   readonly importExisting?: ImportExistingOptions;
   /**
@@ -188,6 +196,7 @@ export class SesFirehoseEventDestination extends Construct {
   readonly bucket?: EventBucket;
   readonly logGroup?: CloudwatchLogGroup;
   readonly alarms?: DeliveryAlarms;
+  readonly analytics?: EventAnalytics;
 
   constructor(scope: Construct, id: string, props: SesFirehoseEventDestinationProps) {
     super(scope, id);
@@ -217,6 +226,7 @@ export class SesFirehoseEventDestination extends Construct {
       this.bucket = created.bucket;
       this.bucketName = created.bucket?.bucketName;
       this.logGroup = created.logGroup;
+      this.analytics = created.analytics;
       const alarms = props.alarms ?? {};
       if (alarms.enabled ?? defaults.DEFAULT_ALARMS_ENABLED) {
         this.alarms = new DeliveryAlarms(this, "Alarms", {
@@ -279,6 +289,12 @@ export class SesFirehoseEventDestination extends Construct {
     const options = props.deliveryStream ?? {};
     const streamName = options.name ?? props.configurationSetName;
     const partitioned = options.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE;
+    const prefix = options.prefix ?? (partitioned ? defaults.DEFAULT_PARTITIONED_PREFIX : defaults.DEFAULT_DATED_PREFIX);
+    const errorOutputPrefix = options.errorOutputPrefix ?? defaults.DEFAULT_ERROR_OUTPUT_PREFIX;
+    const compression = options.compression ?? defaults.DEFAULT_COMPRESSION;
+    const analytics = props.analytics ?? {};
+    const analyticsEnabled = analytics.enabled ?? options.bucketArn === undefined;
+    const resultsPrefix = analytics.resultsPrefix ?? defaults.DEFAULT_RESULTS_PREFIX;
 
     const bucket =
       options.bucketArn === undefined
@@ -286,6 +302,9 @@ export class SesFirehoseEventDestination extends Construct {
             ...options.bucket,
             bucketPrefix: options.bucket?.bucketPrefix ?? `${baseName.slice(0, 36)}-`,
             kmsKeyArn: options.kmsKeyArn,
+            queryResults: analyticsEnabled
+              ? { prefix: resultsPrefix, expirationDays: analytics.resultsExpirationDays ?? defaults.DEFAULT_RESULTS_EXPIRATION_DAYS }
+              : undefined,
             tags,
           })
         : undefined;
@@ -372,13 +391,13 @@ export class SesFirehoseEventDestination extends Construct {
       extendedS3Configuration: {
         roleArn: role.arn,
         bucketArn,
-        prefix: options.prefix ?? (partitioned ? defaults.DEFAULT_PARTITIONED_PREFIX : defaults.DEFAULT_DATED_PREFIX),
-        errorOutputPrefix: options.errorOutputPrefix ?? defaults.DEFAULT_ERROR_OUTPUT_PREFIX,
+        prefix,
+        errorOutputPrefix,
         bufferingSize:
           options.bufferingSizeMiB ??
           (partitioned ? defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB : defaults.DEFAULT_BUFFERING_SIZE_MIB),
         bufferingInterval: options.bufferingIntervalSeconds ?? defaults.DEFAULT_BUFFERING_INTERVAL_SECONDS,
-        compressionFormat: options.compression ?? defaults.DEFAULT_COMPRESSION,
+        compressionFormat: compression,
         kmsKeyArn: options.kmsKeyArn,
         cloudwatchLoggingOptions: logging ?? { enabled: false },
         ...(partitioned ? eventTypePartitioning(options.partitioningRetrySeconds) : {}),
@@ -389,7 +408,22 @@ export class SesFirehoseEventDestination extends Construct {
     if (imports.deliveryStream) {
       stream.importFrom(aws.arn("firehose", `deliverystream/${streamName}`));
     }
-    return { stream, role, rolePolicy, bucket, logGroup };
+    const eventsBucketName = bucket?.bucketName ?? bucketArn.slice(bucketArn.lastIndexOf(":") + 1);
+    const queries = analyticsEnabled
+      ? new EventAnalytics(this, "Analytics", {
+          ...analytics,
+          prefix,
+          errorOutputPrefix,
+          compression,
+          eventsBucketName,
+          eventsBucketArn: bucketArn,
+          resultsBucket: bucket === undefined ? undefined : { bucketName: bucket.bucketName, bucketArn: bucket.bucketArn },
+          kmsKeyArn: options.kmsKeyArn,
+          nameBase: baseName,
+          tags,
+        })
+      : undefined;
+    return { stream, role, rolePolicy, bucket, logGroup, analytics: queries };
   }
 }
 
@@ -399,6 +433,7 @@ interface CreatedStream {
   readonly rolePolicy: IamRolePolicy;
   readonly bucket?: EventBucket;
   readonly logGroup?: CloudwatchLogGroup;
+  readonly analytics?: EventAnalytics;
 }
 
 function eventTypePartitioning(retrySeconds: number | undefined): Partial<KinesisFirehoseDeliveryStreamExtendedS3Configuration> {
@@ -459,6 +494,7 @@ function checkProps(scope: string, props: SesFirehoseEventDestinationProps): voi
   if (props.deliveryStream !== undefined) checkDeliveryStream(problems, props.deliveryStream);
   if (props.alarms !== undefined) checkAlarms(problems, props);
   if (props.importExisting !== undefined) checkImports(problems, props, props.importExisting);
+  checkAnalytics(problems, props);
   problems.throwIfAny(scope);
 }
 
@@ -556,6 +592,27 @@ function checkAlarms(problems: rules.Problems, props: SesFirehoseEventDestinatio
     (alarms.enabled ?? defaults.DEFAULT_ALARMS_ENABLED) && props.deliveryStreamArn !== undefined,
     "alarms.enabled is true with deliveryStreamArn: alarms are created only for a stream the module creates; set alarms on your own stream instead.",
   );
+}
+
+function checkAnalytics(problems: rules.Problems, props: SesFirehoseEventDestinationProps): void {
+  const analytics = props.analytics ?? {};
+  if (props.analytics !== undefined) checkEventAnalyticsOptions(problems, "analytics.", analytics);
+  if (props.deliveryStreamArn !== undefined) {
+    problems.when(
+      analytics.enabled === true,
+      "analytics.enabled is true with deliveryStreamArn: the table follows the prefix and bucket of a stream the module creates; remove one of them.",
+    );
+    return;
+  }
+  const options = props.deliveryStream ?? {};
+  if (!(analytics.enabled ?? options.bucketArn === undefined)) return;
+  const partitioned = options.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE;
+  checkAnalyticsLayout(problems, {
+    prefix: ["deliveryStream.prefix", options.prefix ?? (partitioned ? defaults.DEFAULT_PARTITIONED_PREFIX : defaults.DEFAULT_DATED_PREFIX)],
+    errorOutputPrefix: ["deliveryStream.errorOutputPrefix", options.errorOutputPrefix ?? defaults.DEFAULT_ERROR_OUTPUT_PREFIX],
+    compression: ["deliveryStream.compression", options.compression ?? defaults.DEFAULT_COMPRESSION],
+    resultsPrefix: ["analytics.resultsPrefix", analytics.resultsPrefix ?? defaults.DEFAULT_RESULTS_PREFIX],
+  });
 }
 
 function checkImports(problems: rules.Problems, props: SesFirehoseEventDestinationProps, imports: ImportExistingOptions): void {
