@@ -2,7 +2,17 @@ import { mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { SesEventRecordType, SesFirehoseEventDestinationProps } from "../modules";
-import { AthenaStandIn, Json, deliver, firehoseSettings, glueTable, projectedObjects } from "./athena-harness";
+import {
+  AthenaStandIn,
+  Json,
+  deliver,
+  firehoseSettings,
+  glueTable,
+  lowercaseKeys,
+  misfits,
+  parseHiveType,
+  projectedObjects,
+} from "./athena-harness";
 import { synth } from "./helpers";
 
 /**
@@ -34,6 +44,20 @@ function namedQuery(stack: Json, name: string): string {
 
 it("the examples hold one record of every event type SES writes", () => {
   expect(EXAMPLES.map((record) => record.eventType).sort()).toEqual(Object.values(SesEventRecordType).sort());
+});
+
+describe("the table's columns against the examples", () => {
+  const columns: Array<{ name: string; type: string }> = glueTable(synth().json).storage_descriptor.columns;
+  const records = EXAMPLES.map((record) => lowercaseKeys(record) as Json);
+
+  it("hold every field of every example, with its JSON type", () => {
+    const struct = parseHiveType(`struct<${columns.map((c) => `${c.name}:${c.type}`).join(",")}>`);
+    expect(records.flatMap((record) => misfits(record.eventtype, record, struct))).toEqual([]);
+  });
+
+  it("have no column that no example fills: each event type's object has the name SES gives it", () => {
+    expect(columns.filter((column) => records.every((record) => record[column.name] === undefined)).map((c) => c.name)).toEqual([]);
+  });
 });
 
 describe.each(LAYOUTS)("with %s", (_, props) => {

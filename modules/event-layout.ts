@@ -71,7 +71,7 @@ export function eventLayout(prefix: string): EventLayout | { readonly problems: 
   if (!prefix.endsWith("/")) {
     problems.push("it must end with '/' so that each partition is a folder Athena can read");
   }
-  const formats = keys.map((key) => /^!\{timestamp:(.*)\}$/.exec(key.expression)?.[1]);
+  const formats = [...prefix.matchAll(EXPRESSION)].map((match) => /^timestamp:(.*)$/.exec(match[1])?.[1]);
   const missing = DATE_FORMATS.filter((format) => !formats.includes(format));
   if (missing.length > 0) {
     problems.push(
