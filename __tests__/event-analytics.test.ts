@@ -1,5 +1,11 @@
-import { Fn } from "cdktf";
-import { EventAnalytics, FirehoseCompression, SesEventRecordType, SesFirehoseEventDestinationProps } from "../modules";
+import { Fn, TerraformVariable } from "cdktf";
+import {
+  EventAnalytics,
+  FirehoseCompression,
+  SesEventRecordType,
+  SesFirehoseEventDestination,
+  SesFirehoseEventDestinationProps,
+} from "../modules";
 import { errorOf, newStack, parse, synth } from "./helpers";
 
 const ACCOUNT = "${data.aws_caller_identity.AwsContext_Account_CAD0E3E2.account_id}";
@@ -411,6 +417,20 @@ describe("validation", () => {
     expect(problems({ deliveryStream: { prefix, partitionByEventType: false } })).toEqual([
       `deliveryStream.prefix ${JSON.stringify(prefix)} is invalid with analytics: the table's partitions follow the prefix, so it must be a literal, not a Terraform token; change it or set analytics.enabled to false.`,
     ]);
+  });
+
+  it("refuses a given bucket ARN that is a Terraform token: the table's location needs the bucket name", () => {
+    const stack = newStack();
+    const bucketArn = new TerraformVariable(stack, "bucket_arn", { type: "string" }).stringValue;
+    expect(() =>
+      new SesFirehoseEventDestination(stack, "Events", {
+        configurationSetName: "ses-events",
+        deliveryStream: { bucketArn },
+        analytics: { enabled: true },
+      }),
+    ).toThrow(
+      "analytics.enabled is true with a deliveryStream.bucketArn that is a Terraform token: the table's location needs the bucket's name at synth time; give the ARN as a literal or set analytics.enabled to false.",
+    );
   });
 
   it("reports every analytics problem at once", () => {

@@ -68,7 +68,8 @@ export interface EventAnalyticsOptions {
   readonly tagName?: string;
 }
 
-export interface EventAnalyticsProps extends EventAnalyticsOptions {
+/** Everything but `enabled`, which the event destination reads to decide whether to create the layer. */
+export interface EventAnalyticsProps extends Omit<EventAnalyticsOptions, "enabled"> {
   /** Firehose's S3 prefix for the events (a literal, not a token). */
   readonly prefix: string;
   /**

@@ -606,6 +606,10 @@ function checkAnalytics(problems: rules.Problems, props: SesFirehoseEventDestina
   }
   const options = props.deliveryStream ?? {};
   if (!(analytics.enabled ?? options.bucketArn === undefined)) return;
+  problems.when(
+    options.bucketArn !== undefined && rules.isToken(options.bucketArn),
+    "analytics.enabled is true with a deliveryStream.bucketArn that is a Terraform token: the table's location needs the bucket's name at synth time; give the ARN as a literal or set analytics.enabled to false.",
+  );
   const partitioned = options.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE;
   checkAnalyticsLayout(problems, {
     prefix: ["deliveryStream.prefix", options.prefix ?? (partitioned ? defaults.DEFAULT_PARTITIONED_PREFIX : defaults.DEFAULT_DATED_PREFIX)],
