@@ -156,6 +156,10 @@ describe("environment variable overrides", () => {
     expect(only({ sesRoleArn: "arn:aws:iam::123456789012:role/ctx" }, { SES_EVENTS_SES_ROLE_ARN: arn }).destination.sesRoleArn).toBe(arn);
   });
 
+  test("analytics that is not an object is refused", () => {
+    expect(problemsOf({ analytics: true })).toEqual(["analytics true is invalid: use an object."]);
+  });
+
   test("SES_EVENTS_ANALYTICS sets analytics.enabled and keeps the context's other analytics settings", () => {
     expect(only({ analytics: { enabled: true, queryWindowDays: 7 } }, { SES_EVENTS_ANALYTICS: "false" }).destination.analytics).toEqual({
       enabled: false,
