@@ -4,6 +4,7 @@ import * as path from "path";
 import { SesEventRecordType, SesFirehoseEventDestinationProps } from "../modules";
 import {
   AthenaStandIn,
+  HiveType,
   Json,
   deliver,
   firehoseSettings,
@@ -53,6 +54,41 @@ describe("the table's columns against the examples", () => {
   it("hold every field of every example, with its JSON type", () => {
     const struct = parseHiveType(`struct<${columns.map((c) => `${c.name}:${c.type}`).join(",")}>`);
     expect(records.flatMap((record) => misfits(record.eventtype, record, struct))).toEqual([]);
+  });
+
+  it("hold every field the saved queries read, with a value of its type in some example", () => {
+    const stack: Json = synth().json;
+    const sql = Object.values<Json>(stack.resource.aws_athena_named_query).map((query) => query.query).join("\n");
+    const roots = columns.map((column) => column.name).join("|");
+    const fields = new Set<string>();
+    for (const [, array, field] of sql.matchAll(/transform\(([a-z.]+), r -> r\.([a-z]+)\)/g)) fields.add(`${array}[].${field}`);
+    for (const [path] of sql.replace(/transform\([^)]*\)/g, "").matchAll(new RegExp(`\\b(${roots})(\\.[a-z]+)+`, "g"))) fields.add(path);
+    expect([...fields].sort()).toEqual([
+      "bounce.bouncedrecipients[].emailaddress",
+      "bounce.bouncetype",
+      "bounce.timestamp",
+      "deliverydelay.delayedrecipients[].emailaddress",
+      "failure.errormessage",
+      "failure.templatename",
+      "mail.messageid",
+      "mail.tags",
+      "mail.timestamp",
+    ]);
+    const struct = parseHiveType(`struct<${columns.map((c) => `${c.name}:${c.type}`).join(",")}>`);
+    for (const field of fields) {
+      const [type, values] = field.split(".").reduce<[HiveType | undefined, unknown[]]>(
+        ([t, vs], step) => {
+          const name = step.replace("[]", "");
+          const inner = t?.kind === "struct" ? t.fields.find(([n]) => n === name)?.[1] : undefined;
+          const next = vs.map((v) => (v as Json)?.[name]).filter((v) => v !== undefined && v !== null);
+          return step.endsWith("[]") && inner?.kind === "array" ? [inner.element, next.flat()] : [inner, next];
+        },
+        [struct, records],
+      );
+      expect({ field, declared: type !== undefined }).toEqual({ field, declared: true });
+      expect({ field, found: values.length > 0 }).toEqual({ field, found: true });
+      expect(values.flatMap((value) => misfits(field, value, type!))).toEqual([]);
+    }
   });
 
   it("have no column that no example fills: each event type's object has the name SES gives it", () => {
