@@ -260,6 +260,7 @@ function listFiles(root: string, under = ""): string[] {
 /** A DuckDB database holding `table` as Athena would read it from `root`. */
 export class AthenaStandIn {
   private constructor(
+    private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly dir: string,
     private readonly today: string,
@@ -267,7 +268,7 @@ export class AthenaStandIn {
 
   static async open(today: string): Promise<AthenaStandIn> {
     const instance = await DuckDBInstance.create(":memory:", { threads: "1" });
-    return new AthenaStandIn(await instance.connect(), mkdtempSync(path.join(tmpdir(), "ses-events-athena-")), today);
+    return new AthenaStandIn(instance, await instance.connect(), mkdtempSync(path.join(tmpdir(), "ses-events-athena-")), today);
   }
 
   /** Loads every object the projection finds into a DuckDB table named `events`. */
@@ -311,6 +312,7 @@ export class AthenaStandIn {
 
   close(): void {
     this.connection.closeSync();
+    this.instance.closeSync();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
