@@ -2,6 +2,7 @@ import * as z from "zod/mini";
 import type {
   DeliveryAlarmOptions,
   DeliveryStreamOptions,
+  EventAnalyticsOptions,
   EventBucketLifecycle,
   EventBucketOptions,
   ImportExistingOptions,
@@ -137,6 +138,23 @@ const alarms = group(
   "CloudWatch alarms on delivery to S3",
 );
 
+const analytics = group(
+  "analytics",
+  {
+    enabled: flag("Create the query layer (default true when the app creates the bucket, false with deliveryStream.bucketArn)"),
+    databaseName: text("Glue database name (default: the configuration set name in lowercase, other characters replaced by '_')"),
+    tableName: text("Glue table name (default events)"),
+    workgroupName: text("Athena workgroup name (default: the configuration set name)"),
+    resultsPrefix: text("S3 key prefix of query results (default athena-results/)"),
+    resultsExpirationDays: count("Days before query results expire (default 30)"),
+    bytesScannedCutoffPerQuery: count("Bytes one query may scan (default 10 GiB; at least 10 MiB)"),
+    firstYear: count("First year of the year partition projection (default 2020)"),
+    queryWindowDays: count("Days the saved queries look back (default 30)"),
+    tagName: text("Message tag the opens-and-clicks query groups by (default campaign)"),
+  },
+  "Query-ready tables: Glue table with partition projection, Athena workgroup, saved queries, reader policy",
+);
+
 /** `true`, or the ARN of the role to adopt (its name and path are taken from it). */
 function roleImport(description: string) {
   return z
@@ -202,6 +220,7 @@ const STACK_SETTINGS = {
   sesRoleName: text("Fixed name of the SES role the app creates (default: generated)"),
   sesRolePath: text("Path of the SES role the app creates, such as /service-role/ (default /)"),
   alarms,
+  analytics,
   importExisting,
   tags,
   state,
@@ -281,5 +300,6 @@ export const SCHEMA_AGREES_WITH_MODULE: [
   Agrees<NonNullable<NonNullable<EnvironmentSettings["deliveryStream"]>["bucket"]>, EventBucketOptions>,
   Agrees<NonNullable<NonNullable<NonNullable<EnvironmentSettings["deliveryStream"]>["bucket"]>["lifecycle"]>, EventBucketLifecycle>,
   Agrees<NonNullable<EnvironmentSettings["alarms"]>, DeliveryAlarmOptions>,
+  Agrees<NonNullable<EnvironmentSettings["analytics"]>, EventAnalyticsOptions>,
   Agrees<NonNullable<EnvironmentSettings["importExisting"]>, ImportExistingOptions>,
-] = [true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true];

@@ -71,6 +71,7 @@ const ENV_OVERRIDES: ReadonlyArray<readonly [string, Path, (raw: string, name: s
   ["SES_EVENTS_SES_ROLE_ARN", ["sesRoleArn"], text],
   ["SES_EVENTS_ALARMS", ["alarms", "enabled"], flag],
   ["SES_EVENTS_ALARM_TOPIC_ARN", ["alarms", "snsTopicArn"], text],
+  ["SES_EVENTS_ANALYTICS", ["analytics", "enabled"], flag],
   ["SES_EVENTS_STATE_BUCKET", ["state", "bucket"], text],
   ["SES_EVENTS_STATE_KEY", ["state", "key"], text],
   ["SES_EVENTS_STATE_REGION", ["state", "region"], text],

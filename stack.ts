@@ -41,6 +41,19 @@ export class SesEventsStack extends TerraformStack {
     if (bucketName !== undefined) {
       new TerraformOutput(this, "bucket_name", { value: bucketName, description: "S3 bucket the events land in." });
     }
+    const analytics = this.events.analytics;
+    if (analytics !== undefined) {
+      new TerraformOutput(this, "analytics_database", { value: analytics.databaseName, description: "Glue database of the event table." });
+      new TerraformOutput(this, "analytics_table", { value: analytics.tableName, description: "Glue table of the delivered events, queryable in Athena." });
+      new TerraformOutput(this, "analytics_workgroup", {
+        value: analytics.workgroupName,
+        description: "Athena workgroup holding the saved deliverability queries; run them in it.",
+      });
+      new TerraformOutput(this, "analytics_reader_policy_arn", {
+        value: analytics.readerPolicyArn,
+        description: "IAM managed policy that lets a reader run the saved queries; attach it to their role.",
+      });
+    }
   }
 }
 

@@ -68,7 +68,7 @@ describe("event bucket", () => {
     ]);
   });
 
-  it("aborts stale uploads, moves events to Standard-IA, keeps them, and expires old versions", () => {
+  it("aborts stale uploads, moves events to Standard-IA, keeps them, expires old versions and query results", () => {
     expect(synth().resource("aws_s3_bucket_lifecycle_configuration").rule).toEqual([
       {
         id: "abort-incomplete-multipart-uploads",
@@ -82,6 +82,13 @@ describe("event bucket", () => {
         filter: [{ prefix: "" }],
         transition: [{ days: 30, storage_class: "STANDARD_IA" }],
         noncurrent_version_expiration: [{ noncurrent_days: 90 }],
+      },
+      {
+        id: "query-results",
+        status: "Enabled",
+        filter: [{ prefix: "athena-results/" }],
+        expiration: [{ days: 30 }],
+        noncurrent_version_expiration: [{ noncurrent_days: 1 }],
       },
     ]);
   });

@@ -190,6 +190,7 @@ describe("delivery stream", () => {
         compression: FirehoseCompression.SNAPPY,
         partitioningRetrySeconds: 900,
       },
+      analytics: { enabled: false },
     }).resource("aws_kinesis_firehose_delivery_stream");
     expect(stream.name).toBe("my.stream");
     expect(stream.extended_s3_configuration).toMatchObject({

@@ -157,6 +157,17 @@ describe("environment variable overrides", () => {
     expect(only({ sesRoleArn: "arn:aws:iam::123456789012:role/ctx" }, { SES_EVENTS_SES_ROLE_ARN: arn }).destination.sesRoleArn).toBe(arn);
   });
 
+  test("analytics that is not an object is refused", () => {
+    expect(problemsOf({ analytics: true })).toEqual(["analytics true is invalid: use an object."]);
+  });
+
+  test("SES_EVENTS_ANALYTICS sets analytics.enabled and keeps the context's other analytics settings", () => {
+    expect(only({ analytics: { enabled: true, queryWindowDays: 7 } }, { SES_EVENTS_ANALYTICS: "false" }).destination.analytics).toEqual({
+      enabled: false,
+      queryWindowDays: 7,
+    });
+  });
+
   test("SES_EVENTS_ALARMS sets alarms.enabled and keeps the context's other alarm settings", () => {
     expect(only({ alarms: { enabled: false, periodSeconds: 600 } }, { SES_EVENTS_ALARMS: "true" }).destination.alarms).toEqual({
       enabled: true,
@@ -220,7 +231,7 @@ describe("environment variable overrides", () => {
     expect(problemsOf({}, { SES_EVENTS_ENABLED: "yes" })).toEqual(['SES_EVENTS_ENABLED "yes" is invalid: use true or false.']);
   });
 
-  test.each(["SES_EVENTS_CREATE_CONFIGURATION_SET", "SES_EVENTS_ALARMS"])("a bad %s flag is reported with the variable", (variable) => {
+  test.each(["SES_EVENTS_CREATE_CONFIGURATION_SET", "SES_EVENTS_ALARMS", "SES_EVENTS_ANALYTICS"])("a bad %s flag is reported with the variable", (variable) => {
     expect(problemsOf({}, { [variable]: "on" })).toEqual([`${variable} "on" is invalid: use true or false.`]);
   });
 
@@ -582,7 +593,13 @@ describe("wrong types at the top level", () => {
 describe("unknown settings", () => {
   test("a misspelt top-level setting is refused with the settings that exist", () => {
     expect(problemsOf({ configurationSetname: "x" })).toEqual([
-      "configurationSetname is not a setting: use one of stackName, environments, region, accountId, configurationSetName, createConfigurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, sesRolePath, alarms, importExisting, tags, state, cloud.",
+      "configurationSetname is not a setting: use one of stackName, environments, region, accountId, configurationSetName, createConfigurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, sesRolePath, alarms, analytics, importExisting, tags, state, cloud.",
+    ]);
+  });
+
+  test("a misspelt analytics option is refused with the options that exist", () => {
+    expect(problemsOf({ analytics: { workGroupName: "x" } })).toEqual([
+      "analytics.workGroupName is not a setting: use one of enabled, databaseName, tableName, workgroupName, resultsPrefix, resultsExpirationDays, bytesScannedCutoffPerQuery, firstYear, queryWindowDays, tagName.",
     ]);
   });
 
@@ -671,6 +688,10 @@ describe("wrong types at every depth", () => {
     [{ deliveryStream: { bucket: { forceDestroy: 1 } } }, "deliveryStream.bucket.forceDestroy 1 is invalid: use true or false."],
     [{ alarms: { enabled: "false" } }, 'alarms.enabled "false" is invalid: use true or false.'],
     [{ alarms: { snsTopicArn: {} } }, "alarms.snsTopicArn {} is invalid: use a string."],
+    [{ analytics: { enabled: "false" } }, 'analytics.enabled "false" is invalid: use true or false.'],
+    [{ analytics: { databaseName: "" } }, 'analytics.databaseName "" is invalid: it is empty; give a value or remove the setting.'],
+    [{ analytics: { queryWindowDays: "30" } }, 'analytics.queryWindowDays "30" is invalid: use a number.'],
+    [{ analytics: { tagName: null } }, "analytics.tagName null is invalid: use a string."],
     [{ importExisting: { configurationSet: "false" } }, 'importExisting.configurationSet "false" is invalid: use true or false.'],
     [{ importExisting: { sesRole: 1 } }, "importExisting.sesRole 1 is invalid: use true or false, or the role's ARN."],
     [{ importExisting: { deliveryRole: "" } }, 'importExisting.deliveryRole "" is invalid: it is empty; give a value or remove the setting.'],
@@ -725,7 +746,7 @@ describe("wrong types at every depth", () => {
 
   test("HTML and Markdown in values and keys are shown as JSON text on one line", () => {
     expect(problemsOf({ region: "<script>alert(1)</script>\n# Title", "**bold** <b>": 1 })).toEqual([
-      '["**bold** <b>"] is not a setting: use one of stackName, environments, region, accountId, configurationSetName, createConfigurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, sesRolePath, alarms, importExisting, tags, state, cloud.',
+      '["**bold** <b>"] is not a setting: use one of stackName, environments, region, accountId, configurationSetName, createConfigurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, sesRolePath, alarms, analytics, importExisting, tags, state, cloud.',
     ]);
     expect(problemsOf({ region: "<script>alert(1)</script>\n# Title" })).toEqual([
       'region "<script>alert(1)</script>\\n# Title" is invalid: use an AWS Region code such as us-east-1.',

@@ -169,13 +169,36 @@ describe("outputs", () => {
   test("a stack that creates everything outputs the set name, stream ARN, SES role ARN and bucket name by reference", () => {
     const json = synth({});
     const value = (name: string) => json.output[name].value;
-    expect(Object.keys(json.output).sort()).toEqual(["bucket_name", "configuration_set_name", "delivery_stream_arn", "ses_role_arn"]);
+    expect(Object.keys(json.output).sort()).toEqual([
+      "analytics_database",
+      "analytics_reader_policy_arn",
+      "analytics_table",
+      "analytics_workgroup",
+      "bucket_name",
+      "configuration_set_name",
+      "delivery_stream_arn",
+      "ses_role_arn",
+    ]);
     expect(value("configuration_set_name")).toBe(`\${${address(json, "aws_sesv2_configuration_set")}.configuration_set_name}`);
     expect(value("delivery_stream_arn")).toBe(`\${${address(json, "aws_kinesis_firehose_delivery_stream")}.arn}`);
     expect(value("bucket_name")).toBe(`\${${address(json, "aws_s3_bucket")}.bucket}`);
     const sesRole = Object.entries(json.resource.aws_iam_role).find(([, role]: [string, any]) => role.name_prefix?.endsWith("-ses-"));
     expect(sesRole).toBeDefined();
     expect(value("ses_role_arn")).toBe(`\${aws_iam_role.${sesRole![0]}.arn}`);
+  });
+
+  test("the query layer's database, table, workgroup and reader policy ARN are output by reference", () => {
+    const json = synth({});
+    const value = (name: string) => json.output[name].value;
+    expect(value("analytics_database")).toBe(`\${${address(json, "aws_glue_catalog_database")}.name}`);
+    expect(value("analytics_table")).toBe(`\${${address(json, "aws_glue_catalog_table")}.name}`);
+    expect(value("analytics_workgroup")).toBe(`\${${address(json, "aws_athena_workgroup")}.name}`);
+    expect(value("analytics_reader_policy_arn")).toBe(`\${${address(json, "aws_iam_policy")}.arn}`);
+  });
+
+  test("without the query layer there are no analytics outputs", () => {
+    const json = synth({ analytics: { enabled: false } });
+    expect(Object.keys(json.output).filter((name) => name.startsWith("analytics_"))).toEqual([]);
   });
 
   test("every output has a description", () => {

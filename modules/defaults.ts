@@ -45,3 +45,19 @@ export const NORMAL_DELIVERY_DELAY_FACTOR = 1.5;
 export const DEFAULT_RESOURCE_NAME_BASE = "ses-events";
 export const SES_ROLE_POLICY_NAME = "put-ses-events";
 export const DELIVERY_ROLE_POLICY_NAME = "deliver-ses-events";
+
+export const DEFAULT_ANALYTICS_TABLE_NAME = "events";
+export const DEFAULT_RESULTS_PREFIX = "athena-results/";
+export const DEFAULT_RESULTS_EXPIRATION_DAYS = 30;
+/** 10 GiB: a query that would scan more is cancelled. */
+export const DEFAULT_BYTES_SCANNED_CUTOFF_PER_QUERY = 10 * 1024 ** 3;
+/** The provider's lower limit for a workgroup's per-query cutoff (10 MiB). */
+export const MIN_BYTES_SCANNED_CUTOFF_PER_QUERY = 10 * 1024 ** 2;
+/** Oldest year the table's partition projection reaches. */
+export const DEFAULT_PROJECTION_FIRST_YEAR = 2020;
+export const DEFAULT_QUERY_WINDOW_DAYS = 30;
+/** The message tag the engagement query groups by. */
+export const DEFAULT_ENGAGEMENT_TAG_NAME = "campaign";
+export const ATHENA_ENGINE_VERSION = "Athena engine version 3";
+export const ATHENA_DATA_CATALOG = "AwsDataCatalog";
+export const JSON_SERDE = "org.openx.data.jsonserde.JsonSerDe";

@@ -75,6 +75,11 @@ export interface EventBucketProps extends EventBucketOptions {
    * @default - SSE-S3
    */
   readonly kmsKeyArn?: string;
+  /**
+   * Where query results go, expiring sooner than the events.
+   * @default - no query results
+   */
+  readonly queryResults?: { readonly prefix: string; readonly expirationDays: number };
   readonly tags?: Record<string, string>;
 }
 
@@ -175,7 +180,7 @@ export class EventBucket extends Construct {
     });
     new S3BucketLifecycleConfiguration(this, "Lifecycle", {
       bucket,
-      rule: lifecycleRules(props.lifecycle ?? {}),
+      rule: lifecycleRules(props.lifecycle ?? {}, props.queryResults),
       dependsOn: [versioning],
     });
     if (props.accessLogBucketName !== undefined) {
@@ -188,11 +193,14 @@ export class EventBucket extends Construct {
   }
 }
 
-function lifecycleRules(lifecycle: EventBucketLifecycle): S3BucketLifecycleConfigurationRule[] {
+function lifecycleRules(
+  lifecycle: EventBucketLifecycle,
+  expiring: EventBucketProps["queryResults"],
+): S3BucketLifecycleConfigurationRule[] {
   const transitionDays = lifecycle.transitionToInfrequentAccessDays ?? DEFAULT_TRANSITION_TO_INFREQUENT_ACCESS_DAYS;
   const expirationDays = lifecycle.expirationDays ?? DEFAULT_EXPIRATION_DAYS;
   const allObjects = [{ prefix: "" }];
-  return [
+  const rules: S3BucketLifecycleConfigurationRule[] = [
     {
       id: "abort-incomplete-multipart-uploads",
       status: "Enabled",
@@ -212,4 +220,14 @@ function lifecycleRules(lifecycle: EventBucketLifecycle): S3BucketLifecycleConfi
       ],
     },
   ];
+  if (expiring !== undefined) {
+    rules.push({
+      id: "query-results",
+      status: "Enabled",
+      filter: [{ prefix: expiring.prefix }],
+      expiration: [{ days: expiring.expirationDays }],
+      noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
+    });
+  }
+  return rules;
 }

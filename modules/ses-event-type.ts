@@ -20,3 +20,20 @@ export enum FirehoseCompression {
   SNAPPY = "Snappy",
   HADOOP_SNAPPY = "HADOOP_SNAPPY",
 }
+
+/**
+ * The `eventType` values SES writes in the event records it publishes, one per `SesEventType`
+ * (note the space in "Rendering Failure").
+ */
+export enum SesEventRecordType {
+  SEND = "Send",
+  REJECT = "Reject",
+  BOUNCE = "Bounce",
+  COMPLAINT = "Complaint",
+  DELIVERY = "Delivery",
+  OPEN = "Open",
+  CLICK = "Click",
+  RENDERING_FAILURE = "Rendering Failure",
+  DELIVERY_DELAY = "DeliveryDelay",
+  SUBSCRIPTION = "Subscription",
+}

@@ -13,6 +13,7 @@ import { AwsContext } from "./aws-context";
 import { PhysicalNames, adoptedRole, physicalNames } from "./physical-names";
 import * as defaults from "./defaults";
 import { DeliveryAlarmOptions, DeliveryAlarms } from "./delivery-alarms";
+import { EventAnalytics, EventAnalyticsOptions, checkAnalyticsLayout, checkEventAnalyticsOptions } from "./event-analytics";
 import { EventBucket, EventBucketOptions, RESERVED_BUCKET_PREFIX, checkEventBucketOptions } from "./event-bucket";
 import { PolicyStatement, policyDocument, trustPolicy } from "./policy";
 import { FirehoseCompression, SesEventType } from "./ses-event-type";
@@ -181,6 +182,13 @@ export interface SesFirehoseEventDestinationProps {
    * @default - no alarms
    */
   readonly alarms?: DeliveryAlarmOptions;
+  /**
+   * Make the events queryable in Athena: a Glue table with partition projection over the
+   * delivered objects, a workgroup, saved deliverability queries and a reader policy (only for
+   * a stream the module creates).
+   * @default - on when the module creates the event bucket, off with `deliveryStream.bucketArn`
+   */
+  readonly analytics?: EventAnalyticsOptions;
   /** @default - nothing is imported */
   readonly importExisting?: ImportExistingOptions;
   /**
@@ -211,6 +219,7 @@ export class SesFirehoseEventDestination extends Construct {
   readonly bucket?: EventBucket;
   readonly logGroup?: CloudwatchLogGroup;
   readonly alarms?: DeliveryAlarms;
+  readonly analytics?: EventAnalytics;
 
   constructor(scope: Construct, id: string, props: SesFirehoseEventDestinationProps) {
     super(scope, id);
@@ -242,6 +251,7 @@ export class SesFirehoseEventDestination extends Construct {
       this.bucket = created.bucket;
       this.bucketName = created.bucket?.bucketName;
       this.logGroup = created.logGroup;
+      this.analytics = created.analytics;
       const alarms = props.alarms ?? {};
       if (alarms.enabled ?? defaults.DEFAULT_ALARMS_ENABLED) {
         this.alarms = new DeliveryAlarms(this, "Alarms", {
@@ -306,6 +316,12 @@ export class SesFirehoseEventDestination extends Construct {
     const options = props.deliveryStream ?? {};
     const streamName = options.name ?? props.configurationSetName;
     const partitioned = options.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE;
+    const prefix = options.prefix ?? (partitioned ? defaults.DEFAULT_PARTITIONED_PREFIX : defaults.DEFAULT_DATED_PREFIX);
+    const errorOutputPrefix = options.errorOutputPrefix ?? defaults.DEFAULT_ERROR_OUTPUT_PREFIX;
+    const compression = options.compression ?? defaults.DEFAULT_COMPRESSION;
+    const analytics = props.analytics ?? {};
+    const analyticsEnabled = analytics.enabled ?? options.bucketArn === undefined;
+    const resultsPrefix = analytics.resultsPrefix ?? defaults.DEFAULT_RESULTS_PREFIX;
 
     const bucket =
       options.bucketArn === undefined
@@ -313,6 +329,9 @@ export class SesFirehoseEventDestination extends Construct {
             ...options.bucket,
             bucketPrefix: options.bucket?.bucketPrefix ?? `${baseName.slice(0, 36)}-`,
             kmsKeyArn: options.kmsKeyArn,
+            queryResults: analyticsEnabled
+              ? { prefix: resultsPrefix, expirationDays: analytics.resultsExpirationDays ?? defaults.DEFAULT_RESULTS_EXPIRATION_DAYS }
+              : undefined,
             tags,
           })
         : undefined;
@@ -401,13 +420,13 @@ export class SesFirehoseEventDestination extends Construct {
       extendedS3Configuration: {
         roleArn: role.arn,
         bucketArn,
-        prefix: options.prefix ?? (partitioned ? defaults.DEFAULT_PARTITIONED_PREFIX : defaults.DEFAULT_DATED_PREFIX),
-        errorOutputPrefix: options.errorOutputPrefix ?? defaults.DEFAULT_ERROR_OUTPUT_PREFIX,
+        prefix,
+        errorOutputPrefix,
         bufferingSize:
           options.bufferingSizeMiB ??
           (partitioned ? defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB : defaults.DEFAULT_BUFFERING_SIZE_MIB),
         bufferingInterval: options.bufferingIntervalSeconds ?? defaults.DEFAULT_BUFFERING_INTERVAL_SECONDS,
-        compressionFormat: options.compression ?? defaults.DEFAULT_COMPRESSION,
+        compressionFormat: compression,
         kmsKeyArn: options.kmsKeyArn,
         cloudwatchLoggingOptions: logging ?? { enabled: false },
         ...(partitioned ? eventTypePartitioning(options.partitioningRetrySeconds) : {}),
@@ -418,7 +437,22 @@ export class SesFirehoseEventDestination extends Construct {
     if (imports.deliveryStream) {
       stream.importFrom(aws.arn("firehose", `deliverystream/${streamName}`));
     }
-    return { stream, role, rolePolicy, bucket, logGroup };
+    const eventsBucketName = bucket?.bucketName ?? bucketArn.slice(bucketArn.lastIndexOf(":") + 1);
+    const queries = analyticsEnabled
+      ? new EventAnalytics(this, "Analytics", {
+          ...analytics,
+          prefix,
+          errorOutputPrefix,
+          compression,
+          eventsBucketName,
+          eventsBucketArn: bucketArn,
+          resultsBucket: bucket === undefined ? undefined : { bucketName: bucket.bucketName, bucketArn: bucket.bucketArn },
+          kmsKeyArn: options.kmsKeyArn,
+          nameBase: baseName,
+          tags,
+        })
+      : undefined;
+    return { stream, role, rolePolicy, bucket, logGroup, analytics: queries };
   }
 }
 
@@ -428,6 +462,7 @@ interface CreatedStream {
   readonly rolePolicy: IamRolePolicy;
   readonly bucket?: EventBucket;
   readonly logGroup?: CloudwatchLogGroup;
+  readonly analytics?: EventAnalytics;
 }
 
 function eventTypePartitioning(retrySeconds: number | undefined): Partial<KinesisFirehoseDeliveryStreamExtendedS3Configuration> {
@@ -493,6 +528,7 @@ function checkProps(scope: string, props: SesFirehoseEventDestinationProps): voi
   if (props.deliveryStream !== undefined) checkDeliveryStream(problems, props.deliveryStream);
   if (props.alarms !== undefined) checkAlarms(problems, props);
   if (props.importExisting !== undefined) checkImports(problems, props, props.importExisting);
+  checkAnalytics(problems, props);
   problems.throwIfAny(scope);
 }
 
@@ -591,6 +627,31 @@ function checkAlarms(problems: rules.Problems, props: SesFirehoseEventDestinatio
     (alarms.enabled ?? defaults.DEFAULT_ALARMS_ENABLED) && props.deliveryStreamArn !== undefined,
     "alarms.enabled is true with deliveryStreamArn: alarms are created only for a stream the module creates; set alarms on your own stream instead.",
   );
+}
+
+function checkAnalytics(problems: rules.Problems, props: SesFirehoseEventDestinationProps): void {
+  const analytics = props.analytics ?? {};
+  if (props.analytics !== undefined) checkEventAnalyticsOptions(problems, "analytics.", analytics);
+  if (props.deliveryStreamArn !== undefined) {
+    problems.when(
+      analytics.enabled === true,
+      "analytics.enabled is true with deliveryStreamArn: the table follows the prefix and bucket of a stream the module creates; remove one of them.",
+    );
+    return;
+  }
+  const options = props.deliveryStream ?? {};
+  if (!(analytics.enabled ?? options.bucketArn === undefined)) return;
+  problems.when(
+    options.bucketArn !== undefined && rules.isToken(options.bucketArn),
+    "analytics.enabled is true with a deliveryStream.bucketArn that is a Terraform token: the table's location needs the bucket's name at synth time; give the ARN as a literal or set analytics.enabled to false.",
+  );
+  const partitioned = options.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE;
+  checkAnalyticsLayout(problems, {
+    prefix: ["deliveryStream.prefix", options.prefix ?? (partitioned ? defaults.DEFAULT_PARTITIONED_PREFIX : defaults.DEFAULT_DATED_PREFIX)],
+    errorOutputPrefix: ["deliveryStream.errorOutputPrefix", options.errorOutputPrefix ?? defaults.DEFAULT_ERROR_OUTPUT_PREFIX],
+    compression: ["deliveryStream.compression", options.compression ?? defaults.DEFAULT_COMPRESSION],
+    resultsPrefix: ["analytics.resultsPrefix", analytics.resultsPrefix ?? defaults.DEFAULT_RESULTS_PREFIX],
+  });
 }
 
 function checkImports(problems: rules.Problems, props: SesFirehoseEventDestinationProps, imports: ImportExistingOptions): void {

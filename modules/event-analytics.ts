@@ -1,0 +1,424 @@
+import { Construct } from "constructs";
+import { AthenaNamedQuery } from "@cdktf/provider-aws/lib/athena-named-query";
+import { AthenaWorkgroup } from "@cdktf/provider-aws/lib/athena-workgroup";
+import { GlueCatalogDatabase } from "@cdktf/provider-aws/lib/glue-catalog-database";
+import { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { AwsContext } from "./aws-context";
+import * as defaults from "./defaults";
+import { EventBucket } from "./event-bucket";
+import { EventLayout, PartitionKey, eventLayout } from "./event-layout";
+import { eventQueries } from "./event-queries";
+import { EVENT_COLUMNS } from "./event-schema";
+import { PolicyStatement, policyDocument } from "./policy";
+import { FirehoseCompression } from "./ses-event-type";
+import * as rules from "./validation";
+
+/** The query layer over delivered events: a Glue table, an Athena workgroup, saved queries, a reader policy. */
+export interface EventAnalyticsOptions {
+  /**
+   * Create the query layer.
+   * @default - true when the module creates the event bucket, false with `deliveryStream.bucketArn`
+   */
+  readonly enabled?: boolean;
+  /**
+   * Glue database holding the event table: 1-255 lowercase letters, digits or '_'.
+   * @default - the configuration set name in lowercase, other characters replaced by '_'
+   */
+  readonly databaseName?: string;
+  /**
+   * Glue table of the events: 1-255 lowercase letters, digits or '_'.
+   * @default "events"
+   */
+  readonly tableName?: string;
+  /**
+   * Athena workgroup the queries run in: 1-128 letters, digits, '.', '_' or '-'.
+   * @default - the configuration set name
+   */
+  readonly workgroupName?: string;
+  /**
+   * Key prefix of query results: ends with '/', apart from the events and the error objects.
+   * @default "athena-results/"
+   */
+  readonly resultsPrefix?: string;
+  /**
+   * Days after which query results are deleted.
+   * @default 30
+   */
+  readonly resultsExpirationDays?: number;
+  /**
+   * Bytes a query may scan before Athena cancels it; at least 10485760 (10 MiB).
+   * @default 10737418240 (10 GiB)
+   */
+  readonly bytesScannedCutoffPerQuery?: number;
+  /**
+   * First year of events the table finds (partition projection runs from it to the current year).
+   * @default 2020
+   */
+  readonly firstYear?: number;
+  /**
+   * Days back from today that the saved queries read.
+   * @default 30
+   */
+  readonly queryWindowDays?: number;
+  /**
+   * Message tag the opens-and-clicks query groups by.
+   * @default "campaign"
+   */
+  readonly tagName?: string;
+}
+
+/** Everything but `enabled`, which the event destination reads to decide whether to create the layer. */
+export interface EventAnalyticsProps extends Omit<EventAnalyticsOptions, "enabled"> {
+  /** Firehose's S3 prefix for the events (a literal, not a token). */
+  readonly prefix: string;
+  /**
+   * Firehose's S3 prefix for records it could not deliver; query results must stay clear of it.
+   * @default - none to check
+   */
+  readonly errorOutputPrefix?: string;
+  readonly compression: FirehoseCompression;
+  readonly eventsBucketName: string;
+  readonly eventsBucketArn: string;
+  /**
+   * Bucket for query results, holding them under `resultsPrefix`; its lifecycle must expire them.
+   * @default - a results bucket is created, expiring its objects after `resultsExpirationDays`
+   */
+  readonly resultsBucket?: { readonly bucketName: string; readonly bucketArn: string };
+  /**
+   * Customer managed key of the events; it also encrypts the query results.
+   * @default - SSE-S3
+   */
+  readonly kmsKeyArn?: string;
+  /** Start of generated names (lowercase letters, digits and '-'). */
+  readonly nameBase: string;
+  readonly tags?: Record<string, string>;
+}
+
+const NAME = rules.pattern(/^[a-z0-9_]{1,255}$/, "use 1-255 lowercase letters, digits or '_' (Athena reads no other names)");
+const WORKGROUP_NAME = rules.pattern(/^[A-Za-z0-9._-]{1,128}$/, "use 1-128 letters, digits, '.', '_' or '-'");
+const TAG_NAME = rules.pattern(/^[A-Za-z0-9_:-]{1,256}$/, "use 1-256 letters, digits, '_', ':' or '-', as SES message tag names do");
+const READABLE_COMPRESSION: readonly FirehoseCompression[] = [FirehoseCompression.GZIP, FirehoseCompression.UNCOMPRESSED];
+
+/** Checks the options into `problems`; `at` is how the user reaches them (e.g. `analytics.`). */
+export function checkEventAnalyticsOptions(problems: rules.Problems, at: string, options: EventAnalyticsOptions): void {
+  problems.check(`${at}databaseName`, options.databaseName, NAME);
+  problems.check(`${at}tableName`, options.tableName, NAME);
+  problems.check(`${at}workgroupName`, options.workgroupName, WORKGROUP_NAME);
+  problems.check(
+    `${at}resultsPrefix`,
+    options.resultsPrefix,
+    rules.pattern(/^[^/].{0,1022}\/$/su, "use 1-1024 characters that end with '/' and do not start with '/'"),
+    { test: (p) => !p.includes("!{"), text: "query results are not partitioned: remove the !{...} expression" },
+  );
+  problems.check(`${at}resultsExpirationDays`, options.resultsExpirationDays, rules.integerBetween(1, 36500));
+  problems.check(`${at}bytesScannedCutoffPerQuery`, options.bytesScannedCutoffPerQuery, {
+    test: (v) => Number.isSafeInteger(v) && v >= defaults.MIN_BYTES_SCANNED_CUTOFF_PER_QUERY,
+    text: `use a whole number of bytes, at least ${defaults.MIN_BYTES_SCANNED_CUTOFF_PER_QUERY} (10 MiB)`,
+  });
+  problems.check(`${at}firstYear`, options.firstYear, rules.integerBetween(2011, new Date().getUTCFullYear()));
+  problems.check(`${at}queryWindowDays`, options.queryWindowDays, rules.integerBetween(1, 36500));
+  problems.check(`${at}tagName`, options.tagName, TAG_NAME);
+}
+
+/** A setting as the user wrote it: its name in messages and its value. */
+type Setting<T> = readonly [name: string, value: T];
+
+/** Checks that the table can follow what Firehose writes, naming the setting at fault. */
+export function checkAnalyticsLayout(
+  problems: rules.Problems,
+  settings: {
+    readonly prefix: Setting<string>;
+    readonly errorOutputPrefix: Setting<string | undefined>;
+    readonly compression: Setting<FirehoseCompression>;
+    readonly resultsPrefix: Setting<string>;
+  },
+): void {
+  const [prefixName, prefix] = settings.prefix;
+  const refuse = (reason: string) =>
+    problems.when(true, `${prefixName} ${JSON.stringify(prefix)} is invalid with analytics: ${reason}; change it or set analytics.enabled to false.`);
+  if (rules.isToken(prefix)) {
+    refuse("the table's partitions follow the prefix, so it must be a literal, not a Terraform token");
+    return;
+  }
+  const layout = eventLayout(prefix);
+  if ("problems" in layout) {
+    layout.problems.forEach(refuse);
+    return;
+  }
+  const dataColumn = layout.keys.find((key) => EVENT_COLUMNS.some((column) => column.name === key.name));
+  if (dataColumn !== undefined) refuse(`the partition name ${dataColumn.name} is also a column of the event record; name the partition otherwise`);
+  const [compressionName, compression] = settings.compression;
+  problems.when(
+    !rules.isToken(compression) && !READABLE_COMPRESSION.includes(compression),
+    `${compressionName} ${JSON.stringify(compression)} is invalid with analytics: Athena reads JSON only GZIP-compressed or uncompressed; use GZIP or UNCOMPRESSED, or set analytics.enabled to false.`,
+  );
+  const [resultsName, results] = settings.resultsPrefix;
+  if (rules.isToken(results)) return;
+  problems.when(
+    layout.location.startsWith(results) || (layout.location !== "" && results.startsWith(layout.location)),
+    `${resultsName} ${JSON.stringify(results)} is invalid: it overlaps the events under ${JSON.stringify(layout.location)}, so its lifecycle would expire events or the table would read results; use a prefix of its own, such as "${defaults.DEFAULT_RESULTS_PREFIX}".`,
+  );
+  const [errorName, errorPrefix] = settings.errorOutputPrefix;
+  problems.when(
+    errorPrefix !== undefined && !rules.isToken(errorPrefix) && errorPrefix.startsWith(results),
+    `${resultsName} ${JSON.stringify(results)} is invalid: it holds ${errorName} ${JSON.stringify(errorPrefix)}, whose records its lifecycle would expire; use a prefix of its own, such as "${defaults.DEFAULT_RESULTS_PREFIX}".`,
+  );
+}
+
+/**
+ * A Glue table over the events Firehose delivers, with partition projection that follows the
+ * delivery prefix (no crawler, no MSCK REPAIR); an Athena workgroup that enforces encrypted,
+ * expiring results, a per-query scan limit and engine version 3; the saved deliverability
+ * queries; and a managed policy that lets a reader run exactly them.
+ */
+export class EventAnalytics extends Construct {
+  readonly databaseName: string;
+  readonly tableName: string;
+  readonly workgroupName: string;
+  readonly readerPolicyArn: string;
+  readonly database: GlueCatalogDatabase;
+  readonly table: GlueCatalogTable;
+  readonly workgroup: AthenaWorkgroup;
+  readonly namedQueries: readonly AthenaNamedQuery[];
+  readonly readerPolicy: IamPolicy;
+  /** The bucket created for query results, when `resultsBucket` is not given. */
+  readonly resultsBucket?: EventBucket;
+
+  constructor(scope: Construct, id: string, props: EventAnalyticsProps) {
+    super(scope, id);
+    const resultsPrefix = props.resultsPrefix ?? defaults.DEFAULT_RESULTS_PREFIX;
+    const problems = new rules.Problems();
+    checkEventAnalyticsOptions(problems, "", props);
+    checkAnalyticsLayout(problems, {
+      prefix: ["prefix", props.prefix],
+      errorOutputPrefix: ["errorOutputPrefix", props.errorOutputPrefix],
+      compression: ["compression", props.compression],
+      resultsPrefix: ["resultsPrefix", resultsPrefix],
+    });
+    problems.throwIfAny(`EventAnalytics "${this.node.path}"`);
+    const layout = eventLayout(props.prefix) as EventLayout;
+
+    const aws = AwsContext.of(this);
+    const tags = props.tags;
+    const resultsExpirationDays = props.resultsExpirationDays ?? defaults.DEFAULT_RESULTS_EXPIRATION_DAYS;
+    if (props.resultsBucket === undefined) {
+      this.resultsBucket = new EventBucket(this, "ResultsBucket", {
+        bucketPrefix: `${props.nameBase.slice(0, 28)}-results-`,
+        kmsKeyArn: props.kmsKeyArn,
+        lifecycle: { transitionToInfrequentAccessDays: 0, expirationDays: resultsExpirationDays, noncurrentVersionExpirationDays: 1 },
+        tags,
+      });
+    }
+    const results = props.resultsBucket ?? this.resultsBucket!;
+
+    const databaseName = props.databaseName ?? props.nameBase.replace(/[^a-z0-9_]/g, "_");
+    const tableName = props.tableName ?? defaults.DEFAULT_ANALYTICS_TABLE_NAME;
+    this.database = new GlueCatalogDatabase(this, "Database", {
+      name: databaseName,
+      description: "SES sending events delivered by Firehose",
+      tags,
+    });
+    this.databaseName = this.database.name;
+
+    const typeKey = layout.keys.find((key) => key.projection.type === "enum");
+    const dateKeys = ["yyyy", "MM", "dd"].map((format) => layout.keys.find((key) => key.expression === `!{timestamp:${format}}`)!.name);
+    this.table = new GlueCatalogTable(this, "Table", {
+      databaseName: this.database.name,
+      name: tableName,
+      description: "One row per SES event record; partitions are projected from the Firehose prefix.",
+      tableType: "EXTERNAL_TABLE",
+      parameters: {
+        EXTERNAL: "TRUE",
+        classification: "json",
+        compressionType: props.compression === FirehoseCompression.GZIP ? "gzip" : "none",
+        typeOfData: "file",
+        ...projectionParameters(layout, props.firstYear ?? defaults.DEFAULT_PROJECTION_FIRST_YEAR, props.eventsBucketName),
+      },
+      partitionKeys: layout.keys.map((key) => ({ name: key.name, type: "string", comment: `Firehose ${key.expression}` })),
+      storageDescriptor: {
+        location: `s3://${props.eventsBucketName}/${layout.location}`,
+        inputFormat: "org.apache.hadoop.mapred.TextInputFormat",
+        outputFormat: "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+        compressed: props.compression === FirehoseCompression.GZIP,
+        serDeInfo: {
+          name: "ses-event-json",
+          serializationLibrary: defaults.JSON_SERDE,
+          parameters: { "case.insensitive": "TRUE", "ignore.malformed.json": "FALSE" },
+        },
+        columns: EVENT_COLUMNS.map((column) => ({ ...column })),
+      },
+    });
+    this.tableName = this.table.name;
+
+    const resultsLocation = `s3://${results.bucketName}/${resultsPrefix}`;
+    this.workgroup = new AthenaWorkgroup(this, "Workgroup", {
+      name: props.workgroupName ?? props.nameBase,
+      description: "Queries over SES sending events; results encrypted and expiring.",
+      state: "ENABLED",
+      configuration: {
+        enforceWorkgroupConfiguration: true,
+        publishCloudwatchMetricsEnabled: true,
+        bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? defaults.DEFAULT_BYTES_SCANNED_CUTOFF_PER_QUERY,
+        engineVersion: { selectedEngineVersion: defaults.ATHENA_ENGINE_VERSION },
+        resultConfiguration: {
+          outputLocation: resultsLocation,
+          expectedBucketOwner: aws.accountId,
+          encryptionConfiguration:
+            props.kmsKeyArn === undefined
+              ? { encryptionOption: "SSE_S3" }
+              : { encryptionOption: "SSE_KMS", kmsKeyArn: props.kmsKeyArn },
+        },
+      },
+      tags,
+    });
+    this.workgroupName = this.workgroup.name;
+
+    const queries = eventQueries({
+      databaseName,
+      tableName,
+      eventTypeColumn: typeKey?.name ?? "eventtype",
+      dateKeys: dateKeys as [string, string, string],
+      windowDays: props.queryWindowDays ?? defaults.DEFAULT_QUERY_WINDOW_DAYS,
+      tagName: props.tagName ?? defaults.DEFAULT_ENGAGEMENT_TAG_NAME,
+    });
+    this.namedQueries = queries.map(
+      (query) =>
+        new AthenaNamedQuery(this, query.id, {
+          name: query.name,
+          description: query.description,
+          database: this.database.name,
+          workgroup: this.workgroup.name,
+          query: query.sql,
+        }),
+    );
+
+    this.readerPolicy = new IamPolicy(this, "ReaderPolicy", {
+      namePrefix: `${props.nameBase.slice(0, 64)}-events-reader-`,
+      description: `Run the saved queries of Athena workgroup ${props.workgroupName ?? props.nameBase} over the SES event table.`,
+      policy: policyDocument(
+        ...readerStatements(aws, {
+          workgroupArn: aws.arn("athena", `workgroup/${this.workgroup.name}`),
+          databaseName: this.database.name,
+          tableName: this.table.name,
+          events: { bucketArn: props.eventsBucketArn, prefix: layout.location },
+          results: { bucketArn: results.bucketArn, prefix: resultsPrefix },
+          kmsKeyArn: props.kmsKeyArn,
+        }),
+      ),
+      tags,
+    });
+    this.readerPolicyArn = this.readerPolicy.arn;
+  }
+}
+
+/** Athena partition projection for `layout`: one set of `projection.<key>.*` per key, in prefix order. */
+function projectionParameters(layout: EventLayout, firstYear: number, bucketName: string): Record<string, string> {
+  const parameters: Record<string, string> = { "projection.enabled": "true" };
+  for (const key of layout.keys) Object.assign(parameters, keyProjection(key, firstYear));
+  // `$${` keeps Terraform from reading Athena's `${key}` placeholders as interpolations.
+  parameters["storage.location.template"] = `s3://${bucketName}/${layout.template.replace(/\$\{/g, () => "$${")}`;
+  return parameters;
+}
+
+function keyProjection(key: PartitionKey, firstYear: number): Record<string, string> {
+  const at = `projection.${key.name}`;
+  const projection = key.projection;
+  switch (projection.type) {
+    case "enum":
+      return { [`${at}.type`]: "enum", [`${at}.values`]: projection.values.join(",") };
+    case "integer":
+      return { [`${at}.type`]: "integer", [`${at}.range`]: `${projection.min},${projection.max}`, [`${at}.digits`]: `${projection.digits}` };
+    case "year":
+      return {
+        [`${at}.type`]: "date",
+        [`${at}.format`]: "yyyy",
+        [`${at}.range`]: `${firstYear},NOW`,
+        [`${at}.interval`]: "1",
+        [`${at}.interval.unit`]: "YEARS",
+      };
+  }
+}
+
+/** `s3:ListBucket` on `bucketArn`, only under `prefixes`. */
+function listing(sid: string, bucketArn: string, prefixes: readonly string[]): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Action: ["s3:ListBucket"],
+    Resource: [bucketArn],
+    Condition: { StringLike: { "s3:prefix": prefixes.map((prefix) => `${prefix}*`) } },
+  };
+}
+
+interface ReaderScope {
+  readonly workgroupArn: string;
+  readonly databaseName: string;
+  readonly tableName: string;
+  readonly events: { readonly bucketArn: string; readonly prefix: string };
+  readonly results: { readonly bucketArn: string; readonly prefix: string };
+  readonly kmsKeyArn?: string;
+}
+
+function readerStatements(aws: AwsContext, scope: ReaderScope): PolicyStatement[] {
+  const { events, results } = scope;
+  const buckets = [...new Set([events.bucketArn, results.bucketArn])];
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "RunQueriesInWorkgroup",
+      Effect: "Allow",
+      Action: [
+        "athena:BatchGetNamedQuery",
+        "athena:BatchGetQueryExecution",
+        "athena:GetNamedQuery",
+        "athena:GetQueryExecution",
+        "athena:GetQueryResults",
+        "athena:GetQueryResultsStream",
+        "athena:GetQueryRuntimeStatistics",
+        "athena:GetWorkGroup",
+        "athena:ListNamedQueries",
+        "athena:ListQueryExecutions",
+        "athena:StartQueryExecution",
+        "athena:StopQueryExecution",
+      ],
+      Resource: [scope.workgroupArn],
+    },
+    {
+      Sid: "BrowseCatalogInAthena",
+      Effect: "Allow",
+      Action: ["athena:GetDataCatalog", "athena:GetDatabase", "athena:GetTableMetadata", "athena:ListDatabases", "athena:ListTableMetadata"],
+      Resource: [aws.arn("athena", `datacatalog/${defaults.ATHENA_DATA_CATALOG}`)],
+    },
+    {
+      Sid: "ReadEventTable",
+      Effect: "Allow",
+      Action: ["glue:GetDatabase", "glue:GetPartition", "glue:GetPartitions", "glue:GetTable"],
+      Resource: [
+        aws.arn("glue", "catalog"),
+        aws.arn("glue", `database/${scope.databaseName}`),
+        aws.arn("glue", `table/${scope.databaseName}/${scope.tableName}`),
+      ],
+    },
+    { Sid: "LocateBuckets", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: buckets },
+    ...(events.bucketArn === results.bucketArn
+      ? [listing("ListEventsAndResults", events.bucketArn, [events.prefix, results.prefix])]
+      : [listing("ListEvents", events.bucketArn, [events.prefix]), listing("ListResults", results.bucketArn, [results.prefix])]),
+    { Sid: "ReadEvents", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${events.bucketArn}/${events.prefix}*`] },
+    {
+      Sid: "ReadAndWriteQueryResults",
+      Effect: "Allow",
+      Action: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"],
+      Resource: [`${results.bucketArn}/${results.prefix}*`],
+    },
+  ];
+  if (scope.kmsKeyArn !== undefined) {
+    statements.push({
+      Sid: "DecryptEventsAndEncryptResults",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: [scope.kmsKeyArn],
+      Condition: { StringEquals: { "kms:ViaService": `s3.${aws.region}.${aws.dnsSuffix}` } },
+    });
+  }
+  return statements;
+}
