@@ -1,6 +1,6 @@
 import type { SesFirehoseEventDestinationProps } from "./modules";
 import { PhysicalName, PhysicalNameKind, physicalNames } from "./modules/physical-names";
-import { Problems, checkTags, isToken, roleArnParts, show, showAs } from "./modules/validation";
+import { Problems, checkTags, isToken, plain, roleArnParts, show, showAs } from "./modules/validation";
 import { ContextSettings, EnvironmentSettings, contextSettings } from "./settings-schema";
 
 /** Where a stack keeps its Terraform state. */
@@ -377,7 +377,7 @@ function checkRegionOf(problems: string[], setting: string, arn: string | undefi
   if (arn === undefined || isToken(arn)) return;
   const arnRegion = /^arn:[^:]+:[^:]+:([^:]+):/.exec(arn)?.[1];
   if (arnRegion !== undefined && arnRegion !== region) {
-    problems.push(`${setting} ${show(arn)} is invalid: it is in ${arnRegion} but the stack is in ${region}, and ${why}; use one in ${region}.`);
+    problems.push(`${setting} ${show(arn)} is invalid: it is in ${plain(arnRegion)} but the stack is in ${plain(region)}, and ${why}; use one in ${plain(region)}.`);
   }
 }
 
@@ -412,7 +412,7 @@ function stateOf(stack: StackSettings, workspaceFromEnv: string | undefined): { 
       // With tags, Terraform picks the workspace TF_WORKSPACE names; without it, each stack asks.
       const workspace = backend.workspace ?? workspaceFromEnv;
       if (workspace === undefined) return undefined;
-      const how = backend.workspace === undefined ? `, which TF_WORKSPACE picks among the workspaces tagged ${backend.workspaceTags!.join(", ")}` : "";
+      const how = backend.workspace === undefined ? `, which TF_WORKSPACE picks among the workspaces tagged ${backend.workspaceTags!.map(plain).join(", ")}` : "";
       return {
         label: `HCP Terraform workspace ${show(workspace)}${how}`,
         identity: JSON.stringify(["cloud", backend.hostname ?? DEFAULT_CLOUD_HOSTNAME, backend.organization, workspace]),
@@ -433,7 +433,7 @@ function checkSharedState(problems: string[], stacks: readonly StackSettings[], 
     if (state === undefined) continue;
     const other = seen.get(state.identity);
     if (other !== undefined) {
-      problems.push(`stacks ${other} and ${stack.stackName} would share the ${state.label}: ${state.fix}.`);
+      problems.push(`stacks ${plain(other)} and ${plain(stack.stackName)} would share the ${state.label}: ${state.fix}.`);
     }
     seen.set(state.identity, stack.stackName);
   }
@@ -466,9 +466,9 @@ function checkPhysicalNames(problems: string[], sources: Sources, stacks: readon
           return namerOf(sources, input)(...(clash.derived ? "configurationSetName" : clash.setting).split("."));
         };
         const [fromA, fromB] = [where(a, name), where(b, same)];
-        const from = fromA === fromB ? `${fromA}, inherited by both` : `${a.stackName}: ${fromA}, ${b.stackName}: ${fromB}`;
+        const from = fromA === fromB ? `${fromA}, inherited by both` : `${plain(a.stackName)}: ${fromA}, ${plain(b.stackName)}: ${fromB}`;
         problems.push(
-          `stacks ${a.stackName} and ${b.stackName} would both create the ${name.kind} ${show(name.name)} (${from}) in ${name.regional ? `${a.region} of ` : ""}${account}: give each environment its own ${name.setting} in its environments entry, or, if they use different accounts, set accountId on each.`,
+          `stacks ${plain(a.stackName)} and ${plain(b.stackName)} would both create the ${name.kind} ${show(name.name)} (${from}) in ${name.regional ? `${plain(a.region)} of ` : ""}${account}: give each environment its own ${name.setting} in its environments entry, or, if they use different accounts, set accountId on each.`,
         );
       }
     }

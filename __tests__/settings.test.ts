@@ -1032,3 +1032,44 @@ describe("names of settings in the module's messages", () => {
     expect(stacks.production.settingNames).toEqual({ enabled: "SES_EVENTS_ENABLED" });
   });
 });
+
+describe("values in messages cannot forge lines or terminal escapes", () => {
+  /** A problem line must be one line of printable text: no line breaks, no terminal controls. */
+  const PRINTABLE_LINE = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]*$/;
+
+  test("the Region of an ARN from another Region is shown as a value, not pasted", () => {
+    const problems = problemsOf({ deliveryStreamArn: "arn:aws:firehose:us\n  - forged \u001b[31m:123456789012:deliverystream/x" });
+    expect(problems).toEqual([
+      'deliveryStreamArn "arn:aws:firehose:us\\n  - forged \\u001b[31m:123456789012:deliverystream/x" is invalid: it is in "us\\n  - forged \\u001b[31m" but the stack is in us-east-1, and SES publishes only to a stream in its own Region; use one in us-east-1.',
+    ]);
+  });
+
+  test("workspace tags in a shared-workspace message are shown as values", () => {
+    const problems = problemsOf({ cloud: { organization: "acme", workspaceTags: ["ses\n  - forged\u001b[2J"] }, ...TWO_ENVIRONMENTS }, { TF_WORKSPACE: "ses-ci" });
+    expect(problems).toEqual([
+      'stacks staging and production would share the HCP Terraform workspace "ses-ci", which TF_WORKSPACE picks among the workspaces tagged "ses\\n  - forged\\u001b[2J": give each environment its own cloud.workspace in its environments entry, and leave TF_WORKSPACE unset.',
+    ]);
+  });
+
+  test("environment names that are not stack names are shown as values in every message", () => {
+    const state = { state: { bucket: "tf-state", key: "ses.tfstate" } };
+    const problems = problemsOf({ environments: { "x\u001b[31m": state, "y\r\u001b[2K": state } });
+    expect(problems).toContain(
+      'stacks "x\\u001b[31m" and "y\\r\\u001b[2K" would share the S3 state "s3://tf-state/ses.tfstate" (one object, whatever state.region says): give each environment its own state.key in its environments entry, and leave SES_EVENTS_STATE_KEY unset.',
+    );
+    for (const problem of problems) expect(problem).toMatch(PRINTABLE_LINE);
+  });
+
+  test.each([
+    ["a line separator", "r\u2028  - forged"],
+    ["a paragraph separator", "r\u2029x"],
+    ["an 8-bit CSI", "r\u009b31m"],
+    ["DEL", "r\u007f"],
+    ["a right-to-left override", "r\u202eb"],
+    ["a zero-width space", "r\u200bb"],
+  ])("%s in a value is shown as an escape", (_, value) => {
+    const [problem] = problemsOf({ region: value });
+    expect(problem).toMatch(PRINTABLE_LINE);
+    expect(problem).toBe(`region ${JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)} is invalid: use an AWS Region code such as us-east-1.`);
+  });
+});

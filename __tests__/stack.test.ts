@@ -482,6 +482,14 @@ describe("main.ts", () => {
     expect(result.stderr.split("\n")).toHaveLength(2);
   });
 
+  test("an unexpected error that quotes its input stays one line of printable text", () => {
+    const result = runApp({ CDKTF_OUTDIR: tempDir(), CDKTF_CONTEXT_JSON: '{"a":n\u001b[2J\r\u009b1m' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'error: Unexpected token \'\\u001b\', "{"a":n\\u001b[2J\\r\\u009b1m" is not valid JSON (set SES_EVENTS_DEBUG=1 for the stack trace)\n',
+    );
+  });
+
   test("SES_EVENTS_DEBUG=1 shows the stack trace of an unexpected error", () => {
     const result = runApp({ CDKTF_OUTDIR: tempDir(), CDKTF_CONTEXT_JSON: "{not json", SES_EVENTS_DEBUG: "1" });
     expect(result.status).toBe(1);

@@ -67,10 +67,42 @@ export function looksSecret(value: unknown): boolean {
  */
 export function show(value: unknown): string {
   if (looksSecret(value)) return "(a value that looks like a secret, not shown)";
-  const json = value === undefined ? "undefined" : JSON.stringify(value);
+  const json = value === undefined ? "undefined" : escapeInvisible(JSON.stringify(value));
   if (json.length <= SHOWN_LENGTH) return json;
-  if (typeof value === "string") return `${JSON.stringify(`${[...value].slice(0, SHOWN_LENGTH - 20).join("")}…`)} (${[...value].length} characters)`;
+  if (typeof value === "string") {
+    return `${escapeInvisible(JSON.stringify(`${[...value].slice(0, SHOWN_LENGTH - 20).join("")}…`))} (${[...value].length} characters)`;
+  }
   return `${[...json].slice(0, SHOWN_LENGTH - 20).join("")}… (${json.length} characters of JSON)`;
+}
+
+/**
+ * What JSON leaves as it is but a terminal, log viewer or editor would act on: DEL and the C1
+ * controls (U+009B starts an escape sequence), line and paragraph separators, zero-width and
+ * bidirectional formatting characters. Escaped like JSON's own escapes, so a value stays one
+ * line of the text it is.
+ */
+const INVISIBLE = /[\u007f-\u009f\u00ad\u061c\u180e\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/g;
+
+function escapeInvisible(json: string): string {
+  return json.replace(INVISIBLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
+ * `text` as one line a terminal prints as it reads: control characters (line breaks, escape
+ * sequences) and the characters `show` escapes are written as escapes, and a credential in it is
+ * never repeated. For messages that quote their input, such as a JSON parser's.
+ */
+export function printable(text: string): string {
+  const escaped = text.replace(/[\u0000-\u001f]/g, (char) => {
+    const json = JSON.stringify(char);
+    return json.slice(1, -1);
+  });
+  return escapeInvisible(escaped).replace(new RegExp(SECRET_VALUE.source, "g"), "(a secret, not shown)");
+}
+
+/** `text` as it is when it is a plain word (a stack name, a Region), otherwise as `show` gives it. */
+export function plain(text: string): string {
+  return /^[A-Za-z0-9_.:-]{1,64}$/.test(text) ? text : show(text);
 }
 
 /** A rule: a predicate on a concrete value and the sentence that tells the user how to comply. */
