@@ -38,6 +38,7 @@ function text(description: string) {
     .string(rule("use a string"))
     .check(
       z.minLength(1, rule("it is empty; give a value or remove the setting")),
+      z.regex(/\S/, rule("it is blank; give a value or remove the setting")),
       z.maxLength(MAX_TEXT_LENGTH, rule(`use at most ${MAX_TEXT_LENGTH} characters`)),
     )
     .register(z.globalRegistry, { description });

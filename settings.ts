@@ -1,6 +1,6 @@
 import type { SesFirehoseEventDestinationProps } from "./modules";
 import { PhysicalName, PhysicalNameKind, physicalNames } from "./modules/physical-names";
-import { Problems, checkTags, isToken, plain, roleArnParts, show, showAs } from "./modules/validation";
+import { BUCKET_NAME, Problems, checkTags, isToken, plain, roleArnParts, show, showAs } from "./modules/validation";
 import { ContextSettings, EnvironmentSettings, contextSettings } from "./settings-schema";
 
 /** Where a stack keeps its Terraform state. */
@@ -274,9 +274,7 @@ function stackSettings(problems: string[], sources: Sources, input: StackInput):
     problems.push(`${environment === undefined ? "stackName" : "environments"} ${show(stackName)} is invalid: a stack name uses 1-64 letters, digits, '_' or '-'.`);
   }
   const region = layer.region ?? DEFAULT_REGION;
-  if (!/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(region)) {
-    problems.push(`${named("region")} ${show(region)} is invalid: use an AWS Region code such as us-east-1.`);
-  }
+  checkRegionCode(problems, named("region"), region);
   const sharedName = layer.configurationSetName ?? DEFAULT_CONFIGURATION_SET_NAME;
   const configurationSetName = own?.configurationSetName ?? (environment === undefined ? sharedName : `${sharedName}-${environment}`);
 
@@ -367,9 +365,18 @@ function backendSettings(problems: string[], input: StackInput, named: Namer, re
     };
   }
   if (bucket !== undefined) {
+    if (!BUCKET_NAME.test(bucket)) problems.push(`${named("state", "bucket")} ${show(bucket)} is invalid: ${BUCKET_NAME.text}.`);
+    if (state.region !== undefined) checkRegionCode(problems, named("state", "region"), state.region);
+    if (state.key !== undefined && /^\/|\/$|\/\//.test(state.key)) {
+      problems.push(`${named("state", "key")} ${show(state.key)} is invalid: Terraform's S3 backend takes a key that neither starts nor ends with '/' and has no '//'.`);
+    }
     return { kind: "s3", bucket, key: state.key ?? `ses-events/${input.stackName}.tfstate`, region: state.region ?? region };
   }
   return { kind: "local" };
+}
+
+function checkRegionCode(problems: string[], setting: string, region: string): void {
+  if (!/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(region)) problems.push(`${setting} ${show(region)} is invalid: use an AWS Region code such as us-east-1.`);
 }
 
 /** An ARN given for a stack must be in the stack's Region. */

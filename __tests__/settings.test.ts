@@ -1073,3 +1073,40 @@ describe("values in messages cannot forge lines or terminal escapes", () => {
     expect(problem).toBe(`region ${JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)} is invalid: use an AWS Region code such as us-east-1.`);
   });
 });
+
+describe("blank values and state backend names", () => {
+  test.each<[string, Record<string, unknown>, string]>([
+    ["state.bucket", { state: { bucket: "  " } }, 'state.bucket "  " is invalid: it is blank; give a value or remove the setting.'],
+    ["state.key", { state: { bucket: "tf-state", key: " " } }, 'state.key " " is invalid: it is blank; give a value or remove the setting.'],
+    ["cloud.organization", { cloud: { organization: "\t" } }, 'cloud.organization "\\t" is invalid: it is blank; give a value or remove the setting.'],
+    ["cloud.workspace", { cloud: { organization: "acme", workspace: " " } }, 'cloud.workspace " " is invalid: it is blank; give a value or remove the setting.'],
+    ["cloud.hostname", { cloud: { organization: "acme", hostname: " " } }, 'cloud.hostname " " is invalid: it is blank; give a value or remove the setting.'],
+    ["cloud.project", { cloud: { organization: "acme", project: "  " } }, 'cloud.project "  " is invalid: it is blank; give a value or remove the setting.'],
+    ["a workspace tag", { cloud: { organization: "acme", workspaceTags: [" "] } }, 'cloud.workspaceTags[0] " " is invalid: it is blank; give a value or remove the setting.'],
+    ["importExisting.sesRole", { importExisting: { sesRole: " " } }, 'importExisting.sesRole " " is invalid: it is blank; give a value or remove the setting.'],
+  ])("a blank %s is refused like an empty one", (_, context, message) => {
+    expect(problemsOf(context)).toEqual([message]);
+  });
+
+  test("a state bucket that is not a bucket name is refused", () => {
+    expect(problemsOf({ state: { bucket: "Terraform State" } })).toEqual([
+      `state.bucket "Terraform State" is invalid: use 3-63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit, without '..' or a prefix or suffix S3 reserves.`,
+    ]);
+  });
+
+  test("a state bucket from the environment is named after its variable", () => {
+    expect(problemsOf({}, { SES_EVENTS_STATE_BUCKET: "tf_state" })).toEqual([
+      `SES_EVENTS_STATE_BUCKET "tf_state" is invalid: use 3-63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit, without '..' or a prefix or suffix S3 reserves.`,
+    ]);
+  });
+
+  test("a state Region that is not a Region code is refused", () => {
+    expect(problemsOf({ state: { bucket: "tf-state", region: "US East" } })).toEqual(['state.region "US East" is invalid: use an AWS Region code such as us-east-1.']);
+  });
+
+  test.each(["/ses.tfstate", "ses/", "ses//prod.tfstate"])("a state key the S3 backend refuses (%s) is refused", (key) => {
+    expect(problemsOf({ state: { bucket: "tf-state", key } })).toEqual([
+      `state.key ${JSON.stringify(key)} is invalid: Terraform's S3 backend takes a key that neither starts nor ends with '/' and has no '//'.`,
+    ]);
+  });
+});
