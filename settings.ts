@@ -422,7 +422,8 @@ function stateOf(stack: StackSettings, workspaceFromEnv: string | undefined): { 
       const how = backend.workspace === undefined ? `, which TF_WORKSPACE picks among the workspaces tagged ${backend.workspaceTags!.map(plain).join(", ")}` : "";
       return {
         label: `HCP Terraform workspace ${show(workspace)}${how}`,
-        identity: JSON.stringify(["cloud", backend.hostname ?? DEFAULT_CLOUD_HOSTNAME, backend.organization, workspace]),
+        // Hostnames are case-insensitive (DNS).
+        identity: JSON.stringify(["cloud", (backend.hostname ?? DEFAULT_CLOUD_HOSTNAME).toLowerCase(), backend.organization, workspace]),
         fix: "give each environment its own cloud.workspace in its environments entry, and leave TF_WORKSPACE unset",
       };
     }

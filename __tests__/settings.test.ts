@@ -892,6 +892,17 @@ describe("state that two stacks would share", () => {
     ]);
   });
 
+  test("a hostname in other letter case is the same host", () => {
+    expect(
+      problemsOf({
+        cloud: { organization: "acme", workspace: "ses" },
+        environments: { staging: { cloud: { hostname: "APP.Terraform.io" } }, production: {} },
+      }),
+    ).toEqual([
+      'stacks staging and production would share the HCP Terraform workspace "ses": give each environment its own cloud.workspace in its environments entry, and leave TF_WORKSPACE unset.',
+    ]);
+  });
+
   test("one S3 bucket and key is one state even from two Regions", () => {
     expect(
       problemsOf({ state: { bucket: "tf-state", key: "ses.tfstate" }, environments: { staging: { region: "eu-west-1" }, production: { state: { region: "us-west-2" } } } }),
