@@ -1,6 +1,6 @@
 import type { SesFirehoseEventDestinationProps } from "./modules";
 import { PhysicalName, PhysicalNameKind, physicalNames } from "./modules/physical-names";
-import { BUCKET_NAME, Problems, checkTags, isToken, plain, roleArnParts, show, showAs } from "./modules/validation";
+import { BUCKET_NAME, MAX_TAGS, Problems, checkTags, isToken, plain, roleArnParts, show, showAs } from "./modules/validation";
 import { ContextSettings, EnvironmentSettings, contextSettings } from "./settings-schema";
 
 /** Where a stack keeps its Terraform state. */
@@ -284,6 +284,11 @@ function stackSettings(problems: string[], sources: Sources, input: StackInput):
     const fromEnv = named("tags", key).startsWith("SES_EVENTS_TAGS");
     checkTags(tagProblems, fromEnv ? "SES_EVENTS_TAGS" : named("tags"), { [key]: value });
     problems.push(...tagProblems.messages);
+  }
+  const tagCount = Object.keys(tags).length + (environment !== undefined && !("Environment" in tags) ? 1 : 0);
+  if (tagCount > MAX_TAGS) {
+    const environmentTag = tagCount > Object.keys(tags).length ? " (with Environment)" : "";
+    problems.push(`${named("tags")} holds ${tagCount} tags${environmentTag}: AWS allows at most ${MAX_TAGS} on a resource; remove some.`);
   }
   checkRegionOf(problems, named("deliveryStreamArn"), layer.deliveryStreamArn, region, "SES publishes only to a stream in its own Region");
   checkRegionOf(problems, named("alarms", "snsTopicArn"), layer.alarms?.snsTopicArn, region, "CloudWatch alarms notify topics in their own Region");

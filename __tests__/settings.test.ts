@@ -1121,3 +1121,18 @@ describe("blank values and state backend names", () => {
     ]);
   });
 });
+
+describe("the number of tags", () => {
+  const tagsOf = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, "v"]));
+
+  test("10,000 tags are refused in one line", () => {
+    expect(problemsOf({ tags: tagsOf(10_000) })).toEqual(["tags holds 10000 tags: AWS allows at most 50 on a resource; remove some."]);
+  });
+
+  test("50 tags pass, and the Environment tag counts toward the 50", () => {
+    expect(only({ tags: tagsOf(50) }).tags).toEqual(tagsOf(50));
+    expect(problemsOf({ tags: tagsOf(50), environments: { staging: {} } })).toEqual([
+      "tags holds 51 tags (with Environment): AWS allows at most 50 on a resource; remove some.",
+    ]);
+  });
+});

@@ -208,8 +208,13 @@ export const LOG_RETENTION_DAYS = [
 
 const TAG_CHARACTERS = "letters, digits, spaces and _ . : / = + - @";
 
+/** The most tags AWS allows on one resource (default tags included). */
+export const MAX_TAGS = 50;
+
 /** AWS tag rules, for `setting` (e.g. `tags`) holding key-value tags. */
 export function checkTags(problems: Problems, setting: string, tags: Readonly<Record<string, string>> | undefined): void {
+  const count = Object.keys(tags ?? {}).length;
+  problems.when(count > MAX_TAGS, `${setting} holds ${count} tags: AWS allows at most ${MAX_TAGS} on a resource; remove some.`);
   for (const [key, value] of Object.entries(tags ?? {})) {
     problems.check(
       `${setting} key`,
