@@ -1,7 +1,7 @@
 import type { SesFirehoseEventDestinationProps } from "./modules";
 import { PhysicalName, PhysicalNameKind, physicalNames } from "./modules/physical-names";
-import { BUCKET_NAME, MAX_TAGS, Problems, checkTags, isToken, plain, roleArnParts, show, showAs } from "./modules/validation";
-import { ContextSettings, EnvironmentSettings, contextSettings } from "./settings-schema";
+import { MAX_TAGS, Problems, checkTags, isToken, plain, roleArnParts, show, showAs } from "./modules/validation";
+import { ContextSettings, EnvironmentSettings, STACK_NAME, STACK_NAME_RULE, contextSettings } from "./settings-schema";
 
 /** Where a stack keeps its Terraform state. */
 export type BackendSettings =
@@ -270,11 +270,9 @@ function stackSettings(problems: string[], sources: Sources, input: StackInput):
   const { stackName, layer, own } = input;
   const environment = own === undefined ? undefined : stackName;
   const named = namerOf(sources, input);
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(stackName)) {
-    problems.push(`${environment === undefined ? "stackName" : "environments"} ${show(stackName)} is invalid: a stack name uses 1-64 letters, digits, '_' or '-'.`);
-  }
+  // The schema checks stackName; environment names are the keys of `environments`.
+  if (!STACK_NAME.test(stackName)) problems.push(`environments ${show(stackName)} is invalid: ${STACK_NAME_RULE}.`);
   const region = layer.region ?? DEFAULT_REGION;
-  checkRegionCode(problems, named("region"), region);
   const sharedName = layer.configurationSetName ?? DEFAULT_CONFIGURATION_SET_NAME;
   const configurationSetName = own?.configurationSetName ?? (environment === undefined ? sharedName : `${sharedName}-${environment}`);
 
@@ -370,18 +368,9 @@ function backendSettings(problems: string[], input: StackInput, named: Namer, re
     };
   }
   if (bucket !== undefined) {
-    if (!BUCKET_NAME.test(bucket)) problems.push(`${named("state", "bucket")} ${show(bucket)} is invalid: ${BUCKET_NAME.text}.`);
-    if (state.region !== undefined) checkRegionCode(problems, named("state", "region"), state.region);
-    if (state.key !== undefined && /^\/|\/$|\/\//.test(state.key)) {
-      problems.push(`${named("state", "key")} ${show(state.key)} is invalid: Terraform's S3 backend takes a key that neither starts nor ends with '/' and has no '//'.`);
-    }
     return { kind: "s3", bucket, key: state.key ?? `ses-events/${input.stackName}.tfstate`, region: state.region ?? region };
   }
   return { kind: "local" };
-}
-
-function checkRegionCode(problems: string[], setting: string, region: string): void {
-  if (!/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(region)) problems.push(`${setting} ${show(region)} is invalid: use an AWS Region code such as us-east-1.`);
 }
 
 /** An ARN given for a stack must be in the stack's Region. */

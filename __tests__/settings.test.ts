@@ -725,6 +725,7 @@ describe("wrong types at every depth", () => {
 
   test("HTML and Markdown in values and keys are shown as JSON text on one line", () => {
     expect(problemsOf({ region: "<script>alert(1)</script>\n# Title", "**bold** <b>": 1 })).toEqual([
+      'region "<script>alert(1)</script>\\n# Title" is invalid: use an AWS Region code such as us-east-1.',
       '["**bold** <b>"] is not a setting: use one of stackName, environments, region, accountId, configurationSetName, createConfigurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, sesRolePath, alarms, importExisting, tags, state, cloud.',
     ]);
     expect(problemsOf({ region: "<script>alert(1)</script>\n# Title" })).toEqual([

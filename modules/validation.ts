@@ -139,8 +139,8 @@ export class Problems {
   }
 }
 
-export function pattern(regex: RegExp, text: string): Rule<string> {
-  return { test: (v) => regex.test(v), text };
+export function pattern(regex: RegExp, text: string): Rule<string> & { readonly regex: RegExp } {
+  return { test: (v) => regex.test(v), text, regex };
 }
 
 export function integerBetween(min: number, max: number): Rule<number> {
