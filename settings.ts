@@ -162,7 +162,10 @@ export function readSettings(context: Layer, env: Readonly<Record<string, string
   const variable = (name: string) => (env[name]?.trim() ? env[name] : undefined);
 
   const ambient = AMBIENT_REGION_VARIABLES.find((name) => variable(name) !== undefined);
-  if (top.region === undefined && ambient !== undefined) {
+  // Only where a stack would take it: an ambient variable no stack uses is none of the app's business.
+  const entries = isObject(top.environments) ? Object.values(top.environments) : undefined;
+  const regionless = entries === undefined || entries.some((own) => !isObject(own) || own.region === undefined);
+  if (top.region === undefined && ambient !== undefined && regionless) {
     top.region = variable(ambient)!.trim();
     sources.setBy(["region"], ambient);
   }

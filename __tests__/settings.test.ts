@@ -807,6 +807,17 @@ describe("Region precedence", () => {
     expect(stacks.production.region).toBe("eu-central-1");
   });
 
+  test("an ambient AWS_REGION no stack uses is not judged", () => {
+    const stacks = readSettings({ environments: { staging: { region: "eu-west-1" }, production: { region: "us-west-2" } } }, { AWS_REGION: "garbage" });
+    expect(stacks.map((stack) => stack.region)).toEqual(["eu-west-1", "us-west-2"]);
+  });
+
+  test("an ambient AWS_REGION that a stack uses is judged under its own name", () => {
+    expect(problemsOf({ environments: { staging: { region: "eu-west-1" }, production: {} } }, { AWS_REGION: "garbage" })).toEqual([
+      'AWS_REGION "garbage" is invalid: use an AWS Region code such as us-east-1.',
+    ]);
+  });
+
   test("SES_EVENTS_REGION beats cdktf.json's top-level region and AWS_REGION", () => {
     expect(only({ region: "eu-west-1" }, { SES_EVENTS_REGION: "ap-northeast-1", AWS_REGION: "us-west-2" }).region).toBe("ap-northeast-1");
   });
