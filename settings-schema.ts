@@ -37,6 +37,9 @@ const rule = (text: string) => ({ error: text });
 /** Stack names: the folders of cdktf.out and the local state files. */
 export const STACK_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 export const STACK_NAME_RULE = "a stack name uses 1-64 letters, digits, '_' or '-'";
+/** HCP Terraform workspace names. */
+export const WORKSPACE_NAME = /^[A-Za-z0-9_-]{1,90}$/;
+export const WORKSPACE_NAME_RULE = "an HCP Terraform workspace name uses 1-90 letters, digits, '_' or '-'";
 const REGION_CODE = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 const REGION_RULE = "use an AWS Region code such as us-east-1";
 
@@ -191,7 +194,7 @@ const cloud = group(
   "cloud",
   {
     organization: text("HCP Terraform organization"),
-    workspace: text("Workspace name (default TF_WORKSPACE, else the stack name)"),
+    workspace: text("Workspace name (default TF_WORKSPACE, else the stack name)", z.regex(WORKSPACE_NAME, rule(WORKSPACE_NAME_RULE))),
     workspaceTags: z
       .array(text("Workspace tag"), rule("use a list of strings"))
       .check(z.minLength(1, rule("list at least one tag")))

@@ -1,7 +1,7 @@
 import type { SesFirehoseEventDestinationProps } from "./modules";
 import { PhysicalName, PhysicalNameKind, physicalNames } from "./modules/physical-names";
 import { MAX_TAGS, Problems, checkTags, isToken, plain, roleArnParts, show, showAs } from "./modules/validation";
-import { ContextSettings, EnvironmentSettings, STACK_NAME, STACK_NAME_RULE, contextSettings } from "./settings-schema";
+import { ContextSettings, EnvironmentSettings, STACK_NAME, STACK_NAME_RULE, WORKSPACE_NAME, WORKSPACE_NAME_RULE, contextSettings } from "./settings-schema";
 
 /** Where a stack keeps its Terraform state. */
 export type BackendSettings =
@@ -356,6 +356,9 @@ function backendSettings(problems: string[], input: StackInput, named: Namer, re
     const { workspace, workspaceTags } = cloud;
     if (workspace !== undefined && workspaceTags !== undefined) {
       problems.push(`${named("cloud", "workspace")} and ${named("cloud", "workspaceTags")} are both set: name one workspace or select workspaces by tags, not both.`);
+    }
+    if (input.workspaceFromEnv !== undefined && !WORKSPACE_NAME.test(input.workspaceFromEnv)) {
+      problems.push(`TF_WORKSPACE ${show(input.workspaceFromEnv)} is invalid: ${WORKSPACE_NAME_RULE}.`);
     }
     if (workspace !== undefined && input.workspaceFromEnv !== undefined && workspace !== input.workspaceFromEnv) {
       problems.push(

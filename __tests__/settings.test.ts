@@ -29,6 +29,7 @@ function problemsOf(context: Record<string, unknown>, env: Env = {}): readonly s
 }
 
 const TWO_ENVIRONMENTS = { environments: { staging: {}, production: {} } };
+const WORKSPACE_RULE = "an HCP Terraform workspace name uses 1-90 letters, digits, '_' or '-'";
 
 /** cdktf.json's context as main.ts passes it: only the keys the app reads. */
 function repoContext(): Record<string, unknown> {
@@ -1146,5 +1147,23 @@ describe("the number of tags", () => {
     expect(problemsOf({ tags: tagsOf(50), environments: { staging: {} } })).toEqual([
       "tags holds 51 tags (with Environment): AWS allows at most 50 on a resource; remove some.",
     ]);
+  });
+});
+
+describe("HCP Terraform workspace names", () => {
+  test("a cloud.workspace HCP Terraform would refuse is refused", () => {
+    expect(problemsOf({ cloud: { organization: "acme", workspace: "ses events" } })).toEqual([
+      `cloud.workspace "ses events" is invalid: ${WORKSPACE_RULE}.`,
+    ]);
+  });
+
+  test("a TF_WORKSPACE HCP Terraform would refuse is refused for a stack in HCP Terraform", () => {
+    expect(problemsOf({ cloud: { organization: "acme" } }, { TF_WORKSPACE: "ses\u001b[2J" })).toEqual([
+      `TF_WORKSPACE "ses\\u001b[2J" is invalid: ${WORKSPACE_RULE}.`,
+    ]);
+  });
+
+  test("TF_WORKSPACE is not judged for stacks that keep their state elsewhere", () => {
+    expect(only({}, { TF_WORKSPACE: "any name" }).backend).toEqual({ kind: "local" });
   });
 });
