@@ -218,8 +218,15 @@ export function readSettings(context: Layer, env: Readonly<Record<string, string
   return stacks;
 }
 
+/**
+ * Deeper than any setting goes (context, environments, an entry, deliveryStream, bucket,
+ * lifecycle, a value): below it the schema refuses the shape, so nothing there is looked at.
+ */
+const MAX_SETTINGS_DEPTH = 16;
+
 /** JavaScript gives `__proto__` a meaning of its own: such a key would vanish silently, so it is refused. */
 function findReservedKeys(problems: string[], path: Path, value: unknown): void {
+  if (path.length > MAX_SETTINGS_DEPTH) return;
   if (Array.isArray(value)) value.forEach((item, i) => findReservedKeys(problems, [...path, i], item));
   if (!isObject(value)) return;
   for (const key of Object.keys(value)) {

@@ -1167,3 +1167,22 @@ describe("HCP Terraform workspace names", () => {
     expect(only({}, { TF_WORKSPACE: "any name" }).backend).toEqual({ kind: "local" });
   });
 });
+
+describe("deeply nested values", () => {
+  /** `{"a": {"a": ... 1}}`, `depth` levels deep, built without recursion. */
+  function nested(depth: number): unknown {
+    let value: unknown = 1;
+    for (let i = 0; i < depth; i++) value = { a: value };
+    return value;
+  }
+
+  test("20,000 levels under a tag are refused where they start, in one line", () => {
+    expect(problemsOf({ tags: { team: nested(20_000) } })).toEqual(['tags["team"] (a value nested too deep to show) is invalid: use a string.']);
+  });
+
+  test("a value nested deeper than any setting goes is refused by the setting that holds it", () => {
+    expect(problemsOf({ deliveryStream: { bucket: { lifecycle: { expirationDays: nested(40) } } } })).toEqual([
+      `deliveryStream.bucket.lifecycle.expirationDays ${JSON.stringify(nested(40)).slice(0, 180)}… (${JSON.stringify(nested(40)).length} characters of JSON) is invalid: use a number.`,
+    ]);
+  });
+});

@@ -56,9 +56,19 @@ export function showAs(setting: string, value: unknown): string {
   return SECRET_NAME.test(setting) ? "(a secret, not shown)" : show(value);
 }
 
+/** JSON of `value`, or undefined when it is nested too deep for JSON.stringify. */
+function jsonOf(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value ?? null);
+  } catch {
+    return undefined;
+  }
+}
+
 /** True for a value that looks like a credential, which no message may repeat. */
 export function looksSecret(value: unknown): boolean {
-  return typeof value === "string" ? SECRET_VALUE.test(value) : JSON.stringify(value ?? null).match(SECRET_VALUE) !== null;
+  const text = typeof value === "string" ? value : jsonOf(value);
+  return text !== undefined && SECRET_VALUE.test(text);
 }
 
 /**
@@ -67,7 +77,9 @@ export function looksSecret(value: unknown): boolean {
  */
 export function show(value: unknown): string {
   if (looksSecret(value)) return "(a value that looks like a secret, not shown)";
-  const json = value === undefined ? "undefined" : escapeInvisible(JSON.stringify(value));
+  const raw = value === undefined ? "undefined" : jsonOf(value);
+  if (raw === undefined) return "(a value nested too deep to show)";
+  const json = escapeInvisible(raw);
   if (json.length <= SHOWN_LENGTH) return json;
   if (typeof value === "string") {
     return `${escapeInvisible(JSON.stringify(`${[...value].slice(0, SHOWN_LENGTH - 20).join("")}…`))} (${[...value].length} characters)`;
