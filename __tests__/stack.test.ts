@@ -432,6 +432,14 @@ describe("main.ts", () => {
     expect(existsSync(path.join(outdir, "stacks", "ses-events", "cdk.tf.json"))).toBe(false);
   });
 
+  test("an empty list of event types from the environment is named after the variable", () => {
+    const result = runApp({ CDKTF_OUTDIR: tempDir(), SES_EVENTS_EVENT_TYPES: ",," });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      `SesFirehoseEventDestination "ses-events/SesEvents": invalid settings:\n  - SES_EVENTS_EVENT_TYPES [] is invalid: list at least one of SEND, REJECT, BOUNCE, COMPLAINT, DELIVERY, OPEN, CLICK, RENDERING_FAILURE, DELIVERY_DELAY, SUBSCRIPTION.\n`,
+    );
+  });
+
   test("an invalid app setting exits 1 with the settings message", () => {
     const result = runApp({ CDKTF_OUTDIR: tempDir(), SES_EVENTS_ENABLED: "yes" });
     expect(result.status).toBe(1);

@@ -141,6 +141,11 @@ export class Problems {
     if (condition) this.found.push({ text: message });
   }
 
+  /** Records a problem about `setting` when `condition` holds; the sentence is `setting` then `text`. */
+  whenAbout(setting: string, condition: boolean, text: string): void {
+    if (condition) this.found.push({ setting, text });
+  }
+
   /** The problems found so far. */
   get messages(): readonly string[] {
     return this.found.map(sentence);
