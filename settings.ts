@@ -1,6 +1,6 @@
 import type { SesFirehoseEventDestinationProps } from "./modules";
 import { PhysicalName, PhysicalNameKind, physicalNames } from "./modules/physical-names";
-import { MAX_TAGS, Problems, checkTags, isToken, plain, roleArnParts, show, showAs } from "./modules/validation";
+import { MAX_TAGS, Problems, checkTags, isToken, looksSecret, plain, roleArnParts, show, showAs } from "./modules/validation";
 import { ContextSettings, EnvironmentSettings, STACK_NAME, STACK_NAME_RULE, WORKSPACE_NAME, WORKSPACE_NAME_RULE, contextSettings } from "./settings-schema";
 
 /** Where a stack keeps its Terraform state. */
@@ -140,7 +140,7 @@ function formatPath(path: Path, continued: boolean): string {
   path.forEach((key, i) => {
     const inTags = i > 0 && path[i - 1] === "tags";
     if (typeof key === "number") out += `[${key}]`;
-    else if (!inTags && /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(key)) out += out === "" && !continued ? key : `.${key}`;
+    else if (!inTags && /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(key) && !looksSecret(key)) out += out === "" && !continued ? key : `.${key}`;
     else out += `[${show(key)}]`;
   });
   return out;

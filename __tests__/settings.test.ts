@@ -1186,3 +1186,18 @@ describe("deeply nested values", () => {
     ]);
   });
 });
+
+describe("keys that look like credentials", () => {
+  const token = `ghp_${"a1B2".repeat(9)}`;
+
+  test.each<[string, Record<string, unknown>, string]>([
+    ["an unknown top-level key", { [token]: 1 }, "[(a value that looks like a secret, not shown)] is not a setting"],
+    ["an unknown nested key", { deliveryStream: { [token]: 1 } }, "deliveryStream[(a value that looks like a secret, not shown)] is not a setting"],
+    ["an environment name", { environments: { [token]: { region: 5 } } }, "environments[(a value that looks like a secret, not shown)].region 5 is invalid"],
+    ["an environment name in a clash", { sesRoleName: "x", environments: { AKIAABCDEFGHIJKLMNOP: {}, b: {} } }, "stacks (a value that looks like a secret, not shown) and b would both create"],
+  ])("%s is never repeated", (_, context, start) => {
+    const problems = problemsOf(context);
+    expect(problems.join("\n")).not.toMatch(/ghp_|AKIA/);
+    expect(problems.some((problem) => problem.startsWith(start))).toBe(true);
+  });
+});

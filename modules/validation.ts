@@ -114,7 +114,7 @@ export function printable(text: string): string {
 
 /** `text` as it is when it is a plain word (a stack name, a Region), otherwise as `show` gives it. */
 export function plain(text: string): string {
-  return /^[A-Za-z0-9_.:-]{1,64}$/.test(text) ? text : show(text);
+  return /^[A-Za-z0-9_.:-]{1,64}$/.test(text) && !looksSecret(text) ? text : show(text);
 }
 
 /** A rule: a predicate on a concrete value and the sentence that tells the user how to comply. */
