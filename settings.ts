@@ -1,5 +1,5 @@
 import type { SesFirehoseEventDestinationProps } from "./modules";
-import { PhysicalName, PhysicalNameKind, physicalNames } from "./modules/physical-names";
+import { PhysicalName, PhysicalNameKind, identityOf, physicalNames, showClash } from "./modules/physical-names";
 import { MAX_TAGS, Problems, checkTags, isToken, looksSecret, plain, roleArnParts, show, showAs } from "./modules/validation";
 import { ContextSettings, EnvironmentSettings, STACK_NAME, STACK_NAME_RULE, WORKSPACE_NAME, WORKSPACE_NAME_RULE, contextSettings } from "./settings-schema";
 
@@ -468,7 +468,7 @@ function checkPhysicalNames(problems: string[], sources: Sources, stacks: readon
         a.accountId !== undefined && a.accountId === b.accountId ? `account ${a.accountId}` : "an account they may share (accountId is not set on both)";
       const namesOfB = physicalNames(b.destination);
       const clashes = physicalNames(a.destination).flatMap((name) => {
-        const same = namesOfB.find((other) => other.kind === name.kind && other.name === name.name);
+        const same = namesOfB.find((other) => identityOf(other) === identityOf(name));
         return same === undefined || (name.regional && a.region !== b.region) ? [] : [{ name, same }];
       });
       // One configuration set in both: its event destination and a stream named after it follow.
@@ -483,7 +483,7 @@ function checkPhysicalNames(problems: string[], sources: Sources, stacks: readon
         const [fromA, fromB] = [where(a, name), where(b, same)];
         const from = fromA === fromB ? `${fromA}, inherited by both` : `${plain(a.stackName)}: ${fromA}, ${plain(b.stackName)}: ${fromB}`;
         problems.push(
-          `stacks ${plain(a.stackName)} and ${plain(b.stackName)} would both create the ${name.kind} ${show(name.name)} (${from}) in ${name.regional ? `${plain(a.region)} of ` : ""}${account}: give each environment its own ${name.setting} in its environments entry, or, if they use different accounts, set accountId on each.`,
+          `stacks ${plain(a.stackName)} and ${plain(b.stackName)} would both create the ${name.kind} ${showClash(name, same)} (${from}) in ${name.regional ? `${plain(a.region)} of ` : ""}${account}: give each environment its own ${name.setting} in its environments entry, or, if they use different accounts, set accountId on each.`,
         );
       }
     }

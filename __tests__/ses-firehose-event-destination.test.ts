@@ -431,6 +431,13 @@ describe("several instances", () => {
     );
   });
 
+  it("refuses two destinations whose role names differ only in case", () => {
+    expect(clashOf({ sesRoleName: "Publisher" }, { sesRoleName: "publisher" })).toBe(
+      'SesFirehoseEventDestination "test/B": invalid settings:\n' +
+        '  - the IAM role "publisher" (the same as "Publisher": IAM role names ignore case) (sesRoleName) is also created by SesFirehoseEventDestination "test/A" (sesRoleName): an account holds one for all Regions; give each destination its own sesRoleName.',
+    );
+  });
+
   it("refuses a stream named like another destination's configuration set", () => {
     expect(clashOf({ configurationSetName: "events" }, { deliveryStream: { name: "events" } })).toContain(
       '"events" (deliveryStream.name) is also created by SesFirehoseEventDestination "test/A" (deliveryStream.name, default: configurationSetName)',

@@ -1201,3 +1201,15 @@ describe("keys that look like credentials", () => {
     expect(problems.some((problem) => problem.startsWith(start))).toBe(true);
   });
 });
+
+describe("IAM role names that differ only in case", () => {
+  test("two environments whose role names differ only in case would create one role: refused", () => {
+    expect(problemsOf({ environments: { staging: { sesRoleName: "SesPublisher" }, production: { sesRoleName: "sespublisher" } } })).toEqual([
+      'stacks staging and production would both create the IAM role "SesPublisher" (the same as "sespublisher": IAM role names ignore case) (staging: environments.staging.sesRoleName, production: environments.production.sesRoleName) in an account they may share (accountId is not set on both): give each environment its own sesRoleName in its environments entry, or, if they use different accounts, set accountId on each.',
+    ]);
+  });
+
+  test("stream names that differ only in case are two streams", () => {
+    expect(readSettings({ environments: { staging: { deliveryStream: { name: "Events" } }, production: { deliveryStream: { name: "events" } } } }, {})).toHaveLength(2);
+  });
+});
