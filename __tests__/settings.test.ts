@@ -894,22 +894,14 @@ describe("state that two stacks would share", () => {
     expect(stacks.staging.backend).toMatchObject({ hostname: "tfe.example.com", workspace: "ses" });
   });
 
-  test("app.terraform.io named or not is one host", () => {
+  test.each([
+    ["app.terraform.io named or not is one host", "app.terraform.io"],
+    ["a hostname in other letter case is the same host", "APP.Terraform.io"],
+  ])("%s", (_, hostname) => {
     expect(
       problemsOf({
         cloud: { organization: "acme", workspace: "ses" },
-        environments: { staging: { cloud: { hostname: "app.terraform.io" } }, production: {} },
-      }),
-    ).toEqual([
-      'stacks staging and production would share the HCP Terraform workspace "ses": give each environment its own cloud.workspace in its environments entry, and leave TF_WORKSPACE unset.',
-    ]);
-  });
-
-  test("a hostname in other letter case is the same host", () => {
-    expect(
-      problemsOf({
-        cloud: { organization: "acme", workspace: "ses" },
-        environments: { staging: { cloud: { hostname: "APP.Terraform.io" } }, production: {} },
+        environments: { staging: { cloud: { hostname } }, production: {} },
       }),
     ).toEqual([
       'stacks staging and production would share the HCP Terraform workspace "ses": give each environment its own cloud.workspace in its environments entry, and leave TF_WORKSPACE unset.',
