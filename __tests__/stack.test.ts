@@ -440,6 +440,21 @@ describe("main.ts", () => {
     );
   });
 
+  test("a problem between two settings names the variable that set one of them", () => {
+    const result = runApp({
+      CDKTF_OUTDIR: tempDir(),
+      CDKTF_CONTEXT_JSON: JSON.stringify({ sesRoleName: "x", deliveryStream: { name: "events" } }),
+      SES_EVENTS_SES_ROLE_ARN: "arn:aws:iam::123456789012:role/r",
+      SES_EVENTS_DELIVERY_STREAM_ARN: "arn:aws:firehose:us-east-1:123456789012:deliverystream/events",
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'SesFirehoseEventDestination "ses-events/SesEvents": invalid settings:\n' +
+        "  - SES_EVENTS_DELIVERY_STREAM_ARN and deliveryStream are both set: deliveryStream configures the stream the module creates, SES_EVENTS_DELIVERY_STREAM_ARN uses an existing one; remove one of them.\n" +
+        "  - SES_EVENTS_SES_ROLE_ARN and sesRoleName are both set: sesRoleName names the role the module creates, SES_EVENTS_SES_ROLE_ARN uses an existing one; remove one of them.\n",
+    );
+  });
+
   test("an invalid app setting exits 1 with the settings message", () => {
     const result = runApp({ CDKTF_OUTDIR: tempDir(), SES_EVENTS_ENABLED: "yes" });
     expect(result.status).toBe(1);

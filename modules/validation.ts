@@ -26,11 +26,21 @@ export class ValidationError extends Error {
     this.problems = found.map(sentence);
   }
 
-  /** The same problems, each setting named as `rename` says (say, after the environment variable that set it). */
-  renamed(rename: (setting: string) => string): ValidationError {
+  /**
+   * The same problems, each setting named as `rename` says (say, after the environment variable
+   * that set it). `mentioned` settings are renamed in the sentences too, where they appear as
+   * identifiers (`sesRoleArn and sesRoleName are both set`); plain words such as `enabled` are
+   * left alone, since prose uses them too.
+   */
+  renamed(rename: (setting: string) => string, mentioned: readonly string[] = []): ValidationError {
+    const renames = mentioned
+      .filter((setting) => /[A-Z.]/.test(setting) && rename(setting) !== setting)
+      .sort((a, b) => b.length - a.length)
+      .map((setting) => [new RegExp(`(?<![\\w.])${setting.replace(/\./g, "\\.")}(?!\\w|\\.\\w)`, "g"), rename(setting)] as const);
+    const renameIn = (text: string) => renames.reduce((out, [pattern, name]) => out.replace(pattern, name), text);
     return new ValidationError(
       this.scope,
-      this.found.map((p) => (p.setting === undefined ? p : { setting: rename(p.setting), text: p.text })),
+      this.found.map((p) => ({ setting: p.setting === undefined ? undefined : rename(p.setting), text: renameIn(p.text) })),
     );
   }
 }
