@@ -66,6 +66,12 @@ describe("the committed JSON Schema agrees with the app", () => {
     }
   });
 
+  test("it accepts the scan's all-options context, as the app does", () => {
+    const context = JSON.parse(read("scripts/scan-all-options.json"));
+    expect([validContext(context), ajv.errors ?? []]).toEqual([true, []]);
+    expect(() => readSettings(context, {})).not.toThrow();
+  });
+
   const tagsOf = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, "v"]));
   test.each<[string, Record<string, unknown>]>([
     ["a flag as a string", { deliveryStream: { partitionByEventType: "false" } }],
