@@ -264,6 +264,29 @@ describe("sensitive values", () => {
       expect(markdown).not.toContain(SECRET);
     });
 
+    test.each<[string, object]>([
+      ["an array of markers", { policy: [true] }],
+      ["an object of markers", { policy: { statement: true } }],
+    ])("%s for a policy string hides the policy", (_, afterSensitive) => {
+      const markdown = expectNoSecret(
+        planOf(managed("aws_iam_role_policy.p", { actions: ["update"], before: { policy: policy({ Sid: "Old" }) }, after: { policy: policy({ Sid: SECRET }) }, after_sensitive: afterSensitive })),
+      );
+      expect(markdown).toContain("(sensitive value hidden)");
+    });
+
+    test("a marker tree for an inline policy string hides the inline policy", () => {
+      expectNoSecret(
+        planOf(
+          managed("aws_iam_role.r", {
+            actions: ["update"],
+            before: { inline_policy: [{ name: "p", policy: policy({ Sid: "Old" }) }] },
+            after: { inline_policy: [{ name: "p", policy: policy({ Sid: SECRET }) }] },
+            after_sensitive: { inline_policy: [{ policy: [true] }] },
+          }),
+        ),
+      );
+    });
+
     test("markers without a true anywhere change nothing", () => {
       const markdown = summarizePlan(
         planOf(managed("aws_s3_bucket.a", { actions: ["update"], before: { settings: null }, after: { settings: { key: "v" } }, after_sensitive: { settings: [false] } })),

@@ -61,6 +61,15 @@ export function isMarkedWithin(markers: unknown, path: AttributePath): boolean {
   return containsTrue(markerAt(markers, path));
 }
 
+/**
+ * True when the value at `path` must not be shown: marked there or above it, or marked below it by
+ * a tree of another shape than the value (an array of markers for a string, say).
+ */
+export function isHiddenAt(value: unknown, markers: unknown, path: AttributePath): boolean {
+  const marker = markerAt(markers, path);
+  return marker === true || (!fitsShape(valueAt(value, path), marker) && containsTrue(marker));
+}
+
 /** True when a marker tree has the shape of `value` at its top (or marks nothing there). */
 function fitsShape(value: unknown, markers: unknown): boolean {
   if (markers === undefined || markers === null || typeof markers === "boolean") return true;
