@@ -205,7 +205,7 @@ class Checker {
  * (C1 controls, line and paragraph separators) escaped too: messages name files and plan keys.
  */
 export function quoted(text: string): string {
-  return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return escapeControls(JSON.stringify(text));
 }
 
 /** `text` with control, C1 and separator characters written as `\uXXXX`, so it stays one printable line. */
