@@ -180,6 +180,7 @@ export function readSettings(context: Layer, env: Readonly<Record<string, string
     }
   }
   mergeTagsFromEnv(problems, sources, top, variable("SES_EVENTS_TAGS"));
+  findUnknownVariables(problems, env);
 
   // Types and shapes first: the checks between settings below need them right.
   const parsed = contextSettings.safeParse(top);
@@ -223,6 +224,19 @@ export function readSettings(context: Layer, env: Readonly<Record<string, string
  * lifecycle, a value): below it the schema refuses the shape, so nothing there is looked at.
  */
 const MAX_SETTINGS_DEPTH = 16;
+
+/** The app's variables besides ENV_OVERRIDES. */
+const OTHER_VARIABLES = ["SES_EVENTS_TAGS", "SES_EVENTS_DEBUG"];
+
+/** A SES_EVENTS_ variable the app does not read is a typo that would silently change nothing. */
+function findUnknownVariables(problems: string[], env: Readonly<Record<string, string | undefined>>): void {
+  const known = [...ENV_OVERRIDES.map(([name]) => name).filter((name) => name.startsWith("SES_EVENTS_")), ...OTHER_VARIABLES];
+  for (const name of Object.keys(env).sort()) {
+    if (name.startsWith("SES_EVENTS_") && !known.includes(name)) {
+      problems.push(`${plain(name)} is not a setting: use one of ${known.join(", ")}, or unset it.`);
+    }
+  }
+}
 
 /** JavaScript gives `__proto__` a meaning of its own: such a key would vanish silently, so it is refused. */
 function findReservedKeys(problems: string[], path: Path, value: unknown): void {

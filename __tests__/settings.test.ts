@@ -1205,3 +1205,16 @@ describe("IAM role names that differ only in case", () => {
     expect(readSettings({ environments: { staging: { deliveryStream: { name: "Events" } }, production: { deliveryStream: { name: "events" } } } }, {})).toHaveLength(2);
   });
 });
+
+describe("environment variables the app does not read", () => {
+  test("a misspelt SES_EVENTS_ variable is refused instead of silently changing nothing", () => {
+    expect(problemsOf({}, { SES_EVENTS_REGON: "eu-west-1" })).toEqual([
+      "SES_EVENTS_REGON is not a setting: use one of SES_EVENTS_REGION, SES_EVENTS_ACCOUNT_ID, SES_EVENTS_CONFIGURATION_SET_NAME, SES_EVENTS_CREATE_CONFIGURATION_SET, SES_EVENTS_EVENT_DESTINATION_NAME, SES_EVENTS_EVENT_TYPES, SES_EVENTS_ENABLED, SES_EVENTS_DELIVERY_STREAM_ARN, SES_EVENTS_SES_ROLE_ARN, SES_EVENTS_ALARMS, SES_EVENTS_ALARM_TOPIC_ARN, SES_EVENTS_STATE_BUCKET, SES_EVENTS_STATE_KEY, SES_EVENTS_STATE_REGION, SES_EVENTS_TAGS, SES_EVENTS_DEBUG, or unset it.",
+    ]);
+  });
+
+  test("the debug variable and other tools' variables are not settings problems", () => {
+    expect(only({}, { SES_EVENTS_DEBUG: "1", AWS_PROFILE: "x", TF_LOG: "debug" }).region).toBe("us-east-1");
+  });
+});
+
