@@ -474,34 +474,47 @@ function checkSharedState(problems: string[], stacks: readonly StackSettings[], 
  */
 function checkPhysicalNames(problems: string[], sources: Sources, stacks: readonly StackSettings[], settings: ContextSettings): void {
   const environments = settings.environments ?? {};
-  stacks.forEach((a, i) => {
-    for (const b of stacks.slice(i + 1)) {
-      const knownApart = a.accountId !== undefined && b.accountId !== undefined && a.accountId !== b.accountId;
-      if (knownApart) continue;
-      const account =
-        a.accountId !== undefined && a.accountId === b.accountId ? `account ${a.accountId}` : "an account they may share (accountId is not set on both)";
-      const namesOfB = physicalNames(b.destination);
-      const clashes = physicalNames(a.destination).flatMap((name) => {
-        const same = namesOfB.find((other) => identityOf(other) === identityOf(name));
-        return same === undefined || (name.regional && a.region !== b.region) ? [] : [{ name, same }];
-      });
-      // One configuration set in both: its event destination and a stream named after it follow.
-      const setClash = clashes.some(({ name }) => name.kind === PhysicalNameKind.CONFIGURATION_SET);
-      for (const { name, same } of clashes) {
-        if (setClash && (name.kind === PhysicalNameKind.EVENT_DESTINATION || (name.derived && same.derived))) continue;
-        /** Where the stack's name is set: its environments entry, an environment variable or the top level. */
-        const where = (stack: StackSettings, clash: PhysicalName) => {
-          const input = { stackName: stack.stackName, layer: {}, own: environments[stack.stackName] };
-          return namerOf(sources, input)(...(clash.derived ? "configurationSetName" : clash.setting).split("."));
-        };
-        const [fromA, fromB] = [where(a, name), where(b, same)];
-        const from = fromA === fromB ? `${fromA}, inherited by both` : `${plain(a.stackName)}: ${fromA}, ${plain(b.stackName)}: ${fromB}`;
-        problems.push(
-          `stacks ${plain(a.stackName)} and ${plain(b.stackName)} would both create the ${name.kind} ${showClash(name, same)} (${from}) in ${name.regional ? `${plain(a.region)} of ` : ""}${account}: give each environment its own ${name.setting} in its environments entry, or, if they use different accounts, set accountId on each.`,
-        );
-      }
+  const names = stacks.map((stack) => physicalNames(stack.destination));
+  for (const [i, j] of pairsSharingAName(names)) {
+    const [a, b] = [stacks[i], stacks[j]];
+    const knownApart = a.accountId !== undefined && b.accountId !== undefined && a.accountId !== b.accountId;
+    if (knownApart) continue;
+    const account =
+      a.accountId !== undefined && a.accountId === b.accountId ? `account ${a.accountId}` : "an account they may share (accountId is not set on both)";
+    const namesOfB = names[j];
+    const clashes = names[i].flatMap((name) => {
+      const same = namesOfB.find((other) => identityOf(other) === identityOf(name));
+      return same === undefined || (name.regional && a.region !== b.region) ? [] : [{ name, same }];
+    });
+    // One configuration set in both: its event destination and a stream named after it follow.
+    const setClash = clashes.some(({ name }) => name.kind === PhysicalNameKind.CONFIGURATION_SET);
+    for (const { name, same } of clashes) {
+      if (setClash && (name.kind === PhysicalNameKind.EVENT_DESTINATION || (name.derived && same.derived))) continue;
+      /** Where the stack's name is set: its environments entry, an environment variable or the top level. */
+      const where = (stack: StackSettings, clash: PhysicalName) => {
+        const input = { stackName: stack.stackName, layer: {}, own: environments[stack.stackName] };
+        return namerOf(sources, input)(...(clash.derived ? "configurationSetName" : clash.setting).split("."));
+      };
+      const [fromA, fromB] = [where(a, name), where(b, same)];
+      const from = fromA === fromB ? `${fromA}, inherited by both` : `${plain(a.stackName)}: ${fromA}, ${plain(b.stackName)}: ${fromB}`;
+      problems.push(
+        `stacks ${plain(a.stackName)} and ${plain(b.stackName)} would both create the ${name.kind} ${showClash(name, same)} (${from}) in ${name.regional ? `${plain(a.region)} of ` : ""}${account}: give each environment its own ${name.setting} in its environments entry, or, if they use different accounts, set accountId on each.`,
+      );
     }
+  }
+}
+
+/** The pairs `[i, j]` (i < j, in order) of stacks whose names share at least one identity: the only ones that can clash. */
+function pairsSharingAName(names: readonly (readonly PhysicalName[])[]): [number, number][] {
+  const holders = new Map<string, number[]>();
+  names.forEach((ofStack, index) => {
+    for (const identity of new Set(ofStack.map(identityOf))) holders.set(identity, [...(holders.get(identity) ?? []), index]);
   });
+  const pairs = new Set<number>();
+  for (const indexes of holders.values()) {
+    indexes.forEach((i, n) => indexes.slice(n + 1).forEach((j) => pairs.add(i * names.length + j)));
+  }
+  return [...pairs].sort((x, y) => x - y).map((pair) => [Math.floor(pair / names.length), pair % names.length]);
 }
 
 /** `base` with `over` laid on top; nested objects are merged, everything else replaced. */

@@ -1218,3 +1218,23 @@ describe("environment variables the app does not read", () => {
   });
 });
 
+
+describe("many environments", () => {
+  // Clashes are looked for only between stacks that share a name, not between every pair:
+  // comparing every pair of 10,000 stacks took minutes.
+  test("10,000 environments are read, each its own stack", () => {
+    const environments = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`e${i}`, {}]));
+    const stacks = readSettings({ environments }, {});
+    expect(stacks).toHaveLength(10_000);
+    expect(stacks[9_999].destination.configurationSetName).toBe("ses-events-e9999");
+  }, 20_000);
+
+  test("among many environments, the two that share a name are still found", () => {
+    const environments: Record<string, object> = Object.fromEntries(Array.from({ length: 1_000 }, (_, i) => [`e${i}`, {}]));
+    environments.e500 = { deliveryStream: { roleName: "shared" } };
+    environments.e7 = { deliveryStream: { roleName: "shared" } };
+    expect(problemsOf({ environments })).toEqual([
+      'stacks e7 and e500 would both create the IAM role "shared" (e7: environments.e7.deliveryStream.roleName, e500: environments.e500.deliveryStream.roleName) in an account they may share (accountId is not set on both): give each environment its own deliveryStream.roleName in its environments entry, or, if they use different accounts, set accountId on each.',
+    ]);
+  });
+});
