@@ -1,5 +1,6 @@
 import { App } from "cdktf";
 import { ValidationError } from "./modules";
+import { printable } from "./modules/validation";
 import { SettingsError, readSettings } from "./settings";
 import { SesEventsStack } from "./stack";
 
@@ -24,5 +25,5 @@ function describe(error: unknown): string {
     return error.stack ?? error.message;
   }
   const message = error instanceof Error ? error.message : String(error);
-  return `error: ${message.split("\n")[0]} (set ${DEBUG_VARIABLE}=1 for the stack trace)`;
+  return `error: ${printable(message.split("\n")[0])} (set ${DEBUG_VARIABLE}=1 for the stack trace)`;
 }

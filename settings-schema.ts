@@ -9,6 +9,7 @@ import type {
   SesFirehoseEventDestinationProps,
 } from "./modules";
 import { FirehoseCompression, SesEventType } from "./modules/ses-event-type";
+import { BUCKET_NAME, MAX_TAGS } from "./modules/validation";
 
 /*
  * The one schema of the app's settings: cdktf.json's `context` (and each `environments` entry),
@@ -16,8 +17,9 @@ import { FirehoseCompression, SesEventType } from "./modules/ses-event-type";
  * their messages and the committed JSON Schema (cdktf.context.schema.json, `npm run schema`) all
  * come from here. The rule of each setting is its `error` text: "<setting> <value> is invalid: <rule>."
  *
- * It checks types and shapes. The AWS rules of each value (name patterns, ARNs, ranges) are the
- * module's, so that they hold for every user of the module too.
+ * It checks types and shapes, and the rules of what only the app reads (stack and environment
+ * names, Regions, the S3 state backend). The AWS rules of each value the module takes (name
+ * patterns, ARNs, ranges) are the module's, so that they hold for every user of the module too.
  *
  * To add a group of settings, say `analytics` for a new module prop:
  *   1. define it below: `const analytics = group("analytics", { enabled: flag("..."), ... }, "...")`;
@@ -33,15 +35,31 @@ export const MAX_TEXT_LENGTH = 1024;
 
 const rule = (text: string) => ({ error: text });
 
-/** A string AWS needs a value for. */
-function text(description: string) {
+/** Stack names: the folders of cdktf.out and the local state files. */
+export const STACK_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+export const STACK_NAME_RULE = "a stack name uses 1-64 letters, digits, '_' or '-'";
+/** HCP Terraform workspace names. */
+export const WORKSPACE_NAME = /^[A-Za-z0-9_-]{1,90}$/;
+export const WORKSPACE_NAME_RULE = "an HCP Terraform workspace name uses 1-90 letters, digits, '_' or '-'";
+const REGION_CODE = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
+const REGION_RULE = "use an AWS Region code such as us-east-1";
+
+/** A string AWS needs a value for, and any further rules of its own. */
+function text(description: string, ...checks: z.core.$ZodCheck<string>[]) {
   return z
     .string(rule("use a string"))
     .check(
       z.minLength(1, rule("it is empty; give a value or remove the setting")),
+      z.regex(/\S/, rule("it is blank; give a value or remove the setting")),
       z.maxLength(MAX_TEXT_LENGTH, rule(`use at most ${MAX_TEXT_LENGTH} characters`)),
+      ...checks,
     )
     .register(z.globalRegistry, { description });
+}
+
+/** For the JSON Schema only: the keys of a record, never `__proto__` (refused in settings.ts), and matching `pattern`. */
+function keyNames(pattern?: RegExp): Record<string, unknown> {
+  return { not: { const: "__proto__" }, ...(pattern === undefined ? {} : { pattern: pattern.source }) };
 }
 
 /** A string that may be empty. */
@@ -80,6 +98,8 @@ const tags = z
   .record(z.string(rule("use a string")), optionalText("Tag value"), rule("use an object of string values"))
   .register(z.globalRegistry, {
     description: "The provider's default tags: on every taggable resource. SES_EVENTS_TAGS merges over them per key.",
+    maxProperties: MAX_TAGS,
+    propertyNames: keyNames(),
   });
 
 const lifecycle = group(
@@ -178,9 +198,12 @@ const importExisting = group(
 const state = group(
   "state",
   {
-    bucket: text("S3 state bucket"),
-    key: text("S3 state key (default ses-events/<stack>.tfstate)"),
-    region: text("Region of the state bucket (default the stack's)"),
+    bucket: text("S3 state bucket", z.regex(BUCKET_NAME.regex, rule(BUCKET_NAME.text))),
+    key: text(
+      "S3 state key (default ses-events/<stack>.tfstate)",
+      z.regex(/^(?!\/)(?![\s\S]*\/\/)(?![\s\S]*\/$)/, rule("Terraform's S3 backend takes a key that neither starts nor ends with '/' and has no '//'")),
+    ),
+    region: text("Region of the state bucket (default the stack's)", z.regex(REGION_CODE, rule(REGION_RULE))),
   },
   "S3 state backend",
 );
@@ -189,7 +212,7 @@ const cloud = group(
   "cloud",
   {
     organization: text("HCP Terraform organization"),
-    workspace: text("Workspace name (default TF_WORKSPACE, else the stack name)"),
+    workspace: text("Workspace name (default TF_WORKSPACE, else the stack name)", z.regex(WORKSPACE_NAME, rule(WORKSPACE_NAME_RULE))),
     workspaceTags: z
       .array(text("Workspace tag"), rule("use a list of strings"))
       .check(z.minLength(1, rule("list at least one tag")))
@@ -202,7 +225,10 @@ const cloud = group(
 
 /** What one stack may set: the top level of the context, and each `environments` entry. */
 const STACK_SETTINGS = {
-  region: text("AWS Region of the stack (default AWS_REGION or AWS_DEFAULT_REGION, else us-east-1); SES_EVENTS_REGION overrides the top-level one"),
+  region: text(
+    "AWS Region of the stack (default AWS_REGION or AWS_DEFAULT_REGION, else us-east-1); SES_EVENTS_REGION overrides the top-level one",
+    z.regex(REGION_CODE, rule(REGION_RULE)),
+  ),
   accountId: z
     .string(rule("use a string"))
     .check(z.regex(/^\d{12}$/, rule("use the 12-digit AWS account ID")))
@@ -235,11 +261,12 @@ const ENVIRONMENTS_RULE = 'use an object of environment name to settings, e.g. {
 export const contextSettings = group(
   "context",
   {
-    stackName: text("Name of the single stack (default ses-events; ignored with environments)"),
+    stackName: text("Name of the single stack (default ses-events; ignored with environments)", z.regex(STACK_NAME, rule(STACK_NAME_RULE))),
     environments: z
       .record(z.string(), environmentSettings, rule(ENVIRONMENTS_RULE))
       .check(z.refine((value) => Object.keys(value).length > 0, rule(ENVIRONMENTS_RULE)))
-      .register(z.globalRegistry, { description: "One stack per entry, named after it" }),
+      // What the checks in settings.ts refuse, said again for editors: no entries, bad names.
+      .register(z.globalRegistry, { description: "One stack per entry, named after it", minProperties: 1, propertyNames: keyNames(STACK_NAME) }),
     ...STACK_SETTINGS,
   },
   "The settings of the SES events app (cdktf.json context)",

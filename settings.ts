@@ -1,7 +1,7 @@
 import type { SesFirehoseEventDestinationProps } from "./modules";
-import { PhysicalName, PhysicalNameKind, physicalNames } from "./modules/physical-names";
-import { Problems, checkTags, isToken, roleArnParts, show, showAs } from "./modules/validation";
-import { ContextSettings, EnvironmentSettings, contextSettings } from "./settings-schema";
+import { PhysicalName, PhysicalNameKind, identityOf, physicalNames, showClash } from "./modules/physical-names";
+import { MAX_TAGS, Problems, checkTags, isToken, looksSecret, plain, roleArnParts, show, showAs } from "./modules/validation";
+import { ContextSettings, EnvironmentSettings, STACK_NAME, STACK_NAME_RULE, WORKSPACE_NAME, WORKSPACE_NAME_RULE, contextSettings } from "./settings-schema";
 
 /** Where a stack keeps its Terraform state. */
 export type BackendSettings =
@@ -141,7 +141,7 @@ function formatPath(path: Path, continued: boolean): string {
   path.forEach((key, i) => {
     const inTags = i > 0 && path[i - 1] === "tags";
     if (typeof key === "number") out += `[${key}]`;
-    else if (!inTags && /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(key)) out += out === "" && !continued ? key : `.${key}`;
+    else if (!inTags && /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(key) && !looksSecret(key)) out += out === "" && !continued ? key : `.${key}`;
     else out += `[${show(key)}]`;
   });
   return out;
@@ -163,7 +163,10 @@ export function readSettings(context: Layer, env: Readonly<Record<string, string
   const variable = (name: string) => (env[name]?.trim() ? env[name] : undefined);
 
   const ambient = AMBIENT_REGION_VARIABLES.find((name) => variable(name) !== undefined);
-  if (top.region === undefined && ambient !== undefined) {
+  // Only where a stack would take it: an ambient variable no stack uses is none of the app's business.
+  const entries = isObject(top.environments) ? Object.values(top.environments) : undefined;
+  const regionless = entries === undefined || entries.some((own) => !isObject(own) || own.region === undefined);
+  if (top.region === undefined && ambient !== undefined && regionless) {
     top.region = variable(ambient)!.trim();
     sources.setBy(["region"], ambient);
   }
@@ -178,6 +181,7 @@ export function readSettings(context: Layer, env: Readonly<Record<string, string
     }
   }
   mergeTagsFromEnv(problems, sources, top, variable("SES_EVENTS_TAGS"));
+  findUnknownVariables(problems, env);
 
   // Types and shapes first: the checks between settings below need them right.
   const parsed = contextSettings.safeParse(top);
@@ -216,8 +220,28 @@ export function readSettings(context: Layer, env: Readonly<Record<string, string
   return stacks;
 }
 
+/**
+ * Deeper than any setting goes (context, environments, an entry, deliveryStream, bucket,
+ * lifecycle, a value): below it the schema refuses the shape, so nothing there is looked at.
+ */
+const MAX_SETTINGS_DEPTH = 16;
+
+/** The app's variables besides ENV_OVERRIDES. */
+const OTHER_VARIABLES = ["SES_EVENTS_TAGS", "SES_EVENTS_DEBUG"];
+
+/** A SES_EVENTS_ variable the app does not read is a typo that would silently change nothing. */
+function findUnknownVariables(problems: string[], env: Readonly<Record<string, string | undefined>>): void {
+  const known = [...ENV_OVERRIDES.map(([name]) => name).filter((name) => name.startsWith("SES_EVENTS_")), ...OTHER_VARIABLES];
+  for (const name of Object.keys(env).sort()) {
+    if (name.startsWith("SES_EVENTS_") && !known.includes(name)) {
+      problems.push(`${plain(name)} is not a setting: use one of ${known.join(", ")}, or unset it.`);
+    }
+  }
+}
+
 /** JavaScript gives `__proto__` a meaning of its own: such a key would vanish silently, so it is refused. */
 function findReservedKeys(problems: string[], path: Path, value: unknown): void {
+  if (path.length > MAX_SETTINGS_DEPTH) return;
   if (Array.isArray(value)) value.forEach((item, i) => findReservedKeys(problems, [...path, i], item));
   if (!isObject(value)) return;
   for (const key of Object.keys(value)) {
@@ -271,13 +295,9 @@ function stackSettings(problems: string[], sources: Sources, input: StackInput):
   const { stackName, layer, own } = input;
   const environment = own === undefined ? undefined : stackName;
   const named = namerOf(sources, input);
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(stackName)) {
-    problems.push(`${environment === undefined ? "stackName" : "environments"} ${show(stackName)} is invalid: a stack name uses 1-64 letters, digits, '_' or '-'.`);
-  }
+  // The schema checks stackName; environment names are the keys of `environments`.
+  if (!STACK_NAME.test(stackName)) problems.push(`environments ${show(stackName)} is invalid: ${STACK_NAME_RULE}.`);
   const region = layer.region ?? DEFAULT_REGION;
-  if (!/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(region)) {
-    problems.push(`${named("region")} ${show(region)} is invalid: use an AWS Region code such as us-east-1.`);
-  }
   const sharedName = layer.configurationSetName ?? DEFAULT_CONFIGURATION_SET_NAME;
   const configurationSetName = own?.configurationSetName ?? (environment === undefined ? sharedName : `${sharedName}-${environment}`);
 
@@ -287,6 +307,11 @@ function stackSettings(problems: string[], sources: Sources, input: StackInput):
     const fromEnv = named("tags", key).startsWith("SES_EVENTS_TAGS");
     checkTags(tagProblems, fromEnv ? "SES_EVENTS_TAGS" : named("tags"), { [key]: value });
     problems.push(...tagProblems.messages);
+  }
+  const tagCount = Object.keys(tags).length + (environment !== undefined && !("Environment" in tags) ? 1 : 0);
+  if (tagCount > MAX_TAGS) {
+    const environmentTag = tagCount > Object.keys(tags).length ? " (with Environment)" : "";
+    problems.push(`${named("tags")} holds ${tagCount} tags${environmentTag}: AWS allows at most ${MAX_TAGS} on a resource; remove some.`);
   }
   checkRegionOf(problems, named("deliveryStreamArn"), layer.deliveryStreamArn, region, "SES publishes only to a stream in its own Region");
   checkRegionOf(problems, named("alarms", "snsTopicArn"), layer.alarms?.snsTopicArn, region, "CloudWatch alarms notify topics in their own Region");
@@ -354,6 +379,9 @@ function backendSettings(problems: string[], input: StackInput, named: Namer, re
     if (workspace !== undefined && workspaceTags !== undefined) {
       problems.push(`${named("cloud", "workspace")} and ${named("cloud", "workspaceTags")} are both set: name one workspace or select workspaces by tags, not both.`);
     }
+    if (input.workspaceFromEnv !== undefined && !WORKSPACE_NAME.test(input.workspaceFromEnv)) {
+      problems.push(`TF_WORKSPACE ${show(input.workspaceFromEnv)} is invalid: ${WORKSPACE_NAME_RULE}.`);
+    }
     if (workspace !== undefined && input.workspaceFromEnv !== undefined && workspace !== input.workspaceFromEnv) {
       problems.push(
         `TF_WORKSPACE ${show(input.workspaceFromEnv)} and ${named("cloud", "workspace")} ${show(workspace)} disagree: Terraform refuses to initialize when TF_WORKSPACE names another workspace than the cloud block; unset TF_WORKSPACE or make them the same.`,
@@ -378,7 +406,7 @@ function checkRegionOf(problems: string[], setting: string, arn: string | undefi
   if (arn === undefined || isToken(arn)) return;
   const arnRegion = /^arn:[^:]+:[^:]+:([^:]+):/.exec(arn)?.[1];
   if (arnRegion !== undefined && arnRegion !== region) {
-    problems.push(`${setting} ${show(arn)} is invalid: it is in ${arnRegion} but the stack is in ${region}, and ${why}; use one in ${region}.`);
+    problems.push(`${setting} ${show(arn)} is invalid: it is in ${plain(arnRegion)} but the stack is in ${plain(region)}, and ${why}; use one in ${plain(region)}.`);
   }
 }
 
@@ -413,10 +441,11 @@ function stateOf(stack: StackSettings, workspaceFromEnv: string | undefined): { 
       // With tags, Terraform picks the workspace TF_WORKSPACE names; without it, each stack asks.
       const workspace = backend.workspace ?? workspaceFromEnv;
       if (workspace === undefined) return undefined;
-      const how = backend.workspace === undefined ? `, which TF_WORKSPACE picks among the workspaces tagged ${backend.workspaceTags!.join(", ")}` : "";
+      const how = backend.workspace === undefined ? `, which TF_WORKSPACE picks among the workspaces tagged ${backend.workspaceTags!.map(plain).join(", ")}` : "";
       return {
         label: `HCP Terraform workspace ${show(workspace)}${how}`,
-        identity: JSON.stringify(["cloud", backend.hostname ?? DEFAULT_CLOUD_HOSTNAME, backend.organization, workspace]),
+        // Hostnames are case-insensitive (DNS).
+        identity: JSON.stringify(["cloud", (backend.hostname ?? DEFAULT_CLOUD_HOSTNAME).toLowerCase(), backend.organization, workspace]),
         fix: "give each environment its own cloud.workspace in its environments entry, and leave TF_WORKSPACE unset",
       };
     }
@@ -434,7 +463,7 @@ function checkSharedState(problems: string[], stacks: readonly StackSettings[], 
     if (state === undefined) continue;
     const other = seen.get(state.identity);
     if (other !== undefined) {
-      problems.push(`stacks ${other} and ${stack.stackName} would share the ${state.label}: ${state.fix}.`);
+      problems.push(`stacks ${plain(other)} and ${plain(stack.stackName)} would share the ${state.label}: ${state.fix}.`);
     }
     seen.set(state.identity, stack.stackName);
   }
@@ -446,34 +475,47 @@ function checkSharedState(problems: string[], stacks: readonly StackSettings[], 
  */
 function checkPhysicalNames(problems: string[], sources: Sources, stacks: readonly StackSettings[], settings: ContextSettings): void {
   const environments = settings.environments ?? {};
-  stacks.forEach((a, i) => {
-    for (const b of stacks.slice(i + 1)) {
-      const knownApart = a.accountId !== undefined && b.accountId !== undefined && a.accountId !== b.accountId;
-      if (knownApart) continue;
-      const account =
-        a.accountId !== undefined && a.accountId === b.accountId ? `account ${a.accountId}` : "an account they may share (accountId is not set on both)";
-      const namesOfB = physicalNames(b.destination);
-      const clashes = physicalNames(a.destination).flatMap((name) => {
-        const same = namesOfB.find((other) => other.kind === name.kind && other.name === name.name);
-        return same === undefined || (name.regional && a.region !== b.region) ? [] : [{ name, same }];
-      });
-      // One configuration set in both: its event destination and a stream named after it follow.
-      const setClash = clashes.some(({ name }) => name.kind === PhysicalNameKind.CONFIGURATION_SET);
-      for (const { name, same } of clashes) {
-        if (setClash && (name.kind === PhysicalNameKind.EVENT_DESTINATION || (name.derived && same.derived))) continue;
-        /** Where the stack's name is set: its environments entry, an environment variable or the top level. */
-        const where = (stack: StackSettings, clash: PhysicalName) => {
-          const input = { stackName: stack.stackName, layer: {}, own: environments[stack.stackName] };
-          return namerOf(sources, input)(...(clash.derived ? "configurationSetName" : clash.setting).split("."));
-        };
-        const [fromA, fromB] = [where(a, name), where(b, same)];
-        const from = fromA === fromB ? `${fromA}, inherited by both` : `${a.stackName}: ${fromA}, ${b.stackName}: ${fromB}`;
-        problems.push(
-          `stacks ${a.stackName} and ${b.stackName} would both create the ${name.kind} ${show(name.name)} (${from}) in ${name.regional ? `${a.region} of ` : ""}${account}: give each environment its own ${name.setting} in its environments entry, or, if they use different accounts, set accountId on each.`,
-        );
-      }
+  const names = stacks.map((stack) => physicalNames(stack.destination));
+  for (const [i, j] of pairsSharingAName(names)) {
+    const [a, b] = [stacks[i], stacks[j]];
+    const knownApart = a.accountId !== undefined && b.accountId !== undefined && a.accountId !== b.accountId;
+    if (knownApart) continue;
+    const account =
+      a.accountId !== undefined && a.accountId === b.accountId ? `account ${a.accountId}` : "an account they may share (accountId is not set on both)";
+    const namesOfB = names[j];
+    const clashes = names[i].flatMap((name) => {
+      const same = namesOfB.find((other) => identityOf(other) === identityOf(name));
+      return same === undefined || (name.regional && a.region !== b.region) ? [] : [{ name, same }];
+    });
+    // One configuration set in both: its event destination and a stream named after it follow.
+    const setClash = clashes.some(({ name }) => name.kind === PhysicalNameKind.CONFIGURATION_SET);
+    for (const { name, same } of clashes) {
+      if (setClash && (name.kind === PhysicalNameKind.EVENT_DESTINATION || (name.derived && same.derived))) continue;
+      /** Where the stack's name is set: its environments entry, an environment variable or the top level. */
+      const where = (stack: StackSettings, clash: PhysicalName) => {
+        const input = { stackName: stack.stackName, layer: {}, own: environments[stack.stackName] };
+        return namerOf(sources, input)(...(clash.derived ? "configurationSetName" : clash.setting).split("."));
+      };
+      const [fromA, fromB] = [where(a, name), where(b, same)];
+      const from = fromA === fromB ? `${fromA}, inherited by both` : `${plain(a.stackName)}: ${fromA}, ${plain(b.stackName)}: ${fromB}`;
+      problems.push(
+        `stacks ${plain(a.stackName)} and ${plain(b.stackName)} would both create the ${name.kind} ${showClash(name, same)} (${from}) in ${name.regional ? `${plain(a.region)} of ` : ""}${account}: give each environment its own ${name.setting} in its environments entry, or, if they use different accounts, set accountId on each.`,
+      );
     }
+  }
+}
+
+/** The pairs `[i, j]` (i < j, in order) of stacks whose names share at least one identity: the only ones that can clash. */
+function pairsSharingAName(names: readonly (readonly PhysicalName[])[]): [number, number][] {
+  const holders = new Map<string, number[]>();
+  names.forEach((ofStack, index) => {
+    for (const identity of new Set(ofStack.map(identityOf))) holders.set(identity, [...(holders.get(identity) ?? []), index]);
   });
+  const pairs = new Set<number>();
+  for (const indexes of holders.values()) {
+    indexes.forEach((i, n) => indexes.slice(n + 1).forEach((j) => pairs.add(i * names.length + j)));
+  }
+  return [...pairs].sort((x, y) => x - y).map((pair) => [Math.floor(pair / names.length), pair % names.length]);
 }
 
 /** `base` with `over` laid on top; nested objects are merged, everything else replaced. */

@@ -21,7 +21,8 @@ export class SesEventsStack extends TerraformStack {
       this.events = new SesFirehoseEventDestination(this, "SesEvents", settings.destination);
     } catch (error) {
       // Name each setting as the user wrote it: the environment variable or environments entry.
-      throw error instanceof ValidationError ? error.renamed((setting) => settings.settingNames[setting] ?? setting) : error;
+      const names = settings.settingNames;
+      throw error instanceof ValidationError ? error.renamed((setting) => names[setting] ?? setting, Object.keys(names)) : error;
     }
 
     new TerraformOutput(this, "configuration_set_name", {

@@ -232,4 +232,66 @@ describe("sensitive values", () => {
       planOf(managed("aws_s3_bucket.a", { actions: ["update"], before: { k: `${SECRET}1` }, after: { k: SECRET }, before_sensitive: { k: true }, after_sensitive: { k: true }, importing: { id: "a" } })),
     );
   });
+
+  describe("sensitivity markers whose shape does not fit the value", () => {
+    // Terraform writes marker trees in the value's shape; a tree of another shape must hide, not reveal.
+    test("markers of a list on one side and of an object on the other still mask the object's secret", () => {
+      const markdown = expectNoSecret(
+        planOf(
+          managed("aws_s3_bucket.a", {
+            actions: ["update"],
+            before: { settings: ["a"] },
+            after: { settings: { key: SECRET } },
+            before_sensitive: { settings: [] },
+            after_sensitive: { settings: { key: true } },
+          }),
+        ),
+      );
+      expect(markdown).toContain("  - `settings`: (sensitive) → (sensitive)");
+    });
+
+    test("a list of markers for an object value masks the object", () => {
+      const markdown = expectNoSecret(
+        planOf(managed("aws_s3_bucket.a", { actions: ["update"], before: { settings: null }, after: { settings: { key: SECRET } }, after_sensitive: { settings: [true] } })),
+      );
+      expect(markdown).toContain("  - `settings`: (none) → (sensitive)");
+    });
+
+    test("an object of markers for a list value masks the list", () => {
+      const markdown = expectNoSecret(
+        planOf(managed("aws_s3_bucket.a", { actions: ["create"], after: { keys: [SECRET] }, after_sensitive: { keys: { secret: true } } })),
+      );
+      expect(markdown).not.toContain(SECRET);
+    });
+
+    test.each<[string, object]>([
+      ["an array of markers", { policy: [true] }],
+      ["an object of markers", { policy: { statement: true } }],
+    ])("%s for a policy string hides the policy", (_, afterSensitive) => {
+      const markdown = expectNoSecret(
+        planOf(managed("aws_iam_role_policy.p", { actions: ["update"], before: { policy: policy({ Sid: "Old" }) }, after: { policy: policy({ Sid: SECRET }) }, after_sensitive: afterSensitive })),
+      );
+      expect(markdown).toContain("(sensitive value hidden)");
+    });
+
+    test("a marker tree for an inline policy string hides the inline policy", () => {
+      expectNoSecret(
+        planOf(
+          managed("aws_iam_role.r", {
+            actions: ["update"],
+            before: { inline_policy: [{ name: "p", policy: policy({ Sid: "Old" }) }] },
+            after: { inline_policy: [{ name: "p", policy: policy({ Sid: SECRET }) }] },
+            after_sensitive: { inline_policy: [{ policy: [true] }] },
+          }),
+        ),
+      );
+    });
+
+    test("markers without a true anywhere change nothing", () => {
+      const markdown = summarizePlan(
+        planOf(managed("aws_s3_bucket.a", { actions: ["update"], before: { settings: null }, after: { settings: { key: "v" } }, after_sensitive: { settings: [false] } })),
+      );
+      expect(markdown).toContain('  - `settings`: (none) → `{"key":"v"}`');
+    });
+  });
 });

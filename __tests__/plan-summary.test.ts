@@ -561,6 +561,18 @@ describe("input validation", () => {
     );
   });
 
+  test("plan keys, versions and file names in messages cannot forge lines or terminal escapes", () => {
+    const markers = JSON.stringify({ format_version: "1.2", resource_changes: [{ address: "a.b", type: "a", change: { actions: ["update"], after_sensitive: { "x\n\u001b[2J": "yes" } } }] });
+    expect(() => parsePlan(markers, "p.json")).toThrow(
+      'resource_changes[0].change.after_sensitive["x\\n\\u001b[2J"] is a string, expected true, false, or an object or array of those',
+    );
+    expect(() => parsePlan('{"format_version": "9\\u001b[2J", "resource_changes": []}', "p.json")).toThrow('uses JSON format version "9\\u001b[2J";');
+    expect(() => parsePlan("{", "plan\u009b1m.json")).toThrow(/^"plan\\u009b1m\.json" is not valid JSON/);
+    const { io, out } = fakeIo({ "plan.json": readFileSync(fixture("replace-stream.json"), "utf8") });
+    expect(runCli(["plan.json", "--\u001b[2J"], io)).toBe(1);
+    expect(out.stderr).toContain('plan-summary: Unknown option "--\\u001b[2J".');
+  });
+
   test("a resource change without actions is rejected with its index", () => {
     const text = JSON.stringify({ format_version: "1.2", resource_changes: [{ address: "a.b", type: "a", change: {} }] });
     expect(() => parsePlan(text, "broken.json")).toThrow(

@@ -432,6 +432,13 @@ describe("several instances", () => {
     );
   });
 
+  it("refuses two destinations whose role names differ only in case", () => {
+    expect(clashOf({ sesRoleName: "Publisher" }, { sesRoleName: "publisher" })).toBe(
+      'SesFirehoseEventDestination "test/B": invalid settings:\n' +
+        '  - the IAM role "publisher" (the same as "Publisher": IAM role names ignore case) (sesRoleName) is also created by SesFirehoseEventDestination "test/A" (sesRoleName): an account holds one for all Regions; give each destination its own sesRoleName.',
+    );
+  });
+
   it("refuses a stream named like another destination's configuration set", () => {
     expect(clashOf({ configurationSetName: "events" }, { deliveryStream: { name: "events" } })).toContain(
       '"events" (deliveryStream.name) is also created by SesFirehoseEventDestination "test/A" (deliveryStream.name, default: configurationSetName)',
@@ -655,6 +662,9 @@ describe("validation", () => {
     ["empty eventTypes", { eventTypes: [] }, "eventTypes [] is invalid: list at least one of SEND, REJECT, BOUNCE, COMPLAINT, DELIVERY, OPEN, CLICK, RENDERING_FAILURE, DELIVERY_DELAY, SUBSCRIPTION."],
     ["an unknown event type", { eventTypes: ["BOUNCE", "Bounce"] }, `eventTypes entry "Bounce" is invalid: use one of SEND, REJECT, BOUNCE, COMPLAINT, DELIVERY, OPEN, CLICK, RENDERING_FAILURE, DELIVERY_DELAY, SUBSCRIPTION.`],
     ["a repeated event type", { eventTypes: ["SEND", "SEND"] }, "eventTypes lists SEND more than once: list each event type once."],
+    ["a repeated unknown event type with a line break", { eventTypes: ["SEND", "X\n  - forged", "X\n  - forged"] }, `eventTypes entry "X\\n  - forged" is invalid: use one of SEND, REJECT, BOUNCE, COMPLAINT, DELIVERY, OPEN, CLICK, RENDERING_FAILURE, DELIVERY_DELAY, SUBSCRIPTION.`],
+    ["51 tags", { tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"])) }, "tags holds 51 tags: AWS allows at most 50 on a resource; remove some."],
+    ["a repeated event type named with a line break", { eventTypes: ["X\n  - forged", "X\n  - forged"] }, `eventTypes lists "X\\n  - forged" more than once: list each event type once.`],
     ["deliveryStreamArn of another service", { deliveryStreamArn: "arn:aws:kinesis:us-east-1:123456789012:stream/x" }, `deliveryStreamArn "arn:aws:kinesis:us-east-1:123456789012:stream/x" is invalid: use a Firehose delivery stream ARN, arn:<partition>:firehose:<region>:<account>:deliverystream/<name>.`],
     ["sesRoleArn that is not a role", { sesRoleArn: "arn:aws:iam::123456789012:user/bob" }, `sesRoleArn "arn:aws:iam::123456789012:user/bob" is invalid: use an IAM role ARN, arn:<partition>:iam::<account>:role/<name>.`],
     ["sesRoleName", { sesRoleName: "ses role" }, `sesRoleName "ses role" is invalid: use 1-64 letters, digits or '+=,.@_-'.`],

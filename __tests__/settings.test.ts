@@ -29,6 +29,7 @@ function problemsOf(context: Record<string, unknown>, env: Env = {}): readonly s
 }
 
 const TWO_ENVIRONMENTS = { environments: { staging: {}, production: {} } };
+const WORKSPACE_RULE = "an HCP Terraform workspace name uses 1-90 letters, digits, '_' or '-'";
 
 /** cdktf.json's context as main.ts passes it: only the keys the app reads. */
 function repoContext(): Record<string, unknown> {
@@ -746,6 +747,7 @@ describe("wrong types at every depth", () => {
 
   test("HTML and Markdown in values and keys are shown as JSON text on one line", () => {
     expect(problemsOf({ region: "<script>alert(1)</script>\n# Title", "**bold** <b>": 1 })).toEqual([
+      'region "<script>alert(1)</script>\\n# Title" is invalid: use an AWS Region code such as us-east-1.',
       '["**bold** <b>"] is not a setting: use one of stackName, environments, region, accountId, configurationSetName, createConfigurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, sesRolePath, alarms, analytics, importExisting, tags, state, cloud.',
     ]);
     expect(problemsOf({ region: "<script>alert(1)</script>\n# Title" })).toEqual([
@@ -827,6 +829,17 @@ describe("Region precedence", () => {
     expect(stacks.production.region).toBe("eu-central-1");
   });
 
+  test("an ambient AWS_REGION no stack uses is not judged", () => {
+    const stacks = readSettings({ environments: { staging: { region: "eu-west-1" }, production: { region: "us-west-2" } } }, { AWS_REGION: "garbage" });
+    expect(stacks.map((stack) => stack.region)).toEqual(["eu-west-1", "us-west-2"]);
+  });
+
+  test("an ambient AWS_REGION that a stack uses is judged under its own name", () => {
+    expect(problemsOf({ environments: { staging: { region: "eu-west-1" }, production: {} } }, { AWS_REGION: "garbage" })).toEqual([
+      'AWS_REGION "garbage" is invalid: use an AWS Region code such as us-east-1.',
+    ]);
+  });
+
   test("SES_EVENTS_REGION beats cdktf.json's top-level region and AWS_REGION", () => {
     expect(only({ region: "eu-west-1" }, { SES_EVENTS_REGION: "ap-northeast-1", AWS_REGION: "us-west-2" }).region).toBe("ap-northeast-1");
   });
@@ -902,11 +915,14 @@ describe("state that two stacks would share", () => {
     expect(stacks.staging.backend).toMatchObject({ hostname: "tfe.example.com", workspace: "ses" });
   });
 
-  test("app.terraform.io named or not is one host", () => {
+  test.each([
+    ["app.terraform.io named or not is one host", "app.terraform.io"],
+    ["a hostname in other letter case is the same host", "APP.Terraform.io"],
+  ])("%s", (_, hostname) => {
     expect(
       problemsOf({
         cloud: { organization: "acme", workspace: "ses" },
-        environments: { staging: { cloud: { hostname: "app.terraform.io" } }, production: {} },
+        environments: { staging: { cloud: { hostname } }, production: {} },
       }),
     ).toEqual([
       'stacks staging and production would share the HCP Terraform workspace "ses": give each environment its own cloud.workspace in its environments entry, and leave TF_WORKSPACE unset.',
@@ -1051,5 +1067,195 @@ describe("names of settings in the module's messages", () => {
     const stacks = byName({ environments: { staging: { enabled: true }, production: {} } }, { SES_EVENTS_ENABLED: "false" });
     expect(stacks.staging.settingNames).toEqual({ enabled: "environments.staging.enabled" });
     expect(stacks.production.settingNames).toEqual({ enabled: "SES_EVENTS_ENABLED" });
+  });
+});
+
+describe("values in messages cannot forge lines or terminal escapes", () => {
+  /** A problem line must be one line of printable text: no line breaks, no terminal controls. */
+  const PRINTABLE_LINE = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]*$/;
+
+  test("the Region of an ARN from another Region is shown as a value, not pasted", () => {
+    const problems = problemsOf({ deliveryStreamArn: "arn:aws:firehose:us\n  - forged \u001b[31m:123456789012:deliverystream/x" });
+    expect(problems).toEqual([
+      'deliveryStreamArn "arn:aws:firehose:us\\n  - forged \\u001b[31m:123456789012:deliverystream/x" is invalid: it is in "us\\n  - forged \\u001b[31m" but the stack is in us-east-1, and SES publishes only to a stream in its own Region; use one in us-east-1.',
+    ]);
+  });
+
+  test("workspace tags in a shared-workspace message are shown as values", () => {
+    const problems = problemsOf({ cloud: { organization: "acme", workspaceTags: ["ses\n  - forged\u001b[2J"] }, ...TWO_ENVIRONMENTS }, { TF_WORKSPACE: "ses-ci" });
+    expect(problems).toEqual([
+      'stacks staging and production would share the HCP Terraform workspace "ses-ci", which TF_WORKSPACE picks among the workspaces tagged "ses\\n  - forged\\u001b[2J": give each environment its own cloud.workspace in its environments entry, and leave TF_WORKSPACE unset.',
+    ]);
+  });
+
+  test("environment names that are not stack names are shown as values in every message", () => {
+    const state = { state: { bucket: "tf-state", key: "ses.tfstate" } };
+    const problems = problemsOf({ environments: { "x\u001b[31m": state, "y\r\u001b[2K": state } });
+    expect(problems).toContain(
+      'stacks "x\\u001b[31m" and "y\\r\\u001b[2K" would share the S3 state "s3://tf-state/ses.tfstate" (one object, whatever state.region says): give each environment its own state.key in its environments entry, and leave SES_EVENTS_STATE_KEY unset.',
+    );
+    for (const problem of problems) expect(problem).toMatch(PRINTABLE_LINE);
+  });
+
+  test.each([
+    ["a line separator", "r\u2028  - forged"],
+    ["a paragraph separator", "r\u2029x"],
+    ["an 8-bit CSI", "r\u009b31m"],
+    ["DEL", "r\u007f"],
+    ["a right-to-left override", "r\u202eb"],
+    ["a zero-width space", "r\u200bb"],
+  ])("%s in a value is shown as an escape", (_, value) => {
+    const [problem] = problemsOf({ region: value });
+    expect(problem).toMatch(PRINTABLE_LINE);
+    expect(problem).toBe(`region ${JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)} is invalid: use an AWS Region code such as us-east-1.`);
+  });
+});
+
+describe("blank values and state backend names", () => {
+  test.each<[string, Record<string, unknown>, string]>([
+    ["state.bucket", { state: { bucket: "  " } }, 'state.bucket "  " is invalid: it is blank; give a value or remove the setting.'],
+    ["state.key", { state: { bucket: "tf-state", key: " " } }, 'state.key " " is invalid: it is blank; give a value or remove the setting.'],
+    ["cloud.organization", { cloud: { organization: "\t" } }, 'cloud.organization "\\t" is invalid: it is blank; give a value or remove the setting.'],
+    ["cloud.workspace", { cloud: { organization: "acme", workspace: " " } }, 'cloud.workspace " " is invalid: it is blank; give a value or remove the setting.'],
+    ["cloud.hostname", { cloud: { organization: "acme", hostname: " " } }, 'cloud.hostname " " is invalid: it is blank; give a value or remove the setting.'],
+    ["cloud.project", { cloud: { organization: "acme", project: "  " } }, 'cloud.project "  " is invalid: it is blank; give a value or remove the setting.'],
+    ["a workspace tag", { cloud: { organization: "acme", workspaceTags: [" "] } }, 'cloud.workspaceTags[0] " " is invalid: it is blank; give a value or remove the setting.'],
+    ["importExisting.sesRole", { importExisting: { sesRole: " " } }, 'importExisting.sesRole " " is invalid: it is blank; give a value or remove the setting.'],
+  ])("a blank %s is refused like an empty one", (_, context, message) => {
+    expect(problemsOf(context)).toEqual([message]);
+  });
+
+  test("a state bucket that is not a bucket name is refused", () => {
+    expect(problemsOf({ state: { bucket: "Terraform State" } })).toEqual([
+      `state.bucket "Terraform State" is invalid: use 3-63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit, without '..' or a prefix or suffix S3 reserves.`,
+    ]);
+  });
+
+  test("a state bucket from the environment is named after its variable", () => {
+    expect(problemsOf({}, { SES_EVENTS_STATE_BUCKET: "tf_state" })).toEqual([
+      `SES_EVENTS_STATE_BUCKET "tf_state" is invalid: use 3-63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit, without '..' or a prefix or suffix S3 reserves.`,
+    ]);
+  });
+
+  test("a state Region that is not a Region code is refused", () => {
+    expect(problemsOf({ state: { bucket: "tf-state", region: "US East" } })).toEqual(['state.region "US East" is invalid: use an AWS Region code such as us-east-1.']);
+  });
+
+  test.each(["/ses.tfstate", "ses/", "ses//prod.tfstate"])("a state key the S3 backend refuses (%s) is refused", (key) => {
+    expect(problemsOf({ state: { bucket: "tf-state", key } })).toEqual([
+      `state.key ${JSON.stringify(key)} is invalid: Terraform's S3 backend takes a key that neither starts nor ends with '/' and has no '//'.`,
+    ]);
+  });
+});
+
+describe("the number of tags", () => {
+  const tagsOf = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, "v"]));
+
+  test("10,000 tags are refused in one line", () => {
+    expect(problemsOf({ tags: tagsOf(10_000) })).toEqual(["tags holds 10000 tags: AWS allows at most 50 on a resource; remove some."]);
+  });
+
+  test("50 tags pass, and the Environment tag counts toward the 50", () => {
+    expect(only({ tags: tagsOf(50) }).tags).toEqual(tagsOf(50));
+    expect(problemsOf({ tags: tagsOf(50), environments: { staging: {} } })).toEqual([
+      "tags holds 51 tags (with Environment): AWS allows at most 50 on a resource; remove some.",
+    ]);
+  });
+});
+
+describe("HCP Terraform workspace names", () => {
+  test("a cloud.workspace HCP Terraform would refuse is refused", () => {
+    expect(problemsOf({ cloud: { organization: "acme", workspace: "ses events" } })).toEqual([
+      `cloud.workspace "ses events" is invalid: ${WORKSPACE_RULE}.`,
+    ]);
+  });
+
+  test("a TF_WORKSPACE HCP Terraform would refuse is refused for a stack in HCP Terraform", () => {
+    expect(problemsOf({ cloud: { organization: "acme" } }, { TF_WORKSPACE: "ses\u001b[2J" })).toEqual([
+      `TF_WORKSPACE "ses\\u001b[2J" is invalid: ${WORKSPACE_RULE}.`,
+    ]);
+  });
+
+  test("TF_WORKSPACE is not judged for stacks that keep their state elsewhere", () => {
+    expect(only({}, { TF_WORKSPACE: "any name" }).backend).toEqual({ kind: "local" });
+  });
+});
+
+describe("deeply nested values", () => {
+  /** `{"a": {"a": ... 1}}`, `depth` levels deep, built without recursion. */
+  function nested(depth: number): unknown {
+    let value: unknown = 1;
+    for (let i = 0; i < depth; i++) value = { a: value };
+    return value;
+  }
+
+  test("20,000 levels under a tag are refused where they start, in one line", () => {
+    expect(problemsOf({ tags: { team: nested(20_000) } })).toEqual(['tags["team"] (a value nested too deep to show) is invalid: use a string.']);
+  });
+
+  test("a value nested deeper than any setting goes is refused by the setting that holds it", () => {
+    expect(problemsOf({ deliveryStream: { bucket: { lifecycle: { expirationDays: nested(40) } } } })).toEqual([
+      `deliveryStream.bucket.lifecycle.expirationDays ${JSON.stringify(nested(40)).slice(0, 180)}… (${JSON.stringify(nested(40)).length} characters of JSON) is invalid: use a number.`,
+    ]);
+  });
+});
+
+describe("keys that look like credentials", () => {
+  const token = `ghp_${"a1B2".repeat(9)}`;
+
+  test.each<[string, Record<string, unknown>, string]>([
+    ["an unknown top-level key", { [token]: 1 }, "[(a value that looks like a secret, not shown)] is not a setting"],
+    ["an unknown nested key", { deliveryStream: { [token]: 1 } }, "deliveryStream[(a value that looks like a secret, not shown)] is not a setting"],
+    ["an environment name", { environments: { [token]: { region: 5 } } }, "environments[(a value that looks like a secret, not shown)].region 5 is invalid"],
+    ["an environment name in a clash", { sesRoleName: "x", environments: { AKIAABCDEFGHIJKLMNOP: {}, b: {} } }, "stacks (a value that looks like a secret, not shown) and b would both create"],
+  ])("%s is never repeated", (_, context, start) => {
+    const problems = problemsOf(context);
+    expect(problems.join("\n")).not.toMatch(/ghp_|AKIA/);
+    expect(problems.some((problem) => problem.startsWith(start))).toBe(true);
+  });
+});
+
+describe("IAM role names that differ only in case", () => {
+  test("two environments whose role names differ only in case would create one role: refused", () => {
+    expect(problemsOf({ environments: { staging: { sesRoleName: "SesPublisher" }, production: { sesRoleName: "sespublisher" } } })).toEqual([
+      'stacks staging and production would both create the IAM role "SesPublisher" (the same as "sespublisher": IAM role names ignore case) (staging: environments.staging.sesRoleName, production: environments.production.sesRoleName) in an account they may share (accountId is not set on both): give each environment its own sesRoleName in its environments entry, or, if they use different accounts, set accountId on each.',
+    ]);
+  });
+
+  test("stream names that differ only in case are two streams", () => {
+    expect(readSettings({ environments: { staging: { deliveryStream: { name: "Events" } }, production: { deliveryStream: { name: "events" } } } }, {})).toHaveLength(2);
+  });
+});
+
+describe("environment variables the app does not read", () => {
+  test("a misspelt SES_EVENTS_ variable is refused instead of silently changing nothing", () => {
+    expect(problemsOf({}, { SES_EVENTS_REGON: "eu-west-1" })).toEqual([
+      "SES_EVENTS_REGON is not a setting: use one of SES_EVENTS_REGION, SES_EVENTS_ACCOUNT_ID, SES_EVENTS_CONFIGURATION_SET_NAME, SES_EVENTS_CREATE_CONFIGURATION_SET, SES_EVENTS_EVENT_DESTINATION_NAME, SES_EVENTS_EVENT_TYPES, SES_EVENTS_ENABLED, SES_EVENTS_DELIVERY_STREAM_ARN, SES_EVENTS_SES_ROLE_ARN, SES_EVENTS_ALARMS, SES_EVENTS_ALARM_TOPIC_ARN, SES_EVENTS_ANALYTICS, SES_EVENTS_STATE_BUCKET, SES_EVENTS_STATE_KEY, SES_EVENTS_STATE_REGION, SES_EVENTS_TAGS, SES_EVENTS_DEBUG, or unset it.",
+    ]);
+  });
+
+  test("the debug variable and other tools' variables are not settings problems", () => {
+    expect(only({}, { SES_EVENTS_DEBUG: "1", AWS_PROFILE: "x", TF_LOG: "debug" }).region).toBe("us-east-1");
+  });
+});
+
+
+describe("many environments", () => {
+  // Clashes are looked for only between stacks that share a name, not between every pair:
+  // comparing every pair of 10,000 stacks took minutes.
+  test("10,000 environments are read, each its own stack", () => {
+    const environments = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`e${i}`, {}]));
+    const stacks = readSettings({ environments }, {});
+    expect(stacks).toHaveLength(10_000);
+    expect(stacks[9_999].destination.configurationSetName).toBe("ses-events-e9999");
+  }, 20_000);
+
+  test("among many environments, the two that share a name are still found", () => {
+    const environments: Record<string, object> = Object.fromEntries(Array.from({ length: 1_000 }, (_, i) => [`e${i}`, {}]));
+    environments.e500 = { deliveryStream: { roleName: "shared" } };
+    environments.e7 = { deliveryStream: { roleName: "shared" } };
+    expect(problemsOf({ environments })).toEqual([
+      'stacks e7 and e500 would both create the IAM role "shared" (e7: environments.e7.deliveryStream.roleName, e500: environments.e500.deliveryStream.roleName) in an account they may share (accountId is not set on both): give each environment its own deliveryStream.roleName in its environments entry, or, if they use different accounts, set accountId on each.',
+    ]);
   });
 });

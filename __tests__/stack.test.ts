@@ -463,6 +463,29 @@ describe("main.ts", () => {
     expect(existsSync(path.join(outdir, "stacks", "ses-events", "cdk.tf.json"))).toBe(false);
   });
 
+  test("an empty list of event types from the environment is named after the variable", () => {
+    const result = runApp({ CDKTF_OUTDIR: tempDir(), SES_EVENTS_EVENT_TYPES: ",," });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      `SesFirehoseEventDestination "ses-events/SesEvents": invalid settings:\n  - SES_EVENTS_EVENT_TYPES [] is invalid: list at least one of SEND, REJECT, BOUNCE, COMPLAINT, DELIVERY, OPEN, CLICK, RENDERING_FAILURE, DELIVERY_DELAY, SUBSCRIPTION.\n`,
+    );
+  });
+
+  test("a problem between two settings names the variable that set one of them", () => {
+    const result = runApp({
+      CDKTF_OUTDIR: tempDir(),
+      CDKTF_CONTEXT_JSON: JSON.stringify({ sesRoleName: "x", deliveryStream: { name: "events" } }),
+      SES_EVENTS_SES_ROLE_ARN: "arn:aws:iam::123456789012:role/r",
+      SES_EVENTS_DELIVERY_STREAM_ARN: "arn:aws:firehose:us-east-1:123456789012:deliverystream/events",
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'SesFirehoseEventDestination "ses-events/SesEvents": invalid settings:\n' +
+        "  - SES_EVENTS_DELIVERY_STREAM_ARN and deliveryStream are both set: deliveryStream configures the stream the module creates, SES_EVENTS_DELIVERY_STREAM_ARN uses an existing one; remove one of them.\n" +
+        "  - SES_EVENTS_SES_ROLE_ARN and sesRoleName are both set: sesRoleName names the role the module creates, SES_EVENTS_SES_ROLE_ARN uses an existing one; remove one of them.\n",
+    );
+  });
+
   test("an invalid app setting exits 1 with the settings message", () => {
     const result = runApp({ CDKTF_OUTDIR: tempDir(), SES_EVENTS_ENABLED: "yes" });
     expect(result.status).toBe(1);
@@ -511,6 +534,14 @@ describe("main.ts", () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^error: .*JSON.* \(set SES_EVENTS_DEBUG=1 for the stack trace\)\n$/);
     expect(result.stderr.split("\n")).toHaveLength(2);
+  });
+
+  test("an unexpected error that quotes its input stays one line of printable text", () => {
+    const result = runApp({ CDKTF_OUTDIR: tempDir(), CDKTF_CONTEXT_JSON: '{"a":n\u001b[2J\r\u009b1m' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'error: Unexpected token \'\\u001b\', "{"a":n\\u001b[2J\\r\\u009b1m" is not valid JSON (set SES_EVENTS_DEBUG=1 for the stack trace)\n',
+    );
   });
 
   test("SES_EVENTS_DEBUG=1 shows the stack trace of an unexpected error", () => {

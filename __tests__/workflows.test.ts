@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import MarkdownIt from "markdown-it";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -247,7 +248,7 @@ describe("plan workflow", () => {
       mkdirSync(path.join(temp, "plans", "hcp"), { recursive: true });
       writeFileSync(path.join(temp, "plans", "ses-events", "plan.json"), readFileSync(path.join(__dirname, "fixtures", "plans", "replace-stream.json")));
       const filler = Array.from({ length: 3000 }, (_, i) => `  # resource ${i} will be created`).join("\n");
-      writeFileSync(path.join(temp, "plans", "hcp", "plan.txt"), `Plan: 1 to add\n</details> <img src=x> @org/team\n\`\`\`\n\n<!--\n${filler}\n`);
+      writeFileSync(path.join(temp, "plans", "hcp", "plan.txt"), `Plan: 1 to add\n</details> <img src=x> @org/team\n\`\`\`\n\n<!--\nWarning: x\r<img src=y onerror=alert(1)> @octocat\n${filler}\n`);
       writeFileSync(stepSummary, "");
       const script = stepWith(job, runs("plan-summary")).run ?? "";
       result = runStep(script, {
@@ -276,6 +277,13 @@ describe("plan workflow", () => {
       expect(text).toContain(
         "## Terraform plan for stack `hcp` (HCP Terraform, text)\n\n    Plan: 1 to add\n    </details> <img src=x> @org/team\n    ```\n    \n    <!--\n",
       );
+    });
+
+    test("shows a carriage return in a text plan as \\r, which would otherwise end the code block", () => {
+      const comment = readFileSync(path.join(temp, "plan-summary", "comment.md"), "utf8");
+      expect(comment).toContain("\n    Warning: x\\r<img src=y onerror=alert(1)> @octocat\n");
+      const html = new MarkdownIt({ html: true }).render(comment);
+      expect(html).not.toMatch(/<img|<\/details>/);
     });
 
     test("cuts a long text plan to the stack's share of the comment at a line, keeping it whole in the full summary", () => {

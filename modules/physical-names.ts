@@ -58,6 +58,16 @@ export function physicalNames(props: SesFirehoseEventDestinationProps): Physical
   return names;
 }
 
+/** What makes two names one resource: IAM role names are unique in an account whatever their case. */
+export function identityOf(name: PhysicalName): string {
+  return `${name.kind}\u0000${name.kind === PhysicalNameKind.ROLE ? name.name.toLowerCase() : name.name}`;
+}
+
+/** The name for messages: both spellings when they differ only in case. */
+export function showClash(name: PhysicalName, other: PhysicalName): string {
+  return name.name === other.name ? show(name.name) : `${show(name.name)} (the same as ${show(other.name)}: IAM role names ignore case)`;
+}
+
 const claimed = new WeakMap<TerraformStack, Map<string, { owner: string; name: PhysicalName }>>();
 
 /** The fixed names claimed in one stack, so that two destinations never create the same resource. */
@@ -74,15 +84,14 @@ export class PhysicalNames {
     if (taken === undefined) claimed.set(this.stack, (taken = new Map()));
     const problems: string[] = [];
     for (const name of names) {
-      const key = `${name.kind}\u0000${name.name}`;
-      const other = taken.get(key);
+      const other = taken.get(identityOf(name));
       if (other === undefined) continue;
       problems.push(
-        `the ${name.kind} ${show(name.name)} (${settingOf(name)}) is also created by ${other.owner} (${settingOf(other.name)}): ${name.regional ? "an account holds one per Region" : "an account holds one for all Regions"}; give each destination its own ${name.setting}.`,
+        `the ${name.kind} ${showClash(name, other.name)} (${settingOf(name)}) is also created by ${other.owner} (${settingOf(other.name)}): ${name.regional ? "an account holds one per Region" : "an account holds one for all Regions"}; give each destination its own ${name.setting}.`,
       );
     }
     if (problems.length > 0) throw new ValidationError(owner, problems);
-    for (const name of names) taken.set(`${name.kind}\u0000${name.name}`, { owner, name });
+    for (const name of names) taken.set(identityOf(name), { owner, name });
   }
 }
 

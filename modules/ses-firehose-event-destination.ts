@@ -535,12 +535,12 @@ function checkProps(scope: string, props: SesFirehoseEventDestinationProps): voi
 function checkEventTypes(problems: rules.Problems, eventTypes: readonly string[] | undefined): void {
   if (eventTypes === undefined || rules.isToken(eventTypes)) return;
   const known: readonly string[] = defaults.DEFAULT_EVENT_TYPES;
-  problems.when(eventTypes.length === 0, `eventTypes [] is invalid: list at least one of ${known.join(", ")}.`);
+  problems.whenAbout("eventTypes", eventTypes.length === 0, `[] is invalid: list at least one of ${known.join(", ")}.`);
   for (const type of eventTypes) {
-    problems.when(!known.includes(type), `eventTypes entry ${JSON.stringify(type)} is invalid: use one of ${known.join(", ")}.`);
+    problems.whenAbout("eventTypes", !known.includes(type), `entry ${rules.show(type)} is invalid: use one of ${known.join(", ")}.`);
   }
   const repeated = eventTypes.filter((type, i) => eventTypes.indexOf(type) !== i);
-  problems.when(repeated.length > 0, `eventTypes lists ${[...new Set(repeated)].join(", ")} more than once: list each event type once.`);
+  problems.whenAbout("eventTypes", repeated.length > 0, `lists ${[...new Set(repeated)].map(rules.plain).join(", ")} more than once: list each event type once.`);
 }
 
 function checkDeliveryStream(problems: rules.Problems, options: DeliveryStreamOptions): void {

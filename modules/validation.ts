@@ -26,11 +26,21 @@ export class ValidationError extends Error {
     this.problems = found.map(sentence);
   }
 
-  /** The same problems, each setting named as `rename` says (say, after the environment variable that set it). */
-  renamed(rename: (setting: string) => string): ValidationError {
+  /**
+   * The same problems, each setting named as `rename` says (say, after the environment variable
+   * that set it). `mentioned` settings are renamed in the sentences too, where they appear as
+   * identifiers (`sesRoleArn and sesRoleName are both set`); plain words such as `enabled` are
+   * left alone, since prose uses them too.
+   */
+  renamed(rename: (setting: string) => string, mentioned: readonly string[] = []): ValidationError {
+    const renames = mentioned
+      .filter((setting) => /[A-Z.]/.test(setting) && rename(setting) !== setting)
+      .sort((a, b) => b.length - a.length)
+      .map((setting) => [new RegExp(`(?<![\\w.])${setting.replace(/\./g, "\\.")}(?!\\w|\\.\\w)`, "g"), rename(setting)] as const);
+    const renameIn = (text: string) => renames.reduce((out, [pattern, name]) => out.replace(pattern, name), text);
     return new ValidationError(
       this.scope,
-      this.found.map((p) => (p.setting === undefined ? p : { setting: rename(p.setting), text: p.text })),
+      this.found.map((p) => ({ setting: p.setting === undefined ? undefined : rename(p.setting), text: renameIn(p.text) })),
     );
   }
 }
@@ -56,9 +66,19 @@ export function showAs(setting: string, value: unknown): string {
   return SECRET_NAME.test(setting) ? "(a secret, not shown)" : show(value);
 }
 
+/** JSON of `value`, or undefined when it is nested too deep for JSON.stringify. */
+function jsonOf(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value ?? null);
+  } catch {
+    return undefined;
+  }
+}
+
 /** True for a value that looks like a credential, which no message may repeat. */
 export function looksSecret(value: unknown): boolean {
-  return typeof value === "string" ? SECRET_VALUE.test(value) : JSON.stringify(value ?? null).match(SECRET_VALUE) !== null;
+  const text = typeof value === "string" ? value : jsonOf(value);
+  return text !== undefined && SECRET_VALUE.test(text);
 }
 
 /**
@@ -67,10 +87,44 @@ export function looksSecret(value: unknown): boolean {
  */
 export function show(value: unknown): string {
   if (looksSecret(value)) return "(a value that looks like a secret, not shown)";
-  const json = value === undefined ? "undefined" : JSON.stringify(value);
+  const raw = value === undefined ? "undefined" : jsonOf(value);
+  if (raw === undefined) return "(a value nested too deep to show)";
+  const json = escapeInvisible(raw);
   if (json.length <= SHOWN_LENGTH) return json;
-  if (typeof value === "string") return `${JSON.stringify(`${[...value].slice(0, SHOWN_LENGTH - 20).join("")}…`)} (${[...value].length} characters)`;
+  if (typeof value === "string") {
+    return `${escapeInvisible(JSON.stringify(`${[...value].slice(0, SHOWN_LENGTH - 20).join("")}…`))} (${[...value].length} characters)`;
+  }
   return `${[...json].slice(0, SHOWN_LENGTH - 20).join("")}… (${json.length} characters of JSON)`;
+}
+
+/**
+ * What JSON leaves as it is but a terminal, log viewer or editor would act on: DEL and the C1
+ * controls (U+009B starts an escape sequence), line and paragraph separators, zero-width and
+ * bidirectional formatting characters. Escaped like JSON's own escapes, so a value stays one
+ * line of the text it is.
+ */
+const INVISIBLE = /[\u007f-\u009f\u00ad\u061c\u180e\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/g;
+
+function escapeInvisible(json: string): string {
+  return json.replace(INVISIBLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
+ * `text` as one line a terminal prints as it reads: control characters (line breaks, escape
+ * sequences) and the characters `show` escapes are written as escapes, and a credential in it is
+ * never repeated. For messages that quote their input, such as a JSON parser's.
+ */
+export function printable(text: string): string {
+  const escaped = text.replace(/[\u0000-\u001f]/g, (char) => {
+    const json = JSON.stringify(char);
+    return json.slice(1, -1);
+  });
+  return escapeInvisible(escaped).replace(new RegExp(SECRET_VALUE.source, "g"), "(a secret, not shown)");
+}
+
+/** `text` as it is when it is a plain word (a stack name, a Region), otherwise as `show` gives it. */
+export function plain(text: string): string {
+  return /^[A-Za-z0-9_.:-]{1,64}$/.test(text) && !looksSecret(text) ? text : show(text);
 }
 
 /** A rule: a predicate on a concrete value and the sentence that tells the user how to comply. */
@@ -97,6 +151,11 @@ export class Problems {
     if (condition) this.found.push({ text: message });
   }
 
+  /** Records a problem about `setting` when `condition` holds; the sentence is `setting` then `text`. */
+  whenAbout(setting: string, condition: boolean, text: string): void {
+    if (condition) this.found.push({ setting, text });
+  }
+
   /** The problems found so far. */
   get messages(): readonly string[] {
     return this.found.map(sentence);
@@ -107,8 +166,8 @@ export class Problems {
   }
 }
 
-export function pattern(regex: RegExp, text: string): Rule<string> {
-  return { test: (v) => regex.test(v), text };
+export function pattern(regex: RegExp, text: string): Rule<string> & { readonly regex: RegExp } {
+  return { test: (v) => regex.test(v), text, regex };
 }
 
 export function integerBetween(min: number, max: number): Rule<number> {
@@ -176,8 +235,13 @@ export const LOG_RETENTION_DAYS = [
 
 const TAG_CHARACTERS = "letters, digits, spaces and _ . : / = + - @";
 
+/** The most tags AWS allows on one resource (default tags included). */
+export const MAX_TAGS = 50;
+
 /** AWS tag rules, for `setting` (e.g. `tags`) holding key-value tags. */
 export function checkTags(problems: Problems, setting: string, tags: Readonly<Record<string, string>> | undefined): void {
+  const count = Object.keys(tags ?? {}).length;
+  problems.when(count > MAX_TAGS, `${setting} holds ${count} tags: AWS allows at most ${MAX_TAGS} on a resource; remove some.`);
   for (const [key, value] of Object.entries(tags ?? {})) {
     problems.check(
       `${setting} key`,

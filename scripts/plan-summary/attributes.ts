@@ -3,7 +3,7 @@
 // are masked at any depth; a sensitive block is reported as one entry, never opened.
 import type { Change } from "./read";
 import { afterSide, beforeSide } from "./replacements";
-import { child, describeAt, isMarked, isRecord, sameValue, valueAt, type PathStep } from "./values";
+import { child, describeAt, isHiddenAt, isMarked, isRecord, sameValue, valueAt, type PathStep } from "./values";
 
 export interface AttributeChange {
   path: PathStep[];
@@ -23,7 +23,7 @@ export function changedAttributes(change: Change, under: PathStep[] = []): Attri
 
 function collect(change: Change, path: PathStep[], before: unknown, after: unknown, unknown: unknown, out: PathStep[][]): void {
   if (out.length >= MAX_CHANGED_PATHS) return;
-  const hidden = isMarked(change.before_sensitive, path) || isMarked(change.after_sensitive, path);
+  const hidden = isHiddenAt(change.before, change.before_sensitive, path) || isHiddenAt(change.after, change.after_sensitive, path);
   if (unknown === true) {
     out.push(path);
     return;

@@ -1,7 +1,7 @@
 // The command line: npm run plan-summary -- plan.json [options]. All output goes through CliIo,
 // so tests run it without touching the file system.
 import { literal } from "./markdown";
-import { describeFileError, errorMessage, PlanInputError, readPlanFile } from "./read";
+import { describeFileError, errorMessage, PlanInputError, quoted, readPlanFile } from "./read";
 import { DEFAULT_MAX_CHARS, MIN_MAX_CHARS, summarizePlan } from "./render";
 
 export interface CliIo {
@@ -63,9 +63,9 @@ export function parseCliArgs(args: readonly string[]): CliOptions | "help" {
       if (key === "maxChars") options.maxChars = parseMaxChars(value);
       else options[key] = value;
     } else if (arg.startsWith("-")) {
-      throw new UsageError(`Unknown option "${arg}".`);
+      throw new UsageError(`Unknown option ${quoted(arg)}.`);
     } else if (options.planFile !== undefined) {
-      throw new UsageError(`Expected one plan file, got "${options.planFile}" and "${arg}".`);
+      throw new UsageError(`Expected one plan file, got ${quoted(options.planFile)} and ${quoted(arg)}.`);
     } else {
       options.planFile = arg;
     }
@@ -75,7 +75,7 @@ export function parseCliArgs(args: readonly string[]): CliOptions | "help" {
 }
 
 function parseMaxChars(value: string): number {
-  if (!/^\d+$/.test(value)) throw new UsageError(`--max-chars "${value}" is not a whole number.`);
+  if (!/^\d+$/.test(value)) throw new UsageError(`--max-chars ${quoted(value)} is not a whole number.`);
   const chars = Number(value);
   if (chars === 0) return Infinity;
   if (chars < MIN_MAX_CHARS) throw new UsageError(`--max-chars ${value} is too small: use at least ${MIN_MAX_CHARS}, or 0 for no limit.`);
@@ -110,7 +110,7 @@ function writeOutput(io: CliIo, file: string, text: string): void {
   try {
     io.writeFile(file, text);
   } catch (error) {
-    throw new PlanInputError(`Cannot write "${file}": ${describeFileError(error)}`);
+    throw new PlanInputError(`Cannot write ${quoted(file)}: ${describeFileError(error)}`);
   }
 }
 

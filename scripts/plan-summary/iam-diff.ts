@@ -2,7 +2,7 @@
 // among the statements without one) and compared field by field, lists as sets.
 import { literal } from "./markdown";
 import type { Change, ResourceChange } from "./read";
-import { isMarked, isRecord, sameValue, valueAt, type AttributePath } from "./values";
+import { isHiddenAt, isMarked, isRecord, sameValue, valueAt, type AttributePath } from "./values";
 
 export interface PolicyStatement {
   Sid?: unknown;
@@ -244,7 +244,7 @@ function inlinePolicyText(object: unknown, sensitive: unknown, unknown: unknown,
 }
 
 function policyText(object: unknown, sensitive: unknown, unknown: unknown, path: AttributePath): PolicyText {
-  if (isMarked(sensitive, path)) return { state: "sensitive" };
+  if (isHiddenAt(object, sensitive, path)) return { state: "sensitive" };
   if (isMarked(unknown, path)) return { state: "unknown" };
   const value = valueAt(object, path);
   return typeof value === "string" && value.trim() !== "" ? { state: "known", text: value } : { state: "absent" };

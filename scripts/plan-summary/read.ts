@@ -60,21 +60,21 @@ export function readPlanFile(file: string, read: (file: string) => string = (f) 
   try {
     text = read(file);
   } catch (error) {
-    throw new PlanInputError(`Cannot read "${file}": ${describeFileError(error)}`);
+    throw new PlanInputError(`Cannot read ${quoted(file)}: ${describeFileError(error)}`);
   }
   return parsePlan(text, file);
 }
 
 export function parsePlan(text: string, source: string): Plan {
   const json = parseJson(text, source);
-  const fail = (problem: string) => new PlanInputError(`"${source}" is not a Terraform plan: ${problem}; ${PLAN_HOWTO}.`);
+  const fail = (problem: string) => new PlanInputError(`${quoted(source)} is not a Terraform plan: ${problem}; ${PLAN_HOWTO}.`);
   if (!isRecord(json)) throw fail("expected a JSON object");
   if (typeof json.format_version !== "string") throw fail('it has no "format_version"');
   checkFormatVersion(json.format_version, source);
   if (!("resource_changes" in json) && !("planned_values" in json)) {
     if ("values" in json) {
       throw new PlanInputError(
-        `"${source}" looks like state, not a plan: it has "values" but no "resource_changes" or "planned_values"; ${PLAN_HOWTO}.`,
+        `${quoted(source)} looks like state, not a plan: it has "values" but no "resource_changes" or "planned_values"; ${PLAN_HOWTO}.`,
       );
     }
     throw fail('it has no "resource_changes" or "planned_values"');
@@ -102,7 +102,7 @@ class Checker {
     if (value === undefined || value === null) return {};
     if (!isRecord(value)) throw this.wrong("output_changes", value, "an object");
     const outputs: Record<string, Change> = Object.create(null);
-    for (const [name, change] of Object.entries(value)) outputs[name] = this.change(change, `output_changes[${JSON.stringify(name)}]`);
+    for (const [name, change] of Object.entries(value)) outputs[name] = this.change(change, `output_changes[${quoted(name)}]`);
     return outputs;
   }
 
@@ -146,7 +146,7 @@ class Checker {
     if (Array.isArray(value)) return value.map((item, index) => this.markers(item, `${at}[${index}]`, depth + 1));
     if (isRecord(value)) {
       const tree: Record<string, unknown> = Object.create(null);
-      for (const [key, item] of Object.entries(value)) tree[key] = this.markers(item, `${at}.${key}`, depth + 1);
+      for (const [key, item] of Object.entries(value)) tree[key] = this.markers(item, `${at}${keyStep(key)}`, depth + 1);
       return tree;
     }
     throw this.wrong(at, value, "true, false, or an object or array of those");
@@ -200,6 +200,24 @@ class Checker {
   }
 }
 
+/**
+ * `text` as a JSON string, with the characters JSON leaves as they are but a terminal acts on
+ * (C1 controls, line and paragraph separators) escaped too: messages name files and plan keys.
+ */
+export function quoted(text: string): string {
+  return escapeControls(JSON.stringify(text));
+}
+
+/** `text` with control, C1 and separator characters written as `\uXXXX`, so it stays one printable line. */
+function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** `.key` for a plain key, `["key"]` for any other. */
+function keyStep(key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? `.${key}` : `[${quoted(key)}]`;
+}
+
 function describeJson(value: unknown): string {
   if (value === undefined) return "missing";
   if (value === null) return "null";
@@ -213,14 +231,14 @@ function parseJson(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new PlanInputError(`"${source}" is not valid JSON (${errorMessage(error)}); ${PLAN_HOWTO}.`);
+    throw new PlanInputError(`${quoted(source)} is not valid JSON (${escapeControls(errorMessage(error))}); ${PLAN_HOWTO}.`);
   }
 }
 
 function checkFormatVersion(version: string, source: string): void {
   const major = version.split(".")[0] ?? "";
   if (!SUPPORTED_FORMAT_MAJORS.includes(major)) {
-    throw new PlanInputError(`"${source}" uses JSON format version ${version}; only 0.x and 1.x are supported.`);
+    throw new PlanInputError(`${quoted(source)} uses JSON format version ${/^[\d.]{1,20}$/.test(version) ? version : quoted(version)}; only 0.x and 1.x are supported.`);
   }
 }
 

@@ -33,20 +33,47 @@ export function valueAt(value: unknown, path: AttributePath): unknown {
   return node;
 }
 
+/**
+ * The marker tree at `step` below `markers`. Terraform writes marker trees in the shape of the
+ * value (an array for a list, an object for an object or map); a tree of another shape marks
+ * everything below it when it marks anything, so that a malformed tree can only hide a value.
+ */
+export function markerChild(markers: unknown, step: PathStep): unknown {
+  if (markers === true) return true;
+  const fits = typeof step === "number" ? Array.isArray(markers) : isRecord(markers);
+  if (fits) return child(markers, step);
+  return containsTrue(markers) ? true : undefined;
+}
+
+function markerAt(markers: unknown, path: AttributePath): unknown {
+  let node = markers;
+  for (const step of path) node = markerChild(node, step);
+  return node;
+}
+
 /** True when a marker tree is `true` at the path or at one of its parents. */
 export function isMarked(markers: unknown, path: AttributePath): boolean {
-  let node = markers;
-  for (const step of path) {
-    if (node === true) return true;
-    node = child(node, step);
-  }
-  return node === true;
+  return markerAt(markers, path) === true;
 }
 
 /** True when a marker tree is `true` anywhere at or below the path, or at one of its parents. */
 export function isMarkedWithin(markers: unknown, path: AttributePath): boolean {
-  if (isMarked(markers, path)) return true;
-  return containsTrue(valueAt(markers, path));
+  return containsTrue(markerAt(markers, path));
+}
+
+/**
+ * True when the value at `path` must not be shown: marked there or above it, or marked below it by
+ * a tree of another shape than the value (an array of markers for a string, say).
+ */
+export function isHiddenAt(value: unknown, markers: unknown, path: AttributePath): boolean {
+  const marker = markerAt(markers, path);
+  return marker === true || (!fitsShape(valueAt(value, path), marker) && containsTrue(marker));
+}
+
+/** True when a marker tree has the shape of `value` at its top (or marks nothing there). */
+function fitsShape(value: unknown, markers: unknown): boolean {
+  if (markers === undefined || markers === null || typeof markers === "boolean") return true;
+  return Array.isArray(markers) ? Array.isArray(value) : isRecord(value);
 }
 
 function containsTrue(node: unknown): boolean {
@@ -67,7 +94,11 @@ export function mergeMarkers(a: unknown, b: unknown): unknown {
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) merged[key] = mergeMarkers(a[key], b[key]);
     return merged;
   }
-  return isRecord(a) || Array.isArray(a) ? a : b;
+  const aTree = isRecord(a) || Array.isArray(a);
+  const bTree = isRecord(b) || Array.isArray(b);
+  // Trees of two shapes cannot be laid over each other: whatever either marks, both hide.
+  if (aTree && bTree) return containsTrue(a) || containsTrue(b) ? true : a;
+  return aTree ? a : b;
 }
 
 /** The side's value at `path` as compact JSON-like text, with sensitive and unknown parts masked at any depth. */
@@ -75,14 +106,14 @@ export function describeAt(side: Side, path: AttributePath): string {
   if (isMarked(side.sensitive, path)) return SENSITIVE;
   if (isMarked(side.unknown, path)) return KNOWN_AFTER_APPLY;
   const value = valueAt(side.value, path);
-  const sensitive = valueAt(side.sensitive, path);
-  const unknown = valueAt(side.unknown, path);
+  const sensitive = markerAt(side.sensitive, path);
+  const unknown = markerAt(side.unknown, path);
   if (value === undefined || value === null) return NONE;
   return render(value, sensitive, unknown);
 }
 
 function render(value: unknown, sensitive: unknown, unknown: unknown): string {
-  if (sensitive === true) return SENSITIVE;
+  if (sensitive === true || (!fitsShape(value, sensitive) && containsTrue(sensitive))) return SENSITIVE;
   if (unknown === true) return KNOWN_AFTER_APPLY;
   // A string that reads like one of the markers is quoted, so it cannot pass for one.
   if (typeof value === "string") return MARKERS.has(value) ? JSON.stringify(value) : value;
@@ -90,19 +121,19 @@ function render(value: unknown, sensitive: unknown, unknown: unknown): string {
 }
 
 function renderJson(value: unknown, sensitive: unknown, unknown: unknown): string {
-  if (sensitive === true) return SENSITIVE;
+  if (sensitive === true || (!fitsShape(value, sensitive) && containsTrue(sensitive))) return SENSITIVE;
   if (unknown === true) return KNOWN_AFTER_APPLY;
   if (Array.isArray(value)) {
     const length = Math.max(value.length, Array.isArray(unknown) ? unknown.length : 0);
     const items: string[] = [];
-    for (let i = 0; i < length; i++) items.push(renderJson(value[i] ?? null, child(sensitive, i), child(unknown, i)));
+    for (let i = 0; i < length; i++) items.push(renderJson(value[i] ?? null, markerChild(sensitive, i), markerChild(unknown, i)));
     return `[${items.join(",")}]`;
   }
   if (isRecord(value)) {
     const keys = new Set(Object.keys(value));
     if (isRecord(unknown)) for (const key of Object.keys(unknown)) if (unknown[key] === true) keys.add(key);
     const entries = [...keys].map(
-      (key) => `${JSON.stringify(key)}:${renderJson(value[key] ?? null, child(sensitive, key), child(unknown, key))}`,
+      (key) => `${JSON.stringify(key)}:${renderJson(value[key] ?? null, markerChild(sensitive, key), markerChild(unknown, key))}`,
     );
     return `{${entries.join(",")}}`;
   }
