@@ -408,8 +408,29 @@ describe("validation", () => {
       { analytics: { resultsPrefix: "errors/" } },
       `analytics.resultsPrefix "errors/" is invalid: it holds deliveryStream.errorOutputPrefix "errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/", whose records its lifecycle would expire; use a prefix of its own, such as "athena-results/".`,
     ],
+    [
+      "results where a prefix starting with an expression writes events",
+      { deliveryStream: { partitionByEventType: false, prefix: "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" }, analytics: { resultsPrefix: "year=2026/" } },
+      `analytics.resultsPrefix "year=2026/" is invalid: deliveryStream.prefix "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" may write events under it, so its lifecycle would expire them; use a prefix of its own, such as "athena-results/".`,
+    ],
+    [
+      "results where an expression of the error prefix writes records",
+      { deliveryStream: { errorOutputPrefix: "!{firehose:error-output-type}/!{timestamp:yyyy}/" }, analytics: { resultsPrefix: "processing-failed/" } },
+      `analytics.resultsPrefix "processing-failed/" is invalid: it holds deliveryStream.errorOutputPrefix "!{firehose:error-output-type}/!{timestamp:yyyy}/", whose records its lifecycle would expire; use a prefix of its own, such as "athena-results/".`,
+    ],
   ])("refuses %s with the setting, the value and the rule", (_, props, message) => {
     expect(problems(props)).toEqual([message]);
+  });
+
+  it("keeps results beside prefixes that start with an expression", () => {
+    const out = synth({
+      deliveryStream: {
+        partitionByEventType: false,
+        prefix: "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/",
+        errorOutputPrefix: "!{firehose:error-output-type}/!{timestamp:yyyy}/",
+      },
+    });
+    expect(out.resource("aws_athena_workgroup").configuration.result_configuration.output_location).toBe(`s3://${BUCKET}/athena-results/`);
   });
 
   it("refuses a prefix that is a Terraform token: the partitions must follow a known prefix", () => {

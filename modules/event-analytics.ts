@@ -7,7 +7,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { AwsContext } from "./aws-context";
 import * as defaults from "./defaults";
 import { EventBucket } from "./event-bucket";
-import { EventLayout, PartitionKey, eventLayout } from "./event-layout";
+import { EventLayout, PartitionKey, eventLayout, mayWriteUnder } from "./event-layout";
 import { eventQueries } from "./event-queries";
 import { EVENT_COLUMNS } from "./event-schema";
 import { PolicyStatement, policyDocument } from "./policy";
@@ -155,13 +155,18 @@ export function checkAnalyticsLayout(
   );
   const [resultsName, results] = settings.resultsPrefix;
   if (rules.isToken(results)) return;
+  const aroundLocation = layout.location !== "" && (layout.location.startsWith(results) || results.startsWith(layout.location));
   problems.when(
-    layout.location.startsWith(results) || (layout.location !== "" && results.startsWith(layout.location)),
+    aroundLocation,
     `${resultsName} ${JSON.stringify(results)} is invalid: it overlaps the events under ${JSON.stringify(layout.location)}, so its lifecycle would expire events or the table would read results; use a prefix of its own, such as "${defaults.DEFAULT_RESULTS_PREFIX}".`,
+  );
+  problems.when(
+    !aroundLocation && mayWriteUnder(prefix, results),
+    `${resultsName} ${JSON.stringify(results)} is invalid: ${prefixName} ${JSON.stringify(prefix)} may write events under it, so its lifecycle would expire them; use a prefix of its own, such as "${defaults.DEFAULT_RESULTS_PREFIX}".`,
   );
   const [errorName, errorPrefix] = settings.errorOutputPrefix;
   problems.when(
-    errorPrefix !== undefined && !rules.isToken(errorPrefix) && errorPrefix.startsWith(results),
+    errorPrefix !== undefined && errorPrefix !== "" && !rules.isToken(errorPrefix) && mayWriteUnder(errorPrefix, results),
     `${resultsName} ${JSON.stringify(results)} is invalid: it holds ${errorName} ${JSON.stringify(errorPrefix)}, whose records its lifecycle would expire; use a prefix of its own, such as "${defaults.DEFAULT_RESULTS_PREFIX}".`,
   );
 }
