@@ -454,6 +454,20 @@ describe("validation", () => {
     );
   });
 
+  it("quotes a database, table and tag given as Terraform variables, so that no value can change the SQL", () => {
+    const stack = newStack();
+    const variable = (name: string) => new TerraformVariable(stack, name, { type: "string" }).stringValue;
+    new SesFirehoseEventDestination(stack, "Events", {
+      configurationSetName: "ses-events",
+      analytics: { databaseName: variable("database"), tableName: variable("table"), tagName: variable("tag") },
+    });
+    const queries = parse(stack).resources("aws_athena_named_query");
+    const table = `"\${replace(var.database, "\\"", "\\"\\"")}"."\${replace(var.table, "\\"", "\\"\\"")}"`;
+    for (const query of queries) expect(query.query).toContain(`FROM ${table}`);
+    const engagement = queries.find((query) => query.name === "opens-and-clicks-by-tag")!.query;
+    expect(engagement).toContain(`element_at(mail.tags, '\${replace(lower(var.tag), "'", "''")}')[1] AS tag_value`);
+  });
+
   it("reports every analytics problem at once", () => {
     expect(problems({ analytics: { tableName: "A", queryWindowDays: 0 }, deliveryStream: { compression: FirehoseCompression.SNAPPY } })).toHaveLength(3);
   });

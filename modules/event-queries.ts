@@ -1,3 +1,4 @@
+import { Fn, Token } from "cdktf";
 import { SesEventRecordType as T } from "./ses-event-type";
 
 /** What the queries need to know about the table. */
@@ -27,8 +28,13 @@ export interface EventQuery {
 export const SES_BOUNCE_RATE_REVIEW = 0.05;
 export const SES_COMPLAINT_RATE_REVIEW = 0.001;
 
-const quote = (identifier: string): string => `"${identifier}"`;
-const text = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+/** `replace` run now on a literal, or by Terraform on a token, which is only known at apply time. */
+const replaceAll = (value: string, search: string, by: string): string =>
+  Token.isUnresolved(value) ? Fn.replace(value, Fn.rawString(search), Fn.rawString(by)) : value.split(search).join(by);
+const lower = (value: string): string => (Token.isUnresolved(value) ? Fn.lower(value) : value.toLowerCase());
+/** A quoted identifier; a name validated at synth needs none of it, a Terraform variable does. */
+const quote = (identifier: string): string => `"${replaceAll(identifier, '"', '""')}"`;
+const text = (value: string): string => `'${replaceAll(value, "'", "''")}'`;
 
 /** The deliverability questions, as Athena (engine version 3) SQL over the event table. */
 export function eventQueries(context: EventQueryContext): EventQuery[] {
@@ -39,7 +45,7 @@ export function eventQueries(context: EventQueryContext): EventQuery[] {
   const recent = `${date} >= current_date - INTERVAL '${context.windowDays}' DAY`;
   const window = `the last ${context.windowDays} days`;
   const rate = (count: string) => `CAST(${count} AS double) / nullif(sends, 0)`;
-  const tag = text(context.tagName.toLowerCase());
+  const tag = text(lower(context.tagName));
 
   return [
     {
