@@ -43,6 +43,8 @@ export const DEFAULT_FRESHNESS_THRESHOLD_SECONDS = 900;
 export const NORMAL_DELIVERY_DELAY_FACTOR = 1.5;
 
 export const DEFAULT_RESOURCE_NAME_BASE = "ses-events";
+/** Bucket name starts S3 reserves. */
+export const RESERVED_BUCKET_PREFIX = /^(xn--|sthree-|amzn-s3-demo-)/;
 export const SES_ROLE_POLICY_NAME = "put-ses-events";
 export const DELIVERY_ROLE_POLICY_NAME = "deliver-ses-events";
 

@@ -9,6 +9,7 @@ import * as defaults from "./defaults";
 import { EventBucket } from "./event-bucket";
 import { EventLayout, PartitionKey, eventLayout, mayWriteUnder } from "./event-layout";
 import { eventQueries } from "./event-queries";
+import { defaultDatabaseName } from "./physical-names";
 import { EVENT_COLUMNS } from "./event-schema";
 import { PolicyStatement, policyDocument } from "./policy";
 import { FirehoseCompression } from "./ses-event-type";
@@ -33,7 +34,7 @@ export interface EventAnalyticsOptions {
   readonly tableName?: string;
   /**
    * Athena workgroup the queries run in: 1-128 letters, digits, '.', '_' or '-'.
-   * @default - the configuration set name
+   * @default - the configuration set name in lowercase, other characters replaced by '-'
    */
   readonly workgroupName?: string;
   /**
@@ -217,7 +218,7 @@ export class EventAnalytics extends Construct {
     }
     const results = props.resultsBucket ?? this.resultsBucket!;
 
-    const databaseName = props.databaseName ?? props.nameBase.replace(/[^a-z0-9_]/g, "_");
+    const databaseName = props.databaseName ?? defaultDatabaseName(props.nameBase);
     const tableName = props.tableName ?? defaults.DEFAULT_ANALYTICS_TABLE_NAME;
     this.database = new GlueCatalogDatabase(this, "Database", {
       name: databaseName,

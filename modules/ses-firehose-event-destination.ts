@@ -10,11 +10,11 @@ import {
 import { Sesv2ConfigurationSet } from "@cdktf/provider-aws/lib/sesv2-configuration-set";
 import { Sesv2ConfigurationSetEventDestination } from "@cdktf/provider-aws/lib/sesv2-configuration-set-event-destination";
 import { AwsContext } from "./aws-context";
-import { PhysicalNames, adoptedRole, physicalNames } from "./physical-names";
+import { PhysicalNames, adoptedRole, nameBase, physicalNames } from "./physical-names";
 import * as defaults from "./defaults";
 import { DeliveryAlarmOptions, DeliveryAlarms } from "./delivery-alarms";
 import { EventAnalytics, EventAnalyticsOptions, checkAnalyticsLayout, checkEventAnalyticsOptions } from "./event-analytics";
-import { EventBucket, EventBucketOptions, RESERVED_BUCKET_PREFIX, checkEventBucketOptions } from "./event-bucket";
+import { EventBucket, EventBucketOptions, checkEventBucketOptions } from "./event-bucket";
 import { PolicyStatement, policyDocument, trustPolicy } from "./policy";
 import { FirehoseCompression, SesEventType } from "./ses-event-type";
 import * as rules from "./validation";
@@ -484,18 +484,6 @@ function eventTypePartitioning(retrySeconds: number | undefined): Partial<Kinesi
       ],
     },
   };
-}
-
-/** A lowercase, hyphenated base for generated names, from the configuration set name. */
-function nameBase(configurationSetName: string): string {
-  if (rules.isToken(configurationSetName)) return defaults.DEFAULT_RESOURCE_NAME_BASE;
-  const base = configurationSetName
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .replace(/-+/g, "-")
-    .replace(/^-|-$/g, "");
-  if (base === "") return defaults.DEFAULT_RESOURCE_NAME_BASE;
-  return RESERVED_BUCKET_PREFIX.test(base) ? `ses-${base}` : base;
 }
 
 function roleName(name: string | undefined, prefix: string): { name: string } | { namePrefix: string } {
