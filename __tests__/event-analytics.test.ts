@@ -418,6 +418,26 @@ describe("validation", () => {
       { deliveryStream: { errorOutputPrefix: "!{firehose:error-output-type}/!{timestamp:yyyy}/" }, analytics: { resultsPrefix: "processing-failed/" } },
       `analytics.resultsPrefix "processing-failed/" is invalid: it holds deliveryStream.errorOutputPrefix "!{firehose:error-output-type}/!{timestamp:yyyy}/", whose records its lifecycle would expire; use a prefix of its own, such as "athena-results/".`,
     ],
+    [
+      "a results prefix Terraform would read as an interpolation",
+      { analytics: { resultsPrefix: 'r${file("secret")}/' } },
+      `analytics.resultsPrefix "r\${file(\\"secret\\")}/" is invalid: Terraform reads \${ and %{ as the start of an expression; remove them.`,
+    ],
+    [
+      "a results prefix Terraform would read as a template directive",
+      { analytics: { resultsPrefix: "r%{if true}x%{endif}/" } },
+      `analytics.resultsPrefix "r%{if true}x%{endif}/" is invalid: Terraform reads \${ and %{ as the start of an expression; remove them.`,
+    ],
+    [
+      "an events prefix Terraform would read as an interpolation",
+      { deliveryStream: { prefix: `\${var.x}/!{partitionKeyFromQuery:event_type}/${DATES}` } },
+      `deliveryStream.prefix "\${var.x}/!{partitionKeyFromQuery:event_type}/${DATES}" is invalid: Terraform reads \${ and %{ as the start of an expression; remove them.`,
+    ],
+    [
+      "an error prefix Terraform would read as an interpolation",
+      { deliveryStream: { errorOutputPrefix: "errors/%{x}/!{firehose:error-output-type}/" } },
+      `deliveryStream.errorOutputPrefix "errors/%{x}/!{firehose:error-output-type}/" is invalid: Terraform reads \${ and %{ as the start of an expression; remove them.`,
+    ],
   ])("refuses %s with the setting, the value and the rule", (_, props, message) => {
     expect(problems(props)).toEqual([message]);
   });

@@ -110,6 +110,7 @@ export function checkEventAnalyticsOptions(problems: rules.Problems, at: string,
     `${at}resultsPrefix`,
     options.resultsPrefix,
     rules.pattern(/^[^/].{0,1022}\/$/su, "use 1-1024 characters that end with '/' and do not start with '/'"),
+    rules.NO_TERRAFORM_TEMPLATE,
     { test: (p) => !p.includes("!{"), text: "query results are not partitioned: remove the !{...} expression" },
   );
   problems.check(`${at}resultsExpirationDays`, options.resultsExpirationDays, rules.integerBetween(1, 36500));

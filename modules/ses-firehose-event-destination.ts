@@ -567,6 +567,7 @@ function checkDeliveryStream(problems: rules.Problems, options: DeliveryStreamOp
     `${at}.prefix`,
     options.prefix,
     rules.maxLength(1024),
+    rules.NO_TERRAFORM_TEMPLATE,
     {
       test: (p) => !p.includes("!{firehose:error-output-type}"),
       text: "!{firehose:error-output-type} belongs in errorOutputPrefix only",
@@ -585,6 +586,7 @@ function checkDeliveryStream(problems: rules.Problems, options: DeliveryStreamOp
     `${at}.errorOutputPrefix`,
     options.errorOutputPrefix,
     rules.pattern(/^.{1,1024}$/su, "use 1-1024 characters (Firehose needs an error prefix when the prefix has expressions)"),
+    rules.NO_TERRAFORM_TEMPLATE,
     {
       test: (p) => !p.includes("!{") || p.includes("!{firehose:error-output-type}"),
       text: "an error prefix with expressions must contain !{firehose:error-output-type}",

@@ -132,6 +132,12 @@ const REGION = "[a-z]{2,4}(-[a-z]+)+-\\d{1,2}";
 const ACCOUNT = "\\d{12}";
 
 /** SES configuration set and event destination names. */
+/** For literal text that Terraform would otherwise evaluate (`${...}`, `%{...}`) when it reads the configuration. */
+export const NO_TERRAFORM_TEMPLATE: Rule<string> = {
+  test: (v) => !/[$%]\{/.test(v),
+  text: "Terraform reads ${ and %{ as the start of an expression; remove them",
+};
+
 export const SES_NAME = pattern(/^[A-Za-z0-9_-]{1,64}$/, "use 1-64 letters, digits, '_' or '-'");
 /** Firehose delivery stream names. */
 export const STREAM_NAME = pattern(/^[A-Za-z0-9_.-]{1,64}$/, "use 1-64 letters, digits, '_', '.' or '-'");
