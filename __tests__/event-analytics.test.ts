@@ -269,7 +269,9 @@ describe("settings", () => {
     const queries = out.resources("aws_athena_named_query");
     expect(queries.every((q) => q.query.includes('FROM "mail"."ses"') && q.query.includes("INTERVAL '3' DAY"))).toBe(true);
     // The SerDe lowercases map keys, so the tag is looked up in lowercase.
-    expect(queries.find((q) => q.name === "opens-and-clicks-by-tag")!.query).toContain("element_at(mail.tags, 'campaign-id')[1]");
+    expect(queries.find((q) => q.name === "opens-and-clicks-by-tag")!.query).toContain(
+      "coalesce(element_at(mail.tags, 'Campaign-Id'), element_at(mail.tags, 'campaign-id'))[1]",
+    );
     expect(out.policy("aws_iam_policy", "policy").Statement.find((s: Record<string, any>) => s.Sid === "ReadAndWriteQueryResults")!.Resource).toEqual([
       `${BUCKET_ARN}/query-results/*`,
     ]);
@@ -485,7 +487,9 @@ describe("validation", () => {
     const table = `"\${replace(var.database, "\\"", "\\"\\"")}"."\${replace(var.table, "\\"", "\\"\\"")}"`;
     for (const query of queries) expect(query.query).toContain(`FROM ${table}`);
     const engagement = queries.find((query) => query.name === "opens-and-clicks-by-tag")!.query;
-    expect(engagement).toContain(`element_at(mail.tags, '\${replace(lower(var.tag), "'", "''")}')[1] AS tag_value`);
+    expect(engagement).toContain(
+      `coalesce(element_at(mail.tags, '\${replace(var.tag, "'", "''")}'), element_at(mail.tags, '\${replace(lower(var.tag), "'", "''")}'))[1] AS tag_value`,
+    );
   });
 
   it("reports every analytics problem at once", () => {

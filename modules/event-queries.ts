@@ -45,7 +45,12 @@ export function eventQueries(context: EventQueryContext): EventQuery[] {
   const recent = `${date} >= current_date - INTERVAL '${context.windowDays}' DAY`;
   const window = `the last ${context.windowDays} days`;
   const rate = (count: string) => `CAST(${count} AS double) / nullif(sends, 0)`;
-  const tag = text(lower(context.tagName));
+  // The Hive OpenX SerDe lowercases map keys, Trino's own OpenX reader keeps them: look up both.
+  const names = [context.tagName, lower(context.tagName)];
+  const tagValues =
+    !Token.isUnresolved(context.tagName) && names[0] === names[1]
+      ? `element_at(mail.tags, ${text(names[0])})`
+      : `coalesce(${names.map((name) => `element_at(mail.tags, ${text(name)})`).join(", ")})`;
 
   return [
     {
@@ -112,7 +117,7 @@ export function eventQueries(context: EventQueryContext): EventQuery[] {
       name: "opens-and-clicks-by-tag",
       description: `Deliveries, opens and clicks per value of the message tag ${context.tagName} over ${window}.`,
       sql: [
-        `SELECT element_at(mail.tags, ${tag})[1] AS tag_value,`,
+        `SELECT ${tagValues}[1] AS tag_value,`,
         `  count_if(${type} = ${text(T.DELIVERY)}) AS deliveries,`,
         `  count_if(${type} = ${text(T.OPEN)}) AS opens,`,
         `  count(DISTINCT CASE WHEN ${type} = ${text(T.OPEN)} THEN mail.messageid END) AS opened_messages,`,
@@ -120,7 +125,7 @@ export function eventQueries(context: EventQueryContext): EventQuery[] {
         `  count(DISTINCT CASE WHEN ${type} = ${text(T.CLICK)} THEN mail.messageid END) AS clicked_messages`,
         `FROM ${table}`,
         `WHERE ${type} IN (${[T.DELIVERY, T.OPEN, T.CLICK].map(text).join(", ")}) AND ${recent}`,
-        `GROUP BY element_at(mail.tags, ${tag})[1]`,
+        `GROUP BY ${tagValues}[1]`,
         "ORDER BY deliveries DESC, tag_value",
       ].join("\n"),
     },
