@@ -187,7 +187,7 @@ describe("defaults", () => {
         Resource: [BUCKET_ARN],
         Condition: { StringLike: { "s3:prefix": ["events/*", "athena-results/*"] } },
       },
-      { Sid: "ReadEvents", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${BUCKET_ARN}/events/*`] },
+      { Sid: "ReadEvents", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${BUCKET_ARN}/events/event_type=*/year=*/month=*/day=*/*`] },
       {
         Sid: "ReadAndWriteQueryResults",
         Effect: "Allow",
@@ -333,7 +333,7 @@ describe("with a given bucket", () => {
       { Sid: "ListEvents", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [EXISTING_BUCKET], Condition: { StringLike: { "s3:prefix": ["events/*"] } } },
       { Sid: "ListResults", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [resultsArn], Condition: { StringLike: { "s3:prefix": ["athena-results/*"] } } },
     ]);
-    expect(statements.find((s: Record<string, any>) => s.Sid === "ReadEvents")!.Resource).toEqual([`${EXISTING_BUCKET}/events/*`]);
+    expect(statements.find((s: Record<string, any>) => s.Sid === "ReadEvents")!.Resource).toEqual([`${EXISTING_BUCKET}/events/event_type=*/year=*/month=*/day=*/*`]);
   });
 });
 
@@ -442,6 +442,12 @@ describe("validation", () => {
     ],
   ])("refuses %s with the setting, the value and the rule", (_, props, message) => {
     expect(problems(props)).toEqual([message]);
+  });
+
+  it("lets the reader read only the objects the partitions hold, not the error records, when the prefix starts with an expression", () => {
+    const out = synth({ deliveryStream: { partitionByEventType: false, prefix: "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" } });
+    const read = out.policy("aws_iam_policy", "policy").Statement.find((s: Record<string, any>) => s.Sid === "ReadEvents");
+    expect(read!.Resource).toEqual([`${BUCKET_ARN}/year=*/month=*/day=*/*`]);
   });
 
   it("keeps results beside prefixes that start with an expression", () => {

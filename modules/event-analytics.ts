@@ -308,7 +308,7 @@ export class EventAnalytics extends Construct {
           workgroupArn: aws.arn("athena", `workgroup/${this.workgroup.name}`),
           databaseName: this.database.name,
           tableName: this.table.name,
-          events: { bucketArn: props.eventsBucketArn, prefix: layout.location },
+          events: { bucketArn: props.eventsBucketArn, prefix: layout.location, objects: layout.template.replace(/\$\{[^}]*\}/g, "*") },
           results: { bucketArn: results.bucketArn, prefix: resultsPrefix },
           kmsKeyArn: props.kmsKeyArn,
         }),
@@ -362,7 +362,8 @@ interface ReaderScope {
   readonly workgroupArn: string;
   readonly databaseName: string;
   readonly tableName: string;
-  readonly events: { readonly bucketArn: string; readonly prefix: string };
+  /** `objects`: the keys of the partitions' folders, each partition value a `*`. */
+  readonly events: { readonly bucketArn: string; readonly prefix: string; readonly objects: string };
   readonly results: { readonly bucketArn: string; readonly prefix: string };
   readonly kmsKeyArn?: string;
 }
@@ -410,7 +411,7 @@ function readerStatements(aws: AwsContext, scope: ReaderScope): PolicyStatement[
     ...(events.bucketArn === results.bucketArn
       ? [listing("ListEventsAndResults", events.bucketArn, [events.prefix, results.prefix])]
       : [listing("ListEvents", events.bucketArn, [events.prefix]), listing("ListResults", results.bucketArn, [results.prefix])]),
-    { Sid: "ReadEvents", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${events.bucketArn}/${events.prefix}*`] },
+    { Sid: "ReadEvents", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${events.bucketArn}/${events.objects}*`] },
     {
       Sid: "ReadAndWriteQueryResults",
       Effect: "Allow",
