@@ -118,6 +118,10 @@ describe("defaults", () => {
     });
   });
 
+  it("deletes the workgroup with its query history, which Athena otherwise refuses once a query ran; results stay in S3", () => {
+    expect(out.resource("aws_athena_workgroup").force_destroy).toBe(true);
+  });
+
   it("expires query results after 30 days, and their old versions after 1", () => {
     const rules = out.resource("aws_s3_bucket_lifecycle_configuration").rule;
     expect(rules.find((rule: { id: string }) => rule.id === "query-results")).toEqual({

@@ -263,6 +263,8 @@ export class EventAnalytics extends Construct {
       name: props.workgroupName ?? props.nameBase,
       description: "Queries over SES sending events; results encrypted and expiring.",
       state: "ENABLED",
+      // Athena refuses to delete a workgroup that holds query executions; results stay in S3.
+      forceDestroy: true,
       configuration: {
         enforceWorkgroupConfiguration: true,
         publishCloudwatchMetricsEnabled: true,
