@@ -523,3 +523,13 @@ describe("validation", () => {
     expect(parse(stack).resources("aws_glue_catalog_table")).toHaveLength(0);
   });
 });
+
+describe("values of the wrong type from JavaScript callers", () => {
+  it.each([
+    ["a number as the database name", { databaseName: 5 }, "analytics.databaseName 5 is invalid: use 1-255 lowercase letters, digits or '_' (Athena reads no other names)."],
+    ["null as the tag", { tagName: null }, "analytics.tagName null is invalid: use 1-256 letters, digits, '_', ':' or '-', as SES message tag names do."],
+    ["an array as the workgroup name", { workgroupName: ["wg"] }, `analytics.workgroupName ["wg"] is invalid: use 1-128 letters, digits, '.', '_' or '-'.`],
+  ])("refuses %s", (_, analytics, message) => {
+    expect(problems({ analytics: analytics as object })).toContain(message);
+  });
+});

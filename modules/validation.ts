@@ -108,7 +108,8 @@ export class Problems {
 }
 
 export function pattern(regex: RegExp, text: string): Rule<string> {
-  return { test: (v) => regex.test(v), text };
+  // RegExp.test turns null or 5 into "null" or "5": a value that is not a string never matches.
+  return { test: (v) => typeof v === "string" && regex.test(v), text };
 }
 
 export function integerBetween(min: number, max: number): Rule<number> {
