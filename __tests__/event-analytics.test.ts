@@ -444,6 +444,11 @@ describe("validation", () => {
       { deliveryStream: { errorOutputPrefix: "errors/%{x}/!{firehose:error-output-type}/" } },
       `deliveryStream.errorOutputPrefix "errors/%{x}/!{firehose:error-output-type}/" is invalid: Terraform reads \${ and %{ as the start of an expression; remove them.`,
     ],
+    [
+      "a results prefix longer in UTF-8 than S3 keys leave room for",
+      { analytics: { resultsPrefix: `${"é".repeat(488)}/` } },
+      `analytics.resultsPrefix "${"é".repeat(180)}…" (489 characters) is invalid: use at most 975 bytes in UTF-8: S3 keys hold 1024, and Athena appends the query ID and .csv.metadata.`,
+    ],
   ])("refuses %s with the setting, the value and the rule", (_, props, message) => {
     expect(problems(props)).toEqual([message]);
   });
@@ -452,6 +457,13 @@ describe("validation", () => {
     const out = synth({ deliveryStream: { partitionByEventType: false, prefix: "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" } });
     const read = out.policy("aws_iam_policy", "policy").Statement.find((s: Record<string, any>) => s.Sid === "ReadEvents");
     expect(read!.Resource).toEqual([`${BUCKET_ARN}/year=*/month=*/day=*/*`]);
+  });
+
+  it("takes a results prefix of 975 bytes in UTF-8", () => {
+    const resultsPrefix = `${"é".repeat(487)}/`;
+    expect(synth({ analytics: { resultsPrefix } }).resource("aws_athena_workgroup").configuration.result_configuration.output_location).toBe(
+      `s3://${BUCKET}/${resultsPrefix}`,
+    );
   });
 
   it("keeps results beside prefixes that start with an expression", () => {

@@ -50,6 +50,8 @@ export const DELIVERY_ROLE_POLICY_NAME = "deliver-ses-events";
 
 export const DEFAULT_ANALYTICS_TABLE_NAME = "events";
 export const DEFAULT_RESULTS_PREFIX = "athena-results/";
+/** S3 keys hold 1024 bytes; Athena appends a query ID (36) and `.csv.metadata` (13) to the results prefix. */
+export const MAX_RESULTS_PREFIX_BYTES = 1024 - 36 - ".csv.metadata".length;
 export const DEFAULT_RESULTS_EXPIRATION_DAYS = 30;
 /** 10 GiB: a query that would scan more is cancelled. */
 export const DEFAULT_BYTES_SCANNED_CUTOFF_PER_QUERY = 10 * 1024 ** 3;

@@ -112,6 +112,10 @@ export function checkEventAnalyticsOptions(problems: rules.Problems, at: string,
     rules.pattern(/^[^/].{0,1022}\/$/su, "use 1-1024 characters that end with '/' and do not start with '/'"),
     rules.NO_TERRAFORM_TEMPLATE,
     { test: (p) => !p.includes("!{"), text: "query results are not partitioned: remove the !{...} expression" },
+    {
+      test: (p) => Buffer.byteLength(p, "utf8") <= defaults.MAX_RESULTS_PREFIX_BYTES,
+      text: `use at most ${defaults.MAX_RESULTS_PREFIX_BYTES} bytes in UTF-8: S3 keys hold 1024, and Athena appends the query ID and .csv.metadata`,
+    },
   );
   problems.check(`${at}resultsExpirationDays`, options.resultsExpirationDays, rules.integerBetween(1, 36500));
   problems.check(`${at}bytesScannedCutoffPerQuery`, options.bytesScannedCutoffPerQuery, {
