@@ -42,7 +42,9 @@ export function eventQueries(context: EventQueryContext): EventQuery[] {
   const type = quote(context.eventTypeColumn);
   const [year, month, day] = context.dateKeys.map(quote);
   const date = `CAST(concat(${year}, '-', ${month}, '-', ${day}) AS date)`;
-  const recent = `${date} >= current_date - INTERVAL '${context.windowDays}' DAY`;
+  const since = `current_date - INTERVAL '${context.windowDays}' DAY`;
+  // The year bound alone is a range on one partition key, which partition projection can use.
+  const recent = `${year} >= CAST(year(${since}) AS varchar) AND ${date} >= ${since}`;
   const window = `the last ${context.windowDays} days`;
   const rate = (count: string) => `CAST(${count} AS double) / nullif(sends, 0)`;
   // The Hive OpenX SerDe lowercases map keys, Trino's own OpenX reader keeps them: look up both.
