@@ -520,6 +520,24 @@ describe("validation", () => {
     expect(problems({ analytics: { tableName: "A", queryWindowDays: 0 }, deliveryStream: { compression: FirehoseCompression.SNAPPY } })).toHaveLength(3);
   });
 
+  it("refuses, used on its own, prefixes that Terraform would evaluate", () => {
+    expect(
+      () =>
+        new EventAnalytics(newStack(), "Analytics", {
+          prefix: `\${path.root}/${DATES}`,
+          errorOutputPrefix: "errors/%{x}/",
+          compression: FirehoseCompression.GZIP,
+          eventsBucketName: "events",
+          eventsBucketArn: "arn:aws:s3:::events",
+          nameBase: "ses-events",
+        }),
+    ).toThrow(
+      `EventAnalytics "test/Analytics": invalid settings:\n` +
+        `  - prefix "\${path.root}/${DATES}" is invalid: Terraform reads \${ and %{ as the start of an expression; remove them.\n` +
+        `  - errorOutputPrefix "errors/%{x}/" is invalid: Terraform reads \${ and %{ as the start of an expression; remove them.`,
+    );
+  });
+
   it("checks the construct's own props when used on its own", () => {
     const stack = newStack();
     expect(

@@ -201,6 +201,8 @@ export class EventAnalytics extends Construct {
     const resultsPrefix = props.resultsPrefix ?? defaults.DEFAULT_RESULTS_PREFIX;
     const problems = new rules.Problems();
     checkEventAnalyticsOptions(problems, "", props);
+    problems.check("prefix", props.prefix, rules.NO_TERRAFORM_TEMPLATE);
+    problems.check("errorOutputPrefix", props.errorOutputPrefix, rules.NO_TERRAFORM_TEMPLATE);
     checkAnalyticsLayout(problems, {
       prefix: ["prefix", props.prefix],
       errorOutputPrefix: ["errorOutputPrefix", props.errorOutputPrefix],
