@@ -451,6 +451,16 @@ describe("validation", () => {
       { analytics: { resultsPrefix: `${"é".repeat(488)}/` } },
       `analytics.resultsPrefix "${"é".repeat(180)}…" (489 characters) is invalid: use at most 975 bytes in UTF-8: S3 keys hold 1024, and Athena appends the query ID and .csv.metadata.`,
     ],
+    [
+      "Athena's own workgroup name",
+      { analytics: { workgroupName: "primary" } },
+      `analytics.workgroupName "primary" is invalid: every account and Region already has Athena's workgroup primary; choose another name.`,
+    ],
+    [
+      "a configuration set name that would name the workgroup primary",
+      { configurationSetName: "Primary" },
+      `analytics.workgroupName defaults to "primary" from configurationSetName "Primary", the workgroup every account and Region already has; set analytics.workgroupName.`,
+    ],
   ])("refuses %s with the setting, the value and the rule", (_, props, message) => {
     expect(problems(props)).toEqual([message]);
   });
@@ -536,6 +546,19 @@ describe("validation", () => {
         `  - prefix "\${path.root}/${DATES}" is invalid: Terraform reads \${ and %{ as the start of an expression; remove them.\n` +
         `  - errorOutputPrefix "errors/%{x}/" is invalid: Terraform reads \${ and %{ as the start of an expression; remove them.`,
     );
+  });
+
+  it("refuses, used on its own, a name base that would name the workgroup primary", () => {
+    expect(
+      () =>
+        new EventAnalytics(newStack(), "Analytics", {
+          prefix: `events/${DATES}`,
+          compression: FirehoseCompression.GZIP,
+          eventsBucketName: "events",
+          eventsBucketArn: "arn:aws:s3:::events",
+          nameBase: "primary",
+        }),
+    ).toThrow(`  - workgroupName defaults to nameBase "primary", the workgroup every account and Region already has; set workgroupName.`);
   });
 
   it("checks the construct's own props when used on its own", () => {

@@ -64,4 +64,6 @@ export const DEFAULT_QUERY_WINDOW_DAYS = 30;
 export const DEFAULT_ENGAGEMENT_TAG_NAME = "campaign";
 export const ATHENA_ENGINE_VERSION = "Athena engine version 3";
 export const ATHENA_DATA_CATALOG = "AwsDataCatalog";
+/** The workgroup Athena creates in every account and Region. */
+export const ATHENA_PRIMARY_WORKGROUP = "primary";
 export const JSON_SERDE = "org.openx.data.jsonserde.JsonSerDe";

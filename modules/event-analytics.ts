@@ -105,7 +105,10 @@ const READABLE_COMPRESSION: readonly FirehoseCompression[] = [FirehoseCompressio
 export function checkEventAnalyticsOptions(problems: rules.Problems, at: string, options: EventAnalyticsOptions): void {
   problems.check(`${at}databaseName`, options.databaseName, NAME);
   problems.check(`${at}tableName`, options.tableName, NAME);
-  problems.check(`${at}workgroupName`, options.workgroupName, WORKGROUP_NAME);
+  problems.check(`${at}workgroupName`, options.workgroupName, WORKGROUP_NAME, {
+    test: (name) => name !== defaults.ATHENA_PRIMARY_WORKGROUP,
+    text: `every account and Region already has Athena's workgroup ${defaults.ATHENA_PRIMARY_WORKGROUP}; choose another name`,
+  });
   problems.check(
     `${at}resultsPrefix`,
     options.resultsPrefix,
@@ -201,6 +204,10 @@ export class EventAnalytics extends Construct {
     const resultsPrefix = props.resultsPrefix ?? defaults.DEFAULT_RESULTS_PREFIX;
     const problems = new rules.Problems();
     checkEventAnalyticsOptions(problems, "", props);
+    problems.when(
+      props.workgroupName === undefined && props.nameBase === defaults.ATHENA_PRIMARY_WORKGROUP,
+      `workgroupName defaults to nameBase "${props.nameBase}", the workgroup every account and Region already has; set workgroupName.`,
+    );
     problems.check("prefix", props.prefix, rules.NO_TERRAFORM_TEMPLATE);
     problems.check("errorOutputPrefix", props.errorOutputPrefix, rules.NO_TERRAFORM_TEMPLATE);
     checkAnalyticsLayout(problems, {

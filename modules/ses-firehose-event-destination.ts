@@ -635,6 +635,10 @@ function checkAnalytics(problems: rules.Problems, props: SesFirehoseEventDestina
     options.bucketArn !== undefined && rules.isToken(options.bucketArn),
     "analytics.enabled is true with a deliveryStream.bucketArn that is a Terraform token: the table's location needs the bucket's name at synth time; give the ARN as a literal or set analytics.enabled to false.",
   );
+  problems.when(
+    analytics.workgroupName === undefined && nameBase(props.configurationSetName) === defaults.ATHENA_PRIMARY_WORKGROUP,
+    `analytics.workgroupName defaults to "${defaults.ATHENA_PRIMARY_WORKGROUP}" from configurationSetName ${rules.show(props.configurationSetName)}, the workgroup every account and Region already has; set analytics.workgroupName.`,
+  );
   const partitioned = options.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE;
   checkAnalyticsLayout(problems, {
     prefix: ["deliveryStream.prefix", options.prefix ?? (partitioned ? defaults.DEFAULT_PARTITIONED_PREFIX : defaults.DEFAULT_DATED_PREFIX)],
