@@ -461,6 +461,11 @@ describe("validation", () => {
       { configurationSetName: "Primary" },
       `analytics.workgroupName defaults to "primary" from configurationSetName "Primary", the workgroup every account and Region already has; set analytics.workgroupName.`,
     ],
+    [
+      "a results prefix with a control character",
+      { analytics: { resultsPrefix: "results\n/" } },
+      `analytics.resultsPrefix "results\\n/" is invalid: use no control characters: S3 advises against them in keys, and most cannot be written in the XML of a lifecycle rule.`,
+    ],
   ])("refuses %s with the setting, the value and the rule", (_, props, message) => {
     expect(problems(props)).toEqual([message]);
   });

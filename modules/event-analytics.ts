@@ -114,6 +114,7 @@ export function checkEventAnalyticsOptions(problems: rules.Problems, at: string,
     options.resultsPrefix,
     rules.pattern(/^[^/].{0,1022}\/$/su, "use 1-1024 characters that end with '/' and do not start with '/'"),
     rules.NO_TERRAFORM_TEMPLATE,
+    { test: (p) => !/\p{Cc}/u.test(p), text: "use no control characters: S3 advises against them in keys, and most cannot be written in the XML of a lifecycle rule" },
     { test: (p) => !p.includes("!{"), text: "query results are not partitioned: remove the !{...} expression" },
     {
       test: (p) => Buffer.byteLength(p, "utf8") <= defaults.MAX_RESULTS_PREFIX_BYTES,
