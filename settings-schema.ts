@@ -164,7 +164,7 @@ const analytics = group(
     enabled: flag("Create the query layer (default true when the app creates the bucket, false with deliveryStream.bucketArn)"),
     databaseName: text("Glue database name (default: the configuration set name in lowercase, other characters replaced by '_')"),
     tableName: text("Glue table name (default events)"),
-    workgroupName: text("Athena workgroup name (default: the configuration set name)"),
+    workgroupName: text("Athena workgroup name (default: the configuration set name in lowercase, other characters replaced by '-')"),
     resultsPrefix: text("S3 key prefix of query results (default athena-results/)"),
     resultsExpirationDays: count("Days before query results expire (default 30)"),
     bytesScannedCutoffPerQuery: count("Bytes one query may scan (default 10 GiB; at least 10 MiB)"),

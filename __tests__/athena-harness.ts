@@ -5,7 +5,8 @@
  *             the synthesized JQ query (run by jq), dates from the record, GZIP, one record per line.
  *   Glue      finds the objects through the table's projection properties only (enum, integer
  *             and date ranges, storage.location.template), as Athena does.
- *   SerDe     the OpenX JSON SerDe matches keys without regard to case: keys are lowercased.
+ *   SerDe     the OpenX JSON SerDe matches keys without regard to case: struct keys are lowercased;
+ *             map keys too (the Hive SerDe) or as written (Trino's own OpenX JSON reader).
  *   Dialect   Athena (Trino) functions without a DuckDB namesake are renamed, `current_date` is
  *             pinned and the table reference points at the DuckDB table.
  */
@@ -121,6 +122,35 @@ export function lowercaseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(lowercaseKeys);
   if (!isObject(value)) return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.toLowerCase(), lowercaseKeys(v)]));
+}
+
+/** How the OpenX JSON reader hands over map keys: the Hive SerDe lowercases them, Trino's reader keeps them. */
+export type MapKeys = "lowercased" | "as written";
+
+/** `value` as the OpenX JSON reader sees it through `type`: struct keys lowercased, map keys as `mapKeys` says. */
+export function serdeView(value: unknown, type: HiveType, mapKeys: MapKeys): unknown {
+  if (value === null || value === undefined) return value;
+  switch (type.kind) {
+    case "primitive":
+      return value;
+    case "array":
+      return Array.isArray(value) ? value.map((v) => serdeView(v, type.element, mapKeys)) : value;
+    case "map":
+      if (!isObject(value)) return value;
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [mapKeys === "lowercased" ? k.toLowerCase() : k, serdeView(v, type.value, mapKeys)]),
+      );
+    case "struct": {
+      if (!isObject(value)) return value;
+      const fields = new Map(type.fields);
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => {
+          const field = fields.get(k.toLowerCase());
+          return [k.toLowerCase(), field === undefined ? v : serdeView(v, field, mapKeys)];
+        }),
+      );
+    }
+  }
 }
 
 /** The time Firehose stamps on a record: the event's own timestamp, else the message's. */
@@ -264,11 +294,12 @@ export class AthenaStandIn {
     private readonly connection: DuckDBConnection,
     private readonly dir: string,
     private readonly today: string,
+    private readonly mapKeys: MapKeys,
   ) {}
 
-  static async open(today: string): Promise<AthenaStandIn> {
+  static async open(today: string, mapKeys: MapKeys = "lowercased"): Promise<AthenaStandIn> {
     const instance = await DuckDBInstance.create(":memory:", { threads: "1" });
-    return new AthenaStandIn(instance, await instance.connect(), mkdtempSync(path.join(tmpdir(), "ses-events-athena-")), today);
+    return new AthenaStandIn(instance, await instance.connect(), mkdtempSync(path.join(tmpdir(), "ses-events-athena-")), today, mapKeys);
   }
 
   /** Loads every object the projection finds into a DuckDB table named `events`. */
@@ -278,10 +309,11 @@ export class AthenaStandIn {
     const all = [...columns, ...keys.map((k): [string, string] => [k, "VARCHAR"])];
     await this.run(`DROP TABLE IF EXISTS events; CREATE TABLE events (${all.map(([n, t]) => `"${n}" ${t}`).join(", ")})`);
     const columnSpec = `{${columns.map(([n, t]) => `'${n}': '${t.replace(/'/g, "''")}'`).join(", ")}}`;
+    const row: HiveType = { kind: "struct", fields: table.storage_descriptor.columns.map((c: Json) => [c.name, parseHiveType(c.type)]) };
     for (const [i, object] of objects.entries()) {
       const lines = gunzipSync(readFileSync(path.join(root, object.key))).toString("utf8").split("\n").filter((l) => l !== "");
       const file = path.join(this.dir, `${i}.json`);
-      writeFileSync(file, lines.map((line) => `${JSON.stringify(lowercaseKeys(JSON.parse(line)))}\n`).join(""));
+      writeFileSync(file, lines.map((line) => `${JSON.stringify(serdeView(JSON.parse(line), row, this.mapKeys))}\n`).join(""));
       const partition = keys.map((k) => `'${object.partition[k].replace(/'/g, "''")}' AS "${k}"`).join(", ");
       await this.run(
         `INSERT INTO events SELECT *, ${partition} FROM read_json('${file}', format = 'newline_delimited', columns = ${columnSpec})`,

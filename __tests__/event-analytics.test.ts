@@ -118,6 +118,10 @@ describe("defaults", () => {
     });
   });
 
+  it("deletes the workgroup with its query history, which Athena otherwise refuses once a query ran; results stay in S3", () => {
+    expect(out.resource("aws_athena_workgroup").force_destroy).toBe(true);
+  });
+
   it("expires query results after 30 days, and their old versions after 1", () => {
     const rules = out.resource("aws_s3_bucket_lifecycle_configuration").rule;
     expect(rules.find((rule: { id: string }) => rule.id === "query-results")).toEqual({
@@ -134,6 +138,8 @@ describe("defaults", () => {
       expect(query).toMatchObject({ database: DATABASE, workgroup: WORKGROUP });
       expect(query.query).toContain('FROM "ses_events"."events"');
       expect(query.query).toContain(`CAST(concat("year", '-', "month", '-', "day") AS date) >= current_date - INTERVAL '30' DAY`);
+      // A bound on the year key alone lets the projection leave out earlier years before it builds the day partitions.
+      expect(query.query).toContain(`"year" >= CAST(year(current_date - INTERVAL '30' DAY) AS varchar) AND`);
     }
     const engagement = out.resources("aws_athena_named_query").find((q) => q.name === "opens-and-clicks-by-tag")!;
     expect(engagement.query).toContain("element_at(mail.tags, 'campaign')[1]");
@@ -187,7 +193,7 @@ describe("defaults", () => {
         Resource: [BUCKET_ARN],
         Condition: { StringLike: { "s3:prefix": ["events/*", "athena-results/*"] } },
       },
-      { Sid: "ReadEvents", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${BUCKET_ARN}/events/*`] },
+      { Sid: "ReadEvents", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${BUCKET_ARN}/events/event_type=*/year=*/month=*/day=*/*`] },
       {
         Sid: "ReadAndWriteQueryResults",
         Effect: "Allow",
@@ -269,7 +275,9 @@ describe("settings", () => {
     const queries = out.resources("aws_athena_named_query");
     expect(queries.every((q) => q.query.includes('FROM "mail"."ses"') && q.query.includes("INTERVAL '3' DAY"))).toBe(true);
     // The SerDe lowercases map keys, so the tag is looked up in lowercase.
-    expect(queries.find((q) => q.name === "opens-and-clicks-by-tag")!.query).toContain("element_at(mail.tags, 'campaign-id')[1]");
+    expect(queries.find((q) => q.name === "opens-and-clicks-by-tag")!.query).toContain(
+      "coalesce(element_at(mail.tags, 'Campaign-Id'), element_at(mail.tags, 'campaign-id'))[1]",
+    );
     expect(out.policy("aws_iam_policy", "policy").Statement.find((s: Record<string, any>) => s.Sid === "ReadAndWriteQueryResults")!.Resource).toEqual([
       `${BUCKET_ARN}/query-results/*`,
     ]);
@@ -331,7 +339,7 @@ describe("with a given bucket", () => {
       { Sid: "ListEvents", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [EXISTING_BUCKET], Condition: { StringLike: { "s3:prefix": ["events/*"] } } },
       { Sid: "ListResults", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [resultsArn], Condition: { StringLike: { "s3:prefix": ["athena-results/*"] } } },
     ]);
-    expect(statements.find((s: Record<string, any>) => s.Sid === "ReadEvents")!.Resource).toEqual([`${EXISTING_BUCKET}/events/*`]);
+    expect(statements.find((s: Record<string, any>) => s.Sid === "ReadEvents")!.Resource).toEqual([`${EXISTING_BUCKET}/events/event_type=*/year=*/month=*/day=*/*`]);
   });
 });
 
@@ -408,8 +416,82 @@ describe("validation", () => {
       { analytics: { resultsPrefix: "errors/" } },
       `analytics.resultsPrefix "errors/" is invalid: it holds deliveryStream.errorOutputPrefix "errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/", whose records its lifecycle would expire; use a prefix of its own, such as "athena-results/".`,
     ],
+    [
+      "results where a prefix starting with an expression writes events",
+      { deliveryStream: { partitionByEventType: false, prefix: "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" }, analytics: { resultsPrefix: "year=2026/" } },
+      `analytics.resultsPrefix "year=2026/" is invalid: deliveryStream.prefix "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" may write events under it, so its lifecycle would expire them; use a prefix of its own, such as "athena-results/".`,
+    ],
+    [
+      "results where an expression of the error prefix writes records",
+      { deliveryStream: { errorOutputPrefix: "!{firehose:error-output-type}/!{timestamp:yyyy}/" }, analytics: { resultsPrefix: "processing-failed/" } },
+      `analytics.resultsPrefix "processing-failed/" is invalid: it holds deliveryStream.errorOutputPrefix "!{firehose:error-output-type}/!{timestamp:yyyy}/", whose records its lifecycle would expire; use a prefix of its own, such as "athena-results/".`,
+    ],
+    [
+      "a results prefix Terraform would read as an interpolation",
+      { analytics: { resultsPrefix: 'r${file("secret")}/' } },
+      `analytics.resultsPrefix "r\${file(\\"secret\\")}/" is invalid: Terraform reads \${ and %{ as the start of an expression; remove them.`,
+    ],
+    [
+      "a results prefix Terraform would read as a template directive",
+      { analytics: { resultsPrefix: "r%{if true}x%{endif}/" } },
+      `analytics.resultsPrefix "r%{if true}x%{endif}/" is invalid: Terraform reads \${ and %{ as the start of an expression; remove them.`,
+    ],
+    [
+      "an events prefix Terraform would read as an interpolation",
+      { deliveryStream: { prefix: `\${var.x}/!{partitionKeyFromQuery:event_type}/${DATES}` } },
+      `deliveryStream.prefix "\${var.x}/!{partitionKeyFromQuery:event_type}/${DATES}" is invalid: Terraform reads \${ and %{ as the start of an expression; remove them.`,
+    ],
+    [
+      "an error prefix Terraform would read as an interpolation",
+      { deliveryStream: { errorOutputPrefix: "errors/%{x}/!{firehose:error-output-type}/" } },
+      `deliveryStream.errorOutputPrefix "errors/%{x}/!{firehose:error-output-type}/" is invalid: Terraform reads \${ and %{ as the start of an expression; remove them.`,
+    ],
+    [
+      "a results prefix longer in UTF-8 than S3 keys leave room for",
+      { analytics: { resultsPrefix: `${"é".repeat(488)}/` } },
+      `analytics.resultsPrefix "${"é".repeat(180)}…" (489 characters) is invalid: use at most 975 bytes in UTF-8: S3 keys hold 1024, and Athena appends the query ID and .csv.metadata.`,
+    ],
+    [
+      "Athena's own workgroup name",
+      { analytics: { workgroupName: "primary" } },
+      `analytics.workgroupName "primary" is invalid: every account and Region already has Athena's workgroup primary; choose another name.`,
+    ],
+    [
+      "a configuration set name that would name the workgroup primary",
+      { configurationSetName: "Primary" },
+      `analytics.workgroupName defaults to "primary" from configurationSetName "Primary", the workgroup every account and Region already has; set analytics.workgroupName.`,
+    ],
+    [
+      "a results prefix with a control character",
+      { analytics: { resultsPrefix: "results\n/" } },
+      `analytics.resultsPrefix "results\\n/" is invalid: use no control characters: S3 advises against them in keys, and most cannot be written in the XML of a lifecycle rule.`,
+    ],
   ])("refuses %s with the setting, the value and the rule", (_, props, message) => {
     expect(problems(props)).toEqual([message]);
+  });
+
+  it("lets the reader read only the objects the partitions hold, not the error records, when the prefix starts with an expression", () => {
+    const out = synth({ deliveryStream: { partitionByEventType: false, prefix: "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" } });
+    const read = out.policy("aws_iam_policy", "policy").Statement.find((s: Record<string, any>) => s.Sid === "ReadEvents");
+    expect(read!.Resource).toEqual([`${BUCKET_ARN}/year=*/month=*/day=*/*`]);
+  });
+
+  it("takes a results prefix of 975 bytes in UTF-8", () => {
+    const resultsPrefix = `${"é".repeat(487)}/`;
+    expect(synth({ analytics: { resultsPrefix } }).resource("aws_athena_workgroup").configuration.result_configuration.output_location).toBe(
+      `s3://${BUCKET}/${resultsPrefix}`,
+    );
+  });
+
+  it("keeps results beside prefixes that start with an expression", () => {
+    const out = synth({
+      deliveryStream: {
+        partitionByEventType: false,
+        prefix: "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/",
+        errorOutputPrefix: "!{firehose:error-output-type}/!{timestamp:yyyy}/",
+      },
+    });
+    expect(out.resource("aws_athena_workgroup").configuration.result_configuration.output_location).toBe(`s3://${BUCKET}/athena-results/`);
   });
 
   it("refuses a prefix that is a Terraform token: the partitions must follow a known prefix", () => {
@@ -433,8 +515,55 @@ describe("validation", () => {
     );
   });
 
+  it("quotes a database, table and tag given as Terraform variables, so that no value can change the SQL", () => {
+    const stack = newStack();
+    const variable = (name: string) => new TerraformVariable(stack, name, { type: "string" }).stringValue;
+    new SesFirehoseEventDestination(stack, "Events", {
+      configurationSetName: "ses-events",
+      analytics: { databaseName: variable("database"), tableName: variable("table"), tagName: variable("tag") },
+    });
+    const queries = parse(stack).resources("aws_athena_named_query");
+    const table = `"\${replace(var.database, "\\"", "\\"\\"")}"."\${replace(var.table, "\\"", "\\"\\"")}"`;
+    for (const query of queries) expect(query.query).toContain(`FROM ${table}`);
+    const engagement = queries.find((query) => query.name === "opens-and-clicks-by-tag")!.query;
+    expect(engagement).toContain(
+      `coalesce(element_at(mail.tags, '\${replace(var.tag, "'", "''")}'), element_at(mail.tags, '\${replace(lower(var.tag), "'", "''")}'))[1] AS tag_value`,
+    );
+  });
+
   it("reports every analytics problem at once", () => {
     expect(problems({ analytics: { tableName: "A", queryWindowDays: 0 }, deliveryStream: { compression: FirehoseCompression.SNAPPY } })).toHaveLength(3);
+  });
+
+  it("refuses, used on its own, prefixes that Terraform would evaluate", () => {
+    expect(
+      () =>
+        new EventAnalytics(newStack(), "Analytics", {
+          prefix: `\${path.root}/${DATES}`,
+          errorOutputPrefix: "errors/%{x}/",
+          compression: FirehoseCompression.GZIP,
+          eventsBucketName: "events",
+          eventsBucketArn: "arn:aws:s3:::events",
+          nameBase: "ses-events",
+        }),
+    ).toThrow(
+      `EventAnalytics "test/Analytics": invalid settings:\n` +
+        `  - prefix "\${path.root}/${DATES}" is invalid: Terraform reads \${ and %{ as the start of an expression; remove them.\n` +
+        `  - errorOutputPrefix "errors/%{x}/" is invalid: Terraform reads \${ and %{ as the start of an expression; remove them.`,
+    );
+  });
+
+  it("refuses, used on its own, a name base that would name the workgroup primary", () => {
+    expect(
+      () =>
+        new EventAnalytics(newStack(), "Analytics", {
+          prefix: `events/${DATES}`,
+          compression: FirehoseCompression.GZIP,
+          eventsBucketName: "events",
+          eventsBucketArn: "arn:aws:s3:::events",
+          nameBase: "primary",
+        }),
+    ).toThrow(`  - workgroupName defaults to nameBase "primary", the workgroup every account and Region already has; set workgroupName.`);
   });
 
   it("checks the construct's own props when used on its own", () => {
@@ -452,5 +581,15 @@ describe("validation", () => {
       `EventAnalytics "test/Analytics": invalid settings:\n  - prefix "events/" is invalid with analytics: it must hold the dates !{timestamp:yyyy}, !{timestamp:MM}, !{timestamp:dd} (missing !{timestamp:yyyy}, !{timestamp:MM}, !{timestamp:dd}): the queries group events by day, and without a timestamp Firehose appends a yyyy/MM/dd/HH/ of its own; change it or set analytics.enabled to false.`,
     );
     expect(parse(stack).resources("aws_glue_catalog_table")).toHaveLength(0);
+  });
+});
+
+describe("values of the wrong type from JavaScript callers", () => {
+  it.each([
+    ["a number as the database name", { databaseName: 5 }, "analytics.databaseName 5 is invalid: use 1-255 lowercase letters, digits or '_' (Athena reads no other names)."],
+    ["null as the tag", { tagName: null }, "analytics.tagName null is invalid: use 1-256 letters, digits, '_', ':' or '-', as SES message tag names do."],
+    ["an array as the workgroup name", { workgroupName: ["wg"] }, `analytics.workgroupName ["wg"] is invalid: use 1-128 letters, digits, '.', '_' or '-'.`],
+  ])("refuses %s", (_, analytics, message) => {
+    expect(problems({ analytics: analytics as object })).toContain(message);
   });
 });

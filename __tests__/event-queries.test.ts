@@ -192,6 +192,31 @@ describe.each(LAYOUTS)("with %s", (_, props) => {
   });
 });
 
+describe("with map keys as Trino's own OpenX JSON reader keeps them (tag names in their case)", () => {
+  const stack: Json = synth({ analytics: ANALYTICS }).json;
+  let root: string;
+  let engine: AthenaStandIn;
+
+  beforeAll(async () => {
+    root = mkdtempSync(path.join(tmpdir(), "ses-events-bucket-"));
+    await deliver(root, firehoseSettings(stack), EXAMPLES);
+    engine = await AthenaStandIn.open(TODAY, "as written");
+    await engine.load(root, glueTable(stack), projectedObjects(root, glueTable(stack), new Date(TODAY)));
+  });
+
+  afterAll(() => {
+    engine?.close();
+    if (root !== undefined) rmSync(root, { recursive: true, force: true });
+  });
+
+  it("opens-and-clicks-by-tag finds the tag by the name as given", async () => {
+    expect(await engine.query(namedQuery(stack, "opens-and-clicks-by-tag"), TABLE)).toEqual([
+      { tag_value: "myCustomTagValue1", deliveries: 1, opens: 0, opened_messages: 0, clicks: 0, clicked_messages: 0 },
+      { tag_value: "myCustomValue1", deliveries: 0, opens: 1, opened_messages: 1, clicks: 1, clicked_messages: 1 },
+    ]);
+  });
+});
+
 describe("the default 30-day window", () => {
   const stack: Json = synth({ analytics: { firstYear: 2016 } }).json;
   let root: string;

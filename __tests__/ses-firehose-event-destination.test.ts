@@ -422,7 +422,9 @@ describe("several instances", () => {
       'SesFirehoseEventDestination "test/B": invalid settings:\n' +
         '  - the configuration set "mail" (configurationSetName) is also created by SesFirehoseEventDestination "test/A" (configurationSetName): an account holds one per Region; give each destination its own configurationSetName.\n' +
         '  - the event destination "mail|firehose" (eventDestinationName) is also created by SesFirehoseEventDestination "test/A" (eventDestinationName): an account holds one per Region; give each destination its own eventDestinationName.\n' +
-        '  - the delivery stream (with its log group and alarms) "mail" (deliveryStream.name, default: configurationSetName) is also created by SesFirehoseEventDestination "test/A" (deliveryStream.name, default: configurationSetName): an account holds one per Region; give each destination its own deliveryStream.name.',
+        '  - the delivery stream (with its log group and alarms) "mail" (deliveryStream.name, default: configurationSetName) is also created by SesFirehoseEventDestination "test/A" (deliveryStream.name, default: configurationSetName): an account holds one per Region; give each destination its own deliveryStream.name.\n' +
+        '  - the Glue database "mail" (analytics.databaseName, default: configurationSetName) is also created by SesFirehoseEventDestination "test/A" (analytics.databaseName, default: configurationSetName): an account holds one per Region; give each destination its own analytics.databaseName.\n' +
+        '  - the Athena workgroup "mail" (analytics.workgroupName, default: configurationSetName) is also created by SesFirehoseEventDestination "test/A" (analytics.workgroupName, default: configurationSetName): an account holds one per Region; give each destination its own analytics.workgroupName.',
     );
   });
 
@@ -476,9 +478,26 @@ describe("several instances", () => {
   it("does not judge names that are Terraform variables", () => {
     const stack = newStack();
     const name = new TerraformVariable(stack, "name", { type: "string" }).stringValue;
-    new SesFirehoseEventDestination(stack, "A", { configurationSetName: name });
-    new SesFirehoseEventDestination(stack, "B", { configurationSetName: name });
+    new SesFirehoseEventDestination(stack, "A", { configurationSetName: name, analytics: { databaseName: "a", workgroupName: "a" } });
+    new SesFirehoseEventDestination(stack, "B", { configurationSetName: name, analytics: { databaseName: "b", workgroupName: "b" } });
     expect(parse(stack).resources("aws_sesv2_configuration_set")).toHaveLength(2);
+  });
+
+  it("refuses two query layers that would share a Glue database or Athena workgroup", () => {
+    expect(clashOf({ configurationSetName: "mail-events" }, { configurationSetName: "mail_events" })).toBe(
+      'SesFirehoseEventDestination "test/B": invalid settings:\n' +
+        '  - the Glue database "mail_events" (analytics.databaseName, default: configurationSetName) is also created by SesFirehoseEventDestination "test/A" (analytics.databaseName, default: configurationSetName): an account holds one per Region; give each destination its own analytics.databaseName.\n' +
+        '  - the Athena workgroup "mail-events" (analytics.workgroupName, default: configurationSetName) is also created by SesFirehoseEventDestination "test/A" (analytics.workgroupName, default: configurationSetName): an account holds one per Region; give each destination its own analytics.workgroupName.',
+    );
+  });
+
+  it("refuses two query layers over Terraform variable set names, whose database and workgroup take one fixed name", () => {
+    const stack = newStack();
+    const name = new TerraformVariable(stack, "name", { type: "string" }).stringValue;
+    new SesFirehoseEventDestination(stack, "A", { configurationSetName: name });
+    expect(() => new SesFirehoseEventDestination(stack, "B", { configurationSetName: name })).toThrow(
+      'the Glue database "ses_events" (analytics.databaseName, default: configurationSetName) is also created by SesFirehoseEventDestination "test/A"',
+    );
   });
 
   it("keeps the names of different stacks apart", () => {

@@ -946,6 +946,8 @@ describe("state that two stacks would share", () => {
   test("environment names that differ only in case would share a local state file on macOS and Windows", () => {
     expect(problemsOf({ environments: { Prod: {}, prod: {} } })).toEqual([
       'environments "Prod" and "prod" differ only in case: on a case-insensitive file system (macOS, Windows) they would share one cdktf.out folder and one local state file; rename one.',
+      'stacks Prod and prod would both create the Glue database "ses_events_prod" (configurationSetName, inherited by both) in us-east-1 of an account they may share (accountId is not set on both): give each environment its own analytics.databaseName in its environments entry, or, if they use different accounts, set accountId on each.',
+      'stacks Prod and prod would both create the Athena workgroup "ses-events-prod" (configurationSetName, inherited by both) in us-east-1 of an account they may share (accountId is not set on both): give each environment its own analytics.workgroupName in its environments entry, or, if they use different accounts, set accountId on each.',
     ]);
   });
 
@@ -1000,6 +1002,8 @@ describe("physical names that two environments would share", () => {
     ).toEqual([
       'stacks staging and production would both create the event destination "shared|firehose" (eventDestinationName, inherited by both) in us-east-1 of an account they may share (accountId is not set on both): give each environment its own eventDestinationName in its environments entry, or, if they use different accounts, set accountId on each.',
       'stacks staging and production would both create the delivery stream (with its log group and alarms) "shared" (staging: environments.staging.configurationSetName, production: environments.production.configurationSetName) in us-east-1 of an account they may share (accountId is not set on both): give each environment its own deliveryStream.name in its environments entry, or, if they use different accounts, set accountId on each.',
+      'stacks staging and production would both create the Glue database "shared" (staging: environments.staging.configurationSetName, production: environments.production.configurationSetName) in us-east-1 of an account they may share (accountId is not set on both): give each environment its own analytics.databaseName in its environments entry, or, if they use different accounts, set accountId on each.',
+      'stacks staging and production would both create the Athena workgroup "shared" (staging: environments.staging.configurationSetName, production: environments.production.configurationSetName) in us-east-1 of an account they may share (accountId is not set on both): give each environment its own analytics.workgroupName in its environments entry, or, if they use different accounts, set accountId on each.',
     ]);
   });
 

@@ -43,11 +43,15 @@ export const DEFAULT_FRESHNESS_THRESHOLD_SECONDS = 900;
 export const NORMAL_DELIVERY_DELAY_FACTOR = 1.5;
 
 export const DEFAULT_RESOURCE_NAME_BASE = "ses-events";
+/** Bucket name starts S3 reserves. */
+export const RESERVED_BUCKET_PREFIX = /^(xn--|sthree-|amzn-s3-demo-)/;
 export const SES_ROLE_POLICY_NAME = "put-ses-events";
 export const DELIVERY_ROLE_POLICY_NAME = "deliver-ses-events";
 
 export const DEFAULT_ANALYTICS_TABLE_NAME = "events";
 export const DEFAULT_RESULTS_PREFIX = "athena-results/";
+/** S3 keys hold 1024 bytes; Athena appends a query ID (36) and `.csv.metadata` (13) to the results prefix. */
+export const MAX_RESULTS_PREFIX_BYTES = 1024 - 36 - ".csv.metadata".length;
 export const DEFAULT_RESULTS_EXPIRATION_DAYS = 30;
 /** 10 GiB: a query that would scan more is cancelled. */
 export const DEFAULT_BYTES_SCANNED_CUTOFF_PER_QUERY = 10 * 1024 ** 3;
@@ -60,4 +64,6 @@ export const DEFAULT_QUERY_WINDOW_DAYS = 30;
 export const DEFAULT_ENGAGEMENT_TAG_NAME = "campaign";
 export const ATHENA_ENGINE_VERSION = "Athena engine version 3";
 export const ATHENA_DATA_CATALOG = "AwsDataCatalog";
+/** The workgroup Athena creates in every account and Region. */
+export const ATHENA_PRIMARY_WORKGROUP = "primary";
 export const JSON_SERDE = "org.openx.data.jsonserde.JsonSerDe";

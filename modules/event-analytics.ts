@@ -7,8 +7,9 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { AwsContext } from "./aws-context";
 import * as defaults from "./defaults";
 import { EventBucket } from "./event-bucket";
-import { EventLayout, PartitionKey, eventLayout } from "./event-layout";
+import { EventLayout, PartitionKey, eventLayout, mayWriteUnder } from "./event-layout";
 import { eventQueries } from "./event-queries";
+import { defaultDatabaseName } from "./physical-names";
 import { EVENT_COLUMNS } from "./event-schema";
 import { PolicyStatement, policyDocument } from "./policy";
 import { FirehoseCompression } from "./ses-event-type";
@@ -33,7 +34,7 @@ export interface EventAnalyticsOptions {
   readonly tableName?: string;
   /**
    * Athena workgroup the queries run in: 1-128 letters, digits, '.', '_' or '-'.
-   * @default - the configuration set name
+   * @default - the configuration set name in lowercase, other characters replaced by '-'
    */
   readonly workgroupName?: string;
   /**
@@ -104,12 +105,21 @@ const READABLE_COMPRESSION: readonly FirehoseCompression[] = [FirehoseCompressio
 export function checkEventAnalyticsOptions(problems: rules.Problems, at: string, options: EventAnalyticsOptions): void {
   problems.check(`${at}databaseName`, options.databaseName, NAME);
   problems.check(`${at}tableName`, options.tableName, NAME);
-  problems.check(`${at}workgroupName`, options.workgroupName, WORKGROUP_NAME);
+  problems.check(`${at}workgroupName`, options.workgroupName, WORKGROUP_NAME, {
+    test: (name) => name !== defaults.ATHENA_PRIMARY_WORKGROUP,
+    text: `every account and Region already has Athena's workgroup ${defaults.ATHENA_PRIMARY_WORKGROUP}; choose another name`,
+  });
   problems.check(
     `${at}resultsPrefix`,
     options.resultsPrefix,
     rules.pattern(/^[^/].{0,1022}\/$/su, "use 1-1024 characters that end with '/' and do not start with '/'"),
+    rules.NO_TERRAFORM_TEMPLATE,
+    { test: (p) => !/\p{Cc}/u.test(p), text: "use no control characters: S3 advises against them in keys, and most cannot be written in the XML of a lifecycle rule" },
     { test: (p) => !p.includes("!{"), text: "query results are not partitioned: remove the !{...} expression" },
+    {
+      test: (p) => Buffer.byteLength(p, "utf8") <= defaults.MAX_RESULTS_PREFIX_BYTES,
+      text: `use at most ${defaults.MAX_RESULTS_PREFIX_BYTES} bytes in UTF-8: S3 keys hold 1024, and Athena appends the query ID and .csv.metadata`,
+    },
   );
   problems.check(`${at}resultsExpirationDays`, options.resultsExpirationDays, rules.integerBetween(1, 36500));
   problems.check(`${at}bytesScannedCutoffPerQuery`, options.bytesScannedCutoffPerQuery, {
@@ -155,13 +165,18 @@ export function checkAnalyticsLayout(
   );
   const [resultsName, results] = settings.resultsPrefix;
   if (rules.isToken(results)) return;
+  const aroundLocation = layout.location !== "" && (layout.location.startsWith(results) || results.startsWith(layout.location));
   problems.when(
-    layout.location.startsWith(results) || (layout.location !== "" && results.startsWith(layout.location)),
+    aroundLocation,
     `${resultsName} ${JSON.stringify(results)} is invalid: it overlaps the events under ${JSON.stringify(layout.location)}, so its lifecycle would expire events or the table would read results; use a prefix of its own, such as "${defaults.DEFAULT_RESULTS_PREFIX}".`,
+  );
+  problems.when(
+    !aroundLocation && mayWriteUnder(prefix, results),
+    `${resultsName} ${JSON.stringify(results)} is invalid: ${prefixName} ${JSON.stringify(prefix)} may write events under it, so its lifecycle would expire them; use a prefix of its own, such as "${defaults.DEFAULT_RESULTS_PREFIX}".`,
   );
   const [errorName, errorPrefix] = settings.errorOutputPrefix;
   problems.when(
-    errorPrefix !== undefined && !rules.isToken(errorPrefix) && errorPrefix.startsWith(results),
+    errorPrefix !== undefined && errorPrefix !== "" && !rules.isToken(errorPrefix) && mayWriteUnder(errorPrefix, results),
     `${resultsName} ${JSON.stringify(results)} is invalid: it holds ${errorName} ${JSON.stringify(errorPrefix)}, whose records its lifecycle would expire; use a prefix of its own, such as "${defaults.DEFAULT_RESULTS_PREFIX}".`,
   );
 }
@@ -190,6 +205,12 @@ export class EventAnalytics extends Construct {
     const resultsPrefix = props.resultsPrefix ?? defaults.DEFAULT_RESULTS_PREFIX;
     const problems = new rules.Problems();
     checkEventAnalyticsOptions(problems, "", props);
+    problems.when(
+      props.workgroupName === undefined && props.nameBase === defaults.ATHENA_PRIMARY_WORKGROUP,
+      `workgroupName defaults to nameBase "${props.nameBase}", the workgroup every account and Region already has; set workgroupName.`,
+    );
+    problems.check("prefix", props.prefix, rules.NO_TERRAFORM_TEMPLATE);
+    problems.check("errorOutputPrefix", props.errorOutputPrefix, rules.NO_TERRAFORM_TEMPLATE);
     checkAnalyticsLayout(problems, {
       prefix: ["prefix", props.prefix],
       errorOutputPrefix: ["errorOutputPrefix", props.errorOutputPrefix],
@@ -212,7 +233,7 @@ export class EventAnalytics extends Construct {
     }
     const results = props.resultsBucket ?? this.resultsBucket!;
 
-    const databaseName = props.databaseName ?? props.nameBase.replace(/[^a-z0-9_]/g, "_");
+    const databaseName = props.databaseName ?? defaultDatabaseName(props.nameBase);
     const tableName = props.tableName ?? defaults.DEFAULT_ANALYTICS_TABLE_NAME;
     this.database = new GlueCatalogDatabase(this, "Database", {
       name: databaseName,
@@ -256,6 +277,8 @@ export class EventAnalytics extends Construct {
       name: props.workgroupName ?? props.nameBase,
       description: "Queries over SES sending events; results encrypted and expiring.",
       state: "ENABLED",
+      // Athena refuses to delete a workgroup that holds query executions; results stay in S3.
+      forceDestroy: true,
       configuration: {
         enforceWorkgroupConfiguration: true,
         publishCloudwatchMetricsEnabled: true,
@@ -301,7 +324,7 @@ export class EventAnalytics extends Construct {
           workgroupArn: aws.arn("athena", `workgroup/${this.workgroup.name}`),
           databaseName: this.database.name,
           tableName: this.table.name,
-          events: { bucketArn: props.eventsBucketArn, prefix: layout.location },
+          events: { bucketArn: props.eventsBucketArn, prefix: layout.location, objects: layout.template.replace(/\$\{[^}]*\}/g, "*") },
           results: { bucketArn: results.bucketArn, prefix: resultsPrefix },
           kmsKeyArn: props.kmsKeyArn,
         }),
@@ -355,7 +378,8 @@ interface ReaderScope {
   readonly workgroupArn: string;
   readonly databaseName: string;
   readonly tableName: string;
-  readonly events: { readonly bucketArn: string; readonly prefix: string };
+  /** `objects`: the keys of the partitions' folders, each partition value a `*`. */
+  readonly events: { readonly bucketArn: string; readonly prefix: string; readonly objects: string };
   readonly results: { readonly bucketArn: string; readonly prefix: string };
   readonly kmsKeyArn?: string;
 }
@@ -403,7 +427,7 @@ function readerStatements(aws: AwsContext, scope: ReaderScope): PolicyStatement[
     ...(events.bucketArn === results.bucketArn
       ? [listing("ListEventsAndResults", events.bucketArn, [events.prefix, results.prefix])]
       : [listing("ListEvents", events.bucketArn, [events.prefix]), listing("ListResults", results.bucketArn, [results.prefix])]),
-    { Sid: "ReadEvents", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${events.bucketArn}/${events.prefix}*`] },
+    { Sid: "ReadEvents", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${events.bucketArn}/${events.objects}*`] },
     {
       Sid: "ReadAndWriteQueryResults",
       Effect: "Allow",

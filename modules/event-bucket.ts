@@ -15,6 +15,7 @@ import {
   DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS,
   DEFAULT_TRANSITION_TO_INFREQUENT_ACCESS_DAYS,
 } from "./defaults";
+import { RESERVED_BUCKET_PREFIX } from "./defaults";
 import { policyDocument } from "./policy";
 import { BUCKET_NAME, Problems, integerBetween, isToken, maxLength } from "./validation";
 
@@ -84,8 +85,6 @@ export interface EventBucketProps extends EventBucketOptions {
 }
 
 const MAX_BUCKET_PREFIX = 37;
-/** Bucket name starts S3 reserves. */
-export const RESERVED_BUCKET_PREFIX = /^(xn--|sthree-|amzn-s3-demo-)/;
 const STANDARD_IA_MIN_DAYS = 30;
 const MAX_LIFECYCLE_DAYS = 36500;
 

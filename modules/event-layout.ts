@@ -101,3 +101,57 @@ function keyOf(expression: string, body: string, hiveName: string | undefined): 
   }
   return { name: column, expression, projection };
 }
+
+/** One step of a Firehose prefix read as a pattern: a character it matches, once or any number of times. */
+interface KeyStep {
+  readonly matches: (char: string) => boolean;
+  readonly repeats: boolean;
+}
+
+const anyOf = (chars: RegExp, repeats: boolean): KeyStep => ({ matches: (c) => chars.test(c), repeats });
+const literal = (text: string): KeyStep[] => [...text].map((char) => ({ matches: (c) => c === char, repeats: false }));
+
+/** What one Firehose expression can write, as steps; an expression it does not know may write anything. */
+function expressionSteps(body: string): KeyStep[] {
+  const format = /^timestamp:([^']*)$/.exec(body)?.[1];
+  if (format !== undefined) {
+    return [...format].flatMap((char) =>
+      /[yMdHhmsS]/.test(char) ? [anyOf(/[0-9]/, false)] : /[A-Za-z]/.test(char) ? [anyOf(/[A-Za-z0-9]/, true)] : literal(char),
+    );
+  }
+  if (`!{${body}}` === PARTITION_KEY_EXPRESSION) return [anyOf(/[A-Za-z ]/, true)];
+  if (body === "firehose:error-output-type") return [anyOf(/[A-Za-z-]/, true), ...literal("failed")];
+  if (body === "firehose:random-string") return [anyOf(/[A-Za-z0-9]/, true)];
+  return [anyOf(/[\s\S]/, true)];
+}
+
+/**
+ * True when an object Firehose writes under `firehosePrefix` may have a key starting with
+ * `keyPrefix`, so that an S3 lifecycle rule filtering on `keyPrefix` could delete it.
+ */
+export function mayWriteUnder(firehosePrefix: string, keyPrefix: string): boolean {
+  const steps: KeyStep[] = [];
+  let last = 0;
+  for (const match of firehosePrefix.matchAll(EXPRESSION)) {
+    steps.push(...literal(firehosePrefix.slice(last, match.index)), ...expressionSteps(match[1]));
+    last = match.index + match[0].length;
+  }
+  steps.push(...literal(firehosePrefix.slice(last)));
+  const closure = (states: Set<number>) => {
+    for (const state of states) if (steps[state]?.repeats) states.add(state + 1);
+    return states;
+  };
+  let states = closure(new Set([0]));
+  for (const char of keyPrefix) {
+    // Past the end of the prefix comes the object's own name, which may be anything.
+    if (states.has(steps.length)) return true;
+    const next = new Set<number>();
+    for (const state of states) {
+      const step = steps[state];
+      if (step?.matches(char)) next.add(step.repeats ? state : state + 1);
+    }
+    states = closure(next);
+    if (states.size === 0) return false;
+  }
+  return true;
+}

@@ -1,3 +1,4 @@
+import { Fn, Token } from "cdktf";
 import { SesEventRecordType as T } from "./ses-event-type";
 
 /** What the queries need to know about the table. */
@@ -27,8 +28,13 @@ export interface EventQuery {
 export const SES_BOUNCE_RATE_REVIEW = 0.05;
 export const SES_COMPLAINT_RATE_REVIEW = 0.001;
 
-const quote = (identifier: string): string => `"${identifier}"`;
-const text = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+/** `replace` run now on a literal, or by Terraform on a token, which is only known at apply time. */
+const replaceAll = (value: string, search: string, by: string): string =>
+  Token.isUnresolved(value) ? Fn.replace(value, Fn.rawString(search), Fn.rawString(by)) : value.split(search).join(by);
+const lower = (value: string): string => (Token.isUnresolved(value) ? Fn.lower(value) : value.toLowerCase());
+/** A quoted identifier; a name validated at synth needs none of it, a Terraform variable does. */
+const quote = (identifier: string): string => `"${replaceAll(identifier, '"', '""')}"`;
+const text = (value: string): string => `'${replaceAll(value, "'", "''")}'`;
 
 /** The deliverability questions, as Athena (engine version 3) SQL over the event table. */
 export function eventQueries(context: EventQueryContext): EventQuery[] {
@@ -36,10 +42,17 @@ export function eventQueries(context: EventQueryContext): EventQuery[] {
   const type = quote(context.eventTypeColumn);
   const [year, month, day] = context.dateKeys.map(quote);
   const date = `CAST(concat(${year}, '-', ${month}, '-', ${day}) AS date)`;
-  const recent = `${date} >= current_date - INTERVAL '${context.windowDays}' DAY`;
+  const since = `current_date - INTERVAL '${context.windowDays}' DAY`;
+  // The year bound alone is a range on one partition key, which partition projection can use.
+  const recent = `${year} >= CAST(year(${since}) AS varchar) AND ${date} >= ${since}`;
   const window = `the last ${context.windowDays} days`;
   const rate = (count: string) => `CAST(${count} AS double) / nullif(sends, 0)`;
-  const tag = text(context.tagName.toLowerCase());
+  // The Hive OpenX SerDe lowercases map keys, Trino's own OpenX reader keeps them: look up both.
+  const names = [context.tagName, lower(context.tagName)];
+  const tagValues =
+    !Token.isUnresolved(context.tagName) && names[0] === names[1]
+      ? `element_at(mail.tags, ${text(names[0])})`
+      : `coalesce(${names.map((name) => `element_at(mail.tags, ${text(name)})`).join(", ")})`;
 
   return [
     {
@@ -106,7 +119,7 @@ export function eventQueries(context: EventQueryContext): EventQuery[] {
       name: "opens-and-clicks-by-tag",
       description: `Deliveries, opens and clicks per value of the message tag ${context.tagName} over ${window}.`,
       sql: [
-        `SELECT element_at(mail.tags, ${tag})[1] AS tag_value,`,
+        `SELECT ${tagValues}[1] AS tag_value,`,
         `  count_if(${type} = ${text(T.DELIVERY)}) AS deliveries,`,
         `  count_if(${type} = ${text(T.OPEN)}) AS opens,`,
         `  count(DISTINCT CASE WHEN ${type} = ${text(T.OPEN)} THEN mail.messageid END) AS opened_messages,`,
@@ -114,7 +127,7 @@ export function eventQueries(context: EventQueryContext): EventQuery[] {
         `  count(DISTINCT CASE WHEN ${type} = ${text(T.CLICK)} THEN mail.messageid END) AS clicked_messages`,
         `FROM ${table}`,
         `WHERE ${type} IN (${[T.DELIVERY, T.OPEN, T.CLICK].map(text).join(", ")}) AND ${recent}`,
-        `GROUP BY element_at(mail.tags, ${tag})[1]`,
+        `GROUP BY ${tagValues}[1]`,
         "ORDER BY deliveries DESC, tag_value",
       ].join("\n"),
     },

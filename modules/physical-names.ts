@@ -10,6 +10,8 @@ export enum PhysicalNameKind {
   EVENT_DESTINATION = "event destination",
   DELIVERY_STREAM = "delivery stream (with its log group and alarms)",
   ROLE = "IAM role",
+  GLUE_DATABASE = "Glue database",
+  ATHENA_WORKGROUP = "Athena workgroup",
 }
 
 /** A name AWS holds once per account and Region (`regional`) or once per account (IAM). */
@@ -33,6 +35,23 @@ export function adoptedRole(
   return { name: name ?? fromArn?.name, path: path ?? (fromArn?.path === "/" ? undefined : fromArn?.path) };
 }
 
+/** A lowercase, hyphenated base for generated names, from the configuration set name. */
+export function nameBase(configurationSetName: string): string {
+  if (isToken(configurationSetName)) return defaults.DEFAULT_RESOURCE_NAME_BASE;
+  const base = configurationSetName
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^-|-$/g, "");
+  if (base === "") return defaults.DEFAULT_RESOURCE_NAME_BASE;
+  return defaults.RESERVED_BUCKET_PREFIX.test(base) ? `ses-${base}` : base;
+}
+
+/** The Glue database named after `nameBase`: Athena reads only lowercase letters, digits and '_'. */
+export function defaultDatabaseName(base: string): string {
+  return base.replace(/[^a-z0-9_]/g, "_");
+}
+
 /** The fixed names of what a destination with `props` creates; generated names never collide. */
 export function physicalNames(props: SesFirehoseEventDestinationProps): PhysicalName[] {
   const names: PhysicalName[] = [];
@@ -54,6 +73,12 @@ export function physicalNames(props: SesFirehoseEventDestinationProps): Physical
     const options = props.deliveryStream ?? {};
     add(PhysicalNameKind.DELIVERY_STREAM, options.name ?? props.configurationSetName, "deliveryStream.name", options.name === undefined);
     add(PhysicalNameKind.ROLE, adoptedRole(imports.deliveryRole, options.roleName, options.rolePath).name, "deliveryStream.roleName");
+    const analytics = props.analytics ?? {};
+    if (analytics.enabled ?? options.bucketArn === undefined) {
+      const base = nameBase(props.configurationSetName);
+      add(PhysicalNameKind.GLUE_DATABASE, analytics.databaseName ?? defaultDatabaseName(base), "analytics.databaseName", analytics.databaseName === undefined);
+      add(PhysicalNameKind.ATHENA_WORKGROUP, analytics.workgroupName ?? base, "analytics.workgroupName", analytics.workgroupName === undefined);
+    }
   }
   return names;
 }

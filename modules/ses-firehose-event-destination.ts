@@ -10,11 +10,11 @@ import {
 import { Sesv2ConfigurationSet } from "@cdktf/provider-aws/lib/sesv2-configuration-set";
 import { Sesv2ConfigurationSetEventDestination } from "@cdktf/provider-aws/lib/sesv2-configuration-set-event-destination";
 import { AwsContext } from "./aws-context";
-import { PhysicalNames, adoptedRole, physicalNames } from "./physical-names";
+import { PhysicalNames, adoptedRole, nameBase, physicalNames } from "./physical-names";
 import * as defaults from "./defaults";
 import { DeliveryAlarmOptions, DeliveryAlarms } from "./delivery-alarms";
 import { EventAnalytics, EventAnalyticsOptions, checkAnalyticsLayout, checkEventAnalyticsOptions } from "./event-analytics";
-import { EventBucket, EventBucketOptions, RESERVED_BUCKET_PREFIX, checkEventBucketOptions } from "./event-bucket";
+import { EventBucket, EventBucketOptions, checkEventBucketOptions } from "./event-bucket";
 import { PolicyStatement, policyDocument, trustPolicy } from "./policy";
 import { FirehoseCompression, SesEventType } from "./ses-event-type";
 import * as rules from "./validation";
@@ -486,18 +486,6 @@ function eventTypePartitioning(retrySeconds: number | undefined): Partial<Kinesi
   };
 }
 
-/** A lowercase, hyphenated base for generated names, from the configuration set name. */
-function nameBase(configurationSetName: string): string {
-  if (rules.isToken(configurationSetName)) return defaults.DEFAULT_RESOURCE_NAME_BASE;
-  const base = configurationSetName
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .replace(/-+/g, "-")
-    .replace(/^-|-$/g, "");
-  if (base === "") return defaults.DEFAULT_RESOURCE_NAME_BASE;
-  return RESERVED_BUCKET_PREFIX.test(base) ? `ses-${base}` : base;
-}
-
 function roleName(name: string | undefined, prefix: string): { name: string } | { namePrefix: string } {
   return name === undefined ? { namePrefix: prefix } : { name };
 }
@@ -579,6 +567,7 @@ function checkDeliveryStream(problems: rules.Problems, options: DeliveryStreamOp
     `${at}.prefix`,
     options.prefix,
     rules.maxLength(1024),
+    rules.NO_TERRAFORM_TEMPLATE,
     {
       test: (p) => !p.includes("!{firehose:error-output-type}"),
       text: "!{firehose:error-output-type} belongs in errorOutputPrefix only",
@@ -597,6 +586,7 @@ function checkDeliveryStream(problems: rules.Problems, options: DeliveryStreamOp
     `${at}.errorOutputPrefix`,
     options.errorOutputPrefix,
     rules.pattern(/^.{1,1024}$/su, "use 1-1024 characters (Firehose needs an error prefix when the prefix has expressions)"),
+    rules.NO_TERRAFORM_TEMPLATE,
     {
       test: (p) => !p.includes("!{") || p.includes("!{firehose:error-output-type}"),
       text: "an error prefix with expressions must contain !{firehose:error-output-type}",
@@ -644,6 +634,10 @@ function checkAnalytics(problems: rules.Problems, props: SesFirehoseEventDestina
   problems.when(
     options.bucketArn !== undefined && rules.isToken(options.bucketArn),
     "analytics.enabled is true with a deliveryStream.bucketArn that is a Terraform token: the table's location needs the bucket's name at synth time; give the ARN as a literal or set analytics.enabled to false.",
+  );
+  problems.when(
+    analytics.workgroupName === undefined && nameBase(props.configurationSetName) === defaults.ATHENA_PRIMARY_WORKGROUP,
+    `analytics.workgroupName defaults to "${defaults.ATHENA_PRIMARY_WORKGROUP}" from configurationSetName ${rules.show(props.configurationSetName)}, the workgroup every account and Region already has; set analytics.workgroupName.`,
   );
   const partitioned = options.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE;
   checkAnalyticsLayout(problems, {

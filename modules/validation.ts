@@ -167,7 +167,8 @@ export class Problems {
 }
 
 export function pattern(regex: RegExp, text: string): Rule<string> & { readonly regex: RegExp } {
-  return { test: (v) => regex.test(v), text, regex };
+  // RegExp.test turns null or 5 into "null" or "5": a value that is not a string never matches.
+  return { test: (v) => typeof v === "string" && regex.test(v), text, regex };
 }
 
 export function integerBetween(min: number, max: number): Rule<number> {
@@ -191,6 +192,12 @@ const REGION = "[a-z]{2,4}(-[a-z]+)+-\\d{1,2}";
 const ACCOUNT = "\\d{12}";
 
 /** SES configuration set and event destination names. */
+/** For literal text that Terraform would otherwise evaluate (`${...}`, `%{...}`) when it reads the configuration. */
+export const NO_TERRAFORM_TEMPLATE: Rule<string> = {
+  test: (v) => !/[$%]\{/.test(v),
+  text: "Terraform reads ${ and %{ as the start of an expression; remove them",
+};
+
 export const SES_NAME = pattern(/^[A-Za-z0-9_-]{1,64}$/, "use 1-64 letters, digits, '_' or '-'");
 /** Firehose delivery stream names. */
 export const STREAM_NAME = pattern(/^[A-Za-z0-9_.-]{1,64}$/, "use 1-64 letters, digits, '_', '.' or '-'");
