@@ -69,8 +69,14 @@ describe("CDK_TOOLCHAIN", () => {
     );
   });
 
-  test("the app exits 1 with the message, and no stack trace, for an unknown toolchain", () => {
-    const result = spawnSync(process.execPath, [path.join(ROOT, "scripts", "app.js")], {
+  test.each([
+    ["the app", ["scripts/app.js"]],
+    ["the plan summary", ["scripts/plan-summary-cli.js", "--help"]],
+    ["the schema writer", ["scripts/schema.js", "--check"]],
+    ["the bench's TypeScript runner", ["bench/run-ts.js", "bench/product.ts", "1"]],
+    ["the bench's floor", ["bench/floor.js", "1", "cdktf.out/unused"]],
+  ])("%s exits 1 with the message, and no stack trace, for an unknown toolchain", (_, args) => {
+    const result = spawnSync(process.execPath, args, {
       cwd: ROOT,
       env: { PATH: process.env.PATH, CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: tempDir(), CDK_TOOLCHAIN: "cdktx" },
       encoding: "utf8",

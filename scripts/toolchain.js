@@ -88,6 +88,7 @@ function mapSpecifier(specifier, toolchain) {
  */
 function hookRequire(toolchain = selectedToolchain()) {
   if (!toolchain.mapped) return;
+  assertCdktnInstalled();
   const Module = require("module");
   const resolve = Module._resolveFilename;
   let mapping = false; // mapSpecifier resolves through here too
@@ -101,6 +102,21 @@ function hookRequire(toolchain = selectedToolchain()) {
     }
     return resolve.call(this, request, ...rest);
   };
+}
+
+/**
+ * Runs `main` and returns its result. A ToolchainError (a bad CDK_TOOLCHAIN, or cdktn selected
+ * but not installed) ends the process with its message and exit 1, without a stack trace; any
+ * other error is thrown on.
+ */
+function exitOnToolchainError(main) {
+  try {
+    return main();
+  } catch (error) {
+    if (!(error instanceof ToolchainError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
 }
 
 /** jest moduleNameMapper entries for the selected toolchain (none for the checkout's own). */
@@ -117,4 +133,4 @@ function jestModuleNameMapper(toolchain) {
   return mapper;
 }
 
-module.exports = { ToolchainError, VARIABLE, TOOLCHAINS, CDKTN_DIR, CDKTN_MODULES, installedToolchain, selectedToolchain, cdktnInstalled, mapSpecifier, hookRequire, jestModuleNameMapper };
+module.exports = { ToolchainError, VARIABLE, TOOLCHAINS, CDKTN_DIR, CDKTN_MODULES, installedToolchain, selectedToolchain, cdktnInstalled, mapSpecifier, hookRequire, exitOnToolchainError, jestModuleNameMapper };
