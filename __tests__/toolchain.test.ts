@@ -4,7 +4,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { App } from "cdktf";
 import { Construct } from "constructs";
-import { CDKTN_DIR, TOOLCHAINS, ToolchainName, cdktnInstalled, mapSpecifier, selectedToolchain } from "../scripts/toolchain";
+import { CDKTN_DIR, CDKTN_MODULES, TOOLCHAINS, ToolchainName, cdktnInstalled, mapSpecifier, selectedToolchain } from "../scripts/toolchain";
 import { TOOLCHAIN_FIELDS, toolchainUnderTest } from "./helpers";
 
 const ROOT = path.join(__dirname, "..");
@@ -108,6 +108,16 @@ describe("module mapping", () => {
       inCdktn("constructs", "lib", "index.js"),
       require.resolve("yaml"),
     ]);
+  });
+
+  test("the type check maps the same names, and their subpaths, as the app loader and jest", () => {
+    const { compilerOptions } = JSON.parse(readFileSync(path.join(CDKTN_DIR, "tsconfig.json"), "utf8"));
+    const expected: Record<string, string[]> = {};
+    for (const { from, to } of CDKTN_MODULES) {
+      expected[from] = [`./node_modules/${to}`];
+      expected[`${from}/*`] = [`./node_modules/${to}/*`];
+    }
+    expect(compilerOptions.paths).toEqual(expected);
   });
 
   test("every other module loads as it is", () => {
