@@ -141,18 +141,26 @@ describe("module mapping", () => {
 });
 
 /**
- * Both toolchains synthesize the default app (as `cdktf synth` runs it). Runs whenever this
- * checkout has both: cdktf as its own and toolchains/cdktn installed. In CI (CI=true) it cannot be
- * skipped: a missing cdktn set fails it.
+ * Both toolchains synthesize the app (as `cdktf synth` runs it) with the default settings, with
+ * every option on (S3 state, imports, alarms, KMS, access logs, the query layer: the scan's
+ * all-options profile), and with two environments on HCP Terraform: every stack, resource, data
+ * source, output, provider block, import and backend is compared. Runs whenever this checkout has
+ * both: cdktf as its own and toolchains/cdktn installed. In CI (CI set, and not "false" or "0") it
+ * cannot be skipped: a missing cdktn set fails it.
  */
 describe("the two toolchains", () => {
   const dual = selectedToolchain({}, ROOT).name === "cdktf" && existsSync(path.join(CDKTN_DIR, "package.json"));
-  const required = dual && (process.env.CI === "true" || cdktnInstalled());
+  const inCi = !["", "false", "0"].includes(process.env.CI ?? "");
+  const required = dual && (inCi || cdktnInstalled());
   const run = required ? test : test.skip;
 
-  function synthesize(toolchain: ToolchainName): Record<string, any> {
+  const defaultContext = JSON.parse(readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).context;
+  const allOptions = JSON.parse(readFileSync(path.join(ROOT, "scripts", "scan-all-options.json"), "utf8"));
+  const environments = { ...defaultContext, environments: { staging: { region: "eu-west-1" }, production: { accountId: "123456789012" } } };
+
+  /** Every stack the app writes, by name, as `cdktf synth` would with `context` and `env`. */
+  function synthesize(toolchain: ToolchainName, context: object, env: Record<string, string>): Record<string, Record<string, any>> {
     const outdir = tempDir();
-    const context = JSON.parse(readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).context;
     const result = spawnSync(process.execPath, [path.join(ROOT, "scripts", "app.js")], {
       cwd: ROOT,
       env: {
@@ -161,13 +169,20 @@ describe("the two toolchains", () => {
         CDK_TOOLCHAIN: toolchain,
         CDKTF_OUTDIR: outdir,
         CDKTF_CONTEXT_JSON: JSON.stringify({ ...context, cdktfRelativeModules: [] }),
+        ...env,
       },
       encoding: "utf8",
       timeout: 60_000,
     });
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    return JSON.parse(readFileSync(path.join(outdir, "stacks", "ses-events", "cdk.tf.json"), "utf8"));
+    const { stacks } = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+    return Object.fromEntries(
+      Object.entries(stacks as Record<string, { synthesizedStackPath: string }>).map(([name, stack]) => [
+        name,
+        JSON.parse(readFileSync(path.join(outdir, stack.synthesizedStackPath), "utf8")),
+      ]),
+    );
   }
 
   /** Every leaf where `a` and `b` differ, as "path: a -> b". */
@@ -179,16 +194,37 @@ describe("the two toolchains", () => {
     return JSON.stringify(a) === JSON.stringify(b) ? [] : [`${at}: ${JSON.stringify(a)} -> ${JSON.stringify(b)}`];
   }
 
-  run("synthesize the same default stack apart from the AWS provider they require and their own version", () => {
-    if (!cdktnInstalled()) throw new Error("CI=true but toolchains/cdktn is not installed: run npm ci --prefix toolchains/cdktn");
-    const cdktf = synthesize("cdktf");
-    const cdktn = synthesize("cdktn");
-    const [f, n] = [TOOLCHAIN_FIELDS.cdktf, TOOLCHAIN_FIELDS.cdktn];
-    expect(differences(cdktf, cdktn)).toEqual([
-      `//.metadata.version: "${f.version}" -> "${n.version}"`,
-      `terraform.required_providers.aws.source: "${f.awsProvider.source}" -> "${n.awsProvider.source}"`,
-      `terraform.required_providers.aws.version: "${f.awsProvider.version}" -> "${n.awsProvider.version}"`,
+  test("the comparison finds a difference at any depth, a missing key and a changed type", () => {
+    expect(differences({ a: { b: [1, { c: "x" }] }, d: 1 }, { a: { b: [1, { c: "y" }, 2] }, e: 1 })).toEqual([
+      'a.b.1.c: "x" -> "y"',
+      "a.b.2: undefined -> 2",
+      "d: 1 -> undefined",
+      "e: undefined -> 1",
     ]);
-    expect(Object.keys(cdktf.resource).length).toBeGreaterThan(10);
+    expect(differences({ a: [] }, { a: {} })).toEqual(["a: [] -> {}"]);
+    expect(differences({ a: null }, { a: {} })).toEqual(["a: null -> {}"]);
+  });
+
+  run.each([
+    ["the default settings", defaultContext, {}, ["ses-events"], (stack: Record<string, any>) => expect(Object.keys(stack.resource).length).toBeGreaterThan(10)],
+    ["every option on", allOptions, {}, ["ses-events"], (stack: Record<string, any>) => {
+      expect(Object.keys(stack)).toEqual(expect.arrayContaining(["import", "output", "data"]));
+      expect(Object.keys(stack.terraform.backend)).toEqual(["s3"]);
+    }],
+    ["two environments on HCP Terraform", environments, { TF_CLOUD_ORGANIZATION: "acme" }, ["production", "staging"], (stack: Record<string, any>) => expect(stack.terraform.cloud.organization).toBe("acme")],
+  ])("synthesize the same stacks with %s, apart from the AWS provider they require and their own version", (_, context, env, names, check) => {
+    if (!cdktnInstalled()) throw new Error("CI is set but toolchains/cdktn is not installed: run npm ci --prefix toolchains/cdktn");
+    const cdktf = synthesize("cdktf", context, env);
+    const cdktn = synthesize("cdktn", context, env);
+    const [f, n] = [TOOLCHAIN_FIELDS.cdktf, TOOLCHAIN_FIELDS.cdktn];
+    expect(Object.keys(cdktf).sort()).toEqual(names);
+    expect(differences(cdktf, cdktn)).toEqual(
+      names.flatMap((name) => [
+        `${name}.//.metadata.version: "${f.version}" -> "${n.version}"`,
+        `${name}.terraform.required_providers.aws.source: "${f.awsProvider.source}" -> "${n.awsProvider.source}"`,
+        `${name}.terraform.required_providers.aws.version: "${f.awsProvider.version}" -> "${n.awsProvider.version}"`,
+      ]),
+    );
+    for (const name of names) check(cdktf[name]);
   });
 });
