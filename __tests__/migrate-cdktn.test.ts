@@ -130,9 +130,31 @@ describe("migrate", () => {
     writeFileSync(path.join(root, "main.ts"), 'import { App } from "cdktf";\nnew App();\n');
     writeFileSync(path.join(root, "new.ts"), "");
     expect(errorOf(() => migrate(root))).toBe(
-      `uncommitted changes in ${root}: commit or stash them first, so the migration's own changes can be reviewed and undone:\n M main.ts\n?? new.ts`,
+      `uncommitted changes in ${root}: commit them or stash them (git stash --include-untracked) first, so the migration's own changes can be reviewed and undone:\n M main.ts\n?? new.ts`,
     );
     expect(readFileSync(path.join(root, "main.ts"), "utf8")).toBe('import { App } from "cdktf";\nnew App();\n');
+  });
+
+  test("refuses a staged change", () => {
+    const root = checkout({ "package.json": "{}\n", "main.ts": 'import { App } from "cdktf";\n' });
+    writeFileSync(path.join(root, "notes.md"), "x\n");
+    execFileSync("git", ["add", "notes.md"], { cwd: root });
+    expect(errorOf(() => migrate(root))).toMatch(/\nA {2}notes\.md$/);
+    expect(readFileSync(path.join(root, "main.ts"), "utf8")).toBe('import { App } from "cdktf";\n');
+  });
+
+  test("a switched checkout with other uncommitted changes: nothing to change, nothing written", () => {
+    const root = checkout({ "package.json": JSON.stringify({ dependencies: { cdktn: "0.24.0" } }), "main.ts": 'import { App } from "cdktn";\n' });
+    writeFileSync(path.join(root, "main.ts"), 'import { App } from "cdktn";\nnew App();\n');
+    expect(migrate(root)).toEqual([]);
+    expect(readFileSync(path.join(root, "main.ts"), "utf8")).toBe('import { App } from "cdktn";\nnew App();\n');
+  });
+
+  test("a switched checkout with a new untracked file importing cdktf is refused, not passed over", () => {
+    const root = checkout({ "package.json": JSON.stringify({ dependencies: { cdktn: "0.24.0" } }), "main.ts": 'import { App } from "cdktn";\n' });
+    writeFileSync(path.join(root, "late.ts"), 'import { App } from "cdktf";\n');
+    expect(errorOf(() => migrate(root))).toMatch(/\n\?\? late\.ts$/);
+    expect(readFileSync(path.join(root, "late.ts"), "utf8")).toBe('import { App } from "cdktf";\n');
   });
 
   test("refuses a checkout on cdktf without toolchains/cdktn to take the versions from", () => {
@@ -140,7 +162,7 @@ describe("migrate", () => {
     expect(errorOf(() => migrate(root))).toBe("toolchains/cdktn/package.json not found: it holds the CDK Terrain versions to switch to.");
   });
 
-  test("rewrites every tracked source and text file and removes toolchains/cdktn; a second run changes nothing", () => {
+  test("rewrites every tracked source and text file and removes toolchains/cdktn; a second run, before or after the commit, changes nothing", () => {
     const root = checkout({
       "package.json": JSON.stringify({ name: "x", dependencies: { cdktn: "0.24.0" }, scripts: { synth: "cdktn synth" } }),
       "main.ts": 'import { App } from "cdktf";\nimport { AwsProvider } from "@cdktf/provider-aws/lib/provider";\n',
@@ -159,6 +181,7 @@ describe("migrate", () => {
     expect(read("scripts/migrate-cdktn.js")).toBe('require("cdktf"); // npx cdktf synth\n');
     expect(existsSync(path.join(root, "toolchains", "cdktn"))).toBe(false);
 
+    expect(migrate(root)).toEqual([]);
     execFileSync("git", ["-c", "user.email=t@localhost", "-c", "user.name=t", "commit", "--quiet", "-am", "migrated"], { cwd: root });
     expect(migrate(root)).toEqual([]);
   });
