@@ -1,5 +1,5 @@
 import { spawnSync } from "child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { App } from "cdktf";
@@ -83,6 +83,33 @@ describe("CDK_TOOLCHAIN", () => {
       timeout: 30_000,
     });
     expect(result.stderr).toBe('CDK_TOOLCHAIN "cdktx" is not a toolchain: use cdktf (the default) or cdktn.\n');
+    expect(result.status).toBe(1);
+  });
+});
+
+describe("npm run test:cdktn", () => {
+  /** scripts/test-cdktn.sh run in a copy of the checkout's manifests whose toolchains/cdktn holds `files`. */
+  function testCdktnWith(files: Record<string, string>) {
+    const root = tempDir();
+    for (const file of ["package.json", "scripts/test-cdktn.sh", "scripts/toolchain.js"]) {
+      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      copyFileSync(path.join(ROOT, file), path.join(root, file));
+    }
+    mkdirSync(path.join(root, "toolchains", "cdktn"), { recursive: true });
+    for (const [file, text] of Object.entries(files)) writeFileSync(path.join(root, "toolchains", "cdktn", file), text);
+    return spawnSync("bash", [path.join(root, "scripts", "test-cdktn.sh")], { cwd: root, env: { PATH: process.env.PATH }, encoding: "utf8", timeout: 30_000 });
+  }
+  const manifest = readFileSync(path.join(CDKTN_DIR, "package.json"), "utf8");
+
+  test("stops on a lockfile that is not JSON, naming the command that restores it", () => {
+    const result = testCdktnWith({ "package.json": manifest, "package-lock.json": '{ "lockfileVersion": 3,' });
+    expect(result.stderr).toBe("test:cdktn: toolchains/cdktn/package-lock.json is not valid JSON: restore it (git checkout -- toolchains/cdktn/package-lock.json)\n");
+    expect(result.status).toBe(1);
+  });
+
+  test("stops on a missing lockfile, naming the command that restores it", () => {
+    const result = testCdktnWith({ "package.json": manifest });
+    expect(result.stderr).toBe("test:cdktn: toolchains/cdktn/package.json or package-lock.json is missing: restore them (git checkout -- toolchains/cdktn)\n");
     expect(result.status).toBe(1);
   });
 });

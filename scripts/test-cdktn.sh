@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm run test:cdktn [-- jest options]: the project on CDK Terrain (cdktn) from the same source.
-#   1. installs toolchains/cdktn (npm ci there) unless its lockfile is already what is installed;
+#   1. installs toolchains/cdktn (npm ci there) unless its lockfile is already what is installed
+#      and its packages are all there;
 #   2. type-checks with cdktf's module names mapped to cdktn (toolchains/cdktn/tsconfig.json);
 #   3. runs the whole jest suite with CDK_TOOLCHAIN=cdktn;
 #   4. synthesizes the default app with `cdktn synth` into a temporary folder and checks it.
@@ -19,8 +20,12 @@ export CDK_TOOLCHAIN=cdktn
 
 log() { printf 'test:cdktn: %s\n' "$*" >&2; }
 
-if [[ -f "$SET/package.json" ]]; then
-  if ! cmp -s "$SET/package-lock.json" "$SET/node_modules/.installed-package-lock.json"; then
+if [[ "$(node -p 'require("./scripts/toolchain").installedToolchain()')" == "cdktf" ]]; then
+  [[ -f "$SET/package.json" && -f "$SET/package-lock.json" ]] || { log "$SET/package.json or package-lock.json is missing: restore them (git checkout -- $SET)"; exit 1; }
+  node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$SET/package-lock.json" 2>/dev/null ||
+    { log "$SET/package-lock.json is not valid JSON: restore it (git checkout -- $SET/package-lock.json)"; exit 1; }
+  if ! cmp -s "$SET/package-lock.json" "$SET/node_modules/.installed-package-lock.json" ||
+    ! node -e 'process.exit(require("./scripts/toolchain").cdktnInstalled() ? 0 : 1)' || [[ ! -x "$SET/node_modules/.bin/cdktn" ]]; then
     log "installing $SET (npm ci)"
     npm ci --prefix "$SET" --no-audit --no-fund
     cp "$SET/package-lock.json" "$SET/node_modules/.installed-package-lock.json"
