@@ -99,7 +99,10 @@ const hasSet = existsSync(path.join(CDKTN_DIR, "package.json"));
       copyFileSync(path.join(ROOT, file), path.join(root, file));
     }
     mkdirSync(path.join(root, "toolchains", "cdktn"), { recursive: true });
-    for (const [file, text] of Object.entries(files)) writeFileSync(path.join(root, "toolchains", "cdktn", file), text);
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(root, "toolchains", "cdktn", file)), { recursive: true });
+      writeFileSync(path.join(root, "toolchains", "cdktn", file), text, { mode: 0o755 });
+    }
     return spawnSync("bash", [path.join(root, "scripts", "test-cdktn.sh")], { cwd: root, env: { PATH: process.env.PATH }, encoding: "utf8", timeout: 30_000 });
   }
   const manifest = () => readFileSync(path.join(CDKTN_DIR, "package.json"), "utf8");
@@ -107,6 +110,25 @@ const hasSet = existsSync(path.join(CDKTN_DIR, "package.json"));
   test("stops on a lockfile that is not JSON, naming the command that restores it", () => {
     const result = testCdktnWith({ "package.json": manifest(), "package-lock.json": '{ "lockfileVersion": 3,' });
     expect(result.stderr).toBe("test:cdktn: toolchains/cdktn/package-lock.json is not valid JSON: restore it (git checkout -- toolchains/cdktn/package-lock.json)\n");
+    expect(result.status).toBe(1);
+  });
+
+  test("stops when the installed set breaks a peer range, as constructs 10.8 would for cdktn 0.24", () => {
+    const lock = JSON.stringify({ name: "set", lockfileVersion: 3, packages: {} });
+    const pkg = (name: string, version: string, peerDependencies = {}) => [`node_modules/${name}/package.json`, JSON.stringify({ name, version, peerDependencies })];
+    const result = testCdktnWith({
+      "package.json": JSON.stringify({ name: "set", version: "1.0.0", dependencies: { cdktn: "0.24.0", "@cdktn/provider-aws": "25.7.0", constructs: "10.8.1" } }),
+      "package-lock.json": lock,
+      "node_modules/.installed-package-lock.json": lock,
+      "node_modules/.bin/cdktn": "#!/bin/sh\n",
+      ...Object.fromEntries([
+        pkg("cdktn", "0.24.0", { constructs: ">=10.6.0 <10.8.0" }),
+        pkg("@cdktn/provider-aws", "25.7.0", { cdktn: "^0.24.0", constructs: ">=10.6.0 <10.8.0" }),
+        pkg("constructs", "10.8.1"),
+      ]),
+    });
+    expect(result.stderr).toContain('invalid: constructs@10.8.1');
+    expect(result.stderr).toMatch(/test:cdktn: what toolchains\/cdktn\/node_modules holds breaks its package.json or a peer range \(npm's errors above\)\n$/);
     expect(result.status).toBe(1);
   });
 
