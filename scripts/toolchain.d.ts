@@ -19,4 +19,5 @@ export function cdktnInstalled(): boolean;
 export function mapSpecifier(specifier: string, toolchain: Toolchain): string | undefined;
 export function hookRequire(toolchain?: Toolchain): void;
 export function exitOnToolchainError<T>(main: () => T): T;
+export function assertNodeForCdktnCli(version?: string): void;
 export function jestModuleNameMapper(toolchain: Toolchain): Record<string, string>;
