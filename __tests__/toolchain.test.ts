@@ -52,9 +52,14 @@ describe("CDK_TOOLCHAIN", () => {
     expect(selectedToolchain({ CDK_TOOLCHAIN: "cdktn" }, onCdktf())).toMatchObject({ name: "cdktn", cli: "cdktn", core: "cdktn", provider: "@cdktn/provider-aws", mapped: true });
   });
 
-  test.each(["CDKTN", " cdktn", "cdktn\n", "terraform", "__proto__", "toString", "<b>cdktn</b>"])("refuses %j, naming the variable, the value and the choices", (value) => {
-    expect(errorOf({ CDK_TOOLCHAIN: value }, ROOT)).toBe(`CDK_TOOLCHAIN ${JSON.stringify(value)} is not a toolchain: use cdktf (the default) or cdktn.`);
-  });
+  test.each(["CDKTN", "Cdktf", " cdktn", "cdktn\n", "   ", "\t", "terraform", "__proto__", "toString", "<b>cdktn</b>", "\u001b[31mcdktn\u001b[0m", "cdktn\r\nInjected: line"])(
+    "refuses %j, naming the variable, the value and the choices",
+    (value) => {
+      const message = errorOf({ CDK_TOOLCHAIN: value }, ROOT);
+      expect(message).toBe(`CDK_TOOLCHAIN ${JSON.stringify(value)} is not a toolchain: use cdktf (the default) or cdktn.`);
+      expect(message).not.toMatch(/[\u0000-\u001f]/);
+    },
+  );
 
   test("shows at most 40 characters of a huge value", () => {
     expect(errorOf({ CDK_TOOLCHAIN: "x".repeat(100_000) }, ROOT)).toBe(`CDK_TOOLCHAIN "${"x".repeat(40)}..." is not a toolchain: use cdktf (the default) or cdktn.`);
