@@ -179,6 +179,11 @@ describe("module mapping", () => {
     ]);
   });
 
+  (hasSet ? test : test.skip)("toolchains/cdktn holds only its manifest, lockfile and tsconfig: no file of the module or app is copied there", () => {
+    const tracked = spawnSync("git", ["ls-files", "--", "toolchains/cdktn"], { cwd: ROOT, encoding: "utf8" }).stdout.trim().split("\n");
+    expect(tracked).toEqual(["toolchains/cdktn/package-lock.json", "toolchains/cdktn/package.json", "toolchains/cdktn/tsconfig.json"]);
+  });
+
   (hasSet ? test : test.skip)("the type check maps the same names, and their subpaths, as the app loader and jest", () => {
     const { compilerOptions } = JSON.parse(readFileSync(path.join(CDKTN_DIR, "tsconfig.json"), "utf8"));
     const expected: Record<string, string[]> = {};
