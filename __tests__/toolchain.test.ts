@@ -1,4 +1,4 @@
-import { spawnSync } from "child_process";
+import { execFile, spawnSync } from "child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -233,31 +233,48 @@ describe("the two toolchains", () => {
   const environments = { ...defaultContext, environments: { staging: { region: "eu-west-1" }, production: { accountId: "123456789012" } } };
 
   /** Every stack the app writes, by name, as `cdktf synth` would with `context` and `env`. */
-  function synthesize(toolchain: ToolchainName, context: object, env: Record<string, string>): Record<string, Record<string, any>> {
+  function synthesize(toolchain: ToolchainName, context: object, env: Record<string, string>): Promise<Record<string, Record<string, any>>> {
     const outdir = tempDir();
-    const result = spawnSync(process.execPath, [path.join(ROOT, "scripts", "app.js")], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        CHECKPOINT_DISABLE: "1",
-        CDK_TOOLCHAIN: toolchain,
-        CDKTF_OUTDIR: outdir,
-        CDKTF_CONTEXT_JSON: JSON.stringify({ ...context, cdktfRelativeModules: [] }),
-        ...env,
-      },
-      encoding: "utf8",
-      timeout: 60_000,
+    const childEnv = {
+      PATH: process.env.PATH,
+      CHECKPOINT_DISABLE: "1",
+      CDK_TOOLCHAIN: toolchain,
+      CDKTF_OUTDIR: outdir,
+      CDKTF_CONTEXT_JSON: JSON.stringify({ ...context, cdktfRelativeModules: [] }),
+      ...env,
+    };
+    return new Promise((resolve, reject) => {
+      execFile(process.execPath, [path.join(ROOT, "scripts", "app.js")], { cwd: ROOT, env: childEnv, encoding: "utf8", timeout: 60_000 }, (error, _stdout, stderr) => {
+        if (error || stderr !== "") return reject(new Error(`${toolchain} synth failed (${error?.message ?? "exit 0"}): ${stderr}`));
+        const { stacks } = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+        resolve(
+          Object.fromEntries(
+            Object.entries(stacks as Record<string, { synthesizedStackPath: string }>).map(([name, stack]) => [
+              name,
+              JSON.parse(readFileSync(path.join(outdir, stack.synthesizedStackPath), "utf8")),
+            ]),
+          ),
+        );
+      });
     });
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-    const { stacks } = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-    return Object.fromEntries(
-      Object.entries(stacks as Record<string, { synthesizedStackPath: string }>).map(([name, stack]) => [
-        name,
-        JSON.parse(readFileSync(path.join(outdir, stack.synthesizedStackPath), "utf8")),
-      ]),
-    );
   }
+
+  const profiles = {
+    "the default settings": { context: defaultContext, env: {} },
+    "every option on": { context: allOptions, env: {} },
+    "two environments on HCP Terraform": { context: environments, env: { TF_CLOUD_ORGANIZATION: "acme" } },
+  };
+  type Profile = keyof typeof profiles;
+  // Every synth starts at once (one jest worker on two cores leaves a core to them); each test awaits its own.
+  const synthesized = new Map<Profile, Promise<Record<string, Record<string, any>>[]>>();
+  beforeAll(() => {
+    if (!required || !cdktnInstalled()) return;
+    for (const [profile, { context, env }] of Object.entries(profiles) as [Profile, (typeof profiles)[Profile]][]) {
+      const both = Promise.all([synthesize("cdktf", context, env), synthesize("cdktn", context, env)]);
+      both.catch(() => {}); // reported by the test that awaits it
+      synthesized.set(profile, both);
+    }
+  });
 
   /** Every leaf where `a` and `b` differ, as "path: a -> b". */
   function differences(a: unknown, b: unknown, at = ""): string[] {
@@ -279,17 +296,16 @@ describe("the two toolchains", () => {
     expect(differences({ a: null }, { a: {} })).toEqual(["a: null -> {}"]);
   });
 
-  run.each([
-    ["the default settings", defaultContext, {}, ["ses-events"], (stack: Record<string, any>) => expect(Object.keys(stack.resource).length).toBeGreaterThan(10)],
-    ["every option on", allOptions, {}, ["ses-events"], (stack: Record<string, any>) => {
+  run.each<[Profile, string[], (stack: Record<string, any>) => void]>([
+    ["the default settings", ["ses-events"], (stack) => expect(Object.keys(stack.resource).length).toBeGreaterThan(10)],
+    ["every option on", ["ses-events"], (stack) => {
       expect(Object.keys(stack)).toEqual(expect.arrayContaining(["import", "output", "data"]));
       expect(Object.keys(stack.terraform.backend)).toEqual(["s3"]);
     }],
-    ["two environments on HCP Terraform", environments, { TF_CLOUD_ORGANIZATION: "acme" }, ["production", "staging"], (stack: Record<string, any>) => expect(stack.terraform.cloud.organization).toBe("acme")],
-  ])("synthesize the same stacks with %s, apart from the AWS provider they require and their own version", (_, context, env, names, check) => {
+    ["two environments on HCP Terraform", ["production", "staging"], (stack) => expect(stack.terraform.cloud.organization).toBe("acme")],
+  ])("synthesize the same stacks with %s, apart from the AWS provider they require and their own version", async (profile, names, check) => {
     if (!cdktnInstalled()) throw new Error("CI is set but toolchains/cdktn is not installed: run npm ci --prefix toolchains/cdktn");
-    const cdktf = synthesize("cdktf", context, env);
-    const cdktn = synthesize("cdktn", context, env);
+    const [cdktf, cdktn] = await synthesized.get(profile)!;
     const [f, n] = [TOOLCHAIN_FIELDS.cdktf, TOOLCHAIN_FIELDS.cdktn];
     expect(Object.keys(cdktf).sort()).toEqual(names);
     expect(differences(cdktf, cdktn)).toEqual(
@@ -300,5 +316,5 @@ describe("the two toolchains", () => {
       ]),
     );
     for (const name of names) check(cdktf[name]);
-  });
+  }, 60_000);
 });
