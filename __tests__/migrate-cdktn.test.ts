@@ -1,5 +1,5 @@
 import { execFileSync } from "child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { migrate, migratePackageJson, rewriteCli, rewriteImports } from "../scripts/migrate-cdktn";
@@ -156,6 +156,18 @@ describe("migrate", () => {
     writeFileSync(path.join(root, "late.ts"), 'import { App } from "cdktf";\n');
     expect(errorOf(() => migrate(root))).toMatch(/\n\?\? late\.ts$/);
     expect(readFileSync(path.join(root, "late.ts"), "utf8")).toBe('import { App } from "cdktf";\n');
+  });
+
+  test("leaves a symbolic link, and the file outside the checkout it points to, as they are", () => {
+    const outside = mkdtempSync(path.join(tmpdir(), "ses-events-migrate-outside-"));
+    tempDirs.push(outside);
+    writeFileSync(path.join(outside, "other.ts"), 'import { App } from "cdktf";\n');
+    const root = checkout({ "package.json": JSON.stringify({ dependencies: { cdktn: "0.24.0" } }) });
+    symlinkSync(path.join(outside, "other.ts"), path.join(root, "linked.ts"));
+    execFileSync("git", ["add", "linked.ts"], { cwd: root });
+    execFileSync("git", ["-c", "user.email=t@localhost", "-c", "user.name=t", "commit", "--quiet", "-m", "link"], { cwd: root });
+    expect(migrate(root)).toEqual([]);
+    expect(readFileSync(path.join(outside, "other.ts"), "utf8")).toBe('import { App } from "cdktf";\n');
   });
 
   test("refuses a checkout on cdktf without toolchains/cdktn to take the versions from", () => {

@@ -90,7 +90,10 @@ function migrate(root, log = () => {}) {
     .split("\0")
     .filter((file) => file !== "" && !KEEP.has(file) && !file.startsWith(`${SET}/`));
   for (const file of new Set(files)) {
-    if (file === "package.json" || file.endsWith("package-lock.json") || file.endsWith(".snap") || !fs.existsSync(path.join(root, file))) continue;
+    if (file === "package.json" || file.endsWith("package-lock.json") || file.endsWith(".snap")) continue;
+    // A deleted file, or a symbolic link (which may point out of the checkout), is not rewritten.
+    const stat = fs.lstatSync(path.join(root, file), { throwIfNoEntry: false });
+    if (!stat?.isFile()) continue;
     const text = read(file);
     if (text.includes("\0")) continue; // binary
     const code = /\.(ts|js)$/.test(file);
