@@ -53,6 +53,10 @@ describe("imports", () => {
       'const { S3Bucket } = require("@cdktf/provider-aws/lib/s3-bucket");',
       'const lazy = await import("cdktf");',
       'export { Fn } from"cdktf";',
+      'import cdktf = require("cdktf");',
+      'const entry = require.resolve("@cdktf/provider-aws/lib/iam-role");',
+      'jest.mock("cdktf/lib/x"); jest.requireActual(`cdktf`);',
+      'declare module "cdktf" {}',
     ].join("\n");
     expect(rewriteImports(source)).toBe(
       [
@@ -63,6 +67,10 @@ describe("imports", () => {
         'const { S3Bucket } = require("@cdktn/provider-aws/lib/s3-bucket");',
         'const lazy = await import("cdktn");',
         'export { Fn } from"cdktn";',
+        'import cdktf = require("cdktn");',
+        'const entry = require.resolve("@cdktn/provider-aws/lib/iam-role");',
+        'jest.mock("cdktn/lib/x"); jest.requireActual(`cdktn`);',
+        'declare module "cdktn" {}',
       ].join("\n"),
     );
   });

@@ -25,10 +25,13 @@ const CLI_COMMANDS = ["synth", "deploy", "diff", "destroy", "get", "init", "list
 
 class MigrationError extends Error {}
 
-/** `import ... from "cdktf"`, `require("@cdktf/provider-aws/lib/x")` and the like, on cdktn. */
+/**
+ * `import ... from "cdktf"`, `require("@cdktf/provider-aws/lib/x")`, `require.resolve`,
+ * `jest.mock`, `declare module` and the like, on cdktn.
+ */
 function rewriteImports(source) {
   return source.replace(
-    /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)(["'])(cdktf|@cdktf\/provider-aws)(\/[^"'\n]*)?\2/g,
+    /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\b(?:require(?:\.resolve)?|jest\.(?:mock|doMock|unmock|requireActual|requireMock))\s*\(\s*|\bdeclare\s+module\s+)(["'`])(cdktf|@cdktf\/provider-aws)(\/[^"'`\n]*)?\2/g,
     (_, lead, quote, name, rest = "") => `${lead}${quote}${name === "cdktf" ? "cdktn" : "@cdktn/provider-aws"}${rest}${quote}`,
   );
 }
