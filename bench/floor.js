@@ -7,7 +7,8 @@
 //
 //   node bench/floor.js <N> <outdir>        (CDK_TOOLCHAIN=cdktn: on CDK Terrain, as the app)
 "use strict";
-require("../scripts/toolchain").hookRequire();
+const { exitOnToolchainError, hookRequire } = require("../scripts/toolchain");
+exitOnToolchainError(() => hookRequire());
 const { App, TerraformStack } = require("cdktf");
 const { AwsProvider } = require("@cdktf/provider-aws/lib/provider");
 const { Sesv2ConfigurationSet } = require("@cdktf/provider-aws/lib/sesv2-configuration-set");

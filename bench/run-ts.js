@@ -7,6 +7,7 @@
 "use strict";
 const path = require("path");
 const { loadTypeScript } = require("../scripts/run-ts");
+const { exitOnToolchainError } = require("../scripts/toolchain");
 
 const entry = process.argv[2] ? path.resolve(process.argv[2]) : "";
 if (!entry.endsWith(".ts")) {
@@ -14,4 +15,4 @@ if (!entry.endsWith(".ts")) {
   process.exit(2);
 }
 process.argv.splice(1, 2, entry);
-loadTypeScript(entry);
+exitOnToolchainError(() => loadTypeScript(entry));

@@ -3,12 +3,6 @@
 "use strict";
 const path = require("path");
 const { loadTypeScript } = require("./run-ts");
-const { ToolchainError } = require("./toolchain");
+const { exitOnToolchainError } = require("./toolchain");
 
-try {
-  loadTypeScript(path.join(__dirname, "..", "main.ts"));
-} catch (error) {
-  if (!(error instanceof ToolchainError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
-}
+exitOnToolchainError(() => loadTypeScript(path.join(__dirname, "..", "main.ts")));

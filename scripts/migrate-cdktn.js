@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // npm run migrate:cdktn: switches this checkout from CDK for Terraform (cdktf) to CDK Terrain
 // (cdktn) for good. Needs only Node.js, git and npm (no npm ci first). Running it again changes
-// nothing. It refuses to run on uncommitted changes, so its whole change can be reviewed with
-// `git diff` and undone with `git checkout .`.
+// nothing, and says so even before its change is committed. When it has something to change, it
+// refuses to run on uncommitted changes (staged, unstaged or untracked), so its whole change can
+// be reviewed with `git diff` and undone with `git checkout .`.
 //
 //   package.json   cdktf, @cdktf/provider-aws, cdktf-cli and constructs become the pins of
-//                  toolchains/cdktn/package.json; scripts say cdktn; engines.node the set's (what cdktn-cli needs)
+//                  toolchains/cdktn/package.json; scripts say cdktn; engines.node the set's (what
+//                  cdktn-cli needs), and its optional Node.js 22 for Linux x64, which npm scripts
+//                  and npx then run on
 //   lockfile       regenerated (npm install --package-lock-only)
 //   .ts and .js    imports and requires of cdktf and @cdktf/provider-aws become cdktn and @cdktn/provider-aws
 //   every text     `cdktf synth|deploy|diff|...` and node_modules/.bin/cdktf become cdktn
@@ -22,10 +25,13 @@ const CLI_COMMANDS = ["synth", "deploy", "diff", "destroy", "get", "init", "list
 
 class MigrationError extends Error {}
 
-/** `import ... from "cdktf"`, `require("@cdktf/provider-aws/lib/x")` and the like, on cdktn. */
+/**
+ * `import ... from "cdktf"`, `require("@cdktf/provider-aws/lib/x")`, `require.resolve`,
+ * `jest.mock`, `declare module` and the like, on cdktn.
+ */
 function rewriteImports(source) {
   return source.replace(
-    /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)(["'])(cdktf|@cdktf\/provider-aws)(\/[^"'\n]*)?\2/g,
+    /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\b(?:require(?:\.resolve)?|jest\.(?:mock|doMock|unmock|requireActual|requireMock))\s*\(\s*|\bdeclare\s+module\s+)(["'`])(cdktf|@cdktf\/provider-aws)(\/[^"'`\n]*)?\2/g,
     (_, lead, quote, name, rest = "") => `${lead}${quote}${name === "cdktf" ? "cdktn" : "@cdktn/provider-aws"}${rest}${quote}`,
   );
 }
@@ -52,6 +58,7 @@ function migratePackageJson(pkg, set) {
   next.devDependencies = sorted(next.devDependencies);
   next.scripts = Object.fromEntries(Object.entries(pkg.scripts ?? {}).map(([name, command]) => [name, rewriteCli(command)]));
   if (set.engines?.node) next.engines = { ...pkg.engines, node: set.engines.node };
+  if (set.optionalDependencies) next.optionalDependencies = sorted({ ...pkg.optionalDependencies, ...set.optionalDependencies });
   return next;
 }
 
@@ -63,18 +70,14 @@ function run(command, args, cwd) {
   return result.stdout;
 }
 
-/** Switches the checkout at `root`; returns the files it changed (none when already switched). */
+/**
+ * Switches the checkout at `root`; returns the files it changed (none when already switched). It
+ * works out every change first: with nothing to change it writes nothing, whatever the state of
+ * the work tree; otherwise it refuses a work tree with uncommitted changes.
+ */
 function migrate(root, log = () => {}) {
-  const status = run("git", ["status", "--porcelain"], root);
-  if (status.trim() !== "") {
-    throw new MigrationError(`uncommitted changes in ${root}: commit or stash them first, so the migration's own changes can be reviewed and undone:\n${status.trimEnd()}`);
-  }
-  const changed = [];
-  const write = (file, text) => {
-    fs.writeFileSync(path.join(root, file), text);
-    changed.push(file);
-  };
   const read = (file) => fs.readFileSync(path.join(root, file), "utf8");
+  const writes = new Map();
 
   const pkg = JSON.parse(read("package.json"));
   const onCdktf = ["cdktf", "@cdktf/provider-aws", "cdktf-cli"].some((name) => name in (pkg.dependencies ?? {}) || name in (pkg.devDependencies ?? {}));
@@ -82,26 +85,47 @@ function migrate(root, log = () => {}) {
     const setFile = path.join(root, SET, "package.json");
     if (!fs.existsSync(setFile)) throw new MigrationError(`${SET}/package.json not found: it holds the CDK Terrain versions to switch to.`);
     const set = JSON.parse(fs.readFileSync(setFile, "utf8"));
-    write("package.json", `${JSON.stringify(migratePackageJson(pkg, set), null, 2)}\n`);
+    writes.set("package.json", `${JSON.stringify(migratePackageJson(pkg, set), null, 2)}\n`);
   }
 
-  const tracked = run("git", ["ls-files", "-z"], root).split("\0").filter((file) => file !== "" && !KEEP.has(file) && !file.startsWith(`${SET}/`));
-  for (const file of tracked) {
-    if (file === "package.json" || file.endsWith("package-lock.json") || file.endsWith(".snap") || !fs.existsSync(path.join(root, file))) continue;
+  // Tracked files and untracked ones git does not ignore: a new file importing cdktf counts too.
+  const files = run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], root)
+    .split("\0")
+    .filter((file) => file !== "" && !KEEP.has(file) && !file.startsWith(`${SET}/`));
+  for (const file of new Set(files)) {
+    if (file === "package.json" || file.endsWith("package-lock.json") || file.endsWith(".snap")) continue;
+    // A deleted file, or a symbolic link (which may point out of the checkout), is not rewritten.
+    const stat = fs.lstatSync(path.join(root, file), { throwIfNoEntry: false });
+    if (!stat?.isFile()) continue;
     const text = read(file);
     if (text.includes("\0")) continue; // binary
     const code = /\.(ts|js)$/.test(file);
     const next = rewriteCli(code ? rewriteImports(text) : text);
-    if (next !== text) write(file, next);
+    if (next !== text) writes.set(file, next);
   }
 
   const lock = fs.existsSync(path.join(root, "package-lock.json")) ? JSON.parse(read("package-lock.json")) : { packages: {} };
-  if (onCdktf || "node_modules/cdktf" in (lock.packages ?? {})) {
+  const relock = onCdktf || "node_modules/cdktf" in (lock.packages ?? {});
+  const removeSet = fs.existsSync(path.join(root, SET));
+  if (writes.size === 0 && !relock && !removeSet) return [];
+
+  const status = run("git", ["status", "--porcelain"], root);
+  if (status.trim() !== "") {
+    throw new MigrationError(
+      `uncommitted changes in ${root}: commit them or stash them (git stash --include-untracked) first, so the migration's own changes can be reviewed and undone:\n${status.trimEnd()}`,
+    );
+  }
+  const changed = [];
+  for (const [file, text] of writes) {
+    fs.writeFileSync(path.join(root, file), text);
+    changed.push(file);
+  }
+  if (relock) {
     log("regenerating package-lock.json (npm install --package-lock-only)");
     run("npm", ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"], root);
     changed.push("package-lock.json");
   }
-  if (fs.existsSync(path.join(root, SET))) {
+  if (removeSet) {
     fs.rmSync(path.join(root, SET), { recursive: true, force: true });
     changed.push(`${SET}/`);
   }

@@ -4,8 +4,9 @@
 const fs = require("fs");
 const path = require("path");
 const { loadTypeScript } = require("./run-ts");
+const { exitOnToolchainError } = require("./toolchain");
 
-const { runCli } = loadTypeScript(path.join(__dirname, "plan-summary.ts"));
+const { runCli } = exitOnToolchainError(() => loadTypeScript(path.join(__dirname, "plan-summary.ts")));
 process.exitCode = runCli(process.argv.slice(2), {
   readFile: (file) => fs.readFileSync(file, "utf8"),
   writeFile: (file, text) => fs.writeFileSync(file, text),

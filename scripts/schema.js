@@ -6,9 +6,10 @@
 const fs = require("fs");
 const path = require("path");
 const { loadTypeScript } = require("./run-ts");
+const { exitOnToolchainError } = require("./toolchain");
 
 const root = path.join(__dirname, "..");
-const { schemaFiles } = loadTypeScript(path.join(root, "settings-schema.ts"));
+const { schemaFiles } = exitOnToolchainError(() => loadTypeScript(path.join(root, "settings-schema.ts")));
 const check = process.argv.includes("--check");
 let stale = 0;
 for (const [file, content] of Object.entries(schemaFiles())) {

