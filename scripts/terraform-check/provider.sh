@@ -64,7 +64,7 @@ build_provider() {
   rm -rf "$src" && mkdir -p "$src"
   cp -R "$dir/." "$src/" && chmod -R u+w "$src"
   node scripts/terraform-check/trim-provider.js "$src" "${PROVIDER_SERVICES[@]}" || die "provider: trimming the source failed"
-  log "provider: building $PROVIDER_VERSION with services: ${PROVIDER_SERVICES[*]} (about 15 minutes cold on 2 cores)"
+  log "provider: building $PROVIDER_VERSION with services: ${PROVIDER_SERVICES[*]} (about 11 minutes cold on 2 cores)"
   mkdir -p "$(dirname "$bin")"
   (cd "$src" && nice -n 10 go build -trimpath -o "$bin.tmp" \
     -ldflags "-s -w -X $PROVIDER_MODULE/version.ProviderVersion=$PROVIDER_VERSION" .) ||
