@@ -4,12 +4,13 @@
 #   default       the stacks of cdktf.json as configured            -> cdktf.out
 #   all-options   one stack with every option on (scan-all-options.json) -> cdktf.out/all-options
 # Exits non-zero on any failed check, on a file checkov could not parse, or when nothing was
-# scanned, so CI fails on a new finding.
+# scanned, so CI fails on a new finding. Then lints every IAM policy of both profiles with
+# parliament (scripts/lint-policies.py), failing on any finding.
 # Exit status: 0 clean, 1 failed checks or unparsable output, 2 setup or usage error.
 #
-# checkov is installed into the project-local .venv/ (gitignored) from
-# scripts/checkov-requirements.txt (exact pins) whenever it is missing, a different version,
-# or the requirements file changed. The scan itself makes no network calls.
+# checkov and parliament are installed into the project-local .venv/ (gitignored) from
+# scripts/checkov-requirements.txt and scripts/parliament-requirements.txt (exact pins) whenever
+# checkov is missing, a different version, or a requirements file changed. The scan itself makes no network calls.
 #
 # Skips: checkov's terraform_json framework honours no inline suppression (checkov 3.3.30
 # passes an empty skip list for every resource and ignores the "//" key), so skips live here,
@@ -40,6 +41,7 @@ SKIP_DEFAULT_ONLY=(
 )
 
 REQUIREMENTS="scripts/checkov-requirements.txt"
+PARLIAMENT_REQUIREMENTS="scripts/parliament-requirements.txt"
 VENV=".venv"
 OUT_DEFAULT="cdktf.out"
 OUT_ALL_OPTIONS="cdktf.out/all-options"
@@ -59,21 +61,22 @@ checkov_version_installed() {
 
 ensure_checkov() {
   [[ -f "$REQUIREMENTS" ]] || die "$REQUIREMENTS is missing"
+  [[ -f "$PARLIAMENT_REQUIREMENTS" ]] || die "$PARLIAMENT_REQUIREMENTS is missing"
   local want have
   want="$(checkov_version_wanted)"
   [[ -n "$want" ]] || die "$REQUIREMENTS pins no checkov==VERSION"
   have="$(checkov_version_installed)"
-  if [[ "$have" == "$want" ]] && cmp -s "$REQUIREMENTS" "$VENV/.scan-requirements.txt"; then
+  if [[ "$have" == "$want" ]] && cat "$REQUIREMENTS" "$PARLIAMENT_REQUIREMENTS" | cmp -s - "$VENV/.scan-requirements.txt"; then
     return 0
   fi
-  log "installing checkov $want into $VENV (found: ${have:-none}); takes about 30 s"
+  log "installing checkov $want and parliament into $VENV (found: ${have:-none}); takes about 30 s"
   if ! "$VENV/bin/python" -c '' 2>/dev/null; then
     "${PYTHON:-python3}" -m venv --clear "$VENV"
   fi
-  "$VENV/bin/python" -m pip install --quiet -r "$REQUIREMENTS"
+  "$VENV/bin/python" -m pip install --quiet -r "$REQUIREMENTS" -r "$PARLIAMENT_REQUIREMENTS"
   have="$(checkov_version_installed)"
   [[ "$have" == "$want" ]] || die "installed checkov is '${have:-none}', expected $want"
-  cp "$REQUIREMENTS" "$VENV/.scan-requirements.txt"
+  cat "$REQUIREMENTS" "$PARLIAMENT_REQUIREMENTS" >"$VENV/.scan-requirements.txt"
 }
 
 # Settings from the environment (AWS_REGION, SES_EVENTS_*, TF_CLOUD_*) would change what is
@@ -207,6 +210,12 @@ PY
   return "$rc"
 }
 
+# parliament on every IAM policy of both profiles (scripts/lint-policies.py): unknown actions,
+# resources that do not match an action, condition keys that do not apply.
+lint_policies() {
+  log "parliament $("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("parliament"))') on the IAM policies of both profiles"
+  "$VENV/bin/python" scripts/lint-policies.py "$OUT_DEFAULT" "$OUT_ALL_OPTIONS"
+}
 
 # ---------------------------------------------------------------------------------------------
 # Workflow audit: .github/workflows/*.yml with two independent tools, both must report nothing.
@@ -265,6 +274,9 @@ main() {
   local rc=0
   scan_profile default "$OUT_DEFAULT" "$default_only" || rc=1
   scan_profile all-options "$OUT_ALL_OPTIONS" "$always" || rc=1
+  local lint=0
+  lint_policies || lint=$?
+  ((lint == 0)) || rc=$lint
   audit_workflows || rc=1
   return "$rc"
 }

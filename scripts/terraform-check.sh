@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# npm run terraform:check [-- --update-fixtures] [--keep] [--profile NAME]
+#
+# Runs the real Terraform and the real AWS provider on what the app synthesizes, against a local
+# AWS API mock (moto) on 127.0.0.1, for every profile:
+#   default            the stacks of cdktf.json as configured
+#   all-options        scripts/scan-all-options.json (every option on, import blocks adopting
+#                      objects seeded into the mock); init, validate and plan only (see README)
+#   multi-environment  scripts/terraform-check/profiles/multi-environment.json (two stacks)
+# For each stack: init (hashicorp/aws from a local filesystem mirror) and validate (no error, no
+# warning); plan, show -json and the plan summary; apply of every resource the mock supports;
+# a second plan that must be empty (but for the resources the mock lacks and the attributes named
+# in scripts/terraform-check/expectations.js, each printed with its evidence); a destroy plan.
+# The default profile also gets three change plans (in-place update, replacement, IAM statement),
+# checked against expectations.js. --update-fixtures writes the plans to
+# __tests__/fixtures/plans/real/. --keep keeps the scratch directory (.scratch/terraform-check).
+# --profile NAME checks one profile only.
+#
+# The provider is built from its Go module (scripts/terraform-check/provider.sh) and cached in
+# ~/.cache/ses-events/; moto is installed into .venv-mock/. Nothing leaves the machine
+# (scripts/terraform-check/isolation.sh). Exit status: 0 ok, 1 a check failed, 2 setup error.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+LIB="scripts/terraform-check"
+
+log() { printf 'terraform-check: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 2; }
+fail() { log "FAILED: $*"; exit 1; }
+
+source "$LIB/provider.sh"
+source "$LIB/mock.sh"
+source "$LIB/isolation.sh"
+source "$LIB/stack.sh"
+
+TERRAFORM_VERSION="1.11.4"
+KEEP=0
+SCRATCH="$ROOT/.scratch/terraform-check"
+FIXTURES="__tests__/fixtures/plans/real"
+# Resource types the mock cannot create: planned, never applied (README "Real Terraform check").
+UNSUPPORTED_TYPES="aws_sesv2_configuration_set_event_destination,aws_cloudwatch_metric_alarm"
+
+check_tools() {
+  command -v terraform >/dev/null ||
+    die "terraform not found: install Terraform $TERRAFORM_VERSION (https://developer.hashicorp.com/terraform/install)"
+  local have
+  have="$(TF_CLI_CONFIG_FILE=/dev/null terraform version -json | node -e 'console.log(JSON.parse(require("fs").readFileSync(0, "utf8")).terraform_version)')"
+  [[ "$have" == "$TERRAFORM_VERSION" ]] ||
+    log "warning: terraform $have found; CI and the saved plans use $TERRAFORM_VERSION"
+  [[ -x node_modules/.bin/cdktf ]] || die "node_modules/.bin/cdktf not found: run npm ci first"
+}
+
+# Synthesizes a profile from its context alone (like scripts/scan.sh: settings from the
+# environment would change what is checked).
+synth_profile() { # CONTEXT_FILE OUT_DIR
+  rm -rf "$2" && mkdir -p "$(dirname "$2")"
+  env -u AWS_REGION -u TF_WORKSPACE $(compgen -e | grep -E '^(SES_EVENTS_|TF_CLOUD_)' | sed 's/^/-u /') \
+    CHECKPOINT_DISABLE=1 CDKTF_CONTEXT_JSON="$(cat "$1")" CDKTF_OUTDIR="$2" node scripts/app.js >&2 ||
+    fail "synthesizing $1 failed"
+}
+
+profile_stacks() { # SYNTH_DIR: prints "name path" per stack of the manifest
+  node -e '
+    const path = require("path");
+    const dir = process.argv[1];
+    const { stacks } = require(path.resolve(dir, "manifest.json"));
+    for (const [name, stack] of Object.entries(stacks)) console.log(name, path.join(dir, stack.synthesizedStackPath));
+  ' "$1"
+}
+
+check_profile() { # NAME CONTEXT_FILE [SEED_FILE] [NO_APPLY_REASON]
+  local profile="$1" context="$2" seed="${3:-}" no_apply="${4:-}"
+  log "== profile $profile ($context)"
+  reset_mock
+  [[ -z "$seed" ]] || seed_mock "$seed" >&2
+  synth_profile "$context" "$SCRATCH/$profile/synth"
+  local name file
+  while read -r name file; do
+    check_stack "$profile" "$name" "$file" "$no_apply"
+  done < <(profile_stacks "$SCRATCH/$profile/synth")
+}
+
+main() {
+  local update_fixtures=0 only=""
+  while (($#)); do
+    case "$1" in
+      --update-fixtures) update_fixtures=1 ;;
+      --keep) KEEP=1 ;;
+      --profile) only="${2:-}"; shift ;;
+      *) die "usage: npm run terraform:check [-- --update-fixtures] [--keep] [--profile default|all-options|multi-environment]" ;;
+    esac
+    shift
+  done
+  case "$only" in
+    "" | default | all-options | multi-environment) ;;
+    *) die "--profile '$only': use default, all-options or multi-environment" ;;
+  esac
+  ((update_fixtures == 0)) || [[ -z "$only" ]] || die "--update-fixtures needs every profile: leave out --profile"
+  local started=$SECONDS
+  check_tools
+  rm -rf "$SCRATCH" && mkdir -p "$SCRATCH"
+  ensure_provider "$SCRATCH/terraformrc"
+  log "provider: hashicorp/aws $PROVIDER_VERSION ($PROVIDER_MODULE@$PROVIDER_MODULE_VERSION), services: ${PROVIDER_SERVICES[*]}"
+  log "provider: NOTE the synthesized JSON pins $PROVIDER_PINNED_VERSION, which the Go module proxy does not serve; every copy is rewritten to $PROVIDER_VERSION"
+  ensure_mock_venv
+  start_mock "$SCRATCH/moto.log"
+  trap 'stop_mock; ((KEEP)) || rm -rf "$SCRATCH/default" "$SCRATCH/all-options" "$SCRATCH/multi-environment"' EXIT
+  provider_endpoint_names "$SCRATCH/endpoints.json"
+  prove_isolation "$SCRATCH/isolation"
+  collect_mock_evidence "$SCRATCH/mock-evidence.json"
+
+  if [[ -z "$only" || "$only" == default ]]; then
+    node -e 'console.log(JSON.stringify(require("./cdktf.json").context))' >"$SCRATCH/default.context.json"
+    check_profile default "$SCRATCH/default.context.json"
+    check_change_plans default
+  fi
+  if [[ -z "$only" || "$only" == all-options ]]; then
+    check_profile all-options scripts/scan-all-options.json "$LIB/profiles/all-options.seed.json" \
+      "moto 5.2 does not implement CloudWatch Logs AssociateKmsKey, which the imported log group needs for deliveryStream.kmsKeyArn; this profile is validated and planned (the import plan) only"
+  fi
+  if [[ -z "$only" || "$only" == multi-environment ]]; then
+    check_profile multi-environment "$LIB/profiles/multi-environment.json"
+  fi
+
+  if ((update_fixtures)); then
+    save_fixtures
+  fi
+  log "ok: every profile validates and plans, the supported resources apply, and the plans after apply are empty ($((SECONDS - started)) s)"
+}
+
+main "$@"

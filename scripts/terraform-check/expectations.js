@@ -1,0 +1,76 @@
+// What scripts/terraform-check.sh expects of the real plans.
+//
+// CHANGES: the change plans, each an edit of cdktf.json's context planned against the applied
+// default stack, with every resource change it must cause (type, construct name prefix, actions,
+// and the attributes or replace_paths that cause it). Any other change fails the check, except
+// the creation of what the mock cannot create (not applied, so still to create).
+//
+// EXCLUDED_ATTRIBUTES: post-apply differences that come from the mock, not from what the app
+// synthesizes. Each applies only while mock-evidence.py reproduces the mock behaviour named by
+// its evidence key, and is printed with its values and that evidence whenever it is excluded.
+"use strict";
+
+const STREAM = { type: "aws_kinesis_firehose_delivery_stream", name: "SesEvents_Stream" };
+const UNSUPPORTED_CREATES = [
+  { type: "aws_sesv2_configuration_set_event_destination", actions: "create" },
+];
+
+const CHANGES = {
+  "update-in-place": {
+    description: "deliveryStream.bufferingIntervalSeconds 300 -> 120: the stream is updated in place",
+    edit: (context) => ({ ...context, deliveryStream: { ...context.deliveryStream, bufferingIntervalSeconds: 120 } }),
+    expect: [{ ...STREAM, actions: "update", attributes: ["extended_s3_configuration"] }, ...UNSUPPORTED_CREATES],
+  },
+  replace: {
+    description: "deliveryStream.partitionByEventType true -> false: Firehose cannot turn dynamic partitioning off, the stream is replaced",
+    edit: (context) => ({ ...context, deliveryStream: { ...context.deliveryStream, partitionByEventType: false } }),
+    expect: [
+      {
+        ...STREAM,
+        actions: "delete,create",
+        replacePaths: [
+          ["extended_s3_configuration", 0, "dynamic_partitioning_configuration"],
+          ["extended_s3_configuration", 0, "dynamic_partitioning_configuration", 0, "enabled"],
+        ],
+      },
+      // The new stream's ARN is known only after apply, so the SES role's policy that names it is
+      // planned as an update (to the same ARN).
+      { type: "aws_iam_role_policy", name: "SesEvents_SesRolePolicy", actions: "update", attributes: ["policy"] },
+      ...UNSUPPORTED_CREATES,
+    ],
+  },
+  "iam-change": {
+    description: "deliveryStream.logging true -> false: the Firehose role loses its log statement, the log group and stream go",
+    edit: (context) => ({ ...context, deliveryStream: { ...context.deliveryStream, logging: false } }),
+    expect: [
+      { type: "aws_iam_role_policy", name: "SesEvents_DeliveryRolePolicy", actions: "update", attributes: ["policy"] },
+      { type: "aws_cloudwatch_log_group", actions: "delete" },
+      { type: "aws_cloudwatch_log_stream", actions: "delete" },
+      { ...STREAM, actions: "update", attributes: ["extended_s3_configuration"] },
+      ...UNSUPPORTED_CREATES,
+    ],
+  },
+};
+
+const EXCLUDED_ATTRIBUTES = [
+  {
+    type: "aws_s3_bucket",
+    attributes: ["tags_all"],
+    evidence: "s3-create-bucket-tags",
+    because: "The provider tags the bucket in CreateBucket (CreateBucketConfiguration.Tags); moto ignores those tags, so the read finds none.",
+  },
+  {
+    type: "aws_sesv2_configuration_set",
+    attributes: ["tags_all"],
+    evidence: "sesv2-tags-by-accountless-arn",
+    because: "With account lookup skipped the provider builds the ARN without the account; moto keeps tags by the full ARN and answers none.",
+  },
+  {
+    type: "aws_sesv2_configuration_set",
+    attributes: ["delivery_options", "suppression_options", "tracking_options", "vdm_options"],
+    evidence: "sesv2-empty-option-blocks",
+    because: "AWS leaves out the option objects a set was created without; moto answers each as {}, which the provider reads as one empty block.",
+  },
+];
+
+module.exports = { CHANGES, EXCLUDED_ATTRIBUTES };

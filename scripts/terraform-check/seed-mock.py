@@ -1,0 +1,73 @@
+"""Creates, in the AWS API mock, the objects a profile expects to exist before its first plan:
+what its import blocks adopt, and buckets it only refers to (an access-log bucket).
+
+Usage: AWS_ENDPOINT_URL=http://127.0.0.1:PORT python seed-mock.py SEED_FILE
+
+SEED_FILE is JSON: {"region": "...", "buckets": [name], "configurationSets": [name],
+"roles": [{"name", "service"}], "logStreams": [{"group", "stream"}],
+"deliveryStreams": [{"name", "roleName", "bucket", "dynamicPartitioning"}]}.
+Credentials are the fake ones of the check's environment; boto3 talks only to AWS_ENDPOINT_URL.
+"""
+
+import json
+import sys
+
+import boto3
+
+
+def trust(service):
+    return json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
+    })
+
+
+def main(path):
+    seed = json.load(open(path))
+    region = seed["region"]
+    client = lambda name: boto3.client(name, region_name=region)
+
+    s3 = client("s3")
+    for bucket in seed.get("buckets", []):
+        config = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        s3.create_bucket(Bucket=bucket, **config)
+        print(f"seed: bucket {bucket}")
+
+    sesv2 = client("sesv2")
+    for name in seed.get("configurationSets", []):
+        sesv2.create_configuration_set(ConfigurationSetName=name)
+        print(f"seed: configuration set {name}")
+
+    iam = client("iam")
+    roles = {}
+    for role in seed.get("roles", []):
+        roles[role["name"]] = iam.create_role(RoleName=role["name"], AssumeRolePolicyDocument=trust(role["service"]))["Role"]["Arn"]
+        print(f"seed: role {role['name']}")
+
+    logs = client("logs")
+    for item in seed.get("logStreams", []):
+        logs.create_log_group(logGroupName=item["group"])
+        logs.create_log_stream(logGroupName=item["group"], logStreamName=item["stream"])
+        print(f"seed: log group {item['group']} and stream {item['stream']}")
+
+    firehose = client("firehose")
+    for stream in seed.get("deliveryStreams", []):
+        destination = {
+            "RoleARN": roles[stream["roleName"]],
+            "BucketARN": f"arn:aws:s3:::{stream['bucket']}",
+            "BufferingHints": {"SizeInMBs": 64, "IntervalInSeconds": 300},
+        }
+        if stream.get("dynamicPartitioning"):
+            destination["DynamicPartitioningConfiguration"] = {"Enabled": True}
+        firehose.create_delivery_stream(
+            DeliveryStreamName=stream["name"],
+            DeliveryStreamType="DirectPut",
+            ExtendedS3DestinationConfiguration=destination,
+        )
+        print(f"seed: delivery stream {stream['name']}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: seed-mock.py SEED_FILE")
+    main(sys.argv[1])
