@@ -49,6 +49,13 @@ describe("defaults", () => {
     expect(out.resource("aws_glue_catalog_database")).toMatchObject({ name: "ses_events" });
   });
 
+  it("puts the database and table in the stack account's catalog, the one the reader policy names", () => {
+    expect(out.resource("aws_glue_catalog_database")).toMatchObject({ catalog_id: ACCOUNT });
+    expect(out.resource("aws_glue_catalog_table")).toMatchObject({
+      catalog_id: "${aws_glue_catalog_database.Events_Analytics_Database_7B3A15C1.catalog_id}",
+    });
+  });
+
   it("reads GZIP JSON lines under events/ with the OpenX JSON SerDe, without regard to key case", () => {
     const table = out.resource("aws_glue_catalog_table");
     expect(table).toMatchObject({ name: "events", database_name: DATABASE, table_type: "EXTERNAL_TABLE" });

@@ -235,7 +235,9 @@ export class EventAnalytics extends Construct {
 
     const databaseName = props.databaseName ?? defaultDatabaseName(props.nameBase);
     const tableName = props.tableName ?? defaults.DEFAULT_ANALYTICS_TABLE_NAME;
+    // The catalog is named, not left to the provider's account: it is the one the reader policy names.
     this.database = new GlueCatalogDatabase(this, "Database", {
+      catalogId: aws.accountId,
       name: databaseName,
       description: "SES sending events delivered by Firehose",
       tags,
@@ -245,6 +247,7 @@ export class EventAnalytics extends Construct {
     const typeKey = layout.keys.find((key) => key.projection.type === "enum");
     const dateKeys = ["yyyy", "MM", "dd"].map((format) => layout.keys.find((key) => key.expression === `!{timestamp:${format}}`)!.name);
     this.table = new GlueCatalogTable(this, "Table", {
+      catalogId: this.database.catalogId,
       databaseName: this.database.name,
       name: tableName,
       description: "One row per SES event record; partitions are projected from the Firehose prefix.",
