@@ -36,6 +36,12 @@ const CHANGES = {
       // The new stream's ARN is known only after apply, so the SES role's policy that names it is
       // planned as an update (to the same ARN).
       { type: "aws_iam_role_policy", name: "SesEvents_SesRolePolicy", actions: "update", attributes: ["policy"] },
+      // Without partitioning the prefix has no event_type folder: the table loses that partition
+      // key and its projection, the reader policy's object paths follow, and the saved queries
+      // filter on the eventtype column instead (a saved query's text forces its replacement).
+      { type: "aws_glue_catalog_table", name: "SesEvents_Analytics_Table", actions: "update", attributes: ["parameters", "partition_keys"] },
+      { type: "aws_iam_policy", name: "SesEvents_Analytics_ReaderPolicy", actions: "update", attributes: ["policy"] },
+      { type: "aws_athena_named_query", actions: "delete,create", replacePaths: [["query"]] },
       ...UNSUPPORTED_CREATES,
     ],
   },
@@ -58,12 +64,6 @@ const EXCLUDED_ATTRIBUTES = [
     attributes: ["tags_all"],
     evidence: "s3-create-bucket-tags",
     because: "The provider tags the bucket in CreateBucket (CreateBucketConfiguration.Tags); moto ignores those tags, so the read finds none.",
-  },
-  {
-    type: "aws_sesv2_configuration_set",
-    attributes: ["tags_all"],
-    evidence: "sesv2-tags-by-accountless-arn",
-    because: "With account lookup skipped the provider builds the ARN without the account; moto keeps tags by the full ARN and answers none.",
   },
   {
     type: "aws_sesv2_configuration_set",

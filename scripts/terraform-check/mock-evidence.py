@@ -33,18 +33,6 @@ def s3_create_bucket_tags():
     )
 
 
-def sesv2_tags_by_accountless_arn():
-    """With skip_requesting_account_id the provider reads SESv2 tags through an ARN without account."""
-    ses = boto3.client("sesv2", region_name=REGION)
-    ses.create_configuration_set(ConfigurationSetName="evidence-tags", Tags=TAGS)
-    without = ses.list_tags_for_resource(ResourceArn=f"arn:aws:ses:{REGION}::configuration-set/evidence-tags")["Tags"]
-    full = ses.list_tags_for_resource(ResourceArn=f"arn:aws:ses:{REGION}:{ACCOUNT}:configuration-set/evidence-tags")["Tags"]
-    return without == [] and full == TAGS, (
-        f"CreateConfigurationSet with Tags={json.dumps(TAGS)}; ListTagsForResource by "
-        f"arn:aws:ses:{REGION}::configuration-set/evidence-tags -> {json.dumps(without)}, by the ARN with the account -> {json.dumps(full)}"
-    )
-
-
 def sesv2_empty_option_blocks():
     """AWS leaves out the option objects a configuration set was created without."""
     ses = boto3.client("sesv2", region_name=REGION)
@@ -58,7 +46,6 @@ def sesv2_empty_option_blocks():
 
 PROBES = {
     "s3-create-bucket-tags": s3_create_bucket_tags,
-    "sesv2-tags-by-accountless-arn": sesv2_tags_by_accountless_arn,
     "sesv2-empty-option-blocks": sesv2_empty_option_blocks,
 }
 

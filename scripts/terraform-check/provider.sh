@@ -16,8 +16,9 @@ PROVIDER_MODULE_VERSION="v1.60.1-0.20260602190131-5f2286d6d836"
 PROVIDER_VERSION="6.47.1"        # version/VERSION of that commit
 PROVIDER_PINNED_VERSION="6.25.0" # what @cdktf/provider-aws pins in the synthesized JSON
 # sesv2/firehose/iam/s3/logs/cloudwatch/sns/kms: the stacks' resources; glue/athena: the query
-# layer; sts and meta: aws_caller_identity, aws_partition, aws_region.
-PROVIDER_SERVICES=(athena cloudwatch firehose glue iam kms logs meta s3 sesv2 sns sts)
+# layer; sts and meta: aws_caller_identity, aws_partition, aws_region; s3control: the s3
+# package reads bucket tags through its client once the account ID is known.
+PROVIDER_SERVICES=(athena cloudwatch firehose glue iam kms logs meta s3 s3control sesv2 sns sts)
 
 provider_commit() { printf '%s' "${PROVIDER_MODULE_VERSION##*-}"; }
 
