@@ -55,6 +55,14 @@ describe("the stack copy the real Terraform runs on", () => {
     expect(notes).toContain("backend s3 -> local state in the working directory");
   });
 
+  it("leaves out allowed_account_ids, which the provider cannot check with the account lookup skipped, and says so", () => {
+    const stack = synthesizedStack();
+    stack.provider.aws[0].allowed_account_ids = ["111122223333"];
+    const { copy, notes } = prepareStack(stack, OPTIONS);
+    expect(copy.provider.aws[0]).not.toHaveProperty("allowed_account_ids");
+    expect(notes).toContain('aws provider: allowed_account_ids ["111122223333"] left out: the account lookup is skipped against the mock');
+  });
+
   it("leaves out the imports the mock cannot serve, naming each", () => {
     const { copy, notes } = prepareStack(synthesizedStack(), {
       ...OPTIONS,

@@ -5,6 +5,8 @@
 //   - every aws provider block: every service endpoint at the mock, and the settings that keep
 //     the provider off the network (no credential, account, metadata or Region lookups);
 //   - the backend: local state in the working directory;
+//   - allowed_account_ids: left out, since with the account lookup skipped the provider has no
+//     account to compare (the mock's is not the one a stack is pinned to anyway);
 //   - import blocks whose resource type the mock cannot serve are left out.
 //
 // Usage: node prepare-stack.js --stack FILE --out DIR --mock-url URL --provider-version V
@@ -53,6 +55,10 @@ function prepareStack(stack, { mockUrl, providerVersion, endpointNames, noImport
   for (const provider of providers) {
     for (const key of ["access_key", "secret_key", "token", "profile", "assume_role", "shared_credentials_files", "shared_config_files"]) {
       if (key in provider) throw new Error(`the aws provider block sets ${key}: credentials must come from the environment`);
+    }
+    if ("allowed_account_ids" in provider) {
+      notes.push(`aws provider: allowed_account_ids ${JSON.stringify(provider.allowed_account_ids)} left out: the account lookup is skipped against the mock`);
+      delete provider.allowed_account_ids;
     }
     Object.assign(provider, MOCK_PROVIDER_SETTINGS, { endpoints: [endpoints] });
   }
