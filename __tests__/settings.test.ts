@@ -712,7 +712,7 @@ describe("wrong types at every depth", () => {
     expect(problemsOf(context)).toEqual([problem]);
   });
 
-  test("the issue's examples are all refused, each under its own path, without a TypeError", () => {
+  test("wrong types in several settings are all refused, each under its own path, without a TypeError", () => {
     expect(
       problemsOf({
         deliveryStream: { partitionByEventType: "false", bucket: null, errorOutputPrefix: 5 },

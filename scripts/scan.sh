@@ -79,10 +79,10 @@ ensure_checkov() {
   cat "$REQUIREMENTS" "$PARLIAMENT_REQUIREMENTS" >"$VENV/.scan-requirements.txt"
 }
 
-# Settings from the environment (AWS_REGION, SES_EVENTS_*, TF_CLOUD_*) would change what is
-# scanned: each profile is synthesized from its context alone.
+# Settings from the environment (AWS_REGION, AWS_DEFAULT_REGION, TF_WORKSPACE, SES_EVENTS_*,
+# TF_CLOUD_*) would change what is scanned: each profile is synthesized from its context alone.
 clean_env() {
-  env -u AWS_REGION -u TF_WORKSPACE $(compgen -e | grep -E '^(SES_EVENTS_|TF_CLOUD_)' | sed 's/^/-u /') "$@"
+  env -u AWS_REGION -u AWS_DEFAULT_REGION -u TF_WORKSPACE $(compgen -e | grep -E '^(SES_EVENTS_|TF_CLOUD_)' | sed 's/^/-u /') "$@"
 }
 
 synth_default() {
