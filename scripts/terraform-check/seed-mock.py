@@ -41,7 +41,7 @@ def main(path):
     iam = client("iam")
     roles = {}
     for role in seed.get("roles", []):
-        roles[role["name"]] = iam.create_role(RoleName=role["name"], AssumeRolePolicyDocument=trust(role["service"]))["Role"]["Arn"]
+        roles[role["name"]] = iam.create_role(RoleName=role["name"], Path=role.get("path", "/"), AssumeRolePolicyDocument=trust(role["service"]))["Role"]["Arn"]
         print(f"seed: role {role['name']}")
 
     logs = client("logs")
