@@ -1,4 +1,4 @@
-import { spawnSync } from "child_process";
+import { spawn } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -434,14 +434,23 @@ describe("main.ts", () => {
     return [...(existsSync(stacks) ? readdirSync(stacks) : []), ...(existsSync(path.join(outdir, "manifest.json")) ? ["manifest.json"] : [])];
   }
 
-  function runApp(extra: Record<string, string>) {
-    return spawnSync(process.execPath, [path.join(ROOT, "scripts", "app.js")], { cwd: ROOT, env: cleanEnv(extra), encoding: "utf8", timeout: 30_000 });
+  /** Runs the app as `cdktf synth` does; the runs of this block go concurrently, each its own process. */
+  function runApp(extra: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(ROOT, "scripts", "app.js")], { cwd: ROOT, env: cleanEnv(extra), timeout: 30_000 });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+      child.on("error", reject);
+      child.on("close", (status) => resolve({ status, stdout, stderr }));
+    });
   }
 
-  test("the app synthesizes the ses-events stack into CDKTF_OUTDIR from the context the cdktf CLI passes", () => {
+  test.concurrent("the app synthesizes the ses-events stack into CDKTF_OUTDIR from the context the cdktf CLI passes", async () => {
     const outdir = tempDir();
     const context = JSON.parse(readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).context;
-    const result = runApp({ CDKTF_OUTDIR: outdir, CDKTF_CONTEXT_JSON: JSON.stringify({ ...context, cdktfRelativeModules: [] }) });
+    const result = await runApp({ CDKTF_OUTDIR: outdir, CDKTF_CONTEXT_JSON: JSON.stringify({ ...context, cdktfRelativeModules: [] }) });
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     const file = path.join(outdir, "stacks", "ses-events", "cdk.tf.json");
@@ -452,9 +461,9 @@ describe("main.ts", () => {
     expect(json.terraform.backend.local.path).toBe(path.join(ROOT, "terraform.ses-events.tfstate"));
   });
 
-  test("an invalid configuration set name exits 1 with the validation message, naming the variable it came from, and no stack trace", () => {
+  test.concurrent("an invalid configuration set name exits 1 with the validation message, naming the variable it came from, and no stack trace", async () => {
     const outdir = tempDir();
-    const result = runApp({ CDKTF_OUTDIR: outdir, SES_EVENTS_CONFIGURATION_SET_NAME: "bad name" });
+    const result = await runApp({ CDKTF_OUTDIR: outdir, SES_EVENTS_CONFIGURATION_SET_NAME: "bad name" });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       `SesFirehoseEventDestination "ses-events/SesEvents": invalid settings:\n  - SES_EVENTS_CONFIGURATION_SET_NAME "bad name" is invalid: use 1-64 letters, digits, '_' or '-'.\n`,
@@ -463,16 +472,16 @@ describe("main.ts", () => {
     expect(existsSync(path.join(outdir, "stacks", "ses-events", "cdk.tf.json"))).toBe(false);
   });
 
-  test("an empty list of event types from the environment is named after the variable", () => {
-    const result = runApp({ CDKTF_OUTDIR: tempDir(), SES_EVENTS_EVENT_TYPES: ",," });
+  test.concurrent("an empty list of event types from the environment is named after the variable", async () => {
+    const result = await runApp({ CDKTF_OUTDIR: tempDir(), SES_EVENTS_EVENT_TYPES: ",," });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       `SesFirehoseEventDestination "ses-events/SesEvents": invalid settings:\n  - SES_EVENTS_EVENT_TYPES [] is invalid: list at least one of SEND, REJECT, BOUNCE, COMPLAINT, DELIVERY, OPEN, CLICK, RENDERING_FAILURE, DELIVERY_DELAY, SUBSCRIPTION.\n`,
     );
   });
 
-  test("a problem between two settings names the variable that set one of them", () => {
-    const result = runApp({
+  test.concurrent("a problem between two settings names the variable that set one of them", async () => {
+    const result = await runApp({
       CDKTF_OUTDIR: tempDir(),
       CDKTF_CONTEXT_JSON: JSON.stringify({ sesRoleName: "x", deliveryStream: { name: "events" } }),
       SES_EVENTS_SES_ROLE_ARN: "arn:aws:iam::123456789012:role/r",
@@ -486,20 +495,20 @@ describe("main.ts", () => {
     );
   });
 
-  test("an invalid app setting exits 1 with the settings message", () => {
-    const result = runApp({ CDKTF_OUTDIR: tempDir(), SES_EVENTS_ENABLED: "yes" });
+  test.concurrent("an invalid app setting exits 1 with the settings message", async () => {
+    const result = await runApp({ CDKTF_OUTDIR: tempDir(), SES_EVENTS_ENABLED: "yes" });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe('invalid app settings:\n  - SES_EVENTS_ENABLED "yes" is invalid: use true or false.\n');
   });
 
-  test("nested settings of the wrong type exit 1 with one line each, no stack trace and no stack written", () => {
+  test.concurrent("nested settings of the wrong type exit 1 with one line each, no stack trace and no stack written", async () => {
     const outdir = tempDir();
     const context = {
       deliveryStream: { partitionByEventType: "false", bucket: null, errorOutputPrefix: 5 },
       alarms: { enabled: "false" },
       cloud: { organization: "" },
     };
-    const result = runApp({ CDKTF_OUTDIR: outdir, CDKTF_CONTEXT_JSON: JSON.stringify(context) });
+    const result = await runApp({ CDKTF_OUTDIR: outdir, CDKTF_CONTEXT_JSON: JSON.stringify(context) });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       [
@@ -515,9 +524,9 @@ describe("main.ts", () => {
     expect(writtenStacks(outdir)).toEqual([]);
   });
 
-  test("two environments sharing state exit 1 naming both, and write no stack", () => {
+  test.concurrent("two environments sharing state exit 1 naming both, and write no stack", async () => {
     const outdir = tempDir();
-    const result = runApp({
+    const result = await runApp({
       CDKTF_OUTDIR: outdir,
       CDKTF_CONTEXT_JSON: JSON.stringify({ cloud: { organization: "acme", workspaceTags: ["ses"] }, environments: { staging: {}, production: {} } }),
       TF_WORKSPACE: "ses-ci",
@@ -529,23 +538,23 @@ describe("main.ts", () => {
     expect(writtenStacks(outdir)).toEqual([]);
   });
 
-  test("an unexpected error is one line, without a stack trace", () => {
-    const result = runApp({ CDKTF_OUTDIR: tempDir(), CDKTF_CONTEXT_JSON: "{not json" });
+  test.concurrent("an unexpected error is one line, without a stack trace", async () => {
+    const result = await runApp({ CDKTF_OUTDIR: tempDir(), CDKTF_CONTEXT_JSON: "{not json" });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^error: .*JSON.* \(set SES_EVENTS_DEBUG=1 for the stack trace\)\n$/);
     expect(result.stderr.split("\n")).toHaveLength(2);
   });
 
-  test("an unexpected error that quotes its input stays one line of printable text", () => {
-    const result = runApp({ CDKTF_OUTDIR: tempDir(), CDKTF_CONTEXT_JSON: '{"a":n\u001b[2J\r\u009b1m' });
+  test.concurrent("an unexpected error that quotes its input stays one line of printable text", async () => {
+    const result = await runApp({ CDKTF_OUTDIR: tempDir(), CDKTF_CONTEXT_JSON: '{"a":n\u001b[2J\r\u009b1m' });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       'error: Unexpected token \'\\u001b\', "{"a":n\\u001b[2J\\r\\u009b1m" is not valid JSON (set SES_EVENTS_DEBUG=1 for the stack trace)\n',
     );
   });
 
-  test("SES_EVENTS_DEBUG=1 shows the stack trace of an unexpected error", () => {
-    const result = runApp({ CDKTF_OUTDIR: tempDir(), CDKTF_CONTEXT_JSON: "{not json", SES_EVENTS_DEBUG: "1" });
+  test.concurrent("SES_EVENTS_DEBUG=1 shows the stack trace of an unexpected error", async () => {
+    const result = await runApp({ CDKTF_OUTDIR: tempDir(), CDKTF_CONTEXT_JSON: "{not json", SES_EVENTS_DEBUG: "1" });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^SyntaxError: .*JSON/);
     expect(result.stderr).toContain(`(${path.join(ROOT, "main.ts")}:`);
