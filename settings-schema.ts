@@ -275,7 +275,7 @@ export const contextSettings = group(
 export type ContextSettings = z.infer<typeof contextSettings>;
 export type EnvironmentSettings = z.infer<typeof environmentSettings>;
 
-interface JsonSchema {
+export interface JsonSchema {
   properties?: Record<string, JsonSchema>;
   patternProperties?: Record<string, JsonSchema>;
   definitions?: Record<string, JsonSchema>;

@@ -59,7 +59,7 @@ type Layer = Record<string, unknown>;
 type Path = readonly (string | number)[];
 
 /** Environment variables that override the top-level settings: the setting path each sets, and its parser. */
-const ENV_OVERRIDES: ReadonlyArray<readonly [string, Path, (raw: string, name: string) => unknown]> = [
+export const ENV_OVERRIDES: ReadonlyArray<readonly [string, Path, (raw: string, name: string) => unknown]> = [
   ["SES_EVENTS_REGION", ["region"], text],
   ["SES_EVENTS_ACCOUNT_ID", ["accountId"], text],
   ["SES_EVENTS_CONFIGURATION_SET_NAME", ["configurationSetName"], text],
@@ -81,7 +81,7 @@ const ENV_OVERRIDES: ReadonlyArray<readonly [string, Path, (raw: string, name: s
 ];
 
 /** The ambient Region variables of AWS tools: used only when no setting names a Region. */
-const AMBIENT_REGION_VARIABLES = ["AWS_REGION", "AWS_DEFAULT_REGION"] as const;
+export const AMBIENT_REGION_VARIABLES = ["AWS_REGION", "AWS_DEFAULT_REGION"] as const;
 
 /** A parse failure of an environment variable; its message is the whole problem sentence. */
 class Invalid {
@@ -227,7 +227,7 @@ export function readSettings(context: Layer, env: Readonly<Record<string, string
 const MAX_SETTINGS_DEPTH = 16;
 
 /** The app's variables besides ENV_OVERRIDES. */
-const OTHER_VARIABLES = ["SES_EVENTS_TAGS", "SES_EVENTS_DEBUG"];
+export const OTHER_VARIABLES = ["SES_EVENTS_TAGS", "SES_EVENTS_DEBUG"];
 
 /** A SES_EVENTS_ variable the app does not read is a typo that would silently change nothing. */
 function findUnknownVariables(problems: string[], env: Readonly<Record<string, string | undefined>>): void {

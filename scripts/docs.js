@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// npm run docs: regenerates the generated references under docs/ (today the settings reference of
+// docs/settings.md, from settings-schema.ts). `--check` only compares, exiting 1 when one is out of
+// date. Each entry of GENERATORS is one step: a file and what it should hold given what it holds.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const { loadTypeScript } = require("./run-ts");
+const { exitOnToolchainError } = require("./toolchain");
+
+const root = path.join(__dirname, "..");
+const settings = exitOnToolchainError(() => loadTypeScript(path.join(__dirname, "docs", "settings-reference.ts")));
+
+/** @type {{ file: string, generate: (current: string) => string }[]} */
+const GENERATORS = [{ file: settings.SETTINGS_PAGE, generate: settings.settingsPage }];
+
+const check = process.argv.includes("--check");
+let stale = 0;
+for (const { file, generate } of GENERATORS) {
+  const target = path.join(root, file);
+  const current = fs.readFileSync(target, "utf8");
+  let content;
+  try {
+    content = generate(current);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  if (current === content) continue;
+  if (check) {
+    process.stderr.write(`${file} is out of date: run npm run docs\n`);
+    stale++;
+  } else {
+    fs.writeFileSync(target, content);
+    process.stdout.write(`wrote ${file}\n`);
+  }
+}
+process.exit(stale > 0 ? 1 : 0);
