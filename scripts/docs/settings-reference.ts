@@ -95,7 +95,7 @@ function rows(properties: Record<string, JsonSchema>, definitions: Record<string
   for (const [name, property] of Object.entries(properties)) {
     const key = `${prefix}${name}`;
     const { schema, group } = resolve(property, definitions);
-    const description = schema.description ?? "";
+    const description = typeof schema.description === "string" ? schema.description : "";
     const variable = [variables.get(key), OTHER_SETTING_VARIABLES[key]].filter((text) => text !== undefined);
     out.push({
       key,
