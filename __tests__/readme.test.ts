@@ -1,17 +1,23 @@
-import { readFileSync } from "fs";
+import { existsSync, readdirSync, readFileSync } from "fs";
 import * as path from "path";
 import { Testing } from "cdktf";
 import { readSettings } from "../settings";
 import { SesEventsStack } from "../stack";
 import { testApp } from "./helpers";
 
-/** The `"context": {...}` examples of README.md, so the documentation cannot drift from the settings. */
-const README = readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
-const EXAMPLES = [...README.matchAll(/```json\n"context": (\{[\s\S]*?\n\})\n```/g)].map((match) => JSON.parse(match[1]));
+const ROOT = path.join(__dirname, "..");
+/** The README and every page of docs/, by path from the project root. */
+const PAGES = ["README.md", ...readdirSync(path.join(ROOT, "docs")).filter((file) => file.endsWith(".md")).map((file) => `docs/${file}`)];
+const TEXT = new Map(PAGES.map((page) => [page, readFileSync(path.join(ROOT, page), "utf8")]));
+const ALL = [...TEXT.values()].join("\n");
 
-describe("README context examples", () => {
+/** The `"context": {...}` examples of the README and docs/, so the documentation cannot drift from the settings. */
+const EXAMPLES = [...ALL.matchAll(/```json\n"context": (\{[\s\S]*?\n\})\n```/g)].map((match) => JSON.parse(match[1]!));
+
+describe("README and docs context examples", () => {
   it("are found", () => {
-    expect(EXAMPLES.length).toBeGreaterThanOrEqual(3);
+    expect(EXAMPLES.length).toBeGreaterThanOrEqual(6);
+    expect(TEXT.get("README.md")).toMatch(/```json\n"context": \{/);
   });
 
   it.each(EXAMPLES.map((example, i) => [i + 1, example]))("example %i synthesizes every stack it describes", (_, example) => {
@@ -20,5 +26,59 @@ describe("README context examples", () => {
       const json = JSON.parse(Testing.synth(new SesEventsStack(testApp(), settings)));
       expect(Object.keys(json.resource.aws_sesv2_configuration_set_event_destination)).toHaveLength(1);
     }
+  });
+});
+
+/** GitHub's heading anchor: lowercase, punctuation dropped, spaces to hyphens. */
+function anchor(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+    .replace(/\s/g, "-");
+}
+
+function anchors(text: string): Set<string> {
+  const withoutCode = text.replace(/```[\s\S]*?```/g, "");
+  return new Set([...withoutCode.matchAll(/^#+ (.+)$/gm)].map((match) => anchor(match[1]!)));
+}
+
+describe("README and docs", () => {
+  it("the README stays short enough to read top to bottom", () => {
+    expect(TEXT.get("README.md")!.split("\n").length).toBeLessThanOrEqual(250);
+  });
+
+  it("the README links every page of docs/", () => {
+    for (const page of PAGES.filter((page) => page.startsWith("docs/"))) expect(TEXT.get("README.md")).toContain(`](${page})`);
+  });
+
+  it.each(PAGES)("every relative link of %s names a file and heading that exist", (page) => {
+    const broken: string[] = [];
+    const text = TEXT.get(page)!.replace(/```[\s\S]*?```/g, "");
+    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/.test(target!)) continue;
+      const [file, hash] = target!.split("#") as [string, string | undefined];
+      const resolved = file === "" ? page : path.posix.join(path.posix.dirname(page), file);
+      if (!existsSync(path.join(ROOT, resolved))) {
+        broken.push(`${target} (no ${resolved})`);
+        continue;
+      }
+      if (hash !== undefined && !anchors(readFileSync(path.join(ROOT, resolved), "utf8")).has(hash)) broken.push(`${target} (no heading #${hash})`);
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it("every npm script they name exists", () => {
+    const scripts = Object.keys(JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts);
+    const named = new Set([...ALL.matchAll(/npm run ([a-z][a-z:-]*)/g)].map((match) => match[1]!));
+    expect([...named].filter((name) => !scripts.includes(name))).toEqual([]);
+  });
+
+  it("every stack output they name exists", () => {
+    const stack = readFileSync(path.join(ROOT, "stack.ts"), "utf8");
+    const outputs = new Set([...stack.matchAll(/new TerraformOutput\(this, "([a-z_]+)"/g)].map((match) => match[1]!));
+    const named = new Set([...ALL.matchAll(/output `([a-z_]+)`/g)].map((match) => match[1]!));
+    expect(named.size).toBeGreaterThan(3);
+    expect([...named].filter((name) => !outputs.has(name))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import Ajv from "ajv";
-import { readFileSync } from "fs";
+import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
 import { SettingsError, readSettings } from "../settings";
 import { CDKTF_JSON_SCHEMA_FILE, CONTEXT_SCHEMA_FILE, contextSettings, schemaFiles } from "../settings-schema";
@@ -47,9 +47,10 @@ describe("the committed JSON Schema agrees with the app", () => {
   const validCdktfJson = ajv.compile(JSON.parse(read(CDKTF_JSON_SCHEMA_FILE)));
   const validContext = (context: unknown) => ajv.validate(CONTEXT_SCHEMA_FILE, context);
 
-  /** The `"context": { ... }` examples of the README. */
+  /** The `"context": { ... }` examples of the README and the pages of docs/. */
   function readmeContexts(): unknown[] {
-    const blocks = [...read("README.md").matchAll(/```json\n("context": \{[\s\S]*?)\n```/g)].map((match) => match[1]);
+    const pages = ["README.md", ...readdirSync(path.join(__dirname, "..", "docs")).filter((file) => file.endsWith(".md")).map((file) => `docs/${file}`)];
+    const blocks = [...pages.map(read).join("\n").matchAll(/```json\n("context": \{[\s\S]*?)\n```/g)].map((match) => match[1]);
     return blocks.map((block) => (JSON.parse(`{${block}}`) as { context: unknown }).context);
   }
 
@@ -57,9 +58,9 @@ describe("the committed JSON Schema agrees with the app", () => {
     expect([validCdktfJson(JSON.parse(read("cdktf.json"))), validCdktfJson.errors ?? []]).toEqual([true, []]);
   });
 
-  test("it accepts every context example of the README, as the app does", () => {
+  test("it accepts every context example of the README and docs/, as the app does", () => {
     const examples = readmeContexts();
-    expect(examples.length).toBeGreaterThanOrEqual(4);
+    expect(examples.length).toBeGreaterThanOrEqual(6);
     for (const context of examples) {
       expect([context, validContext(context), ajv.errors ?? []]).toEqual([context, true, []]);
       expect(() => readSettings(context as Record<string, unknown>, {})).not.toThrow();
