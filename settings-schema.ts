@@ -1,13 +1,17 @@
 import * as z from "zod/mini";
 import type {
+  ConfigurationSetOptions,
   DeliveryAlarmOptions,
   DeliveryStreamOptions,
   EventAnalyticsOptions,
   EventBucketLifecycle,
   EventBucketOptions,
   ImportExistingOptions,
+  PipelineDashboardOptions,
   SesFirehoseEventDestinationProps,
+  VdmOptions,
 } from "./modules";
+import { ConfigurationSetTlsPolicy, HttpsPolicy, SuppressionReasons } from "./modules/configuration-set";
 import { FirehoseCompression, SesEventType } from "./modules/ses-event-type";
 import { BUCKET_NAME, MAX_TAGS } from "./modules/validation";
 
@@ -147,15 +151,51 @@ const deliveryStream = group(
   "Settings of the delivery stream the app creates; not with deliveryStreamArn",
 );
 
+const vdmOptions = group(
+  "vdmOptions",
+  {
+    engagementMetrics: flag("VDM engagement tracking for the set (default: the account's setting)"),
+    optimizedSharedDelivery: flag("VDM optimized shared delivery for the set (default: the account's setting)"),
+  },
+  "Virtual Deliverability Manager options of the set",
+);
+
+const configurationSet = group(
+  "configurationSet",
+  {
+    reputationMetrics: flag("Publish the set's bounce and complaint rates to CloudWatch (default true)"),
+    sendingEnabled: flag("Let messages be sent with the set; false pauses it (default: as SES has it)"),
+    tlsPolicy: oneOf(ConfigurationSetTlsPolicy, "REQUIRE delivers only over TLS (default: SES's OPTIONAL, TLS when offered)"),
+    suppressionReasons: oneOf(SuppressionReasons, "Events that add addresses to the suppression list (default: the account's settings)"),
+    disableSuppressionList: flag("Ignore the account suppression list for the set (default false)"),
+    customTrackingRedirectDomain: text("Host name of the open and click tracking domain, such as track.example.com"),
+    customTrackingHttpsPolicy: oneOf(HttpsPolicy, "HTTPS use of tracking links (default OPTIONAL with a domain)"),
+    dedicatedIpPool: text("Dedicated IP pool that sends the set's mail"),
+    maxDeliveryDurationSeconds: count("Seconds SES tries to deliver a message: 300-50400 (default 50400)"),
+    vdmOptions,
+  },
+  "Options of the configuration set the app creates (or adopts with importExisting.configurationSet)",
+);
+
 const alarms = group(
   "alarms",
   {
-    enabled: flag("Create the delivery alarms (default false)"),
+    enabled: flag("Create the alarms (default false)"),
     snsTopicArn: text("Existing SNS topic the alarms notify"),
     freshnessThresholdSeconds: count("Data freshness alarm threshold in seconds (default 900)"),
-    periodSeconds: count("Alarm period in seconds (default 300)"),
+    periodSeconds: count("Period of the delivery alarms in seconds (default 300)"),
+    reputation: flag("Bounce and complaint rate alarms (default true when the app manages the configuration set)"),
+    bounceRateThreshold: count("Bounce rate that raises its alarm, 0-1 (default 0.025; SES reviews at 0.05)"),
+    complaintRateThreshold: count("Complaint rate that raises its alarm, 0-1 (default 0.0005; SES reviews at 0.001)"),
+    silentPipeline: flag("Alarm when SES sends but no record reaches the stream (default true when SEND is published)"),
   },
-  "CloudWatch alarms on delivery to S3",
+  "CloudWatch alarms on delivery to S3 and on the configuration set",
+);
+
+const dashboard = group(
+  "dashboard",
+  { enabled: flag("Create the CloudWatch dashboard of the pipeline (default: alarms.enabled)") },
+  "CloudWatch dashboard of the pipeline",
 );
 
 const analytics = group(
@@ -185,7 +225,7 @@ function roleImport(description: string) {
 const importExisting = group(
   "importExisting",
   {
-    configurationSet: flag("Import the configuration set configurationSetName"),
+    configurationSet: flag("Import the configuration set configurationSetName (state its options in configurationSet)"),
     eventDestination: flag("Import the event destination eventDestinationName"),
     deliveryStream: flag("Import the delivery stream deliveryStream.name (set deliveryStream.partitionByEventType as it exists)"),
     sesRole: roleImport("Import the SES role: true (sesRoleName, sesRolePath) or its ARN"),
@@ -235,6 +275,7 @@ const STACK_SETTINGS = {
     .register(z.globalRegistry, { description: "The only AWS account the stack may be applied to (provider allowed_account_ids)" }),
   configurationSetName: text("SES configuration set name (default ses-events; with environments <name>-<environment>)"),
   createConfigurationSet: flag("Create the configuration set (default true); false attaches to an existing one"),
+  configurationSet,
   eventDestinationName: text("Event destination name (default firehose)"),
   eventTypes: z
     .array(oneOf(SesEventType, "SES event type"), rule("use a list of strings"))
@@ -246,6 +287,7 @@ const STACK_SETTINGS = {
   sesRoleName: text("Fixed name of the SES role the app creates (default: generated)"),
   sesRolePath: text("Path of the SES role the app creates, such as /service-role/ (default /)"),
   alarms,
+  dashboard,
   analytics,
   importExisting,
   tags,
@@ -326,7 +368,10 @@ export const SCHEMA_AGREES_WITH_MODULE: [
   Agrees<NonNullable<EnvironmentSettings["deliveryStream"]>, DeliveryStreamOptions>,
   Agrees<NonNullable<NonNullable<EnvironmentSettings["deliveryStream"]>["bucket"]>, EventBucketOptions>,
   Agrees<NonNullable<NonNullable<NonNullable<EnvironmentSettings["deliveryStream"]>["bucket"]>["lifecycle"]>, EventBucketLifecycle>,
+  Agrees<NonNullable<EnvironmentSettings["configurationSet"]>, ConfigurationSetOptions>,
+  Agrees<NonNullable<NonNullable<EnvironmentSettings["configurationSet"]>["vdmOptions"]>, VdmOptions>,
   Agrees<NonNullable<EnvironmentSettings["alarms"]>, DeliveryAlarmOptions>,
+  Agrees<NonNullable<EnvironmentSettings["dashboard"]>, PipelineDashboardOptions>,
   Agrees<NonNullable<EnvironmentSettings["analytics"]>, EventAnalyticsOptions>,
   Agrees<NonNullable<EnvironmentSettings["importExisting"]>, ImportExistingOptions>,
-] = [true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true];

@@ -531,6 +531,7 @@ describe("importing existing resources", () => {
     const out = synth({
       sesRoleName: "ses-role",
       deliveryStream: { roleName: "firehose-role", partitionByEventType: true },
+      configurationSet: {},
       importExisting: {
         configurationSet: true,
         eventDestination: true,

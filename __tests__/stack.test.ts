@@ -302,6 +302,7 @@ describe("import blocks", () => {
     eventDestinationName: "to-firehose",
     sesRoleName: "mail-ses-publisher",
     deliveryStream: { name: "mail-events", roleName: "mail-firehose-delivery", partitionByEventType: false },
+    configurationSet: {},
     importExisting: { configurationSet: true, eventDestination: true, deliveryStream: true, sesRole: true, deliveryRole: true },
   };
 

@@ -5,6 +5,14 @@ export const DEFAULT_EVENT_DESTINATION_NAME = "firehose";
 export const DEFAULT_EVENT_TYPES: readonly SesEventType[] = Object.values(SesEventType);
 export const DEFAULT_ENABLED = true;
 
+/** Reputation metrics on, as AWS CDK has them: the reputation alarms and the dashboard read them. */
+export const DEFAULT_REPUTATION_METRICS = true;
+/** HTTPS for tracking links only when asked: REQUIRE breaks every link of a domain not yet served over HTTPS. */
+export const DEFAULT_TRACKING_HTTPS_POLICY = "OPTIONAL";
+/** SES's limits of a set's maximum delivery duration (5 minutes to 14 hours). */
+export const MIN_MAX_DELIVERY_SECONDS = 300;
+export const MAX_MAX_DELIVERY_SECONDS = 50400;
+
 export const DEFAULT_PARTITION_BY_EVENT_TYPE = true;
 export const DEFAULT_COMPRESSION = FirehoseCompression.GZIP;
 export const DEFAULT_BUFFERING_INTERVAL_SECONDS = 300;
@@ -41,6 +49,26 @@ export const DEFAULT_ALARM_PERIOD_SECONDS = 300;
 export const DEFAULT_FRESHNESS_THRESHOLD_SECONDS = 900;
 /** Firehose documents that a batch may take up to 1.5 times the buffering interval to arrive. */
 export const NORMAL_DELIVERY_DELAY_FACTOR = 1.5;
+/** Half of the bounce rate at which SES puts an account under review (5%): a warning while there is time to act. */
+export const DEFAULT_BOUNCE_RATE_THRESHOLD = 0.025;
+/** Half of the complaint rate at which SES puts an account under review (0.1%). */
+export const DEFAULT_COMPLAINT_RATE_THRESHOLD = 0.0005;
+/** SES's review levels, drawn on the dashboard. */
+export const BOUNCE_RATE_REVIEW_LEVEL = 0.05;
+export const COMPLAINT_RATE_REVIEW_LEVEL = 0.001;
+/** Reputation rates move slowly: one hour is period enough, and pages no one for a blip. */
+export const REPUTATION_ALARM_PERIOD_SECONDS = 3600;
+/**
+ * The silent pipeline alarm compares whole hours, two in a row: a send at the end of one hour
+ * whose record lands in the next never breaches both, and a sender quiet for an hour breaches none.
+ */
+export const SILENT_PIPELINE_PERIOD_SECONDS = 3600;
+export const SILENT_PIPELINE_EVALUATION_PERIODS = 2;
+/** The event destination that counts the set's sends, deliveries, bounces and complaints in CloudWatch. */
+export const METRICS_EVENT_DESTINATION_NAME = "cloudwatch-metrics";
+export const METRICS_EVENT_TYPES = ["SEND", "DELIVERY", "BOUNCE", "COMPLAINT"] as const;
+/** The dimension SES sets on every message of a configuration set (its automatic message tag). */
+export const CONFIGURATION_SET_DIMENSION = "ses:configuration-set";
 
 export const DEFAULT_RESOURCE_NAME_BASE = "ses-events";
 /** Bucket name starts S3 reserves. */
@@ -67,3 +95,6 @@ export const ATHENA_DATA_CATALOG = "AwsDataCatalog";
 /** The workgroup Athena creates in every account and Region. */
 export const ATHENA_PRIMARY_WORKGROUP = "primary";
 export const JSON_SERDE = "org.openx.data.jsonserde.JsonSerDe";
+
+/** The period of the dashboard's graphs. */
+export const DASHBOARD_PERIOD_SECONDS = 300;

@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
+import { TerraformProvider } from "cdktf";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
-import { ALARM_TOPIC_NAME_PREFIX, DEFAULT_ALARM_PERIOD_SECONDS, DEFAULT_FRESHNESS_THRESHOLD_SECONDS } from "./defaults";
+import * as defaults from "./defaults";
 
-/** CloudWatch alarms on the delivery stream; off unless `enabled` is true. */
+/** CloudWatch alarms on the delivery stream and the configuration set; off unless `enabled` is true. */
 export interface DeliveryAlarmOptions {
   /**
    * Create the alarms.
@@ -22,51 +23,94 @@ export interface DeliveryAlarmOptions {
    */
   readonly freshnessThresholdSeconds?: number;
   /**
-   * Period of both alarms, a multiple of 60.
+   * Period of the two delivery alarms, a multiple of 60.
    * @default 300
    */
   readonly periodSeconds?: number;
+  /**
+   * Alarm on the configuration set's Reputation.BounceRate and Reputation.ComplaintRate; needs
+   * `configurationSet.reputationMetrics`.
+   * @default - true when the module manages the configuration set, false with createConfigurationSet false
+   */
+  readonly reputation?: boolean;
+  /**
+   * Bounce rate (0-1) that raises the bounce rate alarm; SES reviews an account at 0.05.
+   * @default 0.025
+   */
+  readonly bounceRateThreshold?: number;
+  /**
+   * Complaint rate (0-1) that raises the complaint rate alarm; SES reviews an account at 0.001.
+   * @default 0.0005
+   */
+  readonly complaintRateThreshold?: number;
+  /**
+   * Alarm when SES sends with the set for two whole hours in a row and no record reaches the stream.
+   * @default - true when the destination is enabled and publishes SEND events
+   */
+  readonly silentPipeline?: boolean;
 }
 
 export interface DeliveryAlarmsProps {
   readonly deliveryStreamName: string;
-  readonly snsTopicArn?: string;
-  readonly freshnessThresholdSeconds?: number;
-  readonly periodSeconds?: number;
+  readonly snsTopicArn?: string | undefined;
+  readonly freshnessThresholdSeconds?: number | undefined;
+  readonly periodSeconds?: number | undefined;
   /** KMS key of the created topic; its key policy must let CloudWatch use it. */
-  readonly topicKmsKeyArn?: string;
-  readonly tags?: Record<string, string>;
+  readonly topicKmsKeyArn?: string | undefined;
+  /** The configuration set whose reputation and sends the alarms watch. */
+  readonly configurationSetName?: string | undefined;
+  /** Create the reputation alarms (needs `configurationSetName`). @default false */
+  readonly reputation?: boolean | undefined;
+  readonly bounceRateThreshold?: number | undefined;
+  readonly complaintRateThreshold?: number | undefined;
+  /**
+   * Create the silent pipeline alarm (needs `configurationSetName` and the set's SES Send metric
+   * by the `ses:configuration-set` dimension, which a CloudWatch event destination publishes).
+   * @default false
+   */
+  readonly silentPipeline?: boolean | undefined;
+  readonly tags?: Record<string, string> | undefined;
+  /** @default - the stack's default AWS provider */
+  readonly provider?: TerraformProvider | undefined;
 }
 
-/** Alarms on a Firehose stream's delivery to S3: freshness and success. */
+/**
+ * Alarms on a Firehose stream's delivery to S3 (freshness and success) and, for its configuration
+ * set, on reputation (bounce and complaint rates) and on sends that never reach the stream.
+ */
 export class DeliveryAlarms extends Construct {
   /** The topic created for the alarms, when none was given. */
   readonly topic?: SnsTopic;
   readonly topicArn: string;
   readonly freshnessAlarm: CloudwatchMetricAlarm;
   readonly successAlarm: CloudwatchMetricAlarm;
+  readonly bounceRateAlarm?: CloudwatchMetricAlarm;
+  readonly complaintRateAlarm?: CloudwatchMetricAlarm;
+  readonly silentPipelineAlarm?: CloudwatchMetricAlarm;
 
   constructor(scope: Construct, id: string, props: DeliveryAlarmsProps) {
     super(scope, id);
+    const provider = props.provider === undefined ? {} : { provider: props.provider };
+    const tags = props.tags === undefined ? {} : { tags: props.tags };
     if (props.snsTopicArn === undefined) {
       this.topic = new SnsTopic(this, "Topic", {
-        namePrefix: ALARM_TOPIC_NAME_PREFIX,
-        kmsMasterKeyId: props.topicKmsKeyArn,
-        tags: props.tags,
+        namePrefix: defaults.ALARM_TOPIC_NAME_PREFIX,
+        ...(props.topicKmsKeyArn === undefined ? {} : { kmsMasterKeyId: props.topicKmsKeyArn }),
+        ...tags,
+        ...provider,
       });
     }
     this.topicArn = props.snsTopicArn ?? this.topic!.arn;
     const stream = props.deliveryStreamName;
+    const notify = { alarmActions: [this.topicArn], okActions: [this.topicArn], ...tags, ...provider };
     const common = {
+      ...notify,
       namespace: "AWS/Firehose",
       dimensions: { DeliveryStreamName: stream },
-      period: props.periodSeconds ?? DEFAULT_ALARM_PERIOD_SECONDS,
+      period: props.periodSeconds ?? defaults.DEFAULT_ALARM_PERIOD_SECONDS,
       evaluationPeriods: 1,
-      alarmActions: [this.topicArn],
-      okActions: [this.topicArn],
-      tags: props.tags,
     };
-    const threshold = props.freshnessThresholdSeconds ?? DEFAULT_FRESHNESS_THRESHOLD_SECONDS;
+    const threshold = props.freshnessThresholdSeconds ?? defaults.DEFAULT_FRESHNESS_THRESHOLD_SECONDS;
     this.freshnessAlarm = new CloudwatchMetricAlarm(this, "Freshness", {
       ...common,
       alarmName: `${stream}-delivery-freshness`,
@@ -87,5 +131,84 @@ export class DeliveryAlarms extends Construct {
       threshold: 1,
       treatMissingData: "notBreaching",
     });
+
+    const set = props.configurationSetName;
+    if (set === undefined) return;
+    if (props.reputation === true) {
+      const reputation = {
+        ...notify,
+        namespace: "AWS/SES",
+        dimensions: { [defaults.CONFIGURATION_SET_DIMENSION]: set },
+        statistic: "Maximum",
+        period: defaults.REPUTATION_ALARM_PERIOD_SECONDS,
+        evaluationPeriods: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        // SES publishes a rate only once there is a bounce or complaint to rate, and the rate
+        // holds between points: keep the last state rather than call no data good or bad.
+        treatMissingData: "ignore",
+      };
+      const bounce = props.bounceRateThreshold ?? defaults.DEFAULT_BOUNCE_RATE_THRESHOLD;
+      this.bounceRateAlarm = new CloudwatchMetricAlarm(this, "BounceRate", {
+        ...reputation,
+        alarmName: `${set}-bounce-rate`,
+        alarmDescription: `The bounce rate of configuration set ${set} is at least ${percent(bounce)} (SES reviews an account at 5% and may pause sending at 10%).`,
+        metricName: "Reputation.BounceRate",
+        threshold: bounce,
+      });
+      const complaint = props.complaintRateThreshold ?? defaults.DEFAULT_COMPLAINT_RATE_THRESHOLD;
+      this.complaintRateAlarm = new CloudwatchMetricAlarm(this, "ComplaintRate", {
+        ...reputation,
+        alarmName: `${set}-complaint-rate`,
+        alarmDescription: `The complaint rate of configuration set ${set} is at least ${percent(complaint)} (SES reviews an account at 0.1% and may pause sending at 0.5%).`,
+        metricName: "Reputation.ComplaintRate",
+        threshold: complaint,
+      });
+    }
+    if (props.silentPipeline === true) {
+      const period = defaults.SILENT_PIPELINE_PERIOD_SECONDS;
+      const hours = defaults.SILENT_PIPELINE_EVALUATION_PERIODS;
+      this.silentPipelineAlarm = new CloudwatchMetricAlarm(this, "SilentPipeline", {
+        ...notify,
+        alarmName: `${stream}-silent-pipeline`,
+        alarmDescription: `SES sent with configuration set ${set} in each of ${hours} hours in a row but no record reached delivery stream ${stream}.`,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+        evaluationPeriods: hours,
+        datapointsToAlarm: hours,
+        // No sends and no records give no data at all: a quiet sender is fine.
+        treatMissingData: "notBreaching",
+        metricQuery: [
+          {
+            id: "sends",
+            label: "Sends",
+            returnData: false,
+            metric: {
+              namespace: "AWS/SES",
+              metricName: "Send",
+              dimensions: { [defaults.CONFIGURATION_SET_DIMENSION]: set },
+              period,
+              stat: "Sum",
+            },
+          },
+          {
+            id: "records",
+            label: "Records in",
+            returnData: false,
+            metric: { namespace: "AWS/Firehose", metricName: "IncomingRecords", dimensions: { DeliveryStreamName: stream }, period, stat: "Sum" },
+          },
+          {
+            id: "silent",
+            // Firehose publishes nothing for an hour without records: read that as 0 records.
+            expression: "IF(FILL(sends, 0) > 0 AND FILL(records, 0) == 0, 1, 0)",
+            label: "Sends with no record in the stream",
+            returnData: true,
+          },
+        ],
+      });
+    }
   }
+}
+
+function percent(rate: number): string {
+  return `${Number((rate * 100).toPrecision(6))}%`;
 }

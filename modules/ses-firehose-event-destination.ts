@@ -7,14 +7,15 @@ import {
   KinesisFirehoseDeliveryStream,
   KinesisFirehoseDeliveryStreamExtendedS3Configuration,
 } from "@cdktf/provider-aws/lib/kinesis-firehose-delivery-stream";
-import { Sesv2ConfigurationSet } from "@cdktf/provider-aws/lib/sesv2-configuration-set";
 import { Sesv2ConfigurationSetEventDestination } from "@cdktf/provider-aws/lib/sesv2-configuration-set-event-destination";
 import { AwsContext } from "./aws-context";
+import { ConfigurationSet, ConfigurationSetOptions, checkConfigurationSetOptions, hasConfigurationSetOptions } from "./configuration-set";
 import { PhysicalNames, adoptedRole, nameBase, physicalNames } from "./physical-names";
 import * as defaults from "./defaults";
 import { DeliveryAlarmOptions, DeliveryAlarms } from "./delivery-alarms";
 import { EventAnalytics, EventAnalyticsOptions, checkAnalyticsLayout, checkEventAnalyticsOptions } from "./event-analytics";
 import { EventBucket, EventBucketOptions, checkEventBucketOptions } from "./event-bucket";
+import { PipelineDashboard, PipelineDashboardOptions } from "./pipeline-dashboard";
 import { PolicyStatement, policyDocument, trustPolicy } from "./policy";
 import { FirehoseCompression, SesEventType } from "./ses-event-type";
 import * as rules from "./validation";
@@ -104,7 +105,11 @@ export interface DeliveryStreamOptions {
 
 /** Adopt resources that already exist into Terraform state (Terraform `import` blocks). */
 export interface ImportExistingOptions {
-  /** Import the configuration set named `configurationSetName`. @default false */
+  /**
+   * Import the configuration set named `configurationSetName`. Terraform clears every delivery,
+   * suppression, tracking and VDM option the configuration leaves out, so `configurationSet` must
+   * then state the options the existing set has (`{}` for a set with none). @default false
+   */
   readonly configurationSet?: boolean;
   /** Import the event destination `eventDestinationName` of the configuration set. @default false */
   readonly eventDestination?: boolean;
@@ -139,6 +144,12 @@ export interface SesFirehoseEventDestinationProps {
    * @default true
    */
   readonly createConfigurationSet?: boolean;
+  /**
+   * Options of the configuration set the module creates, or a `ConfigurationSet` made elsewhere
+   * to use as it is (then `configurationSetName` must be its name).
+   * @default - a set with reputation metrics on and SES's defaults for the rest
+   */
+  readonly configurationSet?: ConfigurationSetOptions | ConfigurationSet;
   /** @default "firehose" */
   readonly eventDestinationName?: string;
   /**
@@ -183,6 +194,11 @@ export interface SesFirehoseEventDestinationProps {
    */
   readonly alarms?: DeliveryAlarmOptions;
   /**
+   * A CloudWatch dashboard of the pipeline (only for a stream the module creates).
+   * @default - on when alarms.enabled is true
+   */
+  readonly dashboard?: PipelineDashboardOptions;
+  /**
    * Make the events queryable in Athena: a Glue table with partition projection over the
    * delivered objects, a workgroup, saved deliverability queries and a reader policy (only for
    * a stream the module creates).
@@ -209,8 +225,11 @@ export class SesFirehoseEventDestination extends Construct {
   readonly sesRoleArn: string;
   /** Name of the bucket events land in, when the module created it. */
   readonly bucketName?: string;
-  readonly configurationSet?: Sesv2ConfigurationSet;
+  /** The configuration set, when the module created it or was given it. */
+  readonly configurationSet?: ConfigurationSet;
   readonly eventDestination: Sesv2ConfigurationSetEventDestination;
+  /** The event destination that counts the set's sends, deliveries, bounces and complaints in CloudWatch. */
+  readonly metricsDestination?: Sesv2ConfigurationSetEventDestination;
   readonly sesRole?: IamRole;
   readonly sesRolePolicy?: IamRolePolicy;
   readonly deliveryStream?: KinesisFirehoseDeliveryStream;
@@ -219,6 +238,7 @@ export class SesFirehoseEventDestination extends Construct {
   readonly bucket?: EventBucket;
   readonly logGroup?: CloudwatchLogGroup;
   readonly alarms?: DeliveryAlarms;
+  readonly dashboard?: PipelineDashboard;
   readonly analytics?: EventAnalytics;
 
   constructor(scope: Construct, id: string, props: SesFirehoseEventDestinationProps) {
@@ -232,14 +252,20 @@ export class SesFirehoseEventDestination extends Construct {
     const tags = props.tags;
     const baseName = nameBase(props.configurationSetName);
 
-    if (props.createConfigurationSet ?? defaults.DEFAULT_CREATE_CONFIGURATION_SET) {
-      this.configurationSet = new Sesv2ConfigurationSet(this, "ConfigurationSet", {
+    const given = givenSet(props);
+    if (given !== undefined) {
+      this.configurationSet = given;
+    } else if (props.createConfigurationSet ?? defaults.DEFAULT_CREATE_CONFIGURATION_SET) {
+      // Its resource keeps the address it had when the module created it directly (see ConfigurationSet).
+      this.configurationSet = new ConfigurationSet(this, "ConfigurationSet", {
+        ...(props.configurationSet as ConfigurationSetOptions | undefined),
         configurationSetName: props.configurationSetName,
-        tags,
+        importExisting: imports.configurationSet === true,
+        ...(tags === undefined ? {} : { tags }),
       });
-      if (imports.configurationSet) this.configurationSet.importFrom(props.configurationSetName);
     }
     this.configurationSetName = this.configurationSet?.configurationSetName ?? props.configurationSetName;
+    const monitoring = monitoringOf(props);
     this.configurationSetArn = aws.arn("ses", `configuration-set/${props.configurationSetName}`);
 
     if (props.deliveryStreamArn === undefined) {
@@ -253,12 +279,30 @@ export class SesFirehoseEventDestination extends Construct {
       this.logGroup = created.logGroup;
       this.analytics = created.analytics;
       const alarms = props.alarms ?? {};
-      if (alarms.enabled ?? defaults.DEFAULT_ALARMS_ENABLED) {
+      if (monitoring.alarms) {
         this.alarms = new DeliveryAlarms(this, "Alarms", {
           ...alarms,
           deliveryStreamName: created.stream.name,
           topicKmsKeyArn: props.deliveryStream?.kmsKeyArn,
+          configurationSetName: this.configurationSetName,
+          reputation: monitoring.reputationAlarms,
+          silentPipeline: monitoring.silentPipeline,
           tags,
+        });
+      }
+      if (monitoring.dashboard) {
+        this.dashboard = new PipelineDashboard(this, "Dashboard", {
+          configurationSetName: props.configurationSetName,
+          deliveryStreamName: props.deliveryStream?.name ?? props.configurationSetName,
+          region: aws.region,
+          reputationMetrics: monitoring.reputationMetrics,
+          partitioned: props.deliveryStream?.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE,
+          ...(monitoring.reputationAlarms
+            ? {
+                bounceRateThreshold: alarms.bounceRateThreshold ?? defaults.DEFAULT_BOUNCE_RATE_THRESHOLD,
+                complaintRateThreshold: alarms.complaintRateThreshold ?? defaults.DEFAULT_COMPLAINT_RATE_THRESHOLD,
+              }
+            : {}),
         });
       }
     } else {
@@ -303,6 +347,25 @@ export class SesFirehoseEventDestination extends Construct {
     });
     if (imports.eventDestination) {
       this.eventDestination.importFrom(`${props.configurationSetName}|${eventDestinationName}`);
+    }
+    if (monitoring.metricsDestination) {
+      this.metricsDestination = new Sesv2ConfigurationSetEventDestination(this, "MetricsDestination", {
+        configurationSetName: this.configurationSetName,
+        eventDestinationName: defaults.METRICS_EVENT_DESTINATION_NAME,
+        eventDestination: {
+          enabled: true,
+          matchingEventTypes: [...defaults.METRICS_EVENT_TYPES],
+          cloudWatchDestination: {
+            dimensionConfiguration: [
+              {
+                dimensionName: defaults.CONFIGURATION_SET_DIMENSION,
+                dimensionValueSource: "MESSAGE_TAG",
+                defaultDimensionValue: props.configurationSetName,
+              },
+            ],
+          },
+        },
+      });
     }
   }
 
@@ -456,6 +519,44 @@ export class SesFirehoseEventDestination extends Construct {
   }
 }
 
+/** The set given as a construct, if it is one. */
+function givenSet(props: SesFirehoseEventDestinationProps): ConfigurationSet | undefined {
+  return props.configurationSet instanceof ConfigurationSet ? props.configurationSet : undefined;
+}
+
+/** What the alarms and the dashboard watch, and what they need. */
+interface Monitoring {
+  readonly alarms: boolean;
+  readonly dashboard: boolean;
+  /** The set publishes reputation metrics (false when the module cannot know: an existing set). */
+  readonly reputationMetrics: boolean;
+  readonly reputationAlarms: boolean;
+  readonly silentPipeline: boolean;
+  /** The CloudWatch event destination that gives the set's sends by the ses:configuration-set dimension. */
+  readonly metricsDestination: boolean;
+}
+
+function monitoringOf(props: SesFirehoseEventDestinationProps): Monitoring {
+  const alarms = props.alarms ?? {};
+  const streamCreated = props.deliveryStreamArn === undefined;
+  const alarmsOn = streamCreated && (alarms.enabled ?? defaults.DEFAULT_ALARMS_ENABLED);
+  const dashboard = streamCreated && (props.dashboard?.enabled ?? alarmsOn);
+  const given = givenSet(props);
+  const managed = given !== undefined || (props.createConfigurationSet ?? defaults.DEFAULT_CREATE_CONFIGURATION_SET);
+  const options = given === undefined ? ((props.configurationSet ?? {}) as ConfigurationSetOptions) : {};
+  const reputationMetrics = given?.reputationMetrics ?? (managed ? (options.reputationMetrics ?? defaults.DEFAULT_REPUTATION_METRICS) : (alarms.reputation ?? false));
+  const publishesSends = (props.enabled ?? defaults.DEFAULT_ENABLED) && (props.eventTypes ?? defaults.DEFAULT_EVENT_TYPES).includes(SesEventType.SEND);
+  const silentPipeline = alarmsOn && (alarms.silentPipeline ?? publishesSends);
+  return {
+    alarms: alarmsOn,
+    dashboard,
+    reputationMetrics,
+    reputationAlarms: alarmsOn && (alarms.reputation ?? managed),
+    silentPipeline,
+    metricsDestination: silentPipeline || dashboard,
+  };
+}
+
 interface CreatedStream {
   readonly stream: KinesisFirehoseDeliveryStream;
   readonly role: IamRole;
@@ -514,7 +615,16 @@ function checkProps(scope: string, props: SesFirehoseEventDestinationProps): voi
     "sesRoleArn and sesRolePath are both set: sesRolePath places the role the module creates, sesRoleArn uses an existing one; remove one of them.",
   );
   if (props.deliveryStream !== undefined) checkDeliveryStream(problems, props.deliveryStream);
+  checkConfigurationSet(problems, props);
   if (props.alarms !== undefined) checkAlarms(problems, props);
+  problems.when(
+    monitoringOf(props).metricsDestination && props.eventDestinationName === defaults.METRICS_EVENT_DESTINATION_NAME,
+    `eventDestinationName ${rules.show(props.eventDestinationName)} is the name of the CloudWatch event destination the alarms and the dashboard use; choose another name.`,
+  );
+  problems.when(
+    props.dashboard?.enabled === true && props.deliveryStreamArn !== undefined,
+    "dashboard.enabled is true with deliveryStreamArn: the dashboard is created only for a stream the module creates; remove one of them.",
+  );
   if (props.importExisting !== undefined) checkImports(problems, props, props.importExisting);
   checkAnalytics(problems, props);
   problems.throwIfAny(scope);
@@ -617,6 +727,55 @@ function checkAlarms(problems: rules.Problems, props: SesFirehoseEventDestinatio
     (alarms.enabled ?? defaults.DEFAULT_ALARMS_ENABLED) && props.deliveryStreamArn !== undefined,
     "alarms.enabled is true with deliveryStreamArn: alarms are created only for a stream the module creates; set alarms on your own stream instead.",
   );
+  const rate = (example: string) => ({
+    test: (v: number) => typeof v === "number" && v > 0 && v <= 1,
+    text: `use a rate above 0 and at most 1, such as ${example}`,
+  });
+  problems.check("alarms.bounceRateThreshold", alarms.bounceRateThreshold, rate("0.025 for 2.5%"));
+  problems.check("alarms.complaintRateThreshold", alarms.complaintRateThreshold, rate("0.0005 for 0.05%"));
+  const monitoring = monitoringOf(props);
+  const given = givenSet(props);
+  const managed = given !== undefined || (props.createConfigurationSet ?? defaults.DEFAULT_CREATE_CONFIGURATION_SET);
+  problems.when(
+    monitoring.reputationAlarms && managed && !monitoring.reputationMetrics,
+    `alarms.reputation is ${alarms.reputation === undefined ? "on by default" : "true"} but ${given === undefined ? "configurationSet.reputationMetrics is false" : "the given ConfigurationSet has reputationMetrics false"}: SES publishes a set's Reputation.BounceRate and Reputation.ComplaintRate only with reputation metrics on; turn them on, or set alarms.reputation to false.`,
+  );
+  const eventTypes = props.eventTypes ?? defaults.DEFAULT_EVENT_TYPES;
+  problems.when(
+    alarms.silentPipeline === true && !rules.isToken(eventTypes) && !eventTypes.includes(SesEventType.SEND),
+    "alarms.silentPipeline is true but eventTypes does not list SEND: the alarm expects a record in the stream for each hour with sends; list SEND in eventTypes or set alarms.silentPipeline to false.",
+  );
+  problems.when(
+    alarms.silentPipeline === true && props.enabled === false,
+    "alarms.silentPipeline is true but enabled is false: a destination that publishes nothing would raise the alarm whenever SES sends; set alarms.silentPipeline to false while publishing is off.",
+  );
+}
+
+function checkConfigurationSet(problems: rules.Problems, props: SesFirehoseEventDestinationProps): void {
+  const given = givenSet(props);
+  const set = props.configurationSet;
+  if (given !== undefined) {
+    const name = given.resource.configurationSetNameInput;
+    problems.when(
+      name !== undefined && !rules.isToken(name) && !rules.isToken(props.configurationSetName) && name !== props.configurationSetName,
+      `configurationSet is the ConfigurationSet ${rules.show(name)} but configurationSetName is ${rules.show(props.configurationSetName)}: the event destination and the SES role name the set; make them the same.`,
+    );
+    problems.when(
+      props.createConfigurationSet === false,
+      "configurationSet is a ConfigurationSet construct and createConfigurationSet is false: the given set is used as it is; remove createConfigurationSet.",
+    );
+    problems.when(
+      props.importExisting?.configurationSet === true,
+      "importExisting.configurationSet is true with a ConfigurationSet construct as configurationSet: the construct imports its own set (its importExisting prop); remove one of them.",
+    );
+    return;
+  }
+  if (set === undefined) return;
+  checkConfigurationSetOptions(problems, "configurationSet.", set);
+  problems.when(
+    props.createConfigurationSet === false && hasConfigurationSetOptions(set),
+    "configurationSet is set but createConfigurationSet is false: options apply only to a set the module creates, and an existing set keeps its own; remove configurationSet, or adopt the set with importExisting.configurationSet.",
+  );
 }
 
 function checkAnalytics(problems: rules.Problems, props: SesFirehoseEventDestinationProps): void {
@@ -649,6 +808,10 @@ function checkAnalytics(problems: rules.Problems, props: SesFirehoseEventDestina
 }
 
 function checkImports(problems: rules.Problems, props: SesFirehoseEventDestinationProps, imports: ImportExistingOptions): void {
+  problems.when(
+    imports.configurationSet === true && props.createConfigurationSet !== false && props.configurationSet === undefined,
+    "importExisting.configurationSet is true but configurationSet is not set: Terraform clears every delivery, suppression, tracking and VDM option of the existing set that the configuration leaves out, so state the options the set has (tlsPolicy, dedicatedIpPool, maxDeliveryDurationSeconds, suppressionReasons or disableSuppressionList, customTrackingRedirectDomain and customTrackingHttpsPolicy, vdmOptions; configurationSet {} for a set with none).",
+  );
   problems.when(
     imports.configurationSet === true && props.createConfigurationSet === false,
     "importExisting.configurationSet is true but createConfigurationSet is false: only a configuration set the module manages can be imported.",
