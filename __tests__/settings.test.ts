@@ -594,7 +594,7 @@ describe("wrong types at the top level", () => {
 describe("unknown settings", () => {
   test("a misspelt top-level setting is refused with the settings that exist", () => {
     expect(problemsOf({ configurationSetname: "x" })).toEqual([
-      "configurationSetname is not a setting: use one of stackName, environments, region, accountId, configurationSetName, createConfigurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, sesRolePath, alarms, analytics, importExisting, tags, state, cloud.",
+      "configurationSetname is not a setting: use one of stackName, environments, region, accountId, configurationSetName, createConfigurationSet, configurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, sesRolePath, alarms, dashboard, analytics, importExisting, tags, state, cloud.",
     ]);
   });
 
@@ -621,7 +621,7 @@ describe("unknown settings", () => {
       }),
     ).toEqual([
       "deliveryStream.bucket.lifecycle.expireDays is not a setting: use one of abortIncompleteMultipartUploadDays, transitionToInfrequentAccessDays, expirationDays, noncurrentVersionExpirationDays.",
-      "alarms.topicArn is not a setting: use one of enabled, snsTopicArn, freshnessThresholdSeconds, periodSeconds.",
+      "alarms.topicArn is not a setting: use one of enabled, snsTopicArn, freshnessThresholdSeconds, periodSeconds, reputation, bounceRateThreshold, complaintRateThreshold, silentPipeline.",
       "importExisting.stream is not a setting: use one of configurationSet, eventDestination, deliveryStream, sesRole, deliveryRole, deliveryLogs.",
       "state.table is not a setting: use one of bucket, key, region.",
       "cloud.org is not a setting: use one of organization, workspace, workspaceTags, hostname, project.",
@@ -748,7 +748,7 @@ describe("wrong types at every depth", () => {
   test("HTML and Markdown in values and keys are shown as JSON text on one line", () => {
     expect(problemsOf({ region: "<script>alert(1)</script>\n# Title", "**bold** <b>": 1 })).toEqual([
       'region "<script>alert(1)</script>\\n# Title" is invalid: use an AWS Region code such as us-east-1.',
-      '["**bold** <b>"] is not a setting: use one of stackName, environments, region, accountId, configurationSetName, createConfigurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, sesRolePath, alarms, analytics, importExisting, tags, state, cloud.',
+      '["**bold** <b>"] is not a setting: use one of stackName, environments, region, accountId, configurationSetName, createConfigurationSet, configurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, sesRolePath, alarms, dashboard, analytics, importExisting, tags, state, cloud.',
     ]);
     expect(problemsOf({ region: "<script>alert(1)</script>\n# Title" })).toEqual([
       'region "<script>alert(1)</script>\\n# Title" is invalid: use an AWS Region code such as us-east-1.',
@@ -1261,5 +1261,57 @@ describe("many environments", () => {
     expect(problemsOf({ environments })).toEqual([
       'stacks e7 and e500 would both create the IAM role "shared" (e7: environments.e7.deliveryStream.roleName, e500: environments.e500.deliveryStream.roleName) in an account they may share (accountId is not set on both): give each environment its own deliveryStream.roleName in its environments entry, or, if they use different accounts, set accountId on each.',
     ]);
+  });
+});
+
+describe("configuration set, reputation alarm and dashboard settings", () => {
+  const configurationSet = {
+    reputationMetrics: true,
+    sendingEnabled: true,
+    tlsPolicy: "REQUIRE",
+    suppressionReasons: "BOUNCES_AND_COMPLAINTS",
+    customTrackingRedirectDomain: "track.example.com",
+    customTrackingHttpsPolicy: "REQUIRE_OPEN_ONLY",
+    dedicatedIpPool: "transactional",
+    maxDeliveryDurationSeconds: 3600,
+    vdmOptions: { engagementMetrics: true, optimizedSharedDelivery: true },
+  };
+
+  test("pass through to the event destination as the module's props", () => {
+    const alarms = { enabled: true, reputation: true, bounceRateThreshold: 0.04, complaintRateThreshold: 0.0008, silentPipeline: false };
+    const destination = only({ configurationSet, alarms, dashboard: { enabled: true } }).destination;
+    expect(destination).toMatchObject({ configurationSet, alarms, dashboard: { enabled: true } });
+  });
+
+  test("an environments entry merges its configuration set options over the top-level ones", () => {
+    const stacks = byName({ configurationSet: { tlsPolicy: "REQUIRE" }, environments: { staging: { configurationSet: { dedicatedIpPool: "staging" } }, production: {} } });
+    expect(stacks.staging.destination.configurationSet).toEqual({ tlsPolicy: "REQUIRE", dedicatedIpPool: "staging" });
+    expect(stacks.production.destination.configurationSet).toEqual({ tlsPolicy: "REQUIRE" });
+  });
+
+  test("values outside the closed sets are refused naming the values allowed", () => {
+    expect(
+      problemsOf({ configurationSet: { tlsPolicy: "require", suppressionReasons: "BOUNCE", customTrackingHttpsPolicy: "ON", vdmOptions: { engagementMetrics: "yes" } } }),
+    ).toEqual([
+      'configurationSet.tlsPolicy "require" is invalid: use one of REQUIRE, OPTIONAL.',
+      'configurationSet.suppressionReasons "BOUNCE" is invalid: use one of BOUNCES_AND_COMPLAINTS, BOUNCES_ONLY, COMPLAINTS_ONLY.',
+      'configurationSet.customTrackingHttpsPolicy "ON" is invalid: use one of REQUIRE, REQUIRE_OPEN_ONLY, OPTIONAL.',
+      'configurationSet.vdmOptions.engagementMetrics "yes" is invalid: use true or false.',
+    ]);
+  });
+
+  test("misspelt configuration set and dashboard settings are refused with the settings that exist", () => {
+    expect(problemsOf({ configurationSet: { tls: "REQUIRE", vdmOptions: { engagement: true } }, dashboard: { on: true } })).toEqual([
+      "configurationSet.vdmOptions.engagement is not a setting: use one of engagementMetrics, optimizedSharedDelivery.",
+      "configurationSet.tls is not a setting: use one of reputationMetrics, sendingEnabled, tlsPolicy, suppressionReasons, disableSuppressionList, customTrackingRedirectDomain, customTrackingHttpsPolicy, dedicatedIpPool, maxDeliveryDurationSeconds, vdmOptions.",
+      "dashboard.on is not a setting: use one of enabled.",
+    ]);
+  });
+
+  test("a module rule on a configuration set option of an environments entry is named under the entry", () => {
+    const stacks = byName({ environments: { staging: { configurationSet: { maxDeliveryDurationSeconds: 60 } }, production: {} } });
+    expect(stacks.staging.settingNames).toEqual({
+      "configurationSet.maxDeliveryDurationSeconds": "environments.staging.configurationSet.maxDeliveryDurationSeconds",
+    });
   });
 });
