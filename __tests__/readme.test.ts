@@ -24,7 +24,8 @@ describe("README and docs context examples", () => {
     const stacks = readSettings(example, {});
     for (const settings of stacks) {
       const json = JSON.parse(Testing.synth(new SesEventsStack(testApp(), settings)));
-      expect(Object.keys(json.resource.aws_sesv2_configuration_set_event_destination)).toHaveLength(1);
+      const destinations = Object.values(json.resource.aws_sesv2_configuration_set_event_destination) as { event_destination: object }[];
+      expect(destinations.filter((d) => "kinesis_firehose_destination" in d.event_destination)).toHaveLength(1);
     }
   });
 });
