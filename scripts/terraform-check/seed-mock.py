@@ -3,7 +3,7 @@ what its import blocks adopt, and buckets it only refers to (an access-log bucke
 
 Usage: AWS_ENDPOINT_URL=http://127.0.0.1:PORT python seed-mock.py SEED_FILE
 
-SEED_FILE is JSON: {"region": "...", "buckets": [name], "configurationSets": [name],
+SEED_FILE is JSON: {"region": "...", "buckets": [name], "configurationSets": [name or {"name", "options"}],
 "roles": [{"name", "service"}], "logStreams": [{"group", "stream"}],
 "deliveryStreams": [{"name", "roleName", "bucket", "dynamicPartitioning"}]}.
 Credentials are the fake ones of the check's environment; boto3 talks only to AWS_ENDPOINT_URL.
@@ -34,9 +34,11 @@ def main(path):
         print(f"seed: bucket {bucket}")
 
     sesv2 = client("sesv2")
-    for name in seed.get("configurationSets", []):
-        sesv2.create_configuration_set(ConfigurationSetName=name)
-        print(f"seed: configuration set {name}")
+    for item in seed.get("configurationSets", []):
+        # A name, or {"name", "options"} with the options as CreateConfigurationSet takes them.
+        name, options = (item, {}) if isinstance(item, str) else (item["name"], item.get("options", {}))
+        sesv2.create_configuration_set(ConfigurationSetName=name, **options)
+        print(f"seed: configuration set {name}{' with ' + ', '.join(options) if options else ''}")
 
     iam = client("iam")
     roles = {}
