@@ -1,5 +1,6 @@
-import { errorOf, synth } from "./helpers";
-import { SesEventType } from "../modules";
+import { TerraformVariable } from "cdktf";
+import { errorOf, newStack, parse, synth } from "./helpers";
+import { SesEventType, SesFirehoseEventDestination } from "../modules";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
@@ -198,5 +199,19 @@ describe("silent pipeline alarm", () => {
   it("creates no metrics destination without alarms or a dashboard", () => {
     const names = synth().resources("aws_sesv2_configuration_set_event_destination").map((d) => d.event_destination_name);
     expect(names).toEqual(["firehose"]);
+  });
+});
+
+describe("reputation alarm thresholds from Terraform", () => {
+  it("passes a threshold that is a token through unchecked and does not print it as a percentage", () => {
+    const stack = newStack();
+    const threshold = new TerraformVariable(stack, "bounce", { type: "number" });
+    new SesFirehoseEventDestination(stack, "Events", {
+      configurationSetName: "ses-events",
+      alarms: { enabled: true, bounceRateThreshold: threshold.numberValue },
+    });
+    const bounce = parse(stack).resources("aws_cloudwatch_metric_alarm").find((a) => a.metric_name === "Reputation.BounceRate")!;
+    expect(bounce.threshold).toBe("${var.bounce}");
+    expect(bounce.alarm_description).toContain(" is at least the threshold (SES reviews an account at 5%");
   });
 });

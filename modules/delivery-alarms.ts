@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformProvider } from "cdktf";
+import { TerraformProvider, Token } from "cdktf";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import * as defaults from "./defaults";
@@ -209,6 +209,7 @@ export class DeliveryAlarms extends Construct {
   }
 }
 
+/** 0.025 as "2.5%"; a rate only known at apply time as "the threshold". */
 function percent(rate: number): string {
-  return `${Number((rate * 100).toPrecision(6))}%`;
+  return Token.isUnresolved(rate) ? "the threshold" : `${Number((rate * 100).toPrecision(6))}%`;
 }
