@@ -40,6 +40,13 @@ describe("ConfigurationSet", () => {
     expect(out.json).not.toHaveProperty("moved");
   });
 
+  it("keeps the address the app's deployed stacks hold, so they plan no replacement", () => {
+    // The address the app's stack gave the set when the destination created the resource itself.
+    const stack = newStack();
+    new SesFirehoseEventDestination(stack, "SesEvents", { configurationSetName: "ses-events" });
+    expect(Object.keys(parse(stack).json.resource![SET]!)).toEqual(["SesEvents_ConfigurationSet_65443E6E"]);
+  });
+
   it("renders every option in its provider block", () => {
     const set = synthSet({
       reputationMetrics: false,
