@@ -49,8 +49,30 @@ function hostilePlan(text: string): Plan {
     managed(`aws_s3_bucket.odd["${text}"]`, { actions: [text] }),
   ];
   changes.push({ ...managed(`x.y["${text}"]`, { actions: ["create"] }), type: text });
+  // Grants without a policy document, a key policy opened wide, a security-relevant update and
+  // a long value changed deep inside: each prints plan text in its own way.
+  const long = `${"SELECT 1 ".repeat(40)}${text}${" FROM t".repeat(40)}`;
+  changes.push(
+    managed(`aws_iam_role_policy_attachment.a["${text}"]`, { actions: ["create"], after: { role: text, policy_arn: text } }),
+    managed(`aws_lambda_permission.p["${text}"]`, { actions: ["create"], after: { principal: text, action: text, function_name: text, source_arn: text } }),
+    managed(`aws_kms_key_policy.k["${text}"]`, { actions: ["delete"], before: { policy: policy({ ...statement, Principal: "*", Action: "kms:*" }) } }),
+    managed(`aws_s3_bucket_public_access_block.b["${text}"]`, { actions: ["update"], before: { bucket: text, block_public_policy: true }, after: { bucket: text, block_public_policy: false } }),
+    managed(`aws_athena_named_query.q["${text}"]`, { actions: ["update"], before: { query: long }, after: { query: long.replace(text, `${text}2`) } }),
+  );
   const plan = planOf(...changes);
   plan.output_changes = { [text]: { actions: ["update"], before: text, after: `${text}2`, after_unknown: false, before_sensitive: false, after_sensitive: false } };
+  plan.errored = true;
+  plan.complete = false;
+  plan.deferred_changes = [{ reason: text, resource_change: managed(`aws_s3_bucket.deferred["${text}"]`, { actions: ["create"], after: {} }) }];
+  plan.resource_drift = [managed(`aws_s3_bucket.drifted["${text}"]`, { actions: ["update"], before: { acl: text }, after: { acl: `${text}2` } })];
+  plan.relevant_attributes = [{ resource: `aws_s3_bucket.drifted["${text}"]`, attribute: [text] }];
+  plan.checks = [
+    {
+      address: { kind: text, to_display: `check.c["${text}"]` },
+      status: "fail",
+      instances: [{ address: { to_display: `check.c["${text}"][0]` }, status: text, problems: [{ message: text }] }],
+    },
+  ];
   return plan;
 }
 
@@ -83,16 +105,20 @@ describe("hostile strings in a plan render only as literal text", () => {
     const { html } = render(text);
     const headings = [...html.matchAll(/<h3>([^<]*)<\/h3>/g)].map((match) => match[1]);
     expect(headings).toEqual([
-      "Destroy (1)",
+      "Destroy (2)",
       "Replace (1)",
-      "Other actions (1)",
-      "IAM policy changes (2)",
+      "Unknown or unusual actions (1)",
+      "Failing checks (1)",
+      "Deferred (1)",
+      "IAM policy changes (5)",
+      "Security-relevant updates (3)",
+      "Changed outside Terraform (1)",
       "Forget (removed from state, not destroyed) (1)",
       "Import (1)",
       "Move (1)",
       "Output changes (1)",
-      "Update in place (3)",
-      "Create (2)",
+      "Update in place (2)",
+      "Create (4)",
     ]);
     expect(html.match(/<h2>/g)).toHaveLength(1);
   });

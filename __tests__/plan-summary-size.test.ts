@@ -2,7 +2,7 @@
 // full, and condenses the rest with counts and a note. (Its speed is measured by npm run bench.)
 import { DEFAULT_MAX_CHARS, summarizePlan } from "../scripts/plan-summary";
 import { DEFAULT_MIX, largePlan } from "../bench/large-plan";
-import { codeTexts, toHtml } from "./plan-summary-helpers";
+import { codeTexts, managed, toHtml } from "./plan-summary-helpers";
 
 const plan = largePlan(5000);
 const markdown = summarizePlan(plan, { fullLocation: "the job summary" });
@@ -36,15 +36,21 @@ describe("a 5,000-change plan", () => {
     expect(markdown.match(/- changed `Write`: Resource `arn:aws:s3:::bucket-\d+\/\*` → `arn:aws:s3:::bucket-\d+\/events\/\*`/g)).toHaveLength(DEFAULT_MIX.policyUpdates);
   });
 
-  test("condenses updates and creates: counts per type, then as many as fit", () => {
-    expect(markdown).toContain("### Update in place (740)\n\nBy type: `aws_s3_bucket` 700, `aws_iam_role_policy` 40.\n\n");
+  test("lists the policy updates as security-relevant, in full, above the routine updates", () => {
+    const security = markdown.slice(markdown.indexOf("### Security-relevant updates (40)\n\nBy type: `aws_iam_role_policy` 40.\n\n"));
+    expect(security.match(/^- `aws_iam_role_policy\.policy_\d+`: IAM\n {2}- `policy`: see IAM policy changes$/gm)).toHaveLength(40);
+    expect(markdown.indexOf("### Security-relevant updates")).toBeLessThan(markdown.indexOf("### Update in place"));
+  });
+
+  test("condenses routine updates and creates: counts per type, then as many as fit", () => {
+    expect(markdown).toContain("### Update in place (700)\n\nBy type: `aws_s3_bucket` 700.\n\n");
     expect(markdown).toContain("### Create (4,020)\n\nBy type: `aws_s3_bucket` 4,020.\n\n");
     expect(markdown).toMatch(/- … and [\d,]+ more, left out for length \(see the note at the end\)\n\n\*\*Not listed here/);
   });
 
   test("ends with a note of what was left out and where the full list is", () => {
     expect(markdown).toMatch(
-      /\n\*\*Not listed here, to fit 65,000 characters:\*\* Update in place: [\d,]+ of 740; Create: [\d,]+ of 4,020\. The full summary is in the job summary\.\n$/,
+      /\n\*\*Not listed here, to fit 65,000 characters:\*\* Update in place: [\d,]+ of 700; Create: [\d,]+ of 4,020\. The full summary is in the job summary\.\n$/,
     );
   });
 
@@ -54,10 +60,63 @@ describe("a 5,000-change plan", () => {
     expect(full).not.toContain("Not listed here");
   });
 
-  test("risky changes alone beyond the limit still fit, with the note", () => {
+  test("risky changes alone beyond the limit still fit, with their counts by type and the note", () => {
     const deletesOnly = largePlan(5000, { deletes: 5000, replacements: 0, policyUpdates: 0, imports: 0, moves: 0, updates: 0 });
     const summary = summarizePlan(deletesOnly);
     expect(summary.length).toBeLessThanOrEqual(DEFAULT_MAX_CHARS);
+    expect(summary).toContain("### Destroy (5,000)\n\nBy type: `aws_s3_bucket` 5,000.\n\n");
     expect(summary).toMatch(/Destroy: [\d,]+ of 5,000\. The full summary is in/);
+  });
+});
+
+describe("a plan of 4,000 destroys, 3,000 routine updates and a few risky changes", () => {
+  const routine = largePlan(7000, { deletes: 4000, replacements: 0, policyUpdates: 0, imports: 0, moves: 0, updates: 3000 });
+  routine.resource_changes.push(
+    managed("aws_s3_bucket_public_access_block.events", {
+      actions: ["update"],
+      before: { bucket: "events", block_public_policy: true, restrict_public_buckets: true },
+      after: { bucket: "events", block_public_policy: false, restrict_public_buckets: false },
+    }),
+    managed("aws_sesv2_configuration_set_event_destination.events", {
+      actions: ["update"],
+      before: { event_destination: [{ enabled: true, matching_event_types: ["SEND"] }] },
+      after: { event_destination: [{ enabled: false, matching_event_types: ["SEND"] }] },
+    }),
+    managed("aws_iam_role_policy_attachment.admin", {
+      actions: ["create"],
+      after: { role: "ses-events-ses", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+    }),
+  );
+  const markdown = summarizePlan(routine, { fullLocation: "the job summary" });
+
+  test("keeps the public access block and the disabled event destination, with their reasons", () => {
+    expect(markdown).toContain(
+      "### Security-relevant updates (2)\n\n" +
+        "By type: `aws_s3_bucket_public_access_block` 1, `aws_sesv2_configuration_set_event_destination` 1.\n\n" +
+        "- `aws_s3_bucket_public_access_block.events`: public access\n" +
+        "  - `block_public_policy`: `true` → `false`\n" +
+        "  - `restrict_public_buckets`: `true` → `false`\n" +
+        "- `aws_sesv2_configuration_set_event_destination.events`: enabled or sending\n" +
+        "  - `event_destination[0].enabled`: `true` → `false`\n",
+    );
+  });
+
+  test("keeps the administrator grant although the destroys alone would fill the comment", () => {
+    expect(markdown).toContain(
+      "### IAM policy changes (1)\n\n- `aws_iam_role_policy_attachment.admin`:\n" +
+        "  - granted: policy `arn:aws:iam::aws:policy/AdministratorAccess`; role `ses-events-ses`; " +
+        "**wide:** AWS-managed `AdministratorAccess`, full administrator access\n",
+    );
+  });
+
+  test("lists as many destroys as fit, counts the rest and says where the full list is", () => {
+    const listed = markdown.match(/^- `aws_s3_bucket\.old_\d+`/gm)?.length ?? 0;
+    expect(listed).toBeGreaterThan(500);
+    expect(markdown).toContain("### Destroy (4,000)\n\nBy type: `aws_s3_bucket` 4,000.\n\n");
+    expect(markdown).toContain(`- … and ${(4000 - listed).toLocaleString("en-US")} more, left out for length (see the note at the end)\n`);
+    expect(markdown).toMatch(
+      new RegExp(`Destroy: ${(4000 - listed).toLocaleString("en-US")} of 4,000; Update in place: 3,000 of 3,000\\. The full summary is in the job summary\\.\n$`),
+    );
+    expect(markdown.length).toBeLessThanOrEqual(DEFAULT_MAX_CHARS);
   });
 });

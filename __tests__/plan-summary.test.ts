@@ -175,7 +175,7 @@ describe("sections", () => {
     expect(summary("policy-change.json")).not.toContain(`\`${BUCKET}\``);
   });
 
-  test("sections come in order of risk: destroy, replace, IAM, forget, import, move, outputs, update, create", () => {
+  test("sections come in order of risk: destroy, replace, IAM, security-relevant updates, forget, import, move, outputs, update, create", () => {
     const plan = planOf(
       managed("aws_s3_bucket.created", { actions: ["create"], after: { bucket: "c" } }),
       managed("aws_s3_bucket.updated", { actions: ["update"], before: { bucket: "u", acl: "a" }, after: { bucket: "u", acl: "b" } }),
@@ -192,11 +192,11 @@ describe("sections", () => {
       "### Destroy (1)",
       "### Replace (1)",
       "### IAM policy changes (1)",
+      "### Security-relevant updates (2)",
       "### Forget (removed from state, not destroyed) (1)",
       "### Import (1)",
       "### Move (1)",
       "### Output changes (1)",
-      "### Update in place (2)",
       "### Create (1)",
     ]);
   });
@@ -208,9 +208,11 @@ describe("sections", () => {
     expect(section(markdown, "Destroy")).toBe("### Destroy (1)\n\n- `aws_s3_bucket.gone`: its resource block was removed from the configuration");
   });
 
-  test("an unknown combination of actions is listed in full with its actions", () => {
+  test("an unusual combination of actions is listed in full with its actions", () => {
     const markdown = summarizePlan(planOf(managed("aws_s3_bucket.odd", { actions: ["create", "forget"] })));
-    expect(section(markdown, "Other actions")).toBe("### Other actions (1)\n\n- `aws_s3_bucket.odd`: actions `create`, `forget`");
+    expect(section(markdown, "Unknown or unusual actions")).toBe(
+      "### Unknown or unusual actions (1)\n\n- `aws_s3_bucket.odd`: actions `create`, `forget` (an unusual combination: read Terraform's own plan)",
+    );
   });
 });
 
@@ -261,8 +263,8 @@ describe("in-place updates and outputs", () => {
   });
 
   test("a changed policy attribute points to the IAM section instead of printing the JSON twice", () => {
-    expect(section(summary("policy-change.json"), "Update in place")).toContain(
-      `- \`${FIREHOSE_ROLE_POLICY}\`\n  - \`policy\`: see IAM policy changes`,
+    expect(section(summary("policy-change.json"), "Security-relevant updates")).toContain(
+      `- \`${FIREHOSE_ROLE_POLICY}\`: IAM\n  - \`policy\`: see IAM policy changes`,
     );
   });
 
@@ -273,11 +275,15 @@ describe("in-place updates and outputs", () => {
     );
   });
 
-  test("a long value is shortened and says how much was left out", () => {
+  test("a long value replaced whole shows both sides, the long one shortened, saying how much was left out", () => {
     const markdown = summarizePlan(
       planOf(managed("aws_s3_bucket.a", { actions: ["update"], before: { note: "a" }, after: { note: "x".repeat(500) } })),
     );
-    expect(markdown).toContain(`  - \`note\`: \`a\` → \`${"x".repeat(200)}… (300 more characters)\``);
+    expect(markdown).toContain(
+      "  - `note` (1 → 500 characters, 1 changed part shown with the text around it, the unchanged rest left out):\n" +
+        "    - before, characters 1–1 of 1: `a`\n" +
+        `    - after, characters 1–500 of 500: \`${"x".repeat(400)}… (100 more characters)\`\n`,
+    );
   });
 
   test("changed outputs are listed; created ones with their value, unknown ones as known after apply", () => {
@@ -334,6 +340,8 @@ describe("replacements", () => {
     expect(summary("replace-legacy.json")).toContain(
       `- \`${CONFIGURATION_SET}\` (destroy, then create): probably forced by \`configuration_set_name\` ` +
         "(the plan does not list replace_paths)\n" +
+        "  - **Breaking for senders:** mail sent with the name `ses-events` is rejected between its delete and create " +
+        "(and after it, if the name changes); move senders to the new set first.\n" +
         "  - `configuration_set_name`: `ses-events` → `ses-events-prod`. An SES configuration set cannot be renamed",
     );
   });
@@ -520,9 +528,11 @@ describe("IAM policy changes", () => {
     ).toBe("`Deny` all actions except `iam:*` on all resources except `arn:x`; principal anyone except `AWS` `arn:root`");
   });
 
-  test("policies of deleted resources are not listed", () => {
+  test("a deleted policy lists the statements it removes", () => {
     const change = managed("aws_iam_role_policy.gone", { actions: ["delete"], before: { policy: policy({ Effect: "Allow", Action: "s3:A", Resource: "*" }) } });
-    expect(summarizePlan(planOf(change))).not.toContain("IAM policy changes");
+    expect(section(summarizePlan(planOf(change)), "IAM policy changes")).toBe(
+      "### IAM policy changes (1)\n\n- `aws_iam_role_policy.gone` `policy`:\n  - removed statement 1: `Allow` `s3:A` on `*`",
+    );
   });
 });
 

@@ -15,6 +15,15 @@ export interface PlanCounts {
   replace: number;
   unchanged: number;
   read: number;
+  /** Resources with an action name or combination of actions this summary does not know. */
+  other: number;
+}
+
+/** The action names of Terraform's JSON format (1.6 to 1.11); any other is flagged. */
+export const KNOWN_ACTIONS: ReadonlySet<string> = new Set(["no-op", "create", "read", "update", "delete", "forget"]);
+
+export function unknownActions(actions: readonly string[]): string[] {
+  return actions.filter((action) => !KNOWN_ACTIONS.has(action));
 }
 
 export function classifyActions(actions: readonly string[]): ChangeKind {
@@ -57,7 +66,7 @@ function isManaged(resource: ResourceChange): boolean {
 }
 
 export function countPlan(plan: Plan): PlanCounts {
-  const counts: PlanCounts = { import: 0, add: 0, change: 0, destroy: 0, forget: 0, move: 0, replace: 0, unchanged: 0, read: 0 };
+  const counts: PlanCounts = { import: 0, add: 0, change: 0, destroy: 0, forget: 0, move: 0, replace: 0, unchanged: 0, read: 0, other: 0 };
   for (const resource of plan.resource_changes) {
     const { actions } = resource.change;
     if (!isManaged(resource)) {
@@ -71,13 +80,14 @@ export function countPlan(plan: Plan): PlanCounts {
     if (actions.includes("delete")) counts.destroy += 1;
     if (actions.includes("forget")) counts.forget += 1;
     if (kindOf(resource) === "replace") counts.replace += 1;
+    if (kindOf(resource) === "other") counts.other += 1;
     if (kindOf(resource) === "no-op" && !isImport(resource) && !isMove(resource)) counts.unchanged += 1;
   }
   return counts;
 }
 
 export function hasChanges(counts: PlanCounts): boolean {
-  return counts.import + counts.add + counts.change + counts.destroy + counts.forget + counts.move > 0;
+  return counts.import + counts.add + counts.change + counts.destroy + counts.forget + counts.move + counts.other > 0;
 }
 
 /** Terraform's own line, for example `Plan: 6 to import, 1 to add, 0 to change, 0 to destroy.` */

@@ -2,7 +2,10 @@
 // so tests run it without touching the file system.
 import { literal } from "./markdown";
 import { describeFileError, errorMessage, PlanInputError, quoted, readPlanFile } from "./read";
-import { DEFAULT_MAX_CHARS, MIN_MAX_CHARS, summarizePlan } from "./render";
+import { DEFAULT_MAX_CHARS, MIN_MAX_CHARS, planFailed, summarizePlan } from "./render";
+
+/** The exit status after writing the summary of a plan that errored: the plan is a failure. */
+export const PLAN_FAILED_EXIT = 2;
 
 export interface CliIo {
   readFile(file: string): string;
@@ -32,6 +35,9 @@ export const USAGE = [
   "  --full-out FILE         also write the summary with no limit to FILE",
   "  --full-location TEXT    where the note says the full summary is, as Markdown",
   "                          (default: the --full-out file)",
+  "",
+  `Exits 0 after writing the summary, ${2} when the plan errored (the summary is written too),`,
+  "and 1 for bad arguments or input.",
 ].join("\n");
 
 export class UsageError extends Error {
@@ -98,6 +104,10 @@ export function runCli(args: readonly string[], io: CliIo): number {
     }
     if (options.output === undefined) io.stdout(markdown);
     else writeOutput(io, options.output, markdown);
+    if (planFailed(plan)) {
+      io.stderr("plan-summary: the plan failed (errored); the summary lists only the changes planned before the error.\n");
+      return PLAN_FAILED_EXIT;
+    }
     return 0;
   } catch (error) {
     io.stderr(`plan-summary: ${errorMessage(error)}\n`);

@@ -1,6 +1,6 @@
-// Fitting the summary to a size limit. Sections arrive in order of risk and get room in that
-// order: a full section lists every entry while any room is left; a condensed one lists entries
-// only in what the full ones left over. Every section's heading and counts are kept (their room is
+// Fitting the summary to a size limit. Sections arrive in order of risk. The full (risky) ones
+// share the room first, each an equal share and then what the others leave (see allocate); a
+// condensed one lists entries only in what the full ones left over. Every section's heading and counts are kept (their room is
 // reserved before any entries), and a closing note counts what was left out and says where the
 // full summary is. Entries are complete lines, so the summary is only ever cut at a line break.
 import { cutAtLine } from "./markdown";
@@ -16,6 +16,32 @@ export interface Section {
 const NOTE_ROOM = 400;
 const SECTION_ROOM = 120;
 
+/**
+ * How many characters of entries each section may use. Full sections share the room first:
+ * each gets an equal share, and what one does not need goes to the others (so thousands of
+ * destroys cannot crowd out the grants or the security-relevant updates below them); condensed
+ * sections then get what is left, in order.
+ */
+export function allocate(needs: readonly number[], full: readonly boolean[], room: number): number[] {
+  const quota = needs.map(() => 0);
+  let left = Math.max(0, room);
+  const fullIndexes = needs.map((_, index) => index).filter((index) => full[index]);
+  const byNeed = [...fullIndexes].sort((a, b) => (needs[a] as number) - (needs[b] as number));
+  byNeed.forEach((index, position) => {
+    const share = Math.floor(left / (byNeed.length - position));
+    const given = Math.min(needs[index] as number, share);
+    quota[index] = given;
+    left -= given;
+  });
+  needs.forEach((need, index) => {
+    if (full[index]) return;
+    const given = Math.min(need, left);
+    quota[index] = given;
+    left -= given;
+  });
+  return quota;
+}
+
 export function fit(header: string, sections: readonly Section[], maxChars: number, location: string): string {
   const parts: string[] = [header];
   const budget = maxChars - NOTE_ROOM - location.length;
@@ -23,24 +49,30 @@ export function fit(header: string, sections: readonly Section[], maxChars: numb
     (section) =>
       `\n### ${section.title} (${section.entries.length.toLocaleString("en-US")})\n\n${section.intro.map((line) => `${line}\n\n`).join("")}`,
   );
-  // Every section's heading and counts get room before any section's entries.
-  const headsAfter = heads.map((_, index) => heads.slice(index + 1).reduce((sum, head) => sum + head.length, 0));
+  const headRoom = heads.reduce((sum, head) => sum + head.length + SECTION_ROOM, header.length);
+  const needs = sections.map((section) => section.entries.reduce((sum, entry) => sum + entry.length + 1, 0));
+  const quota = allocate(
+    needs,
+    sections.map((section) => section.full),
+    budget - headRoom,
+  );
   let length = header.length;
   const add = (text: string) => {
     parts.push(text);
     length += text.length;
   };
   const left: string[] = [];
+  let carry = 0;
   sections.forEach((section, index) => {
     const total = section.entries.length;
     const head = heads[index] as string;
-    // Room for this section's entries and its "and N more" line; what follows keeps its heading.
-    const room = budget - (headsAfter[index] as number) - SECTION_ROOM * (sections.length - index);
-    if (length + head.length > room) {
+    if (length + head.length > budget) {
       left.push(`${section.title}: all ${total.toLocaleString("en-US")}`);
       return;
     }
     add(head);
+    // What an earlier section left of its share (entries end at whole lines) goes to this one.
+    const room = Math.min(length + (quota[index] as number) + carry, budget);
     let shown = 0;
     let partial = false;
     for (const entry of section.entries) {
@@ -50,14 +82,15 @@ export function fit(header: string, sections: readonly Section[], maxChars: numb
         continue;
       }
       // An entry of a full section that is too long on its own is cut at a line, not dropped.
-      const start = section.full ? cutAtLine(`${entry}\n`, room - length - PARTIAL_NOTE.length) : "";
-      if (start !== "") {
-        add(`${start}${PARTIAL_NOTE}`);
+      const cut = section.full ? cutAtLine(`${entry}\n`, room - length - PARTIAL_NOTE.length) : "";
+      if (cut !== "") {
+        add(`${cut}${PARTIAL_NOTE}`);
         shown += 1;
         partial = true;
       }
       break;
     }
+    carry = Math.max(0, room - length);
     if (shown < total || partial) {
       const missing = total - shown;
       if (missing > 0) add(`- … and ${missing.toLocaleString("en-US")} more, left out for length (see the note at the end)\n`);

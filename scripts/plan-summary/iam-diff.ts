@@ -1,5 +1,6 @@
 // IAM policy changes statement by statement: policies are matched by Sid (otherwise by position
 // among the statements without one) and compared field by field, lists as sets.
+import { POLICY_ATTRIBUTES } from "./grants";
 import { literal } from "./markdown";
 import type { Change, ResourceChange } from "./read";
 import { isHiddenAt, isMarked, isRecord, sameValue, valueAt, type AttributePath } from "./values";
@@ -34,29 +35,22 @@ export interface FieldChange {
 export type StatementDiff =
   | { kind: "added"; label: string; statement: PolicyStatement }
   | { kind: "removed"; label: string; statement: PolicyStatement }
-  | { kind: "changed"; label: string; fields: FieldChange[] };
+  | { kind: "changed"; label: string; fields: FieldChange[]; after: PolicyStatement };
 
 export type PolicyText = { state: "absent" } | { state: "unknown" } | { state: "sensitive" } | { state: "known"; text: string };
 
+export { POLICY_ATTRIBUTES };
+
+/** Whose policy it is: it decides which grants are wide (`Resource: "*"` is the norm in a key policy). */
+export type PolicyKind = "identity" | "trust" | "resource";
+
 export interface PolicyAttribute {
   label: string;
+  /** @default "identity" */
+  kind?: PolicyKind;
   before: PolicyText;
   after: PolicyText;
 }
-
-/** Resource types whose attributes hold a policy document, and those attributes. */
-export const POLICY_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
-  aws_iam_role: ["assume_role_policy"],
-  aws_iam_role_policy: ["policy"],
-  aws_iam_policy: ["policy"],
-  aws_iam_user_policy: ["policy"],
-  aws_iam_group_policy: ["policy"],
-  aws_s3_bucket_policy: ["policy"],
-  aws_sns_topic_policy: ["policy"],
-  aws_sns_topic: ["policy"],
-  aws_sqs_queue_policy: ["policy"],
-  aws_kms_key: ["policy"],
-};
 
 const EMPTY_POLICY: PolicyDocument = { Statement: [] };
 
@@ -87,7 +81,7 @@ export function diffPolicies(before: PolicyDocument, after: PolicyDocument): Sta
     const fields = STATEMENT_FIELDS.filter((field) => !sameValue(previous.statement[field], current.statement[field])).map(
       (field) => ({ field, before: previous.statement[field], after: current.statement[field] }),
     );
-    if (fields.length > 0) diffs.push({ kind: "changed", label, fields });
+    if (fields.length > 0) diffs.push({ kind: "changed", label, fields, after: current.statement });
   }
   for (const [key, previous] of beforeByKey) {
     if (!afterByKey.has(key)) diffs.push({ kind: "removed", label: statementLabel(previous), statement: previous.statement });
@@ -195,22 +189,72 @@ function renderFieldValue(field: StatementField, value: unknown): string {
   return renderScalar(value, "(none)");
 }
 
-export function renderStatementDiff(diff: StatementDiff): string {
+export function renderStatementDiff(diff: StatementDiff, kind: PolicyKind = "identity"): string {
   switch (diff.kind) {
     case "added":
-      return `- added ${diff.label}: ${renderStatement(diff.statement)}`;
+      return `- added ${diff.label}: ${renderStatement(diff.statement)}${flagText(statementFlags(diff.statement, kind))}`;
     case "removed":
       return `- removed ${diff.label}: ${renderStatement(diff.statement)}`;
     case "changed":
-      return `- changed ${diff.label}: ${diff.fields.map(renderFieldChange).join("; ")}`;
+      return `- changed ${diff.label}: ${diff.fields.map(renderFieldChange).join("; ")}${flagText(statementFlags(diff.after, kind))}`;
   }
 }
 
+function flagText(flags: readonly string[]): string {
+  return flags.length > 0 ? `; ${flags.join("; ")}` : "";
+}
+
+/** Condition keys that tie a service principal to the caller's own account or resource. */
+const SOURCE_KEYS = ["aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths", "aws:sourceowner", "sts:externalid"];
+const SERVICE_PRINCIPAL = /\.amazonaws\.com(\.cn)?$|\.amazon\.com$/;
+
+/**
+ * Why an Allow statement grants widely: any principal, any action of a service, any resource
+ * (in an identity policy), an exception list (NotAction, NotResource, NotPrincipal), or a service
+ * principal without the aws:SourceAccount or aws:SourceArn condition AWS recommends against
+ * the confused deputy problem. A Deny statement is never wide.
+ */
+export function statementFlags(statement: PolicyStatement, kind: PolicyKind): string[] {
+  if (statement.Effect !== "Allow") return [];
+  const flags: string[] = [];
+  const condition = isRecord(statement.Condition) ? statement.Condition : undefined;
+  const conditionKeys = Object.values(condition ?? {}).flatMap((tests) => (isRecord(tests) ? Object.keys(tests).map((key) => key.toLowerCase()) : []));
+  const principals = principalIds(statement.Principal);
+  if (principals.some((id) => id === "*")) {
+    flags.push(condition === undefined ? `**wide:** public principal ${literal("*")}` : `**wide:** principal ${literal("*")}, limited only by its condition`);
+  }
+  if (statement.NotPrincipal !== undefined) flags.push("**wide:** everyone except the NotPrincipal");
+  const wideActions = asList(statement.Action).filter((action) => action === "*" || /^[\w-]+:\*$/.test(action));
+  if (wideActions.length > 0) flags.push(`**wide:** every action of ${wideActions.map((action) => literal(action)).join(", ")}`);
+  if (statement.NotAction !== undefined) flags.push("**wide:** every action except the NotAction");
+  if (kind === "identity" && asList(statement.Resource).includes("*")) flags.push(`**wide:** resource ${literal("*")}`);
+  if (statement.NotResource !== undefined) flags.push("**wide:** every resource except the NotResource");
+  if (kind !== "identity" && !SOURCE_KEYS.some((key) => conditionKeys.includes(key))) {
+    const services = principals.filter((id) => SERVICE_PRINCIPAL.test(id));
+    if (services.length > 0) {
+      flags.push(`**missing condition:** service principal ${services.map((id) => literal(id)).join(", ")} without aws:SourceAccount, aws:SourceArn or sts:ExternalId`);
+    }
+  }
+  return flags;
+}
+
+function principalIds(principal: unknown): string[] {
+  if (principal === undefined) return [];
+  if (!isRecord(principal)) return asList(principal);
+  return Object.values(principal).flatMap(asList);
+}
+
 /** Every policy attribute of a resource, with its text before and after. */
+export function policyKind(type: string, attribute: string): PolicyKind {
+  if (attribute === "assume_role_policy") return "trust";
+  return /^aws_iam_(role|user|group)_policy$|^aws_iam_policy$|^aws_ssoadmin_/.test(type) ? "identity" : "resource";
+}
+
 export function policyAttributes(resource: ResourceChange): PolicyAttribute[] {
   const { change } = resource;
   const named = (POLICY_ATTRIBUTES[resource.type] ?? []).map((attribute) => ({
     label: attribute,
+    kind: policyKind(resource.type, attribute),
     before: policyText(change.before, change.before_sensitive, undefined, [attribute]),
     after: policyText(change.after, change.after_sensitive, change.after_unknown, [attribute]),
   }));
@@ -224,6 +268,7 @@ function inlinePolicyAttributes(change: Change): PolicyAttribute[] {
   const names = [...new Set([...after.keys(), ...before.keys()])];
   return names.map((name) => ({
     label: `inline_policy ${JSON.stringify(name)}`,
+    kind: "identity" as const,
     before: inlinePolicyText(change.before, change.before_sensitive, undefined, before.get(name)),
     after: inlinePolicyText(change.after, change.after_sensitive, change.after_unknown, after.get(name)),
   }));
@@ -251,7 +296,7 @@ function policyText(object: unknown, sensitive: unknown, unknown: unknown, path:
 }
 
 /** The Markdown lines for one policy attribute, or [] when it does not change. */
-export function renderPolicyAttribute({ before, after }: PolicyAttribute): string[] {
+export function renderPolicyAttribute({ before, after, kind = "identity" }: PolicyAttribute): string[] {
   if (before.state === "sensitive" || after.state === "sensitive") return ["(sensitive value hidden)"];
   if (after.state === "unknown") return renderRecomputed(before);
   const beforeText = before.state === "known" ? before.text : undefined;
@@ -262,7 +307,7 @@ export function renderPolicyAttribute({ before, after }: PolicyAttribute): strin
   if (!beforeDoc || !afterDoc) {
     return ["Not valid policy JSON; raw values:", `- before: ${rawPolicy(beforeText)}`, `- after: ${rawPolicy(afterText)}`];
   }
-  const lines = diffPolicies(beforeDoc, afterDoc).map(renderStatementDiff);
+  const lines = diffPolicies(beforeDoc, afterDoc).map((diff) => renderStatementDiff(diff, kind));
   if (beforeText !== undefined && afterText !== undefined && !sameValue(beforeDoc.Version, afterDoc.Version)) {
     lines.unshift(`- Version ${renderScalar(beforeDoc.Version, "(none)")} → ${renderScalar(afterDoc.Version, "(none)")}`);
   }

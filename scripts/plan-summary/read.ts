@@ -37,11 +37,55 @@ export interface ResourceChange {
   change: Change;
 }
 
+/** A change Terraform could not plan yet (Terraform 1.8+ with deferred actions). */
+export interface DeferredChange {
+  reason: string;
+  resource_change: ResourceChange;
+}
+
+export interface CheckAddress {
+  kind?: string;
+  to_display: string;
+}
+
+export interface CheckProblem {
+  message: string;
+}
+
+export interface CheckInstance {
+  address: CheckAddress;
+  status: string;
+  problems: CheckProblem[];
+}
+
+/** One checkable object (a check block, a resource's conditions, an output's, a variable's validation). */
+export interface CheckResult {
+  address: CheckAddress;
+  status: string;
+  instances: CheckInstance[];
+}
+
+export interface RelevantAttribute {
+  resource: string;
+  attribute: PathStep[];
+}
+
 export interface Plan {
   format_version: string;
   terraform_version?: string;
   resource_changes: ResourceChange[];
   output_changes: Record<string, Change>;
+  /** True when planning failed: the plan is partial and cannot be applied. */
+  errored?: boolean;
+  /** False when the plan cannot be applied (it errored, or there is nothing to apply). */
+  applyable?: boolean;
+  /** False when some changes were deferred: another plan and apply are needed after this one. */
+  complete?: boolean;
+  deferred_changes?: DeferredChange[];
+  /** Changes made outside Terraform, found when refreshing. */
+  resource_drift?: ResourceChange[];
+  checks?: CheckResult[];
+  relevant_attributes?: RelevantAttribute[];
 }
 
 /** Raised for input that is not a readable Terraform JSON plan; its message is meant for the user. */
@@ -80,22 +124,98 @@ export function parsePlan(text: string, source: string): Plan {
     throw fail('it has no "resource_changes" or "planned_values"');
   }
   const check = new Checker(fail);
-  return {
+  const plan: Plan = {
     format_version: json.format_version,
-    terraform_version: typeof json.terraform_version === "string" ? json.terraform_version : undefined,
-    resource_changes: check.resourceChanges(json.resource_changes),
+    resource_changes: check.resourceChanges(json.resource_changes, "resource_changes"),
     output_changes: check.outputChanges(json.output_changes),
   };
+  if (typeof json.terraform_version === "string") plan.terraform_version = json.terraform_version;
+  for (const key of ["errored", "applyable", "complete"] as const) {
+    const flag = check.optionalBoolean(json[key], key);
+    if (flag !== undefined) plan[key] = flag;
+  }
+  if (json.deferred_changes !== undefined && json.deferred_changes !== null) plan.deferred_changes = check.deferredChanges(json.deferred_changes);
+  if (json.resource_drift !== undefined && json.resource_drift !== null) plan.resource_drift = check.resourceChanges(json.resource_drift, "resource_drift");
+  if (json.checks !== undefined && json.checks !== null) plan.checks = check.checks(json.checks);
+  if (json.relevant_attributes !== undefined && json.relevant_attributes !== null) {
+    plan.relevant_attributes = check.relevantAttributes(json.relevant_attributes);
+  }
+  return plan;
 }
 
 class Checker {
   constructor(private readonly fail: (problem: string) => PlanInputError) {}
 
-  resourceChanges(value: unknown): ResourceChange[] {
+  resourceChanges(value: unknown, at: string): ResourceChange[] {
     // A plan for a configuration without resources omits "resource_changes" entirely.
     if (value === undefined || value === null) return [];
-    if (!Array.isArray(value)) throw this.wrong("resource_changes", value, "an array");
-    return value.map((entry, index) => this.resourceChange(entry, `resource_changes[${index}]`));
+    if (!Array.isArray(value)) throw this.wrong(at, value, "an array");
+    return value.map((entry, index) => this.resourceChange(entry, `${at}[${index}]`));
+  }
+
+  deferredChanges(value: unknown): DeferredChange[] {
+    if (!Array.isArray(value)) throw this.wrong("deferred_changes", value, "an array");
+    return value.map((entry, index) => {
+      const at = `deferred_changes[${index}]`;
+      if (!isRecord(entry)) throw this.wrong(at, entry, "an object");
+      return { reason: this.requiredString(entry.reason, `${at}.reason`), resource_change: this.resourceChange(entry.resource_change, `${at}.resource_change`) };
+    });
+  }
+
+  checks(value: unknown): CheckResult[] {
+    if (!Array.isArray(value)) throw this.wrong("checks", value, "an array");
+    return value.map((entry, index) => {
+      const at = `checks[${index}]`;
+      if (!isRecord(entry)) throw this.wrong(at, entry, "an object");
+      const instances = entry.instances === undefined || entry.instances === null ? [] : entry.instances;
+      if (!Array.isArray(instances)) throw this.wrong(`${at}.instances`, instances, "an array");
+      return {
+        address: this.checkAddress(entry.address, `${at}.address`),
+        status: this.requiredString(entry.status, `${at}.status`),
+        instances: instances.map((instance, i) => this.checkInstance(instance, `${at}.instances[${i}]`)),
+      };
+    });
+  }
+
+  relevantAttributes(value: unknown): RelevantAttribute[] {
+    if (!Array.isArray(value)) throw this.wrong("relevant_attributes", value, "an array");
+    return value.map((entry, index) => {
+      const at = `relevant_attributes[${index}]`;
+      if (!isRecord(entry)) throw this.wrong(at, entry, "an object");
+      const { attribute } = entry;
+      if (!Array.isArray(attribute) || !attribute.every(isStep)) {
+        throw this.wrong(`${at}.attribute`, attribute, "an array of attribute names and list indexes");
+      }
+      return { resource: this.requiredString(entry.resource, `${at}.resource`), attribute: attribute as PathStep[] };
+    });
+  }
+
+  private checkInstance(value: unknown, at: string): CheckInstance {
+    if (!isRecord(value)) throw this.wrong(at, value, "an object");
+    const problems = value.problems === undefined || value.problems === null ? [] : value.problems;
+    if (!Array.isArray(problems)) throw this.wrong(`${at}.problems`, problems, "an array");
+    return {
+      address: this.checkAddress(value.address, `${at}.address`),
+      status: this.requiredString(value.status, `${at}.status`),
+      problems: problems.map((problem, i) => {
+        if (!isRecord(problem)) throw this.wrong(`${at}.problems[${i}]`, problem, "an object");
+        return { message: this.optionalString(problem.message, `${at}.problems[${i}].message`) ?? "" };
+      }),
+    };
+  }
+
+  private checkAddress(value: unknown, at: string): CheckAddress {
+    if (!isRecord(value)) throw this.wrong(at, value, "an object");
+    const address: CheckAddress = { to_display: this.requiredString(value.to_display, `${at}.to_display`) };
+    const kind = this.optionalString(value.kind, `${at}.kind`);
+    if (kind !== undefined) address.kind = kind;
+    return address;
+  }
+
+  optionalBoolean(value: unknown, at: string): boolean | undefined {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== "boolean") throw this.wrong(at, value, "true or false");
+    return value;
   }
 
   outputChanges(value: unknown): Record<string, Change> {
@@ -164,7 +284,6 @@ class Checker {
   }
 
   private paths(value: unknown, at: string): PathStep[][] {
-    const isStep = (step: unknown) => typeof step === "string" || (typeof step === "number" && Number.isInteger(step));
     if (!Array.isArray(value)) throw this.wrong(at, value, "an array of attribute paths");
     value.forEach((path, index) => {
       if (!Array.isArray(path) || !path.every(isStep)) {
@@ -211,6 +330,10 @@ export function quoted(text: string): string {
 /** `text` with control, C1 and separator characters written as `\uXXXX`, so it stays one printable line. */
 function escapeControls(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+function isStep(step: unknown): boolean {
+  return typeof step === "string" || (typeof step === "number" && Number.isInteger(step));
 }
 
 /** `.key` for a plain key, `["key"]` for any other. */

@@ -4,10 +4,14 @@
 // changes are listed first and in full; forgets, imports, moves, output changes, in-place updates
 // and creates follow, each with its counts per resource type, then as many entries as fit. What
 // did not fit is counted in a closing note that says where the full summary is.
-import { changedAttributes, isTruncatedList } from "./attributes";
-import { changedOutputs, countPlan, hasChanges, isImport, isMove, kindOf, planLine, type PlanCounts } from "./classify";
+import { type AttributeChange, changedAttributes, isTruncatedList } from "./attributes";
+import { changedOutputs, countPlan, hasChanges, isImport, isMove, kindOf, planLine, type PlanCounts, unknownActions } from "./classify";
+import { isDocumentlessGrant, renderGrant } from "./grants";
 import { POLICY_ATTRIBUTES, policyAttributes, renderPolicyAttribute } from "./iam-diff";
 import { fit, type Section } from "./fit";
+import { describeLongChange, isLongChange, renderLongChange } from "./long-values";
+import { securityTopics } from "./security";
+import { driftedResources, planStatus, type PlanStatus, relevantResources, renderDeferred, renderDrift, renderFailingChecks, statusLines } from "./status";
 import { literal, plural } from "./markdown";
 import type { Change, Plan, ResourceChange } from "./read";
 import { ACTION_REASONS, afterSide, beforeSide, explainReplacement, type ReplacementExplanation } from "./replacements";
@@ -29,13 +33,23 @@ export function summarizePlan(plan: Plan, options: SummaryOptions = {}): string 
   const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
   const counts = countPlan(plan);
   const outputs = changedOutputs(plan);
-  const header = renderHeader(options.stack, counts, outputs.length);
+  const status = planStatus(plan);
+  const header = renderHeader(options.stack, counts, outputs.length, status);
+  full = maxChars === Infinity;
   const sections = buildSections(plan, outputs).filter((section) => section.entries.length > 0);
   const location = options.fullLocation ?? "the output of `npm run plan-summary` with `--max-chars 0`";
   return fit(header, sections, maxChars, location);
 }
 
-function renderHeader(stack: string | undefined, counts: PlanCounts, changedOutputCount: number): string {
+/** True while a summary without a size limit is built: long values are then shown whole. */
+let full = false;
+
+/** True when the plan failed: the command line then exits with this status after writing the summary. */
+export function planFailed(plan: Plan): boolean {
+  return plan.errored === true;
+}
+
+function renderHeader(stack: string | undefined, counts: PlanCounts, changedOutputCount: number, status: PlanStatus): string {
   const heading = stack === undefined ? "## Terraform plan" : `## Terraform plan for stack ${literal(stack)}`;
   const aside = [
     counts.replace > 0 ? `${plural(counts.replace, "replacement")} (counted to add and to destroy)` : "",
@@ -43,12 +57,19 @@ function renderHeader(stack: string | undefined, counts: PlanCounts, changedOutp
     counts.unchanged > 0 ? `${counts.unchanged.toLocaleString("en-US")} unchanged` : "",
     counts.read > 0 ? `${plural(counts.read, "data source")} to read` : "",
   ].filter(Boolean);
+  const flags = statusLines(status);
+  if (counts.other > 0) {
+    flags.push(`**${plural(counts.other, "resource")} with actions this summary does not know** (listed under Unknown or unusual actions): read Terraform's own plan for them.`);
+  }
+  const lead = flags.map((line) => `${line}\n\n`).join("");
   if (!hasChanges(counts) && changedOutputCount === 0) {
     const unchanged = aside.length > 0 ? ` (${aside.join(", ")})` : "";
+    if (flags.length > 0) return `${heading}\n\n${lead}No changes to apply${unchanged}.\n`;
     return `${heading}\n\nNo changes. Your infrastructure matches the configuration${unchanged}.\n`;
   }
   const extra = aside.length > 0 ? `\n\n${capitalize(aside.join(", "))}.` : "";
-  return `${heading}\n\n${planLine(counts)}${extra}\n`;
+  const planned = status.errored ? "Planned before the error: " : "";
+  return `${heading}\n\n${lead}${planned}${planLine(counts)}${extra}\n`;
 }
 
 function buildSections(plan: Plan, outputs: [string, Change][]): Section[] {
@@ -59,16 +80,38 @@ function buildSections(plan: Plan, outputs: [string, Change][]): Section[] {
     intro: resources.length > 1 ? [`By type: ${countsByType(resources)}.`] : [],
     entries: resources.map(entry),
   });
+  const risky = (title: string, resources: ResourceChange[], entry: (r: ResourceChange) => string): Section => ({
+    ...condensed(title, resources, entry),
+    full: true,
+  });
+  const relevant = relevantResources(plan);
+  const updates = byKind.update.map((resource) => ({ resource, changes: changedAttributes(resource.change) }));
+  const security = updates
+    .map((update) => ({ ...update, topics: securityTopics(update.resource, update.changes) }))
+    .filter((update) => update.topics.length > 0);
+  const secure = new Set(security.map((update) => update.resource));
+  const routine = updates.filter((update) => !secure.has(update.resource));
+  const drifted = driftedResources(plan);
   return [
-    { title: "Destroy", full: true, intro: [], entries: byKind.delete.map(renderDelete) },
-    { title: "Replace", full: true, intro: [], entries: byKind.replace.map(renderReplacement) },
-    { title: "Other actions", full: true, intro: [], entries: byKind.other.map(renderOther) },
+    risky("Destroy", byKind.delete, renderDelete),
+    risky("Replace", byKind.replace, renderReplacement),
+    { title: "Unknown or unusual actions", full: true, intro: [], entries: byKind.other.map(renderOther) },
+    { title: "Failing checks", full: true, intro: [], entries: renderFailingChecks(plan) },
+    { title: "Deferred", full: true, intro: [], entries: renderDeferred(plan) },
     { title: "IAM policy changes", full: true, intro: [], entries: plan.resource_changes.flatMap(renderPolicies) },
+    {
+      ...risky("Security-relevant updates", security.map((update) => update.resource), () => ""),
+      entries: security.map(({ resource, changes, topics }) => renderUpdate(resource, changes, topics)),
+    },
+    risky("Changed outside Terraform", drifted, (resource) => renderDrift(resource, relevant)),
     condensed("Forget (removed from state, not destroyed)", byKind.forget, (r) => `- ${literal(r.address)}`),
     condensed("Import", byKind.import, renderImport),
     condensed("Move", byKind.move, renderMove),
     { title: "Output changes", full: false, intro: [], entries: outputs.map(([name, change]) => renderOutput(name, change)) },
-    condensed("Update in place", byKind.update, renderUpdate),
+    {
+      ...condensed("Update in place", routine.map((update) => update.resource), () => ""),
+      entries: routine.map(({ resource, changes }) => renderUpdate(resource, changes, [])),
+    },
     condensed("Create", byKind.create, renderCreate),
   ];
 }
@@ -114,18 +157,30 @@ function reasonOf(resource: ResourceChange): string {
 
 function renderDelete(resource: ResourceChange): string {
   const reason = reasonOf(resource);
-  return `- ${addressOf(resource)}${reason ? `: ${reason}` : ""}`;
+  return [`- ${addressOf(resource)}${reason ? `: ${reason}` : ""}`, ...breaking(resource)].join("\n");
+}
+
+/** Senders name the configuration set in every send: deleting it (or replacing it) breaks them. */
+function breaking(resource: ResourceChange): string[] {
+  if (resource.type !== "aws_sesv2_configuration_set") return [];
+  const before = describeAt(beforeSide(resource.change), ["configuration_set_name"]);
+  const name = /^\((sensitive|known after apply|none)\)$/.test(before) ? "its name" : `the name ${literal(before)}`;
+  const when = kindOf(resource) === "replace" ? "between its delete and create (and after it, if the name changes)" : "once it is deleted";
+  return [`  - **Breaking for senders:** mail sent with ${name} is rejected ${when}; move senders to the new set first.`];
 }
 
 function renderReplacement(resource: ResourceChange): string {
   const explanation = explainReplacement(resource);
   const order = explanation.order === "create first" ? "create new, then destroy old" : "destroy, then create";
   const header = `- ${addressOf(resource)} (${order}): ${replacementSummary(resource, explanation)}`;
-  const details = explanation.causes.flatMap((cause) => [
-    `  - ${literal(formatPath(cause.path))}: ${value(cause.before)} → ${value(cause.after)}${cause.hint ? `. ${cause.hint}` : ""}`,
-    ...blockChanges(resource, cause.path),
-  ]);
-  return [header, ...details].join("\n");
+  const details = explanation.causes.flatMap((cause) => {
+    const path = literal(formatPath(cause.path));
+    const inner = blockChanges(resource, cause.path);
+    // A forcing block lists its changed attributes below; its own value is only a reminder.
+    const [first = "", ...rest] = inner.length > 0 ? [`  - ${path}: ${value(cause.before)} → ${value(cause.after)}`] : changeLines(path, cause.before, cause.after, "  ");
+    return [`${first}${cause.hint ? `. ${cause.hint}` : ""}`, ...rest, ...inner];
+  });
+  return [header, ...breaking(resource), ...details].join("\n");
 }
 
 // A forcing block (a list or object) also lists which of its own attributes change.
@@ -135,7 +190,7 @@ function blockChanges(resource: ResourceChange, path: PathStep[]): string[] {
   if (!isBlock(before) && !isBlock(after)) return [];
   const changes = changedAttributes(resource.change, path);
   if (changes.length === 1 && changes[0]?.path.length === path.length) return [];
-  const lines = changes.map((change) => `    - ${literal(formatPath(change.path))}: ${value(change.before)} → ${value(change.after)}`);
+  const lines = changes.flatMap((change) => changeLines(literal(formatPath(change.path)), change.before, change.after, "    "));
   if (isTruncatedList(changes)) lines.push("    - (more attributes change; only the first are listed)");
   return lines;
 }
@@ -150,12 +205,29 @@ function replacementSummary(resource: ResourceChange, { source, causes, reason }
 }
 
 function renderOther(resource: ResourceChange): string {
-  return `- ${addressOf(resource)}: actions ${resource.change.actions.map((action) => literal(action)).join(", ")}`;
+  const actions = resource.change.actions.map((action) => literal(action)).join(", ");
+  const unknown = unknownActions(resource.change.actions);
+  const flag =
+    unknown.length > 0
+      ? ` (**unknown action** ${unknown.map((action) => literal(action)).join(", ")}: not an action of Terraform's JSON format this summary knows; read Terraform's own plan)`
+      : " (an unusual combination: read Terraform's own plan)";
+  return `- ${addressOf(resource)}: actions ${actions}${flag}`;
+}
+
+/** An attribute's old and new value; a long one shows where it changed, under the attribute. */
+function changeLines(path: string, before: string, after: string, indent: string): string[] {
+  const marker = (text: string) => /^\((sensitive|known after apply|none)\)$/.test(text);
+  if (marker(before) || marker(after) || !isLongChange(before, after)) return [`${indent}- ${path}: ${value(before)} → ${value(after)}`];
+  return [`${indent}- ${path} (${describeLongChange(before, after)}):`, ...renderLongChange(before, after, full, `${indent}  `)];
 }
 
 function renderPolicies(resource: ResourceChange): string[] {
-  if (resource.mode === "data" || !resource.change.actions.some((action) => action === "create" || action === "update")) {
+  if (resource.mode === "data" || !resource.change.actions.some((action) => action === "create" || action === "update" || action === "delete")) {
     return [];
+  }
+  if (isDocumentlessGrant(resource)) {
+    const lines = renderGrant(resource);
+    return lines.length > 0 ? [`- ${literal(resource.address)}:\n${lines.map((line) => `  ${line}`).join("\n")}`] : [];
   }
   return policyAttributes(resource).flatMap((attribute) => {
     const lines = renderPolicyAttribute(attribute);
@@ -183,23 +255,25 @@ function renderMove(resource: ResourceChange): string {
   return [`- ${literal(resource.previous_address ?? "")} → ${literal(resource.address)}${then}`, ...attributeLines(resource)].join("\n");
 }
 
-function renderUpdate(resource: ResourceChange): string {
-  return [`- ${addressOf(resource)}`, ...attributeLines(resource)].join("\n");
+function renderUpdate(resource: ResourceChange, changes: readonly AttributeChange[], topics: readonly string[]): string {
+  const why = topics.length > 0 ? `: ${topics.join(", ")}` : "";
+  return [`- ${addressOf(resource)}${why}`, ...attributeLines(resource, changes)].join("\n");
 }
 
 function renderCreate(resource: ResourceChange): string {
   return `- ${addressOf(resource)}`;
 }
 
-function attributeLines(resource: ResourceChange): string[] {
+function attributeLines(resource: ResourceChange, changes: readonly AttributeChange[] = changedAttributes(resource.change)): string[] {
   if (kindOf(resource) !== "update") return [];
   const policies = new Set(POLICY_ATTRIBUTES[resource.type] ?? []);
-  const changes = changedAttributes(resource.change);
-  const lines = changes.map((change) =>
-    policies.has(String(change.path[0]))
-      ? `  - ${literal(formatPath(change.path))}: see IAM policy changes`
-      : `  - ${literal(formatPath(change.path))}: ${value(change.before)} → ${value(change.after)}`,
-  );
+  const lines = changes.flatMap((change) => {
+    const path = literal(formatPath(change.path));
+    if (policies.has(String(change.path[0])) || (resource.type === "aws_iam_role" && change.path[0] === "inline_policy")) {
+      return [`  - ${path}: see IAM policy changes`];
+    }
+    return changeLines(path, change.before, change.after, "  ");
+  });
   if (isTruncatedList(changes)) lines.push("  - (more attributes change; only the first are listed)");
   return lines;
 }
