@@ -39,8 +39,6 @@ export type StatementDiff =
 
 export type PolicyText = { state: "absent" } | { state: "unknown" } | { state: "sensitive" } | { state: "known"; text: string };
 
-export { POLICY_ATTRIBUTES };
-
 /** Whose policy it is: it decides which grants are wide (`Resource: "*"` is the norm in a key policy). */
 export type PolicyKind = "identity" | "trust" | "resource";
 

@@ -6,8 +6,8 @@
 // did not fit is counted in a closing note that says where the full summary is.
 import { type AttributeChange, changedAttributes, isTruncatedList } from "./attributes";
 import { changedOutputs, countPlan, hasChanges, isImport, isMove, kindOf, planLine, type PlanCounts, unknownActions } from "./classify";
-import { isDocumentlessGrant, renderGrant } from "./grants";
-import { POLICY_ATTRIBUTES, policyAttributes, renderPolicyAttribute } from "./iam-diff";
+import { isDocumentlessGrant, POLICY_ATTRIBUTES, renderGrant } from "./grants";
+import { policyAttributes, renderPolicyAttribute } from "./iam-diff";
 import { fit, type Section } from "./fit";
 import { describeLongChange, isLongChange, renderLongChange } from "./long-values";
 import { securityTopics } from "./security";
