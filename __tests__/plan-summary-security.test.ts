@@ -1,0 +1,60 @@
+// Security-relevant updates are listed in full above the routine ones, each with what makes it
+// relevant; a deleted or replaced configuration set is marked as breaking for its senders.
+import { summarizePlan } from "../scripts/plan-summary";
+import { managed, planOf } from "./plan-summary-helpers";
+
+function firstLine(type: string, before: object, after: object): string {
+  const markdown = summarizePlan(planOf(managed(`${type}.x`, { actions: ["update"], before, after })));
+  const line = markdown.split("\n").find((text) => text.startsWith(`- \`${type}.x\``)) ?? "";
+  const heading = markdown.includes("### Security-relevant updates (1)") ? "security" : "routine";
+  return `${heading}: ${line}`;
+}
+
+describe("security-relevant updates", () => {
+  test.each([
+    ["aws_s3_bucket_public_access_block", { ignore_public_acls: true }, { ignore_public_acls: false }, "public access"],
+    ["aws_s3_bucket", { acl: "private" }, { acl: "public-read" }, "public access"],
+    ["aws_kinesis_firehose_delivery_stream", { server_side_encryption: [{ enabled: true }] }, { server_side_encryption: [{ enabled: false }] }, "encryption, enabled or sending"],
+    ["aws_kms_key", { enable_key_rotation: true }, { enable_key_rotation: false }, "encryption, key rotation"],
+    ["aws_s3_bucket_logging", { target_prefix: "a/" }, { target_prefix: "b/" }, "logging"],
+    ["aws_dynamodb_table", { deletion_protection_enabled: true }, { deletion_protection_enabled: false }, "deletion protection, enabled or sending"],
+    ["aws_s3_bucket_versioning", { versioning_configuration: [{ status: "Enabled" }] }, { versioning_configuration: [{ status: "Suspended" }] }, "deletion protection"],
+    ["aws_sesv2_configuration_set", { sending_options: [{ sending_enabled: true }] }, { sending_options: [{ sending_enabled: false }] }, "enabled or sending"],
+    ["aws_cloudwatch_log_group", { retention_in_days: 365 }, { retention_in_days: 1 }, "retention"],
+    ["aws_security_group_rule", { cidr_blocks: ["10.0.0.0/8"] }, { cidr_blocks: ["0.0.0.0/0"] }, "network exposure"],
+    ["aws_kinesis_firehose_delivery_stream", { extended_s3_configuration: [{ role_arn: "arn:a" }] }, { extended_s3_configuration: [{ role_arn: "arn:b" }] }, "IAM"],
+  ])("an update of %s (%j → %j) is listed as %s", (type, before, after, topics) => {
+    expect(firstLine(type, before, after)).toBe(`security: - \`${type}.x\`: ${topics}`);
+  });
+
+  test("a routine update stays routine, and so does a tag named public on an IAM role", () => {
+    expect(firstLine("aws_athena_named_query", { description: "a" }, { description: "b" })).toBe("routine: - `aws_athena_named_query.x`");
+    expect(firstLine("aws_iam_role", { tags: { public: "no" } }, { tags: { public: "yes" } })).toBe("routine: - `aws_iam_role.x`");
+  });
+});
+
+describe("a configuration set that goes away", () => {
+  test("a deleted configuration set is breaking for the senders that use its name", () => {
+    const markdown = summarizePlan(planOf(managed("aws_sesv2_configuration_set.c", { actions: ["delete"], before: { configuration_set_name: "ses-events" } })));
+    expect(markdown).toContain(
+      "### Destroy (1)\n\n- `aws_sesv2_configuration_set.c`\n" +
+        "  - **Breaking for senders:** mail sent with the name `ses-events` is rejected once it is deleted; move senders to the new set first.\n",
+    );
+  });
+
+  test("a configuration set replaced for another reason than its name is breaking too", () => {
+    const markdown = summarizePlan(
+      planOf(
+        managed(
+          "aws_sesv2_configuration_set.c",
+          { actions: ["delete", "create"], before: { configuration_set_name: "ses-events" }, after: { configuration_set_name: "ses-events" } },
+          { action_reason: "replace_because_tainted" },
+        ),
+      ),
+    );
+    expect(markdown).toContain(
+      "- `aws_sesv2_configuration_set.c` (destroy, then create): the object is tainted\n" +
+        "  - **Breaking for senders:** mail sent with the name `ses-events` is rejected between its delete and create (and after it, if the name changes); move senders to the new set first.\n",
+    );
+  });
+});
