@@ -22,7 +22,7 @@ describe("a 5,000-change plan", () => {
   });
 
   test("keeps Terraform's plan line", () => {
-    expect(markdown).toContain("\nPlan: 20 to import, 4070 to add, 740 to change, 200 to destroy.\n");
+    expect(markdown).toContain("\nPlan: 20 to import, 4030 to add, 780 to change, 200 to destroy.\n");
   });
 
   test("lists every delete, every replacement with its cause, and every IAM policy change", () => {
@@ -36,21 +36,34 @@ describe("a 5,000-change plan", () => {
     expect(markdown.match(/- changed `Write`: Resource `arn:aws:s3:::bucket-\d+\/\*` → `arn:aws:s3:::bucket-\d+\/events\/\*`/g)).toHaveLength(DEFAULT_MIX.policyUpdates);
   });
 
-  test("lists the policy updates as security-relevant, in full, above the routine updates", () => {
-    const security = markdown.slice(markdown.indexOf("### Security-relevant updates (40)\n\nBy type: `aws_iam_role_policy` 40.\n\n"));
+  test("lists the policy and public access updates as security-relevant, in full, above the routine updates", () => {
+    const security = markdown.slice(
+      markdown.indexOf("### Security-relevant updates (60)\n\nBy type: `aws_iam_role_policy` 40, `aws_s3_bucket_public_access_block` 20.\n\n"),
+    );
     expect(security.match(/^- `aws_iam_role_policy\.policy_\d+`: IAM\n {2}- `policy`: see IAM policy changes$/gm)).toHaveLength(40);
+    expect(security.match(/^- `aws_s3_bucket_public_access_block\.block_\d+`: public access\n {2}- `block_public_policy`: `true` → `false`$/gm)).toHaveLength(20);
     expect(markdown.indexOf("### Security-relevant updates")).toBeLessThan(markdown.indexOf("### Update in place"));
   });
 
+  test("lists every grant without a policy document, flagged", () => {
+    expect(markdown.match(/^ {2}- granted: policy `arn:aws:iam::aws:policy\/AdministratorAccess`; role `role-\d+`; \*\*wide:\*\* AWS-managed/gm)).toHaveLength(10);
+    expect(markdown.match(/^ {2}- granted: .*principal `sns\.amazonaws\.com`; \*\*missing condition:\*\*/gm)).toHaveLength(10);
+  });
+
+  test("lists every drifted resource", () => {
+    expect(markdown).toContain("\n**10 resources changed outside Terraform** (listed under Changed outside Terraform).\n");
+    expect(markdown.match(/^- `aws_s3_bucket_versioning\.drifted_\d+`: changed outside Terraform$/gm)).toHaveLength(10);
+  });
+
   test("condenses routine updates and creates: counts per type, then as many as fit", () => {
-    expect(markdown).toContain("### Update in place (700)\n\nBy type: `aws_s3_bucket` 700.\n\n");
-    expect(markdown).toContain("### Create (4,020)\n\nBy type: `aws_s3_bucket` 4,020.\n\n");
+    expect(markdown).toContain("### Update in place (720)\n\nBy type: `aws_s3_bucket` 700, `aws_athena_named_query` 20.\n\n");
+    expect(markdown).toContain("### Create (3,980)\n\nBy type: `aws_s3_bucket` 3,960, `aws_iam_role_policy_attachment` 10, `aws_lambda_permission` 10.\n\n");
     expect(markdown).toMatch(/- … and [\d,]+ more, left out for length \(see the note at the end\)\n\n\*\*Not listed here/);
   });
 
   test("ends with a note of what was left out and where the full list is", () => {
     expect(markdown).toMatch(
-      /\n\*\*Not listed here, to fit 65,000 characters:\*\* Update in place: [\d,]+ of 700; Create: [\d,]+ of 4,020\. The full summary is in the job summary\.\n$/,
+      /\n\*\*Not listed here, to fit 65,000 characters:\*\* Update in place: [\d,]+ of 720; Create: [\d,]+ of 3,980\. The full summary is in the job summary\.\n$/,
     );
   });
 

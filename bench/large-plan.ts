@@ -9,10 +9,31 @@ export interface LargePlanMix {
   imports: number;
   moves: number;
   updates: number;
+  /** Policy attachments and Lambda permissions created: grants without a policy document. */
+  grants?: number;
+  /** Updates that turn off a public access block: security-relevant. */
+  securityUpdates?: number;
+  /** Updates of a long saved query, changed deep inside. */
+  queryUpdates?: number;
+  /** Resources changed outside Terraform. */
+  drift?: number;
 }
 
 /** The mix of a 5,000-change plan: mostly creates, with enough of each risky kind to crowd a comment. */
-export const DEFAULT_MIX: LargePlanMix = { deletes: 150, replacements: 50, policyUpdates: 40, imports: 20, moves: 20, updates: 700 };
+export const DEFAULT_MIX: LargePlanMix = {
+  deletes: 150,
+  replacements: 50,
+  policyUpdates: 40,
+  imports: 20,
+  moves: 20,
+  updates: 700,
+  grants: 20,
+  securityUpdates: 20,
+  queryUpdates: 20,
+  drift: 10,
+};
+
+const QUERY = `SELECT eventType, count(*) FROM events WHERE ${Array.from({ length: 20 }, (_, i) => `tag_${i} = 'v${i}'`).join(" AND ")} GROUP BY 1`;
 
 const PROVIDER = "registry.terraform.io/hashicorp/aws";
 const ACCOUNT = "111122223333";
@@ -44,6 +65,21 @@ export function largePlan(changes: number, mix: LargePlanMix = DEFAULT_MIX): Pla
     ...resource("aws_iam_role", `role_${i}`, { actions: ["no-op"], before: { name: `role-${i}` }, after: { name: `role-${i}` } }),
     previous_address: `aws_iam_role.legacy_role_${i}`,
   }));
+  add("grant", mix.grants ?? 0, (i) =>
+    i % 2 === 0
+      ? resource("aws_iam_role_policy_attachment", `attach_${i}`, { actions: ["create"], after: { role: `role-${i}`, policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } })
+      : resource("aws_lambda_permission", `invoke_${i}`, { actions: ["create"], after: { principal: "sns.amazonaws.com", action: "lambda:InvokeFunction", function_name: `fn-${i}` } }),
+  );
+  add("security", mix.securityUpdates ?? 0, (i) => resource("aws_s3_bucket_public_access_block", `block_${i}`, {
+    actions: ["update"],
+    before: { bucket: `b-${i}`, block_public_policy: true },
+    after: { bucket: `b-${i}`, block_public_policy: false },
+  }));
+  add("query", mix.queryUpdates ?? 0, (i) => resource("aws_athena_named_query", `query_${i}`, {
+    actions: ["update"],
+    before: { name: `query-${i}`, query: QUERY },
+    after: { name: `query-${i}`, query: QUERY.replace("'v10'", `'w${i}'`) },
+  }));
   add("update", mix.updates, (i) => resource("aws_s3_bucket", `tagged_${i}`, {
     actions: ["update"],
     before: { ...bucket(`tagged-${i}`), tags: { team: "email" } },
@@ -55,7 +91,14 @@ export function largePlan(changes: number, mix: LargePlanMix = DEFAULT_MIX): Pla
     after: { bucket: `new-${i}`, force_destroy: false },
     after_unknown: { arn: true, id: true },
   }));
-  return { format_version: "1.2", terraform_version: "1.11.4", resource_changes: resources, output_changes: {} };
+  const drift = Array.from({ length: mix.drift ?? 0 }, (_, i) =>
+    resource("aws_s3_bucket_versioning", `drifted_${i}`, {
+      actions: ["update"],
+      before: { versioning_configuration: [{ status: "Enabled" }] },
+      after: { versioning_configuration: [{ status: "Suspended" }] },
+    }),
+  );
+  return { format_version: "1.2", terraform_version: "1.11.4", resource_changes: resources, output_changes: {}, resource_drift: drift };
 }
 
 function resource(type: string, name: string, partial: Partial<Change> & Pick<Change, "actions">, reason?: string): ResourceChange {

@@ -1,9 +1,13 @@
-// The Markdown summary. Sections come in order of risk, and that is also the order in which they
-// get room when the summary must fit a size limit (a pull-request comment holds 65,536
-// characters): deletions, replacements with their cause, other unusual actions and IAM policy
-// changes are listed first and in full; forgets, imports, moves, output changes, in-place updates
-// and creates follow, each with its counts per resource type, then as many entries as fit. What
-// did not fit is counted in a closing note that says where the full summary is.
+// The Markdown summary. The heading says first what makes a plan more than its changes: it
+// failed (errored), it is incomplete (deferred changes), checks fail, resources changed outside
+// Terraform, or an action is unknown; only a plan with none of these and no change says "No
+// changes". Sections come in order of risk, which is also how they share the room when the
+// summary must fit a size limit (a pull-request comment holds 65,536 characters): destroys,
+// replacements, unknown actions, failing checks, deferred changes, grants (IAM policy changes),
+// security-relevant updates and drift share it first (see fit.ts); forgets, imports, moves,
+// output changes, routine updates and creates follow, each with its counts per resource type,
+// then as many entries as fit. What did not fit is counted in a closing note that says where the
+// full summary is.
 import { type AttributeChange, changedAttributes, isTruncatedList } from "./attributes";
 import { changedOutputs, countPlan, hasChanges, isImport, isMove, kindOf, planLine, type PlanCounts, unknownActions } from "./classify";
 import { isDocumentlessGrant, POLICY_ATTRIBUTES, renderGrant } from "./grants";
@@ -35,14 +39,12 @@ export function summarizePlan(plan: Plan, options: SummaryOptions = {}): string 
   const outputs = changedOutputs(plan);
   const status = planStatus(plan);
   const header = renderHeader(options.stack, counts, outputs.length, status);
-  full = maxChars === Infinity;
-  const sections = buildSections(plan, outputs).filter((section) => section.entries.length > 0);
+  // Without a size limit long values are shown whole.
+  const whole = maxChars === Infinity;
+  const sections = buildSections(plan, outputs, whole).filter((section) => section.entries.length > 0);
   const location = options.fullLocation ?? "the output of `npm run plan-summary` with `--max-chars 0`";
   return fit(header, sections, maxChars, location);
 }
-
-/** True while a summary without a size limit is built: long values are then shown whole. */
-let full = false;
 
 /** True when the plan failed: the command line then exits with this status after writing the summary. */
 export function planFailed(plan: Plan): boolean {
@@ -72,7 +74,7 @@ function renderHeader(stack: string | undefined, counts: PlanCounts, changedOutp
   return `${heading}\n\n${lead}${planned}${planLine(counts)}${extra}\n`;
 }
 
-function buildSections(plan: Plan, outputs: [string, Change][]): Section[] {
+function buildSections(plan: Plan, outputs: [string, Change][], whole: boolean): Section[] {
   const byKind = groupResources(plan.resource_changes);
   const condensed = (title: string, resources: ResourceChange[], entry: (r: ResourceChange) => string): Section => ({
     title,
@@ -94,23 +96,23 @@ function buildSections(plan: Plan, outputs: [string, Change][]): Section[] {
   const drifted = driftedResources(plan);
   return [
     risky("Destroy", byKind.delete, renderDelete),
-    risky("Replace", byKind.replace, renderReplacement),
+    risky("Replace", byKind.replace, (resource) => renderReplacement(resource, whole)),
     { title: "Unknown or unusual actions", full: true, intro: [], entries: byKind.other.map(renderOther) },
     { title: "Failing checks", full: true, intro: [], entries: renderFailingChecks(plan) },
     { title: "Deferred", full: true, intro: [], entries: renderDeferred(plan) },
     { title: "IAM policy changes", full: true, intro: [], entries: plan.resource_changes.flatMap(renderPolicies) },
     {
       ...risky("Security-relevant updates", security.map((update) => update.resource), () => ""),
-      entries: security.map(({ resource, changes, topics }) => renderUpdate(resource, changes, topics)),
+      entries: security.map(({ resource, changes, topics }) => renderUpdate(resource, changes, topics, whole)),
     },
     risky("Changed outside Terraform", drifted, (resource) => renderDrift(resource, relevant)),
     condensed("Forget (removed from state, not destroyed)", byKind.forget, (r) => `- ${literal(r.address)}`),
-    condensed("Import", byKind.import, renderImport),
-    condensed("Move", byKind.move, renderMove),
+    condensed("Import", byKind.import, (resource) => renderImport(resource, whole)),
+    condensed("Move", byKind.move, (resource) => renderMove(resource, whole)),
     { title: "Output changes", full: false, intro: [], entries: outputs.map(([name, change]) => renderOutput(name, change)) },
     {
       ...condensed("Update in place", routine.map((update) => update.resource), () => ""),
-      entries: routine.map(({ resource, changes }) => renderUpdate(resource, changes, [])),
+      entries: routine.map(({ resource, changes }) => renderUpdate(resource, changes, [], whole)),
     },
     condensed("Create", byKind.create, renderCreate),
   ];
@@ -169,28 +171,28 @@ function breaking(resource: ResourceChange): string[] {
   return [`  - **Breaking for senders:** mail sent with ${name} is rejected ${when}; move senders to the new set first.`];
 }
 
-function renderReplacement(resource: ResourceChange): string {
+function renderReplacement(resource: ResourceChange, whole: boolean): string {
   const explanation = explainReplacement(resource);
   const order = explanation.order === "create first" ? "create new, then destroy old" : "destroy, then create";
   const header = `- ${addressOf(resource)} (${order}): ${replacementSummary(resource, explanation)}`;
   const details = explanation.causes.flatMap((cause) => {
     const path = literal(formatPath(cause.path));
-    const inner = blockChanges(resource, cause.path);
+    const inner = blockChanges(resource, cause.path, whole);
     // A forcing block lists its changed attributes below; its own value is only a reminder.
-    const [first = "", ...rest] = inner.length > 0 ? [`  - ${path}: ${value(cause.before)} → ${value(cause.after)}`] : changeLines(path, cause.before, cause.after, "  ");
+    const [first = "", ...rest] = inner.length > 0 ? [`  - ${path}: ${value(cause.before)} → ${value(cause.after)}`] : changeLines(path, cause.before, cause.after, "  ", whole);
     return [`${first}${cause.hint ? `. ${cause.hint}` : ""}`, ...rest, ...inner];
   });
   return [header, ...breaking(resource), ...details].join("\n");
 }
 
 // A forcing block (a list or object) also lists which of its own attributes change.
-function blockChanges(resource: ResourceChange, path: PathStep[]): string[] {
+function blockChanges(resource: ResourceChange, path: PathStep[], whole: boolean): string[] {
   const { before, after } = resource.change;
   const isBlock = (side: unknown) => typeof valueAt(side, path) === "object" && valueAt(side, path) !== null;
   if (!isBlock(before) && !isBlock(after)) return [];
   const changes = changedAttributes(resource.change, path);
   if (changes.length === 1 && changes[0]?.path.length === path.length) return [];
-  const lines = changes.flatMap((change) => changeLines(literal(formatPath(change.path)), change.before, change.after, "    "));
+  const lines = changes.flatMap((change) => changeLines(literal(formatPath(change.path)), change.before, change.after, "    ", whole));
   if (isTruncatedList(changes)) lines.push("    - (more attributes change; only the first are listed)");
   return lines;
 }
@@ -215,10 +217,10 @@ function renderOther(resource: ResourceChange): string {
 }
 
 /** An attribute's old and new value; a long one shows where it changed, under the attribute. */
-function changeLines(path: string, before: string, after: string, indent: string): string[] {
+function changeLines(path: string, before: string, after: string, indent: string, whole: boolean): string[] {
   const marker = (text: string) => /^\((sensitive|known after apply|none)\)$/.test(text);
   if (marker(before) || marker(after) || !isLongChange(before, after)) return [`${indent}- ${path}: ${value(before)} → ${value(after)}`];
-  return [`${indent}- ${path} (${describeLongChange(before, after)}):`, ...renderLongChange(before, after, full, `${indent}  `)];
+  return [`${indent}- ${path} (${describeLongChange(before, after)}):`, ...renderLongChange(before, after, whole, `${indent}  `)];
 }
 
 function renderPolicies(resource: ResourceChange): string[] {
@@ -237,7 +239,7 @@ function renderPolicies(resource: ResourceChange): string[] {
   });
 }
 
-function renderImport(resource: ResourceChange): string {
+function renderImport(resource: ResourceChange, whole: boolean): string {
   const { importing } = resource.change;
   const id =
     importing?.id !== undefined
@@ -247,24 +249,24 @@ function renderImport(resource: ResourceChange): string {
         : "an ID known after apply";
   const kind = kindOf(resource);
   const then = kind === "update" ? ", then updated in place" : kind === "create" ? ", then created" : "";
-  return [`- ${addressOf(resource)} from ${id}${then}`, ...attributeLines(resource)].join("\n");
+  return [`- ${addressOf(resource)} from ${id}${then}`, ...attributeLines(resource, changedAttributes(resource.change), whole)].join("\n");
 }
 
-function renderMove(resource: ResourceChange): string {
+function renderMove(resource: ResourceChange, whole: boolean): string {
   const then = kindOf(resource) === "update" ? ", then updated in place" : "";
-  return [`- ${literal(resource.previous_address ?? "")} → ${literal(resource.address)}${then}`, ...attributeLines(resource)].join("\n");
+  return [`- ${literal(resource.previous_address ?? "")} → ${literal(resource.address)}${then}`, ...attributeLines(resource, changedAttributes(resource.change), whole)].join("\n");
 }
 
-function renderUpdate(resource: ResourceChange, changes: readonly AttributeChange[], topics: readonly string[]): string {
+function renderUpdate(resource: ResourceChange, changes: readonly AttributeChange[], topics: readonly string[], whole: boolean): string {
   const why = topics.length > 0 ? `: ${topics.join(", ")}` : "";
-  return [`- ${addressOf(resource)}${why}`, ...attributeLines(resource, changes)].join("\n");
+  return [`- ${addressOf(resource)}${why}`, ...attributeLines(resource, changes, whole)].join("\n");
 }
 
 function renderCreate(resource: ResourceChange): string {
   return `- ${addressOf(resource)}`;
 }
 
-function attributeLines(resource: ResourceChange, changes: readonly AttributeChange[] = changedAttributes(resource.change)): string[] {
+function attributeLines(resource: ResourceChange, changes: readonly AttributeChange[], whole: boolean): string[] {
   if (kindOf(resource) !== "update") return [];
   const policies = new Set(POLICY_ATTRIBUTES[resource.type] ?? []);
   const lines = changes.flatMap((change) => {
@@ -272,7 +274,7 @@ function attributeLines(resource: ResourceChange, changes: readonly AttributeCha
     if (policies.has(String(change.path[0])) || (resource.type === "aws_iam_role" && change.path[0] === "inline_policy")) {
       return [`  - ${path}: see IAM policy changes`];
     }
-    return changeLines(path, change.before, change.after, "  ");
+    return changeLines(path, change.before, change.after, "  ", whole);
   });
   if (isTruncatedList(changes)) lines.push("  - (more attributes change; only the first are listed)");
   return lines;
