@@ -83,9 +83,8 @@ function endsDiff(before: string, after: string): ChangedPart[] {
  * The lines that show a long change under its attribute line: for each changed part, the
  * window of each side, with where it is. `full` shows both values whole instead.
  */
-export function renderLongChange(before: string, after: string, full: boolean, indent: string): string[] {
+export function renderLongChange(before: string, after: string, full: boolean, indent: string, parts = changedParts(before, after)): string[] {
   if (full) return [`${indent}- before: ${literal(before, Infinity)}`, `${indent}- after: ${literal(after, Infinity)}`];
-  const parts = changedParts(before, after);
   const lines = parts.slice(0, MAX_PARTS).flatMap((part) => [
     `${indent}- before, ${where(part.before, before.length)}: ${literal(window(before, part.before), MAX_WINDOW)}`,
     `${indent}- after, ${where(part.after, after.length)}: ${literal(window(after, part.after), MAX_WINDOW)}`,
@@ -95,8 +94,7 @@ export function renderLongChange(before: string, after: string, full: boolean, i
 }
 
 /** The heading's words for a long change: sizes and how many parts changed. */
-export function describeLongChange(before: string, after: string): string {
-  const parts = changedParts(before, after).length;
+export function describeLongChange(before: string, after: string, parts = changedParts(before, after).length): string {
   const sizes = `${before.length.toLocaleString("en-US")} → ${after.length.toLocaleString("en-US")} characters`;
   return `${sizes}, ${plural(parts, "changed part")} shown with the text around it, the unchanged rest left out`;
 }

@@ -13,7 +13,7 @@ import { changedOutputs, countPlan, hasChanges, isImport, isMove, kindOf, planLi
 import { isDocumentlessGrant, POLICY_ATTRIBUTES, renderGrant } from "./grants";
 import { policyAttributes, renderPolicyAttribute } from "./iam-diff";
 import { fit, type Section } from "./fit";
-import { describeLongChange, isLongChange, renderLongChange } from "./long-values";
+import { changedParts, describeLongChange, isLongChange, renderLongChange } from "./long-values";
 import { securityTopics } from "./security";
 import { driftedResources, planStatus, type PlanStatus, relevantResources, renderDeferred, renderDrift, renderFailingChecks, statusLines } from "./status";
 import { literal, plural } from "./markdown";
@@ -220,7 +220,8 @@ function renderOther(resource: ResourceChange): string {
 function changeLines(path: string, before: string, after: string, indent: string, whole: boolean): string[] {
   const marker = (text: string) => /^\((sensitive|known after apply|none)\)$/.test(text);
   if (marker(before) || marker(after) || !isLongChange(before, after)) return [`${indent}- ${path}: ${value(before)} → ${value(after)}`];
-  return [`${indent}- ${path} (${describeLongChange(before, after)}):`, ...renderLongChange(before, after, whole, `${indent}  `)];
+  const parts = changedParts(before, after);
+  return [`${indent}- ${path} (${describeLongChange(before, after, parts.length)}):`, ...renderLongChange(before, after, whole, `${indent}  `, parts)];
 }
 
 function renderPolicies(resource: ResourceChange): string[] {
