@@ -89,6 +89,17 @@ describe("policy documents of every policy-bearing resource", () => {
     );
   });
 
+  test("a long policy that is not valid JSON shows where its text changed, not two identical starts", () => {
+    const statements = Array.from({ length: 6 }, (_, i) => `{"Sid":"S${i}","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:Decrypt","Resource":"*"}`);
+    const before = `{"Version":"2012-10-17","Statement":[${statements.join(",")}]`;
+    const after = before.replace('"S5","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"}', '"S5","Effect":"Allow","Principal":"*"');
+    const at = before.indexOf('{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:Decrypt","Resource":"*"}]');
+    const lines = grants(managed("aws_kms_key_policy.k", { actions: ["update"], before: { policy: before }, after: { policy: after } }));
+    expect(lines).toContain(`- \`aws_kms_key_policy.k\` \`policy\`:\n  Not valid policy JSON; where its text changed (${before.length} → ${after.length} characters, 1 changed part`);
+    expect(lines).toContain(`  - before, characters ${at + 1}–`);
+    expect(lines).toContain('"Principal":"*","Action":"kms:Decrypt"');
+  });
+
   test("attributes named like a policy that hold no grant are not read as policies", () => {
     const plan = planOf(
       managed("aws_sns_topic_subscription.s", { actions: ["create"], after: { filter_policy: JSON.stringify({ eventType: ["Bounce"] }) } }),

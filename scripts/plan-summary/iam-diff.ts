@@ -1,6 +1,7 @@
 // IAM policy changes statement by statement: policies are matched by Sid (otherwise by position
 // among the statements without one) and compared field by field, lists as sets.
 import { POLICY_ATTRIBUTES } from "./grants";
+import { describeLongChange, isLongChange, renderLongChange } from "./long-values";
 import { literal } from "./markdown";
 import type { Change, ResourceChange } from "./read";
 import { isHiddenAt, isMarked, isRecord, sameValue, valueAt, type AttributePath } from "./values";
@@ -294,7 +295,7 @@ function policyText(object: unknown, sensitive: unknown, unknown: unknown, path:
 }
 
 /** The Markdown lines for one policy attribute, or [] when it does not change. */
-export function renderPolicyAttribute({ before, after, kind = "identity" }: PolicyAttribute): string[] {
+export function renderPolicyAttribute({ before, after, kind = "identity" }: PolicyAttribute, whole = false): string[] {
   if (before.state === "sensitive" || after.state === "sensitive") return ["(sensitive value hidden)"];
   if (after.state === "unknown") return renderRecomputed(before);
   const beforeText = before.state === "known" ? before.text : undefined;
@@ -303,6 +304,9 @@ export function renderPolicyAttribute({ before, after, kind = "identity" }: Poli
   const beforeDoc = beforeText === undefined ? EMPTY_POLICY : parsePolicy(beforeText);
   const afterDoc = afterText === undefined ? EMPTY_POLICY : parsePolicy(afterText);
   if (!beforeDoc || !afterDoc) {
+    if (beforeText !== undefined && afterText !== undefined && isLongChange(beforeText, afterText)) {
+      return [`Not valid policy JSON; where its text changed (${describeLongChange(beforeText, afterText)}):`, ...renderLongChange(beforeText, afterText, whole, "")];
+    }
     return ["Not valid policy JSON; raw values:", `- before: ${rawPolicy(beforeText)}`, `- after: ${rawPolicy(afterText)}`];
   }
   const lines = diffPolicies(beforeDoc, afterDoc).map((diff) => renderStatementDiff(diff, kind));

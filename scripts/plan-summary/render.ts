@@ -100,7 +100,7 @@ function buildSections(plan: Plan, outputs: [string, Change][], whole: boolean):
     { title: "Unknown or unusual actions", full: true, intro: [], entries: byKind.other.map(renderOther) },
     { title: "Failing checks", full: true, intro: [], entries: renderFailingChecks(plan) },
     { title: "Deferred", full: true, intro: [], entries: renderDeferred(plan) },
-    { title: "IAM policy changes", full: true, intro: [], entries: plan.resource_changes.flatMap(renderPolicies) },
+    { title: "IAM policy changes", full: true, intro: [], entries: plan.resource_changes.flatMap((resource) => renderPolicies(resource, whole)) },
     {
       ...risky("Security-relevant updates", security.map((update) => update.resource), () => ""),
       entries: security.map(({ resource, changes, topics }) => renderUpdate(resource, changes, topics, whole)),
@@ -224,7 +224,7 @@ function changeLines(path: string, before: string, after: string, indent: string
   return [`${indent}- ${path} (${describeLongChange(before, after, parts.length)}):`, ...renderLongChange(before, after, whole, `${indent}  `, parts)];
 }
 
-function renderPolicies(resource: ResourceChange): string[] {
+function renderPolicies(resource: ResourceChange, whole: boolean): string[] {
   if (resource.mode === "data" || !resource.change.actions.some((action) => action === "create" || action === "update" || action === "delete")) {
     return [];
   }
@@ -233,7 +233,7 @@ function renderPolicies(resource: ResourceChange): string[] {
     return lines.length > 0 ? [`- ${literal(resource.address)}:\n${lines.map((line) => `  ${line}`).join("\n")}`] : [];
   }
   return policyAttributes(resource).flatMap((attribute) => {
-    const lines = renderPolicyAttribute(attribute);
+    const lines = renderPolicyAttribute(attribute, whole);
     if (lines.length === 0) return [];
     const body = lines.map((line) => `  ${line}`).join("\n");
     return [`- ${literal(resource.address)} ${literal(attribute.label)}:\n${body}`];
