@@ -2,7 +2,7 @@
 // full, and condenses the rest with counts and a note. (Its speed is measured by npm run bench.)
 import { DEFAULT_MAX_CHARS, summarizePlan } from "../scripts/plan-summary";
 import { DEFAULT_MIX, largePlan } from "../bench/large-plan";
-import { codeTexts, managed, toHtml } from "./plan-summary-helpers";
+import { codeTexts, managed, SUMMARY_TAGS, tagNames, toHtml } from "./plan-summary-helpers";
 
 const plan = largePlan(5000);
 const markdown = summarizePlan(plan, { fullLocation: "the job summary" });
@@ -120,6 +120,16 @@ describe("a plan of 4,000 destroys, 3,000 routine updates and a few risky change
         "  - granted: policy `arn:aws:iam::aws:policy/AdministratorAccess`; role `ses-events-ses`; " +
         "**wide:** AWS-managed `AdministratorAccess`, full administrator access\n",
     );
+  });
+
+  test("rendered as CommonMark, shows the grant, the public access block and the event destination as literal text", () => {
+    const html = toHtml(markdown);
+    expect(tagNames(html).filter((tag) => !SUMMARY_TAGS.has(tag))).toEqual([]);
+    const codes = new Set(codeTexts(html));
+    for (const text of ["aws_iam_role_policy_attachment.admin", "arn:aws:iam::aws:policy/AdministratorAccess", "aws_s3_bucket_public_access_block.events", "aws_sesv2_configuration_set_event_destination.events"]) {
+      expect(codes).toContain(text);
+    }
+    expect(html).toContain("<strong>wide:</strong> AWS-managed <code>AdministratorAccess</code>, full administrator access");
   });
 
   test("lists as many destroys as fit, counts the rest and says where the full list is", () => {
