@@ -33,6 +33,23 @@ describe("security-relevant updates", () => {
   });
 });
 
+describe("destroys", () => {
+  test("destroys that lose data or break senders are listed first, the rest in plan order", () => {
+    const markdown = summarizePlan(
+      planOf(
+        managed("aws_iam_role_policy.p", { actions: ["delete"], before: {} }),
+        managed("aws_cloudwatch_metric_alarm.a", { actions: ["delete"], before: {} }),
+        managed("aws_s3_bucket.events", { actions: ["delete"], before: {} }),
+        managed("aws_kms_key.k", { actions: ["delete"], before: {} }),
+      ),
+    );
+    expect(markdown).toContain(
+      "### Destroy (4)\n\nBy type: `aws_cloudwatch_metric_alarm` 1, `aws_iam_role_policy` 1, `aws_kms_key` 1, `aws_s3_bucket` 1.\n\n" +
+        "- `aws_s3_bucket.events`\n- `aws_kms_key.k`\n- `aws_iam_role_policy.p`\n- `aws_cloudwatch_metric_alarm.a`\n",
+    );
+  });
+});
+
 describe("a configuration set that goes away", () => {
   test("a deleted configuration set is breaking for the senders that use its name", () => {
     const markdown = summarizePlan(planOf(managed("aws_sesv2_configuration_set.c", { actions: ["delete"], before: { configuration_set_name: "ses-events" } })));

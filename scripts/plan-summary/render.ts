@@ -95,7 +95,7 @@ function buildSections(plan: Plan, outputs: [string, Change][], whole: boolean):
   const routine = updates.filter((update) => !secure.has(update.resource));
   const drifted = driftedResources(plan);
   return [
-    risky("Destroy", byKind.delete, renderDelete),
+    risky("Destroy", holdingDataFirst(byKind.delete), renderDelete),
     risky("Replace", byKind.replace, (resource) => renderReplacement(resource, whole)),
     { title: "Unknown or unusual actions", full: true, intro: [], entries: byKind.other.map(renderOther) },
     { title: "Failing checks", full: true, intro: [], entries: renderFailingChecks(plan) },
@@ -116,6 +116,14 @@ function buildSections(plan: Plan, outputs: [string, Change][], whole: boolean):
     },
     condensed("Create", byKind.create, renderCreate),
   ];
+}
+
+/** Resource types whose deletion loses data or breaks senders: their destroys are listed first. */
+const HOLDS_DATA =
+  /^aws_s3_bucket$|^aws_kms_key$|^aws_kms_replica_key$|^aws_cloudwatch_log_group$|^aws_dynamodb_table$|^aws_db_instance$|^aws_rds_cluster$|^aws_efs_file_system$|^aws_secretsmanager_secret$|^aws_kinesis_stream$|^aws_kinesis_firehose_delivery_stream$|^aws_sqs_queue$|^aws_sesv2_configuration_set$|^aws_glue_catalog_(database|table)$|^aws_backup_vault$/;
+
+function holdingDataFirst(resources: readonly ResourceChange[]): ResourceChange[] {
+  return [...resources.filter((resource) => HOLDS_DATA.test(resource.type)), ...resources.filter((resource) => !HOLDS_DATA.test(resource.type))];
 }
 
 type Group = "delete" | "replace" | "other" | "forget" | "import" | "move" | "update" | "create";

@@ -14,7 +14,6 @@ export interface PlanStatus {
   deferred: number;
   drifted: number;
   failingChecks: number;
-  unknownChecks: number;
 }
 
 export const DEFERRED_REASONS: Readonly<Record<string, string>> = {
@@ -35,7 +34,6 @@ export function planStatus(plan: Plan): PlanStatus {
     deferred: plan.deferred_changes?.length ?? 0,
     drifted: driftedResources(plan).length,
     failingChecks: checks.filter(isFailing).length,
-    unknownChecks: checks.filter((check) => check.status === "unknown").length,
   };
 }
 
