@@ -52,7 +52,7 @@ describe("a 5,000-change plan", () => {
 
   test("lists every drifted resource", () => {
     expect(markdown).toContain("\n**10 resources changed outside Terraform** (listed under Changed outside Terraform).\n");
-    expect(markdown.match(/^- `aws_s3_bucket_versioning\.drifted_\d+`: changed outside Terraform$/gm)).toHaveLength(10);
+    expect(markdown.match(/^- `aws_s3_bucket_versioning\.drifted_\d+`: changed outside Terraform: deletion protection$/gm)).toHaveLength(10);
   });
 
   test("condenses routine updates and creates: counts per type, then as many as fit", () => {

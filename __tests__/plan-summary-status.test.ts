@@ -150,7 +150,7 @@ describe("drift (hand-written: resource_drift)", () => {
       "## Terraform plan\n\n**2 resources changed outside Terraform** (listed under Changed outside Terraform).\n\nNo changes to apply.\n\n" +
         "### Changed outside Terraform (2)\n\n" +
         "By type: `aws_s3_bucket_public_access_block` 1, `aws_sns_topic` 1.\n\n" +
-        "- `aws_s3_bucket_public_access_block.events`: changed outside Terraform (this plan's changes depend on it)\n" +
+        "- `aws_s3_bucket_public_access_block.events`: changed outside Terraform (this plan's changes depend on it): public access\n" +
         "  - `block_public_policy`: `true` → `false`\n" +
         "- `aws_sns_topic.alarms`: deleted outside Terraform\n",
     );

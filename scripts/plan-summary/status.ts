@@ -6,6 +6,7 @@ import { changedAttributes, isTruncatedList } from "./attributes";
 import { kindOf } from "./classify";
 import { literal, plural } from "./markdown";
 import type { CheckResult, Plan, ResourceChange } from "./read";
+import { securityTopics } from "./security";
 import { formatPath } from "./values";
 
 export interface PlanStatus {
@@ -74,9 +75,11 @@ export function renderDrift(resource: ResourceChange, relevant: ReadonlySet<stri
     return `- ${literal(resource.address)}: ${resource.change.actions.map((action) => literal(action)).join(", ")} outside Terraform${note}`;
   }
   const changes = changedAttributes(resource.change);
+  const topics = securityTopics(resource, changes);
+  const why = topics.length > 0 ? `: ${topics.join(", ")}` : "";
   const lines = changes.map((change) => `  - ${literal(formatPath(change.path))}: ${marked(change.before)} → ${marked(change.after)}`);
   if (isTruncatedList(changes)) lines.push("  - (more attributes changed; only the first are listed)");
-  return [`- ${literal(resource.address)}: changed outside Terraform${note}`, ...lines].join("\n");
+  return [`- ${literal(resource.address)}: changed outside Terraform${note}${why}`, ...lines].join("\n");
 }
 
 export function relevantResources(plan: Plan): Set<string> {
