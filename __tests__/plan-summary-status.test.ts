@@ -2,9 +2,10 @@
 // changed outside Terraform (resource_drift), failing checks (checks), unknown actions. None of
 // them may read as "No changes". The plans under fixtures/plans/terraform/ were written by
 // Terraform 1.11.4 (`terraform plan -out` then `terraform show -json`) from the main.tf beside
-// each; deferred changes and drift are hand-written here, because this Terraform cannot produce
-// them without a provider that talks to a real API (deferral is an experiment of alpha builds,
-// and drift needs an object changed outside Terraform).
+// each. Deferred changes are hand-written, because Terraform 1.11 cannot produce them (deferral is
+// an experiment of its alpha builds). Drift comes from a plan the real AWS provider wrote against
+// the mock (fixtures/plans/real/) and from hand-written plans, for the shapes that one lacks
+// (a deleted object, sensitive values).
 import * as path from "node:path";
 import { type CliIo, parsePlan, type Plan, readPlanFile, runCli, summarizePlan } from "../scripts/plan-summary";
 import { FIXTURES, managed, planOf, toHtml, codeTexts } from "./plan-summary-helpers";
@@ -134,6 +135,22 @@ describe("an incomplete plan (hand-written: deferred changes)", () => {
     expect(summarizePlan(empty)).toBe(
       "## Terraform plan\n\n**Incomplete plan.** Terraform deferred some changes until this plan is applied: another plan and apply follow.\n\nNo changes to apply.\n",
     );
+  });
+});
+
+describe("drift in a plan the real AWS provider wrote", () => {
+  const markdown = summarizePlan(readPlanFile(path.join(FIXTURES, "real", "update-in-place.json")));
+
+  test("lists what changed outside Terraform, leaving out the empty values a provider only filled in", () => {
+    expect(markdown).toContain("**3 resources changed outside Terraform** (listed under Changed outside Terraform).\n");
+    expect(markdown).toContain(
+      "- `aws_s3_bucket.SesEvents_Bucket_7ECDF5ED`: changed outside Terraform (this plan's changes depend on it): " +
+        "encryption, deletion protection, enabled or sending, IAM\n",
+    );
+    expect(markdown).toContain("  - `versioning[0].enabled`: `false` → `true`\n");
+    // The refresh also turned unset tags and parameters into empty maps: nobody changed those.
+    expect(markdown).not.toContain("`tags`: (none) → `{}`");
+    expect(markdown).not.toContain("aws_athena_workgroup.SesEvents_Analytics_Workgroup_AC783732`: changed outside Terraform");
   });
 });
 

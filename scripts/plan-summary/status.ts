@@ -2,12 +2,12 @@
 // (errored), whether it is complete (deferred_changes), what changed outside Terraform
 // (resource_drift) and which checks fail (checks). Each of them keeps a plan from reading as
 // "No changes".
-import { changedAttributes, isTruncatedList } from "./attributes";
+import { type AttributeChange, changedAttributes, isTruncatedList } from "./attributes";
 import { kindOf } from "./classify";
 import { literal, plural } from "./markdown";
 import type { CheckResult, Plan, ResourceChange } from "./read";
 import { securityTopics } from "./security";
-import { formatPath } from "./values";
+import { formatPath, isRecord, valueAt } from "./values";
 
 export interface PlanStatus {
   errored: boolean;
@@ -62,9 +62,28 @@ export function statusLines(status: PlanStatus): string[] {
   return lines;
 }
 
-/** Drift entries that changed something (Terraform also lists no-op entries there). */
+/**
+ * Drift entries that changed something. Terraform also lists no-op entries there, and updates
+ * where a provider only filled in an empty value it had left unset (`null` → `{}`, `[]` or `""`):
+ * neither is a change anyone made.
+ */
 export function driftedResources(plan: Plan): ResourceChange[] {
-  return (plan.resource_drift ?? []).filter((resource) => kindOf(resource) !== "no-op" && kindOf(resource) !== "read");
+  return (plan.resource_drift ?? []).filter((resource) => {
+    const kind = kindOf(resource);
+    if (kind === "no-op" || kind === "read") return false;
+    return kind !== "update" || driftedAttributes(resource).length > 0;
+  });
+}
+
+export function driftedAttributes(resource: ResourceChange): AttributeChange[] {
+  const { before, after } = resource.change;
+  return changedAttributes(resource.change).filter((change) => !(isEmpty(valueAt(before, change.path)) && isEmpty(valueAt(after, change.path))));
+}
+
+function isEmpty(value: unknown): boolean {
+  if (value === undefined || value === null || value === "") return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return isRecord(value) && Object.keys(value).length === 0;
 }
 
 export function renderDrift(resource: ResourceChange, relevant: ReadonlySet<string>): string {
@@ -74,7 +93,7 @@ export function renderDrift(resource: ResourceChange, relevant: ReadonlySet<stri
   if (kind !== "update") {
     return `- ${literal(resource.address)}: ${resource.change.actions.map((action) => literal(action)).join(", ")} outside Terraform${note}`;
   }
-  const changes = changedAttributes(resource.change);
+  const changes = driftedAttributes(resource);
   const topics = securityTopics(resource, changes);
   const why = topics.length > 0 ? `: ${topics.join(", ")}` : "";
   const lines = changes.map((change) => `  - ${literal(formatPath(change.path))}: ${marked(change.before)} → ${marked(change.after)}`);
