@@ -36,7 +36,7 @@ export const USAGE = [
   "  --full-location TEXT    where the note says the full summary is, as Markdown",
   "                          (default: the --full-out file)",
   "",
-  `Exits 0 after writing the summary, ${2} when the plan errored (the summary is written too),`,
+  `Exits 0 after writing the summary, ${PLAN_FAILED_EXIT} when the plan errored (the summary is written too),`,
   "and 1 for bad arguments or input.",
 ].join("\n");
 

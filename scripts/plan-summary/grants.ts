@@ -133,7 +133,7 @@ const ADMIN_POLICIES: Readonly<Record<string, string>> = {
   PowerUserAccess: "power user access: everything but IAM and Organizations",
   IAMFullAccess: "full IAM access, enough to grant itself anything",
   AWSOrganizationsFullAccess: "full Organizations access",
-  AdministratorAccess_AmplifyBackend: "administrator access",
+  "AdministratorAccess-Amplify": "administrator access for Amplify, including IAM",
 };
 
 /** A warning for an attached AWS-managed policy that grants wide access, or "". */
