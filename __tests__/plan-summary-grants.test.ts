@@ -128,6 +128,19 @@ describe("grants without a policy document", () => {
     if (!flag) expect(lines).not.toContain("wide");
   });
 
+  test("an SSO permission set's attached AdministratorAccess is flagged too", () => {
+    expect(
+      grants(
+        managed("aws_ssoadmin_managed_policy_attachment.a", {
+          actions: ["create"],
+          after: { permission_set_arn: "arn:aws:sso:::permissionSet/ssoins-1/ps-1", managed_policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+        }),
+      ),
+    ).toContain(
+      "  - granted: policy `arn:aws:iam::aws:policy/AdministratorAccess`; permission set `arn:aws:sso:::permissionSet/ssoins-1/ps-1`; **wide:** AWS-managed `AdministratorAccess`",
+    );
+  });
+
   test("a customer-managed policy of the same name is not flagged as AWS-managed", () => {
     expect(grants(managed("aws_iam_group_policy_attachment.a", { actions: ["create"], after: { group: "ops", policy_arn: "arn:aws:iam::111122223333:policy/AdministratorAccess" } }))).not.toContain("wide");
   });

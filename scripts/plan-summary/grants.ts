@@ -57,14 +57,11 @@ const OTHER_POLICY_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
   aws_elasticsearch_domain: ["access_policies"],
   aws_elasticsearch_domain_policy: ["access_policies"],
   aws_glacier_vault: ["access_policy"],
-  aws_iam_role_policy_attachment: [],
   aws_kinesis_resource_policy: ["policy"],
-  aws_lambda_function_url: [],
   aws_media_store_container_policy: ["policy"],
   aws_opensearch_domain: ["access_policies"],
   aws_opensearch_domain_policy: ["access_policies"],
   aws_organizations_policy: ["content"],
-  aws_s3control_multi_region_access_point_policy: [],
   aws_schemas_registry_policy: ["policy"],
   aws_secretsmanager_secret: ["policy"],
   aws_secretsmanager_secret_policy: ["policy"],
@@ -77,9 +74,7 @@ const OTHER_POLICY_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Resource types whose attributes hold a policy document, and those attributes. */
-export const POLICY_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
-  Object.entries({ ...OTHER_POLICY_ATTRIBUTES, ...SCHEMA_POLICY_ATTRIBUTES }).filter(([, attributes]) => attributes.length > 0),
-);
+export const POLICY_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = { ...OTHER_POLICY_ATTRIBUTES, ...SCHEMA_POLICY_ATTRIBUTES };
 
 /**
  * Attributes named like a policy that hold no IAM policy document (an SES TLS policy, an SNS
@@ -160,11 +155,11 @@ interface GrantShape {
 const SERVICE_PRINCIPAL = /\.amazonaws\.com(\.cn)?$|\.amazon\.com$/;
 const given = (text: string) => !/^\((none|known after apply|sensitive)\)$/.test(text) && text !== "" && text !== "[]";
 
-const attachment = (to: [string, AttributePath][]): GrantShape => ({
+const attachment = (to: [string, AttributePath][], policy = "policy_arn"): GrantShape => ({
   to,
-  what: [["policy", ["policy_arn"]]],
+  what: [["policy", [policy]]],
   limits: [],
-  flags: (values) => [managedPolicyFlag(values(["policy_arn"]))].filter(Boolean),
+  flags: (values) => [managedPolicyFlag(values([policy]))].filter(Boolean),
 });
 
 const permission = (extra: [string, AttributePath][]): GrantShape => ({
@@ -204,7 +199,7 @@ export const GRANT_SHAPES: Readonly<Record<string, GrantShape>> = {
     ["users", ["users"]],
     ["groups", ["groups"]],
   ]),
-  aws_ssoadmin_managed_policy_attachment: attachment([["permission set", ["permission_set_arn"]]]),
+  aws_ssoadmin_managed_policy_attachment: attachment([["permission set", ["permission_set_arn"]]], "managed_policy_arn"),
   aws_lambda_permission: permission([["qualifier", ["qualifier"]]]),
   aws_lambda_layer_version_permission: {
     to: [["principal", ["principal"]]],
