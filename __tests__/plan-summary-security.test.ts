@@ -33,6 +33,26 @@ describe("security-relevant updates", () => {
   });
 });
 
+describe("imports that also update", () => {
+  test("an import whose update is security-relevant is listed there too, saying it is imported", () => {
+    const markdown = summarizePlan(
+      planOf(
+        managed("aws_sesv2_configuration_set.c", {
+          actions: ["update"],
+          before: { delivery_options: [{ tls_policy: "REQUIRE" }] },
+          after: { delivery_options: [] },
+          importing: { id: "ses-events" },
+        }),
+      ),
+    );
+    expect(markdown).toContain(
+      "### Security-relevant updates (1)\n\n- `aws_sesv2_configuration_set.c` (imported, then updated): encryption\n" +
+        '  - `delivery_options`: `[{"tls_policy":"REQUIRE"}]` → `[]`\n',
+    );
+    expect(markdown).toContain("### Import (1)\n\n- `aws_sesv2_configuration_set.c` from ID `ses-events`, then updated in place\n");
+  });
+});
+
 describe("destroys", () => {
   test("destroys that lose data or break senders are listed first, the rest in plan order", () => {
     const markdown = summarizePlan(

@@ -145,7 +145,7 @@ describe("drift in a plan the real AWS provider wrote", () => {
     expect(markdown).toContain("**3 resources changed outside Terraform** (listed under Changed outside Terraform).\n");
     expect(markdown).toContain(
       "- `aws_s3_bucket.SesEvents_Bucket_7ECDF5ED`: changed outside Terraform (this plan's changes depend on it): " +
-        "encryption, deletion protection, enabled or sending, IAM\n",
+        "encryption, deletion protection, enabled or sending, retention, IAM\n",
     );
     expect(markdown).toContain("  - `versioning[0].enabled`: `false` → `true`\n");
     // The refresh also turned unset tags and parameters into empty maps: nobody changed those.

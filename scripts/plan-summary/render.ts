@@ -88,7 +88,12 @@ function buildSections(plan: Plan, outputs: [string, Change][], whole: boolean):
   });
   const relevant = relevantResources(plan);
   const updates = byKind.update.map((resource) => ({ resource, changes: changedAttributes(resource.change) }));
-  const security = updates
+  // An import or a move that also updates is listed in its own section and, when the update is
+  // security-relevant, here too: adopting an object can change what protects it.
+  const adopted = [...byKind.import, ...byKind.move]
+    .filter((resource) => kindOf(resource) === "update")
+    .map((resource) => ({ resource, changes: changedAttributes(resource.change) }));
+  const security = [...updates, ...adopted]
     .map((update) => ({ ...update, topics: securityTopics(update.resource, update.changes) }))
     .filter((update) => update.topics.length > 0);
   const secure = new Set(security.map((update) => update.resource));
@@ -267,7 +272,8 @@ function renderMove(resource: ResourceChange, whole: boolean): string {
 }
 
 function renderUpdate(resource: ResourceChange, changes: readonly AttributeChange[], topics: readonly string[], whole: boolean): string {
-  const why = topics.length > 0 ? `: ${topics.join(", ")}` : "";
+  const imported = isImport(resource) ? " (imported, then updated)" : "";
+  const why = `${imported}${topics.length > 0 ? `: ${topics.join(", ")}` : ""}`;
   return [`- ${addressOf(resource)}${why}`, ...attributeLines(resource, changes, whole)].join("\n");
 }
 

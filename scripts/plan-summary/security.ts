@@ -5,6 +5,7 @@
 // exposure, roles and policies). They are listed in full, with the reason, above routine updates.
 import type { AttributeChange } from "./attributes";
 import type { ResourceChange } from "./read";
+import { isRecord, valueAt } from "./values";
 
 export interface SecurityTopic {
   topic: string;
@@ -45,7 +46,7 @@ export const SECURITY_TOPICS: readonly SecurityTopic[] = [
   {
     topic: "IAM",
     types: /^aws_iam_|^aws_ssoadmin_|^aws_organizations_policy|_policy$|_permission$|^aws_kms_grant$/,
-    attributes: /role_arn|^role$|(?<!public_)policy|principal|permissions_boundary|^roles?$|^users?$|^groups?$|assume_role|trust/,
+    attributes: /role_arn|^role$|^policy$|^(assume_role|inline|access|resource|bucket|key|topic|queue)_polic(y|ies)$|^policy_(arn|document)$|principal|permissions_boundary|^roles?$|^users?$|^groups?$|assume_role|trust/,
   },
 ];
 
@@ -55,10 +56,30 @@ export function securityTopics(resource: ResourceChange, changes: readonly Attri
   const paths = changes.map((change) => change.path).filter((path) => !TAG_ATTRIBUTES.has(String(path[0])));
   // A change of tags alone is routine, whatever the resource.
   if (paths.length === 0) return [];
-  const topics = SECURITY_TOPICS.filter(
-    ({ types, attributes }) => types.test(resource.type) || paths.some((path) => path.some((step) => typeof step === "string" && attributes.test(step))),
-  );
+  // A block that changes whole (a list that grows or empties) counts by the names inside it too.
+  const names = paths.map((path) => [
+    ...path.filter((step): step is string => typeof step === "string"),
+    ...keysWithin(valueAt(resource.change.before, path)),
+    ...keysWithin(valueAt(resource.change.after, path)),
+  ]);
+  const topics = SECURITY_TOPICS.filter(({ types, attributes }) => types.test(resource.type) || names.some((steps) => steps.some((step) => attributes.test(step))));
   return topics.map(({ topic }) => topic);
 }
 
 const TAG_ATTRIBUTES: ReadonlySet<string> = new Set(["tags", "tags_all"]);
+
+/** Attribute names inside a value, a few levels deep: enough for a provider's nested blocks. */
+function keysWithin(value: unknown, depth = 0, out: string[] = []): string[] {
+  if (depth > MAX_KEY_DEPTH || out.length > MAX_KEYS) return out;
+  if (Array.isArray(value)) for (const item of value) keysWithin(item, depth + 1, out);
+  else if (isRecord(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      out.push(key);
+      keysWithin(item, depth + 1, out);
+    }
+  }
+  return out;
+}
+
+const MAX_KEY_DEPTH = 6;
+const MAX_KEYS = 200;
