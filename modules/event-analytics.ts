@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { Annotations } from "cdktf";
 import { AthenaNamedQuery } from "@cdktf/provider-aws/lib/athena-named-query";
 import { AthenaWorkgroup } from "@cdktf/provider-aws/lib/athena-workgroup";
 import { GlueCatalogDatabase } from "@cdktf/provider-aws/lib/glue-catalog-database";
@@ -8,11 +9,11 @@ import { AwsContext } from "./aws-context";
 import * as defaults from "./defaults";
 import { EventBucket } from "./event-bucket";
 import { EventLayout, PartitionKey, eventLayout, mayWriteUnder } from "./event-layout";
-import { eventQueries } from "./event-queries";
+import { SkippedEventQuery, eventQueries } from "./event-queries";
 import { defaultDatabaseName } from "./physical-names";
 import { EVENT_COLUMNS } from "./event-schema";
 import { PolicyStatement, policyDocument } from "./policy";
-import { FirehoseCompression } from "./ses-event-type";
+import { FirehoseCompression, SesEventType } from "./ses-event-type";
 import * as rules from "./validation";
 
 /** The query layer over delivered events: a Glue table, an Athena workgroup, saved queries, a reader policy. */
@@ -79,6 +80,12 @@ export interface EventAnalyticsProps extends Omit<EventAnalyticsOptions, "enable
    */
   readonly errorOutputPrefix?: string;
   readonly compression: FirehoseCompression;
+  /**
+   * The event types the destination publishes: a saved query that can read none of the types it
+   * needs is not created (a synth warning says so), and a count of a type not published is empty.
+   * @default - all ten
+   */
+  readonly eventTypes?: readonly SesEventType[];
   readonly eventsBucketName: string;
   readonly eventsBucketArn: string;
   /**
@@ -196,6 +203,8 @@ export class EventAnalytics extends Construct {
   readonly table: GlueCatalogTable;
   readonly workgroup: AthenaWorkgroup;
   readonly namedQueries: readonly AthenaNamedQuery[];
+  /** Saved queries not created because the destination publishes none of the event types they need. */
+  readonly skippedQueries: readonly SkippedEventQuery[];
   readonly readerPolicy: IamPolicy;
   /** The bucket created for query results, when `resultsBucket` is not given. */
   readonly resultsBucket?: EventBucket;
@@ -300,14 +309,18 @@ export class EventAnalytics extends Construct {
     });
     this.workgroupName = this.workgroup.name;
 
-    const queries = eventQueries({
+    const eventTypes = props.eventTypes === undefined || rules.isToken(props.eventTypes) ? defaults.DEFAULT_EVENT_TYPES : props.eventTypes;
+    const { queries, skipped } = eventQueries({
       databaseName,
       tableName,
       eventTypeColumn: typeKey?.name ?? "eventtype",
       dateKeys: dateKeys as [string, string, string],
       windowDays: props.queryWindowDays ?? defaults.DEFAULT_QUERY_WINDOW_DAYS,
       tagName: props.tagName ?? defaults.DEFAULT_ENGAGEMENT_TAG_NAME,
+      eventTypes,
     });
+    this.skippedQueries = skipped;
+    for (const query of skipped) Annotations.of(this).addWarning(skippedQueryMessage(query, eventTypes));
     this.namedQueries = queries.map(
       (query) =>
         new AthenaNamedQuery(this, query.id, {
@@ -336,6 +349,15 @@ export class EventAnalytics extends Construct {
     });
     this.readerPolicyArn = this.readerPolicy.arn;
   }
+}
+
+/** Why a saved query is not created, and how to have it. */
+export function skippedQueryMessage(query: SkippedEventQuery, eventTypes: readonly SesEventType[]): string {
+  const missing = query.needs.all.filter((type) => !eventTypes.includes(type));
+  const anyOfMissing = query.needs.anyOf.length > 0 && !query.needs.anyOf.some((type) => eventTypes.includes(type));
+  const needs = [...missing, ...(anyOfMissing ? [`one of ${query.needs.anyOf.join(", ")}`] : [])];
+  const pronoun = missing.length === 0 ? "one" : needs.length === 1 ? "it" : "them";
+  return `saved query ${query.name} is not created: eventTypes ${JSON.stringify(eventTypes)} leaves out ${needs.join(" and ")}, which it needs to answer; add ${pronoun} to eventTypes to have the query.`;
 }
 
 /** Athena partition projection for `layout`: one set of `projection.<key>.*` per key, in prefix order. */

@@ -507,6 +507,7 @@ export class SesFirehoseEventDestination extends Construct {
           prefix,
           errorOutputPrefix,
           compression,
+          eventTypes: props.eventTypes,
           eventsBucketName,
           eventsBucketArn: bucketArn,
           resultsBucket: bucket === undefined ? undefined : { bucketName: bucket.bucketName, bucketArn: bucket.bucketArn },
