@@ -235,6 +235,8 @@ export class EventAnalytics extends Construct {
     if (props.resultsBucket === undefined) {
       this.resultsBucket = new EventBucket(this, "ResultsBucket", {
         bucketPrefix: `${props.nameBase.slice(0, 28)}-results-`,
+        // Query results only, each expiring: nothing to keep when the query layer goes.
+        forceDestroy: true,
         kmsKeyArn: props.kmsKeyArn,
         lifecycle: { transitionToInfrequentAccessDays: 0, expirationDays: resultsExpirationDays, noncurrentVersionExpirationDays: 1 },
         tags,
@@ -346,6 +348,9 @@ export class EventAnalytics extends Construct {
         }),
       ),
       tags,
+      // Both replace the policy, which IAM refuses to delete while a reader's role has it attached:
+      // a renamed configuration set or workgroup keeps the policy and updates its statements.
+      lifecycle: { ignoreChanges: ["name_prefix", "description"] },
     });
     this.readerPolicyArn = this.readerPolicy.arn;
   }
