@@ -85,7 +85,7 @@ export interface EventAnalyticsProps extends Omit<EventAnalyticsOptions, "enable
    * needs is not created (a synth warning says so), and a count of a type not published is empty.
    * @default - all ten
    */
-  readonly eventTypes?: readonly SesEventType[];
+  readonly eventTypes?: readonly SesEventType[] | undefined;
   readonly eventsBucketName: string;
   readonly eventsBucketArn: string;
   /**
