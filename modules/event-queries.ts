@@ -50,6 +50,15 @@ export const SUPPRESSION_LIST_BOUNCE_SUBTYPES: readonly string[] = ["OnAccountSu
 /** A complaint SES records for an address on the account's suppression list, without sending to it. */
 export const SUPPRESSION_LIST_COMPLAINT_SUBTYPE = "OnAccountSuppressionList";
 
+/** What one event type contributes to a scan: its recipients, the condition they count on, its time. */
+interface ScanPart {
+  readonly eventType: SesEventType;
+  /** An array of addresses, unnested into `address`. */
+  readonly recipients: string;
+  readonly where?: string;
+  readonly at: string;
+}
+
 interface QuerySpec {
   readonly id: string;
   readonly name: string;
@@ -80,16 +89,31 @@ export function eventQueries(context: EventQueryContext): { queries: EventQuery[
   const published = new Set(context.eventTypes);
   const has = (eventType: SesEventType) => published.has(eventType);
   const of = (eventType: SesEventType) => `${type} = ${text(T[eventType as keyof typeof T])}`;
-  const recipients = (array: string) => `CROSS JOIN UNNEST(${array}) AS recipients (address)`;
-  const addresses = (array: string) => recipients(`transform(${array}, r -> r.emailaddress)`);
   const recipient = "concat(mail.messageid, ' ', lower(address))";
   const notSuppressedBounce = `coalesce(bounce.bouncesubtype, '') NOT IN (${SUPPRESSION_LIST_BOUNCE_SUBTYPES.map(text).join(", ")})`;
   const notSuppressedComplaint = `coalesce(complaint.complaintsubtype, '') <> ${text(SUPPRESSION_LIST_COMPLAINT_SUBTYPE)}`;
-  /** A count of distinct `what` among rows of `kind`, or NULL (not 0) when `eventType` is not published. */
-  const countOf = (eventType: SesEventType, kind: string, what: string, as: string) =>
-    has(eventType) ? `count(DISTINCT CASE WHEN kind = ${text(kind)} THEN ${what} END) AS ${as}` : `CAST(NULL AS bigint) AS ${as}`;
-  const branches = (parts: ReadonlyArray<readonly [SesEventType, string[]]>) =>
-    parts.filter(([eventType]) => has(eventType)).map(([, lines], i) => [...(i === 0 ? [] : ["  UNION ALL"]), ...lines.map((line) => `  ${line}`)]).flat();
+  /** A count of distinct `what` among rows of `eventType`, or NULL (not 0) when it is not published. */
+  const countOf = (eventType: SesEventType, what: string, as: string) =>
+    has(eventType) ? `count(DISTINCT CASE WHEN kind = ${text(recordType(eventType))} THEN ${what} END) AS ${as}` : `CAST(NULL AS bigint) AS ${as}`;
+  const recordType = (eventType: SesEventType) => T[eventType as keyof typeof T];
+  /**
+   * The rows of one scan of the table over the published `parts`: one per recipient (`address`) of
+   * each event, with its type as `kind` and its own time as `occurred_at`. One scan, so Athena reads
+   * each partition once; rows of a part's type that fail its `where` unnest nothing.
+   */
+  const scan = (parts: readonly ScanPart[], columns: readonly string[]): string[] => {
+    const used = parts.filter((part) => has(part.eventType));
+    const when = (pick: (part: ScanPart) => string) =>
+      `CASE ${used.map((part) => `WHEN ${of(part.eventType)}${part.where === undefined ? "" : ` AND ${part.where}`} THEN ${pick(part)}`).join(" ")} END`;
+    return [
+      `SELECT ${type} AS kind, ${columns.join(", ")},`,
+      `  CASE ${type} ${used.map((part) => `WHEN ${text(recordType(part.eventType))} THEN ${part.at}`).join(" ")} END AS occurred_at`,
+      `FROM ${table}`,
+      `CROSS JOIN UNNEST(${when((part) => part.recipients)}) AS recipients (address)`,
+      `WHERE ${type} IN (${used.map((part) => text(recordType(part.eventType))).join(", ")}) AND ${recent}`,
+    ];
+  };
+  const emailAddresses = (array: string) => `transform(${array}, r -> r.emailaddress)`;
   const unpublished = (columns: ReadonlyArray<readonly [SesEventType, string]>) => {
     const missing = columns.filter(([eventType]) => !has(eventType));
     return missing.length === 0
@@ -126,34 +150,23 @@ export function eventQueries(context: EventQueryContext): { queries: EventQuery[
             `  ${rate("complaints")} >= ${SES_COMPLAINT_RATE_REVIEW} AS complaint_rate_at_review_level`,
             "FROM (",
             `  SELECT ${dayOf("occurred_at")} AS event_date,`,
-            `    ${countOf(SesEventType.SEND, "send", "recipient", "sends")},`,
-            `    ${countOf(SesEventType.BOUNCE, "hard bounce", "recipient", "hard_bounces")},`,
-            `    ${countOf(SesEventType.COMPLAINT, "complaint", "recipient", "complaints")}`,
+            `    ${countOf(SesEventType.SEND, "recipient", "sends")},`,
+            `    ${countOf(SesEventType.BOUNCE, "recipient", "hard_bounces")},`,
+            `    ${countOf(SesEventType.COMPLAINT, "recipient", "complaints")}`,
             "  FROM (",
-            ...branches([
+            ...scan(
               [
-                SesEventType.SEND,
-                [`  SELECT 'send' AS kind, ${recipient} AS recipient, mail.timestamp AS occurred_at`, `  FROM ${table}`, `  ${recipients("mail.destination")}`, `  WHERE ${of(SesEventType.SEND)} AND ${recent}`],
+                { eventType: SesEventType.SEND, recipients: "mail.destination", at: "mail.timestamp" },
+                {
+                  eventType: SesEventType.BOUNCE,
+                  recipients: emailAddresses("bounce.bouncedrecipients"),
+                  where: `bounce.bouncetype = 'Permanent' AND ${notSuppressedBounce}`,
+                  at: "bounce.timestamp",
+                },
+                { eventType: SesEventType.COMPLAINT, recipients: emailAddresses("complaint.complainedrecipients"), where: notSuppressedComplaint, at: "complaint.timestamp" },
               ],
-              [
-                SesEventType.BOUNCE,
-                [
-                  `  SELECT 'hard bounce' AS kind, ${recipient} AS recipient, bounce.timestamp AS occurred_at`,
-                  `  FROM ${table}`,
-                  `  ${addresses("bounce.bouncedrecipients")}`,
-                  `  WHERE ${of(SesEventType.BOUNCE)} AND bounce.bouncetype = 'Permanent' AND ${notSuppressedBounce} AND ${recent}`,
-                ],
-              ],
-              [
-                SesEventType.COMPLAINT,
-                [
-                  `  SELECT 'complaint' AS kind, ${recipient} AS recipient, complaint.timestamp AS occurred_at`,
-                  `  FROM ${table}`,
-                  `  ${addresses("complaint.complainedrecipients")}`,
-                  `  WHERE ${of(SesEventType.COMPLAINT)} AND ${notSuppressedComplaint} AND ${recent}`,
-                ],
-              ],
-            ]).map((line) => `  ${line}`),
+              [`${recipient} AS recipient`],
+            ).map((line) => `    ${line}`),
             "  ) AS events",
             `  GROUP BY ${dayOf("occurred_at")}`,
             ") AS daily",
@@ -176,7 +189,7 @@ export function eventQueries(context: EventQueryContext): { queries: EventQuery[
           "FROM (",
           "  SELECT lower(address) AS email_address, mail.messageid AS message_id, bounce.timestamp AS bounced_at",
           `  FROM ${table}`,
-          `  ${addresses("bounce.bouncedrecipients")}`,
+          `  CROSS JOIN UNNEST(${emailAddresses("bounce.bouncedrecipients")}) AS recipients (address)`,
           `  WHERE ${of(SesEventType.BOUNCE)} AND bounce.bouncetype = 'Permanent' AND ${notSuppressedBounce} AND ${recent}`,
           ") AS bounced",
           `WHERE ${dayOf("bounced_at")} >= ${since}`,
@@ -190,12 +203,6 @@ export function eventQueries(context: EventQueryContext): { queries: EventQuery[
       name: "bouncing-and-delaying-domains",
       needs: { all: [], anyOf: [SesEventType.BOUNCE, SesEventType.DELIVERY_DELAY] },
       build: () => {
-        const branch = (kind: string, eventType: SesEventType, array: string, at: string, where = "") => [
-          `SELECT ${text(kind)} AS kind, ${recipient} AS recipient, lower(split_part(address, '@', 2)) AS domain, ${at} AS occurred_at`,
-          `FROM ${table}`,
-          addresses(array),
-          `WHERE ${of(eventType)}${where} AND ${recent}`,
-        ];
         return {
           description:
             `The 100 recipient domains (lowercased) with the most troubled recipients over ${window}: a recipient of a message that bounced (any type, ` +
@@ -206,13 +213,16 @@ export function eventQueries(context: EventQueryContext): { queries: EventQuery[
             ]),
           sql: [
             "SELECT domain, count(DISTINCT recipient) AS troubled_recipients,",
-            `  ${countOf(SesEventType.BOUNCE, "bounce", "recipient", "bounced_recipients")},`,
-            `  ${countOf(SesEventType.DELIVERY_DELAY, "delay", "recipient", "delayed_recipients")}`,
+            `  ${countOf(SesEventType.BOUNCE, "recipient", "bounced_recipients")},`,
+            `  ${countOf(SesEventType.DELIVERY_DELAY, "recipient", "delayed_recipients")}`,
             "FROM (",
-            ...branches([
-              [SesEventType.BOUNCE, branch("bounce", SesEventType.BOUNCE, "bounce.bouncedrecipients", "bounce.timestamp", ` AND ${notSuppressedBounce}`)],
-              [SesEventType.DELIVERY_DELAY, branch("delay", SesEventType.DELIVERY_DELAY, "deliverydelay.delayedrecipients", "deliverydelay.timestamp")],
-            ]),
+            ...scan(
+              [
+                { eventType: SesEventType.BOUNCE, recipients: emailAddresses("bounce.bouncedrecipients"), where: notSuppressedBounce, at: "bounce.timestamp" },
+                { eventType: SesEventType.DELIVERY_DELAY, recipients: emailAddresses("deliverydelay.delayedrecipients"), at: "deliverydelay.timestamp" },
+              ],
+              [`${recipient} AS recipient`, "lower(split_part(address, '@', 2)) AS domain"],
+            ).map((line) => `  ${line}`),
             ") AS troubled",
             `WHERE ${dayOf("occurred_at")} >= ${since}`,
             "GROUP BY domain",
@@ -239,41 +249,33 @@ export function eventQueries(context: EventQueryContext): { queries: EventQuery[
             ]),
           sql: [
             "SELECT tag_value,",
-            `  ${countOf(SesEventType.DELIVERY, "delivery", "event", "deliveries")},`,
-            `  ${countOf(SesEventType.OPEN, "open", "event", "opens")},`,
-            `  ${countOf(SesEventType.OPEN, "open", "message_id", "opened_messages")},`,
-            `  ${countOf(SesEventType.CLICK, "click", "event", "clicks")},`,
-            `  ${countOf(SesEventType.CLICK, "click", "message_id", "clicked_messages")}`,
+            `  ${countOf(SesEventType.DELIVERY, "event", "deliveries")},`,
+            `  ${countOf(SesEventType.OPEN, "event", "opens")},`,
+            `  ${countOf(SesEventType.OPEN, "message_id", "opened_messages")},`,
+            `  ${countOf(SesEventType.CLICK, "event", "clicks")},`,
+            `  ${countOf(SesEventType.CLICK, "message_id", "clicked_messages")}`,
             "FROM (",
-            ...branches([
+            ...scan(
               [
-                SesEventType.DELIVERY,
-                [
-                  `SELECT 'delivery' AS kind, mail.messageid AS message_id, ${tagValue} AS tag_value, ${recipient} AS event, delivery.timestamp AS occurred_at`,
-                  `FROM ${table}`,
-                  recipients("delivery.recipients"),
-                  `WHERE ${of(SesEventType.DELIVERY)} AND ${recent}`,
-                ],
+                { eventType: SesEventType.DELIVERY, recipients: "delivery.recipients", at: "delivery.timestamp" },
+                // An open or a click names no recipient: one row for the event.
+                { eventType: SesEventType.OPEN, recipients: "ARRAY['']", at: "open.timestamp" },
+                { eventType: SesEventType.CLICK, recipients: "ARRAY['']", at: "click.timestamp" },
               ],
               [
-                SesEventType.OPEN,
-                [
-                  `SELECT 'open' AS kind, mail.messageid AS message_id, ${tagValue} AS tag_value,`,
-                  `  concat(mail.messageid, ' ', open.timestamp, ' ', ${client("open")}) AS event, open.timestamp AS occurred_at`,
-                  `FROM ${table}`,
-                  `WHERE ${of(SesEventType.OPEN)} AND ${recent}`,
-                ],
+                "mail.messageid AS message_id",
+                `${tagValue} AS tag_value`,
+                `CASE ${type} ${[
+                  has(SesEventType.DELIVERY) ? `WHEN ${text(T.DELIVERY)} THEN ${recipient}` : "",
+                  has(SesEventType.OPEN) ? `WHEN ${text(T.OPEN)} THEN concat(mail.messageid, ' ', open.timestamp, ' ', ${client("open")})` : "",
+                  has(SesEventType.CLICK)
+                    ? `WHEN ${text(T.CLICK)} THEN concat(mail.messageid, ' ', click.timestamp, ' ', coalesce(click.link, ''), ' ', ${client("click")})`
+                    : "",
+                ]
+                  .filter((branch) => branch !== "")
+                  .join(" ")} END AS event`,
               ],
-              [
-                SesEventType.CLICK,
-                [
-                  `SELECT 'click' AS kind, mail.messageid AS message_id, ${tagValue} AS tag_value,`,
-                  `  concat(mail.messageid, ' ', click.timestamp, ' ', coalesce(click.link, ''), ' ', ${client("click")}) AS event, click.timestamp AS occurred_at`,
-                  `FROM ${table}`,
-                  `WHERE ${of(SesEventType.CLICK)} AND ${recent}`,
-                ],
-              ],
-            ]),
+            ).map((line) => `  ${line}`),
             ") AS engagement",
             `WHERE ${dayOf("occurred_at")} >= ${since}`,
             "GROUP BY tag_value",
