@@ -276,7 +276,7 @@ describe("the default 30-day window", () => {
 async function loaded(stack: Json, records: readonly Json[], today: string, mapKeys: MapKeys = "lowercased") {
   const root = mkdtempSync(path.join(tmpdir(), "ses-events-bucket-"));
   const seen = new Set<string>();
-  await deliver(root, firehoseSettings(stack), records, (record) => {
+  const keys = await deliver(root, firehoseSettings(stack), records, (record) => {
     const copy = seen.has(JSON.stringify(record));
     seen.add(JSON.stringify(record));
     return new Date(recordTime(record).getTime() + (copy ? 86_400_000 : 0));
@@ -284,6 +284,7 @@ async function loaded(stack: Json, records: readonly Json[], today: string, mapK
   const engine = await AthenaStandIn.open(today, mapKeys);
   await engine.load(root, glueTable(stack), projectedObjects(root, glueTable(stack), new Date(today)));
   return {
+    keys,
     run: (name: string) => engine.query(namedQuery(stack, name), TABLE),
     close: () => {
       engine.close();
@@ -309,6 +310,13 @@ describe("the reported case: one message to 4, a permanent bounce naming 2 deliv
   it("counts sends 4, hard_bounces 2, bounce_rate 0.5, and lists the two bounced addresses once each", async () => {
     const athena = await loaded(stack, records, EXPECTED.today);
     try {
+      // The second copies arrive the next day, in partitions of their own.
+      expect(athena.keys.map((key) => key.replace(/\/[^/]*$/, "/")).sort()).toEqual([
+        "events/event_type=Bounce/year=2026/month=01/day=10/",
+        "events/event_type=Bounce/year=2026/month=01/day=11/",
+        "events/event_type=Send/year=2026/month=01/day=10/",
+        "events/event_type=Send/year=2026/month=01/day=11/",
+      ]);
       expect(await athena.run("daily-bounce-and-complaint-rates")).toEqual([
         {
           event_date: "2026-01-10",
