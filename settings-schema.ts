@@ -45,6 +45,10 @@ export const STACK_NAME_RULE = "a stack name uses 1-64 letters, digits, '_' or '
 /** HCP Terraform workspace names. */
 export const WORKSPACE_NAME = /^[A-Za-z0-9_-]{1,90}$/;
 export const WORKSPACE_NAME_RULE = "an HCP Terraform workspace name uses 1-90 letters, digits, '_' or '-'";
+/** With '-' and an environment name (at most 64 characters), a prefix this long stays a valid workspace name. */
+export const WORKSPACE_PREFIX = /^[A-Za-z0-9_-]{1,25}$/;
+export const WORKSPACE_PREFIX_RULE =
+  "a workspace prefix uses 1-25 letters, digits, '_' or '-', so that with '-' and an environment name of up to 64 characters it stays within HCP Terraform's 90";
 const REGION_CODE = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 const REGION_RULE = "use an AWS Region code such as us-east-1";
 
@@ -252,7 +256,14 @@ const cloud = group(
   "cloud",
   {
     organization: text("HCP Terraform organization"),
-    workspace: text("Workspace name (default TF_WORKSPACE, else the stack name)", z.regex(WORKSPACE_NAME, rule(WORKSPACE_NAME_RULE))),
+    workspace: text(
+      "Workspace name (default TF_WORKSPACE, else <workspacePrefix>-<environment> with environments, else the stack name)",
+      z.regex(WORKSPACE_NAME, rule(WORKSPACE_NAME_RULE)),
+    ),
+    workspacePrefix: text(
+      "With environments: the default workspace of each is <workspacePrefix>-<environment> (default ses-events)",
+      z.regex(WORKSPACE_PREFIX, rule(WORKSPACE_PREFIX_RULE)),
+    ),
     workspaceTags: z
       .array(text("Workspace tag"), rule("use a list of strings"))
       .check(z.minLength(1, rule("list at least one tag")))

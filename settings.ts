@@ -46,6 +46,8 @@ export const DEFAULT_STACK_NAME = "ses-events";
 export const DEFAULT_REGION = "us-east-1";
 export const DEFAULT_CONFIGURATION_SET_NAME = "ses-events";
 const DEFAULT_CLOUD_HOSTNAME = "app.terraform.io";
+/** With environments, each one's HCP Terraform workspace defaults to `<prefix>-<environment>`. */
+export const DEFAULT_WORKSPACE_PREFIX = "ses-events";
 
 /** Context keys read from cdktf.json (top level, and inside each `environments` entry). */
 export const CONTEXT_KEYS = Object.keys(contextSettings.def.shape);
@@ -369,6 +371,12 @@ function backendSettings(problems: string[], input: StackInput, named: Namer, re
   const { cloud = {}, state = {} } = input.layer;
   const organization = cloud.organization;
   const bucket = state.bucket;
+  const environment = input.own === undefined ? undefined : input.stackName;
+  if (environment === undefined && cloud.workspacePrefix !== undefined) {
+    problems.push(
+      `${named("cloud", "workspacePrefix")} ${show(cloud.workspacePrefix)} is set but there are no environments: it names only environments' workspaces, and a single stack's is cloud.workspace, else TF_WORKSPACE, else the stack name; remove it or set cloud.workspace.`,
+    );
+  }
   if (organization !== undefined && bucket !== undefined) {
     problems.push(
       `TF_CLOUD_ORGANIZATION (cloud.organization) ${show(organization)} and SES_EVENTS_STATE_BUCKET (state.bucket) ${show(bucket)} are both set: a stack keeps its state in one backend; unset one of them.`,
@@ -387,10 +395,11 @@ function backendSettings(problems: string[], input: StackInput, named: Namer, re
         `TF_WORKSPACE ${show(input.workspaceFromEnv)} and ${named("cloud", "workspace")} ${show(workspace)} disagree: Terraform refuses to initialize when TF_WORKSPACE names another workspace than the cloud block; unset TF_WORKSPACE or make them the same.`,
       );
     }
+    const defaultWorkspace = environment === undefined ? input.stackName : `${cloud.workspacePrefix ?? DEFAULT_WORKSPACE_PREFIX}-${environment}`;
     return {
       kind: "cloud",
       organization,
-      ...(workspaceTags === undefined ? { workspace: workspace ?? input.workspaceFromEnv ?? input.stackName } : { workspaceTags }),
+      ...(workspaceTags === undefined ? { workspace: workspace ?? input.workspaceFromEnv ?? defaultWorkspace } : { workspaceTags }),
       hostname: cloud.hostname,
       project: cloud.project,
     };

@@ -43,7 +43,7 @@ describe("the CLI scripts", () => {
     ["destroy", ["staging"]],
   ])("npm run %s runs the CLI command with HashiCorp's checkpoint (telemetry) off, passing its arguments", async (script, args) => {
     await expect(npmRun(script, args)).resolves.toEqual({ args: [script, ...args], checkpointDisable: "1" });
-  });
+  }, 30_000);
 
   test("the Quick start is two commands, and synthesizes through npm run synth", () => {
     const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");

@@ -432,10 +432,48 @@ describe("environments", () => {
     expect(stacks.production.backend).toMatchObject({ key: "p.tfstate" });
   });
 
-  test("each environment gets its own HCP Terraform workspace named after it", () => {
+  test("each environment gets its own HCP Terraform workspace, the app's prefix and its name", () => {
     const stacks = byName(TWO_ENVIRONMENTS, { TF_CLOUD_ORGANIZATION: "acme" });
-    expect(stacks.staging.backend).toMatchObject({ kind: "cloud", organization: "acme", workspace: "staging" });
-    expect(stacks.production.backend).toMatchObject({ kind: "cloud", organization: "acme", workspace: "production" });
+    expect(stacks.staging.backend).toMatchObject({ kind: "cloud", organization: "acme", workspace: "ses-events-staging" });
+    expect(stacks.production.backend).toMatchObject({ kind: "cloud", organization: "acme", workspace: "ses-events-production" });
+  });
+
+  test("cloud.workspacePrefix replaces the prefix of every environment's workspace", () => {
+    const stacks = byName({ cloud: { workspacePrefix: "mail_events" }, ...TWO_ENVIRONMENTS }, { TF_CLOUD_ORGANIZATION: "acme" });
+    expect(stacks.staging.backend).toMatchObject({ workspace: "mail_events-staging" });
+    expect(stacks.production.backend).toMatchObject({ workspace: "mail_events-production" });
+  });
+
+  test("an environment's own cloud.workspace keeps an existing workspace name over the prefix", () => {
+    const stacks = byName(
+      { cloud: { workspacePrefix: "mail" }, environments: { staging: {}, production: { cloud: { workspace: "production" } } } },
+      { TF_CLOUD_ORGANIZATION: "acme" },
+    );
+    expect(stacks.staging.backend).toMatchObject({ workspace: "mail-staging" });
+    expect(stacks.production.backend).toMatchObject({ workspace: "production" });
+  });
+
+  test("a prefix and the longest environment name still make a valid workspace name", () => {
+    const longest = "e".repeat(64);
+    const stacks = byName({ cloud: { workspacePrefix: "p".repeat(25) }, environments: { [longest]: {} } }, { TF_CLOUD_ORGANIZATION: "acme" });
+    expect(stacks[longest]?.backend).toMatchObject({ workspace: `${"p".repeat(25)}-${longest}` });
+    expect(`${"p".repeat(25)}-${longest}`).toHaveLength(90);
+  });
+
+  test.each([
+    ["p".repeat(26), `"${"p".repeat(26)}"`],
+    ["ses events", '"ses events"'],
+    ["ses.events", '"ses.events"'],
+  ])("cloud.workspacePrefix %j is refused with the rule", (prefix, shown) => {
+    expect(problemsOf({ cloud: { workspacePrefix: prefix }, ...TWO_ENVIRONMENTS }, { TF_CLOUD_ORGANIZATION: "acme" })).toEqual([
+      `cloud.workspacePrefix ${shown} is invalid: a workspace prefix uses 1-25 letters, digits, '_' or '-', so that with '-' and an environment name of up to 64 characters it stays within HCP Terraform's 90.`,
+    ]);
+  });
+
+  test("cloud.workspacePrefix without environments is refused, as it would name nothing", () => {
+    expect(problemsOf({ cloud: { workspacePrefix: "mail" } }, { TF_CLOUD_ORGANIZATION: "acme" })).toEqual([
+      'cloud.workspacePrefix "mail" is set but there are no environments: it names only environments\' workspaces, and a single stack\'s is cloud.workspace, else TF_WORKSPACE, else the stack name; remove it or set cloud.workspace.',
+    ]);
   });
 
   test("an environment variable beats the top-level context", () => {
@@ -624,7 +662,7 @@ describe("unknown settings", () => {
       "alarms.topicArn is not a setting: use one of enabled, snsTopicArn, freshnessThresholdSeconds, periodSeconds, reputation, bounceRateThreshold, complaintRateThreshold, silentPipeline.",
       "importExisting.stream is not a setting: use one of configurationSet, eventDestination, deliveryStream, sesRole, deliveryRole, deliveryLogs.",
       "state.table is not a setting: use one of bucket, key, region.",
-      "cloud.org is not a setting: use one of organization, workspace, workspaceTags, hostname, project.",
+      "cloud.org is not a setting: use one of organization, workspace, workspacePrefix, workspaceTags, hostname, project.",
     ]);
   });
 
