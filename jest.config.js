@@ -7,6 +7,9 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   // One worker per core: jest's default leaves one core idle, which on a 2-core machine is half of it.
   maxWorkers: "100%",
+  // Tests that run the app, npm or git in child processes (several at once) outlast jest's 5 s
+  // default on a loaded or small machine, such as a 2-core CI runner; the children time out at 30 s too.
+  testTimeout: 30_000,
   transform: {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
   },

@@ -36,7 +36,7 @@ function npmRun(script: string, args: string[]): Promise<{ args: string[]; check
 }
 
 describe("the CLI scripts", () => {
-  test.each([
+  test.concurrent.each([
     ["synth", ["--output", "out"]],
     ["diff", ["staging"]],
     ["deploy", ["production", "--auto-approve"]],

@@ -58,9 +58,24 @@ function stackOf(context: Record<string, unknown>, env: Record<string, string> =
   return new SesEventsStack(testApp(), settingsOf(context, env));
 }
 
+/**
+ * The synthesized Terraform JSON text of the stack of these settings. Synthesis is deterministic,
+ * so tests that ask for the same settings share one synth (each parses its own copy).
+ */
+const synthesized = new Map<string, string>();
+function synthText(context: Record<string, unknown>, env: Record<string, string> = {}): string {
+  const key = JSON.stringify([context, env]);
+  let text = synthesized.get(key);
+  if (text === undefined) {
+    text = Testing.synth(stackOf(context, env));
+    synthesized.set(key, text);
+  }
+  return text;
+}
+
 /** The synthesized Terraform JSON of the stack of these settings. */
 function synth(context: Record<string, unknown>, env: Record<string, string> = {}): Json {
-  return JSON.parse(Testing.synth(stackOf(context, env)));
+  return JSON.parse(synthText(context, env));
 }
 
 /** `<type>.<name>` of the only resource (or `data.<type>.<name>` of the only data source) of a type. */
@@ -79,7 +94,7 @@ function repoContext(): Record<string, unknown> {
 
 describe("provider", () => {
   test("the AWS provider uses the stack's region", () => {
-    expect(Testing.synth(stackOf({ region: "eu-west-1" }))).toHaveProviderWithProperties(AwsProvider, { region: "eu-west-1" });
+    expect(synthText({ region: "eu-west-1" })).toHaveProviderWithProperties(AwsProvider, { region: "eu-west-1" });
   });
 
   test("the stack's tags become the provider's default_tags", () => {
@@ -368,27 +383,27 @@ describe("import blocks", () => {
 });
 
 describe("the default app", () => {
-  const defaultStack = () => new SesEventsStack(testApp(), settingsOf(repoContext()));
+  const defaultSynth = () => synthText(repoContext());
 
   // One snapshot for both toolchains: the fields that tell them apart are checked in the next test.
   test("the default app's stack matches the snapshot", () => {
     const aws = { source: expect.any(String), version: expect.any(String) };
-    expect(JSON.parse(Testing.synth(defaultStack()))).toMatchSnapshot({ terraform: { required_providers: { aws } } });
+    expect(JSON.parse(defaultSynth())).toMatchSnapshot({ terraform: { required_providers: { aws } } });
   });
 
   test("the default app requires the AWS provider its toolchain binds: aws 6.25.0 with cdktf, hashicorp/aws 6.66.0 with cdktn", () => {
-    const json = JSON.parse(Testing.synth(defaultStack()));
+    const json = JSON.parse(defaultSynth());
     expect(json.terraform.required_providers).toEqual({ aws: TOOLCHAIN_FIELDS[toolchainUnderTest().name].awsProvider });
   });
 
   test("the default app creates configuration set ses-events", () => {
-    expect(Testing.synth(defaultStack())).toHaveResourceWithProperties(Sesv2ConfigurationSet, { configuration_set_name: "ses-events" });
+    expect(defaultSynth()).toHaveResourceWithProperties(Sesv2ConfigurationSet, { configuration_set_name: "ses-events" });
   });
 
   test("the default app publishes all ten event types to the Firehose stream", () => {
-    const json = JSON.parse(Testing.synth(defaultStack()));
+    const json = JSON.parse(defaultSynth());
     const stream = address(json, "aws_kinesis_firehose_delivery_stream");
-    expect(Testing.synth(defaultStack())).toHaveResourceWithProperties(Sesv2ConfigurationSetEventDestination, {
+    expect(defaultSynth()).toHaveResourceWithProperties(Sesv2ConfigurationSetEventDestination, {
       event_destination_name: "firehose",
       event_destination: expect.objectContaining({
         enabled: true,
@@ -399,17 +414,17 @@ describe("the default app", () => {
   });
 
   test("the default app creates stream ses-events delivering to a created bucket", () => {
-    const json = JSON.parse(Testing.synth(defaultStack()));
-    expect(Testing.synth(defaultStack())).toHaveResourceWithProperties(KinesisFirehoseDeliveryStream, {
+    const json = JSON.parse(defaultSynth());
+    expect(defaultSynth()).toHaveResourceWithProperties(KinesisFirehoseDeliveryStream, {
       name: "ses-events",
       destination: "extended_s3",
       extended_s3_configuration: expect.objectContaining({ bucket_arn: `\${${address(json, "aws_s3_bucket")}.arn}` }),
     });
-    expect(Testing.synth(defaultStack())).toHaveResource(S3Bucket);
+    expect(defaultSynth()).toHaveResource(S3Bucket);
   });
 
   test("the default app has no alarms, no import blocks, and a us-east-1 provider tagging with cdktf.json's tags", () => {
-    const synthesized = Testing.synth(defaultStack());
+    const synthesized = defaultSynth();
     const json = JSON.parse(synthesized);
     expect(synthesized).not.toHaveResource(CloudwatchMetricAlarm);
     expect(json).not.toHaveProperty("import");
