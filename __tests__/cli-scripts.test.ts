@@ -49,6 +49,6 @@ describe("the CLI scripts", () => {
     const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
     const quickStart = readme.slice(readme.indexOf("## Quick start"));
     expect(/```sh\n([^`]*)```/.exec(quickStart)?.[1]).toBe("npm ci && npm run synth\nnpm test\n");
-    expect(readFileSync(path.join(ROOT, "help"), "utf8")).toContain("    npm ci && npm run synth     ");
+    expect(readFileSync(path.join(ROOT, "help"), "utf8")).toMatch(/^Quick start +npm ci && npm run synth +/m);
   });
 });
