@@ -24,26 +24,33 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
-/** What the CLI receives from `npm run <script> -- <args>`, run without CHECKPOINT_DISABLE in the environment. */
-function npmRun(script: string, args: string[]): Promise<{ args: string[]; checkpointDisable: string | null }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "CHECKPOINT_DISABLE" && !name.startsWith("npm_")));
+type Received = { args: string[]; checkpointDisable: string | null };
+
+/** Runs `file` with `args` in the project, without CHECKPOINT_DISABLE in the environment; what the CLI received. */
+function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Received> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "CHECKPOINT_DISABLE" && !name.startsWith("npm_")));
   return new Promise((resolve, reject) => {
-    execFile("npm", ["run", "--silent", script, "--", ...args], { cwd: project, env, encoding: "utf8", timeout: 30_000 }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`npm run ${script} failed: ${error.message} ${stderr}`));
+    execFile(file, args, { cwd: project, env: { ...base, ...env }, encoding: "utf8", timeout: 30_000 }, (error, stdout, stderr) => {
+      if (error) return reject(new Error(`${file} ${args.join(" ")} failed: ${error.message} ${stderr}`));
       resolve(JSON.parse(stdout));
     });
   });
 }
 
 describe("the CLI scripts", () => {
+  test("npm run synth, the Quick start's command, runs the CLI with HashiCorp's checkpoint (telemetry) off, passing its arguments", async () => {
+    await expect(run("npm", ["run", "--silent", "synth", "--", "--output", "out"])).resolves.toEqual({ args: ["synth", "--output", "out"], checkpointDisable: "1" });
+  });
+
+  // The same command line as npm runs it (sh -c, node_modules/.bin first on PATH), without npm's own start-up.
   test.concurrent.each([
-    ["synth", ["--output", "out"]],
     ["diff", ["staging"]],
     ["deploy", ["production", "--auto-approve"]],
     ["destroy", ["staging"]],
-  ])("npm run %s runs the CLI command with HashiCorp's checkpoint (telemetry) off, passing its arguments", async (script, args) => {
-    await expect(npmRun(script, args)).resolves.toEqual({ args: [script, ...args], checkpointDisable: "1" });
-  }, 30_000);
+  ])("npm run %s runs the CLI command with the checkpoint off, passing its arguments", async (script, args) => {
+    const PATH = `${path.join(project, "node_modules", ".bin")}${path.delimiter}${process.env.PATH}`;
+    await expect(run("sh", ["-c", `${pkg.scripts[script]} "$@"`, "sh", ...args], { PATH })).resolves.toEqual({ args: [script, ...args], checkpointDisable: "1" });
+  });
 
   test("the Quick start is two commands, and synthesizes through npm run synth", () => {
     const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
