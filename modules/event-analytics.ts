@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { TerraformProvider } from "cdktf";
 import { AthenaNamedQuery } from "@cdktf/provider-aws/lib/athena-named-query";
 import { AthenaWorkgroup } from "@cdktf/provider-aws/lib/athena-workgroup";
 import { GlueCatalogDatabase } from "@cdktf/provider-aws/lib/glue-catalog-database";
@@ -6,6 +7,7 @@ import { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { AwsContext } from "./aws-context";
 import * as defaults from "./defaults";
+import { defined } from "./defined";
 import { EventBucket } from "./event-bucket";
 import { EventLayout, PartitionKey, eventLayout, mayWriteUnder } from "./event-layout";
 import { eventQueries } from "./event-queries";
@@ -94,6 +96,12 @@ export interface EventAnalyticsProps extends Omit<EventAnalyticsOptions, "enable
   /** Start of generated names (lowercase letters, digits and '-'). */
   readonly nameBase: string;
   readonly tags?: Record<string, string>;
+  /**
+   * AWS provider of every resource and data source created, such as an aliased `AwsProvider` for
+   * another Region or account.
+   * @default - the stack's default AWS provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 const NAME = rules.pattern(/^[a-z0-9_]{1,255}$/, "use 1-255 lowercase letters, digits or '_' (Athena reads no other names)");
@@ -220,33 +228,36 @@ export class EventAnalytics extends Construct {
     problems.throwIfAny(`EventAnalytics "${this.node.path}"`);
     const layout = eventLayout(props.prefix) as EventLayout;
 
-    const aws = AwsContext.of(this);
+    const provider = props.provider;
+    const aws = AwsContext.of(this, provider);
     const tags = props.tags;
     const resultsExpirationDays = props.resultsExpirationDays ?? defaults.DEFAULT_RESULTS_EXPIRATION_DAYS;
     if (props.resultsBucket === undefined) {
-      this.resultsBucket = new EventBucket(this, "ResultsBucket", {
+      this.resultsBucket = new EventBucket(this, "ResultsBucket", defined({
         bucketPrefix: `${props.nameBase.slice(0, 28)}-results-`,
         kmsKeyArn: props.kmsKeyArn,
         lifecycle: { transitionToInfrequentAccessDays: 0, expirationDays: resultsExpirationDays, noncurrentVersionExpirationDays: 1 },
         tags,
-      });
+        provider,
+      }));
     }
     const results = props.resultsBucket ?? this.resultsBucket!;
 
     const databaseName = props.databaseName ?? defaultDatabaseName(props.nameBase);
     const tableName = props.tableName ?? defaults.DEFAULT_ANALYTICS_TABLE_NAME;
     // The catalog is named, not left to the provider's account: it is the one the reader policy names.
-    this.database = new GlueCatalogDatabase(this, "Database", {
+    this.database = new GlueCatalogDatabase(this, "Database", defined({
       catalogId: aws.accountId,
       name: databaseName,
       description: "SES sending events delivered by Firehose",
       tags,
-    });
+      provider,
+    }));
     this.databaseName = this.database.name;
 
     const typeKey = layout.keys.find((key) => key.projection.type === "enum");
     const dateKeys = ["yyyy", "MM", "dd"].map((format) => layout.keys.find((key) => key.expression === `!{timestamp:${format}}`)!.name);
-    this.table = new GlueCatalogTable(this, "Table", {
+    this.table = new GlueCatalogTable(this, "Table", defined({
       catalogId: this.database.catalogId,
       databaseName: this.database.name,
       name: tableName,
@@ -272,11 +283,12 @@ export class EventAnalytics extends Construct {
         },
         columns: EVENT_COLUMNS.map((column) => ({ ...column })),
       },
-    });
+      provider,
+    }));
     this.tableName = this.table.name;
 
     const resultsLocation = `s3://${results.bucketName}/${resultsPrefix}`;
-    this.workgroup = new AthenaWorkgroup(this, "Workgroup", {
+    this.workgroup = new AthenaWorkgroup(this, "Workgroup", defined({
       name: props.workgroupName ?? props.nameBase,
       description: "Queries over SES sending events; results encrypted and expiring.",
       state: "ENABLED",
@@ -297,7 +309,8 @@ export class EventAnalytics extends Construct {
         },
       },
       tags,
-    });
+      provider,
+    }));
     this.workgroupName = this.workgroup.name;
 
     const queries = eventQueries({
@@ -310,16 +323,17 @@ export class EventAnalytics extends Construct {
     });
     this.namedQueries = queries.map(
       (query) =>
-        new AthenaNamedQuery(this, query.id, {
+        new AthenaNamedQuery(this, query.id, defined({
           name: query.name,
           description: query.description,
           database: this.database.name,
           workgroup: this.workgroup.name,
           query: query.sql,
-        }),
+          provider,
+        })),
     );
 
-    this.readerPolicy = new IamPolicy(this, "ReaderPolicy", {
+    this.readerPolicy = new IamPolicy(this, "ReaderPolicy", defined({
       namePrefix: `${props.nameBase.slice(0, 64)}-events-reader-`,
       description: `Run the saved queries of Athena workgroup ${props.workgroupName ?? props.nameBase} over the SES event table.`,
       policy: policyDocument(
@@ -333,7 +347,8 @@ export class EventAnalytics extends Construct {
         }),
       ),
       tags,
-    });
+      provider,
+    }));
     this.readerPolicyArn = this.readerPolicy.arn;
   }
 }
@@ -384,7 +399,7 @@ interface ReaderScope {
   /** `objects`: the keys of the partitions' folders, each partition value a `*`. */
   readonly events: { readonly bucketArn: string; readonly prefix: string; readonly objects: string };
   readonly results: { readonly bucketArn: string; readonly prefix: string };
-  readonly kmsKeyArn?: string;
+  readonly kmsKeyArn?: string | undefined;
 }
 
 function readerStatements(aws: AwsContext, scope: ReaderScope): PolicyStatement[] {

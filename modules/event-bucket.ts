@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { TerraformProvider } from "cdktf";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
@@ -16,6 +17,7 @@ import {
   DEFAULT_TRANSITION_TO_INFREQUENT_ACCESS_DAYS,
 } from "./defaults";
 import { RESERVED_BUCKET_PREFIX } from "./defaults";
+import { defined } from "./defined";
 import { policyDocument } from "./policy";
 import { BUCKET_NAME, Problems, integerBetween, isToken, maxLength } from "./validation";
 
@@ -82,6 +84,12 @@ export interface EventBucketProps extends EventBucketOptions {
    */
   readonly queryResults?: { readonly prefix: string; readonly expirationDays: number };
   readonly tags?: Record<string, string>;
+  /**
+   * AWS provider of every resource and data source created, such as an aliased `AwsProvider` for
+   * another Region or account.
+   * @default - the stack's default AWS provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 const MAX_BUCKET_PREFIX = 37;
@@ -133,39 +141,45 @@ export class EventBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: EventBucketProps) {
     super(scope, id);
-    this.bucket = new S3Bucket(this, "Bucket", {
+    const provider = props.provider;
+    this.bucket = new S3Bucket(this, "Bucket", defined({
       bucketPrefix: props.bucketPrefix,
       forceDestroy: props.forceDestroy ?? DEFAULT_FORCE_DESTROY,
       tags: props.tags,
-    });
+      provider,
+    }));
     this.bucketArn = this.bucket.arn;
     this.bucketName = this.bucket.bucket;
     const bucket = this.bucket.id;
 
-    new S3BucketOwnershipControls(this, "Ownership", {
+    new S3BucketOwnershipControls(this, "Ownership", defined({
       bucket,
       rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
-    const publicAccess = new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
+      provider,
+    }));
+    const publicAccess = new S3BucketPublicAccessBlock(this, "PublicAccessBlock", defined({
       bucket,
       blockPublicAcls: true,
       blockPublicPolicy: true,
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
-    });
-    const versioning = new S3BucketVersioningA(this, "Versioning", {
+      provider,
+    }));
+    const versioning = new S3BucketVersioningA(this, "Versioning", defined({
       bucket,
       versioningConfiguration: { status: "Enabled" },
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
+      provider,
+    }));
+    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", defined({
       bucket,
       rule: [
         props.kmsKeyArn === undefined
           ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
           : { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true },
       ],
-    });
-    this.policy = new S3BucketPolicy(this, "Policy", {
+      provider,
+    }));
+    this.policy = new S3BucketPolicy(this, "Policy", defined({
       bucket,
       policy: policyDocument({
         Sid: "DenyInsecureTransport",
@@ -176,18 +190,21 @@ export class EventBucket extends Construct {
         Condition: { Bool: { "aws:SecureTransport": "false" } },
       }),
       dependsOn: [publicAccess],
-    });
-    new S3BucketLifecycleConfiguration(this, "Lifecycle", {
+      provider,
+    }));
+    new S3BucketLifecycleConfiguration(this, "Lifecycle", defined({
       bucket,
       rule: lifecycleRules(props.lifecycle ?? {}, props.queryResults),
       dependsOn: [versioning],
-    });
+      provider,
+    }));
     if (props.accessLogBucketName !== undefined) {
-      new S3BucketLoggingA(this, "AccessLogging", {
+      new S3BucketLoggingA(this, "AccessLogging", defined({
         bucket,
         targetBucket: props.accessLogBucketName,
         targetPrefix: props.accessLogPrefix ?? DEFAULT_ACCESS_LOG_PREFIX,
-      });
+        provider,
+      }));
     }
   }
 }
@@ -208,7 +225,7 @@ function lifecycleRules(
         { daysAfterInitiation: lifecycle.abortIncompleteMultipartUploadDays ?? DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS },
       ],
     },
-    {
+    defined({
       id: "event-objects",
       status: "Enabled",
       filter: allObjects,
@@ -217,7 +234,7 @@ function lifecycleRules(
       noncurrentVersionExpiration: [
         { noncurrentDays: lifecycle.noncurrentVersionExpirationDays ?? DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS },
       ],
-    },
+    }),
   ];
   if (expiring !== undefined) {
     rules.push({

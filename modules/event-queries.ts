@@ -48,7 +48,7 @@ export function eventQueries(context: EventQueryContext): EventQuery[] {
   const window = `the last ${context.windowDays} days`;
   const rate = (count: string) => `CAST(${count} AS double) / nullif(sends, 0)`;
   // The Hive OpenX SerDe lowercases map keys, Trino's own OpenX reader keeps them: look up both.
-  const names = [context.tagName, lower(context.tagName)];
+  const names = [context.tagName, lower(context.tagName)] as const;
   const tagValues =
     !Token.isUnresolved(context.tagName) && names[0] === names[1]
       ? `element_at(mail.tags, ${text(names[0])})`

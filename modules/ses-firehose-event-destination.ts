@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { TerraformProvider } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchLogStream } from "@cdktf/provider-aws/lib/cloudwatch-log-stream";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -12,6 +13,7 @@ import { AwsContext } from "./aws-context";
 import { ConfigurationSet, ConfigurationSetOptions, checkConfigurationSetOptions, hasConfigurationSetOptions } from "./configuration-set";
 import { PhysicalNames, adoptedRole, nameBase, physicalNames } from "./physical-names";
 import * as defaults from "./defaults";
+import { defined } from "./defined";
 import { DeliveryAlarmOptions, DeliveryAlarms } from "./delivery-alarms";
 import { EventAnalytics, EventAnalyticsOptions, checkAnalyticsLayout, checkEventAnalyticsOptions } from "./event-analytics";
 import { EventBucket, EventBucketOptions, checkEventBucketOptions } from "./event-bucket";
@@ -212,6 +214,12 @@ export interface SesFirehoseEventDestinationProps {
    * @default - none beyond the provider's default tags
    */
   readonly tags?: Record<string, string>;
+  /**
+   * AWS provider of every resource and data source created, such as an aliased `AwsProvider` for
+   * another Region or account.
+   * @default - the stack's default AWS provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -224,7 +232,7 @@ export class SesFirehoseEventDestination extends Construct {
   readonly deliveryStreamArn: string;
   readonly sesRoleArn: string;
   /** Name of the bucket events land in, when the module created it. */
-  readonly bucketName?: string;
+  readonly bucketName?: string | undefined;
   /** The configuration set, when the module created it or was given it. */
   readonly configurationSet?: ConfigurationSet;
   readonly eventDestination: Sesv2ConfigurationSetEventDestination;
@@ -235,11 +243,11 @@ export class SesFirehoseEventDestination extends Construct {
   readonly deliveryStream?: KinesisFirehoseDeliveryStream;
   readonly deliveryRole?: IamRole;
   readonly deliveryRolePolicy?: IamRolePolicy;
-  readonly bucket?: EventBucket;
-  readonly logGroup?: CloudwatchLogGroup;
+  readonly bucket?: EventBucket | undefined;
+  readonly logGroup?: CloudwatchLogGroup | undefined;
   readonly alarms?: DeliveryAlarms;
   readonly dashboard?: PipelineDashboard;
-  readonly analytics?: EventAnalytics;
+  readonly analytics?: EventAnalytics | undefined;
 
   constructor(scope: Construct, id: string, props: SesFirehoseEventDestinationProps) {
     super(scope, id);
@@ -247,7 +255,8 @@ export class SesFirehoseEventDestination extends Construct {
     checkProps(label, props);
     PhysicalNames.of(this).claim(label, physicalNames(props));
 
-    const aws = AwsContext.of(this);
+    const provider = props.provider;
+    const aws = AwsContext.of(this, provider);
     const imports = props.importExisting ?? {};
     const tags = props.tags;
     const baseName = nameBase(props.configurationSetName);
@@ -257,12 +266,13 @@ export class SesFirehoseEventDestination extends Construct {
       this.configurationSet = given;
     } else if (props.createConfigurationSet ?? defaults.DEFAULT_CREATE_CONFIGURATION_SET) {
       // Its resource keeps the address it had when the module created it directly (see ConfigurationSet).
-      this.configurationSet = new ConfigurationSet(this, "ConfigurationSet", {
+      this.configurationSet = new ConfigurationSet(this, "ConfigurationSet", defined({
         ...(props.configurationSet as ConfigurationSetOptions | undefined),
         configurationSetName: props.configurationSetName,
         importExisting: imports.configurationSet === true,
-        ...(tags === undefined ? {} : { tags }),
-      });
+        tags,
+        provider,
+      }));
     }
     this.configurationSetName = this.configurationSet?.configurationSetName ?? props.configurationSetName;
     const monitoring = monitoringOf(props);
@@ -280,7 +290,7 @@ export class SesFirehoseEventDestination extends Construct {
       this.analytics = created.analytics;
       const alarms = props.alarms ?? {};
       if (monitoring.alarms) {
-        this.alarms = new DeliveryAlarms(this, "Alarms", {
+        this.alarms = new DeliveryAlarms(this, "Alarms", defined({
           ...alarms,
           deliveryStreamName: created.stream.name,
           topicKmsKeyArn: props.deliveryStream?.kmsKeyArn,
@@ -288,10 +298,12 @@ export class SesFirehoseEventDestination extends Construct {
           reputation: monitoring.reputationAlarms,
           silentPipeline: monitoring.silentPipeline,
           tags,
-        });
+          provider,
+        }));
       }
       if (monitoring.dashboard) {
         this.dashboard = new PipelineDashboard(this, "Dashboard", {
+          ...(provider === undefined ? {} : { provider }),
           configurationSetName: props.configurationSetName,
           deliveryStreamName: props.deliveryStream?.name ?? props.configurationSetName,
           region: aws.region,
@@ -311,7 +323,7 @@ export class SesFirehoseEventDestination extends Construct {
 
     if (props.sesRoleArn === undefined) {
       const adopted = adoptedRole(imports.sesRole, props.sesRoleName, props.sesRolePath);
-      this.sesRole = new IamRole(this, "SesRole", {
+      this.sesRole = new IamRole(this, "SesRole", defined({
         ...roleName(adopted.name, `${baseName.slice(0, 33)}-ses-`),
         path: adopted.path,
         description: `Lets SES publish events of configuration set ${props.configurationSetName} to Firehose.`,
@@ -319,9 +331,10 @@ export class SesFirehoseEventDestination extends Construct {
           StringEquals: { "AWS:SourceAccount": aws.accountId, "AWS:SourceArn": this.configurationSetArn },
         }),
         tags,
-      });
+        provider,
+      }));
       if (imports.sesRole) this.sesRole.importFrom(adopted.name!);
-      this.sesRolePolicy = new IamRolePolicy(this, "SesRolePolicy", {
+      this.sesRolePolicy = new IamRolePolicy(this, "SesRolePolicy", defined({
         name: defaults.SES_ROLE_POLICY_NAME,
         role: this.sesRole.id,
         policy: policyDocument({
@@ -330,12 +343,13 @@ export class SesFirehoseEventDestination extends Construct {
           Action: ["firehose:PutRecordBatch"],
           Resource: [this.deliveryStreamArn],
         }),
-      });
+        provider,
+      }));
     }
     this.sesRoleArn = this.sesRole?.arn ?? props.sesRoleArn!;
 
     const eventDestinationName = props.eventDestinationName ?? defaults.DEFAULT_EVENT_DESTINATION_NAME;
-    this.eventDestination = new Sesv2ConfigurationSetEventDestination(this, "EventDestination", {
+    this.eventDestination = new Sesv2ConfigurationSetEventDestination(this, "EventDestination", defined({
       configurationSetName: this.configurationSetName,
       eventDestinationName,
       eventDestination: {
@@ -344,12 +358,14 @@ export class SesFirehoseEventDestination extends Construct {
         kinesisFirehoseDestination: { deliveryStreamArn: this.deliveryStreamArn, iamRoleArn: this.sesRoleArn },
       },
       dependsOn: this.sesRolePolicy ? [this.sesRolePolicy] : undefined,
-    });
+      provider,
+    }));
     if (imports.eventDestination) {
       this.eventDestination.importFrom(`${props.configurationSetName}|${eventDestinationName}`);
     }
     if (monitoring.metricsDestination) {
       this.metricsDestination = new Sesv2ConfigurationSetEventDestination(this, "MetricsDestination", {
+        ...(provider === undefined ? {} : { provider }),
         configurationSetName: this.configurationSetName,
         eventDestinationName: defaults.METRICS_EVENT_DESTINATION_NAME,
         eventDestination: {
@@ -376,6 +392,7 @@ export class SesFirehoseEventDestination extends Construct {
     imports: ImportExistingOptions,
     tags: Record<string, string> | undefined,
   ): CreatedStream {
+    const provider = props.provider;
     const options = props.deliveryStream ?? {};
     const streamName = options.name ?? props.configurationSetName;
     const partitioned = options.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE;
@@ -388,7 +405,7 @@ export class SesFirehoseEventDestination extends Construct {
 
     const bucket =
       options.bucketArn === undefined
-        ? new EventBucket(this, "Bucket", {
+        ? new EventBucket(this, "Bucket", defined({
             ...options.bucket,
             bucketPrefix: options.bucket?.bucketPrefix ?? `${baseName.slice(0, 36)}-`,
             kmsKeyArn: options.kmsKeyArn,
@@ -396,7 +413,8 @@ export class SesFirehoseEventDestination extends Construct {
               ? { prefix: resultsPrefix, expirationDays: analytics.resultsExpirationDays ?? defaults.DEFAULT_RESULTS_EXPIRATION_DAYS }
               : undefined,
             tags,
-          })
+            provider,
+          }))
         : undefined;
     const bucketArn = bucket?.bucketArn ?? options.bucketArn!;
 
@@ -431,16 +449,18 @@ export class SesFirehoseEventDestination extends Construct {
     let logging: KinesisFirehoseDeliveryStreamExtendedS3Configuration["cloudwatchLoggingOptions"];
     let logGroup: CloudwatchLogGroup | undefined;
     if (options.logging ?? defaults.DEFAULT_LOGGING_ENABLED) {
-      logGroup = new CloudwatchLogGroup(this, "LogGroup", {
+      logGroup = new CloudwatchLogGroup(this, "LogGroup", defined({
         name: `${defaults.LOG_GROUP_PREFIX}${streamName}`,
         retentionInDays: options.logRetentionDays ?? defaults.DEFAULT_LOG_RETENTION_DAYS,
         kmsKeyId: options.kmsKeyArn,
         tags,
-      });
-      const logStream = new CloudwatchLogStream(this, "LogStream", {
+        provider,
+      }));
+      const logStream = new CloudwatchLogStream(this, "LogStream", defined({
         name: defaults.DELIVERY_LOG_STREAM_NAME,
         logGroupName: logGroup.name,
-      });
+        provider,
+      }));
       if (imports.deliveryLogs) {
         logGroup.importFrom(`${defaults.LOG_GROUP_PREFIX}${streamName}`);
         logStream.importFrom(`${defaults.LOG_GROUP_PREFIX}${streamName}:${defaults.DELIVERY_LOG_STREAM_NAME}`);
@@ -457,7 +477,7 @@ export class SesFirehoseEventDestination extends Construct {
     }
 
     const adopted = adoptedRole(imports.deliveryRole, options.roleName, options.rolePath);
-    const role = new IamRole(this, "DeliveryRole", {
+    const role = new IamRole(this, "DeliveryRole", defined({
       ...roleName(adopted.name, `${baseName.slice(0, 28)}-firehose-`),
       path: adopted.path,
       description: `Lets Firehose deliver SES events of stream ${streamName} to S3.`,
@@ -465,22 +485,24 @@ export class SesFirehoseEventDestination extends Construct {
         StringEquals: { "sts:ExternalId": aws.accountId },
       }),
       tags,
-    });
+      provider,
+    }));
     if (imports.deliveryRole) role.importFrom(adopted.name!);
-    const rolePolicy = new IamRolePolicy(this, "DeliveryRolePolicy", {
+    const rolePolicy = new IamRolePolicy(this, "DeliveryRolePolicy", defined({
       name: defaults.DELIVERY_ROLE_POLICY_NAME,
       role: role.id,
       policy: policyDocument(...statements),
-    });
+      provider,
+    }));
 
-    const stream = new KinesisFirehoseDeliveryStream(this, "Stream", {
+    const stream = new KinesisFirehoseDeliveryStream(this, "Stream", defined({
       name: streamName,
       destination: "extended_s3",
       serverSideEncryption:
         options.kmsKeyArn === undefined
           ? { enabled: true, keyType: defaults.DEFAULT_STREAM_ENCRYPTION_KEY_TYPE }
           : { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: options.kmsKeyArn },
-      extendedS3Configuration: {
+      extendedS3Configuration: defined({
         roleArn: role.arn,
         bucketArn,
         prefix,
@@ -493,16 +515,17 @@ export class SesFirehoseEventDestination extends Construct {
         kmsKeyArn: options.kmsKeyArn,
         cloudwatchLoggingOptions: logging ?? { enabled: false },
         ...(partitioned ? eventTypePartitioning(options.partitioningRetrySeconds) : {}),
-      },
+      }),
       tags,
       dependsOn: [rolePolicy],
-    });
+      provider,
+    }));
     if (imports.deliveryStream) {
       stream.importFrom(aws.arn("firehose", `deliverystream/${streamName}`));
     }
     const eventsBucketName = bucket?.bucketName ?? bucketArn.slice(bucketArn.lastIndexOf(":") + 1);
     const queries = analyticsEnabled
-      ? new EventAnalytics(this, "Analytics", {
+      ? new EventAnalytics(this, "Analytics", defined({
           ...analytics,
           prefix,
           errorOutputPrefix,
@@ -513,7 +536,8 @@ export class SesFirehoseEventDestination extends Construct {
           kmsKeyArn: options.kmsKeyArn,
           nameBase: baseName,
           tags,
-        })
+          provider,
+        }))
       : undefined;
     return { stream, role, rolePolicy, bucket, logGroup, analytics: queries };
   }
@@ -561,9 +585,9 @@ interface CreatedStream {
   readonly stream: KinesisFirehoseDeliveryStream;
   readonly role: IamRole;
   readonly rolePolicy: IamRolePolicy;
-  readonly bucket?: EventBucket;
-  readonly logGroup?: CloudwatchLogGroup;
-  readonly analytics?: EventAnalytics;
+  readonly bucket?: EventBucket | undefined;
+  readonly logGroup?: CloudwatchLogGroup | undefined;
+  readonly analytics?: EventAnalytics | undefined;
 }
 
 function eventTypePartitioning(retrySeconds: number | undefined): Partial<KinesisFirehoseDeliveryStreamExtendedS3Configuration> {

@@ -2,7 +2,7 @@ import { Token } from "cdktf";
 
 /** One problem: the setting it is about, when the sentence starts with it, and the sentence after it. */
 export interface Problem {
-  readonly setting?: string;
+  readonly setting?: string | undefined;
   readonly text: string;
 }
 
