@@ -29,9 +29,13 @@ export class AwsContext extends Construct {
 
   /** The provider the lookups use; undefined for the stack's default provider. */
   readonly provider?: TerraformProvider | undefined;
+  /** ID of the account the provider works in (`aws_caller_identity`). */
   readonly accountId: string;
+  /** Region of the provider (`aws_region`). */
   readonly region: string;
+  /** Partition of that Region, such as `aws` or `aws-cn` (`aws_partition`). */
   readonly partition: string;
+  /** DNS suffix of the partition, such as `amazonaws.com`. */
   readonly dnsSuffix: string;
 
   private constructor(scope: Construct, id: string, provider: TerraformProvider | undefined) {

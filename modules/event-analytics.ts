@@ -80,14 +80,22 @@ export interface EventAnalyticsProps extends Omit<EventAnalyticsOptions, "enable
    * @default - none to check
    */
   readonly errorOutputPrefix?: string;
+  /** Compression of the delivered objects: GZIP or UNCOMPRESSED, which Athena reads. */
   readonly compression: FirehoseCompression;
+  /** Name of the bucket the events are delivered to (a literal, which the table's location needs). */
   readonly eventsBucketName: string;
+  /** ARN of that bucket. */
   readonly eventsBucketArn: string;
   /**
    * Bucket for query results, holding them under `resultsPrefix`; its lifecycle must expire them.
    * @default - a results bucket is created, expiring its objects after `resultsExpirationDays`
    */
-  readonly resultsBucket?: { readonly bucketName: string; readonly bucketArn: string };
+  readonly resultsBucket?: {
+    /** Name of the results bucket. */
+    readonly bucketName: string;
+    /** ARN of the results bucket. */
+    readonly bucketArn: string;
+  };
   /**
    * Customer managed key of the events; it also encrypts the query results.
    * @default - SSE-S3
@@ -95,6 +103,10 @@ export interface EventAnalyticsProps extends Omit<EventAnalyticsOptions, "enable
   readonly kmsKeyArn?: string;
   /** Start of generated names (lowercase letters, digits and '-'). */
   readonly nameBase: string;
+  /**
+   * Tags on every taggable resource created.
+   * @default - none beyond the provider's default tags
+   */
   readonly tags?: Record<string, string>;
   /**
    * AWS provider of every resource and data source created, such as an aliased `AwsProvider` for
@@ -196,14 +208,23 @@ export function checkAnalyticsLayout(
  * queries; and a managed policy that lets a reader run exactly them.
  */
 export class EventAnalytics extends Construct {
+  /** Name of the Glue database. */
   readonly databaseName: string;
+  /** Name of the Glue table of events. */
   readonly tableName: string;
+  /** Name of the Athena workgroup the saved queries run in. */
   readonly workgroupName: string;
+  /** ARN of the managed policy that lets a reader run the saved queries; attach it to a reader's role. */
   readonly readerPolicyArn: string;
+  /** The Glue database. */
   readonly database: GlueCatalogDatabase;
+  /** The Glue table, with partition projection over the delivery prefix. */
   readonly table: GlueCatalogTable;
+  /** The Athena workgroup. */
   readonly workgroup: AthenaWorkgroup;
+  /** The saved deliverability queries. */
   readonly namedQueries: readonly AthenaNamedQuery[];
+  /** The reader policy. */
   readonly readerPolicy: IamPolicy;
   /** The bucket created for query results, when `resultsBucket` is not given. */
   readonly resultsBucket?: EventBucket;

@@ -71,7 +71,9 @@ export interface EventBucketOptions {
   readonly lifecycle?: EventBucketLifecycle;
 }
 
+/** Props of `EventBucket`. */
 export interface EventBucketProps extends EventBucketOptions {
+  /** Start of the generated bucket name (S3 appends a unique suffix); at most 37 characters. */
   readonly bucketPrefix: string;
   /**
    * Customer managed KMS key for default bucket encryption (SSE-KMS).
@@ -82,7 +84,16 @@ export interface EventBucketProps extends EventBucketOptions {
    * Where query results go, expiring sooner than the events.
    * @default - no query results
    */
-  readonly queryResults?: { readonly prefix: string; readonly expirationDays: number };
+  readonly queryResults?: {
+    /** Key prefix of the query results. */
+    readonly prefix: string;
+    /** Days after which query results expire. */
+    readonly expirationDays: number;
+  };
+  /**
+   * Tags on the bucket.
+   * @default - none beyond the provider's default tags
+   */
   readonly tags?: Record<string, string>;
   /**
    * AWS provider of every resource and data source created, such as an aliased `AwsProvider` for
@@ -134,9 +145,13 @@ export function checkEventBucketOptions(problems: Problems, setting: string, opt
  * optional server access logging.
  */
 export class EventBucket extends Construct {
+  /** The bucket. */
   readonly bucket: S3Bucket;
+  /** ARN of the bucket. */
   readonly bucketArn: string;
+  /** Name of the bucket, generated from `bucketPrefix`. */
   readonly bucketName: string;
+  /** The bucket policy, which denies requests without TLS; add statements to it with care. */
   readonly policy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: EventBucketProps) {

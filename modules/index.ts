@@ -13,3 +13,4 @@ export { EventAnalytics } from "./event-analytics";
 export type { EventAnalyticsOptions, EventAnalyticsProps } from "./event-analytics";
 export { AwsContext } from "./aws-context";
 export { ValidationError } from "./validation";
+export type { Problem } from "./validation";

@@ -138,6 +138,7 @@ export interface ImportExistingOptions {
   readonly deliveryLogs?: boolean;
 }
 
+/** Props of `SesFirehoseEventDestination`. */
 export interface SesFirehoseEventDestinationProps {
   /** Name of the SES configuration set: 1-64 letters, digits, '_' or '-'. */
   readonly configurationSetName: string;
@@ -227,26 +228,41 @@ export interface SesFirehoseEventDestinationProps {
  * stream that lands them in S3, with least-privilege IAM roles for SES and Firehose.
  */
 export class SesFirehoseEventDestination extends Construct {
+  /** Name of the configuration set, created or given. */
   readonly configurationSetName: string;
+  /** ARN of the configuration set, in the account and Region of the provider. */
   readonly configurationSetArn: string;
+  /** ARN of the delivery stream events go to, created or given. */
   readonly deliveryStreamArn: string;
+  /** ARN of the role SES assumes to write to the stream, created or given. */
   readonly sesRoleArn: string;
   /** Name of the bucket events land in, when the module created it. */
   readonly bucketName?: string | undefined;
   /** The configuration set, when the module created it or was given it. */
   readonly configurationSet?: ConfigurationSet;
+  /** The event destination that publishes to Firehose. */
   readonly eventDestination: Sesv2ConfigurationSetEventDestination;
   /** The event destination that counts the set's sends, deliveries, bounces and complaints in CloudWatch. */
   readonly metricsDestination?: Sesv2ConfigurationSetEventDestination;
+  /** The SES role, unless `sesRoleArn` is given. */
   readonly sesRole?: IamRole;
+  /** The SES role's policy: `firehose:PutRecordBatch` on the stream only. */
   readonly sesRolePolicy?: IamRolePolicy;
+  /** The delivery stream, unless `deliveryStreamArn` is given. */
   readonly deliveryStream?: KinesisFirehoseDeliveryStream;
+  /** The role Firehose assumes to write to S3, with the stream. */
   readonly deliveryRole?: IamRole;
+  /** The Firehose role's policy: the bucket, the key and the error log stream only. */
   readonly deliveryRolePolicy?: IamRolePolicy;
+  /** The event bucket, unless `deliveryStream.bucketArn` or `deliveryStreamArn` is given. */
   readonly bucket?: EventBucket | undefined;
+  /** The delivery-error log group, unless `deliveryStream.logging` is false. */
   readonly logGroup?: CloudwatchLogGroup | undefined;
+  /** The delivery alarms, when `alarms.enabled` is true. */
   readonly alarms?: DeliveryAlarms;
+  /** The pipeline dashboard, when the monitoring settings turn it on. */
   readonly dashboard?: PipelineDashboard;
+  /** The query layer, when `analytics` is on. */
   readonly analytics?: EventAnalytics | undefined;
 
   constructor(scope: Construct, id: string, props: SesFirehoseEventDestinationProps) {

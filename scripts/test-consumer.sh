@@ -7,7 +7,9 @@
 #   4. tsc with strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess and skipLibCheck
 #      false on scripts/consumer/main.ts, a stack using the construct twice;
 #   5. synthesizes it (CDK Terrain on the Node.js 22 its project installs) and checks the JSON
-#      (scripts/consumer/check.js).
+#      (scripts/consumer/check.js);
+#   6. npm run docs:api -- --check: the API reference in docs/api is what TypeDoc makes of the
+#      library's TSDoc today.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -64,4 +66,6 @@ for toolchain in cdktf cdktn; do
   (cd "$project" && CDKTF_OUTDIR="$project/out" "$node" dist/main.js)
   node "$CONSUMER/check.js" "$project/out/stacks/consumer/cdk.tf.json" "$toolchain"
 done
+log "npm run docs:api -- --check"
+(cd "$ROOT" && node scripts/docs-api.js --check)
 log "passed"
