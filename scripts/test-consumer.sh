@@ -27,12 +27,15 @@ if grep -Ev '^package/(dist/(cdktf|cdktn)/[a-z-]+\.(js|d\.ts|js\.map)|package\.j
   log "the tarball holds the files above, which a consumer does not need: narrow package.json's files"
   exit 1
 fi
+# A checkout switched to CDK Terrain for good (npm run migrate:cdktn) builds the library for it alone.
+TOOLCHAINS=(cdktf cdktn)
+[[ "$(node -p 'require(process.argv[1]).installedToolchain()' "$ROOT/scripts/toolchain.js")" == cdktn ]] && TOOLCHAINS=(cdktn)
 for toolchain in cdktf cdktn; do
   grep -qx "package/dist/$toolchain/index.d.ts" "$WORK/contents" || { log "the tarball lacks dist/$toolchain/index.d.ts"; exit 1; }
 done
 log "$(basename "$TARBALL"): $(wc -l < "$WORK/contents") files, $(du -k "$TARBALL" | cut -f1) KiB"
 
-for toolchain in cdktf cdktn; do
+for toolchain in "${TOOLCHAINS[@]}"; do
   project="$WORK/$toolchain"
   mkdir -p "$project"
   cp "$CONSUMER/$toolchain/package.json" "$CONSUMER/tsconfig.json" "$project/"
