@@ -1,9 +1,8 @@
-#!/usr/bin/env node
-// npm run docs:api: writes the API reference of the construct library (modules/index.ts) into
-// docs/api with TypeDoc and typedoc-plugin-markdown (typedoc.json), installed from
+// A step of npm run docs: writes the API reference of the construct library (modules/index.ts)
+// into docs/api with TypeDoc and typedoc-plugin-markdown (typedoc.json), installed from
 // scripts/typedoc/package-lock.json on first use (TypeDoc needs TypeScript 5's compiler API, which
 // the project's TypeScript 7 does not have). TypeDoc fails on an export without TSDoc.
-// `--check` writes into a temporary folder instead and exits 1 when docs/api differs from it.
+// With `check` it writes into a temporary folder instead and compares docs/api with it.
 "use strict";
 const fs = require("fs");
 const os = require("os");
@@ -24,7 +23,7 @@ function run(command, args) {
 function install() {
   const lock = fs.readFileSync(path.join(TOOLS, "package-lock.json"), "utf8");
   if (fs.existsSync(INSTALLED) && fs.readFileSync(INSTALLED, "utf8") === lock) return;
-  process.stderr.write("docs:api: installing scripts/typedoc (npm ci)\n");
+  process.stderr.write("docs: installing scripts/typedoc (npm ci)\n");
   run("npm", ["ci", "--prefix", TOOLS, "--no-audit", "--no-fund", "--loglevel=error"]);
   fs.writeFileSync(INSTALLED, lock);
 }
@@ -45,23 +44,20 @@ function differences(dir) {
   return names.filter((name) => read(dir, name) !== read(API, name));
 }
 
-function main() {
+/**
+ * Writes docs/api, or with `check` only compares it; returns the files that were out of date
+ * (`check`) or [] (written). Exits the process when TypeDoc fails.
+ */
+function apiReference(check) {
   install();
-  const check = process.argv.includes("--check");
   const out = check ? fs.mkdtempSync(path.join(os.tmpdir(), "ses-events-api-")) : API;
   try {
     if (!check) fs.rmSync(API, { recursive: true, force: true });
     run(path.join(TOOLS, "node_modules", ".bin", "typedoc"), ["--options", path.join(ROOT, "typedoc.json"), "--out", out, "--logLevel", "Warn"]);
-    if (!check) return;
-    const stale = differences(out);
-    if (stale.length > 0) {
-      process.stderr.write(`docs/api is out of date (${stale.join(", ")}): run npm run docs:api\n`);
-      process.exit(1);
-    }
-    process.stderr.write("docs:api: docs/api is current\n");
+    return check ? differences(out).map((file) => path.posix.join("docs/api", file.split(path.sep).join("/"))) : [];
   } finally {
     if (check) fs.rmSync(out, { recursive: true, force: true });
   }
 }
 
-main();
+module.exports = { apiReference };
