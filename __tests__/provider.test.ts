@@ -103,6 +103,20 @@ describe("provider", () => {
     expect(encrypt.Condition.StringEquals["kms:ViaService"]).toBe(`s3.\${${region}.region}.\${${partition}.dns_suffix}`);
   });
 
+  it("imports existing resources through the provider given", () => {
+    const { stack, eu } = twoProviders();
+    new SesFirehoseEventDestination(stack, "Eu", {
+      configurationSetName: "eu-events",
+      provider: eu,
+      sesRoleName: "eu-events-ses",
+      deliveryStream: { partitionByEventType: false, roleName: "eu-events-firehose" },
+      importExisting: { configurationSet: true, eventDestination: true, deliveryStream: true, sesRole: true, deliveryRole: true, deliveryLogs: true },
+    });
+    const imports = (parse(stack).json.import ?? []) as Array<{ to: string; provider?: string }>;
+    expect(imports).toHaveLength(7);
+    expect(imports.filter((block) => block.provider !== "aws.eu")).toEqual([]);
+  });
+
   it("puts a bucket and alarms made on their own on the provider given", () => {
     const { stack, eu } = twoProviders();
     new EventBucket(stack, "Bucket", { bucketPrefix: "events-", accessLogBucketName: "logs", provider: eu });

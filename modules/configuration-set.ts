@@ -130,7 +130,7 @@ export class ConfigurationSet extends Construct {
       ...(props.tags === undefined ? {} : { tags: props.tags }),
       ...(props.provider === undefined ? {} : { provider: props.provider }),
     });
-    if (props.importExisting === true) this.resource.importFrom(props.configurationSetName);
+    if (props.importExisting === true) this.resource.importFrom(props.configurationSetName, props.provider);
     this.configurationSetName = this.resource.configurationSetName;
     this.configurationSetArn = this.resource.arn;
   }

@@ -349,7 +349,7 @@ export class SesFirehoseEventDestination extends Construct {
         tags,
         provider,
       }));
-      if (imports.sesRole) this.sesRole.importFrom(adopted.name!);
+      if (imports.sesRole) this.sesRole.importFrom(adopted.name!, provider);
       this.sesRolePolicy = new IamRolePolicy(this, "SesRolePolicy", defined({
         name: defaults.SES_ROLE_POLICY_NAME,
         role: this.sesRole.id,
@@ -377,7 +377,7 @@ export class SesFirehoseEventDestination extends Construct {
       provider,
     }));
     if (imports.eventDestination) {
-      this.eventDestination.importFrom(`${props.configurationSetName}|${eventDestinationName}`);
+      this.eventDestination.importFrom(`${props.configurationSetName}|${eventDestinationName}`, provider);
     }
     if (monitoring.metricsDestination) {
       this.metricsDestination = new Sesv2ConfigurationSetEventDestination(this, "MetricsDestination", {
@@ -478,8 +478,8 @@ export class SesFirehoseEventDestination extends Construct {
         provider,
       }));
       if (imports.deliveryLogs) {
-        logGroup.importFrom(`${defaults.LOG_GROUP_PREFIX}${streamName}`);
-        logStream.importFrom(`${defaults.LOG_GROUP_PREFIX}${streamName}:${defaults.DELIVERY_LOG_STREAM_NAME}`);
+        logGroup.importFrom(`${defaults.LOG_GROUP_PREFIX}${streamName}`, provider);
+        logStream.importFrom(`${defaults.LOG_GROUP_PREFIX}${streamName}:${defaults.DELIVERY_LOG_STREAM_NAME}`, provider);
       }
       const logGroupName = logGroup.name;
       const logStreamName = logStream.name;
@@ -503,7 +503,7 @@ export class SesFirehoseEventDestination extends Construct {
       tags,
       provider,
     }));
-    if (imports.deliveryRole) role.importFrom(adopted.name!);
+    if (imports.deliveryRole) role.importFrom(adopted.name!, provider);
     const rolePolicy = new IamRolePolicy(this, "DeliveryRolePolicy", defined({
       name: defaults.DELIVERY_ROLE_POLICY_NAME,
       role: role.id,
@@ -537,7 +537,7 @@ export class SesFirehoseEventDestination extends Construct {
       provider,
     }));
     if (imports.deliveryStream) {
-      stream.importFrom(aws.arn("firehose", `deliverystream/${streamName}`));
+      stream.importFrom(aws.arn("firehose", `deliverystream/${streamName}`), provider);
     }
     const eventsBucketName = bucket?.bucketName ?? bucketArn.slice(bucketArn.lastIndexOf(":") + 1);
     const queries = analyticsEnabled
