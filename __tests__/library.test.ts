@@ -23,6 +23,10 @@ describe("the construct library", () => {
   it("exports the constructs, their props, the enums and ValidationError, and no app internals", () => {
     expect(exportedNames().sort()).toEqual([
       "AwsContext",
+      "ConfigurationSet",
+      "ConfigurationSetOptions",
+      "ConfigurationSetProps",
+      "ConfigurationSetTlsPolicy",
       "DeliveryAlarmOptions",
       "DeliveryAlarms",
       "DeliveryAlarmsProps",
@@ -35,13 +39,19 @@ describe("the construct library", () => {
       "EventBucketOptions",
       "EventBucketProps",
       "FirehoseCompression",
+      "HttpsPolicy",
       "ImportExistingOptions",
+      "PipelineDashboard",
+      "PipelineDashboardOptions",
+      "PipelineDashboardProps",
       "Problem",
       "SesEventRecordType",
       "SesEventType",
       "SesFirehoseEventDestination",
       "SesFirehoseEventDestinationProps",
+      "SuppressionReasons",
       "ValidationError",
+      "VdmOptions",
     ]);
     expect(Object.keys(library).sort()).toEqual(exportedNames().filter((name) => !/(Props|Options|Lifecycle|Problem)$/.test(name)).sort());
   });

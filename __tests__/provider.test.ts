@@ -109,6 +109,7 @@ describe("provider", () => {
       configurationSetName: "eu-events",
       provider: eu,
       sesRoleName: "eu-events-ses",
+      configurationSet: {},
       deliveryStream: { partitionByEventType: false, roleName: "eu-events-firehose" },
       importExisting: { configurationSet: true, eventDestination: true, deliveryStream: true, sesRole: true, deliveryRole: true, deliveryLogs: true },
     });
