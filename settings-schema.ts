@@ -120,8 +120,8 @@ const lifecycle = group(
 const bucket = group(
   "bucket",
   {
-    bucketPrefix: text("Prefix of the generated bucket name"),
-    forceDestroy: flag("Let destroy delete a bucket that holds events (default false)"),
+    bucketPrefix: text("Prefix of the generated bucket name, read when the bucket is created"),
+    forceDestroy: flag("Let Terraform delete or replace the bucket with its events; unless true it has lifecycle.prevent_destroy (default false)"),
     accessLogBucketName: text("Bucket that receives S3 server access logs"),
     accessLogPrefix: optionalText("Key prefix of the access logs (default s3-access-logs/)"),
     lifecycle,

@@ -190,12 +190,18 @@ export function firehoseSettings(stack: Json): FirehoseSettings {
 
 /**
  * Writes `records` under `root` as Firehose would: one GZIP object of newline-delimited JSON per
- * distinct prefix. Returns the object keys.
+ * distinct prefix, dated by when each record arrived (`arrival`, by default the event's own time).
+ * Returns the object keys.
  */
-export async function deliver(root: string, firehose: FirehoseSettings, records: readonly Json[]): Promise<string[]> {
+export async function deliver(
+  root: string,
+  firehose: FirehoseSettings,
+  records: readonly Json[],
+  arrival: (record: Json, index: number) => Date = recordTime,
+): Promise<string[]> {
   const objects = new Map<string, string[]>();
-  for (const record of records) {
-    const time = recordTime(record);
+  for (const [index, record] of records.entries()) {
+    const time = arrival(record, index);
     const partitionKeys = firehose.jqQuery === undefined ? {} : ((await jq(record, firehose.jqQuery)) as Json);
     const prefix = firehose.prefix.replace(/!\{([^}]*)\}/g, (expression, body: string) => {
       const [namespace, argument] = [body.slice(0, body.indexOf(":")), body.slice(body.indexOf(":") + 1)];
@@ -329,7 +335,8 @@ export class AthenaStandIn {
       .join("events")
       .replace(/\bcurrent_date\b/g, `DATE '${this.today}'`)
       .replace(/\btransform\(/g, "list_transform(")
-      .replace(/\belement_at\(/g, "map_extract_value(");
+      .replace(/\belement_at\(/g, "map_extract_value(")
+      .replace(/\barray_min\(/g, "list_min(");
     const reader = await this.connection.runAndReadAll(duckdb);
     const types = reader.columnTypes().map(String);
     const names = reader.columnNames();

@@ -149,12 +149,15 @@ describe("defaults", () => {
       expect(query.query).toContain(`"year" >= CAST(year(current_date - INTERVAL '30' DAY) AS varchar) AND`);
     }
     const engagement = out.resources("aws_athena_named_query").find((q) => q.name === "opens-and-clicks-by-tag")!;
-    expect(engagement.query).toContain("element_at(mail.tags, 'campaign')[1]");
+    // Whichever case the SerDe gives map keys, the tag is found by its lowercased name.
+    expect(engagement.query).toContain("element_at(mail.tags, array_min(filter(map_keys(mail.tags), k -> lower(k) = 'campaign')))[1] AS tag_value");
   });
 
   it("filters on the event_type partition so that Athena reads only the event types a query needs", () => {
     const rates = out.resources("aws_athena_named_query").find((q) => q.name === "daily-bounce-and-complaint-rates")!;
     expect(rates.query).toContain(`WHERE "event_type" IN ('Send', 'Bounce', 'Complaint')`);
+    // One scan of the table: Athena reads each partition once.
+    expect(rates.query.split('FROM "ses_events"."events"')).toHaveLength(2);
   });
 
   it("gives the reader exactly the workgroup, the catalog, database and table, the events to read and the results to write", () => {
@@ -281,10 +284,7 @@ describe("settings", () => {
     expect(rule).toMatchObject({ filter: [{ prefix: "query-results/" }], expiration: [{ days: 7 }] });
     const queries = out.resources("aws_athena_named_query");
     expect(queries.every((q) => q.query.includes('FROM "mail"."ses"') && q.query.includes("INTERVAL '3' DAY"))).toBe(true);
-    // The SerDe lowercases map keys, so the tag is looked up in lowercase.
-    expect(queries.find((q) => q.name === "opens-and-clicks-by-tag")!.query).toContain(
-      "coalesce(element_at(mail.tags, 'Campaign-Id'), element_at(mail.tags, 'campaign-id'))[1]",
-    );
+    expect(queries.find((q) => q.name === "opens-and-clicks-by-tag")!.query).toContain("lower(k) = 'campaign-id'");
     expect(out.policy("aws_iam_policy", "policy").Statement.find((s: Record<string, any>) => s.Sid === "ReadAndWriteQueryResults")!.Resource).toEqual([
       `${BUCKET_ARN}/query-results/*`,
     ]);
@@ -312,12 +312,31 @@ describe("settings", () => {
     }
   });
 
-  it("creates nothing for queries when turned off", () => {
+  it("creates nothing for queries when turned off, yet keeps query results expiring", () => {
     const out = synth({ analytics: { enabled: false } });
     for (const type of ["aws_glue_catalog_database", "aws_glue_catalog_table", "aws_athena_workgroup", "aws_athena_named_query", "aws_iam_policy"]) {
       expect(out.resources(type)).toHaveLength(0);
     }
-    expect(out.resource("aws_s3_bucket_lifecycle_configuration").rule.map((r: { id: string }) => r.id)).not.toContain("query-results");
+    // Results written while the layer was on hold recipient addresses: they still expire.
+    expect(out.resource("aws_s3_bucket_lifecycle_configuration").rule.find((r: { id: string }) => r.id === "query-results")).toEqual({
+      id: "query-results",
+      status: "Enabled",
+      filter: [{ prefix: "athena-results/" }],
+      expiration: [{ days: 30 }],
+      noncurrent_version_expiration: [{ noncurrent_days: 1 }],
+    });
+  });
+
+  it("keeps the expiry and its days turned off too, unless the stream may now write events under the results prefix", () => {
+    const days = synth({ analytics: { enabled: false, resultsExpirationDays: 7 } })
+      .resource("aws_s3_bucket_lifecycle_configuration")
+      .rule.find((r: { id: string }) => r.id === "query-results");
+    expect(days).toMatchObject({ expiration: [{ days: 7 }] });
+    const overlapping = synth({ analytics: { enabled: false }, deliveryStream: { prefix: "athena-results/!{partitionKeyFromQuery:event_type}/" } });
+    expect(overlapping.resource("aws_s3_bucket_lifecycle_configuration").rule.map((r: { id: string }) => r.id)).toEqual([
+      "abort-incomplete-multipart-uploads",
+      "event-objects",
+    ]);
   });
 
   it("refuses a prefix it cannot follow, yet allows it with analytics turned off", () => {
@@ -534,7 +553,7 @@ describe("validation", () => {
     for (const query of queries) expect(query.query).toContain(`FROM ${table}`);
     const engagement = queries.find((query) => query.name === "opens-and-clicks-by-tag")!.query;
     expect(engagement).toContain(
-      `coalesce(element_at(mail.tags, '\${replace(var.tag, "'", "''")}'), element_at(mail.tags, '\${replace(lower(var.tag), "'", "''")}'))[1] AS tag_value`,
+      `element_at(mail.tags, array_min(filter(map_keys(mail.tags), k -> lower(k) = '\${replace(lower(var.tag), "'", "''")}')))[1] AS tag_value`,
     );
   });
 

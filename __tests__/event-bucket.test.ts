@@ -18,6 +18,20 @@ describe("event bucket", () => {
     expect(bucket).toMatchObject({ bucket_prefix: "mail-events-", force_destroy: true });
   });
 
+  it("is protected from deletion and keeps its name prefix once created", () => {
+    expect(synth().resource("aws_s3_bucket").lifecycle).toEqual({ ignore_changes: ["bucket_prefix"], prevent_destroy: true });
+  });
+
+  it("may be deleted with its events only with forceDestroy, still keeping its name prefix", () => {
+    const bucket = synth({ deliveryStream: { bucket: { forceDestroy: true } } }).resource("aws_s3_bucket");
+    expect(bucket.lifecycle).toEqual({ ignore_changes: ["bucket_prefix"], prevent_destroy: false });
+  });
+
+  it("stays protected when forceDestroy is a Terraform token, which prevent_destroy cannot take", () => {
+    const bucket = synth({ deliveryStream: { bucket: { forceDestroy: "${var.force}" as unknown as boolean } } }).resource("aws_s3_bucket");
+    expect(bucket).toMatchObject({ force_destroy: "${var.force}", lifecycle: { prevent_destroy: true } });
+  });
+
   it("is versioned", () => {
     expect(synth().resource("aws_s3_bucket_versioning")).toEqual(
       expect.objectContaining({ bucket: BUCKET, versioning_configuration: { status: "Enabled" } }),
@@ -147,5 +161,43 @@ describe("event bucket", () => {
     ["zero days for noncurrent versions", { lifecycle: { noncurrentVersionExpirationDays: 0 } }, "deliveryStream.bucket.lifecycle.noncurrentVersionExpirationDays 0 is invalid: use a whole number from 1 to 36500."],
   ])("rejects %s", (_, bucket, message) => {
     expect(errorOf({ deliveryStream: { bucket } })).toContain(`\n  - ${message}`);
+  });
+});
+
+describe("renames keep the event bucket", () => {
+  const buckets = (props: Parameters<typeof synth>[0]) => synth(props).json.resource!.aws_s3_bucket!;
+  const before = buckets({});
+
+  it.each([
+    ["configurationSetName", { configurationSetName: "mail-events" }],
+    ["deliveryStream.name", { deliveryStream: { name: "mail-events-stream" } }],
+    ["the Glue and Athena names", { analytics: { databaseName: "mail", tableName: "ses", workgroupName: "mail" } }],
+  ])("renaming %s keeps the bucket at its address, with only an ignored bucket_prefix differing", (_, props) => {
+    const after = buckets(props);
+    expect(Object.keys(after)).toEqual(Object.keys(before));
+    const [key] = Object.keys(before);
+    const { bucket_prefix: oldPrefix, ...oldRest } = before[key!]!;
+    const { bucket_prefix: newPrefix, ...newRest } = after[key!]!;
+    expect(newRest).toEqual(oldRest);
+    if (newPrefix !== oldPrefix) expect(after[key!]!.lifecycle.ignore_changes).toContain("bucket_prefix");
+    expect(after[key!]!.lifecycle.prevent_destroy).toBe(true);
+  });
+
+  it("renaming the configuration set would change the prefix a new bucket gets, which Terraform ignores", () => {
+    expect(Object.values(buckets({ configurationSetName: "mail-events" }))[0]!.bucket_prefix).toBe("mail-events-");
+    expect(Object.values(before)[0]!.bucket_prefix).toBe("ses-events-");
+  });
+});
+
+describe("query results bucket (for a given event bucket)", () => {
+  const results = () =>
+    synth({ deliveryStream: { bucketArn: "arn:aws:s3:::existing-events" }, analytics: { enabled: true } }).resource("aws_s3_bucket");
+
+  it("holds only expiring results, so it may be deleted with them, and keeps its name prefix", () => {
+    expect(results()).toMatchObject({
+      bucket_prefix: "ses-events-results-",
+      force_destroy: true,
+      lifecycle: { ignore_changes: ["bucket_prefix"], prevent_destroy: false },
+    });
   });
 });

@@ -761,3 +761,54 @@ describe("validation", () => {
     expect(out.resource("aws_s3_bucket").bucket_prefix).toBe("ses-events-");
   });
 });
+
+describe("renaming the configuration set", () => {
+  /** Per resource whose synthesized attributes differ: each changed attribute, and whether Terraform ignores its change. */
+  function renameDiff(before: Partial<SesFirehoseEventDestinationProps>, after: Partial<SesFirehoseEventDestinationProps>) {
+    const [old, renamed] = [synth(before).json.resource!, synth(after).json.resource!];
+    const diff: Record<string, Record<string, "ignored" | "changed">> = {};
+    for (const [type, resources] of Object.entries(old)) {
+      for (const [key, resource] of Object.entries(resources)) {
+        const next = renamed[type]?.[key];
+        if (next === undefined) throw new Error(`${type}.${key} is gone after the rename`);
+        const ignored: string[] = resource.lifecycle?.ignore_changes ?? [];
+        for (const attribute of new Set([...Object.keys(resource), ...Object.keys(next)])) {
+          if (attribute === "//" || JSON.stringify(resource[attribute]) === JSON.stringify(next[attribute])) continue;
+          (diff[type] ??= {})[attribute] = ignored.includes(attribute) ? "ignored" : "changed";
+        }
+      }
+    }
+    return diff;
+  }
+
+  it("keeps the bucket, stream, log group, roles and reader policy: every name they take from the set is ignored once created", () => {
+    expect(renameDiff({}, { configurationSetName: "mail-events" })).toEqual({
+      aws_s3_bucket: { bucket_prefix: "ignored" },
+      aws_kinesis_firehose_delivery_stream: { name: "ignored" },
+      aws_cloudwatch_log_group: { name: "ignored" },
+      aws_iam_role: { name_prefix: "ignored", description: "changed", assume_role_policy: "changed" },
+      aws_iam_policy: { name_prefix: "ignored", description: "ignored" },
+      // Replaced: they hold no events (the table is metadata, results stay in the bucket and expire).
+      aws_sesv2_configuration_set: { configuration_set_name: "changed" },
+      aws_glue_catalog_database: { name: "changed" },
+      aws_athena_workgroup: { name: "changed" },
+      aws_athena_named_query: { query: "changed" },
+    });
+  });
+
+  it("renames a stream named by deliveryStream.name, replacing it, as asked", () => {
+    const diff = renameDiff({ deliveryStream: { name: "events-a" } }, { deliveryStream: { name: "events-b" } });
+    expect(diff.aws_kinesis_firehose_delivery_stream).toEqual({ name: "changed" });
+    expect(diff.aws_cloudwatch_log_group).toEqual({ name: "changed" });
+    expect(diff.aws_s3_bucket).toBeUndefined();
+  });
+
+  it("keeps role names given as roleName and sesRoleName without a lifecycle of their own", () => {
+    const out = synth({ sesRoleName: "ses-events-publisher", deliveryStream: { roleName: "ses-events-firehose" } });
+    for (const role of out.resources("aws_iam_role")) expect(role.lifecycle).toBeUndefined();
+    expect(synth().resources("aws_iam_role").map((role) => role.lifecycle)).toEqual([
+      { ignore_changes: ["name_prefix"] },
+      { ignore_changes: ["name_prefix"] },
+    ]);
+  });
+});

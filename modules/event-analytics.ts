@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformProvider } from "cdktf";
+import { Annotations, TerraformProvider } from "cdktf";
 import { AthenaNamedQuery } from "@cdktf/provider-aws/lib/athena-named-query";
 import { AthenaWorkgroup } from "@cdktf/provider-aws/lib/athena-workgroup";
 import { GlueCatalogDatabase } from "@cdktf/provider-aws/lib/glue-catalog-database";
@@ -10,11 +10,11 @@ import * as defaults from "./defaults";
 import { defined } from "./defined";
 import { EventBucket } from "./event-bucket";
 import { EventLayout, PartitionKey, eventLayout, mayWriteUnder } from "./event-layout";
-import { eventQueries } from "./event-queries";
+import { SkippedEventQuery, eventQueries } from "./event-queries";
 import { defaultDatabaseName } from "./physical-names";
 import { EVENT_COLUMNS } from "./event-schema";
 import { PolicyStatement, policyDocument } from "./policy";
-import { FirehoseCompression } from "./ses-event-type";
+import { FirehoseCompression, SesEventType } from "./ses-event-type";
 import * as rules from "./validation";
 
 /** The query layer over delivered events: a Glue table, an Athena workgroup, saved queries, a reader policy. */
@@ -82,6 +82,12 @@ export interface EventAnalyticsProps extends Omit<EventAnalyticsOptions, "enable
   readonly errorOutputPrefix?: string;
   /** Compression of the delivered objects: GZIP or UNCOMPRESSED, which Athena reads. */
   readonly compression: FirehoseCompression;
+  /**
+   * The event types the destination publishes: a saved query that can read none of the types it
+   * needs is not created (a synth warning says so), and a count of a type not published is empty.
+   * @default - all ten
+   */
+  readonly eventTypes?: readonly SesEventType[] | undefined;
   /** Name of the bucket the events are delivered to (a literal, which the table's location needs). */
   readonly eventsBucketName: string;
   /** ARN of that bucket. */
@@ -224,6 +230,8 @@ export class EventAnalytics extends Construct {
   readonly workgroup: AthenaWorkgroup;
   /** The saved deliverability queries. */
   readonly namedQueries: readonly AthenaNamedQuery[];
+  /** Saved queries not created because the destination publishes none of the event types they need. */
+  readonly skippedQueries: readonly SkippedEventQuery[];
   /** The reader policy. */
   readonly readerPolicy: IamPolicy;
   /** The bucket created for query results, when `resultsBucket` is not given. */
@@ -256,6 +264,8 @@ export class EventAnalytics extends Construct {
     if (props.resultsBucket === undefined) {
       this.resultsBucket = new EventBucket(this, "ResultsBucket", defined({
         bucketPrefix: `${props.nameBase.slice(0, 28)}-results-`,
+        // Query results only, each expiring: nothing to keep when the query layer goes.
+        forceDestroy: true,
         kmsKeyArn: props.kmsKeyArn,
         lifecycle: { transitionToInfrequentAccessDays: 0, expirationDays: resultsExpirationDays, noncurrentVersionExpirationDays: 1 },
         tags,
@@ -334,14 +344,18 @@ export class EventAnalytics extends Construct {
     }));
     this.workgroupName = this.workgroup.name;
 
-    const queries = eventQueries({
+    const eventTypes = props.eventTypes === undefined || rules.isToken(props.eventTypes) ? defaults.DEFAULT_EVENT_TYPES : props.eventTypes;
+    const { queries, skipped } = eventQueries({
       databaseName,
       tableName,
       eventTypeColumn: typeKey?.name ?? "eventtype",
       dateKeys: dateKeys as [string, string, string],
       windowDays: props.queryWindowDays ?? defaults.DEFAULT_QUERY_WINDOW_DAYS,
       tagName: props.tagName ?? defaults.DEFAULT_ENGAGEMENT_TAG_NAME,
+      eventTypes,
     });
+    this.skippedQueries = skipped;
+    for (const query of skipped) Annotations.of(this).addWarning(skippedQueryMessage(query, eventTypes));
     this.namedQueries = queries.map(
       (query) =>
         new AthenaNamedQuery(this, query.id, defined({
@@ -368,10 +382,22 @@ export class EventAnalytics extends Construct {
         }),
       ),
       tags,
+      // Both replace the policy, which IAM refuses to delete while a reader's role has it attached:
+      // a renamed configuration set or workgroup keeps the policy and updates its statements.
+      lifecycle: { ignoreChanges: ["name_prefix", "description"] },
       provider,
     }));
     this.readerPolicyArn = this.readerPolicy.arn;
   }
+}
+
+/** Why a saved query is not created, and how to have it. */
+export function skippedQueryMessage(query: SkippedEventQuery, eventTypes: readonly SesEventType[]): string {
+  const missing = query.needs.all.filter((type) => !eventTypes.includes(type));
+  const anyOfMissing = query.needs.anyOf.length > 0 && !query.needs.anyOf.some((type) => eventTypes.includes(type));
+  const needs = [...missing, ...(anyOfMissing ? [`one of ${query.needs.anyOf.join(", ")}`] : [])];
+  const pronoun = missing.length === 0 ? "one" : needs.length === 1 ? "it" : "them";
+  return `saved query ${query.name} is not created: eventTypes ${JSON.stringify(eventTypes)} leaves out ${needs.join(" and ")}, which it needs to answer; add ${pronoun} to eventTypes to have the query.`;
 }
 
 /** Athena partition projection for `layout`: one set of `projection.<key>.*` per key, in prefix order. */

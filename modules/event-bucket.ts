@@ -48,12 +48,16 @@ export interface EventBucketLifecycle {
 /** Settings of the bucket the module creates for delivered events. */
 export interface EventBucketOptions {
   /**
-   * Start of the generated bucket name (S3 appends a unique suffix); at most 37 characters.
+   * Start of the generated bucket name (S3 appends a unique suffix); at most 37 characters. Read
+   * only when the bucket is created: changing it later (or renaming the configuration set it is
+   * derived from) keeps the bucket and its events (`lifecycle.ignore_changes`).
    * @default - derived from the configuration set name
    */
   readonly bucketPrefix?: string;
   /**
-   * Let `terraform destroy` delete the bucket with every event in it.
+   * Let Terraform delete the bucket with every event in it. Unless it is true, the bucket carries
+   * `lifecycle.prevent_destroy`: a plan that would delete or replace it (`cdktf destroy` included)
+   * fails before it changes anything.
    * @default false
    */
   readonly forceDestroy?: boolean;
@@ -81,7 +85,8 @@ export interface EventBucketProps extends EventBucketOptions {
    */
   readonly kmsKeyArn?: string;
   /**
-   * Where query results go, expiring sooner than the events.
+   * Where query results go, expiring sooner than the events. Keep it when the query layer is turned
+   * off: results already written hold recipient addresses and must still expire.
    * @default - no query results
    */
   readonly queryResults?: {
@@ -157,10 +162,17 @@ export class EventBucket extends Construct {
   constructor(scope: Construct, id: string, props: EventBucketProps) {
     super(scope, id);
     const provider = props.provider;
+    const forceDestroy = props.forceDestroy ?? DEFAULT_FORCE_DESTROY;
     this.bucket = new S3Bucket(this, "Bucket", defined({
       bucketPrefix: props.bucketPrefix,
-      forceDestroy: props.forceDestroy ?? DEFAULT_FORCE_DESTROY,
+      forceDestroy,
       tags: props.tags,
+      lifecycle: {
+        // A new prefix would replace the bucket, which S3 refuses while it holds objects, half-way through an apply.
+        ignoreChanges: ["bucket_prefix"],
+        // prevent_destroy takes a literal: a token forceDestroy keeps the bucket protected.
+        preventDestroy: forceDestroy !== true,
+      },
       provider,
     }));
     this.bucketArn = this.bucket.arn;

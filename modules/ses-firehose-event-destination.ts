@@ -17,6 +17,7 @@ import { defined } from "./defined";
 import { DeliveryAlarmOptions, DeliveryAlarms } from "./delivery-alarms";
 import { EventAnalytics, EventAnalyticsOptions, checkAnalyticsLayout, checkEventAnalyticsOptions } from "./event-analytics";
 import { EventBucket, EventBucketOptions, checkEventBucketOptions } from "./event-bucket";
+import { mayWriteUnder } from "./event-layout";
 import { PipelineDashboard, PipelineDashboardOptions } from "./pipeline-dashboard";
 import { PolicyStatement, policyDocument, trustPolicy } from "./policy";
 import { FirehoseCompression, SesEventType } from "./ses-event-type";
@@ -411,6 +412,10 @@ export class SesFirehoseEventDestination extends Construct {
     const provider = props.provider;
     const options = props.deliveryStream ?? {};
     const streamName = options.name ?? props.configurationSetName;
+    // A stream named after the set keeps its name when the set is renamed: a new name would replace
+    // it, and Firehose does not promise to deliver what a deleted stream still buffers. Its log group
+    // follows it, so that it keeps the delivery-error logs.
+    const keepDerivedName = options.name === undefined ? { lifecycle: { ignoreChanges: ["name"] } } : {};
     const partitioned = options.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE;
     const prefix = options.prefix ?? (partitioned ? defaults.DEFAULT_PARTITIONED_PREFIX : defaults.DEFAULT_DATED_PREFIX);
     const errorOutputPrefix = options.errorOutputPrefix ?? defaults.DEFAULT_ERROR_OUTPUT_PREFIX;
@@ -425,7 +430,7 @@ export class SesFirehoseEventDestination extends Construct {
             ...options.bucket,
             bucketPrefix: options.bucket?.bucketPrefix ?? `${baseName.slice(0, 36)}-`,
             kmsKeyArn: options.kmsKeyArn,
-            queryResults: analyticsEnabled
+            queryResults: keepsResultsExpiring(analyticsEnabled, prefix, errorOutputPrefix, resultsPrefix)
               ? { prefix: resultsPrefix, expirationDays: analytics.resultsExpirationDays ?? defaults.DEFAULT_RESULTS_EXPIRATION_DAYS }
               : undefined,
             tags,
@@ -470,6 +475,7 @@ export class SesFirehoseEventDestination extends Construct {
         retentionInDays: options.logRetentionDays ?? defaults.DEFAULT_LOG_RETENTION_DAYS,
         kmsKeyId: options.kmsKeyArn,
         tags,
+        ...keepDerivedName,
         provider,
       }));
       const logStream = new CloudwatchLogStream(this, "LogStream", defined({
@@ -533,6 +539,7 @@ export class SesFirehoseEventDestination extends Construct {
         ...(partitioned ? eventTypePartitioning(options.partitioningRetrySeconds) : {}),
       }),
       tags,
+      ...keepDerivedName,
       dependsOn: [rolePolicy],
       provider,
     }));
@@ -546,6 +553,7 @@ export class SesFirehoseEventDestination extends Construct {
           prefix,
           errorOutputPrefix,
           compression,
+          eventTypes: props.eventTypes,
           eventsBucketName,
           eventsBucketArn: bucketArn,
           resultsBucket: bucket === undefined ? undefined : { bucketName: bucket.bucketName, bucketArn: bucket.bucketArn },
@@ -606,6 +614,17 @@ interface CreatedStream {
   readonly analytics?: EventAnalytics | undefined;
 }
 
+/**
+ * Whether the event bucket keeps the `query-results` lifecycle rule. With the query layer on it is
+ * checked to stay clear of the events; with it off it stays, so that results written while it was
+ * on still expire, unless the stream may now write events under it (a literal check; a token, never).
+ */
+function keepsResultsExpiring(analyticsEnabled: boolean, prefix: string, errorOutputPrefix: string, resultsPrefix: string): boolean {
+  if (analyticsEnabled) return true;
+  if ([prefix, errorOutputPrefix, resultsPrefix].some(rules.isToken)) return false;
+  return ![prefix, errorOutputPrefix].some((written) => mayWriteUnder(written, resultsPrefix));
+}
+
 function eventTypePartitioning(retrySeconds: number | undefined): Partial<KinesisFirehoseDeliveryStreamExtendedS3Configuration> {
   return {
     dynamicPartitioningConfiguration: {
@@ -627,8 +646,13 @@ function eventTypePartitioning(retrySeconds: number | undefined): Partial<Kinesi
   };
 }
 
-function roleName(name: string | undefined, prefix: string): { name: string } | { namePrefix: string } {
-  return name === undefined ? { namePrefix: prefix } : { name };
+/**
+ * A role's name, or a prefix for a generated one. A generated name stays when the prefix changes
+ * (a renamed configuration set): replacing the role would leave SES or Firehose without it between
+ * its deletion and the update of what uses it.
+ */
+function roleName(name: string | undefined, prefix: string): { name: string } | { namePrefix: string; lifecycle: { ignoreChanges: string[] } } {
+  return name === undefined ? { namePrefix: prefix, lifecycle: { ignoreChanges: ["name_prefix"] } } : { name };
 }
 
 function checkProps(scope: string, props: SesFirehoseEventDestinationProps): void {
