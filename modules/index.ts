@@ -11,6 +11,7 @@ export { EventBucket } from "./event-bucket";
 export type { EventBucketLifecycle, EventBucketOptions, EventBucketProps } from "./event-bucket";
 export { EventAnalytics } from "./event-analytics";
 export type { EventAnalyticsOptions, EventAnalyticsProps } from "./event-analytics";
+export type { SkippedEventQuery } from "./event-queries";
 export { AwsContext } from "./aws-context";
 export { ValidationError } from "./validation";
 export type { Problem } from "./validation";

@@ -50,13 +50,16 @@ function differences(dir) {
  */
 function apiReference(check) {
   install();
-  const out = check ? fs.mkdtempSync(path.join(os.tmpdir(), "ses-events-api-")) : API;
+  // Written aside first, so that a failing run leaves docs/api as it was.
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "ses-events-api-"));
   try {
-    if (!check) fs.rmSync(API, { recursive: true, force: true });
     run(path.join(TOOLS, "node_modules", ".bin", "typedoc"), ["--options", path.join(ROOT, "typedoc.json"), "--out", out, "--logLevel", "Warn"]);
-    return check ? differences(out).map((file) => path.posix.join("docs/api", file.split(path.sep).join("/"))) : [];
+    if (check) return differences(out).map((file) => path.posix.join("docs/api", file.split(path.sep).join("/")));
+    fs.rmSync(API, { recursive: true, force: true });
+    fs.cpSync(out, API, { recursive: true });
+    return [];
   } finally {
-    if (check) fs.rmSync(out, { recursive: true, force: true });
+    fs.rmSync(out, { recursive: true, force: true });
   }
 }
 
