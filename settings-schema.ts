@@ -372,7 +372,7 @@ type Agrees<Settings, Props> = [Settings] extends [Props]
     ? true
     : false
   : false;
-type Destination = Omit<SesFirehoseEventDestinationProps, "configurationSetName" | "tags">;
+type Destination = Omit<SesFirehoseEventDestinationProps, "configurationSetName" | "tags" | "provider">;
 type DestinationSettings = Omit<EnvironmentSettings, "region" | "accountId" | "state" | "cloud" | "configurationSetName" | "tags">;
 export const SCHEMA_AGREES_WITH_MODULE: [
   Agrees<DestinationSettings, Destination>,

@@ -127,6 +127,17 @@ describe("package.json", () => {
     });
   });
 
+  test("keeps only the library's CDK Terrain and constructs peers", () => {
+    const library = {
+      ...pkg,
+      peerDependencies: { "@cdktf/provider-aws": "^21.22.1", "@cdktn/provider-aws": "^25.5.0", cdktf: "~0.21.0", cdktn: "~0.24.0", constructs: "^10.6.0" },
+      peerDependenciesMeta: { "@cdktf/provider-aws": { optional: true }, "@cdktn/provider-aws": { optional: true }, cdktf: { optional: true }, cdktn: { optional: true } },
+    };
+    const migrated = migratePackageJson(library, SET);
+    expect(migrated.peerDependencies).toEqual({ "@cdktn/provider-aws": "^25.5.0", cdktn: "~0.24.0", constructs: "^10.6.0" });
+    expect(migrated.peerDependenciesMeta).toEqual({ "@cdktn/provider-aws": { optional: true }, cdktn: { optional: true } });
+  });
+
   test("is idempotent", () => {
     const once = migratePackageJson(pkg, SET);
     expect(migratePackageJson(once, SET)).toEqual(once);

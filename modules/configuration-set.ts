@@ -14,8 +14,11 @@ export enum ConfigurationSetTlsPolicy {
 
 /** Which events put an address on the account suppression list (AWS CDK `SuppressionReasons`). */
 export enum SuppressionReasons {
+  /** Addresses that bounce or complain. */
   BOUNCES_AND_COMPLAINTS = "BOUNCES_AND_COMPLAINTS",
+  /** Addresses that bounce. */
   BOUNCES_ONLY = "BOUNCES_ONLY",
+  /** Addresses that complain. */
   COMPLAINTS_ONLY = "COMPLAINTS_ONLY",
 }
 
@@ -108,10 +111,13 @@ export interface ConfigurationSetProps extends ConfigurationSetOptions {
 
 /** An SES v2 configuration set with its sending options. */
 export class ConfigurationSet extends Construct {
+  /** Name of the configuration set. */
   readonly configurationSetName: string;
+  /** ARN of the configuration set. */
   readonly configurationSetArn: string;
   /** True when the set publishes reputation metrics (the reputation alarms need them). */
   readonly reputationMetrics: boolean;
+  /** The `aws_sesv2_configuration_set` resource. */
   readonly resource: Sesv2ConfigurationSet;
 
   constructor(scope: Construct, id: string, props: ConfigurationSetProps) {
@@ -130,7 +136,7 @@ export class ConfigurationSet extends Construct {
       ...(props.tags === undefined ? {} : { tags: props.tags }),
       ...(props.provider === undefined ? {} : { provider: props.provider }),
     });
-    if (props.importExisting === true) this.resource.importFrom(props.configurationSetName);
+    if (props.importExisting === true) this.resource.importFrom(props.configurationSetName, props.provider);
     this.configurationSetName = this.resource.configurationSetName;
     this.configurationSetArn = this.resource.arn;
   }

@@ -50,10 +50,24 @@ export interface DeliveryAlarmOptions {
   readonly silentPipeline?: boolean;
 }
 
+/** Props of `DeliveryAlarms`, the alarms on one delivery stream and its configuration set. */
 export interface DeliveryAlarmsProps {
+  /** Name of the delivery stream the alarms watch. */
   readonly deliveryStreamName: string;
+  /**
+   * SNS topic the alarms notify.
+   * @default - a topic is created for you
+   */
   readonly snsTopicArn?: string | undefined;
+  /**
+   * Alarm when the oldest record in the stream is older than this (DeliveryToS3.DataFreshness).
+   * @default 900
+   */
   readonly freshnessThresholdSeconds?: number | undefined;
+  /**
+   * Period of the delivery alarms, a multiple of 60.
+   * @default 300
+   */
   readonly periodSeconds?: number | undefined;
   /** KMS key of the created topic; its key policy must let CloudWatch use it. */
   readonly topicKmsKeyArn?: string | undefined;
@@ -61,7 +75,15 @@ export interface DeliveryAlarmsProps {
   readonly configurationSetName?: string | undefined;
   /** Create the reputation alarms (needs `configurationSetName`). @default false */
   readonly reputation?: boolean | undefined;
+  /**
+   * Bounce rate (0-1) at which the bounce rate alarm fires.
+   * @default - see DeliveryAlarmOptions.bounceRateThreshold
+   */
   readonly bounceRateThreshold?: number | undefined;
+  /**
+   * Complaint rate (0-1) at which the complaint rate alarm fires.
+   * @default - see DeliveryAlarmOptions.complaintRateThreshold
+   */
   readonly complaintRateThreshold?: number | undefined;
   /**
    * Create the silent pipeline alarm (needs `configurationSetName` and the set's SES Send metric
@@ -69,6 +91,10 @@ export interface DeliveryAlarmsProps {
    * @default false
    */
   readonly silentPipeline?: boolean | undefined;
+  /**
+   * Tags on the topic and the alarms.
+   * @default - none beyond the provider's default tags
+   */
   readonly tags?: Record<string, string> | undefined;
   /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider | undefined;
@@ -81,11 +107,17 @@ export interface DeliveryAlarmsProps {
 export class DeliveryAlarms extends Construct {
   /** The topic created for the alarms, when none was given. */
   readonly topic?: SnsTopic;
+  /** ARN of the topic the alarms notify, given or created. */
   readonly topicArn: string;
+  /** Alarms when records wait longer than `freshnessThresholdSeconds` (DeliveryToS3.DataFreshness). */
   readonly freshnessAlarm: CloudwatchMetricAlarm;
+  /** Alarms when a delivery to S3 fails (DeliveryToS3.Success below 1). */
   readonly successAlarm: CloudwatchMetricAlarm;
+  /** The bounce rate alarm, with `reputation`. */
   readonly bounceRateAlarm?: CloudwatchMetricAlarm;
+  /** The complaint rate alarm, with `reputation`. */
   readonly complaintRateAlarm?: CloudwatchMetricAlarm;
+  /** Alarms when the set sends but nothing reaches the stream, with `silentPipeline`. */
   readonly silentPipelineAlarm?: CloudwatchMetricAlarm;
 
   constructor(scope: Construct, id: string, props: DeliveryAlarmsProps) {

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Annotations } from "cdktf";
+import { Annotations, TerraformProvider } from "cdktf";
 import { AthenaNamedQuery } from "@cdktf/provider-aws/lib/athena-named-query";
 import { AthenaWorkgroup } from "@cdktf/provider-aws/lib/athena-workgroup";
 import { GlueCatalogDatabase } from "@cdktf/provider-aws/lib/glue-catalog-database";
@@ -7,6 +7,7 @@ import { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { AwsContext } from "./aws-context";
 import * as defaults from "./defaults";
+import { defined } from "./defined";
 import { EventBucket } from "./event-bucket";
 import { EventLayout, PartitionKey, eventLayout, mayWriteUnder } from "./event-layout";
 import { SkippedEventQuery, eventQueries } from "./event-queries";
@@ -79,6 +80,7 @@ export interface EventAnalyticsProps extends Omit<EventAnalyticsOptions, "enable
    * @default - none to check
    */
   readonly errorOutputPrefix?: string;
+  /** Compression of the delivered objects: GZIP or UNCOMPRESSED, which Athena reads. */
   readonly compression: FirehoseCompression;
   /**
    * The event types the destination publishes: a saved query that can read none of the types it
@@ -86,13 +88,20 @@ export interface EventAnalyticsProps extends Omit<EventAnalyticsOptions, "enable
    * @default - all ten
    */
   readonly eventTypes?: readonly SesEventType[] | undefined;
+  /** Name of the bucket the events are delivered to (a literal, which the table's location needs). */
   readonly eventsBucketName: string;
+  /** ARN of that bucket. */
   readonly eventsBucketArn: string;
   /**
    * Bucket for query results, holding them under `resultsPrefix`; its lifecycle must expire them.
    * @default - a results bucket is created, expiring its objects after `resultsExpirationDays`
    */
-  readonly resultsBucket?: { readonly bucketName: string; readonly bucketArn: string };
+  readonly resultsBucket?: {
+    /** Name of the results bucket. */
+    readonly bucketName: string;
+    /** ARN of the results bucket. */
+    readonly bucketArn: string;
+  };
   /**
    * Customer managed key of the events; it also encrypts the query results.
    * @default - SSE-S3
@@ -100,7 +109,17 @@ export interface EventAnalyticsProps extends Omit<EventAnalyticsOptions, "enable
   readonly kmsKeyArn?: string;
   /** Start of generated names (lowercase letters, digits and '-'). */
   readonly nameBase: string;
+  /**
+   * Tags on every taggable resource created.
+   * @default - none beyond the provider's default tags
+   */
   readonly tags?: Record<string, string>;
+  /**
+   * AWS provider of every resource and data source created, such as an aliased `AwsProvider` for
+   * another Region or account.
+   * @default - the stack's default AWS provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 const NAME = rules.pattern(/^[a-z0-9_]{1,255}$/, "use 1-255 lowercase letters, digits or '_' (Athena reads no other names)");
@@ -195,16 +214,25 @@ export function checkAnalyticsLayout(
  * queries; and a managed policy that lets a reader run exactly them.
  */
 export class EventAnalytics extends Construct {
+  /** Name of the Glue database. */
   readonly databaseName: string;
+  /** Name of the Glue table of events. */
   readonly tableName: string;
+  /** Name of the Athena workgroup the saved queries run in. */
   readonly workgroupName: string;
+  /** ARN of the managed policy that lets a reader run the saved queries; attach it to a reader's role. */
   readonly readerPolicyArn: string;
+  /** The Glue database. */
   readonly database: GlueCatalogDatabase;
+  /** The Glue table, with partition projection over the delivery prefix. */
   readonly table: GlueCatalogTable;
+  /** The Athena workgroup. */
   readonly workgroup: AthenaWorkgroup;
+  /** The saved deliverability queries. */
   readonly namedQueries: readonly AthenaNamedQuery[];
   /** Saved queries not created because the destination publishes none of the event types they need. */
   readonly skippedQueries: readonly SkippedEventQuery[];
+  /** The reader policy. */
   readonly readerPolicy: IamPolicy;
   /** The bucket created for query results, when `resultsBucket` is not given. */
   readonly resultsBucket?: EventBucket;
@@ -229,35 +257,38 @@ export class EventAnalytics extends Construct {
     problems.throwIfAny(`EventAnalytics "${this.node.path}"`);
     const layout = eventLayout(props.prefix) as EventLayout;
 
-    const aws = AwsContext.of(this);
+    const provider = props.provider;
+    const aws = AwsContext.of(this, provider);
     const tags = props.tags;
     const resultsExpirationDays = props.resultsExpirationDays ?? defaults.DEFAULT_RESULTS_EXPIRATION_DAYS;
     if (props.resultsBucket === undefined) {
-      this.resultsBucket = new EventBucket(this, "ResultsBucket", {
+      this.resultsBucket = new EventBucket(this, "ResultsBucket", defined({
         bucketPrefix: `${props.nameBase.slice(0, 28)}-results-`,
         // Query results only, each expiring: nothing to keep when the query layer goes.
         forceDestroy: true,
         kmsKeyArn: props.kmsKeyArn,
         lifecycle: { transitionToInfrequentAccessDays: 0, expirationDays: resultsExpirationDays, noncurrentVersionExpirationDays: 1 },
         tags,
-      });
+        provider,
+      }));
     }
     const results = props.resultsBucket ?? this.resultsBucket!;
 
     const databaseName = props.databaseName ?? defaultDatabaseName(props.nameBase);
     const tableName = props.tableName ?? defaults.DEFAULT_ANALYTICS_TABLE_NAME;
     // The catalog is named, not left to the provider's account: it is the one the reader policy names.
-    this.database = new GlueCatalogDatabase(this, "Database", {
+    this.database = new GlueCatalogDatabase(this, "Database", defined({
       catalogId: aws.accountId,
       name: databaseName,
       description: "SES sending events delivered by Firehose",
       tags,
-    });
+      provider,
+    }));
     this.databaseName = this.database.name;
 
     const typeKey = layout.keys.find((key) => key.projection.type === "enum");
     const dateKeys = ["yyyy", "MM", "dd"].map((format) => layout.keys.find((key) => key.expression === `!{timestamp:${format}}`)!.name);
-    this.table = new GlueCatalogTable(this, "Table", {
+    this.table = new GlueCatalogTable(this, "Table", defined({
       catalogId: this.database.catalogId,
       databaseName: this.database.name,
       name: tableName,
@@ -283,11 +314,12 @@ export class EventAnalytics extends Construct {
         },
         columns: EVENT_COLUMNS.map((column) => ({ ...column })),
       },
-    });
+      provider,
+    }));
     this.tableName = this.table.name;
 
     const resultsLocation = `s3://${results.bucketName}/${resultsPrefix}`;
-    this.workgroup = new AthenaWorkgroup(this, "Workgroup", {
+    this.workgroup = new AthenaWorkgroup(this, "Workgroup", defined({
       name: props.workgroupName ?? props.nameBase,
       description: "Queries over SES sending events; results encrypted and expiring.",
       state: "ENABLED",
@@ -308,7 +340,8 @@ export class EventAnalytics extends Construct {
         },
       },
       tags,
-    });
+      provider,
+    }));
     this.workgroupName = this.workgroup.name;
 
     const eventTypes = props.eventTypes === undefined || rules.isToken(props.eventTypes) ? defaults.DEFAULT_EVENT_TYPES : props.eventTypes;
@@ -325,16 +358,17 @@ export class EventAnalytics extends Construct {
     for (const query of skipped) Annotations.of(this).addWarning(skippedQueryMessage(query, eventTypes));
     this.namedQueries = queries.map(
       (query) =>
-        new AthenaNamedQuery(this, query.id, {
+        new AthenaNamedQuery(this, query.id, defined({
           name: query.name,
           description: query.description,
           database: this.database.name,
           workgroup: this.workgroup.name,
           query: query.sql,
-        }),
+          provider,
+        })),
     );
 
-    this.readerPolicy = new IamPolicy(this, "ReaderPolicy", {
+    this.readerPolicy = new IamPolicy(this, "ReaderPolicy", defined({
       namePrefix: `${props.nameBase.slice(0, 64)}-events-reader-`,
       description: `Run the saved queries of Athena workgroup ${props.workgroupName ?? props.nameBase} over the SES event table.`,
       policy: policyDocument(
@@ -351,7 +385,8 @@ export class EventAnalytics extends Construct {
       // Both replace the policy, which IAM refuses to delete while a reader's role has it attached:
       // a renamed configuration set or workgroup keeps the policy and updates its statements.
       lifecycle: { ignoreChanges: ["name_prefix", "description"] },
-    });
+      provider,
+    }));
     this.readerPolicyArn = this.readerPolicy.arn;
   }
 }
@@ -411,7 +446,7 @@ interface ReaderScope {
   /** `objects`: the keys of the partitions' folders, each partition value a `*`. */
   readonly events: { readonly bucketArn: string; readonly prefix: string; readonly objects: string };
   readonly results: { readonly bucketArn: string; readonly prefix: string };
-  readonly kmsKeyArn?: string;
+  readonly kmsKeyArn?: string | undefined;
 }
 
 function readerStatements(aws: AwsContext, scope: ReaderScope): PolicyStatement[] {

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { TerraformProvider } from "cdktf";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
@@ -16,6 +17,7 @@ import {
   DEFAULT_TRANSITION_TO_INFREQUENT_ACCESS_DAYS,
 } from "./defaults";
 import { RESERVED_BUCKET_PREFIX } from "./defaults";
+import { defined } from "./defined";
 import { policyDocument } from "./policy";
 import { BUCKET_NAME, Problems, integerBetween, isToken, maxLength } from "./validation";
 
@@ -73,7 +75,9 @@ export interface EventBucketOptions {
   readonly lifecycle?: EventBucketLifecycle;
 }
 
+/** Props of `EventBucket`. */
 export interface EventBucketProps extends EventBucketOptions {
+  /** Start of the generated bucket name (S3 appends a unique suffix); at most 37 characters. */
   readonly bucketPrefix: string;
   /**
    * Customer managed KMS key for default bucket encryption (SSE-KMS).
@@ -85,8 +89,23 @@ export interface EventBucketProps extends EventBucketOptions {
    * off: results already written hold recipient addresses and must still expire.
    * @default - no query results
    */
-  readonly queryResults?: { readonly prefix: string; readonly expirationDays: number };
+  readonly queryResults?: {
+    /** Key prefix of the query results. */
+    readonly prefix: string;
+    /** Days after which query results expire. */
+    readonly expirationDays: number;
+  };
+  /**
+   * Tags on the bucket.
+   * @default - none beyond the provider's default tags
+   */
   readonly tags?: Record<string, string>;
+  /**
+   * AWS provider of every resource and data source created, such as an aliased `AwsProvider` for
+   * another Region or account.
+   * @default - the stack's default AWS provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 const MAX_BUCKET_PREFIX = 37;
@@ -131,15 +150,20 @@ export function checkEventBucketOptions(problems: Problems, setting: string, opt
  * optional server access logging.
  */
 export class EventBucket extends Construct {
+  /** The bucket. */
   readonly bucket: S3Bucket;
+  /** ARN of the bucket. */
   readonly bucketArn: string;
+  /** Name of the bucket, generated from `bucketPrefix`. */
   readonly bucketName: string;
+  /** The bucket policy, which denies requests without TLS; add statements to it with care. */
   readonly policy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: EventBucketProps) {
     super(scope, id);
+    const provider = props.provider;
     const forceDestroy = props.forceDestroy ?? DEFAULT_FORCE_DESTROY;
-    this.bucket = new S3Bucket(this, "Bucket", {
+    this.bucket = new S3Bucket(this, "Bucket", defined({
       bucketPrefix: props.bucketPrefix,
       forceDestroy,
       tags: props.tags,
@@ -149,35 +173,40 @@ export class EventBucket extends Construct {
         // prevent_destroy takes a literal: a token forceDestroy keeps the bucket protected.
         preventDestroy: forceDestroy !== true,
       },
-    });
+      provider,
+    }));
     this.bucketArn = this.bucket.arn;
     this.bucketName = this.bucket.bucket;
     const bucket = this.bucket.id;
 
-    new S3BucketOwnershipControls(this, "Ownership", {
+    new S3BucketOwnershipControls(this, "Ownership", defined({
       bucket,
       rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
-    const publicAccess = new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
+      provider,
+    }));
+    const publicAccess = new S3BucketPublicAccessBlock(this, "PublicAccessBlock", defined({
       bucket,
       blockPublicAcls: true,
       blockPublicPolicy: true,
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
-    });
-    const versioning = new S3BucketVersioningA(this, "Versioning", {
+      provider,
+    }));
+    const versioning = new S3BucketVersioningA(this, "Versioning", defined({
       bucket,
       versioningConfiguration: { status: "Enabled" },
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
+      provider,
+    }));
+    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", defined({
       bucket,
       rule: [
         props.kmsKeyArn === undefined
           ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
           : { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true },
       ],
-    });
-    this.policy = new S3BucketPolicy(this, "Policy", {
+      provider,
+    }));
+    this.policy = new S3BucketPolicy(this, "Policy", defined({
       bucket,
       policy: policyDocument({
         Sid: "DenyInsecureTransport",
@@ -188,18 +217,21 @@ export class EventBucket extends Construct {
         Condition: { Bool: { "aws:SecureTransport": "false" } },
       }),
       dependsOn: [publicAccess],
-    });
-    new S3BucketLifecycleConfiguration(this, "Lifecycle", {
+      provider,
+    }));
+    new S3BucketLifecycleConfiguration(this, "Lifecycle", defined({
       bucket,
       rule: lifecycleRules(props.lifecycle ?? {}, props.queryResults),
       dependsOn: [versioning],
-    });
+      provider,
+    }));
     if (props.accessLogBucketName !== undefined) {
-      new S3BucketLoggingA(this, "AccessLogging", {
+      new S3BucketLoggingA(this, "AccessLogging", defined({
         bucket,
         targetBucket: props.accessLogBucketName,
         targetPrefix: props.accessLogPrefix ?? DEFAULT_ACCESS_LOG_PREFIX,
-      });
+        provider,
+      }));
     }
   }
 }
@@ -220,7 +252,7 @@ function lifecycleRules(
         { daysAfterInitiation: lifecycle.abortIncompleteMultipartUploadDays ?? DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS },
       ],
     },
-    {
+    defined({
       id: "event-objects",
       status: "Enabled",
       filter: allObjects,
@@ -229,7 +261,7 @@ function lifecycleRules(
       noncurrentVersionExpiration: [
         { noncurrentDays: lifecycle.noncurrentVersionExpirationDays ?? DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS },
       ],
-    },
+    }),
   ];
   if (expiring !== undefined) {
     rules.push({

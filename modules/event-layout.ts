@@ -54,7 +54,7 @@ export function eventLayout(prefix: string): EventLayout | { readonly problems: 
     const before = prefix.slice(last, match.index);
     template += before;
     last = match.index + match[0].length;
-    const found = keyOf(match[0], match[1], (template.match(HIVE_NAME) ?? [])[1]);
+    const found = keyOf(match[0], match[1]!, (template.match(HIVE_NAME) ?? [])[1]);
     if (typeof found === "string") {
       problems.push(found);
       continue;
@@ -71,7 +71,7 @@ export function eventLayout(prefix: string): EventLayout | { readonly problems: 
   if (!prefix.endsWith("/")) {
     problems.push("it must end with '/' so that each partition is a folder Athena can read");
   }
-  const formats = [...prefix.matchAll(EXPRESSION)].map((match) => /^timestamp:(.*)$/.exec(match[1])?.[1]);
+  const formats = [...prefix.matchAll(EXPRESSION)].map((match) => /^timestamp:(.*)$/.exec(match[1]!)?.[1]);
   const missing = DATE_FORMATS.filter((format) => !formats.includes(format));
   if (missing.length > 0) {
     problems.push(
@@ -91,7 +91,7 @@ function keyOf(expression: string, body: string, hiveName: string | undefined): 
     name = EVENT_TYPE_PARTITION_KEY;
     projection = { type: "enum", values: Object.values(SesEventRecordType) };
   } else if (body.startsWith("timestamp:") && TIMESTAMP_KEYS[body.slice("timestamp:".length)] !== undefined) {
-    ({ name, projection } = TIMESTAMP_KEYS[body.slice("timestamp:".length)]);
+    ({ name, projection } = TIMESTAMP_KEYS[body.slice("timestamp:".length)]!);
   } else {
     return `${expression} cannot be projected: the table follows only ${PARTITION_KEY_EXPRESSION} and !{timestamp:yyyy}, !{timestamp:MM}, !{timestamp:dd}, !{timestamp:HH}`;
   }
@@ -133,7 +133,7 @@ export function mayWriteUnder(firehosePrefix: string, keyPrefix: string): boolea
   const steps: KeyStep[] = [];
   let last = 0;
   for (const match of firehosePrefix.matchAll(EXPRESSION)) {
-    steps.push(...literal(firehosePrefix.slice(last, match.index)), ...expressionSteps(match[1]));
+    steps.push(...literal(firehosePrefix.slice(last, match.index)), ...expressionSteps(match[1]!));
     last = match.index + match[0].length;
   }
   steps.push(...literal(firehosePrefix.slice(last)));

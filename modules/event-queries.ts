@@ -28,9 +28,15 @@ export interface EventQuery {
 
 /** A saved query the destination's event types cannot answer, and why. */
 export interface SkippedEventQuery {
+  /** Name the saved query would have had. */
   readonly name: string;
   /** The event types of which the query needs at least one (all of `all`, and one of `anyOf`). */
-  readonly needs: { readonly all: readonly SesEventType[]; readonly anyOf: readonly SesEventType[] };
+  readonly needs: {
+    /** Every one of these. */
+    readonly all: readonly SesEventType[];
+    /** At least one of these. */
+    readonly anyOf: readonly SesEventType[];
+  };
 }
 
 /** SES reviews an account whose bounce rate reaches 5% or whose complaint rate reaches 0.1%. */

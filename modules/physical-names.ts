@@ -30,7 +30,7 @@ export function adoptedRole(
   imported: boolean | string | undefined,
   name: string | undefined,
   path: string | undefined,
-): { name?: string; path?: string } {
+): { name?: string | undefined; path?: string | undefined } {
   const fromArn = typeof imported === "string" ? roleArnParts(imported) : undefined;
   return { name: name ?? fromArn?.name, path: path ?? (fromArn?.path === "/" ? undefined : fromArn?.path) };
 }

@@ -12,8 +12,11 @@ export interface PipelineDashboardOptions {
   readonly enabled?: boolean;
 }
 
+/** Props of `PipelineDashboard`. */
 export interface PipelineDashboardProps {
+  /** Name of the configuration set whose sends the dashboard shows. */
   readonly configurationSetName: string;
+  /** Name of the delivery stream whose deliveries the dashboard shows. */
   readonly deliveryStreamName: string;
   /** Region of the metrics (each widget names it). */
   readonly region: string;
@@ -23,6 +26,7 @@ export interface PipelineDashboardProps {
   readonly partitioned: boolean;
   /** Alarm thresholds to draw on the rate widgets. @default - SES's review levels only */
   readonly bounceRateThreshold?: number | undefined;
+  /** The complaint rate alarm's threshold to draw. @default - SES's review levels only */
   readonly complaintRateThreshold?: number | undefined;
   /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider | undefined;
@@ -42,7 +46,9 @@ interface Widget {
  * reputation, and what Firehose received and delivered.
  */
 export class PipelineDashboard extends Construct {
+  /** The dashboard. */
   readonly dashboard: CloudwatchDashboard;
+  /** Name of the dashboard. */
   readonly dashboardName: string;
 
   constructor(scope: Construct, id: string, props: PipelineDashboardProps) {

@@ -15,7 +15,7 @@ export function policyDocument(...statements: PolicyStatement[]): string {
 }
 
 /** A trust policy letting `service` assume the role under `condition`. */
-export function trustPolicy(sid: string, service: string, condition: PolicyStatement["Condition"]): string {
+export function trustPolicy(sid: string, service: string, condition: NonNullable<PolicyStatement["Condition"]>): string {
   return policyDocument({
     Sid: sid,
     Effect: "Allow",

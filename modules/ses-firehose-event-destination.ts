@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { TerraformProvider } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchLogStream } from "@cdktf/provider-aws/lib/cloudwatch-log-stream";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -12,6 +13,7 @@ import { AwsContext } from "./aws-context";
 import { ConfigurationSet, ConfigurationSetOptions, checkConfigurationSetOptions, hasConfigurationSetOptions } from "./configuration-set";
 import { PhysicalNames, adoptedRole, nameBase, physicalNames } from "./physical-names";
 import * as defaults from "./defaults";
+import { defined } from "./defined";
 import { DeliveryAlarmOptions, DeliveryAlarms } from "./delivery-alarms";
 import { EventAnalytics, EventAnalyticsOptions, checkAnalyticsLayout, checkEventAnalyticsOptions } from "./event-analytics";
 import { EventBucket, EventBucketOptions, checkEventBucketOptions } from "./event-bucket";
@@ -137,6 +139,7 @@ export interface ImportExistingOptions {
   readonly deliveryLogs?: boolean;
 }
 
+/** Props of `SesFirehoseEventDestination`. */
 export interface SesFirehoseEventDestinationProps {
   /** Name of the SES configuration set: 1-64 letters, digits, '_' or '-'. */
   readonly configurationSetName: string;
@@ -213,6 +216,12 @@ export interface SesFirehoseEventDestinationProps {
    * @default - none beyond the provider's default tags
    */
   readonly tags?: Record<string, string>;
+  /**
+   * AWS provider of every resource and data source created, such as an aliased `AwsProvider` for
+   * another Region or account.
+   * @default - the stack's default AWS provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -220,27 +229,42 @@ export interface SesFirehoseEventDestinationProps {
  * stream that lands them in S3, with least-privilege IAM roles for SES and Firehose.
  */
 export class SesFirehoseEventDestination extends Construct {
+  /** Name of the configuration set, created or given. */
   readonly configurationSetName: string;
+  /** ARN of the configuration set, in the account and Region of the provider. */
   readonly configurationSetArn: string;
+  /** ARN of the delivery stream events go to, created or given. */
   readonly deliveryStreamArn: string;
+  /** ARN of the role SES assumes to write to the stream, created or given. */
   readonly sesRoleArn: string;
   /** Name of the bucket events land in, when the module created it. */
-  readonly bucketName?: string;
+  readonly bucketName?: string | undefined;
   /** The configuration set, when the module created it or was given it. */
   readonly configurationSet?: ConfigurationSet;
+  /** The event destination that publishes to Firehose. */
   readonly eventDestination: Sesv2ConfigurationSetEventDestination;
   /** The event destination that counts the set's sends, deliveries, bounces and complaints in CloudWatch. */
   readonly metricsDestination?: Sesv2ConfigurationSetEventDestination;
+  /** The SES role, unless `sesRoleArn` is given. */
   readonly sesRole?: IamRole;
+  /** The SES role's policy: `firehose:PutRecordBatch` on the stream only. */
   readonly sesRolePolicy?: IamRolePolicy;
+  /** The delivery stream, unless `deliveryStreamArn` is given. */
   readonly deliveryStream?: KinesisFirehoseDeliveryStream;
+  /** The role Firehose assumes to write to S3, with the stream. */
   readonly deliveryRole?: IamRole;
+  /** The Firehose role's policy: the bucket, the key and the error log stream only. */
   readonly deliveryRolePolicy?: IamRolePolicy;
-  readonly bucket?: EventBucket;
-  readonly logGroup?: CloudwatchLogGroup;
+  /** The event bucket, unless `deliveryStream.bucketArn` or `deliveryStreamArn` is given. */
+  readonly bucket?: EventBucket | undefined;
+  /** The delivery-error log group, unless `deliveryStream.logging` is false. */
+  readonly logGroup?: CloudwatchLogGroup | undefined;
+  /** The delivery alarms, when `alarms.enabled` is true. */
   readonly alarms?: DeliveryAlarms;
+  /** The pipeline dashboard, when the monitoring settings turn it on. */
   readonly dashboard?: PipelineDashboard;
-  readonly analytics?: EventAnalytics;
+  /** The query layer, when `analytics` is on. */
+  readonly analytics?: EventAnalytics | undefined;
 
   constructor(scope: Construct, id: string, props: SesFirehoseEventDestinationProps) {
     super(scope, id);
@@ -248,7 +272,8 @@ export class SesFirehoseEventDestination extends Construct {
     checkProps(label, props);
     PhysicalNames.of(this).claim(label, physicalNames(props));
 
-    const aws = AwsContext.of(this);
+    const provider = props.provider;
+    const aws = AwsContext.of(this, provider);
     const imports = props.importExisting ?? {};
     const tags = props.tags;
     const baseName = nameBase(props.configurationSetName);
@@ -258,12 +283,13 @@ export class SesFirehoseEventDestination extends Construct {
       this.configurationSet = given;
     } else if (props.createConfigurationSet ?? defaults.DEFAULT_CREATE_CONFIGURATION_SET) {
       // Its resource keeps the address it had when the module created it directly (see ConfigurationSet).
-      this.configurationSet = new ConfigurationSet(this, "ConfigurationSet", {
+      this.configurationSet = new ConfigurationSet(this, "ConfigurationSet", defined({
         ...(props.configurationSet as ConfigurationSetOptions | undefined),
         configurationSetName: props.configurationSetName,
         importExisting: imports.configurationSet === true,
-        ...(tags === undefined ? {} : { tags }),
-      });
+        tags,
+        provider,
+      }));
     }
     this.configurationSetName = this.configurationSet?.configurationSetName ?? props.configurationSetName;
     const monitoring = monitoringOf(props);
@@ -281,7 +307,7 @@ export class SesFirehoseEventDestination extends Construct {
       this.analytics = created.analytics;
       const alarms = props.alarms ?? {};
       if (monitoring.alarms) {
-        this.alarms = new DeliveryAlarms(this, "Alarms", {
+        this.alarms = new DeliveryAlarms(this, "Alarms", defined({
           ...alarms,
           deliveryStreamName: created.stream.name,
           topicKmsKeyArn: props.deliveryStream?.kmsKeyArn,
@@ -289,10 +315,12 @@ export class SesFirehoseEventDestination extends Construct {
           reputation: monitoring.reputationAlarms,
           silentPipeline: monitoring.silentPipeline,
           tags,
-        });
+          provider,
+        }));
       }
       if (monitoring.dashboard) {
         this.dashboard = new PipelineDashboard(this, "Dashboard", {
+          ...(provider === undefined ? {} : { provider }),
           configurationSetName: props.configurationSetName,
           deliveryStreamName: props.deliveryStream?.name ?? props.configurationSetName,
           region: aws.region,
@@ -312,7 +340,7 @@ export class SesFirehoseEventDestination extends Construct {
 
     if (props.sesRoleArn === undefined) {
       const adopted = adoptedRole(imports.sesRole, props.sesRoleName, props.sesRolePath);
-      this.sesRole = new IamRole(this, "SesRole", {
+      this.sesRole = new IamRole(this, "SesRole", defined({
         ...roleName(adopted.name, `${baseName.slice(0, 33)}-ses-`),
         path: adopted.path,
         description: `Lets SES publish events of configuration set ${props.configurationSetName} to Firehose.`,
@@ -320,9 +348,10 @@ export class SesFirehoseEventDestination extends Construct {
           StringEquals: { "AWS:SourceAccount": aws.accountId, "AWS:SourceArn": this.configurationSetArn },
         }),
         tags,
-      });
-      if (imports.sesRole) this.sesRole.importFrom(adopted.name!);
-      this.sesRolePolicy = new IamRolePolicy(this, "SesRolePolicy", {
+        provider,
+      }));
+      if (imports.sesRole) this.sesRole.importFrom(adopted.name!, provider);
+      this.sesRolePolicy = new IamRolePolicy(this, "SesRolePolicy", defined({
         name: defaults.SES_ROLE_POLICY_NAME,
         role: this.sesRole.id,
         policy: policyDocument({
@@ -331,12 +360,13 @@ export class SesFirehoseEventDestination extends Construct {
           Action: ["firehose:PutRecordBatch"],
           Resource: [this.deliveryStreamArn],
         }),
-      });
+        provider,
+      }));
     }
     this.sesRoleArn = this.sesRole?.arn ?? props.sesRoleArn!;
 
     const eventDestinationName = props.eventDestinationName ?? defaults.DEFAULT_EVENT_DESTINATION_NAME;
-    this.eventDestination = new Sesv2ConfigurationSetEventDestination(this, "EventDestination", {
+    this.eventDestination = new Sesv2ConfigurationSetEventDestination(this, "EventDestination", defined({
       configurationSetName: this.configurationSetName,
       eventDestinationName,
       eventDestination: {
@@ -345,12 +375,14 @@ export class SesFirehoseEventDestination extends Construct {
         kinesisFirehoseDestination: { deliveryStreamArn: this.deliveryStreamArn, iamRoleArn: this.sesRoleArn },
       },
       dependsOn: this.sesRolePolicy ? [this.sesRolePolicy] : undefined,
-    });
+      provider,
+    }));
     if (imports.eventDestination) {
-      this.eventDestination.importFrom(`${props.configurationSetName}|${eventDestinationName}`);
+      this.eventDestination.importFrom(`${props.configurationSetName}|${eventDestinationName}`, provider);
     }
     if (monitoring.metricsDestination) {
       this.metricsDestination = new Sesv2ConfigurationSetEventDestination(this, "MetricsDestination", {
+        ...(provider === undefined ? {} : { provider }),
         configurationSetName: this.configurationSetName,
         eventDestinationName: defaults.METRICS_EVENT_DESTINATION_NAME,
         eventDestination: {
@@ -377,6 +409,7 @@ export class SesFirehoseEventDestination extends Construct {
     imports: ImportExistingOptions,
     tags: Record<string, string> | undefined,
   ): CreatedStream {
+    const provider = props.provider;
     const options = props.deliveryStream ?? {};
     const streamName = options.name ?? props.configurationSetName;
     // A stream named after the set keeps its name when the set is renamed: a new name would replace
@@ -393,7 +426,7 @@ export class SesFirehoseEventDestination extends Construct {
 
     const bucket =
       options.bucketArn === undefined
-        ? new EventBucket(this, "Bucket", {
+        ? new EventBucket(this, "Bucket", defined({
             ...options.bucket,
             bucketPrefix: options.bucket?.bucketPrefix ?? `${baseName.slice(0, 36)}-`,
             kmsKeyArn: options.kmsKeyArn,
@@ -401,7 +434,8 @@ export class SesFirehoseEventDestination extends Construct {
               ? { prefix: resultsPrefix, expirationDays: analytics.resultsExpirationDays ?? defaults.DEFAULT_RESULTS_EXPIRATION_DAYS }
               : undefined,
             tags,
-          })
+            provider,
+          }))
         : undefined;
     const bucketArn = bucket?.bucketArn ?? options.bucketArn!;
 
@@ -436,20 +470,22 @@ export class SesFirehoseEventDestination extends Construct {
     let logging: KinesisFirehoseDeliveryStreamExtendedS3Configuration["cloudwatchLoggingOptions"];
     let logGroup: CloudwatchLogGroup | undefined;
     if (options.logging ?? defaults.DEFAULT_LOGGING_ENABLED) {
-      logGroup = new CloudwatchLogGroup(this, "LogGroup", {
+      logGroup = new CloudwatchLogGroup(this, "LogGroup", defined({
         name: `${defaults.LOG_GROUP_PREFIX}${streamName}`,
         retentionInDays: options.logRetentionDays ?? defaults.DEFAULT_LOG_RETENTION_DAYS,
         kmsKeyId: options.kmsKeyArn,
         tags,
         ...keepDerivedName,
-      });
-      const logStream = new CloudwatchLogStream(this, "LogStream", {
+        provider,
+      }));
+      const logStream = new CloudwatchLogStream(this, "LogStream", defined({
         name: defaults.DELIVERY_LOG_STREAM_NAME,
         logGroupName: logGroup.name,
-      });
+        provider,
+      }));
       if (imports.deliveryLogs) {
-        logGroup.importFrom(`${defaults.LOG_GROUP_PREFIX}${streamName}`);
-        logStream.importFrom(`${defaults.LOG_GROUP_PREFIX}${streamName}:${defaults.DELIVERY_LOG_STREAM_NAME}`);
+        logGroup.importFrom(`${defaults.LOG_GROUP_PREFIX}${streamName}`, provider);
+        logStream.importFrom(`${defaults.LOG_GROUP_PREFIX}${streamName}:${defaults.DELIVERY_LOG_STREAM_NAME}`, provider);
       }
       const logGroupName = logGroup.name;
       const logStreamName = logStream.name;
@@ -463,7 +499,7 @@ export class SesFirehoseEventDestination extends Construct {
     }
 
     const adopted = adoptedRole(imports.deliveryRole, options.roleName, options.rolePath);
-    const role = new IamRole(this, "DeliveryRole", {
+    const role = new IamRole(this, "DeliveryRole", defined({
       ...roleName(adopted.name, `${baseName.slice(0, 28)}-firehose-`),
       path: adopted.path,
       description: `Lets Firehose deliver SES events of stream ${streamName} to S3.`,
@@ -471,22 +507,24 @@ export class SesFirehoseEventDestination extends Construct {
         StringEquals: { "sts:ExternalId": aws.accountId },
       }),
       tags,
-    });
-    if (imports.deliveryRole) role.importFrom(adopted.name!);
-    const rolePolicy = new IamRolePolicy(this, "DeliveryRolePolicy", {
+      provider,
+    }));
+    if (imports.deliveryRole) role.importFrom(adopted.name!, provider);
+    const rolePolicy = new IamRolePolicy(this, "DeliveryRolePolicy", defined({
       name: defaults.DELIVERY_ROLE_POLICY_NAME,
       role: role.id,
       policy: policyDocument(...statements),
-    });
+      provider,
+    }));
 
-    const stream = new KinesisFirehoseDeliveryStream(this, "Stream", {
+    const stream = new KinesisFirehoseDeliveryStream(this, "Stream", defined({
       name: streamName,
       destination: "extended_s3",
       serverSideEncryption:
         options.kmsKeyArn === undefined
           ? { enabled: true, keyType: defaults.DEFAULT_STREAM_ENCRYPTION_KEY_TYPE }
           : { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: options.kmsKeyArn },
-      extendedS3Configuration: {
+      extendedS3Configuration: defined({
         roleArn: role.arn,
         bucketArn,
         prefix,
@@ -499,17 +537,18 @@ export class SesFirehoseEventDestination extends Construct {
         kmsKeyArn: options.kmsKeyArn,
         cloudwatchLoggingOptions: logging ?? { enabled: false },
         ...(partitioned ? eventTypePartitioning(options.partitioningRetrySeconds) : {}),
-      },
+      }),
       tags,
       ...keepDerivedName,
       dependsOn: [rolePolicy],
-    });
+      provider,
+    }));
     if (imports.deliveryStream) {
-      stream.importFrom(aws.arn("firehose", `deliverystream/${streamName}`));
+      stream.importFrom(aws.arn("firehose", `deliverystream/${streamName}`), provider);
     }
     const eventsBucketName = bucket?.bucketName ?? bucketArn.slice(bucketArn.lastIndexOf(":") + 1);
     const queries = analyticsEnabled
-      ? new EventAnalytics(this, "Analytics", {
+      ? new EventAnalytics(this, "Analytics", defined({
           ...analytics,
           prefix,
           errorOutputPrefix,
@@ -521,7 +560,8 @@ export class SesFirehoseEventDestination extends Construct {
           kmsKeyArn: options.kmsKeyArn,
           nameBase: baseName,
           tags,
-        })
+          provider,
+        }))
       : undefined;
     return { stream, role, rolePolicy, bucket, logGroup, analytics: queries };
   }
@@ -569,9 +609,9 @@ interface CreatedStream {
   readonly stream: KinesisFirehoseDeliveryStream;
   readonly role: IamRole;
   readonly rolePolicy: IamRolePolicy;
-  readonly bucket?: EventBucket;
-  readonly logGroup?: CloudwatchLogGroup;
-  readonly analytics?: EventAnalytics;
+  readonly bucket?: EventBucket | undefined;
+  readonly logGroup?: CloudwatchLogGroup | undefined;
+  readonly analytics?: EventAnalytics | undefined;
 }
 
 /**

@@ -2,7 +2,9 @@ import { Token } from "cdktf";
 
 /** One problem: the setting it is about, when the sentence starts with it, and the sentence after it. */
 export interface Problem {
-  readonly setting?: string;
+  /** The setting the sentence starts with, such as `deliveryStream.prefix`. */
+  readonly setting?: string | undefined;
+  /** The rest of the sentence: the value received, the rule and how to fix it. */
   readonly text: string;
 }
 
@@ -12,10 +14,12 @@ function sentence(problem: Problem): string {
 
 /** Thrown at synth time with every problem found in one construct's props. */
 export class ValidationError extends Error {
+  /** Every problem found, one sentence each, naming the setting, the value and the rule. */
   readonly problems: readonly string[];
   private readonly found: readonly Problem[];
 
   constructor(
+    /** What was being built, such as `SesFirehoseEventDestination "stack/Events"`. */
     readonly scope: string,
     problems: readonly (Problem | string)[],
   ) {

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// npm run docs: regenerates the generated references under docs/ (today the settings reference of
-// docs/settings.md, from settings-schema.ts). `--check` only compares, exiting 1 when one is out of
-// date. Each entry of GENERATORS is one step: a file and what it should hold given what it holds.
+// npm run docs: regenerates the generated references under docs/: the settings reference of
+// docs/settings.md, from settings-schema.ts, then the API reference in docs/api, from the TSDoc of
+// the construct library (docs-api.js, TypeDoc). `--check` only compares, exiting 1 when one is out
+// of date. Each entry of GENERATORS is one step: a file and what it should hold given what it holds.
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const { loadTypeScript } = require("./run-ts");
 const { exitOnToolchainError } = require("./toolchain");
+const { apiReference } = require("./docs-api");
 
 const root = path.join(__dirname, "..");
 const settings = exitOnToolchainError(() => loadTypeScript(path.join(__dirname, "docs", "settings-reference.ts")));
@@ -34,5 +36,12 @@ for (const { file, generate } of GENERATORS) {
     fs.writeFileSync(target, content);
     process.stdout.write(`wrote ${file}\n`);
   }
+}
+const api = apiReference(check);
+if (api.length > 0) {
+  process.stderr.write(`docs/api is out of date (${api.join(", ")}): run npm run docs\n`);
+  stale++;
+} else if (!check) {
+  process.stdout.write("wrote docs/api\n");
 }
 process.exit(stale > 0 ? 1 : 0);

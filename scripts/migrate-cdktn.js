@@ -8,7 +8,8 @@
 //   package.json   cdktf, @cdktf/provider-aws, cdktf-cli and constructs become the pins of
 //                  toolchains/cdktn/package.json; scripts say cdktn; engines.node the set's (what
 //                  cdktn-cli needs), and its optional Node.js 22 for Linux x64, which npm scripts
-//                  and npx then run on
+//                  and npx then run on; of the library's peers, cdktf and @cdktf/provider-aws
+//                  go (its builds then both import cdktn)
 //   lockfile       regenerated (npm install --package-lock-only)
 //   .ts and .js    imports and requires of cdktf and @cdktf/provider-aws become cdktn and @cdktn/provider-aws
 //   every text     `cdktf synth|deploy|diff|...` and node_modules/.bin/cdktf become cdktn
@@ -21,6 +22,8 @@ const { spawnSync } = require("child_process");
 const SET = "toolchains/cdktn";
 /** The migration and the toolchain mapping speak of both names on purpose: left as they are. */
 const KEEP = new Set(["scripts/migrate-cdktn.js", "scripts/migrate-cdktn.d.ts", "__tests__/migrate-cdktn.test.ts", "scripts/toolchain.js", "scripts/toolchain.d.ts"]);
+/** The library's peers that a checkout on CDK Terrain no longer has. */
+const CDKTF_PACKAGES = ["cdktf", "@cdktf/provider-aws"];
 const CLI_COMMANDS = ["synth", "deploy", "diff", "destroy", "get", "init", "list", "output", "watch", "convert", "provider", "debug", "login"];
 
 class MigrationError extends Error {}
@@ -59,6 +62,9 @@ function migratePackageJson(pkg, set) {
   next.scripts = Object.fromEntries(Object.entries(pkg.scripts ?? {}).map(([name, command]) => [name, rewriteCli(command)]));
   if (set.engines?.node) next.engines = { ...pkg.engines, node: set.engines.node };
   if (set.optionalDependencies) next.optionalDependencies = sorted({ ...pkg.optionalDependencies, ...set.optionalDependencies });
+  for (const section of ["peerDependencies", "peerDependenciesMeta"]) {
+    if (pkg[section]) next[section] = Object.fromEntries(Object.entries(pkg[section]).filter(([name]) => !CDKTF_PACKAGES.includes(name)));
+  }
   return next;
 }
 
