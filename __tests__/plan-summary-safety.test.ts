@@ -139,6 +139,22 @@ describe("hostile strings in a plan render only as literal text", () => {
     expect(codeTexts(toHtml(`- ${literal("x` <img src=x> `y")}`))).toEqual(["x` <img src=x> `y"]);
   });
 
+  test("an empty string beside a value with a backtick cannot pair with its fence", () => {
+    const evil = "`<img src=x onerror=alert(1)>";
+    const plan = planOf(
+      managed("aws_iam_role_policy.p", {
+        actions: ["update"],
+        before: { policy: policy() },
+        after: { policy: policy({ Effect: "Allow", Action: ["", evil], Resource: "arn:x", Principal: { "": evil } }) },
+      }),
+    );
+    plan.checks = [{ address: { kind: "", to_display: "check.c" }, status: evil, instances: [] }];
+    const markdown = summarizePlan(plan);
+    expect(tagNames(toHtml(markdown)).filter((tag) => !SUMMARY_TAGS.has(tag))).toEqual([]);
+    expect(markdown).toContain("- `check.c` ((empty)): `` `<img src=x onerror=alert(1)> ``");
+    expect(literal("")).toBe("(empty)");
+  });
+
   test("a value starting or ending with a backtick or space keeps it", () => {
     expect(codeTexts(toHtml(`- ${literal("`a")} ${literal("b `")} ${literal(" c ")}`))).toEqual(["`a", "b `", " c "]);
   });
