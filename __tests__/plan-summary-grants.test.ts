@@ -31,6 +31,13 @@ describe("policy documents of every policy-bearing resource", () => {
     );
   });
 
+  test("an empty Condition does not limit a public principal", () => {
+    for (const Condition of [{}, { StringEquals: {} }, null]) {
+      const open = { Effect: "Allow", Principal: { AWS: ["*"] }, Action: "sqs:SendMessage", Resource: "arn:aws:sqs:eu-west-1:111122223333:q", Condition };
+      expect(grants(managed("aws_sqs_queue_policy.q", { actions: ["create"], after: { policy: policy(open) } }))).toContain("**wide:** public principal `*`");
+    }
+  });
+
   test("a key policy's Resource * is not flagged (it means the key), an identity policy's is", () => {
     expect(grants(managed("aws_kms_key.k", { actions: ["create"], after: { policy: policy({ ...ROOT, Action: "kms:Decrypt" }) } }))).not.toContain("wide");
     expect(grants(managed("aws_iam_policy.p", { actions: ["create"], after: { policy: policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }) } }))).toBe(

@@ -220,7 +220,7 @@ export function statementFlags(statement: PolicyStatement, kind: PolicyKind): st
   const conditionKeys = Object.values(condition ?? {}).flatMap((tests) => (isRecord(tests) ? Object.keys(tests).map((key) => key.toLowerCase()) : []));
   const principals = principalIds(statement.Principal);
   if (principals.some((id) => id === "*")) {
-    flags.push(condition === undefined ? `**wide:** public principal ${literal("*")}` : `**wide:** principal ${literal("*")}, limited only by its condition`);
+    flags.push(conditionKeys.length === 0 ? `**wide:** public principal ${literal("*")}` : `**wide:** principal ${literal("*")}, limited only by its condition`);
   }
   if (statement.NotPrincipal !== undefined) flags.push("**wide:** everyone except the NotPrincipal");
   const wideActions = asList(statement.Action).filter((action) => action === "*" || /^[\w-]+:\*$/.test(action));
