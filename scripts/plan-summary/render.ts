@@ -8,13 +8,13 @@
 // output changes, routine updates and creates follow, each with its counts per resource type,
 // then as many entries as fit. What did not fit is counted in a closing note that says where the
 // full summary is.
-import { type AttributeChange, changedAttributes, isTruncatedList } from "./attributes";
+import { type AttributeChange, changedAttributes, isTruncatedList, MAX_CHANGED_PATHS } from "./attributes";
 import { changedOutputs, countPlan, hasChanges, isImport, isMove, kindOf, planLine, type PlanCounts, unknownActions } from "./classify";
 import { isDocumentlessGrant, POLICY_ATTRIBUTES, renderGrant } from "./grants";
 import { policyAttributes, renderPolicyAttribute } from "./iam-diff";
 import { fit, type Section } from "./fit";
 import { changedParts, describeLongChange, isLongChange, renderLongChange } from "./long-values";
-import { securityTopics } from "./security";
+import { securityChangesFirst, securityTopics } from "./security";
 import { driftedResources, planStatus, type PlanStatus, relevantResources, renderDeferred, renderDrift, renderFailingChecks, statusLines } from "./status";
 import { literal, plural } from "./markdown";
 import type { Change, Plan, ResourceChange } from "./read";
@@ -87,15 +87,11 @@ function buildSections(plan: Plan, outputs: [string, Change][], whole: boolean):
     full: true,
   });
   const relevant = relevantResources(plan);
-  const updates = byKind.update.map((resource) => ({ resource, changes: changedAttributes(resource.change) }));
+  const updates = byKind.update.map(reviewUpdate);
   // An import or a move that also updates is listed in its own section and, when the update is
   // security-relevant, here too: adopting an object can change what protects it.
-  const adopted = [...byKind.import, ...byKind.move]
-    .filter((resource) => kindOf(resource) === "update")
-    .map((resource) => ({ resource, changes: changedAttributes(resource.change) }));
-  const security = [...updates, ...adopted]
-    .map((update) => ({ ...update, topics: securityTopics(update.resource, update.changes) }))
-    .filter((update) => update.topics.length > 0);
+  const adopted = [...byKind.import, ...byKind.move].filter((resource) => kindOf(resource) === "update").map(reviewUpdate);
+  const security = [...updates, ...adopted].filter((update) => update.topics.length > 0);
   const secure = new Set(security.map((update) => update.resource));
   const routine = updates.filter((update) => !secure.has(update.resource));
   const drifted = driftedResources(plan);
@@ -121,6 +117,16 @@ function buildSections(plan: Plan, outputs: [string, Change][], whole: boolean):
     },
     condensed("Create", byKind.create, renderCreate),
   ];
+}
+
+/**
+ * An update's security topics, judged on every changed attribute (many routine changes, tags
+ * say, must not push a security-relevant one out of sight), and the changes to list.
+ */
+function reviewUpdate(resource: ResourceChange): { resource: ResourceChange; changes: AttributeChange[]; topics: string[] } {
+  const all = changedAttributes(resource.change, [], Infinity);
+  const topics = securityTopics(resource, all);
+  return { resource, topics, changes: securityChangesFirst(resource, all, MAX_CHANGED_PATHS) };
 }
 
 /** Resource types whose deletion loses data or breaks senders: their destroys are listed first. */
