@@ -2,7 +2,7 @@
 // full, and condenses the rest with counts and a note. (Its speed is measured by npm run bench.)
 import { DEFAULT_MAX_CHARS, summarizePlan } from "../scripts/plan-summary";
 import { DEFAULT_MIX, largePlan } from "../bench/large-plan";
-import { codeTexts, managed, SUMMARY_TAGS, tagNames, toHtml } from "./plan-summary-helpers";
+import { codeTexts, managed, planOf, policy, SUMMARY_TAGS, tagNames, toHtml } from "./plan-summary-helpers";
 
 const plan = largePlan(5000);
 const markdown = summarizePlan(plan, { fullLocation: "the job summary" });
@@ -141,5 +141,31 @@ describe("a plan of 4,000 destroys, 3,000 routine updates and a few risky change
       new RegExp(`Destroy: ${(4000 - listed).toLocaleString("en-US")} of 4,000; Update in place: 3,000 of 3,000\\. The full summary is in the job summary\\.\n$`),
     );
     expect(markdown.length).toBeLessThanOrEqual(DEFAULT_MAX_CHARS);
+  });
+});
+
+describe("a wide grant among thousands of narrow ones", () => {
+  const narrow = (i: number) =>
+    managed(`aws_iam_role_policy.a${String(i).padStart(4, "0")}`, {
+      actions: ["update"],
+      before: { policy: policy() },
+      after: { policy: policy({ Sid: `Read${i}`, Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::bucket-${i}/*` }) },
+    });
+  const plan = planOf(
+    ...Array.from({ length: 3_000 }, (_, i) => narrow(i)),
+    managed("aws_s3_bucket_policy.zz", {
+      actions: ["update"],
+      before: { policy: policy() },
+      after: { policy: policy({ Sid: "Open", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::events/*" }) },
+    }),
+    managed("aws_iam_role_policy_attachment.zz", { actions: ["create"], after: { role: "r", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } }),
+  );
+
+  test("is listed although the narrow ones come first in the plan and do not all fit", () => {
+    const markdown = summarizePlan(plan);
+    const section = markdown.slice(markdown.indexOf("### IAM policy changes ("));
+    expect(section).toContain("left out for length");
+    expect(section).toContain("- `aws_s3_bucket_policy.zz` `policy`:\n  - added `Open`: `Allow` `s3:GetObject` on `arn:aws:s3:::events/*`; principal `*`; **wide:** public principal `*`\n");
+    expect(section).toContain("**wide:** AWS-managed `AdministratorAccess`, full administrator access");
   });
 });

@@ -228,6 +228,15 @@ export function isDocumentlessGrant(resource: ResourceChange): boolean {
   return GRANT_SHAPES[resource.type] !== undefined;
 }
 
+/** True when a grant without a document is created or changed into one that is flagged. */
+export function isFlaggedGrant(resource: ResourceChange): boolean {
+  const shape = GRANT_SHAPES[resource.type];
+  const { actions } = resource.change;
+  if (shape === undefined || !(actions.includes("create") || actions.includes("update"))) return false;
+  const side = afterSide(resource.change);
+  return shape.flags((path) => describeAt(side, path)).length > 0;
+}
+
 /** The lines for a grant without a document: what it grants before and after, and its flags. */
 export function renderGrant(resource: ResourceChange): string[] {
   const shape = GRANT_SHAPES[resource.type];

@@ -316,6 +316,15 @@ export function renderPolicyAttribute({ before, after, kind = "identity" }: Poli
   return lines;
 }
 
+/** True when the change adds or changes an Allow statement that is flagged as wide or missing a condition. */
+export function isFlaggedPolicyChange({ before, after, kind = "identity" }: PolicyAttribute): boolean {
+  if (after.state !== "known") return false;
+  const beforeDoc = before.state === "known" ? parsePolicy(before.text) : EMPTY_POLICY;
+  const afterDoc = parsePolicy(after.text);
+  if (!beforeDoc || !afterDoc) return false;
+  return diffPolicies(beforeDoc, afterDoc).some((diff) => diff.kind !== "removed" && statementFlags(diff.kind === "added" ? diff.statement : diff.after, kind).length > 0);
+}
+
 // A policy only known after apply (it refers to something not created yet) is shown as it is now.
 function renderRecomputed(before: PolicyText): string[] {
   if (before.state !== "known") return ["(known after apply)"];

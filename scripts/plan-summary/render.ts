@@ -10,8 +10,8 @@
 // full summary is.
 import { type AttributeChange, changedAttributes, isTruncatedList, MAX_CHANGED_PATHS } from "./attributes";
 import { changedOutputs, countPlan, hasChanges, isImport, isMove, kindOf, planLine, type PlanCounts, unknownActions } from "./classify";
-import { isDocumentlessGrant, POLICY_ATTRIBUTES, renderGrant } from "./grants";
-import { policyAttributes, renderPolicyAttribute } from "./iam-diff";
+import { isDocumentlessGrant, isFlaggedGrant, POLICY_ATTRIBUTES, renderGrant } from "./grants";
+import { isFlaggedPolicyChange, policyAttributes, renderPolicyAttribute } from "./iam-diff";
 import { fit, type Section } from "./fit";
 import { changedParts, describeLongChange, isLongChange, renderLongChange } from "./long-values";
 import { securityChangesFirst, securityTopics } from "./security";
@@ -101,7 +101,7 @@ function buildSections(plan: Plan, outputs: [string, Change][], whole: boolean):
     { title: "Unknown or unusual actions", full: true, intro: [], entries: byKind.other.map(renderOther) },
     { title: "Failing checks", full: true, intro: [], entries: renderFailingChecks(plan) },
     { title: "Deferred", full: true, intro: [], entries: renderDeferred(plan) },
-    { title: "IAM policy changes", full: true, intro: [], entries: plan.resource_changes.flatMap((resource) => renderPolicies(resource, whole)) },
+    { title: "IAM policy changes", full: true, intro: [], entries: flaggedFirst(plan.resource_changes.flatMap((resource) => renderPolicies(resource, whole))) },
     {
       ...risky("Security-relevant updates", security.map((update) => update.resource), () => ""),
       entries: security.map(({ resource, changes, topics }) => renderUpdate(resource, changes, topics, whole)),
@@ -243,19 +243,29 @@ function changeLines(path: string, before: string, after: string, indent: string
   return [`${indent}- ${path} (${describeLongChange(before, after, parts.length)}):`, ...renderLongChange(before, after, whole, `${indent}  `, parts)];
 }
 
-function renderPolicies(resource: ResourceChange, whole: boolean): string[] {
+interface GrantEntry {
+  text: string;
+  /** A wide grant or one missing a condition: listed before the others, so no number of narrow grants can push it out. */
+  flagged: boolean;
+}
+
+function flaggedFirst(entries: readonly GrantEntry[]): string[] {
+  return [...entries.filter((entry) => entry.flagged), ...entries.filter((entry) => !entry.flagged)].map((entry) => entry.text);
+}
+
+function renderPolicies(resource: ResourceChange, whole: boolean): GrantEntry[] {
   if (resource.mode === "data" || !resource.change.actions.some((action) => action === "create" || action === "update" || action === "delete")) {
     return [];
   }
   if (isDocumentlessGrant(resource)) {
     const lines = renderGrant(resource);
-    return lines.length > 0 ? [`- ${literal(resource.address)}:\n${lines.map((line) => `  ${line}`).join("\n")}`] : [];
+    return lines.length > 0 ? [{ text: `- ${literal(resource.address)}:\n${lines.map((line) => `  ${line}`).join("\n")}`, flagged: isFlaggedGrant(resource) }] : [];
   }
   return policyAttributes(resource).flatMap((attribute) => {
     const lines = renderPolicyAttribute(attribute, whole);
     if (lines.length === 0) return [];
     const body = lines.map((line) => `  ${line}`).join("\n");
-    return [`- ${literal(resource.address)} ${literal(attribute.label)}:\n${body}`];
+    return [{ text: `- ${literal(resource.address)} ${literal(attribute.label)}:\n${body}`, flagged: isFlaggedPolicyChange(attribute) }];
   });
 }
 
