@@ -203,6 +203,15 @@ describe("unknown actions", () => {
   });
 });
 
+describe("unknown actions of data sources", () => {
+  test("a data source with an action this summary does not know is flagged too, never No changes", () => {
+    const markdown = summarizePlan(planOf(managed("data.aws_iam_policy_document.trust", { actions: ["upgrade"] }, { mode: "data", type: "aws_iam_policy_document" })));
+    expect(markdown).toContain("**1 resource with actions this summary does not know**");
+    expect(markdown).not.toContain("No changes");
+    expect(markdown).toContain("### Unknown or unusual actions (1)\n\n- `data.aws_iam_policy_document.trust`: actions `upgrade` (**unknown action** `upgrade`");
+  });
+});
+
 describe("hostile shapes of the plan's own fields", () => {
   const base = { format_version: "1.2", resource_changes: [] };
   const cases: [string, object, string][] = [

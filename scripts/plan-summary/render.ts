@@ -143,8 +143,11 @@ type Group = "delete" | "replace" | "other" | "forget" | "import" | "move" | "up
 function groupResources(resources: readonly ResourceChange[]): Record<Group, ResourceChange[]> {
   const groups: Record<Group, ResourceChange[]> = { delete: [], replace: [], other: [], forget: [], import: [], move: [], update: [], create: [] };
   for (const resource of resources) {
-    if (resource.mode === "data") continue;
     const kind = kindOf(resource);
+    if (resource.mode === "data") {
+      if (kind !== "read" && kind !== "no-op") groups.other.push(resource);
+      continue;
+    }
     if (kind === "delete" || kind === "replace" || kind === "other" || kind === "forget") groups[kind].push(resource);
     else if (isImport(resource)) groups.import.push(resource);
     else if (isMove(resource)) groups.move.push(resource);
