@@ -178,6 +178,24 @@ describe("hostile strings in a plan render only as literal text", () => {
   });
 });
 
+describe("names that are keys of every JavaScript object", () => {
+  const NAMES = ["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf"];
+
+  test.each(NAMES)("%s as a resource type, a reason or a managed policy name is read as plain text", (name) => {
+    const plan = planOf(
+      { ...managed(`x.${name}`, { actions: ["update"], before: { a: 1 }, after: { a: 2 } }), type: name },
+      { ...managed(`y.${name}`, { actions: ["delete"], before: {} }, { action_reason: name }), type: name },
+      managed("aws_iam_role_policy_attachment.a", { actions: ["create"], after: { role: "r", policy_arn: `arn:aws:iam::aws:policy/${name}` } }),
+    );
+    plan.deferred_changes = [{ reason: name, resource_change: managed("aws_s3_bucket.later", { actions: ["create"], after: {} }) }];
+    const markdown = summarizePlan(plan);
+    expect(markdown).toContain(`- \`y.${name}\`: reason \`${name}\``);
+    expect(markdown).toContain(`- \`aws_s3_bucket.later\`: \`create\`, deferred: reason \`${name}\``);
+    expect(markdown).toContain(`  - granted: policy \`arn:aws:iam::aws:policy/${name}\`; role \`r\`\n`);
+    expect(markdown).not.toMatch(/native code|\[object Object\]/);
+  });
+});
+
 describe("sensitive values", () => {
   const SECRET = "SECRET-VALUE-1234";
 

@@ -11,7 +11,7 @@
 import { literal } from "./markdown";
 import type { ResourceChange } from "./read";
 import { afterSide, beforeSide } from "./replacements";
-import { describeAt, isRecord, type AttributePath } from "./values";
+import { describeAt, isRecord, lookup, type AttributePath } from "./values";
 
 /** From the schema of the provider build (athena, cloudwatch, glue, iam, kinesis, kms, s3, s3control, sesv2, sns). */
 const SCHEMA_POLICY_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
@@ -136,7 +136,7 @@ export function managedPolicyFlag(arn: string): string {
   const match = /^arn:aws[a-z-]*:iam::aws:policy\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/.exec(arn);
   if (match === null) return "";
   const name = match[1] ?? "";
-  const admin = ADMIN_POLICIES[name];
+  const admin = lookup(ADMIN_POLICIES, name);
   if (admin !== undefined) return `**wide:** AWS-managed ${literal(name)}, ${admin}`;
   if (/FullAccess$/.test(name)) return `**wide:** AWS-managed ${literal(name)}, full access to a service`;
   return "";
@@ -225,12 +225,12 @@ export const GRANT_SHAPES: Readonly<Record<string, GrantShape>> = {
 };
 
 export function isDocumentlessGrant(resource: ResourceChange): boolean {
-  return GRANT_SHAPES[resource.type] !== undefined;
+  return lookup(GRANT_SHAPES, resource.type) !== undefined;
 }
 
 /** True when a grant without a document is created or changed into one that is flagged. */
 export function isFlaggedGrant(resource: ResourceChange): boolean {
-  const shape = GRANT_SHAPES[resource.type];
+  const shape = lookup(GRANT_SHAPES, resource.type);
   const { actions } = resource.change;
   if (shape === undefined || !(actions.includes("create") || actions.includes("update"))) return false;
   const side = afterSide(resource.change);
@@ -239,7 +239,7 @@ export function isFlaggedGrant(resource: ResourceChange): boolean {
 
 /** The lines for a grant without a document: what it grants before and after, and its flags. */
 export function renderGrant(resource: ResourceChange): string[] {
-  const shape = GRANT_SHAPES[resource.type];
+  const shape = lookup(GRANT_SHAPES, resource.type);
   if (shape === undefined) return [];
   const { actions } = resource.change;
   const sides = [

@@ -4,7 +4,7 @@ import { POLICY_ATTRIBUTES } from "./grants";
 import { describeLongChange, isLongChange, renderLongChange } from "./long-values";
 import { literal } from "./markdown";
 import type { Change, ResourceChange } from "./read";
-import { isHiddenAt, isMarked, isRecord, sameValue, valueAt, type AttributePath } from "./values";
+import { isHiddenAt, isMarked, isRecord, lookup, sameValue, valueAt, type AttributePath } from "./values";
 
 export interface PolicyStatement {
   Sid?: unknown;
@@ -251,7 +251,7 @@ export function policyKind(type: string, attribute: string): PolicyKind {
 
 export function policyAttributes(resource: ResourceChange): PolicyAttribute[] {
   const { change } = resource;
-  const named = (POLICY_ATTRIBUTES[resource.type] ?? []).map((attribute) => ({
+  const named = (lookup(POLICY_ATTRIBUTES, resource.type) ?? []).map((attribute) => ({
     label: attribute,
     kind: policyKind(resource.type, attribute),
     before: policyText(change.before, change.before_sensitive, undefined, [attribute]),

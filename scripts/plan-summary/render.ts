@@ -19,7 +19,7 @@ import { driftedResources, planStatus, type PlanStatus, relevantResources, rende
 import { literal, plural } from "./markdown";
 import type { Change, Plan, ResourceChange } from "./read";
 import { ACTION_REASONS, afterSide, beforeSide, explainReplacement, type ReplacementExplanation } from "./replacements";
-import { compareText, describeAt, formatPath, type PathStep, valueAt } from "./values";
+import { compareText, describeAt, formatPath, lookup, type PathStep, valueAt } from "./values";
 
 export const DEFAULT_MAX_CHARS = 65_000;
 export const MIN_MAX_CHARS = 2_000;
@@ -176,7 +176,7 @@ function addressOf(resource: ResourceChange): string {
 
 function reasonOf(resource: ResourceChange): string {
   if (resource.action_reason === undefined) return "";
-  return ACTION_REASONS[resource.action_reason] ?? `reason ${literal(resource.action_reason)}`;
+  return lookup(ACTION_REASONS, resource.action_reason) ?? `reason ${literal(resource.action_reason)}`;
 }
 
 function renderDelete(resource: ResourceChange): string {
@@ -302,7 +302,7 @@ function renderCreate(resource: ResourceChange): string {
 
 function attributeLines(resource: ResourceChange, changes: readonly AttributeChange[], whole: boolean): string[] {
   if (kindOf(resource) !== "update") return [];
-  const policies = new Set(POLICY_ATTRIBUTES[resource.type] ?? []);
+  const policies = new Set(lookup(POLICY_ATTRIBUTES, resource.type) ?? []);
   const lines = changes.flatMap((change) => {
     const path = literal(formatPath(change.path));
     if (policies.has(String(change.path[0])) || (resource.type === "aws_iam_role" && change.path[0] === "inline_policy")) {

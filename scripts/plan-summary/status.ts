@@ -7,7 +7,7 @@ import { kindOf } from "./classify";
 import { literal, plural } from "./markdown";
 import type { CheckResult, Plan, ResourceChange } from "./read";
 import { securityTopics } from "./security";
-import { formatPath, isRecord, valueAt } from "./values";
+import { formatPath, isRecord, lookup, valueAt } from "./values";
 
 export interface PlanStatus {
   errored: boolean;
@@ -107,7 +107,7 @@ export function relevantResources(plan: Plan): Set<string> {
 
 export function renderDeferred(plan: Plan): string[] {
   return (plan.deferred_changes ?? []).map(({ reason, resource_change: resource }) => {
-    const why = DEFERRED_REASONS[reason] ?? `reason ${literal(reason)}`;
+    const why = lookup(DEFERRED_REASONS, reason) ?? `reason ${literal(reason)}`;
     const actions = resource.change.actions.map((action) => literal(action)).join(", ");
     return `- ${literal(resource.address)}: ${actions}, deferred: ${why}`;
   });
