@@ -173,6 +173,17 @@ describe("drift (hand-written: resource_drift)", () => {
     );
   });
 
+  test("a real change after many empty values a provider filled in is still drift", () => {
+    const filled = (value: unknown) => Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`a${String(i).padStart(2, "0")}`, value]));
+    const plan = planOf();
+    plan.resource_drift = [
+      managed("aws_s3_bucket.events", { actions: ["update"], before: { ...filled(null), versioning: [{ enabled: true }] }, after: { ...filled(""), versioning: [{ enabled: false }] } }),
+    ];
+    const markdown = summarizePlan(plan);
+    expect(markdown).toContain("**1 resource changed outside Terraform**");
+    expect(markdown).toContain("- `aws_s3_bucket.events`: changed outside Terraform: deletion protection, enabled or sending\n  - `versioning[0].enabled`: `true` → `false`\n");
+  });
+
   test("drifted sensitive values stay masked", () => {
     const plan = planOf();
     plan.resource_drift = [
