@@ -171,6 +171,23 @@ describe("grants without a policy document", () => {
     );
   });
 
+  test("managed policies listed on a role or in an exclusive attachment are grants, flagged like attachments", () => {
+    const admin = "arn:aws:iam::aws:policy/AdministratorAccess";
+    const read = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+    expect(grants(managed("aws_iam_role.r", { actions: ["create"], after: { name: "r", managed_policy_arns: [admin] } }))).toBe(
+      "### IAM policy changes (1)\n\n- `aws_iam_role.r` `managed_policy_arns`:\n" +
+        "  - attached `arn:aws:iam::aws:policy/AdministratorAccess`; **wide:** AWS-managed `AdministratorAccess`, full administrator access",
+    );
+    expect(
+      grants(managed("aws_iam_role_policy_attachments_exclusive.r", { actions: ["update"], before: { role_name: "r", policy_arns: [read] }, after: { role_name: "r", policy_arns: [admin] } })),
+    ).toBe(
+      "### IAM policy changes (1)\n\n- `aws_iam_role_policy_attachments_exclusive.r` `policy_arns`:\n" +
+        "  - attached `arn:aws:iam::aws:policy/AdministratorAccess`; **wide:** AWS-managed `AdministratorAccess`, full administrator access\n" +
+        "  - detached `arn:aws:iam::aws:policy/ReadOnlyAccess`",
+    );
+    expect(grants(managed("aws_iam_role.r", { actions: ["create"], after: { name: "r", managed_policy_arns: [] } }))).toBe("");
+  });
+
   test("a Lambda permission for principal * is flagged as public", () => {
     expect(grants(managed("aws_lambda_permission.p", { actions: ["create"], after: { principal: "*", action: "lambda:InvokeFunction", function_name: "process" } }))).toBe(
       "### IAM policy changes (1)\n\n- `aws_lambda_permission.p`:\n" +

@@ -11,7 +11,7 @@
 import { literal } from "./markdown";
 import type { ResourceChange } from "./read";
 import { afterSide, beforeSide } from "./replacements";
-import { describeAt, isRecord, lookup, type AttributePath } from "./values";
+import { describeAt, isHiddenAt, isMarked, isRecord, lookup, valueAt, type AttributePath } from "./values";
 
 /** From the schema of the provider build (athena, cloudwatch, glue, iam, kinesis, kms, s3, s3control, sesv2, sns). */
 const SCHEMA_POLICY_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
@@ -140,6 +140,49 @@ export function managedPolicyFlag(arn: string): string {
   if (admin !== undefined) return `**wide:** AWS-managed ${literal(name)}, ${admin}`;
   if (/FullAccess$/.test(name)) return `**wide:** AWS-managed ${literal(name)}, full access to a service`;
   return "";
+}
+
+/** Attributes that list attached managed policies by ARN, by resource type. */
+export const MANAGED_POLICY_LISTS: Readonly<Record<string, string>> = {
+  aws_iam_role: "managed_policy_arns",
+  aws_iam_role_policy_attachments_exclusive: "policy_arns",
+  aws_iam_user_policy_attachments_exclusive: "policy_arns",
+  aws_iam_group_policy_attachments_exclusive: "policy_arns",
+};
+
+export interface ManagedPolicyListChange {
+  attribute: string;
+  lines: string[];
+  /** An attached policy is flagged as wide. */
+  flagged: boolean;
+}
+
+/** The managed policies a resource's ARN list attaches and detaches, or undefined when it changes none. */
+export function managedPolicyListChange(resource: ResourceChange): ManagedPolicyListChange | undefined {
+  const attribute = lookup(MANAGED_POLICY_LISTS, resource.type);
+  if (attribute === undefined) return undefined;
+  const { change } = resource;
+  const path = [attribute];
+  const arns = (object: unknown, sensitive: unknown): string[] | "sensitive" => {
+    if (isHiddenAt(object, sensitive, path)) return "sensitive";
+    const value = valueAt(object, path);
+    return Array.isArray(value) ? value.filter((arn): arn is string => typeof arn === "string") : [];
+  };
+  const before = arns(change.before, change.before_sensitive);
+  const after = arns(change.after, change.after_sensitive);
+  if (before === "sensitive" || after === "sensitive") return { attribute, lines: ["(sensitive value hidden)"], flagged: false };
+  if (isMarked(change.after_unknown, path)) {
+    return before.length === 0 ? undefined : { attribute, lines: [`(known after apply; attached now: ${before.map((arn) => literal(arn)).join(", ")})`], flagged: false };
+  }
+  const attached = after.filter((arn) => !before.includes(arn));
+  const detached = before.filter((arn) => !after.includes(arn));
+  if (attached.length + detached.length === 0) return undefined;
+  const flags = attached.map(managedPolicyFlag);
+  return {
+    attribute,
+    lines: [...attached.map((arn, index) => `- attached ${literal(arn)}${flags[index] ? `; ${flags[index]}` : ""}`), ...detached.map((arn) => `- detached ${literal(arn)}`)],
+    flagged: flags.some(Boolean),
+  };
 }
 
 interface GrantShape {

@@ -10,7 +10,7 @@
 // full summary is.
 import { type AttributeChange, changedAttributes, isTruncatedList, MAX_CHANGED_PATHS } from "./attributes";
 import { changedOutputs, countPlan, hasChanges, isImport, isMove, kindOf, planLine, type PlanCounts, unknownActions } from "./classify";
-import { isDocumentlessGrant, isFlaggedGrant, POLICY_ATTRIBUTES, renderGrant } from "./grants";
+import { isDocumentlessGrant, isFlaggedGrant, managedPolicyListChange, POLICY_ATTRIBUTES, renderGrant } from "./grants";
 import { isFlaggedPolicyChange, policyAttributes, renderPolicyAttribute } from "./iam-diff";
 import { fit, type Section } from "./fit";
 import { changedParts, describeLongChange, isLongChange, renderLongChange } from "./long-values";
@@ -264,12 +264,16 @@ function renderPolicies(resource: ResourceChange, whole: boolean): GrantEntry[] 
     const lines = renderGrant(resource);
     return lines.length > 0 ? [{ text: `- ${literal(resource.address)}:\n${lines.map((line) => `  ${line}`).join("\n")}`, flagged: isFlaggedGrant(resource) }] : [];
   }
-  return policyAttributes(resource).flatMap((attribute) => {
+  const documents = policyAttributes(resource).flatMap((attribute) => {
     const lines = renderPolicyAttribute(attribute, whole);
     if (lines.length === 0) return [];
     const body = lines.map((line) => `  ${line}`).join("\n");
     return [{ text: `- ${literal(resource.address)} ${literal(attribute.label)}:\n${body}`, flagged: isFlaggedPolicyChange(attribute) }];
   });
+  const list = managedPolicyListChange(resource);
+  if (list === undefined) return documents;
+  const body = list.lines.map((line) => `  ${line}`).join("\n");
+  return [...documents, { text: `- ${literal(resource.address)} ${literal(list.attribute)}:\n${body}`, flagged: list.flagged }];
 }
 
 function renderImport(resource: ResourceChange, whole: boolean): string {
