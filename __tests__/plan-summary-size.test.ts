@@ -169,3 +169,15 @@ describe("a wide grant among thousands of narrow ones", () => {
     expect(section).toContain("**wide:** AWS-managed `AdministratorAccess`, full administrator access");
   });
 });
+
+describe("a wide statement behind thousands of narrow ones in one policy", () => {
+  const narrow = Array.from({ length: 3_000 }, (_, i) => ({ Sid: `Read${i}`, Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::bucket-${i}/*` }));
+  const wide = { Sid: "Everything", Effect: "Allow", Action: "*", Resource: "*" };
+  const plan = planOf(managed("aws_iam_role_policy.p", { actions: ["update"], before: { policy: policy() }, after: { policy: policy(...narrow, wide) } }));
+
+  test("is listed first, so cutting the entry for length cannot drop it", () => {
+    const markdown = summarizePlan(plan);
+    expect(markdown).toContain("(the rest of this entry is left out for length)");
+    expect(markdown).toContain("- `aws_iam_role_policy.p` `policy`:\n  - added `Everything`: `Allow` `*` on `*`; **wide:** every action of `*`; **wide:** resource `*`\n  - added `Read0`:");
+  });
+});

@@ -309,7 +309,10 @@ export function renderPolicyAttribute({ before, after, kind = "identity" }: Poli
     }
     return ["Not valid policy JSON; raw values:", `- before: ${rawPolicy(beforeText)}`, `- after: ${rawPolicy(afterText)}`];
   }
-  const lines = diffPolicies(beforeDoc, afterDoc).map((diff) => renderStatementDiff(diff, kind));
+  // Flagged statements first: an entry too long for the summary is cut at its end.
+  const diffs = diffPolicies(beforeDoc, afterDoc);
+  const flagged = (diff: StatementDiff) => diff.kind !== "removed" && statementFlags(diff.kind === "added" ? diff.statement : diff.after, kind).length > 0;
+  const lines = [...diffs.filter(flagged), ...diffs.filter((diff) => !flagged(diff))].map((diff) => renderStatementDiff(diff, kind));
   if (beforeText !== undefined && afterText !== undefined && !sameValue(beforeDoc.Version, afterDoc.Version)) {
     lines.unshift(`- Version ${renderScalar(beforeDoc.Version, "(none)")} → ${renderScalar(afterDoc.Version, "(none)")}`);
   }
