@@ -181,3 +181,19 @@ describe("a wide statement behind thousands of narrow ones in one policy", () =>
     expect(markdown).toContain("- `aws_iam_role_policy.p` `policy`:\n  - added `Everything`: `Allow` `*` on `*`; **wide:** every action of `*`; **wide:** resource `*`\n  - added `Read0`:");
   });
 });
+
+describe("a replaced bucket behind thousands of other replacements", () => {
+  const plan = planOf(
+    ...Array.from({ length: 3_000 }, (_, i) =>
+      managed(`aws_cloudwatch_metric_alarm.a${String(i).padStart(4, "0")}`, { actions: ["delete", "create"], before: { alarm_name: `a${i}` }, after: { alarm_name: `b${i}` }, replace_paths: [["alarm_name"]] }),
+    ),
+    managed("aws_s3_bucket.events", { actions: ["delete", "create"], before: { bucket: "events-1" }, after: { bucket: "events-2" }, replace_paths: [["bucket"]] }),
+  );
+
+  test("is listed first, as a destroy that loses data is", () => {
+    const markdown = summarizePlan(plan);
+    const section = markdown.slice(markdown.indexOf("### Replace ("));
+    expect(section).toContain("left out for length");
+    expect(section).toMatch(/^### Replace \(3,001\)\n\nBy type: [^\n]*\n\n- `aws_s3_bucket\.events` \(destroy, then create\)/);
+  });
+});

@@ -97,7 +97,7 @@ function buildSections(plan: Plan, outputs: [string, Change][], whole: boolean):
   const drifted = driftedResources(plan);
   return [
     risky("Destroy", holdingDataFirst(byKind.delete), renderDelete),
-    risky("Replace", byKind.replace, (resource) => renderReplacement(resource, whole)),
+    risky("Replace", holdingDataFirst(byKind.replace), (resource) => renderReplacement(resource, whole)),
     { title: "Unknown or unusual actions", full: true, intro: [], entries: byKind.other.map(renderOther) },
     { title: "Failing checks", full: true, intro: [], entries: renderFailingChecks(plan) },
     { title: "Deferred", full: true, intro: [], entries: renderDeferred(plan) },
