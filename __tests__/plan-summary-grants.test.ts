@@ -31,6 +31,21 @@ describe("policy documents of every policy-bearing resource", () => {
     );
   });
 
+  test("a trust policy that lets a federated provider assume the role without a condition is flagged", () => {
+    const oidc = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
+    const trust = (extra: object) =>
+      grants(
+        managed("aws_iam_role.deploy", {
+          actions: ["create"],
+          after: { assume_role_policy: policy({ Effect: "Allow", Principal: { Federated: oidc }, Action: "sts:AssumeRoleWithWebIdentity", ...extra }) },
+        }),
+      );
+    expect(trust({})).toContain(
+      "**missing condition:** federated principal `arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com` without a condition: any identity of that provider can assume the role",
+    );
+    expect(trust({ Condition: { StringEquals: { "token.actions.githubusercontent.com:sub": "repo:o/r:environment:production" } } })).not.toContain("missing condition");
+  });
+
   test("an empty Condition does not limit a public principal", () => {
     for (const Condition of [{}, { StringEquals: {} }, null]) {
       const open = { Effect: "Allow", Principal: { AWS: ["*"] }, Action: "sqs:SendMessage", Resource: "arn:aws:sqs:eu-west-1:111122223333:q", Condition };

@@ -228,8 +228,12 @@ export function statementFlags(statement: PolicyStatement, kind: PolicyKind): st
   if (statement.NotAction !== undefined) flags.push("**wide:** every action except the NotAction");
   if (kind === "identity" && asList(statement.Resource).includes("*")) flags.push(`**wide:** resource ${literal("*")}`);
   if (statement.NotResource !== undefined) flags.push("**wide:** every resource except the NotResource");
+  const federated = isRecord(statement.Principal) && Object.hasOwn(statement.Principal, "Federated") ? asList(statement.Principal.Federated) : [];
+  if (kind === "trust" && federated.length > 0 && conditionKeys.length === 0) {
+    flags.push(`**missing condition:** federated principal ${federated.map((id) => literal(id)).join(", ")} without a condition: any identity of that provider can assume the role`);
+  }
   if (kind !== "identity" && !SOURCE_KEYS.some((key) => conditionKeys.includes(key))) {
-    const services = principals.filter((id) => SERVICE_PRINCIPAL.test(id));
+    const services = principals.filter((id) => SERVICE_PRINCIPAL.test(id) && !federated.includes(id));
     if (services.length > 0) {
       flags.push(`**missing condition:** service principal ${services.map((id) => literal(id)).join(", ")} without aws:SourceAccount, aws:SourceArn or sts:ExternalId`);
     }
