@@ -103,6 +103,16 @@ describe("policy documents of every policy-bearing resource", () => {
     expect(grants(managed("aws_s3_bucket_policy.b", { actions: ["create"], after: { policy: policy(deny) } }))).not.toContain("wide");
   });
 
+  test("a removed Deny statement is flagged: what it denied is allowed again", () => {
+    const deny = { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "arn:aws:s3:::b/*", Condition: { Bool: { "aws:SecureTransport": "false" } } };
+    const read = { Sid: "Read", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" };
+    expect(grants(managed("aws_s3_bucket_policy.b", { actions: ["update"], before: { policy: policy(read, deny) }, after: { policy: policy(read) } }))).toBe(
+      "### IAM policy changes (1)\n\n- `aws_s3_bucket_policy.b` `policy`:\n" +
+        "  - removed `DenyInsecureTransport`: `Deny` `s3:*` on `arn:aws:s3:::b/*`; principal `*`; condition `Bool` `aws:SecureTransport` = `false`; " +
+        "**wider:** a Deny statement removed, what it denied may now be allowed",
+    );
+  });
+
   test("a statement changed to a wider grant is flagged with its new fields", () => {
     const before = { Sid: "Write", Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::b/*" };
     expect(grants(managed("aws_iam_role_policy.p", { actions: ["update"], before: { policy: policy(before) }, after: { policy: policy({ ...before, Action: "s3:*" }) } }))).toBe(

@@ -189,14 +189,21 @@ function renderFieldValue(field: StatementField, value: unknown): string {
 }
 
 export function renderStatementDiff(diff: StatementDiff, kind: PolicyKind = "identity"): string {
+  const flags = flagText(diffFlags(diff, kind));
   switch (diff.kind) {
     case "added":
-      return `- added ${diff.label}: ${renderStatement(diff.statement)}${flagText(statementFlags(diff.statement, kind))}`;
+      return `- added ${diff.label}: ${renderStatement(diff.statement)}${flags}`;
     case "removed":
-      return `- removed ${diff.label}: ${renderStatement(diff.statement)}`;
+      return `- removed ${diff.label}: ${renderStatement(diff.statement)}${flags}`;
     case "changed":
-      return `- changed ${diff.label}: ${diff.fields.map(renderFieldChange).join("; ")}${flagText(statementFlags(diff.after, kind))}`;
+      return `- changed ${diff.label}: ${diff.fields.map(renderFieldChange).join("; ")}${flags}`;
   }
+}
+
+/** The flags of a statement change: a wide grant added or changed into, or a Deny taken away. */
+function diffFlags(diff: StatementDiff, kind: PolicyKind): string[] {
+  if (diff.kind === "removed") return diff.statement.Effect === "Deny" ? ["**wider:** a Deny statement removed, what it denied may now be allowed"] : [];
+  return statementFlags(diff.kind === "added" ? diff.statement : diff.after, kind);
 }
 
 function flagText(flags: readonly string[]): string {
@@ -315,7 +322,7 @@ export function renderPolicyAttribute({ before, after, kind = "identity" }: Poli
   }
   // Flagged statements first: an entry too long for the summary is cut at its end.
   const diffs = diffPolicies(beforeDoc, afterDoc);
-  const flagged = (diff: StatementDiff) => diff.kind !== "removed" && statementFlags(diff.kind === "added" ? diff.statement : diff.after, kind).length > 0;
+  const flagged = (diff: StatementDiff) => diffFlags(diff, kind).length > 0;
   const lines = [...diffs.filter(flagged), ...diffs.filter((diff) => !flagged(diff))].map((diff) => renderStatementDiff(diff, kind));
   if (beforeText !== undefined && afterText !== undefined && !sameValue(beforeDoc.Version, afterDoc.Version)) {
     lines.unshift(`- Version ${renderScalar(beforeDoc.Version, "(none)")} → ${renderScalar(afterDoc.Version, "(none)")}`);
@@ -323,13 +330,13 @@ export function renderPolicyAttribute({ before, after, kind = "identity" }: Poli
   return lines;
 }
 
-/** True when the change adds or changes an Allow statement that is flagged as wide or missing a condition. */
+/** True when the change adds or changes an Allow statement that is flagged as wide or missing a condition, or removes a Deny. */
 export function isFlaggedPolicyChange({ before, after, kind = "identity" }: PolicyAttribute): boolean {
   if (after.state !== "known") return false;
   const beforeDoc = before.state === "known" ? parsePolicy(before.text) : EMPTY_POLICY;
   const afterDoc = parsePolicy(after.text);
   if (!beforeDoc || !afterDoc) return false;
-  return diffPolicies(beforeDoc, afterDoc).some((diff) => diff.kind !== "removed" && statementFlags(diff.kind === "added" ? diff.statement : diff.after, kind).length > 0);
+  return diffPolicies(beforeDoc, afterDoc).some((diff) => diffFlags(diff, kind).length > 0);
 }
 
 // A policy only known after apply (it refers to something not created yet) is shown as it is now.
