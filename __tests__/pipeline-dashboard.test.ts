@@ -4,6 +4,7 @@ import { errorOf, newStack, parse, synth } from "./helpers";
 
 const EXISTING_STREAM = "arn:aws:firehose:us-east-1:123456789012:deliverystream/existing";
 const REGION = "${data.aws_region.AwsContext_Region_51268B9B.region}";
+const STREAM_NAME = "${aws_kinesis_firehose_delivery_stream.Events_Stream_DD98C46B.name}";
 
 interface Widget {
   type: string;
@@ -34,6 +35,14 @@ describe("pipeline dashboard", () => {
   it("names the dashboard after the stream, with characters dashboards do not take replaced", () => {
     const out = synth({ deliveryStream: { name: "mail.events" }, dashboard: { enabled: true } });
     expect(out.resource("aws_cloudwatch_dashboard").dashboard_name).toBe("mail-events-ses-events");
+  });
+
+  it("follows the stream's name in state, which a renamed set keeps, while the dashboard is named from the settings", () => {
+    const out = synth({ configurationSetName: "renamed", dashboard: { enabled: true } });
+    expect(out.resource("aws_kinesis_firehose_delivery_stream").lifecycle).toEqual({ ignore_changes: ["name"] });
+    expect(out.resource("aws_cloudwatch_dashboard").dashboard_name).toBe("renamed-ses-events");
+    const records = widget(widgetsOf(out), "Records in and delivered to S3").properties.metrics[0];
+    expect(records?.[3]).toBe(STREAM_NAME);
   });
 
   it("shows the set's sends, deliveries, bounces and complaints by the ses:configuration-set dimension", () => {
@@ -88,7 +97,7 @@ describe("pipeline dashboard", () => {
 
   it("shows records in, delivery freshness, success and partitioning errors of the stream", () => {
     const widgets = widgetsOf(synth({ dashboard: { enabled: true } }));
-    const stream = (metric: string, stat: string, extra: object) => ["AWS/Firehose", metric, "DeliveryStreamName", "ses-events", { stat, ...extra }];
+    const stream = (metric: string, stat: string, extra: object) => ["AWS/Firehose", metric, "DeliveryStreamName", STREAM_NAME, { stat, ...extra }];
     expect(widget(widgets, "Records in and delivered to S3").properties.metrics).toEqual([
       stream("IncomingRecords", "Sum", { label: "Records in" }),
       stream("DeliveryToS3.Records", "Sum", { label: "Records delivered to S3" }),

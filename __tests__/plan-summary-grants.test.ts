@@ -31,6 +31,28 @@ describe("policy documents of every policy-bearing resource", () => {
     );
   });
 
+  test("a trust policy that lets a federated provider assume the role without a condition is flagged", () => {
+    const oidc = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
+    const trust = (extra: object) =>
+      grants(
+        managed("aws_iam_role.deploy", {
+          actions: ["create"],
+          after: { assume_role_policy: policy({ Effect: "Allow", Principal: { Federated: oidc }, Action: "sts:AssumeRoleWithWebIdentity", ...extra }) },
+        }),
+      );
+    expect(trust({})).toContain(
+      "**missing condition:** federated principal `arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com` without a condition: any identity of that provider can assume the role",
+    );
+    expect(trust({ Condition: { StringEquals: { "token.actions.githubusercontent.com:sub": "repo:o/r:environment:production" } } })).not.toContain("missing condition");
+  });
+
+  test("an empty Condition does not limit a public principal", () => {
+    for (const Condition of [{}, { StringEquals: {} }, null]) {
+      const open = { Effect: "Allow", Principal: { AWS: ["*"] }, Action: "sqs:SendMessage", Resource: "arn:aws:sqs:eu-west-1:111122223333:q", Condition };
+      expect(grants(managed("aws_sqs_queue_policy.q", { actions: ["create"], after: { policy: policy(open) } }))).toContain("**wide:** public principal `*`");
+    }
+  });
+
   test("a key policy's Resource * is not flagged (it means the key), an identity policy's is", () => {
     expect(grants(managed("aws_kms_key.k", { actions: ["create"], after: { policy: policy({ ...ROOT, Action: "kms:Decrypt" }) } }))).not.toContain("wide");
     expect(grants(managed("aws_iam_policy.p", { actions: ["create"], after: { policy: policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }) } }))).toBe(
@@ -79,6 +101,16 @@ describe("policy documents of every policy-bearing resource", () => {
   test("a Deny statement is never flagged as wide", () => {
     const deny = { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*" };
     expect(grants(managed("aws_s3_bucket_policy.b", { actions: ["create"], after: { policy: policy(deny) } }))).not.toContain("wide");
+  });
+
+  test("a removed Deny statement is flagged: what it denied is allowed again", () => {
+    const deny = { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "arn:aws:s3:::b/*", Condition: { Bool: { "aws:SecureTransport": "false" } } };
+    const read = { Sid: "Read", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" };
+    expect(grants(managed("aws_s3_bucket_policy.b", { actions: ["update"], before: { policy: policy(read, deny) }, after: { policy: policy(read) } }))).toBe(
+      "### IAM policy changes (1)\n\n- `aws_s3_bucket_policy.b` `policy`:\n" +
+        "  - removed `DenyInsecureTransport`: `Deny` `s3:*` on `arn:aws:s3:::b/*`; principal `*`; condition `Bool` `aws:SecureTransport` = `false`; " +
+        "**wider:** a Deny statement removed, what it denied may now be allowed",
+    );
   });
 
   test("a statement changed to a wider grant is flagged with its new fields", () => {
@@ -162,6 +194,23 @@ describe("grants without a policy document", () => {
         "  - removed: policy `arn:aws:iam::aws:policy/ReadOnlyAccess`; role `r`\n" +
         "  - granted: policy `arn:aws:iam::aws:policy/AdministratorAccess`; role `r`; **wide:** AWS-managed `AdministratorAccess`, full administrator access",
     );
+  });
+
+  test("managed policies listed on a role or in an exclusive attachment are grants, flagged like attachments", () => {
+    const admin = "arn:aws:iam::aws:policy/AdministratorAccess";
+    const read = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+    expect(grants(managed("aws_iam_role.r", { actions: ["create"], after: { name: "r", managed_policy_arns: [admin] } }))).toBe(
+      "### IAM policy changes (1)\n\n- `aws_iam_role.r` `managed_policy_arns`:\n" +
+        "  - attached `arn:aws:iam::aws:policy/AdministratorAccess`; **wide:** AWS-managed `AdministratorAccess`, full administrator access",
+    );
+    expect(
+      grants(managed("aws_iam_role_policy_attachments_exclusive.r", { actions: ["update"], before: { role_name: "r", policy_arns: [read] }, after: { role_name: "r", policy_arns: [admin] } })),
+    ).toBe(
+      "### IAM policy changes (1)\n\n- `aws_iam_role_policy_attachments_exclusive.r` `policy_arns`:\n" +
+        "  - attached `arn:aws:iam::aws:policy/AdministratorAccess`; **wide:** AWS-managed `AdministratorAccess`, full administrator access\n" +
+        "  - detached `arn:aws:iam::aws:policy/ReadOnlyAccess`",
+    );
+    expect(grants(managed("aws_iam_role.r", { actions: ["create"], after: { name: "r", managed_policy_arns: [] } }))).toBe("");
   });
 
   test("a Lambda permission for principal * is flagged as public", () => {

@@ -139,6 +139,22 @@ describe("hostile strings in a plan render only as literal text", () => {
     expect(codeTexts(toHtml(`- ${literal("x` <img src=x> `y")}`))).toEqual(["x` <img src=x> `y"]);
   });
 
+  test("an empty string beside a value with a backtick cannot pair with its fence", () => {
+    const evil = "`<img src=x onerror=alert(1)>";
+    const plan = planOf(
+      managed("aws_iam_role_policy.p", {
+        actions: ["update"],
+        before: { policy: policy() },
+        after: { policy: policy({ Effect: "Allow", Action: ["", evil], Resource: "arn:x", Principal: { "": evil } }) },
+      }),
+    );
+    plan.checks = [{ address: { kind: "", to_display: "check.c" }, status: evil, instances: [] }];
+    const markdown = summarizePlan(plan);
+    expect(tagNames(toHtml(markdown)).filter((tag) => !SUMMARY_TAGS.has(tag))).toEqual([]);
+    expect(markdown).toContain("- `check.c` ((empty)): `` `<img src=x onerror=alert(1)> ``");
+    expect(literal("")).toBe("(empty)");
+  });
+
   test("a value starting or ending with a backtick or space keeps it", () => {
     expect(codeTexts(toHtml(`- ${literal("`a")} ${literal("b `")} ${literal(" c ")}`))).toEqual(["`a", "b `", " c "]);
   });
@@ -159,6 +175,24 @@ describe("hostile strings in a plan render only as literal text", () => {
     expect(markdown.length).toBeLessThan(30_000);
     expect(markdown).toContain("more characters)");
     expect(tagNames(html).filter((tag) => !SUMMARY_TAGS.has(tag))).toEqual([]);
+  });
+});
+
+describe("names that are keys of every JavaScript object", () => {
+  const NAMES = ["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf"];
+
+  test.each(NAMES)("%s as a resource type, a reason or a managed policy name is read as plain text", (name) => {
+    const plan = planOf(
+      { ...managed(`x.${name}`, { actions: ["update"], before: { a: 1 }, after: { a: 2 } }), type: name },
+      { ...managed(`y.${name}`, { actions: ["delete"], before: {} }, { action_reason: name }), type: name },
+      managed("aws_iam_role_policy_attachment.a", { actions: ["create"], after: { role: "r", policy_arn: `arn:aws:iam::aws:policy/${name}` } }),
+    );
+    plan.deferred_changes = [{ reason: name, resource_change: managed("aws_s3_bucket.later", { actions: ["create"], after: {} }) }];
+    const markdown = summarizePlan(plan);
+    expect(markdown).toContain(`- \`y.${name}\`: reason \`${name}\``);
+    expect(markdown).toContain(`- \`aws_s3_bucket.later\`: \`create\`, deferred: reason \`${name}\``);
+    expect(markdown).toContain(`  - granted: policy \`arn:aws:iam::aws:policy/${name}\`; role \`r\`\n`);
+    expect(markdown).not.toMatch(/native code|\[object Object\]/);
   });
 });
 

@@ -27,6 +27,14 @@ describe("security-relevant updates", () => {
     expect(firstLine(type, before, after)).toBe(`security: - \`${type}.x\`: ${topics}`);
   });
 
+  test("many tag changes cannot push a security-relevant change out of sight", () => {
+    const tags = (suffix: string) => Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`k${String(i).padStart(2, "0")}`, `v${suffix}`]));
+    const before = { tags: tags("1"), tracking_options: [{ custom_redirect_domain: "t.example.com", https_policy: "REQUIRE" }] };
+    const after = { tags: tags("2"), tracking_options: [{ custom_redirect_domain: "t.example.com", https_policy: "OPTIONAL" }] };
+    const markdown = summarizePlan(planOf(managed("aws_sesv2_configuration_set.x", { actions: ["update"], before, after })));
+    expect(markdown).toContain("### Security-relevant updates (1)\n\n- `aws_sesv2_configuration_set.x`: encryption\n  - `tracking_options[0].https_policy`: `REQUIRE` → `OPTIONAL`\n");
+  });
+
   test("a routine update stays routine, and so does a tag named public on an IAM role", () => {
     expect(firstLine("aws_athena_named_query", { description: "a" }, { description: "b" })).toBe("routine: - `aws_athena_named_query.x`");
     expect(firstLine("aws_iam_role", { tags: { public: "no" } }, { tags: { public: "yes" } })).toBe("routine: - `aws_iam_role.x`");

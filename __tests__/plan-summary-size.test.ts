@@ -2,7 +2,7 @@
 // full, and condenses the rest with counts and a note. (Its speed is measured by npm run bench.)
 import { DEFAULT_MAX_CHARS, summarizePlan } from "../scripts/plan-summary";
 import { DEFAULT_MIX, largePlan } from "../bench/large-plan";
-import { codeTexts, managed, SUMMARY_TAGS, tagNames, toHtml } from "./plan-summary-helpers";
+import { codeTexts, managed, planOf, policy, SUMMARY_TAGS, tagNames, toHtml } from "./plan-summary-helpers";
 
 const plan = largePlan(5000);
 const markdown = summarizePlan(plan, { fullLocation: "the job summary" });
@@ -141,5 +141,59 @@ describe("a plan of 4,000 destroys, 3,000 routine updates and a few risky change
       new RegExp(`Destroy: ${(4000 - listed).toLocaleString("en-US")} of 4,000; Update in place: 3,000 of 3,000\\. The full summary is in the job summary\\.\n$`),
     );
     expect(markdown.length).toBeLessThanOrEqual(DEFAULT_MAX_CHARS);
+  });
+});
+
+describe("a wide grant among thousands of narrow ones", () => {
+  const narrow = (i: number) =>
+    managed(`aws_iam_role_policy.a${String(i).padStart(4, "0")}`, {
+      actions: ["update"],
+      before: { policy: policy() },
+      after: { policy: policy({ Sid: `Read${i}`, Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::bucket-${i}/*` }) },
+    });
+  const plan = planOf(
+    ...Array.from({ length: 3_000 }, (_, i) => narrow(i)),
+    managed("aws_s3_bucket_policy.zz", {
+      actions: ["update"],
+      before: { policy: policy() },
+      after: { policy: policy({ Sid: "Open", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::events/*" }) },
+    }),
+    managed("aws_iam_role_policy_attachment.zz", { actions: ["create"], after: { role: "r", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } }),
+  );
+
+  test("is listed although the narrow ones come first in the plan and do not all fit", () => {
+    const markdown = summarizePlan(plan);
+    const section = markdown.slice(markdown.indexOf("### IAM policy changes ("));
+    expect(section).toContain("left out for length");
+    expect(section).toContain("- `aws_s3_bucket_policy.zz` `policy`:\n  - added `Open`: `Allow` `s3:GetObject` on `arn:aws:s3:::events/*`; principal `*`; **wide:** public principal `*`\n");
+    expect(section).toContain("**wide:** AWS-managed `AdministratorAccess`, full administrator access");
+  });
+});
+
+describe("a wide statement behind thousands of narrow ones in one policy", () => {
+  const narrow = Array.from({ length: 3_000 }, (_, i) => ({ Sid: `Read${i}`, Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::bucket-${i}/*` }));
+  const wide = { Sid: "Everything", Effect: "Allow", Action: "*", Resource: "*" };
+  const plan = planOf(managed("aws_iam_role_policy.p", { actions: ["update"], before: { policy: policy() }, after: { policy: policy(...narrow, wide) } }));
+
+  test("is listed first, so cutting the entry for length cannot drop it", () => {
+    const markdown = summarizePlan(plan);
+    expect(markdown).toContain("(the rest of this entry is left out for length)");
+    expect(markdown).toContain("- `aws_iam_role_policy.p` `policy`:\n  - added `Everything`: `Allow` `*` on `*`; **wide:** every action of `*`; **wide:** resource `*`\n  - added `Read0`:");
+  });
+});
+
+describe("a replaced bucket behind thousands of other replacements", () => {
+  const plan = planOf(
+    ...Array.from({ length: 3_000 }, (_, i) =>
+      managed(`aws_cloudwatch_metric_alarm.a${String(i).padStart(4, "0")}`, { actions: ["delete", "create"], before: { alarm_name: `a${i}` }, after: { alarm_name: `b${i}` }, replace_paths: [["alarm_name"]] }),
+    ),
+    managed("aws_s3_bucket.events", { actions: ["delete", "create"], before: { bucket: "events-1" }, after: { bucket: "events-2" }, replace_paths: [["bucket"]] }),
+  );
+
+  test("is listed first, as a destroy that loses data is", () => {
+    const markdown = summarizePlan(plan);
+    const section = markdown.slice(markdown.indexOf("### Replace ("));
+    expect(section).toContain("left out for length");
+    expect(section).toMatch(/^### Replace \(3,001\)\n\nBy type: [^\n]*\n\n- `aws_s3_bucket\.events` \(destroy, then create\)/);
   });
 });

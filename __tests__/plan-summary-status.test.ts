@@ -173,6 +173,17 @@ describe("drift (hand-written: resource_drift)", () => {
     );
   });
 
+  test("a real change after many empty values a provider filled in is still drift", () => {
+    const filled = (value: unknown) => Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`a${String(i).padStart(2, "0")}`, value]));
+    const plan = planOf();
+    plan.resource_drift = [
+      managed("aws_s3_bucket.events", { actions: ["update"], before: { ...filled(null), versioning: [{ enabled: true }] }, after: { ...filled(""), versioning: [{ enabled: false }] } }),
+    ];
+    const markdown = summarizePlan(plan);
+    expect(markdown).toContain("**1 resource changed outside Terraform**");
+    expect(markdown).toContain("- `aws_s3_bucket.events`: changed outside Terraform: deletion protection, enabled or sending\n  - `versioning[0].enabled`: `true` → `false`\n");
+  });
+
   test("drifted sensitive values stay masked", () => {
     const plan = planOf();
     plan.resource_drift = [
@@ -200,6 +211,15 @@ describe("unknown actions", () => {
         "### Unknown or unusual actions (1)\n\n" +
         "- `aws_s3_bucket.events`: actions `upgrade` (**unknown action** `upgrade`: not an action of Terraform's JSON format this summary knows; read Terraform's own plan)\n",
     );
+  });
+});
+
+describe("unknown actions of data sources", () => {
+  test("a data source with an action this summary does not know is flagged too, never No changes", () => {
+    const markdown = summarizePlan(planOf(managed("data.aws_iam_policy_document.trust", { actions: ["upgrade"] }, { mode: "data", type: "aws_iam_policy_document" })));
+    expect(markdown).toContain("**1 resource with actions this summary does not know**");
+    expect(markdown).not.toContain("No changes");
+    expect(markdown).toContain("### Unknown or unusual actions (1)\n\n- `data.aws_iam_policy_document.trust`: actions `upgrade` (**unknown action** `upgrade`");
   });
 });
 

@@ -417,7 +417,7 @@ describe("IAM policy changes", () => {
   test("a statement removed from a bucket policy is shown with its principal", () => {
     expect(policyEntry(summary("policy-change.json"), BUCKET_POLICY, "policy")).toBe(
       `- removed \`DenyUnencryptedUploads\`: \`Deny\` \`s3:PutObject\` on \`${BUCKET_ARN}/*\`; principal \`*\`; ` +
-        "condition `StringNotEquals` `s3:x-amz-server-side-encryption` = `AES256`",
+        "condition `StringNotEquals` `s3:x-amz-server-side-encryption` = `AES256`; **wider:** a Deny statement removed, what it denied may now be allowed",
     );
   });
 

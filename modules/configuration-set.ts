@@ -183,8 +183,11 @@ function configurationSetBlocks(options: ConfigurationSetOptions): Partial<Sesv2
   return blocks;
 }
 
-/** A DNS host name: labels of letters, digits and '-', at least two, 253 characters at most. */
-const HOST_NAME = /^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))+$/;
+/**
+ * A DNS host name: labels of letters, digits and '-', at least two, 253 characters at most; the
+ * last label (a top-level domain) is never all digits, so an IP address is not one.
+ */
+const HOST_NAME = /^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.(?!-)(?![0-9]+$)[A-Za-z0-9-]{1,63}(?<!-)$/;
 
 /** The rules the SES API and the provider enforce on a set's options; `at` prefixes each setting ("configurationSet."). */
 export function checkConfigurationSetOptions(problems: rules.Problems, at: string, options: ConfigurationSetOptions): void {
@@ -198,7 +201,7 @@ export function checkConfigurationSetOptions(problems: rules.Problems, at: strin
       test: (v) => typeof v === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(v) && !v.includes("/"),
       text: "use a host name such as track.example.com, not a URL: no scheme and no path",
     },
-    rules.pattern(HOST_NAME, "use a host name such as track.example.com: at least two labels of letters, digits or '-', 253 characters at most"),
+    rules.pattern(HOST_NAME, "use a host name such as track.example.com: at least two labels of letters, digits or '-', 253 characters at most, not an IP address"),
   );
   problems.check(
     `${at}dedicatedIpPool`,

@@ -18,6 +18,11 @@ export interface PipelineDashboardProps {
   readonly configurationSetName: string;
   /** Name of the delivery stream whose deliveries the dashboard shows. */
   readonly deliveryStreamName: string;
+  /**
+   * Name of the dashboard: letters, digits, '-' and '_'.
+   * @default - "<deliveryStreamName>-ses-events", with any other character replaced by '-'
+   */
+  readonly dashboardName?: string | undefined;
   /** Region of the metrics (each widget names it). */
   readonly region: string;
   /** Show the reputation rates: the set publishes them. */
@@ -137,7 +142,7 @@ export class PipelineDashboard extends Construct {
       );
     }
 
-    this.dashboardName = dashboardName(stream);
+    this.dashboardName = props.dashboardName ?? dashboardName(stream);
     this.dashboard = new CloudwatchDashboard(this, "Dashboard", {
       dashboardName: this.dashboardName,
       dashboardBody: JSON.stringify({ widgets }),

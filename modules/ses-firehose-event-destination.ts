@@ -18,7 +18,7 @@ import { DeliveryAlarmOptions, DeliveryAlarms } from "./delivery-alarms";
 import { EventAnalytics, EventAnalyticsOptions, checkAnalyticsLayout, checkEventAnalyticsOptions } from "./event-analytics";
 import { EventBucket, EventBucketOptions, checkEventBucketOptions } from "./event-bucket";
 import { mayWriteUnder } from "./event-layout";
-import { PipelineDashboard, PipelineDashboardOptions } from "./pipeline-dashboard";
+import { PipelineDashboard, PipelineDashboardOptions, dashboardName } from "./pipeline-dashboard";
 import { PolicyStatement, policyDocument, trustPolicy } from "./policy";
 import { FirehoseCompression, SesEventType } from "./ses-event-type";
 import * as rules from "./validation";
@@ -322,7 +322,10 @@ export class SesFirehoseEventDestination extends Construct {
         this.dashboard = new PipelineDashboard(this, "Dashboard", {
           ...(provider === undefined ? {} : { provider }),
           configurationSetName: props.configurationSetName,
-          deliveryStreamName: props.deliveryStream?.name ?? props.configurationSetName,
+          // The stream keeps its first name when the set is renamed (see event-bucket's renames):
+          // the widgets follow the stream's name in state, the dashboard's own name the settings.
+          deliveryStreamName: created.stream.name,
+          dashboardName: dashboardName(props.deliveryStream?.name ?? props.configurationSetName),
           region: aws.region,
           reputationMetrics: monitoring.reputationMetrics,
           partitioned: props.deliveryStream?.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE,

@@ -12,17 +12,20 @@ export interface AttributeChange {
 }
 
 /** Stops a pathological plan from listing thousands of paths for one resource. */
-const MAX_CHANGED_PATHS = 50;
+export const MAX_CHANGED_PATHS = 50;
 
-/** The changed attribute paths at or below `under` (the whole object by default). */
-export function changedAttributes(change: Change, under: PathStep[] = []): AttributeChange[] {
+/**
+ * The changed attribute paths at or below `under` (the whole object by default), at most `limit`
+ * of them (Infinity when they are all needed, to judge what the change touches).
+ */
+export function changedAttributes(change: Change, under: PathStep[] = [], limit = MAX_CHANGED_PATHS): AttributeChange[] {
   const paths: PathStep[][] = [];
-  collect(change, under, valueAt(change.before, under), valueAt(change.after, under), valueAt(change.after_unknown, under), paths);
+  collect(change, under, valueAt(change.before, under), valueAt(change.after, under), valueAt(change.after_unknown, under), paths, limit);
   return paths.map((path) => ({ path, before: describeAt(beforeSide(change), path), after: describeAt(afterSide(change), path) }));
 }
 
-function collect(change: Change, path: PathStep[], before: unknown, after: unknown, unknown: unknown, out: PathStep[][]): void {
-  if (out.length >= MAX_CHANGED_PATHS) return;
+function collect(change: Change, path: PathStep[], before: unknown, after: unknown, unknown: unknown, out: PathStep[][], limit: number): void {
+  if (out.length >= limit) return;
   const hidden = isHiddenAt(change.before, change.before_sensitive, path) || isHiddenAt(change.after, change.after_sensitive, path);
   if (unknown === true) {
     out.push(path);
@@ -31,12 +34,12 @@ function collect(change: Change, path: PathStep[], before: unknown, after: unkno
   if (!hidden && isRecord(before) && isRecord(after)) {
     const keys = new Set([...Object.keys(before), ...Object.keys(after), ...(isRecord(unknown) ? Object.keys(unknown) : [])]);
     for (const key of [...keys].sort()) {
-      collect(change, [...path, key], child(before, key), child(after, key), child(unknown, key), out);
+      collect(change, [...path, key], child(before, key), child(after, key), child(unknown, key), out, limit);
     }
     return;
   }
   if (!hidden && Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
-    before.forEach((item, index) => collect(change, [...path, index], item, after[index], child(unknown, index), out));
+    before.forEach((item, index) => collect(change, [...path, index], item, after[index], child(unknown, index), out, limit));
     return;
   }
   if (!sameValue(before ?? null, after ?? null) || changedSensitivity(change, path)) out.push(path);

@@ -70,7 +70,9 @@ export function countPlan(plan: Plan): PlanCounts {
   for (const resource of plan.resource_changes) {
     const { actions } = resource.change;
     if (!isManaged(resource)) {
-      if (actions.includes("read")) counts.read += 1;
+      // A data source is only read; any other action is one this summary does not know.
+      if (kindOf(resource) === "read") counts.read += 1;
+      else if (kindOf(resource) !== "no-op") counts.other += 1;
       continue;
     }
     if (isImport(resource)) counts.import += 1;

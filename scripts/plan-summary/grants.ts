@@ -11,7 +11,7 @@
 import { literal } from "./markdown";
 import type { ResourceChange } from "./read";
 import { afterSide, beforeSide } from "./replacements";
-import { describeAt, isRecord, type AttributePath } from "./values";
+import { describeAt, isHiddenAt, isMarked, isRecord, lookup, valueAt, type AttributePath } from "./values";
 
 /** From the schema of the provider build (athena, cloudwatch, glue, iam, kinesis, kms, s3, s3control, sesv2, sns). */
 const SCHEMA_POLICY_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
@@ -136,10 +136,53 @@ export function managedPolicyFlag(arn: string): string {
   const match = /^arn:aws[a-z-]*:iam::aws:policy\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/.exec(arn);
   if (match === null) return "";
   const name = match[1] ?? "";
-  const admin = ADMIN_POLICIES[name];
+  const admin = lookup(ADMIN_POLICIES, name);
   if (admin !== undefined) return `**wide:** AWS-managed ${literal(name)}, ${admin}`;
   if (/FullAccess$/.test(name)) return `**wide:** AWS-managed ${literal(name)}, full access to a service`;
   return "";
+}
+
+/** Attributes that list attached managed policies by ARN, by resource type. */
+export const MANAGED_POLICY_LISTS: Readonly<Record<string, string>> = {
+  aws_iam_role: "managed_policy_arns",
+  aws_iam_role_policy_attachments_exclusive: "policy_arns",
+  aws_iam_user_policy_attachments_exclusive: "policy_arns",
+  aws_iam_group_policy_attachments_exclusive: "policy_arns",
+};
+
+export interface ManagedPolicyListChange {
+  attribute: string;
+  lines: string[];
+  /** An attached policy is flagged as wide. */
+  flagged: boolean;
+}
+
+/** The managed policies a resource's ARN list attaches and detaches, or undefined when it changes none. */
+export function managedPolicyListChange(resource: ResourceChange): ManagedPolicyListChange | undefined {
+  const attribute = lookup(MANAGED_POLICY_LISTS, resource.type);
+  if (attribute === undefined) return undefined;
+  const { change } = resource;
+  const path = [attribute];
+  const arns = (object: unknown, sensitive: unknown): string[] | "sensitive" => {
+    if (isHiddenAt(object, sensitive, path)) return "sensitive";
+    const value = valueAt(object, path);
+    return Array.isArray(value) ? value.filter((arn): arn is string => typeof arn === "string") : [];
+  };
+  const before = arns(change.before, change.before_sensitive);
+  const after = arns(change.after, change.after_sensitive);
+  if (before === "sensitive" || after === "sensitive") return { attribute, lines: ["(sensitive value hidden)"], flagged: false };
+  if (isMarked(change.after_unknown, path)) {
+    return before.length === 0 ? undefined : { attribute, lines: [`(known after apply; attached now: ${before.map((arn) => literal(arn)).join(", ")})`], flagged: false };
+  }
+  const attached = after.filter((arn) => !before.includes(arn));
+  const detached = before.filter((arn) => !after.includes(arn));
+  if (attached.length + detached.length === 0) return undefined;
+  const flags = attached.map(managedPolicyFlag);
+  return {
+    attribute,
+    lines: [...attached.map((arn, index) => `- attached ${literal(arn)}${flags[index] ? `; ${flags[index]}` : ""}`), ...detached.map((arn) => `- detached ${literal(arn)}`)],
+    flagged: flags.some(Boolean),
+  };
 }
 
 interface GrantShape {
@@ -225,12 +268,21 @@ export const GRANT_SHAPES: Readonly<Record<string, GrantShape>> = {
 };
 
 export function isDocumentlessGrant(resource: ResourceChange): boolean {
-  return GRANT_SHAPES[resource.type] !== undefined;
+  return lookup(GRANT_SHAPES, resource.type) !== undefined;
+}
+
+/** True when a grant without a document is created or changed into one that is flagged. */
+export function isFlaggedGrant(resource: ResourceChange): boolean {
+  const shape = lookup(GRANT_SHAPES, resource.type);
+  const { actions } = resource.change;
+  if (shape === undefined || !(actions.includes("create") || actions.includes("update"))) return false;
+  const side = afterSide(resource.change);
+  return shape.flags((path) => describeAt(side, path)).length > 0;
 }
 
 /** The lines for a grant without a document: what it grants before and after, and its flags. */
 export function renderGrant(resource: ResourceChange): string[] {
-  const shape = GRANT_SHAPES[resource.type];
+  const shape = lookup(GRANT_SHAPES, resource.type);
   if (shape === undefined) return [];
   const { actions } = resource.change;
   const sides = [

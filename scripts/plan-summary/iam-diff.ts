@@ -4,7 +4,7 @@ import { POLICY_ATTRIBUTES } from "./grants";
 import { describeLongChange, isLongChange, renderLongChange } from "./long-values";
 import { literal } from "./markdown";
 import type { Change, ResourceChange } from "./read";
-import { isHiddenAt, isMarked, isRecord, sameValue, valueAt, type AttributePath } from "./values";
+import { isHiddenAt, isMarked, isRecord, lookup, sameValue, valueAt, type AttributePath } from "./values";
 
 export interface PolicyStatement {
   Sid?: unknown;
@@ -189,14 +189,21 @@ function renderFieldValue(field: StatementField, value: unknown): string {
 }
 
 export function renderStatementDiff(diff: StatementDiff, kind: PolicyKind = "identity"): string {
+  const flags = flagText(diffFlags(diff, kind));
   switch (diff.kind) {
     case "added":
-      return `- added ${diff.label}: ${renderStatement(diff.statement)}${flagText(statementFlags(diff.statement, kind))}`;
+      return `- added ${diff.label}: ${renderStatement(diff.statement)}${flags}`;
     case "removed":
-      return `- removed ${diff.label}: ${renderStatement(diff.statement)}`;
+      return `- removed ${diff.label}: ${renderStatement(diff.statement)}${flags}`;
     case "changed":
-      return `- changed ${diff.label}: ${diff.fields.map(renderFieldChange).join("; ")}${flagText(statementFlags(diff.after, kind))}`;
+      return `- changed ${diff.label}: ${diff.fields.map(renderFieldChange).join("; ")}${flags}`;
   }
+}
+
+/** The flags of a statement change: a wide grant added or changed into, or a Deny taken away. */
+function diffFlags(diff: StatementDiff, kind: PolicyKind): string[] {
+  if (diff.kind === "removed") return diff.statement.Effect === "Deny" ? ["**wider:** a Deny statement removed, what it denied may now be allowed"] : [];
+  return statementFlags(diff.kind === "added" ? diff.statement : diff.after, kind);
 }
 
 function flagText(flags: readonly string[]): string {
@@ -220,7 +227,7 @@ export function statementFlags(statement: PolicyStatement, kind: PolicyKind): st
   const conditionKeys = Object.values(condition ?? {}).flatMap((tests) => (isRecord(tests) ? Object.keys(tests).map((key) => key.toLowerCase()) : []));
   const principals = principalIds(statement.Principal);
   if (principals.some((id) => id === "*")) {
-    flags.push(condition === undefined ? `**wide:** public principal ${literal("*")}` : `**wide:** principal ${literal("*")}, limited only by its condition`);
+    flags.push(conditionKeys.length === 0 ? `**wide:** public principal ${literal("*")}` : `**wide:** principal ${literal("*")}, limited only by its condition`);
   }
   if (statement.NotPrincipal !== undefined) flags.push("**wide:** everyone except the NotPrincipal");
   const wideActions = asList(statement.Action).filter((action) => action === "*" || /^[\w-]+:\*$/.test(action));
@@ -228,8 +235,12 @@ export function statementFlags(statement: PolicyStatement, kind: PolicyKind): st
   if (statement.NotAction !== undefined) flags.push("**wide:** every action except the NotAction");
   if (kind === "identity" && asList(statement.Resource).includes("*")) flags.push(`**wide:** resource ${literal("*")}`);
   if (statement.NotResource !== undefined) flags.push("**wide:** every resource except the NotResource");
+  const federated = isRecord(statement.Principal) && Object.hasOwn(statement.Principal, "Federated") ? asList(statement.Principal.Federated) : [];
+  if (kind === "trust" && federated.length > 0 && conditionKeys.length === 0) {
+    flags.push(`**missing condition:** federated principal ${federated.map((id) => literal(id)).join(", ")} without a condition: any identity of that provider can assume the role`);
+  }
   if (kind !== "identity" && !SOURCE_KEYS.some((key) => conditionKeys.includes(key))) {
-    const services = principals.filter((id) => SERVICE_PRINCIPAL.test(id));
+    const services = principals.filter((id) => SERVICE_PRINCIPAL.test(id) && !federated.includes(id));
     if (services.length > 0) {
       flags.push(`**missing condition:** service principal ${services.map((id) => literal(id)).join(", ")} without aws:SourceAccount, aws:SourceArn or sts:ExternalId`);
     }
@@ -251,7 +262,7 @@ export function policyKind(type: string, attribute: string): PolicyKind {
 
 export function policyAttributes(resource: ResourceChange): PolicyAttribute[] {
   const { change } = resource;
-  const named = (POLICY_ATTRIBUTES[resource.type] ?? []).map((attribute) => ({
+  const named = (lookup(POLICY_ATTRIBUTES, resource.type) ?? []).map((attribute) => ({
     label: attribute,
     kind: policyKind(resource.type, attribute),
     before: policyText(change.before, change.before_sensitive, undefined, [attribute]),
@@ -309,11 +320,23 @@ export function renderPolicyAttribute({ before, after, kind = "identity" }: Poli
     }
     return ["Not valid policy JSON; raw values:", `- before: ${rawPolicy(beforeText)}`, `- after: ${rawPolicy(afterText)}`];
   }
-  const lines = diffPolicies(beforeDoc, afterDoc).map((diff) => renderStatementDiff(diff, kind));
+  // Flagged statements first: an entry too long for the summary is cut at its end.
+  const diffs = diffPolicies(beforeDoc, afterDoc);
+  const flagged = (diff: StatementDiff) => diffFlags(diff, kind).length > 0;
+  const lines = [...diffs.filter(flagged), ...diffs.filter((diff) => !flagged(diff))].map((diff) => renderStatementDiff(diff, kind));
   if (beforeText !== undefined && afterText !== undefined && !sameValue(beforeDoc.Version, afterDoc.Version)) {
     lines.unshift(`- Version ${renderScalar(beforeDoc.Version, "(none)")} → ${renderScalar(afterDoc.Version, "(none)")}`);
   }
   return lines;
+}
+
+/** True when the change adds or changes an Allow statement that is flagged as wide or missing a condition, or removes a Deny. */
+export function isFlaggedPolicyChange({ before, after, kind = "identity" }: PolicyAttribute): boolean {
+  if (after.state !== "known") return false;
+  const beforeDoc = before.state === "known" ? parsePolicy(before.text) : EMPTY_POLICY;
+  const afterDoc = parsePolicy(after.text);
+  if (!beforeDoc || !afterDoc) return false;
+  return diffPolicies(beforeDoc, afterDoc).some((diff) => diffFlags(diff, kind).length > 0);
 }
 
 // A policy only known after apply (it refers to something not created yet) is shown as it is now.

@@ -79,7 +79,12 @@ export function literal(text: string, max: number = MAX_LITERAL): string {
   return codeSpan(left > 0 ? `${shown}… (${left} more characters)` : shown);
 }
 
+// CommonMark has no empty code span: a lone pair of backticks would be left open and could pair
+// with the fence of the next span on the line, putting that span's text outside code.
+const EMPTY = "(empty)";
+
 function codeSpan(text: string): string {
+  if (text === "") return EMPTY;
   let longest = 0;
   for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   const fence = "`".repeat(longest + 1);

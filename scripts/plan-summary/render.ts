@@ -8,18 +8,18 @@
 // output changes, routine updates and creates follow, each with its counts per resource type,
 // then as many entries as fit. What did not fit is counted in a closing note that says where the
 // full summary is.
-import { type AttributeChange, changedAttributes, isTruncatedList } from "./attributes";
+import { type AttributeChange, changedAttributes, isTruncatedList, MAX_CHANGED_PATHS } from "./attributes";
 import { changedOutputs, countPlan, hasChanges, isImport, isMove, kindOf, planLine, type PlanCounts, unknownActions } from "./classify";
-import { isDocumentlessGrant, POLICY_ATTRIBUTES, renderGrant } from "./grants";
-import { policyAttributes, renderPolicyAttribute } from "./iam-diff";
+import { isDocumentlessGrant, isFlaggedGrant, managedPolicyListChange, POLICY_ATTRIBUTES, renderGrant } from "./grants";
+import { isFlaggedPolicyChange, policyAttributes, renderPolicyAttribute } from "./iam-diff";
 import { fit, type Section } from "./fit";
 import { changedParts, describeLongChange, isLongChange, renderLongChange } from "./long-values";
-import { securityTopics } from "./security";
+import { securityChangesFirst, securityTopics } from "./security";
 import { driftedResources, planStatus, type PlanStatus, relevantResources, renderDeferred, renderDrift, renderFailingChecks, statusLines } from "./status";
 import { literal, plural } from "./markdown";
 import type { Change, Plan, ResourceChange } from "./read";
 import { ACTION_REASONS, afterSide, beforeSide, explainReplacement, type ReplacementExplanation } from "./replacements";
-import { compareText, describeAt, formatPath, type PathStep, valueAt } from "./values";
+import { compareText, describeAt, formatPath, lookup, type PathStep, valueAt } from "./values";
 
 export const DEFAULT_MAX_CHARS = 65_000;
 export const MIN_MAX_CHARS = 2_000;
@@ -87,25 +87,21 @@ function buildSections(plan: Plan, outputs: [string, Change][], whole: boolean):
     full: true,
   });
   const relevant = relevantResources(plan);
-  const updates = byKind.update.map((resource) => ({ resource, changes: changedAttributes(resource.change) }));
+  const updates = byKind.update.map(reviewUpdate);
   // An import or a move that also updates is listed in its own section and, when the update is
   // security-relevant, here too: adopting an object can change what protects it.
-  const adopted = [...byKind.import, ...byKind.move]
-    .filter((resource) => kindOf(resource) === "update")
-    .map((resource) => ({ resource, changes: changedAttributes(resource.change) }));
-  const security = [...updates, ...adopted]
-    .map((update) => ({ ...update, topics: securityTopics(update.resource, update.changes) }))
-    .filter((update) => update.topics.length > 0);
+  const adopted = [...byKind.import, ...byKind.move].filter((resource) => kindOf(resource) === "update").map(reviewUpdate);
+  const security = [...updates, ...adopted].filter((update) => update.topics.length > 0);
   const secure = new Set(security.map((update) => update.resource));
   const routine = updates.filter((update) => !secure.has(update.resource));
   const drifted = driftedResources(plan);
   return [
     risky("Destroy", holdingDataFirst(byKind.delete), renderDelete),
-    risky("Replace", byKind.replace, (resource) => renderReplacement(resource, whole)),
+    risky("Replace", holdingDataFirst(byKind.replace), (resource) => renderReplacement(resource, whole)),
     { title: "Unknown or unusual actions", full: true, intro: [], entries: byKind.other.map(renderOther) },
     { title: "Failing checks", full: true, intro: [], entries: renderFailingChecks(plan) },
     { title: "Deferred", full: true, intro: [], entries: renderDeferred(plan) },
-    { title: "IAM policy changes", full: true, intro: [], entries: plan.resource_changes.flatMap((resource) => renderPolicies(resource, whole)) },
+    { title: "IAM policy changes", full: true, intro: [], entries: flaggedFirst(plan.resource_changes.flatMap((resource) => renderPolicies(resource, whole))) },
     {
       ...risky("Security-relevant updates", security.map((update) => update.resource), () => ""),
       entries: security.map(({ resource, changes, topics }) => renderUpdate(resource, changes, topics, whole)),
@@ -123,6 +119,16 @@ function buildSections(plan: Plan, outputs: [string, Change][], whole: boolean):
   ];
 }
 
+/**
+ * An update's security topics, judged on every changed attribute (many routine changes, tags
+ * say, must not push a security-relevant one out of sight), and the changes to list.
+ */
+function reviewUpdate(resource: ResourceChange): { resource: ResourceChange; changes: AttributeChange[]; topics: string[] } {
+  const all = changedAttributes(resource.change, [], Infinity);
+  const topics = securityTopics(resource, all);
+  return { resource, topics, changes: securityChangesFirst(resource, all, MAX_CHANGED_PATHS) };
+}
+
 /** Resource types whose deletion loses data or breaks senders: their destroys are listed first. */
 const HOLDS_DATA =
   /^aws_s3_bucket$|^aws_kms_key$|^aws_kms_replica_key$|^aws_cloudwatch_log_group$|^aws_dynamodb_table$|^aws_db_instance$|^aws_rds_cluster$|^aws_efs_file_system$|^aws_secretsmanager_secret$|^aws_kinesis_stream$|^aws_kinesis_firehose_delivery_stream$|^aws_sqs_queue$|^aws_sesv2_configuration_set$|^aws_glue_catalog_(database|table)$|^aws_backup_vault$/;
@@ -137,8 +143,11 @@ type Group = "delete" | "replace" | "other" | "forget" | "import" | "move" | "up
 function groupResources(resources: readonly ResourceChange[]): Record<Group, ResourceChange[]> {
   const groups: Record<Group, ResourceChange[]> = { delete: [], replace: [], other: [], forget: [], import: [], move: [], update: [], create: [] };
   for (const resource of resources) {
-    if (resource.mode === "data") continue;
     const kind = kindOf(resource);
+    if (resource.mode === "data") {
+      if (kind !== "read" && kind !== "no-op") groups.other.push(resource);
+      continue;
+    }
     if (kind === "delete" || kind === "replace" || kind === "other" || kind === "forget") groups[kind].push(resource);
     else if (isImport(resource)) groups.import.push(resource);
     else if (isMove(resource)) groups.move.push(resource);
@@ -167,7 +176,7 @@ function addressOf(resource: ResourceChange): string {
 
 function reasonOf(resource: ResourceChange): string {
   if (resource.action_reason === undefined) return "";
-  return ACTION_REASONS[resource.action_reason] ?? `reason ${literal(resource.action_reason)}`;
+  return lookup(ACTION_REASONS, resource.action_reason) ?? `reason ${literal(resource.action_reason)}`;
 }
 
 function renderDelete(resource: ResourceChange): string {
@@ -237,20 +246,34 @@ function changeLines(path: string, before: string, after: string, indent: string
   return [`${indent}- ${path} (${describeLongChange(before, after, parts.length)}):`, ...renderLongChange(before, after, whole, `${indent}  `, parts)];
 }
 
-function renderPolicies(resource: ResourceChange, whole: boolean): string[] {
+interface GrantEntry {
+  text: string;
+  /** A wide grant or one missing a condition: listed before the others, so no number of narrow grants can push it out. */
+  flagged: boolean;
+}
+
+function flaggedFirst(entries: readonly GrantEntry[]): string[] {
+  return [...entries.filter((entry) => entry.flagged), ...entries.filter((entry) => !entry.flagged)].map((entry) => entry.text);
+}
+
+function renderPolicies(resource: ResourceChange, whole: boolean): GrantEntry[] {
   if (resource.mode === "data" || !resource.change.actions.some((action) => action === "create" || action === "update" || action === "delete")) {
     return [];
   }
   if (isDocumentlessGrant(resource)) {
     const lines = renderGrant(resource);
-    return lines.length > 0 ? [`- ${literal(resource.address)}:\n${lines.map((line) => `  ${line}`).join("\n")}`] : [];
+    return lines.length > 0 ? [{ text: `- ${literal(resource.address)}:\n${lines.map((line) => `  ${line}`).join("\n")}`, flagged: isFlaggedGrant(resource) }] : [];
   }
-  return policyAttributes(resource).flatMap((attribute) => {
+  const documents = policyAttributes(resource).flatMap((attribute) => {
     const lines = renderPolicyAttribute(attribute, whole);
     if (lines.length === 0) return [];
     const body = lines.map((line) => `  ${line}`).join("\n");
-    return [`- ${literal(resource.address)} ${literal(attribute.label)}:\n${body}`];
+    return [{ text: `- ${literal(resource.address)} ${literal(attribute.label)}:\n${body}`, flagged: isFlaggedPolicyChange(attribute) }];
   });
+  const list = managedPolicyListChange(resource);
+  if (list === undefined) return documents;
+  const body = list.lines.map((line) => `  ${line}`).join("\n");
+  return [...documents, { text: `- ${literal(resource.address)} ${literal(list.attribute)}:\n${body}`, flagged: list.flagged }];
 }
 
 function renderImport(resource: ResourceChange, whole: boolean): string {
@@ -283,7 +306,7 @@ function renderCreate(resource: ResourceChange): string {
 
 function attributeLines(resource: ResourceChange, changes: readonly AttributeChange[], whole: boolean): string[] {
   if (kindOf(resource) !== "update") return [];
-  const policies = new Set(POLICY_ATTRIBUTES[resource.type] ?? []);
+  const policies = new Set(lookup(POLICY_ATTRIBUTES, resource.type) ?? []);
   const lines = changes.flatMap((change) => {
     const path = literal(formatPath(change.path));
     if (policies.has(String(change.path[0])) || (resource.type === "aws_iam_role" && change.path[0] === "inline_policy")) {

@@ -1,7 +1,7 @@
 // Why a resource is replaced: the attributes Terraform lists in replace_paths, the likely one for
 // this product's immutable attributes when an older plan lacks replace_paths, or the action_reason.
 import type { Change, ResourceChange } from "./read";
-import { describeAt, isMarked, mergeMarkers, sameValue, startsWith, valueAt, type AttributePath, type PathStep, type Side } from "./values";
+import { describeAt, isMarked, lookup, mergeMarkers, sameValue, startsWith, valueAt, type AttributePath, type PathStep, type Side } from "./values";
 
 export interface ReplacementCause {
   path: PathStep[];
@@ -84,7 +84,7 @@ export function afterSide(change: Change): Side {
 export function explainReplacement(resource: ResourceChange): ReplacementExplanation {
   const { change } = resource;
   const order = change.actions[0] === "create" ? "create first" : "delete first";
-  const reason = resource.action_reason !== undefined ? ACTION_REASONS[resource.action_reason] : undefined;
+  const reason = resource.action_reason !== undefined ? lookup(ACTION_REASONS, resource.action_reason) : undefined;
   const reported = change.replace_paths ?? [];
   if (reported.length > 0) {
     return { order, source: "replace_paths", reason, causes: reported.map((path) => describeCause(resource, path)) };

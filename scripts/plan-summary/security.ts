@@ -56,14 +56,29 @@ export function securityTopics(resource: ResourceChange, changes: readonly Attri
   const paths = changes.map((change) => change.path).filter((path) => !TAG_ATTRIBUTES.has(String(path[0])));
   // A change of tags alone is routine, whatever the resource.
   if (paths.length === 0) return [];
-  // A block that changes whole (a list that grows or empties) counts by the names inside it too.
-  const names = paths.map((path) => [
+  const names = paths.map((path) => namesAt(resource, path));
+  const topics = SECURITY_TOPICS.filter(({ types, attributes }) => types.test(resource.type) || names.some((steps) => steps.some((step) => attributes.test(step))));
+  return topics.map(({ topic }) => topic);
+}
+
+/**
+ * At most `max` of the changes, those that touch a security topic first, so that a change too
+ * long to list in full still shows what makes it security-relevant.
+ */
+export function securityChangesFirst(resource: ResourceChange, changes: readonly AttributeChange[], max: number): AttributeChange[] {
+  if (changes.length <= max) return [...changes];
+  const relevant = (change: AttributeChange) =>
+    !TAG_ATTRIBUTES.has(String(change.path[0])) && namesAt(resource, change.path).some((step) => SECURITY_TOPICS.some(({ attributes }) => attributes.test(step)));
+  return [...changes.filter(relevant), ...changes.filter((change) => !relevant(change))].slice(0, max);
+}
+
+/** The attribute names of a path; a block that changes whole (a list that grows or empties) counts by the names inside it too. */
+function namesAt(resource: ResourceChange, path: readonly (string | number)[]): string[] {
+  return [
     ...path.filter((step): step is string => typeof step === "string"),
     ...keysWithin(valueAt(resource.change.before, path)),
     ...keysWithin(valueAt(resource.change.after, path)),
-  ]);
-  const topics = SECURITY_TOPICS.filter(({ types, attributes }) => types.test(resource.type) || names.some((steps) => steps.some((step) => attributes.test(step))));
-  return topics.map(({ topic }) => topic);
+  ];
 }
 
 const TAG_ATTRIBUTES: ReadonlySet<string> = new Set(["tags", "tags_all"]);

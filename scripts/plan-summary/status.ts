@@ -2,12 +2,12 @@
 // (errored), whether it is complete (deferred_changes), what changed outside Terraform
 // (resource_drift) and which checks fail (checks). Each of them keeps a plan from reading as
 // "No changes".
-import { type AttributeChange, changedAttributes, isTruncatedList } from "./attributes";
+import { type AttributeChange, changedAttributes, isTruncatedList, MAX_CHANGED_PATHS } from "./attributes";
 import { kindOf } from "./classify";
 import { literal, plural } from "./markdown";
 import type { CheckResult, Plan, ResourceChange } from "./read";
-import { securityTopics } from "./security";
-import { formatPath, isRecord, valueAt } from "./values";
+import { securityChangesFirst, securityTopics } from "./security";
+import { formatPath, isRecord, lookup, valueAt } from "./values";
 
 export interface PlanStatus {
   errored: boolean;
@@ -75,9 +75,10 @@ export function driftedResources(plan: Plan): ResourceChange[] {
   });
 }
 
+/** Every changed attribute of a drift entry, less the empty values a provider only filled in. */
 export function driftedAttributes(resource: ResourceChange): AttributeChange[] {
   const { before, after } = resource.change;
-  return changedAttributes(resource.change).filter((change) => !(isEmpty(valueAt(before, change.path)) && isEmpty(valueAt(after, change.path))));
+  return changedAttributes(resource.change, [], Infinity).filter((change) => !(isEmpty(valueAt(before, change.path)) && isEmpty(valueAt(after, change.path))));
 }
 
 function isEmpty(value: unknown): boolean {
@@ -93,8 +94,9 @@ export function renderDrift(resource: ResourceChange, relevant: ReadonlySet<stri
   if (kind !== "update") {
     return `- ${literal(resource.address)}: ${resource.change.actions.map((action) => literal(action)).join(", ")} outside Terraform${note}`;
   }
-  const changes = driftedAttributes(resource);
-  const topics = securityTopics(resource, changes);
+  const all = driftedAttributes(resource);
+  const topics = securityTopics(resource, all);
+  const changes = securityChangesFirst(resource, all, MAX_CHANGED_PATHS);
   const why = topics.length > 0 ? `: ${topics.join(", ")}` : "";
   const lines = changes.map((change) => `  - ${literal(formatPath(change.path))}: ${marked(change.before)} → ${marked(change.after)}`);
   if (isTruncatedList(changes)) lines.push("  - (more attributes changed; only the first are listed)");
@@ -107,7 +109,7 @@ export function relevantResources(plan: Plan): Set<string> {
 
 export function renderDeferred(plan: Plan): string[] {
   return (plan.deferred_changes ?? []).map(({ reason, resource_change: resource }) => {
-    const why = DEFERRED_REASONS[reason] ?? `reason ${literal(reason)}`;
+    const why = lookup(DEFERRED_REASONS, reason) ?? `reason ${literal(reason)}`;
     const actions = resource.change.actions.map((action) => literal(action)).join(", ");
     return `- ${literal(resource.address)}: ${actions}, deferred: ${why}`;
   });

@@ -17,6 +17,11 @@ export const KNOWN_AFTER_APPLY = "(known after apply)";
 export const NONE = "(none)";
 const MARKERS: ReadonlySet<string> = new Set([SENSITIVE, KNOWN_AFTER_APPLY, NONE]);
 
+/** `table[key]` when the table has that key itself: a plan string such as "constructor" is never read from Object.prototype. */
+export function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
