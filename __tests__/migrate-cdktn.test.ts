@@ -127,6 +127,14 @@ describe("package.json", () => {
     });
   });
 
+  test("puts the pins of a library, whose cdktf pins are dev pins beside its peers, among its dev pins", () => {
+    const { dependencies: _runtime, ...library } = pkg;
+    const dev = { ...library, devDependencies: { ...pkg.devDependencies, "@cdktf/provider-aws": "21.22.1", cdktf: "0.21.0", constructs: "10.8.1", zod: "4.1.12" } };
+    const next = migratePackageJson(dev, SET);
+    expect(next.dependencies).toBeUndefined();
+    expect(next.devDependencies).toEqual({ "@cdktn/provider-aws": "25.7.0", cdktn: "0.24.0", "cdktn-cli": "0.24.0", constructs: "10.7.2", jest: "30.5.2", zod: "4.1.12" });
+  });
+
   test("keeps only the library's CDK Terrain and constructs peers", () => {
     const library = {
       ...pkg,

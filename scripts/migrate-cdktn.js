@@ -49,16 +49,19 @@ function rewriteCli(text) {
 /** package.json on the pins and the Node.js engine of toolchains/cdktn/package.json (`set`). */
 function migratePackageJson(pkg, set) {
   const pins = { ...set.dependencies };
+  // The pins go where the cdktf ones were: a library keeps its toolchain as dev pins beside its peers.
+  const pinSection = "cdktf" in (pkg.devDependencies ?? {}) && !("cdktf" in (pkg.dependencies ?? {})) ? "devDependencies" : "dependencies";
   const next = { ...pkg, dependencies: { ...pkg.dependencies }, devDependencies: { ...pkg.devDependencies } };
   for (const section of ["dependencies", "devDependencies"]) {
     for (const name of ["cdktf", "@cdktf/provider-aws", "cdktf-cli", "constructs"]) delete next[section][name];
   }
   const { "cdktn-cli": cli, ...runtime } = pins;
-  Object.assign(next.dependencies, runtime);
+  Object.assign(next[pinSection], runtime);
   next.devDependencies["cdktn-cli"] = cli;
   const sorted = (deps) => Object.fromEntries(Object.entries(deps).sort(([a], [b]) => a.localeCompare(b)));
   next.dependencies = sorted(next.dependencies);
   next.devDependencies = sorted(next.devDependencies);
+  if (pkg.dependencies === undefined && Object.keys(next.dependencies).length === 0) delete next.dependencies;
   next.scripts = Object.fromEntries(Object.entries(pkg.scripts ?? {}).map(([name, command]) => [name, rewriteCli(command)]));
   if (set.engines?.node) next.engines = { ...pkg.engines, node: set.engines.node };
   if (set.optionalDependencies) next.optionalDependencies = sorted({ ...pkg.optionalDependencies, ...set.optionalDependencies });
