@@ -4,7 +4,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { App } from "cdktf";
 import { Construct } from "constructs";
-import { CDKTN_DIR, CDKTN_MODULES, TOOLCHAINS, assertNodeForCdktnCli, ToolchainName, cdktnInstalled, comparisonRequired, mapSpecifier, selectedToolchain } from "../scripts/toolchain";
+import { CDKTN_DIR, CDKTN_MODULES, TOOLCHAINS, assertNodeForCdktnCli, ToolchainName, cdktnInstalled, comparisonRequired, installedToolchain, mapSpecifier, selectedToolchain } from "../scripts/toolchain";
 import { TOOLCHAIN_FIELDS, toolchainUnderTest } from "./helpers";
 
 const ROOT = path.join(__dirname, "..");
@@ -46,6 +46,16 @@ describe("CDK_TOOLCHAIN", () => {
     expect(selectedToolchain({}, checkout)).toMatchObject({ name: "cdktf", cli: "cdktf", mapped: false });
     expect(selectedToolchain({ CDK_TOOLCHAIN: "" }, checkout)).toMatchObject({ name: "cdktf", mapped: false });
     expect(selectedToolchain({ CDK_TOOLCHAIN: "cdktf" }, checkout)).toMatchObject({ name: "cdktf", mapped: false });
+  });
+
+  test("a checkout whose own pins are cdktn's, as dependencies or as a library's dev pins, is on CDK Terrain", () => {
+    expect(installedToolchain(checkoutWith({ cdktn: "0.24.0" }))).toBe("cdktn");
+    const library = tempDir();
+    writeFileSync(path.join(library, "package.json"), JSON.stringify({ devDependencies: { cdktn: "0.24.0" }, peerDependencies: { cdktn: "~0.24.0" } }));
+    expect(installedToolchain(library)).toBe("cdktn");
+    const peersOnly = tempDir();
+    writeFileSync(path.join(peersOnly, "package.json"), JSON.stringify({ devDependencies: { cdktf: "0.21.0" }, peerDependencies: { cdktf: "~0.21.0", cdktn: "~0.24.0" } }));
+    expect(installedToolchain(peersOnly)).toBe("cdktf");
   });
 
   test("cdktn maps the cdktf imports to CDK Terrain", () => {

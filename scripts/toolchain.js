@@ -32,8 +32,8 @@ const CDKTN_MODULES = [
  * switched package.json to it, cdktf otherwise.
  */
 function installedToolchain(root = ROOT) {
-  const { dependencies = {} } = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
-  return "cdktn" in dependencies ? "cdktn" : "cdktf";
+  const { dependencies = {}, devDependencies = {} } = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+  return "cdktn" in dependencies || "cdktn" in devDependencies ? "cdktn" : "cdktf";
 }
 
 /**
