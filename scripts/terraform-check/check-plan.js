@@ -16,6 +16,7 @@
 //   change NAME PLAN_JSON EVIDENCE        a change plan against its expectation (updates of
 //                                         excluded attributes only are judged as after-apply)
 //   fixture PLAN_JSON MOCK_URL            the plan JSON as saved under __tests__/fixtures/plans/real
+//   record CREATE_PLAN STATE AFTER_PLAN   one stack's part of summary.json (summary.js)
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -233,6 +234,11 @@ const commands = {
     return ok;
   },
 
+  record(createFile, stateFile, afterFile) {
+    console.log(JSON.stringify(stackRecord(readJson(createFile), readJson(stateFile), readJson(afterFile))));
+    return true;
+  },
+
   fixture(planFile, mockUrl) {
     const plan = readJson(planFile);
     // The only run-specific values Terraform writes here: when the plan was made, and the mock's port.
@@ -242,6 +248,27 @@ const commands = {
     return true;
   },
 };
+
+/** What summary.json says of one applied stack: see summary.js. */
+function stackRecord(createPlan, state, afterPlan) {
+  const collect = (module) => [...(module?.resources ?? []), ...(module?.child_modules ?? []).flatMap(collect)];
+  const inState = new Set(collect(state.values?.root_module).filter((r) => r.mode === "managed").map((r) => r.address));
+  const planned = managedChanges(createPlan).filter((rc) => rc.change.actions.includes("create"));
+  const excluded = [];
+  for (const rc of managedChanges(afterPlan).filter((r) => r.change.actions.join() === "update")) {
+    for (const attribute of changedAttributes(rc.change)) {
+      const rule = EXCLUDED_ATTRIBUTES.find((e) => e.type === rc.type && e.attributes.includes(attribute));
+      if (rule) excluded.push({ address: rc.address, attribute, evidence: rule.because });
+    }
+  }
+  return {
+    planned: planned.length,
+    applied: inState.size,
+    notApplied: planned.filter((rc) => !inState.has(rc.address)).map((rc) => ({ address: rc.address, reason: "not in the state after apply" })),
+    postApplyChanges: managedChanges(afterPlan).filter((rc) => !isNoop(rc.change.actions)).length,
+    excluded,
+  };
+}
 
 function change(name) {
   const found = CHANGES[name];
@@ -260,4 +287,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { planLine, changedAttributes };
+module.exports = { planLine, changedAttributes, stackRecord };

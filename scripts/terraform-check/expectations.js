@@ -2,24 +2,21 @@
 //
 // CHANGES: the change plans, each an edit of cdktf.json's context planned against the applied
 // default stack, with every resource change it must cause (type, construct name prefix, actions,
-// and the attributes or replace_paths that cause it). Any other change fails the check, except
-// the creation of what the mock cannot create (not applied, so still to create).
+// and the attributes or replace_paths that cause it). Any other change fails the check.
 //
-// EXCLUDED_ATTRIBUTES: post-apply differences that come from the mock, not from what the app
-// synthesizes. Each applies only while mock-evidence.py reproduces the mock behaviour named by
-// its evidence key, and is printed with its values and that evidence whenever it is excluded.
+// EXCLUDED_ATTRIBUTES: post-apply differences that come from the emulator, not from what the app
+// synthesizes: none. Where ministack answers differently from AWS, ministack-server.py corrects
+// the answer (each correction named with the AWS documentation it follows); an entry here would
+// need evidence (an "evidence" key that a probe reproduces) and is printed whenever it applies.
 "use strict";
 
 const STREAM = { type: "aws_kinesis_firehose_delivery_stream", name: "SesEvents_Stream" };
-const UNSUPPORTED_CREATES = [
-  { type: "aws_sesv2_configuration_set_event_destination", actions: "create" },
-];
 
 const CHANGES = {
   "update-in-place": {
     description: "deliveryStream.bufferingIntervalSeconds 300 -> 120: the stream is updated in place",
     edit: (context) => ({ ...context, deliveryStream: { ...context.deliveryStream, bufferingIntervalSeconds: 120 } }),
-    expect: [{ ...STREAM, actions: "update", attributes: ["extended_s3_configuration"] }, ...UNSUPPORTED_CREATES],
+    expect: [{ ...STREAM, actions: "update", attributes: ["extended_s3_configuration"] }],
   },
   replace: {
     description: "deliveryStream.partitionByEventType true -> false: Firehose cannot turn dynamic partitioning off, the stream is replaced",
@@ -42,7 +39,6 @@ const CHANGES = {
       { type: "aws_glue_catalog_table", name: "SesEvents_Analytics_Table", actions: "update", attributes: ["parameters", "partition_keys"] },
       { type: "aws_iam_policy", name: "SesEvents_Analytics_ReaderPolicy", actions: "update", attributes: ["policy"] },
       { type: "aws_athena_named_query", actions: "delete,create", replacePaths: [["query"]] },
-      ...UNSUPPORTED_CREATES,
     ],
   },
   "iam-change": {
@@ -53,24 +49,10 @@ const CHANGES = {
       { type: "aws_cloudwatch_log_group", actions: "delete" },
       { type: "aws_cloudwatch_log_stream", actions: "delete" },
       { ...STREAM, actions: "update", attributes: ["extended_s3_configuration"] },
-      ...UNSUPPORTED_CREATES,
     ],
   },
 };
 
-const EXCLUDED_ATTRIBUTES = [
-  {
-    type: "aws_s3_bucket",
-    attributes: ["tags_all"],
-    evidence: "s3-create-bucket-tags",
-    because: "The provider tags the bucket in CreateBucket (CreateBucketConfiguration.Tags); moto ignores those tags, so the read finds none.",
-  },
-  {
-    type: "aws_sesv2_configuration_set",
-    attributes: ["delivery_options", "suppression_options", "tracking_options", "vdm_options"],
-    evidence: "sesv2-empty-option-blocks",
-    because: "AWS leaves out the option objects a set was created without; moto answers each as {}, which the provider reads as one empty block.",
-  },
-];
+const EXCLUDED_ATTRIBUTES = [];
 
 module.exports = { CHANGES, EXCLUDED_ATTRIBUTES };

@@ -1,5 +1,5 @@
-# Sourced by scripts/terraform-check.sh: the local AWS API mock (moto's server, patched by
-# moto-server.py) on 127.0.0.1, in its own venv (.venv-mock/, from mock-requirements.txt).
+# Sourced by scripts/terraform-check.sh: the local AWS API emulator (ministack's server, patched by
+# ministack-server.py) on 127.0.0.1, in its own venv (.venv-mock/, from mock-requirements.txt).
 
 MOCK_REQUIREMENTS="scripts/terraform-check/mock-requirements.txt"
 MOCK_VENV=".venv-mock"
@@ -11,11 +11,11 @@ ensure_mock_venv() {
     return 0
   fi
   local python="${PYTHON:-python3}"
-  command -v "$python" >/dev/null || die "$python not found: the AWS API mock (moto) needs Python 3.9 or later with venv"
-  log "mock: installing moto into $MOCK_VENV from $MOCK_REQUIREMENTS (about 2 minutes)"
+  command -v "$python" >/dev/null || die "$python not found: the AWS API emulator (ministack) needs Python 3.10 or later with venv"
+  log "mock: installing ministack into $MOCK_VENV from $MOCK_REQUIREMENTS"
   "$python" -m venv --clear "$MOCK_VENV" || die "mock: '$python -m venv' failed: install Python's venv module"
-  "$MOCK_VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$MOCK_REQUIREMENTS" ||
-    die "mock: pip could not install $MOCK_REQUIREMENTS (see above)"
+  "$MOCK_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes --only-binary :all: \
+    -r "$MOCK_REQUIREMENTS" || die "mock: pip could not install $MOCK_REQUIREMENTS (see above)"
   cp "$MOCK_REQUIREMENTS" "$MOCK_VENV/.requirements.txt"
 }
 
@@ -27,18 +27,20 @@ mock_url() { printf 'http://127.0.0.1:%s' "$MOCK_PORT"; }
 
 start_mock() { # LOG_FILE
   MOCK_PORT="$(free_loopback_port)"
-  "$MOCK_VENV/bin/python" scripts/terraform-check/moto-server.py "$MOCK_PORT" >"$1" 2>&1 &
+  rm -rf "$SCRATCH/ministack" && mkdir -p "$SCRATCH/ministack"
+  run_isolated "$SCRATCH/terraformrc" "$MOCK_VENV/bin/python" scripts/terraform-check/ministack-server.py \
+    "$MOCK_PORT" "$SCRATCH/ministack" >"$1" 2>&1 &
   MOCK_PID=$!
   local tries
-  for ((tries = 0; tries < 100; tries++)); do
-    if mock_call GET /moto-api/data.json >/dev/null 2>&1; then
-      log "mock: moto $(mock_version) listening on $(mock_url) (pid $MOCK_PID, log $1)"
+  for ((tries = 0; tries < 150; tries++)); do
+    if mock_call GET /_ministack/health >/dev/null 2>&1; then
+      log "mock: ministack $(mock_version) listening on $(mock_url) only (pid $MOCK_PID, log $1; AUTH=true)"
       return 0
     fi
-    kill -0 "$MOCK_PID" 2>/dev/null || die "mock: moto exited at start (see $1)"
+    kill -0 "$MOCK_PID" 2>/dev/null || die "mock: ministack exited at start (see $1)"
     sleep 0.2
   done
-  die "mock: moto did not answer on $(mock_url) within 20 s (see $1)"
+  die "mock: ministack did not answer on $(mock_url) within 30 s (see $1)"
 }
 
 stop_mock() {
@@ -49,33 +51,34 @@ stop_mock() {
 }
 
 mock_version() {
-  "$MOCK_VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("moto"))'
+  "$MOCK_VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("ministack"))'
 }
 
-mock_call() { # METHOD PATH: a request to the mock's own API, straight to loopback
+mock_call() { # METHOD PATH: a request to the emulator's own API, straight to loopback
   "$MOCK_VENV/bin/python" - "$1" "$(mock_url)$2" <<'PY'
 import sys, urllib.request
 request = urllib.request.Request(sys.argv[2], method=sys.argv[1], data=b"" if sys.argv[1] == "POST" else None)
 opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-print(opener.open(request, timeout=10).read().decode())
+print(opener.open(request, timeout=30).read().decode())
 PY
 }
 
-# Forgets everything, and seeds moto's ID generator so that role IDs and the like repeat run
-# after run (the saved plans stay comparable).
+# Forgets everything (every service's state and the S3 objects).
 reset_mock() {
-  mock_call POST /moto-api/reset >/dev/null || die "mock: reset failed"
-  mock_call POST "/moto-api/seed?a=42" >/dev/null || die "mock: seeding failed"
+  mock_call POST /_ministack/reset >/dev/null || die "mock: reset failed"
 }
 
-# Creates, in the mock, what a profile's import blocks and references expect to exist.
+# Runs one of the check's Python scripts against the emulator, as the account's root.
+mock_client() { # SCRIPT ARGS...
+  run_isolated "$SCRATCH/terraformrc" AWS_ENDPOINT_URL="$(mock_url)" "$MOCK_VENV/bin/python" "$@"
+}
+
+# Creates, in the emulator, what a profile's import blocks and references expect to exist.
 seed_mock() { # SEED_FILE
-  run_isolated "$SCRATCH/terraformrc" AWS_ENDPOINT_URL="$(mock_url)" \
-    "$MOCK_VENV/bin/python" scripts/terraform-check/seed-mock.py "$1" || die "mock: seeding from $1 failed"
+  mock_client scripts/terraform-check/seed-mock.py "$1" || die "mock: seeding from $1 failed"
 }
 
-# Reproduces each mock behaviour that expectations.js excludes (mock-evidence.py).
+# Reproduces each emulator behaviour that expectations.js excludes (mock-evidence.py).
 collect_mock_evidence() { # OUT_JSON
-  run_isolated "$SCRATCH/terraformrc" AWS_ENDPOINT_URL="$(mock_url)" \
-    "$MOCK_VENV/bin/python" scripts/terraform-check/mock-evidence.py "$1" || die "mock: the evidence probes failed"
+  mock_client scripts/terraform-check/mock-evidence.py "$1" || die "mock: the evidence probes failed"
 }

@@ -1,0 +1,264 @@
+"""ministack's server on 127.0.0.1, with the corrections below (each names the AWS behaviour it
+follows).
+
+Usage: python ministack-server.py PORT
+
+Environment set here, whatever the caller has: BIND_HOST=127.0.0.1 (ministack binds 0.0.0.0 by
+default), AUTH=true (its IAM policy evaluator: a request is allowed only when the caller's
+policies allow it; the check's own fake key is the account's root), MINISTACK_ACCOUNT_ID
+123456789012 (the account the stacks and moto use), no persistence, its S3 data and temporary
+files under MINISTACK_DATA_DIR.
+
+Corrections:
+- Account-less ARNs. The provider runs with skip_requesting_account_id (no account lookup; with
+  an account it would call S3 Control at ACCOUNT.HOST, a name that only resolves on AWS), so the
+  ARNs it builds to read tags (Athena workgroups, Glue databases, SESv2 configuration sets) have
+  no account: arn:aws:athena:us-east-1::workgroup/NAME. AWS never sees such an ARN (the provider
+  knows the account there). The middleware writes the account into a Regional ARN whose account
+  is empty, in the query string and the body of each request, before ministack reads it.
+- Firehose DescribeDeliveryStream leaves out an S3 destination's CustomTimeZone. AWS returns it
+  ("UTC" unless set; API Reference, ExtendedS3DestinationDescription), and so does this
+  launcher: without it the provider reads "" where the stack has "UTC", a perpetual diff.
+- Firehose delivery to S3. ministack writes each record as its own uncompressed object. Firehose
+  "concatenates multiple incoming records based on the buffering configuration" and delivers
+  them as one object (Developer Guide, "Understand data delivery in Amazon Data Firehose"), with
+  CompressionFormat GZIP compressed and named <evaluated prefix><stream>-<version>-<time>-<uuid>
+  .gz ("Configure Amazon S3 object name format"). Here the records of one PutRecordBatch call
+  are one buffer: one GZIP object per evaluated prefix. What fails partitioning still goes to
+  ministack's own error output (ErrorOutputPrefix), record by record.
+- IAM: the resource of Athena GetNamedQuery. ministack authorizes it against "*" (it finds no
+  WorkGroup in the request), so a policy that grants it on the workgroup denies it. Its
+  resource is the named query's workgroup (Service Authorization Reference, "Actions, resources,
+  and condition keys for Amazon Athena": GetNamedQuery, resource type workgroup).
+
+And one stand-in for a service principal: when SES assumes a role it sets the global condition
+keys aws:SourceArn (the configuration set) and aws:SourceAccount (IAM User Guide, "AWS global
+condition context keys"; SES Developer Guide, "Giving Amazon SES permission to publish to
+Firehose"), which no client can set. An AssumeRole request with the header
+x-terraform-check-source-arn: ARN is evaluated against the trust policy with those two keys
+(the account taken from the ARN), as the request SES makes would be. Without the header, the trust
+policy is evaluated as ministack does.
+"""
+
+import contextvars
+import dataclasses
+import gzip
+import json
+import os
+import re
+import sys
+import threading
+
+ACCOUNT = "123456789012"
+
+
+def configure_environment(data_dir):
+    os.environ["BIND_HOST"] = "127.0.0.1"
+    os.environ["AUTH"] = "true"
+    os.environ["MINISTACK_ACCOUNT_ID"] = ACCOUNT
+    os.environ["MINISTACK_REGION"] = "us-east-1"
+    os.environ["S3_PERSIST"] = "0"
+    os.environ["PERSIST_STATE"] = "0"
+    os.environ["LOCALSTACK_PERSISTENCE"] = "0"
+    os.environ["S3_DATA_DIR"] = os.path.join(data_dir, "s3")
+    os.environ["TMPDIR"] = os.path.join(data_dir, "tmp")
+    os.environ["IOT_MTLS_ENABLED"] = "0"
+    os.environ["SFTP_ENABLED"] = "0"
+    os.environ["USE_SSL"] = "0"
+    os.makedirs(os.environ["TMPDIR"], exist_ok=True)
+
+
+# arn:PARTITION:SERVICE:REGION::  (plain or URL-encoded colons); a Region is never empty here,
+# so global ARNs such as arn:aws:s3:::bucket or arn:aws:iam::123456789012:role/x do not match.
+_ACCOUNTLESS_ARN = re.compile(rb"(arn(:|%3A)aws[a-z-]*\2[a-z0-9-]+\2[a-z]{2}(?:-[a-z]+)+-\d+)\2\2", re.IGNORECASE)
+
+
+def with_account(data: bytes) -> bytes:
+    return _ACCOUNTLESS_ARN.sub(lambda m: m.group(1) + m.group(2) + ACCOUNT.encode() + m.group(2), data)
+
+
+def account_in_arns(app):
+    """ASGI middleware: the account into account-less Regional ARNs of the query and the body."""
+
+    async def middleware(scope, receive, send):
+        if scope.get("type") != "http":
+            return await app(scope, receive, send)
+        scope = dict(scope)
+        scope["query_string"] = with_account(scope.get("query_string", b""))
+        raw = scope.get("raw_path")
+        if raw:
+            scope["raw_path"] = raw
+        chunks = []
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        body = with_account(b"".join(chunks))
+        headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"content-length"]
+        if body or any(k.lower() == b"content-length" for k, _ in scope.get("headers", [])):
+            headers.append((b"content-length", str(len(body)).encode()))
+        scope["headers"] = headers
+        sent = False
+
+        async def replay():
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        return await app(scope, replay, send)
+
+    return middleware
+
+
+def patch_firehose():
+    from ministack.services import firehose
+
+    describe = firehose._dest_description
+
+    def dest_description(dest):
+        out = describe(dest)
+        description = out.get("ExtendedS3DestinationDescription")
+        if description is not None:
+            description["CustomTimeZone"] = dest["config"].get("CustomTimeZone") or "UTC"
+            if dest["config"].get("FileExtension"):
+                description["FileExtension"] = dest["config"]["FileExtension"]
+        return out
+
+    firehose._dest_description = dest_description
+
+    batch = threading.local()
+    deliver_one = firehose._deliver_to_s3
+
+    def deliver_records_to_s3(stream, dest, records):
+        lambda_keys = {}
+        processed = firehose._apply_lambda_processors(stream, dest, records, partition_sink=lambda_keys)
+        pending = getattr(batch, "pending", None)
+        if pending is None:
+            deliver_buffer(stream, dest, processed, lambda_keys)
+        else:
+            pending.append((stream, dest, processed, lambda_keys))
+
+    def deliver_buffer(stream, dest, records, lambda_keys):
+        cfg = dest["config"]
+        conversion = cfg.get("DataFormatConversionConfiguration") or {}
+        if cfg.get("CompressionFormat") != "GZIP" or conversion.get("Enabled", bool(conversion)):
+            for record_id, payload in records:
+                deliver_one(stream, dest, payload, lambda_keys.get(record_id))
+            return
+        arrival = firehose._arrival_time(cfg)
+        objects = {}
+        for record_id, payload in records:
+            try:
+                query_keys = None
+                if (cfg.get("DynamicPartitioningConfiguration") or {}).get("Enabled"):
+                    query_keys = firehose._metadata_extraction_keys(cfg, payload)
+                prefix = firehose._evaluate_prefix(cfg.get("Prefix", ""), arrival, query_keys, lambda_keys.get(record_id))
+            except firehose._DeliveryError:
+                deliver_one(stream, dest, payload, lambda_keys.get(record_id))
+                continue
+            objects.setdefault(prefix, []).append(payload)
+        bucket = firehose._s3_bucket_from_arn(cfg.get("BucketARN", ""))
+        for prefix, payloads in objects.items():
+            suffix = f"{stream['name']}-{stream.get('version', 1)}-{firehose._java_time('yyyy-MM-dd-HH-mm-ss', arrival)}-{firehose.new_uuid()}"
+            firehose._put_s3_object(bucket, f"{prefix}{suffix}{cfg.get('FileExtension') or '.gz'}", gzip.compress(b"".join(payloads)))
+
+    put_record_batch = firehose._put_record_batch
+
+    def buffered_put_record_batch(data):
+        batch.pending = []
+        try:
+            answer = put_record_batch(data)
+        finally:
+            pending, batch.pending = batch.pending, None
+        groups = {}
+        for stream, dest, records, lambda_keys in pending:
+            group = groups.setdefault(id(dest), (stream, dest, [], {}))
+            group[2].extend(records)
+            group[3].update(lambda_keys)
+        for stream, dest, records, lambda_keys in groups.values():
+            deliver_buffer(stream, dest, records, lambda_keys)
+        return answer
+
+    firehose._deliver_records_to_s3 = deliver_records_to_s3
+    firehose._put_record_batch = buffered_put_record_batch
+    firehose._HANDLERS["PutRecordBatch"] = buffered_put_record_batch
+
+
+_source_arn = contextvars.ContextVar("source_arn", default=None)
+
+
+def patch_service_principal():
+    from ministack.core import iam_evaluator
+    from ministack.services import sts
+
+    evaluate = iam_evaluator.evaluate_trust_policy
+
+    def evaluate_trust_policy(trust_doc, caller_arn, ctx=None):
+        source_arn = _source_arn.get()
+        if source_arn and ctx is not None and ctx.action == "sts:AssumeRole":
+            keys = {"aws:sourcearn": source_arn, "aws:sourceaccount": source_arn.split(":")[4]}
+            ctx = dataclasses.replace(ctx, service_context={**ctx.service_context, **keys})
+        return evaluate(trust_doc, caller_arn, ctx)
+
+    iam_evaluator.evaluate_trust_policy = evaluate_trust_policy
+    handle = sts.handle_request
+
+    async def handle_request(method, path, headers, body, query_params):
+        token = _source_arn.set(headers.get("x-terraform-check-source-arn"))
+        try:
+            return await handle(method, path, headers, body, query_params)
+        finally:
+            _source_arn.reset(token)
+
+    sts.handle_request = handle_request
+
+
+def patch_named_query_resource():
+    from ministack.core import iam_actions
+    from ministack.services import athena
+
+    extract = iam_actions.extract_resource_arn
+
+    def extract_resource_arn(service, method, path, headers, body, query_params, region, account_id):
+        arn = extract(service, method, path, headers, body, query_params, region, account_id)
+        if service != "athena" or arn != "*":
+            return arn
+        try:
+            query_id = json.loads(body or b"{}").get("NamedQueryId")
+        except (ValueError, AttributeError):
+            return arn
+        named = athena._named_queries.get(query_id) if query_id else None
+        if not named:
+            return arn
+        return f"arn:aws:athena:{region or os.environ['MINISTACK_REGION']}:{account_id or ACCOUNT}:workgroup/{named.get('WorkGroup') or 'primary'}"
+
+    iam_actions.extract_resource_arn = extract_resource_arn
+
+
+def main(port, data_dir):
+    configure_environment(data_dir)
+    import asyncio
+
+    from hypercorn.asyncio import serve
+    from hypercorn.config import Config
+
+    from ministack import app as ministack
+
+    patch_firehose()
+    patch_service_principal()
+    patch_named_query_resource()
+
+    config = Config()
+    config.bind = [f"127.0.0.1:{port}"]
+    config.keep_alive_timeout = 75
+    config.loglevel = "WARNING"
+    asyncio.run(serve(account_in_arns(ministack.app), config))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or not sys.argv[1].isdigit():
+        sys.exit("usage: ministack-server.py PORT DATA_DIR")
+    main(sys.argv[1], sys.argv[2])
