@@ -6,7 +6,9 @@ import * as path from "path";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { prepareStack } = require("../scripts/terraform-check/prepare-stack");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { planLine, changedAttributes } = require("../scripts/terraform-check/check-plan");
+const { planLine, changedAttributes, stackRecord } = require("../scripts/terraform-check/check-plan");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { buildSummary, profileComplete, summaryLines } = require("../scripts/terraform-check/summary");
 
 const ROOT = path.join(__dirname, "..");
 const ISOLATION = path.join(ROOT, "scripts/terraform-check/isolation.sh");
@@ -177,5 +179,60 @@ describe("the saved real plans", () => {
     const policy = read("iam-change").resource_changes.find((rc: any) => rc.address.includes("DeliveryRolePolicy"));
     expect(policy.change.actions).toEqual(["update"]);
     expect(changedAttributes(policy.change)).toEqual(["policy"]);
+  });
+});
+
+describe("the check's summary.json", () => {
+  const change = (address: string, actions: string[], before: object | null = null, after: object | null = {}) => ({
+    address,
+    mode: "managed",
+    type: address.split(".")[0],
+    change: { actions, before, after, after_unknown: {} },
+  });
+  const createPlan = { resource_changes: [change("aws_s3_bucket.Bucket", ["create"]), change("aws_iam_role.Role", ["create"])] };
+  const state = { values: { root_module: { resources: [{ address: "aws_s3_bucket.Bucket", mode: "managed" }] } } };
+  const afterPlan = {
+    resource_changes: [change("aws_s3_bucket.Bucket", ["no-op"], {}, {}), change("aws_iam_role.Role", ["create"])],
+  };
+
+  it("counts a stack's planned and applied resources and names what was not applied", () => {
+    expect(stackRecord(createPlan, state, afterPlan)).toEqual({
+      planned: 2,
+      applied: 1,
+      notApplied: [{ address: "aws_iam_role.Role", reason: "not in the state after apply" }],
+      postApplyChanges: 1,
+      excluded: [],
+    });
+  });
+
+  it("has exactly the fields of its interface, and adds up the stacks of a profile", () => {
+    const record = { planned: 25, applied: 25, notApplied: [], postApplyChanges: 0, excluded: [] };
+    const summary = buildSummary({
+      provider: "hashicorp/aws 6.47.1",
+      emulator: "ministack 1.5.33 for every service",
+      stacks: [
+        { profile: "default", record },
+        { profile: "multi-environment", record },
+        { profile: "multi-environment", record },
+      ],
+      eventFlow: {
+        eventFlow: { recordsPut: 10, objectsWritten: 10, eventTypesLanded: ["Bounce"], problems: [] },
+        iam: { allowedAsExpected: 5, deniedAsExpected: 7, unexpected: [] },
+      },
+      queries: { queriesChecked: 5, queriesMatched: 5 },
+    });
+    expect(Object.keys(summary)).toEqual(["provider", "emulator", "profiles", "eventFlow", "iam"]);
+    expect(summary.profiles["multi-environment"]).toEqual({ planned: 50, applied: 50, notApplied: [], postApplyChanges: 0, excluded: [] });
+    expect(Object.keys(summary.eventFlow)).toEqual(["recordsPut", "objectsWritten", "eventTypesLanded", "queriesChecked", "queriesMatched"]);
+    expect(summary.iam).toEqual({ allowedAsExpected: 5, deniedAsExpected: 7, unexpected: [] });
+    expect(summaryLines(summary)[1]).toBe("default: planned 25, applied 25, not applied 0, post-apply changes 0, excluded 0");
+  });
+
+  it("calls a profile incomplete when anything was left out, changed after apply or excluded", () => {
+    const whole = { planned: 2, applied: 2, notApplied: [], postApplyChanges: 0, excluded: [] };
+    expect(profileComplete(whole)).toBe(true);
+    expect(profileComplete({ ...whole, postApplyChanges: 1 })).toBe(false);
+    expect(profileComplete({ ...whole, excluded: [{ address: "a", attribute: "b", evidence: "c" }] })).toBe(false);
+    expect(profileComplete({ ...whole, applied: 1, notApplied: [{ address: "a", reason: "r" }] })).toBe(false);
   });
 });
