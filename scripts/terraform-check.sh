@@ -2,22 +2,24 @@
 # npm run terraform:check [-- --update-fixtures] [--keep] [--profile NAME]
 #
 # Runs the real Terraform and the real AWS provider on what the app synthesizes, against a local
-# AWS API mock (moto) on 127.0.0.1, for every profile:
+# AWS API emulator (ministack, its IAM evaluation on) on 127.0.0.1, for every profile:
 #   default            the stacks of cdktf.json as configured
 #   all-options        scripts/scan-all-options.json (every option on, import blocks adopting
-#                      objects seeded into the mock); init, validate and plan only (see README)
+#                      objects seeded into the emulator)
 #   multi-environment  scripts/terraform-check/profiles/multi-environment.json (two stacks)
+# and each again as cdktn-<profile>, synthesized by CDK Terrain (toolchains/cdktn).
 # For each stack: init (hashicorp/aws from a local filesystem mirror) and validate (no error, no
-# warning); plan, show -json and the plan summary; apply of every resource the mock supports;
-# a second plan that must be empty (but for the resources the mock lacks and the attributes named
-# in scripts/terraform-check/expectations.js, each printed with its evidence); a destroy plan.
-# The default profile also gets three change plans (in-place update, replacement, IAM statement),
-# checked against expectations.js. --update-fixtures writes the plans to
-# __tests__/fixtures/plans/real/. --keep keeps the scratch directory (.scratch/terraform-check).
-# --profile NAME checks one profile only.
+# warning); plan, show -json and the plan summary; apply of every resource; a second plan that
+# must be empty (no attribute excluded); the destroy (a plan deleting all, or, with
+# prevent_destroy, a destroy refused before any change). On the default stack: events through
+# what was applied, the saved queries over what was delivered and the IAM expectations
+# (event-flow.py, check-queries.ts); then change plans (in-place update, replacement, IAM
+# statement, rename) checked against expectations.js. Writes .scratch/terraform-check/summary.json
+# (summary.js). --update-fixtures writes the plans to __tests__/fixtures/plans/real/. --keep keeps
+# the scratch directory (.scratch/terraform-check). --profile NAME checks one profile only.
 #
 # The provider is built from its Go module (scripts/terraform-check/provider.sh) and cached in
-# ~/.cache/ses-events/; moto is installed into .venv-mock/. Nothing leaves the machine
+# ~/.cache/ses-events/; ministack is installed into .venv-mock/. Nothing leaves the machine
 # (scripts/terraform-check/isolation.sh). Exit status: 0 ok, 1 a check failed, 2 setup error.
 set -euo pipefail
 
@@ -69,6 +71,30 @@ profile_stacks() { # SYNTH_DIR: prints "name path" per stack of the manifest
   ' "$1"
 }
 
+# The same profiles synthesized by CDK Terrain (CDK_TOOLCHAIN=cdktn, toolchains/cdktn), as
+# cdktn-<profile>: init, validate, plan, apply, the empty second plan and the destroy step.
+check_cdktn() { # ONLY
+  local only="$1" set="toolchains/cdktn"
+  if ! cmp -s "$set/package-lock.json" "$set/node_modules/.installed-package-lock.json"; then
+    log "cdktn: installing $set (npm ci)"
+    npm ci --prefix "$set" --no-audit --no-fund >&2 || die "cdktn: npm ci in $set failed"
+    cp "$set/package-lock.json" "$set/node_modules/.installed-package-lock.json"
+  fi
+  export CDK_TOOLCHAIN=cdktn DISABLE_VERSION_CHECK=1
+  if [[ -z "$only" || "$only" == default ]]; then
+    check_profile cdktn-default "$SCRATCH/default.context.json"
+    log "cdktn: NOTE its stacks pin hashicorp/aws $(node -e 'console.log(require(process.argv[1]).terraform.required_providers.aws.version)' \
+      "$(profile_stacks "$SCRATCH/cdktn-default/synth" | head -n 1 | cut -d' ' -f2)"), the check runs $PROVIDER_VERSION (the newest the Go module proxy serves that this machine builds)"
+  fi
+  if [[ -z "$only" || "$only" == all-options ]]; then
+    check_profile cdktn-all-options scripts/scan-all-options.json "$LIB/profiles/all-options.seed.json"
+  fi
+  if [[ -z "$only" || "$only" == multi-environment ]]; then
+    check_profile cdktn-multi-environment "$LIB/profiles/multi-environment.json"
+  fi
+  unset CDK_TOOLCHAIN DISABLE_VERSION_CHECK
+}
+
 check_profile() { # NAME CONTEXT_FILE [SEED_FILE] [NO_APPLY_REASON]
   local profile="$1" context="$2" seed="${3:-}" no_apply="${4:-}"
   log "== profile $profile ($context)"
@@ -118,7 +144,7 @@ main() {
   log "provider: NOTE the synthesized JSON pins $PROVIDER_PINNED_VERSION, which the Go module proxy does not serve; every copy is rewritten to $PROVIDER_VERSION"
   ensure_mock_venv
   start_mock "$SCRATCH/ministack.log"
-  trap 'stop_mock; ((KEEP)) || rm -rf "$SCRATCH/default" "$SCRATCH/all-options" "$SCRATCH/multi-environment" "$SCRATCH/ministack"' EXIT
+  trap 'stop_mock; ((KEEP)) || rm -rf "$SCRATCH"/{,cdktn-}{default,all-options,multi-environment} "$SCRATCH/ministack"' EXIT
   provider_endpoint_names "$SCRATCH/endpoints.json"
   prove_isolation "$SCRATCH/isolation"
   collect_mock_evidence "$SCRATCH/mock-evidence.json"
@@ -134,6 +160,8 @@ main() {
   if [[ -z "$only" || "$only" == multi-environment ]]; then
     check_profile multi-environment "$LIB/profiles/multi-environment.json"
   fi
+
+  check_cdktn "$only"
 
   if ((update_fixtures)); then
     save_fixtures

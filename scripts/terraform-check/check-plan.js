@@ -17,10 +17,13 @@
 //                                         excluded attributes only are judged as after-apply)
 //   fixture PLAN_JSON MOCK_URL            the plan JSON as saved under __tests__/fixtures/plans/real
 //   record CREATE_PLAN STATE AFTER_PLAN   one stack's part of summary.json (summary.js)
+//   protected STACK_JSON                  the buckets a destroy must stop at (prevent_destroy);
+//                                         names each bucket with neither that nor force_destroy
+//   destroy-refused LOG STATE_BEFORE STATE_AFTER  the destroy failed on prevent_destroy, changing nothing
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { CHANGES, EXCLUDED_ATTRIBUTES } = require("./expectations");
+const { CHANGES, RENAMES, EXCLUDED_ATTRIBUTES } = require("./expectations");
 
 const readJson = (file) => JSON.parse(fs.readFileSync(file, "utf8"));
 const say = (text) => process.stderr.write(`terraform-check:   ${text}\n`);
@@ -171,7 +174,7 @@ const commands = {
   },
 
   changes() {
-    console.log(Object.keys(CHANGES).join("\n"));
+    console.log([...Object.keys(CHANGES), ...Object.keys(RENAMES)].join("\n"));
     return true;
   },
 
@@ -188,6 +191,7 @@ const commands = {
 
   change(name, planFile, evidenceFile) {
     const plan = readJson(planFile);
+    if (RENAMES[name]) return judgeRename(RENAMES[name], plan);
     const evidence = readJson(evidenceFile);
     const expected = change(name).expect;
     let ok = true;
@@ -239,6 +243,25 @@ const commands = {
     return true;
   },
 
+  protected(stackFile) {
+    const buckets = Object.entries(readJson(stackFile).resource?.aws_s3_bucket ?? {});
+    for (const [name, bucket] of buckets) {
+      const address = `aws_s3_bucket.${name}`;
+      if (bucket.lifecycle?.prevent_destroy === true) console.log(address);
+      else if (bucket.force_destroy !== true) say(`NOTE: ${address} has neither prevent_destroy nor force_destroy: a destroy would stop only at a non-empty bucket`);
+    }
+    return true;
+  },
+
+  "destroy-refused"(logFile, beforeFile, afterFile) {
+    const log = fs.readFileSync(logFile, "utf8").replace(/\s+/g, " ");
+    const count = (file) => (readJson(file).resources ?? []).filter((r) => r.mode === "managed").length;
+    const refused = log.includes("Instance cannot be destroyed");
+    if (!refused) say("the destroy did not fail on prevent_destroy (Instance cannot be destroyed)");
+    if (count(beforeFile) !== count(afterFile)) say(`the destroy changed the state: ${count(beforeFile)} resources before, ${count(afterFile)} after`);
+    return refused && count(beforeFile) === count(afterFile);
+  },
+
   fixture(planFile, mockUrl) {
     const plan = readJson(planFile);
     // The only run-specific values Terraform writes here: when the plan was made, and the mock's port.
@@ -248,6 +271,23 @@ const commands = {
     return true;
   },
 };
+
+/** A rename plan: fails on any change it forbids, and names every replacement it plans. */
+function judgeRename(rename, plan) {
+  let ok = true;
+  for (const rc of managedChanges(plan).filter((r) => !isNoop(r.change.actions))) {
+    const actions = rc.change.actions.join(",");
+    const forbidden = rename.forbid.find((f) => f.type === rc.type && rc.change.actions.includes(f.action));
+    if (forbidden) {
+      say(`FORBIDDEN: ${actions} ${rc.address}: ${forbidden.because}`);
+      ok = false;
+    } else if (rc.change.actions.includes("delete")) {
+      say(`planned: ${actions} ${rc.address}`);
+    }
+  }
+  if (ok) say(`as expected: no ${rename.forbid.map((f) => `${f.action} of an ${f.type}`).join(", ")}`);
+  return ok;
+}
 
 /** What summary.json says of one applied stack: see summary.js. */
 function stackRecord(createPlan, state, afterPlan) {
@@ -271,8 +311,8 @@ function stackRecord(createPlan, state, afterPlan) {
 }
 
 function change(name) {
-  const found = CHANGES[name];
-  if (!found) throw new Error(`no change plan ${name} (known: ${Object.keys(CHANGES).join(", ")})`);
+  const found = CHANGES[name] ?? RENAMES[name];
+  if (!found) throw new Error(`no change plan ${name} (known: ${[...Object.keys(CHANGES), ...Object.keys(RENAMES)].join(", ")})`);
   return found;
 }
 

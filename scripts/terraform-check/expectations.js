@@ -53,6 +53,16 @@ const CHANGES = {
   },
 };
 
+// RENAMES: edits that rename what a stack names, judged only by what they must never plan (a
+// rename recreates the named resources, which is expected). Planned like CHANGES.
+const RENAMES = {
+  rename: {
+    description: "configurationSetName ses-events -> ses-events-renamed: the event bucket, and the events in it, stay",
+    edit: (context) => ({ ...context, configurationSetName: "ses-events-renamed" }),
+    forbid: [{ type: "aws_s3_bucket", action: "delete", because: "destroying the event bucket would lose every delivered event" }],
+  },
+};
+
 const EXCLUDED_ATTRIBUTES = [];
 
-module.exports = { CHANGES, EXCLUDED_ATTRIBUTES };
+module.exports = { CHANGES, RENAMES, EXCLUDED_ATTRIBUTES };

@@ -28,7 +28,11 @@ mock_url() { printf 'http://127.0.0.1:%s' "$MOCK_PORT"; }
 start_mock() { # LOG_FILE
   MOCK_PORT="$(free_loopback_port)"
   rm -rf "$SCRATCH/ministack" && mkdir -p "$SCRATCH/ministack"
-  run_isolated "$SCRATCH/terraformrc" "$MOCK_VENV/bin/python" scripts/terraform-check/ministack-server.py \
+  # env -i: nothing of the caller's environment, the isolated one only; env execs Python, so
+  # MOCK_PID is the server's own process.
+  local vars=()
+  mapfile -t vars < <(isolated_env "$SCRATCH/terraformrc")
+  env -i PATH="$PATH" HOME="$HOME" "${vars[@]}" "$MOCK_VENV/bin/python" scripts/terraform-check/ministack-server.py \
     "$MOCK_PORT" "$SCRATCH/ministack" >"$1" 2>&1 &
   MOCK_PID=$!
   local tries

@@ -87,9 +87,22 @@ check_stack() { # PROFILE STACK STACK_JSON [NO_APPLY_REASON]
   node "$CHECK_PLAN" record "$dir/create.json" "$dir/state.json" "$dir/after-apply.json" >"$dir/summary.json"
   [[ "$profile" != default ]] || check_event_flow "$dir"
 
-  plan_and_summarize "$dir" destroy -destroy
-  node "$CHECK_PLAN" destroy "$dir/destroy.json" || fail "$profile/$stack: unexpected destroy plan"
-  log "   destroy plan: $(grep -E '^Plan:' "$dir/destroy.txt")"
+  local protected
+  protected="$(node "$CHECK_PLAN" protected "$dir/cdk.tf.json")"
+  if [[ -n "$protected" ]]; then
+    # prevent_destroy: the destroy must fail before it changes anything.
+    cp "$dir/terraform.tfstate" "$dir/state-before-destroy.tfstate"
+    if tf "$dir" apply -destroy -input=false -no-color -auto-approve >"$dir/destroy-refused.log" 2>&1; then
+      fail "$profile/$stack: the destroy succeeded, though $protected has prevent_destroy"
+    fi
+    node "$CHECK_PLAN" destroy-refused "$dir/destroy-refused.log" "$dir/state-before-destroy.tfstate" "$dir/terraform.tfstate" ||
+      fail "$profile/$stack: the destroy was not refused before any change (${dir#"$ROOT/"}/destroy-refused.log)"
+    log "   destroy: refused before any change, prevent_destroy on $(tr '\n' ' ' <<<"$protected")"
+  else
+    plan_and_summarize "$dir" destroy -destroy
+    node "$CHECK_PLAN" destroy "$dir/destroy.json" || fail "$profile/$stack: unexpected destroy plan"
+    log "   destroy plan: $(grep -E '^Plan:' "$dir/destroy.txt")"
+  fi
 }
 
 # Events through what was applied, the saved queries over what was delivered, and the IAM
@@ -131,6 +144,10 @@ save_fixtures() {
   for pair in "create:$default_dir/create" "update-in-place:$default_dir/update-in-place" \
     "replace:$default_dir/replace" "iam-change:$default_dir/iam-change" \
     "import:$all_dir/create" "destroy:$default_dir/destroy"; do
+    if [[ ! -f "${pair#*:}.json" ]]; then
+      log "fixture: $FIXTURES/${pair%%:*}.json kept as it was: no such plan (a destroy that prevent_destroy refuses has none)"
+      continue
+    fi
     node "$CHECK_PLAN" fixture "${pair#*:}.json" "$(mock_url)" >"$FIXTURES/${pair%%:*}.json"
     log "fixture: $FIXTURES/${pair%%:*}.json"
   done
