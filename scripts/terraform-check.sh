@@ -30,6 +30,9 @@ LIB="scripts/terraform-check"
 log() { printf 'terraform-check: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 2; }
 fail() { log "FAILED: $*"; exit 1; }
+# A failure that leaves the other profiles to run: the check fails at the end, naming it again.
+DEFERRED_FAILURES=()
+defer_failure() { log "FAILED: $* (the other checks go on)"; DEFERRED_FAILURES+=("$*"); }
 
 source "$LIB/provider.sh"
 source "$LIB/mock.sh"
@@ -167,6 +170,9 @@ main() {
     save_fixtures
   fi
   write_summary
+  local failure
+  for failure in "${DEFERRED_FAILURES[@]}"; do log "FAILED: $failure"; done
+  ((${#DEFERRED_FAILURES[@]} == 0)) || exit 1
   log "ok: every profile validates, plans and applies whole, and the plans after apply are empty ($((SECONDS - started)) s)"
 }
 

@@ -33,6 +33,8 @@ const CHANGES = {
       // The new stream's ARN is known only after apply, so the SES role's policy that names it is
       // planned as an update (to the same ARN).
       { type: "aws_iam_role_policy", name: "SesEvents_SesRolePolicy", actions: "update", attributes: ["policy"] },
+      // So is the event destination that points SES at it.
+      { type: "aws_sesv2_configuration_set_event_destination", actions: "update", attributes: ["event_destination"] },
       // Without partitioning the prefix has no event_type folder: the table loses that partition
       // key and its projection, the reader policy's object paths follow, and the saved queries
       // filter on the eventtype column instead (a saved query's text forces its replacement).
