@@ -255,6 +255,7 @@ def main(port, data_dir):
     config.bind = [f"127.0.0.1:{port}"]
     config.keep_alive_timeout = 75
     config.loglevel = "WARNING"
+    config.accesslog = "-"  # one line per request in the check's ministack.log
     asyncio.run(serve(account_in_arns(ministack.app), config))
 
 

@@ -1,12 +1,12 @@
-"""Reproduces, against the AWS API mock, each mock behaviour that expectations.js excludes from
-the empty-plan check, and writes what it saw. An exclusion applies only while its behaviour is
-reproduced here: once moto behaves like AWS, the exclusion stops applying and the diff (if any)
-fails the check.
+"""Reproduces, against the AWS API emulator, the behaviours that once had to be excluded from the
+empty-plan check (moto's: S3 CreateBucket tags ignored, SESv2 option objects answered as {}),
+and writes what it saw. expectations.js excludes nothing today; an exclusion added there would
+apply only while its behaviour is reproduced here, so a check never excludes on assumption.
 
 Usage: AWS_ENDPOINT_URL=http://127.0.0.1:PORT python mock-evidence.py OUT_JSON
 
-OUT_JSON: {"<key>": {"reproduced": bool, "evidence": "<what the mock answered>"}}.
-Uses its own throwaway names in us-east-1; the check resets the mock afterwards.
+OUT_JSON: {"<key>": {"reproduced": bool, "evidence": "<what the emulator answered>"}}.
+Uses its own throwaway names in us-east-1; the check resets the emulator afterwards.
 """
 
 import json
@@ -16,7 +16,7 @@ import boto3
 from botocore.exceptions import ClientError
 
 REGION = "us-east-1"
-ACCOUNT = "123456789012"  # moto's default account
+ACCOUNT = "123456789012"  # the emulator's account
 TAGS = [{"Key": "Application", "Value": "ses-events"}]
 
 
