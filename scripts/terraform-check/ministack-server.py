@@ -30,6 +30,15 @@ Corrections:
   WorkGroup in the request), so a policy that grants it on the workgroup denies it. Its
   resource is the named query's workgroup (Service Authorization Reference, "Actions, resources,
   and condition keys for Amazon Athena": GetNamedQuery, resource type workgroup).
+- CloudWatch Logs AssociateKmsKey and DisassociateKmsKey: ministack answers "Unknown action";
+  AWS associates (or removes) the key of a log group, which DescribeLogGroups then returns as
+  kmsKeyId (CloudWatch Logs API Reference, AssociateKmsKey, DisassociateKmsKey). The launcher
+  does the same on ministack's own log groups (an imported log group gets its key this way).
+- CloudWatch DescribeAlarms of a metric math alarm (PutMetricAlarm with Metrics): ministack
+  answers Period 60 and Statistic "Average", which the request never set; AWS returns neither
+  for such an alarm (they belong to a single-metric alarm; CloudWatch API Reference,
+  PutMetricAlarm: "If you specify Metrics, you cannot specify ... Period, Statistic"), and the
+  provider reads them as a perpetual diff. The launcher leaves them out for such an alarm.
 
 And one stand-in for a service principal: when SES assumes a role it sets the global condition
 keys aws:SourceArn (the configuration set) and aws:SourceAccount (IAM User Guide, "AWS global
@@ -238,6 +247,54 @@ def patch_named_query_resource():
     iam_actions.extract_resource_arn = extract_resource_arn
 
 
+def patch_logs_kms():
+    from ministack.core.responses import error_response_json, json_response
+    from ministack.services import cloudwatch_logs as logs
+
+    handle = logs.handle_request
+
+    async def handle_request(method, path, headers, body, query_params):
+        action = headers.get("x-amz-target", "").split(".")[-1]
+        if action not in ("AssociateKmsKey", "DisassociateKmsKey"):
+            return await handle(method, path, headers, body, query_params)
+        data = json.loads(body or b"{}")
+        group = logs._log_groups.get(data.get("logGroupName"))
+        if group is None:
+            return error_response_json("ResourceNotFoundException", "The specified log group does not exist.", 400)
+        group["kmsKeyId"] = data.get("kmsKeyId") if action == "AssociateKmsKey" else None
+        return json_response({})
+
+    logs.handle_request = handle_request
+
+
+def patch_metric_math_alarms():
+    from ministack.services import cloudwatch
+
+    put = cloudwatch._put_metric_alarm
+    cbor_alarm = cloudwatch._cbor_alarm
+    metric_math = set()
+
+    def put_metric_alarm(params, cbor_data, is_cbor, is_json=False):
+        answer = put(params, cbor_data, is_cbor, is_json)
+        if (is_cbor or is_json) and cbor_data.get("AlarmName"):
+            name = cbor_data["AlarmName"]
+            if cbor_data.get("Metrics") and "Period" not in cbor_data and "Statistic" not in cbor_data:
+                metric_math.add(name)
+            else:
+                metric_math.discard(name)
+        return answer
+
+    def describe_alarm(alarm):
+        out = cbor_alarm(alarm)
+        if out.get("AlarmName") in metric_math:
+            out.pop("Period", None)
+            out.pop("Statistic", None)
+        return out
+
+    cloudwatch._put_metric_alarm = put_metric_alarm
+    cloudwatch._cbor_alarm = describe_alarm
+
+
 def main(port, data_dir):
     configure_environment(data_dir)
     import asyncio
@@ -250,6 +307,8 @@ def main(port, data_dir):
     patch_firehose()
     patch_service_principal()
     patch_named_query_resource()
+    patch_logs_kms()
+    patch_metric_math_alarms()
 
     config = Config()
     config.bind = [f"127.0.0.1:{port}"]

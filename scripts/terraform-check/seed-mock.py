@@ -5,7 +5,8 @@ Usage: AWS_ENDPOINT_URL=http://127.0.0.1:PORT python seed-mock.py SEED_FILE
 
 SEED_FILE is JSON: {"region": "...", "buckets": [name], "configurationSets": [name or {"name", "options"}],
 "roles": [{"name", "service"}], "logStreams": [{"group", "stream"}],
-"deliveryStreams": [{"name", "roleName", "bucket", "dynamicPartitioning"}]}.
+"deliveryStreams": [{"name", "roleName", "bucket", "dynamicPartitioning"}],
+"eventDestinations": [{"configurationSet", "name", "roleName", "stream", "eventTypes"}]}.
 Credentials are the fake ones of the check's environment; boto3 talks only to AWS_ENDPOINT_URL.
 """
 
@@ -67,6 +68,22 @@ def main(path):
             ExtendedS3DestinationConfiguration=destination,
         )
         print(f"seed: delivery stream {stream['name']}")
+
+    account = boto3.client("sts", region_name=region).get_caller_identity()["Account"]
+    for item in seed.get("eventDestinations", []):
+        sesv2.create_configuration_set_event_destination(
+            ConfigurationSetName=item["configurationSet"],
+            EventDestinationName=item["name"],
+            EventDestination={
+                "Enabled": True,
+                "MatchingEventTypes": item["eventTypes"],
+                "KinesisFirehoseDestination": {
+                    "IamRoleArn": roles[item["roleName"]],
+                    "DeliveryStreamArn": f"arn:aws:firehose:{region}:{account}:deliverystream/{item['stream']}",
+                },
+            },
+        )
+        print(f"seed: event destination {item['name']} of {item['configurationSet']}")
 
 
 if __name__ == "__main__":
