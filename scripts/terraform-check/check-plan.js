@@ -293,7 +293,8 @@ function judgeRename(rename, plan) {
 function stackRecord(createPlan, state, afterPlan) {
   const collect = (module) => [...(module?.resources ?? []), ...(module?.child_modules ?? []).flatMap(collect)];
   const inState = new Set(collect(state.values?.root_module).filter((r) => r.mode === "managed").map((r) => r.address));
-  const planned = managedChanges(createPlan).filter((rc) => rc.change.actions.includes("create"));
+  // What the create plan brings under management: created or imported.
+  const planned = managedChanges(createPlan).filter((rc) => rc.change.actions.includes("create") || rc.change.importing);
   const excluded = [];
   for (const rc of managedChanges(afterPlan).filter((r) => r.change.actions.join() === "update")) {
     for (const attribute of changedAttributes(rc.change)) {
