@@ -1,7 +1,7 @@
 """Sends events through what the default profile applied, acting as SES does, and probes the
 applied IAM policies with the emulator's policy evaluation (ministack AUTH=true).
 
-Usage: AWS_ENDPOINT_URL=http://127.0.0.1:PORT python event-flow.py STATE_JSON OBJECTS_DIR OUT_JSON RECORDS_JSON...
+Usage: AWS_ENDPOINT_URL=http://127.0.0.1:PORT python event-flow.py STATE_JSON OBJECTS_DIR OUT_JSON RECORDS_FILE...
 
 STATE_JSON is `terraform show -json` of the applied state. As SES does, the script assumes the
 applied SES role (STS) and puts the records (SES writes each as one JSON object and a newline)
@@ -23,6 +23,14 @@ from botocore.exceptions import ClientError
 
 REGION = "us-east-1"
 DENIED = ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation")
+
+
+def read_records(path):
+    """A JSON list of records, or JSON Lines (one record a line)."""
+    text = open(path).read()
+    if path.endswith(".jsonl"):
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    return json.loads(text)
 
 
 def resources(state):
@@ -89,7 +97,7 @@ def main(state_file, objects_dir, out_file, record_files):
     # The fixed folder above the first partition (events/ of events/event_type=!{...}/...).
     prefix_root = s3_config["prefix"].split("!{")[0].rsplit("/", 1)[0] + "/"
     ses_role = next(r for r in state["aws_iam_role"] if "ses.amazonaws.com" in r["assume_role_policy"])
-    records = [record for path in record_files for record in json.load(open(path))]
+    records = [record for path in record_files for record in read_records(path)]
     problems = []
 
     # The set's ARN as SES gives it (the state's has no account: the provider skips the lookup).
@@ -183,5 +191,5 @@ def main(state_file, objects_dir, out_file, record_files):
 
 if __name__ == "__main__":
     if len(sys.argv) < 5:
-        sys.exit("usage: event-flow.py STATE_JSON OBJECTS_DIR OUT_JSON RECORDS_JSON...")
+        sys.exit("usage: event-flow.py STATE_JSON OBJECTS_DIR OUT_JSON RECORDS_FILE...")
     sys.exit(0 if main(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]) else 1)

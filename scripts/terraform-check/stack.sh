@@ -111,7 +111,7 @@ check_event_flow() { # DIR
   local dir="$1"
   rm -rf "$dir/objects" && mkdir -p "$dir/objects"
   mock_client "$LIB/event-flow.py" "$dir/state.json" "$dir/objects" "$SCRATCH/event-flow.json" \
-    __tests__/fixtures/ses-event-examples.json ||
+    __tests__/fixtures/ses-event-examples.json __tests__/fixtures/realistic-events.jsonl ||
     fail "events through the applied stack: see above"
   node -e '
     const [state, objects, out] = process.argv.slice(1);
