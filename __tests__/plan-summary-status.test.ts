@@ -142,11 +142,13 @@ describe("drift in a plan the real AWS provider wrote", () => {
   const markdown = summarizePlan(readPlanFile(path.join(FIXTURES, "real", "update-in-place.json")));
 
   test("lists what changed outside Terraform, leaving out the empty values a provider only filled in", () => {
-    expect(markdown).toContain("**3 resources changed outside Terraform** (listed under Changed outside Terraform).\n");
+    expect(markdown).toContain("**4 resources changed outside Terraform** (listed under Changed outside Terraform).\n");
     expect(markdown).toContain(
       "- `aws_s3_bucket.SesEvents_Bucket_7ECDF5ED`: changed outside Terraform (this plan's changes depend on it): " +
-        "encryption, deletion protection, enabled or sending, retention, IAM\n",
+        "deletion protection, enabled or sending, retention, IAM\n",
     );
+    // The check's IAM probe attached the reader policy to a role of its own between the two plans.
+    expect(markdown).toContain("- `aws_iam_policy.SesEvents_Analytics_ReaderPolicy_79686567`: changed outside Terraform: IAM\n  - `attachment_count`: `0` → `1`\n");
     expect(markdown).toContain("  - `versioning[0].enabled`: `false` → `true`\n");
     // The refresh also turned unset tags and parameters into empty maps: nobody changed those.
     expect(markdown).not.toContain("`tags`: (none) → `{}`");
