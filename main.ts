@@ -1,6 +1,6 @@
 import { App } from "cdktf";
 import { ValidationError } from "./modules";
-import { printable } from "./modules/validation";
+import { printable } from "./modules/private/validation";
 import { SettingsError, readSettings } from "./settings";
 import { SesEventsStack } from "./stack";
 

@@ -13,7 +13,7 @@ import type {
 } from "./modules";
 import { ConfigurationSetTlsPolicy, HttpsPolicy, SuppressionReasons } from "./modules/configuration-set";
 import { FirehoseCompression, SesEventType } from "./modules/ses-event-type";
-import { BUCKET_NAME, MAX_TAGS } from "./modules/validation";
+import { BUCKET_NAME, MAX_TAGS } from "./modules/private/validation";
 
 /*
  * The one schema of the app's settings: cdktf.json's `context` (and each `environments` entry),

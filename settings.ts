@@ -1,6 +1,6 @@
 import type { SesFirehoseEventDestinationProps } from "./modules";
-import { PhysicalName, PhysicalNameKind, identityOf, physicalNames, showClash } from "./modules/physical-names";
-import { MAX_TAGS, Problems, checkTags, isToken, looksSecret, plain, roleArnParts, show, showAs } from "./modules/validation";
+import { PhysicalName, PhysicalNameKind, identityOf, physicalNames, showClash } from "./modules/private/physical-names";
+import { MAX_TAGS, Problems, checkTags, isToken, looksSecret, plain, roleArnParts, show, showAs } from "./modules/private/validation";
 import { ContextSettings, EnvironmentSettings, STACK_NAME, STACK_NAME_RULE, WORKSPACE_NAME, WORKSPACE_NAME_RULE, contextSettings } from "./settings-schema";
 
 /** Where a stack keeps its Terraform state. */

@@ -1,8 +1,8 @@
 import { Construct } from "constructs";
 import { TerraformProvider } from "cdktf";
 import { Sesv2ConfigurationSet, Sesv2ConfigurationSetConfig } from "@cdktf/provider-aws/lib/sesv2-configuration-set";
-import * as defaults from "./defaults";
-import * as rules from "./validation";
+import * as defaults from "./private/defaults";
+import * as rules from "./private/validation";
 
 /** Whether SES delivers a message over a connection that is not TLS (AWS CDK `ConfigurationSetTlsPolicy`). */
 export enum ConfigurationSetTlsPolicy {

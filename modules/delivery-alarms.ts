@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { TerraformProvider, Token } from "cdktf";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
-import * as defaults from "./defaults";
+import * as defaults from "./private/defaults";
 
 /** CloudWatch alarms on the delivery stream and the configuration set; off unless `enabled` is true. */
 export interface DeliveryAlarmOptions {

@@ -6,16 +6,16 @@ import { GlueCatalogDatabase } from "@cdktf/provider-aws/lib/glue-catalog-databa
 import { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { AwsContext } from "./aws-context";
-import * as defaults from "./defaults";
-import { defined } from "./defined";
+import * as defaults from "./private/defaults";
+import { defined } from "./private/defined";
 import { EventBucket } from "./event-bucket";
-import { EventLayout, PartitionKey, eventLayout, mayWriteUnder } from "./event-layout";
-import { SkippedEventQuery, eventQueries } from "./event-queries";
-import { defaultDatabaseName } from "./physical-names";
-import { EVENT_COLUMNS } from "./event-schema";
-import { PolicyStatement, policyDocument } from "./policy";
+import { EventLayout, PartitionKey, eventLayout, mayWriteUnder } from "./private/event-layout";
+import { SkippedEventQuery, eventQueries } from "./private/event-queries";
+import { defaultDatabaseName, defaultsToPrimaryWorkgroup } from "./private/names";
+import { EVENT_COLUMNS } from "./private/event-schema";
+import { PolicyStatement, policyDocument } from "./private/policy";
 import { FirehoseCompression, SesEventType } from "./ses-event-type";
-import * as rules from "./validation";
+import * as rules from "./private/validation";
 
 /** The query layer over delivered events: a Glue table, an Athena workgroup, saved queries, a reader policy. */
 export interface EventAnalyticsOptions {
@@ -243,7 +243,7 @@ export class EventAnalytics extends Construct {
     const problems = new rules.Problems();
     checkEventAnalyticsOptions(problems, "", props);
     problems.when(
-      props.workgroupName === undefined && props.nameBase === defaults.ATHENA_PRIMARY_WORKGROUP,
+      defaultsToPrimaryWorkgroup(props.workgroupName, props.nameBase),
       `workgroupName defaults to nameBase "${props.nameBase}", the workgroup every account and Region already has; set workgroupName.`,
     );
     problems.check("prefix", props.prefix, rules.NO_TERRAFORM_TEMPLATE);

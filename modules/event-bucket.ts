@@ -15,11 +15,11 @@ import {
   DEFAULT_FORCE_DESTROY,
   DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS,
   DEFAULT_TRANSITION_TO_INFREQUENT_ACCESS_DAYS,
-} from "./defaults";
-import { RESERVED_BUCKET_PREFIX } from "./defaults";
-import { defined } from "./defined";
-import { policyDocument } from "./policy";
-import { BUCKET_NAME, Problems, integerBetween, isToken, maxLength } from "./validation";
+} from "./private/defaults";
+import { RESERVED_BUCKET_PREFIX } from "./private/defaults";
+import { defined } from "./private/defined";
+import { policyDocument } from "./private/policy";
+import { BUCKET_NAME, Problems, integerBetween, isToken, maxLength } from "./private/validation";
 
 /** How long delivered event objects are kept and where they move. */
 export interface EventBucketLifecycle {

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { TerraformProvider, Token } from "cdktf";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
-import * as defaults from "./defaults";
+import * as defaults from "./private/defaults";
 
 /** A CloudWatch dashboard of the event pipeline. */
 export interface PipelineDashboardOptions {

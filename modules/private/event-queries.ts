@@ -1,5 +1,5 @@
 import { Fn, Token } from "cdktf";
-import { SesEventRecordType as T, SesEventType } from "./ses-event-type";
+import { SesEventRecordType as T, SesEventType } from "../ses-event-type";
 
 /** What the queries need to know about the table. */
 export interface EventQueryContext {

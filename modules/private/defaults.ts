@@ -1,4 +1,4 @@
-import { FirehoseCompression, SesEventType } from "./ses-event-type";
+import { FirehoseCompression, SesEventType } from "../ses-event-type";
 
 export const DEFAULT_CREATE_CONFIGURATION_SET = true;
 export const DEFAULT_EVENT_DESTINATION_NAME = "firehose";
