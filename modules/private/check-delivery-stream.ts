@@ -1,5 +1,5 @@
 import { FirehoseCompression, SesEventType } from "../ses-event-type";
-import { checkAnalyticsLayout, checkEventAnalyticsOptions } from "../event-analytics";
+import { checkAnalyticsLayout, checkEventAnalyticsOptions } from "./check-event-analytics";
 import { checkEventBucketOptions } from "../event-bucket";
 import * as defaults from "./defaults";
 import { ResolvedDestination } from "./resolve";
