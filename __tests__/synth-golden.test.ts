@@ -9,7 +9,7 @@ import { TOOLCHAIN_FIELDS, testApp, toolchainUnderTest } from "./helpers";
  * The synthesized Terraform JSON of three profiles, kept byte for byte under
  * __tests__/fixtures/synth/<profile>/<stack>.json: a change of any address, attribute or policy
  * fails here until the files are regenerated on purpose with
- * `UPDATE_SYNTH_GOLDEN=1 npx jest __tests__/synth-golden.test.ts` (npm run test:update-golden).
+ * `npm run golden:update` (`UPDATE_SYNTH_GOLDEN=1 npx jest __tests__/synth-golden.test.ts`).
  */
 const ROOT = path.join(__dirname, "..");
 const GOLDEN = path.join(__dirname, "fixtures", "synth");

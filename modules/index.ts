@@ -15,3 +15,9 @@ export type { SkippedEventQuery } from "./private/event-queries";
 export { AwsContext } from "./aws-context";
 export { ValidationError } from "./private/validation";
 export type { Problem } from "./private/validation";
+/**
+ * The defaults, rules and physical names the app in this repository shares with the constructs.
+ * Not part of the published API: it may change in any release.
+ * @internal
+ */
+export * as internal from "./private/app";
