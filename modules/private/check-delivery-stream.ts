@@ -1,5 +1,6 @@
 import { FirehoseCompression, SesEventType } from "../ses-event-type";
 import { checkAnalyticsLayout, checkEventAnalyticsOptions } from "./check-event-analytics";
+import { checkDeliveryAlarmOptions, checkReputationThresholds } from "../delivery-alarms";
 import { checkEventBucketOptions } from "../event-bucket";
 import * as defaults from "./defaults";
 import { ResolvedDestination } from "./resolve";
@@ -77,21 +78,16 @@ export function checkDeliveryStream(problems: rules.Problems, resolved: Resolved
     options.bucketArn !== undefined && options.bucket !== undefined,
     `${at}.bucketArn and ${at}.bucket are both set: bucket configures the bucket the module creates, bucketArn uses an existing one; remove one of them.`,
   );
-  if (options.bucket !== undefined) checkEventBucketOptions(problems, `${at}.bucket`, options.bucket);
+  if (options.bucket !== undefined) checkEventBucketOptions(problems, `${at}.bucket.`, options.bucket);
 }
 
 /** Checks the alarms' options against the stream and the configuration set they watch. */
 export function checkAlarms(problems: rules.Problems, resolved: ResolvedDestination): void {
   const { props, monitoring, givenSet: given, managesSet: managed } = resolved;
   const alarms = props.alarms!;
-  problems.check("alarms.snsTopicArn", alarms.snsTopicArn, rules.SNS_TOPIC_ARN);
-  problems.check("alarms.periodSeconds", alarms.periodSeconds, rules.integerBetween(60, 86400), {
-    test: (v) => v % 60 === 0,
-    text: "use a multiple of 60",
-  });
   const interval = resolved.stream.bufferingIntervalSeconds;
   const normalDelay = interval * defaults.NORMAL_DELIVERY_DELAY_FACTOR;
-  problems.check("alarms.freshnessThresholdSeconds", alarms.freshnessThresholdSeconds, rules.integerBetween(60, 86400), {
+  checkDeliveryAlarmOptions(problems, "alarms.", alarms, {
     test: (v) => rules.isToken(interval) || v > normalDelay,
     text: `it must exceed ${normalDelay} s (1.5 times the ${interval} s buffering interval, a normal delivery delay), or the alarm fires on normal deliveries`,
   });
@@ -99,12 +95,7 @@ export function checkAlarms(problems: rules.Problems, resolved: ResolvedDestinat
     (alarms.enabled ?? defaults.DEFAULT_ALARMS_ENABLED) && props.deliveryStreamArn !== undefined,
     "alarms.enabled is true with deliveryStreamArn: alarms are created only for a stream the module creates; set alarms on your own stream instead.",
   );
-  const rate = (example: string) => ({
-    test: (v: number) => typeof v === "number" && v > 0 && v <= 1,
-    text: `use a rate above 0 and at most 1, such as ${example}`,
-  });
-  problems.check("alarms.bounceRateThreshold", alarms.bounceRateThreshold, rate("0.025 for 2.5%"));
-  problems.check("alarms.complaintRateThreshold", alarms.complaintRateThreshold, rate("0.0005 for 0.05%"));
+  checkReputationThresholds(problems, "alarms.", alarms);
   problems.when(
     monitoring.reputationAlarms && managed && !monitoring.reputationMetrics,
     `alarms.reputation is ${alarms.reputation === undefined ? "on by default" : "true"} but ${given === undefined ? "configurationSet.reputationMetrics is false" : "the given ConfigurationSet has reputationMetrics false"}: SES publishes a set's Reputation.BounceRate and Reputation.ComplaintRate only with reputation metrics on; turn them on, or set alarms.reputation to false.`,
