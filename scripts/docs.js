@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// npm run docs: regenerates the generated references under docs/: the settings reference of
-// docs/settings.md, from settings-schema.ts, then the API reference in docs/api, from the TSDoc of
+// npm run docs: regenerates the generated references: the settings reference of docs/settings.md,
+// from settings-schema.ts; README.md's resource table, from the stacks the default and all-options
+// settings synthesize (docs/resource-reference.ts); then the API reference in docs/api, from the TSDoc of
 // the construct library (docs-api.js, TypeDoc). `--check` only compares, exiting 1 when one is out
 // of date. Each entry of GENERATORS is one step: a file and what it should hold given what it holds.
 "use strict";
@@ -12,9 +13,13 @@ const { apiReference } = require("./docs-api");
 
 const root = path.join(__dirname, "..");
 const settings = exitOnToolchainError(() => loadTypeScript(path.join(__dirname, "docs", "settings-reference.ts")));
+const resources = exitOnToolchainError(() => loadTypeScript(path.join(__dirname, "docs", "resource-reference.ts")));
 
 /** @type {{ file: string, generate: (current: string) => string }[]} */
-const GENERATORS = [{ file: settings.SETTINGS_PAGE, generate: settings.settingsPage }];
+const GENERATORS = [
+  { file: settings.SETTINGS_PAGE, generate: settings.settingsPage },
+  { file: resources.RESOURCES_PAGE, generate: (current) => resources.resourcesPage(current) },
+];
 
 const check = process.argv.includes("--check");
 let stale = 0;
