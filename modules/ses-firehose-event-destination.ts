@@ -13,7 +13,6 @@ import { EventBucket, EventBucketOptions } from "./event-bucket";
 import { PipelineDashboard, PipelineDashboardOptions, dashboardName } from "./pipeline-dashboard";
 import { FirehoseCompression, SesEventType } from "./ses-event-type";
 import { checkDestination } from "./private/check-destination";
-import * as defaults from "./private/defaults";
 import { defined } from "./private/defined";
 import { createDeliveryStream } from "./private/delivery-stream";
 import { PhysicalNames, physicalNamesOf } from "./private/physical-names";
@@ -298,10 +297,9 @@ export class SesFirehoseEventDestination extends Construct {
       this.bucketName = created.bucket?.bucketName;
       this.logGroup = created.logGroup;
       this.analytics = created.analytics;
-      const alarms = props.alarms ?? {};
       if (monitoring.alarms) {
         this.alarms = new DeliveryAlarms(this, "Alarms", defined({
-          ...alarms,
+          ...props.alarms,
           deliveryStreamName: created.stream.name,
           topicKmsKeyArn: resolved.stream.kmsKeyArn,
           configurationSetName: this.configurationSetName,
@@ -322,8 +320,8 @@ export class SesFirehoseEventDestination extends Construct {
           region: aws.region,
           reputationMetrics: monitoring.reputationMetrics,
           partitioned: resolved.stream.partitioned,
-          bounceRateThreshold: monitoring.reputationAlarms ? (alarms.bounceRateThreshold ?? defaults.DEFAULT_BOUNCE_RATE_THRESHOLD) : undefined,
-          complaintRateThreshold: monitoring.reputationAlarms ? (alarms.complaintRateThreshold ?? defaults.DEFAULT_COMPLAINT_RATE_THRESHOLD) : undefined,
+          bounceRateThreshold: monitoring.bounceRateThreshold,
+          complaintRateThreshold: monitoring.complaintRateThreshold,
         }));
       }
     } else {

@@ -28,6 +28,9 @@ export interface CreatedStream {
   readonly analytics?: EventAnalytics | undefined;
 }
 
+/** `lifecycle.ignore_changes` on the name of what is named after the configuration set, or nothing. */
+type KeepDerivedName = { lifecycle: { ignoreChanges: string[] } } | Record<string, never>;
+
 /** The delivery-error log group and log stream, and what the stream and its role need of them. */
 interface DeliveryLogs {
   readonly logGroup: CloudwatchLogGroup;
@@ -46,7 +49,7 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
   // A stream named after the set keeps its name when the set is renamed: a new name would replace
   // it, and Firehose does not promise to deliver what a deleted stream still buffers. Its log group
   // follows it, so that it keeps the delivery-error logs.
-  const keepDerivedName = stream.nameDerived ? { lifecycle: { ignoreChanges: ["name"] } } : {};
+  const keepDerivedName: KeepDerivedName = stream.nameDerived ? { lifecycle: { ignoreChanges: ["name"] } } : {};
 
   const bucket =
     stream.bucketArn === undefined
@@ -160,7 +163,7 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
 }
 
 /** The delivery-error log group `/aws/kinesisfirehose/<stream>` and its log stream, imported on request. */
-function createDeliveryLogs(scope: Construct, resolved: ResolvedDestination, aws: AwsContext, keepDerivedName: object): DeliveryLogs {
+function createDeliveryLogs(scope: Construct, resolved: ResolvedDestination, aws: AwsContext, keepDerivedName: KeepDerivedName): DeliveryLogs {
   const { provider } = resolved;
   const stream = resolved.stream;
   const logGroup = new CloudwatchLogGroup(scope, "LogGroup", defined({

@@ -19,6 +19,9 @@ export interface Monitoring {
   /** The set publishes reputation metrics (false when the module cannot know: an existing set). */
   readonly reputationMetrics: boolean;
   readonly reputationAlarms: boolean;
+  /** The rates the reputation alarms fire at, when they are on (the dashboard draws them). */
+  readonly bounceRateThreshold?: number | undefined;
+  readonly complaintRateThreshold?: number | undefined;
   readonly silentPipeline: boolean;
   /** The CloudWatch event destination that gives the set's sends by the ses:configuration-set dimension. */
   readonly metricsDestination: boolean;
@@ -185,11 +188,14 @@ function monitoringOf(
     givenSet?.reputationMetrics ?? (managed ? (options.reputationMetrics ?? defaults.DEFAULT_REPUTATION_METRICS) : (alarms.reputation ?? false));
   const publishesSends = enabled && eventTypes.includes(SesEventType.SEND);
   const silentPipeline = alarmsOn && (alarms.silentPipeline ?? publishesSends);
+  const reputationAlarms = alarmsOn && (alarms.reputation ?? managed);
   return {
     alarms: alarmsOn,
     dashboard,
     reputationMetrics,
-    reputationAlarms: alarmsOn && (alarms.reputation ?? managed),
+    reputationAlarms,
+    bounceRateThreshold: reputationAlarms ? (alarms.bounceRateThreshold ?? defaults.DEFAULT_BOUNCE_RATE_THRESHOLD) : undefined,
+    complaintRateThreshold: reputationAlarms ? (alarms.complaintRateThreshold ?? defaults.DEFAULT_COMPLAINT_RATE_THRESHOLD) : undefined,
     silentPipeline,
     metricsDestination: silentPipeline || dashboard,
   };
