@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
-import { TerraformProvider, Token } from "cdktf";
+import { TerraformProvider } from "cdktf";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import * as defaults from "./private/defaults";
 import { defined } from "./private/defined";
+import { percent } from "./private/helpers";
 import * as rules from "./private/validation";
 
 /** CloudWatch alarms on the delivery stream and the configuration set; off unless `enabled` is true. */
@@ -211,7 +212,7 @@ export class DeliveryAlarms extends Construct {
       this.bounceRateAlarm = new CloudwatchMetricAlarm(this, "BounceRate", {
         ...reputation,
         alarmName: `${set}-bounce-rate`,
-        alarmDescription: `The bounce rate of configuration set ${set} is at least ${percent(bounce)} (SES reviews an account at 5% and may pause sending at 10%).`,
+        alarmDescription: `The bounce rate of configuration set ${set} is at least ${percent(bounce)} (SES reviews an account at ${percent(defaults.BOUNCE_RATE_REVIEW_LEVEL)} and may pause sending at ${percent(defaults.BOUNCE_RATE_PAUSE_LEVEL)}).`,
         metricName: "Reputation.BounceRate",
         threshold: bounce,
       });
@@ -219,7 +220,7 @@ export class DeliveryAlarms extends Construct {
       this.complaintRateAlarm = new CloudwatchMetricAlarm(this, "ComplaintRate", {
         ...reputation,
         alarmName: `${set}-complaint-rate`,
-        alarmDescription: `The complaint rate of configuration set ${set} is at least ${percent(complaint)} (SES reviews an account at 0.1% and may pause sending at 0.5%).`,
+        alarmDescription: `The complaint rate of configuration set ${set} is at least ${percent(complaint)} (SES reviews an account at ${percent(defaults.COMPLAINT_RATE_REVIEW_LEVEL)} and may pause sending at ${percent(defaults.COMPLAINT_RATE_PAUSE_LEVEL)}).`,
         metricName: "Reputation.ComplaintRate",
         threshold: complaint,
       });
@@ -267,9 +268,4 @@ export class DeliveryAlarms extends Construct {
       });
     }
   }
-}
-
-/** 0.025 as "2.5%"; a rate only known at apply time as "the threshold". */
-function percent(rate: number): string {
-  return Token.isUnresolved(rate) ? "the threshold" : `${Number((rate * 100).toPrecision(6))}%`;
 }

@@ -4,6 +4,7 @@ import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboar
 import { checkReputationThresholds } from "./delivery-alarms";
 import * as defaults from "./private/defaults";
 import { defined } from "./private/defined";
+import { percent } from "./private/helpers";
 import * as rules from "./private/validation";
 
 /** A CloudWatch dashboard of the event pipeline. */
@@ -111,7 +112,7 @@ export class PipelineDashboard extends Construct {
           yAxis: { left: { min: 0 } },
           annotations: {
             horizontal: [
-              line("SES review (5%)", defaults.BOUNCE_RATE_REVIEW_LEVEL),
+              line(`SES review (${percent(defaults.BOUNCE_RATE_REVIEW_LEVEL)})`, defaults.BOUNCE_RATE_REVIEW_LEVEL),
               ...(props.bounceRateThreshold === undefined ? [] : [line("Alarm", props.bounceRateThreshold)]),
             ],
           },
@@ -120,7 +121,7 @@ export class PipelineDashboard extends Construct {
           yAxis: { left: { min: 0 } },
           annotations: {
             horizontal: [
-              line("SES review (0.1%)", defaults.COMPLAINT_RATE_REVIEW_LEVEL),
+              line(`SES review (${percent(defaults.COMPLAINT_RATE_REVIEW_LEVEL)})`, defaults.COMPLAINT_RATE_REVIEW_LEVEL),
               ...(props.complaintRateThreshold === undefined ? [] : [line("Alarm", props.complaintRateThreshold)]),
             ],
           },

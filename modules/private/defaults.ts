@@ -56,6 +56,9 @@ export const DEFAULT_COMPLAINT_RATE_THRESHOLD = 0.0005;
 /** SES reviews an account whose bounce rate reaches 5% or whose complaint rate reaches 0.1%: drawn on the dashboard, flagged by the saved queries. */
 export const BOUNCE_RATE_REVIEW_LEVEL = 0.05;
 export const COMPLAINT_RATE_REVIEW_LEVEL = 0.001;
+/** The rates at which SES may pause an account's sending. */
+export const BOUNCE_RATE_PAUSE_LEVEL = 0.1;
+export const COMPLAINT_RATE_PAUSE_LEVEL = 0.005;
 /** Reputation rates move slowly: one hour is period enough, and pages no one for a blip. */
 export const REPUTATION_ALARM_PERIOD_SECONDS = 3600;
 /**

@@ -1,6 +1,7 @@
 import { Fn, Token } from "cdktf";
 import { SesEventRecordType as T, SesEventType } from "../ses-event-type";
 import { BOUNCE_RATE_REVIEW_LEVEL, COMPLAINT_RATE_REVIEW_LEVEL } from "./defaults";
+import { percent } from "./helpers";
 
 /** What the queries need to know about the table. */
 export interface EventQueryContext {
@@ -39,9 +40,6 @@ export interface SkippedEventQuery {
     readonly anyOf: readonly SesEventType[];
   };
 }
-
-/** 0.05 as "5%". */
-const percent = (rate: number): string => `${Number((rate * 100).toPrecision(6))}%`;
 
 /** `replace` run now on a literal, or by Terraform on a token, which is only known at apply time. */
 const replaceAll = (value: string, search: string, by: string): string =>
