@@ -66,14 +66,17 @@ function trigger({ lifecycle_action_trigger: lifecycle, invoke_action_trigger: i
   return "the plan does not say what triggers it";
 }
 
-/** Each top-level configuration value; sensitive ones masked and unknown ones marked at any depth. */
+/**
+ * Each top-level configuration value that is set (as Terraform's own plan shows them, without
+ * nulls and empty blocks); sensitive ones masked and unknown ones marked at any depth.
+ */
 function configLines(invocation: ActionInvocation): string[] {
   const side: Side = { value: invocation.config_values, sensitive: invocation.config_sensitive, unknown: invocation.config_unknown };
   if (invocation.config_sensitive === true) return ["  - configuration: (sensitive)"];
   const keys = new Set<string>();
   if (isRecord(invocation.config_values)) for (const key of Object.keys(invocation.config_values)) keys.add(key);
   if (isRecord(invocation.config_unknown)) for (const key of Object.keys(invocation.config_unknown)) keys.add(key);
-  const names = [...keys].sort().filter((key) => describeAt(side, [key]) !== "(none)");
+  const names = [...keys].sort().filter((key) => !/^(\(none\)|\[\]|\{\})$/.test(describeAt(side, [key])));
   const lines = names.slice(0, MAX_CONFIG_VALUES).map((key) => {
     const text = describeAt(side, [key]);
     return `  - ${literal(key)}: ${/^\((sensitive|known after apply)\)$/.test(text) ? text : literal(text)}`;
