@@ -1,5 +1,5 @@
 // The summary of plans written by real Terraform 1.11.4 and 1.16.4 (and the AWS provider the
-// check builds) from the main.tf beside each: __tests__/fixtures/plans/terraform/generate.sh.
+// check builds) from the main.tf beside each: __tests__/fixtures/plans/terraform-versions/generate.sh.
 // Both plan JSON formats give the same summary; Terraform 1.15 and later leave a resource that a
 // `removed` block forgets out of planned_values, and actions (1.14+) come from the provider's own
 // aws_sns_publish.
@@ -8,8 +8,8 @@ import { readPlanFile, summarizePlan } from "../scripts/plan-summary";
 import { fixture } from "./plan-summary-helpers";
 
 const VERSIONS = ["1.11.4", "1.16.4"];
-const plan = (name: string, version: string) => readPlanFile(fixture(`terraform/${name}/plan-${version}.json`));
-const raw = (name: string, version: string) => JSON.parse(readFileSync(fixture(`terraform/${name}/plan-${version}.json`), "utf8"));
+const plan = (name: string, version: string) => readPlanFile(fixture(`terraform-versions/${name}/plan-${version}.json`));
+const raw = (name: string, version: string) => JSON.parse(readFileSync(fixture(`terraform-versions/${name}/plan-${version}.json`), "utf8"));
 
 describe.each(VERSIONS)("plans written by Terraform %s", (version) => {
   test("were written by that version", () => {
@@ -52,7 +52,7 @@ test("Terraform 1.15 and later leave the forgotten resource out of planned_value
 
 describe("actions, planned by Terraform 1.16.4 with the built provider's aws_sns_publish", () => {
   test("the built provider has that action", () => {
-    expect(JSON.parse(readFileSync(fixture("terraform/actions-invoke/provider-actions.json"), "utf8"))).toContain("aws_sns_publish");
+    expect(JSON.parse(readFileSync(fixture("terraform-versions/actions-invoke/provider-actions.json"), "utf8"))).toContain("aws_sns_publish");
   });
 
   test("an invocation by -invoke, with no resource change, is summarized as that invocation", () => {
