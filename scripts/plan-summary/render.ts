@@ -1,13 +1,14 @@
 // The Markdown summary. The heading says first what makes a plan more than its changes: it
-// failed (errored), it is incomplete (deferred changes), checks fail, resources changed outside
-// Terraform, or an action is unknown; only a plan with none of these and no change says "No
-// changes". Sections come in order of risk, which is also how they share the room when the
-// summary must fit a size limit (a pull-request comment holds 65,536 characters): destroys,
-// replacements, unknown actions, failing checks, deferred changes, grants (IAM policy changes),
-// security-relevant updates and drift share it first (see fit.ts); forgets, imports, moves,
-// output changes, routine updates and creates follow, each with its counts per resource type,
-// then as many entries as fit. What did not fit is counted in a closing note that says where the
-// full summary is.
+// failed (errored), it is incomplete (deferred changes or action invocations), checks fail,
+// resources changed outside Terraform, or an action is unknown; only a plan with none of these, no
+// change and no action invocation says "No changes". Sections come in order of risk, which is also
+// how they share the room when the summary must fit a size limit (a pull-request comment holds
+// 65,536 characters): destroys, replacements, unknown actions, failing checks, deferred changes,
+// actions to invoke, grants (IAM policy changes), security-relevant updates, risky creates and
+// drift share it first (see fit.ts), the entries of the security sections most severe first
+// (severity.ts); forgets, imports, moves, output changes, routine updates and routine creates
+// follow, each with its counts per resource type, then as many entries as fit. What did not fit is
+// counted in a closing note that says where the full summary is.
 import { renderActions } from "./actions";
 import { type AttributeChange, changedAttributes, isTruncatedList, MAX_CHANGED_PATHS } from "./attributes";
 import { changedOutputs, countPlan, hasChanges, isImport, isMove, kindOf, planLine, type PlanCounts, unknownActions } from "./classify";
