@@ -12,17 +12,23 @@ function firstLine(type: string, before: object, after: object): string {
 
 describe("security-relevant updates", () => {
   test.each([
-    ["aws_s3_bucket_public_access_block", { ignore_public_acls: true }, { ignore_public_acls: false }, "public access"],
-    ["aws_s3_bucket", { acl: "private" }, { acl: "public-read" }, "public access"],
-    ["aws_kinesis_firehose_delivery_stream", { server_side_encryption: [{ enabled: true }] }, { server_side_encryption: [{ enabled: false }] }, "encryption, enabled or sending"],
-    ["aws_kms_key", { enable_key_rotation: true }, { enable_key_rotation: false }, "encryption, key rotation"],
+    ["aws_s3_bucket_public_access_block", { ignore_public_acls: true }, { ignore_public_acls: false }, "**exposure or loss:** public access"],
+    ["aws_s3_bucket", { acl: "private" }, { acl: "public-read" }, "**exposure or loss:** public access"],
+    ["aws_kinesis_firehose_delivery_stream", { server_side_encryption: [{ enabled: true }] }, { server_side_encryption: [{ enabled: false }] }, "**exposure or loss:** encryption, enabled or sending"],
+    ["aws_kms_key", { enable_key_rotation: true }, { enable_key_rotation: false }, "**weakening:** encryption, key rotation"],
     ["aws_s3_bucket_logging", { target_prefix: "a/" }, { target_prefix: "b/" }, "logging"],
-    ["aws_dynamodb_table", { deletion_protection_enabled: true }, { deletion_protection_enabled: false }, "deletion protection, enabled or sending"],
-    ["aws_s3_bucket_versioning", { versioning_configuration: [{ status: "Enabled" }] }, { versioning_configuration: [{ status: "Suspended" }] }, "deletion protection"],
-    ["aws_sesv2_configuration_set", { sending_options: [{ sending_enabled: true }] }, { sending_options: [{ sending_enabled: false }] }, "enabled or sending"],
-    ["aws_cloudwatch_log_group", { retention_in_days: 365 }, { retention_in_days: 1 }, "retention"],
-    ["aws_security_group_rule", { cidr_blocks: ["10.0.0.0/8"] }, { cidr_blocks: ["0.0.0.0/0"] }, "network exposure"],
+    ["aws_dynamodb_table", { deletion_protection_enabled: true }, { deletion_protection_enabled: false }, "**weakening:** deletion protection, enabled or sending"],
+    ["aws_s3_bucket_versioning", { versioning_configuration: [{ status: "Enabled" }] }, { versioning_configuration: [{ status: "Suspended" }] }, "**weakening:** deletion protection"],
+    ["aws_sesv2_configuration_set", { sending_options: [{ sending_enabled: true }] }, { sending_options: [{ sending_enabled: false }] }, "**exposure or loss:** enabled or sending"],
+    ["aws_cloudwatch_log_group", { retention_in_days: 365 }, { retention_in_days: 1 }, "**weakening:** retention"],
+    ["aws_security_group_rule", { cidr_blocks: ["10.0.0.0/8"] }, { cidr_blocks: ["0.0.0.0/0"] }, "**exposure or loss:** network exposure"],
     ["aws_kinesis_firehose_delivery_stream", { extended_s3_configuration: [{ role_arn: "arn:a" }] }, { extended_s3_configuration: [{ role_arn: "arn:b" }] }, "IAM"],
+    ["aws_cloudwatch_log_group", { retention_in_days: 1 }, { retention_in_days: 365 }, "retention"],
+    ["aws_cloudwatch_log_group", { retention_in_days: 365 }, { retention_in_days: 0 }, "retention"],
+    ["aws_cloudwatch_log_group", { retention_in_days: 0 }, { retention_in_days: 3653 }, "**weakening:** retention"],
+    ["aws_security_group_rule", { cidr_blocks: ["10.0.0.0/8"] }, { cidr_blocks: ["10.0.0.0/8", "192.168.0.0/16"] }, "network exposure"],
+    ["aws_kinesis_firehose_delivery_stream", { server_side_encryption: [{ key_arn: "arn:aws:kms:eu-west-1:1:key/a" }] }, { server_side_encryption: [{ key_arn: "arn:aws:kms:eu-west-1:1:key/b" }] }, "**weakening:** encryption"],
+    ["aws_kinesis_firehose_delivery_stream", { server_side_encryption: [{ key_arn: "arn:aws:kms:eu-west-1:1:key/a" }] }, { server_side_encryption: [{ key_arn: null }] }, "**exposure or loss:** encryption"],
   ])("an update of %s (%j → %j) is listed as %s", (type, before, after, topics) => {
     expect(firstLine(type, before, after)).toBe(`security: - \`${type}.x\`: ${topics}`);
   });

@@ -41,7 +41,7 @@ describe("a 5,000-change plan", () => {
       markdown.indexOf("### Security-relevant updates (60)\n\nBy type: `aws_iam_role_policy` 40, `aws_s3_bucket_public_access_block` 20.\n\n"),
     );
     expect(security.match(/^- `aws_iam_role_policy\.policy_\d+`: IAM\n {2}- `policy`: see IAM policy changes$/gm)).toHaveLength(40);
-    expect(security.match(/^- `aws_s3_bucket_public_access_block\.block_\d+`: public access\n {2}- `block_public_policy`: `true` → `false`$/gm)).toHaveLength(20);
+    expect(security.match(/^- `aws_s3_bucket_public_access_block\.block_\d+`: \*\*exposure or loss:\*\* public access\n {2}- `block_public_policy`: `true` → `false`$/gm)).toHaveLength(20);
     expect(markdown.indexOf("### Security-relevant updates")).toBeLessThan(markdown.indexOf("### Update in place"));
   });
 
@@ -106,10 +106,10 @@ describe("a plan of 4,000 destroys, 3,000 routine updates and a few risky change
     expect(markdown).toContain(
       "### Security-relevant updates (2)\n\n" +
         "By type: `aws_s3_bucket_public_access_block` 1, `aws_sesv2_configuration_set_event_destination` 1.\n\n" +
-        "- `aws_s3_bucket_public_access_block.events`: public access\n" +
+        "- `aws_s3_bucket_public_access_block.events`: **exposure or loss:** public access\n" +
         "  - `block_public_policy`: `true` → `false`\n" +
         "  - `restrict_public_buckets`: `true` → `false`\n" +
-        "- `aws_sesv2_configuration_set_event_destination.events`: enabled or sending\n" +
+        "- `aws_sesv2_configuration_set_event_destination.events`: **exposure or loss:** enabled or sending\n" +
         "  - `event_destination[0].enabled`: `true` → `false`\n",
     );
   });
@@ -138,7 +138,7 @@ describe("a plan of 4,000 destroys, 3,000 routine updates and a few risky change
     expect(markdown).toContain("### Destroy (4,000)\n\nBy type: `aws_s3_bucket` 4,000.\n\n");
     expect(markdown).toContain(`- … and ${(4000 - listed).toLocaleString("en-US")} more, left out for length (see the note at the end)\n`);
     expect(markdown).toMatch(
-      new RegExp(`Destroy: ${(4000 - listed).toLocaleString("en-US")} of 4,000; Update in place: 3,000 of 3,000\\. The full summary is in the job summary\\.\n$`),
+      new RegExp(`Destroy: ${(4000 - listed).toLocaleString("en-US")} of 4,000; Update in place: 3,000 of 3,000; Create: 1 of 1\\. The full summary is in the job summary\\.\n$`),
     );
     expect(markdown.length).toBeLessThanOrEqual(DEFAULT_MAX_CHARS);
   });

@@ -6,6 +6,10 @@
 //   grants.ts        which resources grant access; attachments and permissions; wide grants
 //   iam-diff.ts      IAM policy changes statement by statement
 //   security.ts      which in-place updates are security-relevant
+//   creates.ts       which creates are risky, judged on their values
+//   network.ts       which CIDR blocks are open to the internet
+//   severity.ts      the order inside the risky sections: exposure or loss, weakening, the rest
+//   actions.ts       action invocations (Terraform 1.14+)
 //   long-values.ts   where a long value changed
 //   status.ts        failed, incomplete and drifted plans, failing checks
 //   attributes.ts    the attributes an in-place update changes
@@ -14,16 +18,20 @@
 //   fit.ts           fitting them to a size limit
 //   cli.ts           the command line
 export * from "./plan-summary/attributes";
+export * from "./plan-summary/actions";
 export * from "./plan-summary/classify";
+export * from "./plan-summary/creates";
 export * from "./plan-summary/cli";
 export * from "./plan-summary/fit";
 export * from "./plan-summary/grants";
 export * from "./plan-summary/iam-diff";
 export * from "./plan-summary/long-values";
 export * from "./plan-summary/markdown";
+export * from "./plan-summary/network";
 export * from "./plan-summary/read";
 export * from "./plan-summary/render";
 export * from "./plan-summary/replacements";
 export * from "./plan-summary/security";
+export * from "./plan-summary/severity";
 export * from "./plan-summary/status";
 export * from "./plan-summary/values";

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run terraform:check [-- --update-fixtures] [--keep] [--profile NAME]
+# npm run terraform:check [-- --update-fixtures] [--keep] [--profile NAME] [--terraform VERSION]
 #
 # Runs the real Terraform and the real AWS provider on what the app synthesizes, against a local
 # AWS API emulator (ministack, its IAM evaluation on) on 127.0.0.1, for every profile:
@@ -17,6 +17,9 @@
 # statement, rename) checked against expectations.js. Writes .scratch/terraform-check/summary.json
 # (summary.js). --update-fixtures writes the plans to __tests__/fixtures/plans/real/. --keep keeps
 # the scratch directory (.scratch/terraform-check). --profile NAME checks one profile only.
+# --terraform VERSION runs Terraform 1.11.4 (the default: the installed one) or 1.16.4 (built from
+# its Go module into ~/.cache/ses-events/terraform/, scripts/terraform-check/terraform-build.sh);
+# summary.json then lists each version's last result ("terraform", "byTerraform").
 #
 # The provider is built from its Go module (scripts/terraform-check/provider.sh) and cached in
 # ~/.cache/ses-events/; ministack is installed into .venv-mock/. Nothing leaves the machine
@@ -38,8 +41,9 @@ source "$LIB/provider.sh"
 source "$LIB/mock.sh"
 source "$LIB/isolation.sh"
 source "$LIB/stack.sh"
+source "$LIB/terraform-build.sh"
 
-TERRAFORM_VERSION="1.11.4"
+TERRAFORM_VERSION="$TERRAFORM_OLDEST"
 KEEP=0
 SCRATCH="$ROOT/.scratch/terraform-check"
 FIXTURES="__tests__/fixtures/plans/real"
@@ -123,14 +127,27 @@ write_summary() {
     "$SCRATCH/event-flow.json" "$SCRATCH/queries.json" "${parts[@]}"
 }
 
+# --terraform VERSION: puts that Terraform first on PATH (built unless cached) and keeps this run's
+# result per version for summary.json (summary.js reads TERRAFORM_CHECK_VERSION and
+# TERRAFORM_CHECK_RESULTS).
+use_terraform() { # VERSION
+  local bin
+  bin="$(ensure_terraform "$1")"
+  TERRAFORM_VERSION="$1"
+  PATH="$(dirname "$bin"):$PATH"
+  export TERRAFORM_CHECK_VERSION="$1" TERRAFORM_CHECK_RESULTS="$ROOT/.scratch/terraform-check-versions"
+  log "terraform: $(command -v terraform) ($1)"
+}
+
 main() {
-  local update_fixtures=0 only=""
+  local update_fixtures=0 only="" terraform="$TERRAFORM_OLDEST"
   while (($#)); do
     case "$1" in
       --update-fixtures) update_fixtures=1 ;;
       --keep) KEEP=1 ;;
       --profile) only="${2:-}"; shift ;;
-      *) die "usage: npm run terraform:check [-- --update-fixtures] [--keep] [--profile default|all-options|multi-environment]" ;;
+      --terraform) terraform="${2:-}"; shift ;;
+      *) die "usage: npm run terraform:check [-- --update-fixtures] [--keep] [--profile default|all-options|multi-environment] [--terraform ${TERRAFORM_VERSIONS[*]// /|}]" ;;
     esac
     shift
   done
@@ -140,6 +157,7 @@ main() {
   esac
   ((update_fixtures == 0)) || [[ -z "$only" ]] || die "--update-fixtures needs every profile: leave out --profile"
   local started=$SECONDS
+  use_terraform "$terraform"
   check_tools
   rm -rf "$SCRATCH" && mkdir -p "$SCRATCH"
   ensure_provider "$SCRATCH/terraformrc"

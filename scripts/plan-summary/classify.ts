@@ -17,6 +17,8 @@ export interface PlanCounts {
   read: number;
   /** Resources with an action name or combination of actions this summary does not know. */
   other: number;
+  /** Action invocations (Terraform 1.14+): side effects a provider runs during apply. */
+  invoke: number;
 }
 
 /** The action names of Terraform's JSON format (1.6 to 1.11); any other is flagged. */
@@ -66,7 +68,7 @@ function isManaged(resource: ResourceChange): boolean {
 }
 
 export function countPlan(plan: Plan): PlanCounts {
-  const counts: PlanCounts = { import: 0, add: 0, change: 0, destroy: 0, forget: 0, move: 0, replace: 0, unchanged: 0, read: 0, other: 0 };
+  const counts: PlanCounts = { import: 0, add: 0, change: 0, destroy: 0, forget: 0, move: 0, replace: 0, unchanged: 0, read: 0, other: 0, invoke: plan.action_invocations?.length ?? 0 };
   for (const resource of plan.resource_changes) {
     const { actions } = resource.change;
     if (!isManaged(resource)) {
@@ -89,10 +91,13 @@ export function countPlan(plan: Plan): PlanCounts {
 }
 
 export function hasChanges(counts: PlanCounts): boolean {
-  return counts.import + counts.add + counts.change + counts.destroy + counts.forget + counts.move + counts.other > 0;
+  return counts.import + counts.add + counts.change + counts.destroy + counts.forget + counts.move + counts.other + counts.invoke > 0;
 }
 
-/** Terraform's own line, for example `Plan: 6 to import, 1 to add, 0 to change, 0 to destroy.` */
+/**
+ * Terraform's own line, for example `Plan: 6 to import, 1 to add, 0 to change, 0 to destroy.`, and
+ * since Terraform 1.14 ` Actions: 1 to invoke.` after it when the plan invokes actions.
+ */
 export function planLine(counts: PlanCounts): string {
   const parts = [
     ...(counts.import > 0 ? [`${counts.import} to import`] : []),
@@ -101,7 +106,8 @@ export function planLine(counts: PlanCounts): string {
     `${counts.destroy} to destroy`,
     ...(counts.forget > 0 ? [`${counts.forget} to forget`] : []),
   ];
-  return `Plan: ${parts.join(", ")}.`;
+  const actions = counts.invoke > 0 ? ` Actions: ${counts.invoke.toLocaleString("en-US")} to invoke.` : "";
+  return `Plan: ${parts.join(", ")}.${actions}`;
 }
 
 /** The output changes that do something, by name. */

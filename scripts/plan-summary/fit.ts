@@ -1,4 +1,6 @@
-// Fitting the summary to a size limit. Sections arrive in order of risk. The full (risky) ones
+// Fitting the summary to a size limit. Sections arrive in order of risk, and the entries of a
+// risky section in order of severity (severity.ts), so the cap drops the least severe first and
+// says how many of each severity it dropped. The full (risky) ones
 // share the room first, each an equal share and then what the others leave (see allocate); a
 // condensed one lists entries only in what the full ones left over. Every section's heading and counts are kept (their room is
 // reserved before any entries), and a closing note counts what was left out and says where the
@@ -11,6 +13,8 @@ export interface Section {
   full: boolean;
   intro: string[];
   entries: string[];
+  /** Each entry's severity, most severe first: what the cap drops from the bottom is counted by it. */
+  ranks?: string[];
 }
 
 const NOTE_ROOM = 400;
@@ -93,8 +97,9 @@ export function fit(header: string, sections: readonly Section[], maxChars: numb
     carry = Math.max(0, room - length);
     if (shown < total || partial) {
       const missing = total - shown;
-      if (missing > 0) add(`- … and ${missing.toLocaleString("en-US")} more, left out for length (see the note at the end)\n`);
-      left.push(`${section.title}: ${missing.toLocaleString("en-US")} of ${total.toLocaleString("en-US")}${partial ? " (and part of one)" : ""}`);
+      const dropped = droppedRanks(section, shown);
+      if (missing > 0) add(`- … and ${missing.toLocaleString("en-US")} more${dropped ? ` (${dropped})` : ""}, left out for length (see the note at the end)\n`);
+      left.push(`${section.title}: ${missing.toLocaleString("en-US")} of ${total.toLocaleString("en-US")}${dropped ? ` (${dropped})` : ""}${partial ? " (and part of one)" : ""}`);
     }
   });
   if (left.length > 0) {
@@ -102,6 +107,14 @@ export function fit(header: string, sections: readonly Section[], maxChars: numb
     add(`The full summary is in ${location}.\n`);
   }
   return cutAtLine(parts.join(""), maxChars);
+}
+
+/** "3 weakening, 2,990 other": the severities of the entries left out, in the section's order. */
+function droppedRanks(section: Section, shown: number): string {
+  if (section.ranks === undefined || shown >= section.entries.length) return "";
+  const counts = new Map<string, number>();
+  for (const rank of section.ranks.slice(shown)) counts.set(rank, (counts.get(rank) ?? 0) + 1);
+  return [...counts].map(([rank, count]) => `${count.toLocaleString("en-US")} ${rank}`).join(", ");
 }
 
 const PARTIAL_NOTE = "  - … (the rest of this entry is left out for length)\n";

@@ -70,6 +70,41 @@ export interface RelevantAttribute {
   attribute: PathStep[];
 }
 
+/** What triggers an action: a resource's lifecycle event (an `action_trigger` block). */
+export interface LifecycleActionTrigger {
+  triggering_resource_address?: string;
+  /** BeforeCreate, AfterCreate, BeforeUpdate, AfterUpdate, BeforeDestroy, AfterDestroy. */
+  action_trigger_event?: string;
+  action_trigger_block_index?: number;
+  actions_list_index?: number;
+  on_failure?: string;
+}
+
+/** What triggers an action: `terraform plan -invoke=ADDRESS`. */
+export interface InvokeActionTrigger {
+  calling_resource_address?: string;
+}
+
+/** A side effect a provider runs during apply (Terraform 1.14+): `action_invocations`. */
+export interface ActionInvocation {
+  address: string;
+  type: string;
+  name?: string;
+  provider_name?: string;
+  /** The action's configuration; unknown values are left out (null), and marked in config_unknown. */
+  config_values?: unknown;
+  config_sensitive?: unknown;
+  config_unknown?: unknown;
+  lifecycle_action_trigger?: LifecycleActionTrigger;
+  invoke_action_trigger?: InvokeActionTrigger;
+}
+
+/** An invocation Terraform could not plan yet: `deferred_action_invocations`. */
+export interface DeferredActionInvocation {
+  reason: string;
+  action_invocation: ActionInvocation;
+}
+
 export interface Plan {
   format_version: string;
   terraform_version?: string;
@@ -86,6 +121,8 @@ export interface Plan {
   resource_drift?: ResourceChange[];
   checks?: CheckResult[];
   relevant_attributes?: RelevantAttribute[];
+  action_invocations?: ActionInvocation[];
+  deferred_action_invocations?: DeferredActionInvocation[];
 }
 
 /** Raised for input that is not a readable Terraform JSON plan; its message is meant for the user. */
@@ -140,6 +177,12 @@ export function parsePlan(text: string, source: string): Plan {
   if (json.relevant_attributes !== undefined && json.relevant_attributes !== null) {
     plan.relevant_attributes = check.relevantAttributes(json.relevant_attributes);
   }
+  if (json.action_invocations !== undefined && json.action_invocations !== null) {
+    plan.action_invocations = check.actionInvocations(json.action_invocations);
+  }
+  if (json.deferred_action_invocations !== undefined && json.deferred_action_invocations !== null) {
+    plan.deferred_action_invocations = check.deferredActionInvocations(json.deferred_action_invocations);
+  }
   return plan;
 }
 
@@ -188,6 +231,64 @@ class Checker {
       }
       return { resource: this.requiredString(entry.resource, `${at}.resource`), attribute: attribute as PathStep[] };
     });
+  }
+
+  actionInvocations(value: unknown): ActionInvocation[] {
+    if (!Array.isArray(value)) throw this.wrong("action_invocations", value, "an array");
+    return value.map((entry, index) => this.actionInvocation(entry, `action_invocations[${index}]`));
+  }
+
+  deferredActionInvocations(value: unknown): DeferredActionInvocation[] {
+    if (!Array.isArray(value)) throw this.wrong("deferred_action_invocations", value, "an array");
+    return value.map((entry, index) => {
+      const at = `deferred_action_invocations[${index}]`;
+      if (!isRecord(entry)) throw this.wrong(at, entry, "an object");
+      return {
+        reason: this.requiredString(entry.reason, `${at}.reason`),
+        action_invocation: this.actionInvocation(entry.action_invocation, `${at}.action_invocation`),
+      };
+    });
+  }
+
+  private actionInvocation(value: unknown, at: string): ActionInvocation {
+    if (!isRecord(value)) throw this.wrong(at, value, "an object");
+    const invocation: ActionInvocation = {
+      address: this.requiredString(value.address, `${at}.address`),
+      type: this.requiredString(value.type, `${at}.type`),
+    };
+    for (const key of ["name", "provider_name"] as const) {
+      const field = this.optionalString(value[key], `${at}.${key}`);
+      if (field !== undefined) invocation[key] = field;
+    }
+    if (value.config_values !== undefined) invocation.config_values = this.depthChecked(value.config_values, `${at}.config_values`);
+    for (const key of ["config_sensitive", "config_unknown"] as const) {
+      if (value[key] !== undefined && value[key] !== null) invocation[key] = this.markers(value[key], `${at}.${key}`, 0);
+    }
+    const lifecycle = value.lifecycle_action_trigger;
+    const invoke = value.invoke_action_trigger;
+    if (lifecycle !== undefined && lifecycle !== null) invocation.lifecycle_action_trigger = this.lifecycleTrigger(lifecycle, `${at}.lifecycle_action_trigger`);
+    if (invoke !== undefined && invoke !== null) {
+      if (!isRecord(invoke)) throw this.wrong(`${at}.invoke_action_trigger`, invoke, "an object");
+      const calling = this.optionalString(invoke.calling_resource_address, `${at}.invoke_action_trigger.calling_resource_address`);
+      invocation.invoke_action_trigger = calling === undefined ? {} : { calling_resource_address: calling };
+    }
+    return invocation;
+  }
+
+  private lifecycleTrigger(value: unknown, at: string): LifecycleActionTrigger {
+    if (!isRecord(value)) throw this.wrong(at, value, "an object");
+    const trigger: LifecycleActionTrigger = {};
+    for (const key of ["triggering_resource_address", "action_trigger_event", "on_failure"] as const) {
+      const field = this.optionalString(value[key], `${at}.${key}`);
+      if (field !== undefined) trigger[key] = field;
+    }
+    for (const key of ["action_trigger_block_index", "actions_list_index"] as const) {
+      const field = value[key];
+      if (field === undefined || field === null) continue;
+      if (typeof field !== "number" || !Number.isInteger(field) || field < 0) throw this.wrong(`${at}.${key}`, field, "a whole number");
+      trigger[key] = field;
+    }
+    return trigger;
   }
 
   private checkInstance(value: unknown, at: string): CheckInstance {

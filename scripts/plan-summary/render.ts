@@ -1,20 +1,24 @@
 // The Markdown summary. The heading says first what makes a plan more than its changes: it
-// failed (errored), it is incomplete (deferred changes), checks fail, resources changed outside
-// Terraform, or an action is unknown; only a plan with none of these and no change says "No
-// changes". Sections come in order of risk, which is also how they share the room when the
-// summary must fit a size limit (a pull-request comment holds 65,536 characters): destroys,
-// replacements, unknown actions, failing checks, deferred changes, grants (IAM policy changes),
-// security-relevant updates and drift share it first (see fit.ts); forgets, imports, moves,
-// output changes, routine updates and creates follow, each with its counts per resource type,
-// then as many entries as fit. What did not fit is counted in a closing note that says where the
-// full summary is.
+// failed (errored), it is incomplete (deferred changes or action invocations), checks fail,
+// resources changed outside Terraform, or an action is unknown; only a plan with none of these, no
+// change and no action invocation says "No changes". Sections come in order of risk, which is also
+// how they share the room when the summary must fit a size limit (a pull-request comment holds
+// 65,536 characters): destroys, replacements, unknown actions, failing checks, deferred changes,
+// actions to invoke, grants (IAM policy changes), security-relevant updates, risky creates and
+// drift share it first (see fit.ts), the entries of the security sections most severe first
+// (severity.ts); forgets, imports, moves, output changes, routine updates and routine creates
+// follow, each with its counts per resource type, then as many entries as fit. What did not fit is
+// counted in a closing note that says where the full summary is.
+import { renderActions } from "./actions";
 import { type AttributeChange, changedAttributes, isTruncatedList, MAX_CHANGED_PATHS } from "./attributes";
 import { changedOutputs, countPlan, hasChanges, isImport, isMove, kindOf, planLine, type PlanCounts, unknownActions } from "./classify";
 import { isDocumentlessGrant, isFlaggedGrant, managedPolicyListChange, POLICY_ATTRIBUTES, renderGrant } from "./grants";
 import { isFlaggedPolicyChange, policyAttributes, renderPolicyAttribute } from "./iam-diff";
+import { createFindings, type CreateFinding, renderFindings } from "./creates";
 import { fit, type Section } from "./fit";
 import { changedParts, describeLongChange, isLongChange, renderLongChange } from "./long-values";
 import { securityChangesFirst, securityTopics } from "./security";
+import { Severity, SEVERITY_LABELS, updateSeverity } from "./severity";
 import { driftedResources, planStatus, type PlanStatus, relevantResources, renderDeferred, renderDrift, renderFailingChecks, statusLines } from "./status";
 import { literal, plural } from "./markdown";
 import type { Change, Plan, ResourceChange } from "./read";
@@ -91,9 +95,14 @@ function buildSections(plan: Plan, outputs: [string, Change][], whole: boolean):
   // An import or a move that also updates is listed in its own section and, when the update is
   // security-relevant, here too: adopting an object can change what protects it.
   const adopted = [...byKind.import, ...byKind.move].filter((resource) => kindOf(resource) === "update").map(reviewUpdate);
-  const security = [...updates, ...adopted].filter((update) => update.topics.length > 0);
+  const security = bySeverity([...updates, ...adopted].filter((update) => update.topics.length > 0));
   const secure = new Set(security.map((update) => update.resource));
   const routine = updates.filter((update) => !secure.has(update.resource));
+  const creates = byKind.create.map((resource) => ({ resource, findings: createFindings(resource) }));
+  const riskyCreates = bySeverity(
+    creates.filter(({ findings }) => findings.length > 0).map(({ resource, findings }) => ({ resource, findings, severity: Math.min(...findings.map((f) => f.severity)) as Severity })),
+  );
+  const routineCreates = creates.filter(({ findings }) => findings.length === 0).map(({ resource }) => resource);
   const drifted = driftedResources(plan);
   return [
     risky("Destroy", holdingDataFirst(byKind.delete), renderDelete),
@@ -101,10 +110,17 @@ function buildSections(plan: Plan, outputs: [string, Change][], whole: boolean):
     { title: "Unknown or unusual actions", full: true, intro: [], entries: byKind.other.map(renderOther) },
     { title: "Failing checks", full: true, intro: [], entries: renderFailingChecks(plan) },
     { title: "Deferred", full: true, intro: [], entries: renderDeferred(plan) },
+    { title: "Actions to invoke", full: true, intro: [], entries: renderActions(plan) },
     { title: "IAM policy changes", full: true, intro: [], entries: flaggedFirst(plan.resource_changes.flatMap((resource) => renderPolicies(resource, whole))) },
     {
       ...risky("Security-relevant updates", security.map((update) => update.resource), () => ""),
-      entries: security.map(({ resource, changes, topics }) => renderUpdate(resource, changes, topics, whole)),
+      entries: security.map(({ resource, changes, topics, severity }) => renderUpdate(resource, changes, topics, whole, severity)),
+      ranks: security.map(({ severity }) => SEVERITY_LABELS[severity]),
+    },
+    {
+      ...risky("Risky creates", riskyCreates.map(({ resource }) => resource), () => ""),
+      entries: riskyCreates.map(({ resource, findings, severity }) => renderRiskyCreate(resource, findings, severity)),
+      ranks: riskyCreates.map(({ severity }) => SEVERITY_LABELS[severity]),
     },
     risky("Changed outside Terraform", drifted, (resource) => renderDrift(resource, relevant)),
     condensed("Forget (removed from state, not destroyed)", byKind.forget, (r) => `- ${literal(r.address)}`),
@@ -115,7 +131,7 @@ function buildSections(plan: Plan, outputs: [string, Change][], whole: boolean):
       ...condensed("Update in place", routine.map((update) => update.resource), () => ""),
       entries: routine.map(({ resource, changes }) => renderUpdate(resource, changes, [], whole)),
     },
-    condensed("Create", byKind.create, renderCreate),
+    condensed("Create", routineCreates, renderCreate),
   ];
 }
 
@@ -123,10 +139,16 @@ function buildSections(plan: Plan, outputs: [string, Change][], whole: boolean):
  * An update's security topics, judged on every changed attribute (many routine changes, tags
  * say, must not push a security-relevant one out of sight), and the changes to list.
  */
-function reviewUpdate(resource: ResourceChange): { resource: ResourceChange; changes: AttributeChange[]; topics: string[] } {
+function reviewUpdate(resource: ResourceChange): { resource: ResourceChange; changes: AttributeChange[]; topics: string[]; severity: Severity } {
   const all = changedAttributes(resource.change, [], Infinity);
   const topics = securityTopics(resource, all);
-  return { resource, topics, changes: securityChangesFirst(resource, all, MAX_CHANGED_PATHS) };
+  const severity = topics.length > 0 ? updateSeverity(resource, all) : Severity.Other;
+  return { resource, topics, severity, changes: securityChangesFirst(resource, all, MAX_CHANGED_PATHS) };
+}
+
+/** Most severe first; entries of one severity keep the plan's order. */
+function bySeverity<T extends { severity: Severity }>(entries: readonly T[]): T[] {
+  return [...entries].sort((a, b) => a.severity - b.severity);
 }
 
 /** Resource types whose deletion loses data or breaks senders: their destroys are listed first. */
@@ -294,10 +316,15 @@ function renderMove(resource: ResourceChange, whole: boolean): string {
   return [`- ${literal(resource.previous_address ?? "")} → ${literal(resource.address)}${then}`, ...attributeLines(resource, changedAttributes(resource.change), whole)].join("\n");
 }
 
-function renderUpdate(resource: ResourceChange, changes: readonly AttributeChange[], topics: readonly string[], whole: boolean): string {
+function renderUpdate(resource: ResourceChange, changes: readonly AttributeChange[], topics: readonly string[], whole: boolean, severity?: Severity): string {
   const imported = isImport(resource) ? " (imported, then updated)" : "";
-  const why = `${imported}${topics.length > 0 ? `: ${topics.join(", ")}` : ""}`;
+  const rank = severity !== undefined && severity !== Severity.Other ? `**${SEVERITY_LABELS[severity]}:** ` : "";
+  const why = `${imported}${topics.length > 0 ? `: ${rank}${topics.join(", ")}` : ""}`;
   return [`- ${addressOf(resource)}${why}`, ...attributeLines(resource, changes, whole)].join("\n");
+}
+
+function renderRiskyCreate(resource: ResourceChange, findings: readonly CreateFinding[], severity: Severity): string {
+  return [`- ${addressOf(resource)}: **${SEVERITY_LABELS[severity]}**`, ...renderFindings(resource, findings)].join("\n");
 }
 
 function renderCreate(resource: ResourceChange): string {

@@ -13,6 +13,8 @@ export interface PlanStatus {
   errored: boolean;
   incomplete: boolean;
   deferred: number;
+  /** Action invocations Terraform deferred (Terraform 1.14+). */
+  deferredActions: number;
   drifted: number;
   failingChecks: number;
 }
@@ -30,9 +32,11 @@ export function planStatus(plan: Plan): PlanStatus {
   const checks = plan.checks ?? [];
   return {
     errored: plan.errored === true,
-    // A plan that errored is incomplete too; that is said by the error.
-    incomplete: plan.complete === false && plan.errored !== true,
+    // A plan that errored is incomplete too; that is said by the error. A deferred invocation
+    // makes a plan incomplete whatever its "complete" says.
+    incomplete: (plan.complete === false || (plan.deferred_action_invocations?.length ?? 0) > 0) && plan.errored !== true,
     deferred: plan.deferred_changes?.length ?? 0,
+    deferredActions: plan.deferred_action_invocations?.length ?? 0,
     drifted: driftedResources(plan).length,
     failingChecks: checks.filter(isFailing).length,
   };
@@ -52,7 +56,11 @@ export function statusLines(status: PlanStatus): string[] {
     );
   }
   if (status.incomplete) {
-    const deferred = status.deferred > 0 ? `${plural(status.deferred, "change")} (listed under Deferred)` : "some changes";
+    const parts = [
+      ...(status.deferred > 0 ? [`${plural(status.deferred, "change")} (listed under Deferred)`] : []),
+      ...(status.deferredActions > 0 ? [`${plural(status.deferredActions, "action invocation")} (listed under Actions to invoke)`] : []),
+    ];
+    const deferred = parts.length > 0 ? parts.join(" and ") : "some changes";
     lines.push(`**Incomplete plan.** Terraform deferred ${deferred} until this plan is applied: another plan and apply follow.`);
   }
   if (status.failingChecks > 0) lines.push(`**${plural(status.failingChecks, "check")} failing** (listed under Failing checks).`);

@@ -4,12 +4,19 @@
 //     "profiles": { "<profile>": { "planned", "applied", "notApplied": [{ "address", "reason" }],
 //                                  "postApplyChanges", "excluded": [{ "address", "attribute", "evidence" }] } },
 //     "eventFlow": { "recordsPut", "objectsWritten", "eventTypesLanded": [...], "queriesChecked", "queriesMatched" },
-//     "iam": { "allowedAsExpected", "deniedAsExpected", "unexpected": [...] } }
-// A profile of several stacks adds up their counts and lists.
+//     "iam": { "allowedAsExpected", "deniedAsExpected", "unexpected": [...] },
+//     "terraform": ["1.11.4", "1.16.4"],
+//     "byTerraform": { "<version>": { "checkedAt", "eventFlow": {...}, "profiles": { "<profile>": { "planned", "applied",
+//                                     "notApplied", "postApplyChanges", "excluded", "complete" } } } } }
+// A profile of several stacks adds up their counts and lists. "terraform" and "byTerraform" come
+// from each Terraform version's last run (TERRAFORM_CHECK_VERSION names this run's, and
+// TERRAFORM_CHECK_RESULTS the directory that keeps one result per version); without them both
+// are left out.
 //
 // Usage: node summary.js OUT_JSON PROVIDER EMULATOR EVENT_FLOW_JSON QUERIES_JSON PROFILE=STACK_RECORD_JSON...
 "use strict";
 const fs = require("fs");
+const path = require("path");
 
 /** The summary from one record per stack (check-plan.js record) and the event and IAM results. */
 function buildSummary({ provider, emulator, stacks, eventFlow, queries }) {
@@ -46,6 +53,32 @@ function profileComplete(p) {
   return p.planned > 0 && p.applied >= p.planned && p.notApplied.length === 0 && p.postApplyChanges === 0 && p.excluded.length === 0;
 }
 
+/**
+ * The summary with "terraform" (every version with a kept result, oldest first) and "byTerraform"
+ * (each version's profiles and events): this run's result is kept in RESULTS_DIR/<version>.json
+ * beside those of the other versions' last runs.
+ */
+function withTerraformVersions(summary, version, resultsDir, now = new Date()) {
+  if (!version || !resultsDir) return summary;
+  if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`TERRAFORM_CHECK_VERSION ${JSON.stringify(version)} is not a version such as 1.16.4`);
+  const profiles = Object.fromEntries(Object.entries(summary.profiles).map(([name, p]) => [name, { ...p, complete: profileComplete(p) }]));
+  fs.mkdirSync(resultsDir, { recursive: true });
+  fs.writeFileSync(path.join(resultsDir, `${version}.json`), JSON.stringify({ checkedAt: now.toISOString(), eventFlow: summary.eventFlow, profiles }, null, 2) + "\n");
+  const versions = fs
+    .readdirSync(resultsDir)
+    .map((file) => /^(\d+\.\d+\.\d+)\.json$/.exec(file)?.[1])
+    .filter(Boolean)
+    .sort((a, b) => compareVersions(a, b));
+  const byTerraform = Object.fromEntries(versions.map((v) => [v, JSON.parse(fs.readFileSync(path.join(resultsDir, `${v}.json`), "utf8"))]));
+  return { ...summary, terraform: versions, byTerraform };
+}
+
+function compareVersions(a, b) {
+  const [x, y] = [a, b].map((v) => v.split(".").map(Number));
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return 0;
+}
+
 function summaryLines(summary) {
   const lines = [`provider ${summary.provider}; emulator ${summary.emulator}`];
   for (const [name, p] of Object.entries(summary.profiles)) {
@@ -56,6 +89,10 @@ function summaryLines(summary) {
   const e = summary.eventFlow;
   lines.push(`events: ${e.recordsPut} records put, ${e.objectsWritten} objects written, ${e.eventTypesLanded.length} event types landed, queries ${e.queriesMatched}/${e.queriesChecked} matched`);
   lines.push(`iam: ${summary.iam.allowedAsExpected} allowed and ${summary.iam.deniedAsExpected} denied as expected, ${summary.iam.unexpected.length} unexpected`);
+  for (const [version, result] of Object.entries(summary.byTerraform ?? {})) {
+    const profiles = Object.entries(result.profiles).map(([name, p]) => `${name} ${p.complete ? "complete" : "INCOMPLETE"}`);
+    lines.push(`terraform ${version} (${result.checkedAt}): ${profiles.join(", ") || "no profile"}`);
+  }
   return lines;
 }
 
@@ -65,11 +102,15 @@ function main([out, provider, emulator, eventFlowFile, queriesFile, ...parts]) {
     const at = part.indexOf("=");
     return { profile: part.slice(0, at), record: read(part.slice(at + 1)) };
   });
-  const summary = buildSummary({ provider, emulator, stacks, eventFlow: read(eventFlowFile), queries: read(queriesFile) });
+  const summary = withTerraformVersions(
+    buildSummary({ provider, emulator, stacks, eventFlow: read(eventFlowFile), queries: read(queriesFile) }),
+    process.env.TERRAFORM_CHECK_VERSION,
+    process.env.TERRAFORM_CHECK_RESULTS,
+  );
   fs.writeFileSync(out, JSON.stringify(summary, null, 2) + "\n");
   for (const line of summaryLines(summary)) process.stderr.write(`terraform-check: summary: ${line}\n`);
 }
 
 if (require.main === module) main(process.argv.slice(2));
 
-module.exports = { buildSummary, profileComplete, summaryLines };
+module.exports = { buildSummary, profileComplete, summaryLines, withTerraformVersions };
