@@ -75,8 +75,9 @@ describe("defaults", () => {
     expect({ ...stack, tags: {} }).toEqual(only({}));
   });
 
-  test("environment variables set to blanks are ignored", () => {
-    expect(readSettings({}, { AWS_REGION: "  ", SES_EVENTS_ENABLED: "", TF_WORKSPACE: " " })).toEqual(readSettings({}, {}));
+  test("empty TF_ and AWS_ variables are unset, as Terraform and the AWS SDKs take them", () => {
+    const env = { AWS_REGION: "", AWS_DEFAULT_REGION: "", TF_WORKSPACE: "", TF_CLOUD_ORGANIZATION: "", TF_CLOUD_HOSTNAME: "", TF_CLOUD_PROJECT: "" };
+    expect(readSettings({}, env)).toEqual(readSettings({}, {}));
   });
 
   test("the context's stackName names the single stack", () => {
@@ -595,7 +596,7 @@ describe("environments", () => {
     ]);
   });
 
-  test("several problems are reported together; checks between stacks wait until types are right", () => {
+  test("several problems are reported together, the checks between stacks with the schema's in one round", () => {
     expect(
       problemsOf(
         { tags: ["team"], environments: { staging: { region: 1 }, production: { eventTypes: "SEND", enabled: "yes" } } },
@@ -607,6 +608,7 @@ describe("environments", () => {
       'environments.production.eventTypes "SEND" is invalid: use a list of strings.',
       'environments.production.enabled "yes" is invalid: use true or false.',
       'tags ["team"] is invalid: use an object of string values.',
+      'stacks staging and production would share the S3 state "s3://tf-state/ses.tfstate" (one object, whatever state.region says): give each environment its own state.key in its environments entry, and leave SES_EVENTS_STATE_KEY unset.',
     ]);
   });
 });
@@ -795,7 +797,10 @@ describe("wrong types at every depth", () => {
 
   test("an environment name with a line break stays on one line", () => {
     const problems = problemsOf({ environments: { "a\nb": { region: 1 } } });
-    expect(problems).toEqual(['environments["a\\nb"].region 1 is invalid: use a string.']);
+    expect(problems).toEqual([
+      'environments["a\\nb"].region 1 is invalid: use a string.',
+      'environments "a\\nb" is invalid: a stack name uses 1-64 letters, digits, \'_\' or \'-\'.',
+    ]);
   });
 
   test("values that look like credentials are never repeated", () => {

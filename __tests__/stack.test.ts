@@ -11,7 +11,7 @@ import { KinesisFirehoseDeliveryStream } from "@cdktf/provider-aws/lib/kinesis-f
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { Sesv2ConfigurationSet } from "@cdktf/provider-aws/lib/sesv2-configuration-set";
 import { Sesv2ConfigurationSetEventDestination } from "@cdktf/provider-aws/lib/sesv2-configuration-set-event-destination";
-import { CONTEXT_KEYS, StackSettings, readSettings } from "../settings";
+import { CONTEXT_KEYS, StackSettings, TOKEN_RULE, readSettings } from "../settings";
 import { SesEventsStack } from "../stack";
 import { TOOLCHAIN_FIELDS, toolchainUnderTest } from "./helpers";
 
@@ -550,6 +550,40 @@ describe("main.ts", () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       'invalid app settings:\n  - stacks staging and production would share the HCP Terraform workspace "ses-ci", which TF_WORKSPACE picks among the workspaces tagged ses: give each environment its own cloud.workspace in its environments entry, and leave TF_WORKSPACE unset.\n',
+    );
+    expect(writtenStacks(outdir)).toEqual([]);
+  });
+
+  test.concurrent.each([["[1,2]"], ['"str"'], ["null"], ["42"]])(
+    "CDKTF_CONTEXT_JSON %s exits 1 saying the context must be an object, and writes no stack",
+    async (raw) => {
+      const outdir = tempDir();
+      const result = await runApp({ CDKTF_OUTDIR: outdir, CDKTF_CONTEXT_JSON: raw });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe(
+        `invalid app settings:\n  - CDKTF_CONTEXT_JSON ${raw} is invalid: the context must be a JSON object of settings, such as {"region":"eu-west-1"}.\n`,
+      );
+      expect(writtenStacks(outdir)).toEqual([]);
+    },
+  );
+
+  test.concurrent("token-shaped settings from cdktf.json and the environment exit 1 naming each, and write no stack", async () => {
+    const outdir = tempDir();
+    const result = await runApp({
+      CDKTF_OUTDIR: outdir,
+      CDKTF_CONTEXT_JSON: JSON.stringify({ configurationSetName: "${TfToken[TOKEN.1]}" }),
+      SES_EVENTS_DELIVERY_STREAM_ARN: "${TfToken[TOKEN.2]}",
+      SES_EVENTS_REGION: "  ",
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      [
+        "invalid app settings:",
+        `  - configurationSetName "\${TfToken[TOKEN.1]}" is invalid: ${TOKEN_RULE}.`,
+        '  - SES_EVENTS_REGION "  " is invalid: it is blank; give it a value or unset it.',
+        `  - SES_EVENTS_DELIVERY_STREAM_ARN "\${TfToken[TOKEN.2]}" is invalid: ${TOKEN_RULE}.`,
+        "",
+      ].join("\n"),
     );
     expect(writtenStacks(outdir)).toEqual([]);
   });
