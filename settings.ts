@@ -439,6 +439,11 @@ function stackSettings(problems: string[], sources: Sources, input: StackInput):
   const named = namerOf(sources, input);
   // The schema checks stackName; environment names are the keys of `environments`.
   if (!STACK_NAME.test(stackName)) problems.push(`environments ${show(stackName)} is invalid: ${STACK_NAME_RULE}.`);
+  else if (stackName in Object.prototype) {
+    // The construct tree keeps children in a plain object, and takes these for children it already has.
+    const setting = environment === undefined ? `${sources.nameOf(["stackName"])} ${show(stackName)}` : `environments ${show(stackName)}`;
+    problems.push(`${setting} is invalid: JavaScript reserves the name ${stackName} on every object, and cdktf takes a stack of that name for one it already has; choose another name.`);
+  }
   const region = layer.region ?? DEFAULT_REGION;
   const sharedName = layer.configurationSetName ?? DEFAULT_CONFIGURATION_SET_NAME;
   const configurationSetName = own?.configurationSetName ?? (environment === undefined ? sharedName : `${sharedName}-${environment}`);

@@ -150,6 +150,20 @@ describe("token-shaped values from cdktf.json", () => {
   });
 });
 
+describe("names JavaScript reserves", () => {
+  test.each(["constructor", "toString", "hasOwnProperty", "valueOf", "__defineGetter__"])("a stack or environment named %s is refused", (name) => {
+    const rule = `is invalid: JavaScript reserves the name ${name} on every object, and cdktf takes a stack of that name for one it already has; choose another name.`;
+    expect(problemsOf({ stackName: name })).toEqual([`stackName ${show(name)} ${rule}`]);
+    expect(problemsOf({ environments: { [name]: {}, staging: {} } })).toEqual([`environments ${show(name)} ${rule}`]);
+  });
+
+  test("tags and settings named like them are only strings", () => {
+    const [stack] = readSettings({ tags: { constructor: "a", toString: "b" } }, { SES_EVENTS_TAGS: '{"valueOf":"c"}' });
+    expect(stack.tags).toEqual({ constructor: "a", toString: "b", valueOf: "c" });
+    expect(problemsOf({ deliveryStream: { toString: "x" } })).toEqual([expect.stringMatching(/^deliveryStream\.toString is not a setting: use one of name, /)]);
+  });
+});
+
 describe("token-shaped and blank environment variables", () => {
   test("the variables read are every override, the tags, TF_WORKSPACE and the ambient Regions", () => {
     expect(READ_VARIABLES).toEqual(expect.arrayContaining([...ENV_OVERRIDES.map(([name]) => name), "SES_EVENTS_TAGS", "TF_WORKSPACE", "AWS_REGION", "AWS_DEFAULT_REGION"]));
