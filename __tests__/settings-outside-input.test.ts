@@ -150,6 +150,29 @@ describe("token-shaped values from cdktf.json", () => {
   });
 });
 
+describe("the HCP Terraform backend's host and organization", () => {
+  const HOSTNAME_RULE =
+    "use a host name such as app.terraform.io, with a port if it needs one (tfe.example.com:8443), not a URL; write an internationalized name in its xn-- form";
+  test.each(["https://app.terraform.io", "app.terraform.io/", "app.terraform.io/../evil", "tfe.example.com:", "a..b", "ápp.terraform.io", "tfe\u202e.example.com"])(
+    "TF_CLOUD_HOSTNAME %j is refused",
+    (hostname) => {
+      expect(problemsOf({}, { TF_CLOUD_ORGANIZATION: "acme", TF_CLOUD_HOSTNAME: hostname })).toEqual([
+        `TF_CLOUD_HOSTNAME ${show(hostname)} is invalid: ${HOSTNAME_RULE}.`,
+      ]);
+    },
+  );
+
+  test.each(["app.terraform.io", "tfe.example.com:8443", "localhost", "xn--pp-6ka.example.com"])("cloud.hostname %j is a host name", (hostname) => {
+    expect(readSettings({ cloud: { organization: "acme", hostname } }, {})[0].backend).toMatchObject({ hostname });
+  });
+
+  test.each(["acme/../other", "acme corp", "acme\n", "аcme"])("cloud.organization %j is refused", (organization) => {
+    expect(problemsOf({ cloud: { organization } })).toEqual([
+      `cloud.organization ${show(organization)} is invalid: an HCP Terraform organization name uses letters, digits, '_' or '-'.`,
+    ]);
+  });
+});
+
 describe("names JavaScript reserves", () => {
   test.each(["constructor", "toString", "hasOwnProperty", "valueOf", "__defineGetter__"])("a stack or environment named %s is refused", (name) => {
     const rule = `is invalid: JavaScript reserves the name ${name} on every object, and cdktf takes a stack of that name for one it already has; choose another name.`;
