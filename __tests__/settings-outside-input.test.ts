@@ -1,5 +1,6 @@
 import { Token } from "cdktf";
-import { show } from "../modules/validation";
+import { internal } from "../modules";
+const { show } = internal;
 import { CONTEXT_VARIABLE, ENV_OVERRIDES, READ_VARIABLES, SettingsError, TOKEN_RULE, checkContextVariable, readSettings } from "../settings";
 import { CONTEXT_SCHEMA_FILE, JsonSchema, schemaFiles } from "../settings-schema";
 
