@@ -1,9 +1,9 @@
 import { Token } from "cdktf";
 import type * as z from "zod/mini";
-import { type SesFirehoseEventDestinationProps, internal } from "./modules";
+import { type SesFirehoseEventDestinationProps, ValidationError, internal } from "./modules";
 import { ContextSettings, EnvironmentSettings, STACK_NAME, STACK_NAME_RULE, WORKSPACE_NAME, WORKSPACE_NAME_RULE, contextSettings } from "./settings-schema";
 
-const { MAX_TAGS, PhysicalNameKind, Problems, checkTags, identityOf, isToken, looksSecret, physicalNames, plain, roleArnParts, show, showAs, showClash } = internal;
+const { MAX_TAGS, PhysicalNameKind, Problems, checkTags, identityOf, looksSecret, physicalNames, plain, roleArnParts, show, showAs, showClash } = internal;
 type PhysicalName = internal.PhysicalName;
 
 /** Where a stack keeps its Terraform state. */
@@ -240,8 +240,29 @@ export function readSettings(context: Layer, env: Readonly<Record<string, string
   checkStackNames(problems, stacks);
   checkSharedState(problems, stacks, workspaceFromEnv);
   checkPhysicalNames(problems, sources, stacks, settings!);
+  checkDestinations(problems, stacks);
   if (problems.length > 0) throw new SettingsError([...new Set(problems)]);
   return stacks;
+}
+
+/**
+ * The event destination's own checks (names, ARNs and their Regions, options that exclude each
+ * other), run on each stack's settings here so that they are reported with the settings' problems,
+ * each setting named as the user wrote it. They are the checks its constructor runs: nothing is built.
+ */
+function checkDestinations(problems: string[], stacks: readonly StackSettings[]): void {
+  for (const stack of stacks) {
+    // A refused environment name makes a refused configuration set name of it: said once is enough.
+    if (!STACK_NAME.test(stack.stackName) || stack.stackName in Object.prototype) continue;
+    const found = internal.destinationProblemsOf(stack.destination, stack.region);
+    if (found.length === 0) continue;
+    problems.push(...new ValidationError("", found).renamed((setting) => nameOfSetting(stack, setting), Object.keys(stack.settingNames)).problems);
+  }
+}
+
+/** How messages name a setting of `stack`'s destination: the variable or environments entry that set it. */
+export function nameOfSetting(stack: Pick<StackSettings, "settingNames">, setting: string): string {
+  return Object.prototype.hasOwnProperty.call(stack.settingNames, setting) ? stack.settingNames[setting] : setting;
 }
 
 /**
@@ -461,15 +482,6 @@ function stackSettings(problems: string[], sources: Sources, input: StackInput):
     const environmentTag = tagCount > Object.keys(tags).length ? " (with Environment)" : "";
     problems.push(`${named("tags")} holds ${tagCount} tags${environmentTag}: AWS allows at most ${MAX_TAGS} on a resource; remove some.`);
   }
-  checkRegionOf(problems, named("deliveryStreamArn"), layer.deliveryStreamArn, region, "SES publishes only to a stream in its own Region");
-  checkRegionOf(problems, named("alarms", "snsTopicArn"), layer.alarms?.snsTopicArn, region, "CloudWatch alarms notify topics in their own Region");
-  checkRegionOf(
-    problems,
-    named("deliveryStream", "kmsKeyArn"),
-    layer.deliveryStream?.kmsKeyArn,
-    region,
-    "Firehose, S3 and CloudWatch use a KMS key in their own Region",
-  );
   checkAccountOf(problems, named, layer);
   const { region: _region, accountId, tags: _tags, state: _state, cloud: _cloud, configurationSetName: _name, ...destination } = layer;
   return {
@@ -554,15 +566,6 @@ function backendSettings(problems: string[], input: StackInput, named: Namer, re
     return { kind: "s3", bucket, key: state.key ?? `ses-events/${input.stackName}.tfstate`, region: state.region ?? region };
   }
   return { kind: "local" };
-}
-
-/** An ARN given for a stack must be in the stack's Region. */
-function checkRegionOf(problems: string[], setting: string, arn: string | undefined, region: string, why: string): void {
-  if (arn === undefined || isToken(arn)) return;
-  const arnRegion = /^arn:[^:]+:[^:]+:([^:]+):/.exec(arn)?.[1];
-  if (arnRegion !== undefined && arnRegion !== region) {
-    problems.push(`${setting} ${show(arn)} is invalid: it is in ${plain(arnRegion)} but the stack is in ${plain(region)}, and ${why}; use one in ${plain(region)}.`);
-  }
 }
 
 /** Stack names become folders (cdktf.out/stacks/<name>) and local state files: case-insensitive file systems fold them. */

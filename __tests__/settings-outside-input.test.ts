@@ -146,8 +146,8 @@ describe("token-shaped values from cdktf.json", () => {
   });
 
   test("a value that only mentions the word is a value", () => {
-    const [stack] = readSettings({ deliveryStream: { prefix: "TfToken/Token[1]/{x}/" } }, {});
-    expect(stack.destination.deliveryStream?.prefix).toBe("TfToken/Token[1]/{x}/");
+    const [stack] = readSettings({ deliveryStream: { errorOutputPrefix: "TfToken/Token[1]/{x}/" } }, {});
+    expect(stack.destination.deliveryStream?.errorOutputPrefix).toBe("TfToken/Token[1]/{x}/");
   });
 });
 
