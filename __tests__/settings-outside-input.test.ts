@@ -244,6 +244,21 @@ describe("one round of errors", () => {
     ]);
   });
 
+  test("the event destination's own problems come with the schema's, named as the user wrote them", () => {
+    expect(
+      problemsOf(
+        { eventTypes: ["SEND", "BOUNCE", "SEND"], deliveryStream: { bufferingSizeMiB: "64" }, environments: { staging: { sesRoleName: "bad role name" }, production: {} } },
+        { SES_EVENTS_DELIVERY_STREAM_ARN: "arn:aws:firehose:eu-west-1:123456789012:deliverystream/events" },
+      ),
+    ).toEqual([
+      'deliveryStream.bufferingSizeMiB "64" is invalid: use a number.',
+      "eventTypes lists SEND more than once: list each event type once.",
+      `environments.staging.sesRoleName "bad role name" is invalid: use 1-64 letters, digits or '+=,.@_-'.`,
+      "SES_EVENTS_DELIVERY_STREAM_ARN and deliveryStream are both set: deliveryStream configures the stream the module creates, SES_EVENTS_DELIVERY_STREAM_ARN uses an existing one; remove one of them.",
+      'SES_EVENTS_DELIVERY_STREAM_ARN "arn:aws:firehose:eu-west-1:123456789012:deliverystream/events" is invalid: it is in eu-west-1 but the AWS provider is in us-east-1, and SES publishes only to a stream in its own Region; use one in us-east-1.',
+    ]);
+  });
+
   test("a refused environments setting stops there: the checks between stacks would judge stacks that are not meant", () => {
     expect(problemsOf({ environments: [], cloud: { workspacePrefix: "team" } })).toEqual([
       'environments [] is invalid: use an object of environment name to settings, e.g. {"staging": {}, "production": {}}.',

@@ -596,6 +596,19 @@ describe("main.ts", () => {
     expect(writtenStacks(outdir)).toEqual([]);
   });
 
+  test.concurrent("a schema problem and the event destination's own come in one run, and no stack is written", async () => {
+    const outdir = tempDir();
+    const result = await runApp({
+      CDKTF_OUTDIR: outdir,
+      CDKTF_CONTEXT_JSON: JSON.stringify({ eventTypes: ["SEND", "SEND"], alarms: { enabled: "yes" } }),
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'invalid app settings:\n  - alarms.enabled "yes" is invalid: use true or false.\n  - eventTypes lists SEND more than once: list each event type once.\n',
+    );
+    expect(writtenStacks(outdir)).toEqual([]);
+  });
+
   test.concurrent("an unexpected error is one line, without a stack trace", async () => {
     const result = await runApp({ CDKTF_OUTDIR: tempDir(), CDKTF_CONTEXT_JSON: "{not json" });
     expect(result.status).toBe(1);
