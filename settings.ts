@@ -657,7 +657,7 @@ function checkPhysicalNames(problems: string[], sources: Sources, stacks: readon
       const [fromA, fromB] = [where(a, name), where(b, same)];
       const from = fromA === fromB ? `${fromA}, inherited by both` : `${plain(a.stackName)}: ${fromA}, ${plain(b.stackName)}: ${fromB}`;
       problems.push(
-        `stacks ${plain(a.stackName)} and ${plain(b.stackName)} would both create the ${name.kind} ${showClash(name, same)} (${from}) in ${name.regional ? `${plain(a.region)} of ` : ""}${account}: give each environment its own ${name.setting} in its environments entry, or, if they use different accounts, set accountId on each.`,
+        `stacks ${plain(a.stackName)} and ${plain(b.stackName)} would both create the ${name.kind} ${showClash(name, same)} (${from}) in ${name.regional ? `${plain(a.region)} of ` : ""}${account}: ${name.fix ?? `give each environment its own ${name.setting} in its environments entry`}, or, if they use different accounts, set accountId on each.`,
       );
     }
   }

@@ -259,6 +259,19 @@ describe("one round of errors", () => {
     ]);
   });
 
+  test("two environments on one existing configuration set may not both create its metrics destination", () => {
+    const shared = { configurationSetName: "shared", createConfigurationSet: false, alarms: { enabled: true }, analytics: { enabled: false } };
+    const problems = problemsOf({
+      environments: {
+        staging: { ...shared, eventDestinationName: "to-staging", deliveryStream: { name: "staging" } },
+        production: { ...shared, eventDestinationName: "to-production", deliveryStream: { name: "production" } },
+      },
+    });
+    expect(problems).toEqual([
+      'stacks staging and production would both create the event destination "shared|cloudwatch-metrics" (staging: environments.staging.alarms, production: environments.production.alarms) in us-east-1 of an account they may share (accountId is not set on both): a configuration set holds one event destination named cloudwatch-metrics, which counts its sends for the silent pipeline alarm and the dashboard: turn alarms.silentPipeline and dashboard.enabled off on every destination of the set but one, or, if they use different accounts, set accountId on each.',
+    ]);
+  });
+
   test("a refused environments setting stops there: the checks between stacks would judge stacks that are not meant", () => {
     expect(problemsOf({ environments: [], cloud: { workspacePrefix: "team" } })).toEqual([
       'environments [] is invalid: use an object of environment name to settings, e.g. {"staging": {}, "production": {}}.',
