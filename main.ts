@@ -1,12 +1,13 @@
 import { App } from "cdktf";
 import { ValidationError, internal } from "./modules";
-import { SettingsError, readSettings } from "./settings";
+import { SettingsError, checkContextVariable, readSettings } from "./settings";
 import { SesEventsStack } from "./stack";
 
 /** Set to 1 to see the stack trace of an unexpected error. */
 const DEBUG_VARIABLE = "SES_EVENTS_DEBUG";
 
 try {
+  checkContextVariable(process.env);
   const app = new App();
   for (const settings of readSettings(app.node.getAllContext(), process.env)) new SesEventsStack(app, settings);
   app.synth();

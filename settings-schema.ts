@@ -51,6 +51,11 @@ export const WORKSPACE_NAME_RULE = "an HCP Terraform workspace name uses 1-90 le
 export const WORKSPACE_PREFIX = /^[A-Za-z0-9_-]{1,25}$/;
 export const WORKSPACE_PREFIX_RULE =
   "a workspace prefix uses 1-25 letters, digits, '_' or '-', so that with '-' and an environment name of up to 64 characters it stays within HCP Terraform's 90";
+/** A host name and optional port, as Terraform's cloud block takes it: no scheme, no path. */
+const HOSTNAME = /^(?=[^:]{1,253}(:|$))(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*(:\d{1,5})?$/;
+const HOSTNAME_RULE = "use a host name such as app.terraform.io, with a port if it needs one (tfe.example.com:8443), not a URL; write an internationalized name in its xn-- form";
+const ORGANIZATION = /^[A-Za-z0-9_-]{1,255}$/;
+const ORGANIZATION_RULE = "an HCP Terraform organization name uses letters, digits, '_' or '-'";
 const REGION_CODE = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 const REGION_RULE = "use an AWS Region code such as us-east-1";
 
@@ -257,7 +262,7 @@ const state = group(
 const cloud = group(
   "cloud",
   {
-    organization: text("HCP Terraform organization"),
+    organization: text("HCP Terraform organization", z.regex(ORGANIZATION, rule(ORGANIZATION_RULE))),
     workspace: text(
       "Workspace name (default TF_WORKSPACE, else <workspacePrefix>-<environment> with environments, else the stack name)",
       z.regex(WORKSPACE_NAME, rule(WORKSPACE_NAME_RULE)),
@@ -270,7 +275,7 @@ const cloud = group(
       .array(text("Workspace tag"), rule("use a list of strings"))
       .check(z.minLength(1, rule("list at least one tag")))
       .register(z.globalRegistry, { description: "Select workspaces by tags instead of a name" }),
-    hostname: text("HCP Terraform or Terraform Enterprise hostname"),
+    hostname: text("HCP Terraform or Terraform Enterprise hostname", z.regex(HOSTNAME, rule(HOSTNAME_RULE))),
     project: text("HCP Terraform project"),
   },
   "HCP Terraform backend",

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { CloudBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SesFirehoseEventDestination, ValidationError } from "./modules";
-import { BackendSettings, StackSettings } from "./settings";
+import { BackendSettings, StackSettings, nameOfSetting } from "./settings";
 
 /** One environment: the AWS provider, its state backend, the event destination and its outputs. */
 export class SesEventsStack extends TerraformStack {
@@ -21,8 +21,9 @@ export class SesEventsStack extends TerraformStack {
       this.events = new SesFirehoseEventDestination(this, "SesEvents", settings.destination);
     } catch (error) {
       // Name each setting as the user wrote it: the environment variable or environments entry.
-      const names = settings.settingNames;
-      throw error instanceof ValidationError ? error.renamed((setting) => names[setting] ?? setting, Object.keys(names)) : error;
+      throw error instanceof ValidationError
+        ? error.renamed((setting) => nameOfSetting(settings, setting), Object.keys(settings.settingNames))
+        : error;
     }
 
     new TerraformOutput(this, "configuration_set_name", {
@@ -37,8 +38,7 @@ export class SesEventsStack extends TerraformStack {
       value: this.events.sesRoleArn,
       description: "IAM role SES assumes to put records into the stream.",
     });
-    const bucketArn = settings.destination.deliveryStream?.bucketArn;
-    const bucketName = this.events.bucketName ?? bucketArn?.slice(bucketArn.lastIndexOf(":") + 1);
+    const bucketName = this.events.bucketName;
     if (bucketName !== undefined) {
       new TerraformOutput(this, "bucket_name", { value: bucketName, description: "S3 bucket the events land in." });
     }

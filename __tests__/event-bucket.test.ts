@@ -234,6 +234,12 @@ describe("EventBucket on its own", () => {
     );
   });
 
+  it("refuses an access log prefix that Terraform would read as an expression", () => {
+    expect(errorOfBucket({ accessLogBucketName: "logs-bucket", accessLogPrefix: "logs/${var.env}/" })).toBe(
+      'EventBucket "test/Bucket": invalid settings:\n  - accessLogPrefix "logs/${var.env}/" is invalid: Terraform reads ${ and %{ as the start of an expression; remove them.',
+    );
+  });
+
   it("still names the destination's settings when the destination checks the same options", () => {
     expect(errorOf({ deliveryStream: { bucket: { bucketPrefix: "Mail_" } } })).toContain('\n  - deliveryStream.bucket.bucketPrefix "Mail_" is invalid:');
   });

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "fs";
 import * as path from "path";
-import { AMBIENT_REGION_VARIABLES, ENV_OVERRIDES, OTHER_VARIABLES } from "../settings";
+import { OTHER_VARIABLES, READ_VARIABLES } from "../settings";
 
 const ROOT = path.join(__dirname, "..");
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
@@ -25,7 +25,7 @@ const UNIVERSAL = ["HOME", "PATH"];
  * assignments prefixed to a command.
  */
 function variablesInCode(): Set<string> {
-  const found = new Set<string>([...ENV_OVERRIDES.map(([name]) => name), ...AMBIENT_REGION_VARIABLES, ...OTHER_VARIABLES]);
+  const found = new Set<string>([...READ_VARIABLES, ...OTHER_VARIABLES]);
   const add = (text: string, pattern: RegExp) => {
     for (const match of text.matchAll(pattern)) found.add(match[1]!);
   };

@@ -1,4 +1,5 @@
-import { TerraformStack, TerraformVariable } from "cdktf";
+import { TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import {
   FirehoseCompression,
   SesEventType,
@@ -467,6 +468,45 @@ describe("several instances", () => {
     );
   });
 
+  it("refuses two destinations on one existing configuration set that both create its CloudWatch metrics destination", () => {
+    const onShared = (stream: string, destination: string) => ({
+      configurationSetName: "shared",
+      createConfigurationSet: false,
+      eventDestinationName: destination,
+      deliveryStream: { name: stream },
+      analytics: { enabled: false },
+      alarms: { enabled: true },
+    });
+    expect(clashOf(onShared("stream-a", "to-a"), onShared("stream-b", "to-b"))).toBe(
+      'SesFirehoseEventDestination "test/B": invalid settings:\n' +
+        '  - the event destination "shared|cloudwatch-metrics" (alarms) is also created by SesFirehoseEventDestination "test/A" (alarms): an account holds one per Region; a configuration set holds one event destination named cloudwatch-metrics, which counts its sends for the silent pipeline alarm and the dashboard: turn alarms.silentPipeline and dashboard.enabled off on every destination of the set but one.',
+    );
+  });
+
+  it("lets the metrics destination of one existing set be created by one destination while another has alarms without it", () => {
+    const stack = newStack();
+    const shared = { configurationSetName: "shared", createConfigurationSet: false, analytics: { enabled: false } };
+    new SesFirehoseEventDestination(stack, "A", { ...shared, eventDestinationName: "to-a", deliveryStream: { name: "a" }, alarms: { enabled: true } });
+    new SesFirehoseEventDestination(stack, "B", {
+      ...shared,
+      eventDestinationName: "to-b",
+      deliveryStream: { name: "b" },
+      alarms: { enabled: true, silentPipeline: false },
+      dashboard: { enabled: false },
+    });
+    const names = parse(stack).resources("aws_sesv2_configuration_set_event_destination").map((r) => r.event_destination_name);
+    expect(names.sort()).toEqual(["cloudwatch-metrics", "to-a", "to-b"]);
+  });
+
+  it("names each destination's alarm topic after its stream", () => {
+    const stack = newStack();
+    new SesFirehoseEventDestination(stack, "A", { configurationSetName: "tenant-a", alarms: { enabled: true } });
+    new SesFirehoseEventDestination(stack, "B", { configurationSetName: "tenant-b", deliveryStream: { name: "tenant.b" }, alarms: { enabled: true } });
+    const topics = parse(stack).resources("aws_sns_topic");
+    expect(topics.map((topic) => topic.name_prefix)).toEqual(["tenant-a-alarms-", "tenant-b-alarms-"]);
+    for (const topic of topics) expect(topic.lifecycle).toEqual({ ignore_changes: ["name_prefix"] });
+  });
+
   it("lets two destinations share an existing stream, an existing bucket and an existing SES role", () => {
     const stack = newStack();
     for (const id of ["A", "B"]) {
@@ -505,6 +545,95 @@ describe("several instances", () => {
     const stacks = ["one", "two"].map((id) => new TerraformStack(app, id));
     for (const stack of stacks) new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail" });
     expect(stacks.map((stack) => parse(stack).resource("aws_sesv2_configuration_set").configuration_set_name)).toEqual(["mail", "mail"]);
+  });
+});
+
+describe("the Region of the AWS provider", () => {
+  const EU_KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  const EU_STREAM = "arn:aws:firehose:eu-west-1:123456789012:deliverystream/existing";
+  const EU_TOPIC = "arn:aws:sns:eu-west-1:123456789012:oncall";
+
+  /** The message of building a destination with `props` in a stack whose default AWS provider has `config`. */
+  function errorIn(config: { region?: string }, props: Partial<SesFirehoseEventDestinationProps>): string {
+    const stack = newStack();
+    new AwsProvider(stack, "aws", config);
+    try {
+      new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail", ...props });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return "";
+  }
+
+  it("refuses a KMS key, a stream and a topic in another Region than the stack's provider, as the app does", () => {
+    expect(errorIn({ region: "us-east-1" }, { deliveryStream: { kmsKeyArn: EU_KEY } })).toBe(
+      'SesFirehoseEventDestination "test/Events": invalid settings:\n' +
+        `  - deliveryStream.kmsKeyArn "${EU_KEY}" is invalid: it is in eu-west-1 but the AWS provider is in us-east-1, and Firehose, S3 and CloudWatch use a KMS key in their own Region; use one in us-east-1.`,
+    );
+    expect(errorIn({ region: "us-east-1" }, { deliveryStreamArn: EU_STREAM })).toBe(
+      'SesFirehoseEventDestination "test/Events": invalid settings:\n' +
+        `  - deliveryStreamArn "${EU_STREAM}" is invalid: it is in eu-west-1 but the AWS provider is in us-east-1, and SES publishes only to a stream in its own Region; use one in us-east-1.`,
+    );
+    expect(errorIn({ region: "us-east-1" }, { alarms: { enabled: true, snsTopicArn: EU_TOPIC } })).toBe(
+      'SesFirehoseEventDestination "test/Events": invalid settings:\n' +
+        `  - alarms.snsTopicArn "${EU_TOPIC}" is invalid: it is in eu-west-1 but the AWS provider is in us-east-1, and CloudWatch alarms notify topics in their own Region; use one in us-east-1.`,
+    );
+  });
+
+  it("judges against the provider it is given, not the stack's default one", () => {
+    const stack = newStack();
+    new AwsProvider(stack, "aws", { region: "us-east-1" });
+    const eu = new AwsProvider(stack, "eu", { region: "eu-west-1", alias: "eu" });
+    new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail", deliveryStream: { kmsKeyArn: EU_KEY }, provider: eu });
+    expect(parse(stack).resource("aws_kinesis_firehose_delivery_stream").provider).toBe("aws.eu");
+    const us = new AwsProvider(stack, "us", { region: "us-east-1", alias: "us" });
+    expect(() => new SesFirehoseEventDestination(stack, "Other", { configurationSetName: "other", deliveryStream: { kmsKeyArn: EU_KEY }, provider: us })).toThrow(
+      "it is in eu-west-1 but the AWS provider is in us-east-1",
+    );
+  });
+
+  it("does not judge when the provider's Region is a variable or not written", () => {
+    expect(errorIn({}, { deliveryStream: { kmsKeyArn: EU_KEY } })).toBe("");
+    const stack = newStack();
+    const region = new TerraformVariable(stack, "region", { type: "string" }).stringValue;
+    new AwsProvider(stack, "aws", { region });
+    new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail", deliveryStream: { kmsKeyArn: EU_KEY } });
+    expect(parse(stack).resources("aws_kinesis_firehose_delivery_stream")).toHaveLength(1);
+  });
+
+  it("accepts a key in the provider's Region", () => {
+    expect(errorIn({ region: "eu-west-1" }, { deliveryStream: { kmsKeyArn: EU_KEY } })).toBe("");
+  });
+});
+
+describe("bucketName", () => {
+  /** What `bucketName` synthesizes to, as an output of the stack. */
+  function synthesized(stack: TerraformStack, bucketName: string | undefined): unknown {
+    new TerraformOutput(stack, "bucket_name", { value: bucketName });
+    return parse(stack).json.output?.bucket_name?.value;
+  }
+
+  it("is the created bucket's name", () => {
+    const stack = newStack();
+    const events = new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail" });
+    expect(synthesized(stack, events.bucketName)).toBe("${aws_s3_bucket.Events_Bucket_C2BC09FD.bucket}");
+  });
+
+  it("is taken from deliveryStream.bucketArn when the bucket is given", () => {
+    const events = new SesFirehoseEventDestination(newStack(), "Events", { configurationSetName: "mail", deliveryStream: { bucketArn: EXISTING_BUCKET } });
+    expect(events.bucketName).toBe("existing-events");
+  });
+
+  it("is taken out of a bucket ARN known only at apply time by an expression", () => {
+    const stack = newStack();
+    const arn = new TerraformVariable(stack, "bucket_arn", { type: "string" }).stringValue;
+    const events = new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail", deliveryStream: { bucketArn: arn } });
+    expect(synthesized(stack, events.bucketName)).toBe('${element(split(":", var.bucket_arn), 5)}');
+  });
+
+  it("is undefined with an existing delivery stream, whose bucket the module does not know", () => {
+    const events = new SesFirehoseEventDestination(newStack(), "Events", { configurationSetName: "mail", deliveryStreamArn: EXISTING_STREAM });
+    expect(events.bucketName).toBeUndefined();
   });
 });
 

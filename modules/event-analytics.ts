@@ -17,6 +17,7 @@ import { defaultDatabaseName, defaultsToPrimaryWorkgroup } from "./private/names
 import { EVENT_COLUMNS } from "./private/event-schema";
 import { policyDocument } from "./private/policy";
 import { FirehoseCompression, SesEventType } from "./ses-event-type";
+import { EVENT_ANALYTICS_PROPS } from "./private/prop-shapes";
 import * as rules from "./private/validation";
 
 /** The query layer over delivered events: a Glue table, an Athena workgroup, saved queries, a reader policy. */
@@ -158,6 +159,7 @@ export class EventAnalytics extends Construct {
     super(scope, id);
     const resultsPrefix = props.resultsPrefix ?? defaults.DEFAULT_RESULTS_PREFIX;
     const problems = new rules.Problems();
+    rules.checkKnownProps(problems, "", props, EVENT_ANALYTICS_PROPS);
     checkEventAnalyticsOptions(problems, "", props);
     problems.when(
       defaultsToPrimaryWorkgroup(props.workgroupName, props.nameBase),

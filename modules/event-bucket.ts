@@ -19,7 +19,8 @@ import {
 } from "./private/defaults";
 import { defined } from "./private/defined";
 import { policyDocument } from "./private/policy";
-import { BUCKET_NAME, KMS_KEY_ARN, NO_TERRAFORM_TEMPLATE, Problems, checkTags, integerBetween, isToken, maxLength, pattern } from "./private/validation";
+import { EVENT_BUCKET_PROPS } from "./private/prop-shapes";
+import { BUCKET_NAME, KMS_KEY_ARN, NO_TERRAFORM_TEMPLATE, Problems, checkKnownProps, checkTags, integerBetween, isToken, maxLength, pattern } from "./private/validation";
 
 /** How long delivered event objects are kept and where they move. */
 export interface EventBucketLifecycle {
@@ -125,7 +126,7 @@ export function checkEventBucketOptions(problems: Problems, at: string, options:
     { test: (v) => !RESERVED_BUCKET_PREFIX.test(v), text: "S3 reserves names starting with xn--, sthree- or amzn-s3-demo-" },
   );
   problems.check(`${at}accessLogBucketName`, options.accessLogBucketName, BUCKET_NAME);
-  problems.check(`${at}accessLogPrefix`, options.accessLogPrefix, maxLength(1024));
+  problems.check(`${at}accessLogPrefix`, options.accessLogPrefix, maxLength(1024), NO_TERRAFORM_TEMPLATE);
   const lifecycle = options.lifecycle ?? {};
   const days = integerBetween(0, MAX_LIFECYCLE_DAYS);
   const lifecycleAt = `${at}lifecycle`;
@@ -239,6 +240,7 @@ export class EventBucket extends Construct {
 
 function checkProps(scope: string, props: EventBucketProps): void {
   const problems = new Problems();
+  checkKnownProps(problems, "", props, EVENT_BUCKET_PROPS);
   checkEventBucketOptions(problems, "", props);
   problems.check("kmsKeyArn", props.kmsKeyArn, KMS_KEY_ARN);
   if (props.queryResults !== undefined) {

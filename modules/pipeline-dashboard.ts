@@ -5,6 +5,7 @@ import { checkReputationThresholds } from "./delivery-alarms";
 import * as defaults from "./private/defaults";
 import { defined } from "./private/defined";
 import { percent } from "./private/helpers";
+import { PIPELINE_DASHBOARD_PROPS } from "./private/prop-shapes";
 import * as rules from "./private/validation";
 
 /** A CloudWatch dashboard of the event pipeline. */
@@ -161,6 +162,7 @@ const REGION = rules.pattern(/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/, "use a Region cod
 
 function checkProps(scope: string, props: PipelineDashboardProps): void {
   const problems = new rules.Problems();
+  rules.checkKnownProps(problems, "", props, PIPELINE_DASHBOARD_PROPS);
   problems.check("configurationSetName", props.configurationSetName, rules.SES_NAME);
   problems.check("deliveryStreamName", props.deliveryStreamName, rules.STREAM_NAME);
   problems.check("dashboardName", props.dashboardName, DASHBOARD_NAME);

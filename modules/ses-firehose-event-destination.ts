@@ -7,12 +7,13 @@ import { KinesisFirehoseDeliveryStream } from "@cdktf/provider-aws/lib/kinesis-f
 import { Sesv2ConfigurationSetEventDestination } from "@cdktf/provider-aws/lib/sesv2-configuration-set-event-destination";
 import { AwsContext } from "./aws-context";
 import { ConfigurationSet, ConfigurationSetOptions } from "./configuration-set";
-import { DeliveryAlarmOptions, DeliveryAlarms } from "./delivery-alarms";
+import { DeliveryAlarmOptions, DeliveryAlarms, alarmTopicNamePrefix } from "./delivery-alarms";
 import { EventAnalytics, EventAnalyticsOptions } from "./event-analytics";
 import { EventBucket, EventBucketOptions } from "./event-bucket";
 import { PipelineDashboard, PipelineDashboardOptions, dashboardName } from "./pipeline-dashboard";
 import { FirehoseCompression, SesEventType } from "./ses-event-type";
 import { checkDestination } from "./private/check-destination";
+import { literalRegion } from "./private/helpers";
 import { defined } from "./private/defined";
 import { createDeliveryStream } from "./private/delivery-stream";
 import { PhysicalNames, physicalNamesOf } from "./private/physical-names";
@@ -233,7 +234,7 @@ export class SesFirehoseEventDestination extends Construct {
   readonly deliveryStreamArn: string;
   /** ARN of the role SES assumes to write to the stream, created or given. */
   readonly sesRoleArn: string;
-  /** Name of the bucket events land in, when the module created it. */
+  /** Name of the bucket events land in, created or given by `deliveryStream.bucketArn`; unknown with `deliveryStreamArn`. */
   readonly bucketName?: string | undefined;
   /** The configuration set, when the module created it or was given it. */
   readonly configurationSet?: ConfigurationSet;
@@ -266,7 +267,7 @@ export class SesFirehoseEventDestination extends Construct {
     super(scope, id);
     const label = `SesFirehoseEventDestination "${this.node.path}"`;
     const resolved = resolveDestination(props);
-    checkDestination(label, resolved);
+    checkDestination(label, resolved, { region: literalRegion(this, props.provider) });
     PhysicalNames.of(this).claim(label, physicalNamesOf(resolved));
 
     const { provider, tags, monitoring } = resolved;
@@ -294,14 +295,16 @@ export class SesFirehoseEventDestination extends Construct {
       this.deliveryRole = created.role;
       this.deliveryRolePolicy = created.rolePolicy;
       this.bucket = created.bucket;
-      this.bucketName = created.bucket?.bucketName;
+      this.bucketName = created.bucketName;
       this.logGroup = created.logGroup;
       this.analytics = created.analytics;
       if (monitoring.alarms) {
+        const { enabled: _enabled, ...options } = props.alarms ?? {};
         this.alarms = new DeliveryAlarms(this, "Alarms", defined({
-          ...props.alarms,
+          ...options,
           deliveryStreamName: created.stream.name,
           topicKmsKeyArn: resolved.stream.kmsKeyArn,
+          topicNamePrefix: alarmTopicNamePrefix(resolved.stream.name),
           configurationSetName: this.configurationSetName,
           reputation: monitoring.reputationAlarms,
           silentPipeline: monitoring.silentPipeline,

@@ -6,4 +6,5 @@
 export * as defaults from "./defaults";
 export { BUCKET_NAME, MAX_TAGS, Problems, checkTags, isToken, looksSecret, plain, printable, roleArnParts, show, showAs } from "./validation";
 export { PhysicalNameKind, identityOf, physicalNames, showClash } from "./physical-names";
+export { destinationProblemsOf } from "./check-destination";
 export type { PhysicalName } from "./physical-names";

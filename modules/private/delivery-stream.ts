@@ -14,6 +14,7 @@ import * as defaults from "./defaults";
 import { defined } from "./defined";
 import { mayWriteUnder } from "./event-layout";
 import { roleName } from "./helpers";
+import { bucketNameOf } from "./names";
 import { PolicyStatement, policyDocument, trustPolicy } from "./policy";
 import { ResolvedDestination, ResolvedStream } from "./resolve";
 import { isToken } from "./validation";
@@ -24,6 +25,8 @@ export interface CreatedStream {
   readonly role: IamRole;
   readonly rolePolicy: IamRolePolicy;
   readonly bucket?: EventBucket | undefined;
+  /** Name of the bucket the events land in, created or given by ARN. */
+  readonly bucketName: string;
   readonly logGroup?: CloudwatchLogGroup | undefined;
   readonly analytics?: EventAnalytics | undefined;
 }
@@ -141,12 +144,13 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
     deliveryStream.importFrom(aws.arn("firehose", `deliverystream/${stream.name}`), provider);
   }
 
-  const eventsBucketName = bucket?.bucketName ?? bucketArn.slice(bucketArn.lastIndexOf(":") + 1);
+  const eventsBucketName = bucket?.bucketName ?? bucketNameOf(bucketArn);
+  const { enabled: _enabled, ...analyticsOptions } = analytics?.options ?? {};
   const queries =
     analytics === undefined
       ? undefined
       : new EventAnalytics(scope, "Analytics", defined({
-          ...analytics.options,
+          ...analyticsOptions,
           prefix: stream.prefix,
           errorOutputPrefix: stream.errorOutputPrefix,
           compression: stream.compression,
@@ -159,7 +163,7 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
           tags,
           provider,
         }));
-  return { stream: deliveryStream, role, rolePolicy, bucket, logGroup: logs?.logGroup, analytics: queries };
+  return { stream: deliveryStream, role, rolePolicy, bucket, bucketName: eventsBucketName, logGroup: logs?.logGroup, analytics: queries };
 }
 
 /** The delivery-error log group `/aws/kinesisfirehose/<stream>` and its log stream, imported on request. */
