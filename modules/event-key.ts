@@ -1,0 +1,135 @@
+import { Construct } from "constructs";
+import { Lazy, TerraformProvider } from "cdktf";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { AwsContext } from "./aws-context";
+import { defined } from "./defined";
+import { PolicyStatement, policyDocument } from "./policy";
+
+/** The longest waiting period KMS allows: a key scheduled for deletion can be restored until then. */
+const KEY_DELETION_WINDOW_DAYS = 30;
+
+/** Props of `EventKey`. */
+export interface EventKeyProps {
+  /** What the key encrypts, for its description, such as the stream's name. */
+  readonly purpose: string;
+  /**
+   * Put `lifecycle.prevent_destroy` on the key: once it is deleted, nothing it encrypted can be read.
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
+  /** @default - none beyond the provider's default tags */
+  readonly tags?: Record<string, string> | undefined;
+  /** @default - the stack's default AWS provider */
+  readonly provider?: TerraformProvider | undefined;
+}
+
+/**
+ * The customer managed KMS key of an event pipeline, with automatic yearly rotation, created with a key
+ * policy that holds the account's statement (so that IAM policies of the account, such as the
+ * reader policy, can grant its use) and one statement for each service that uses it, added with
+ * the `allow*` methods. No statement has a `*` principal.
+ */
+export class EventKey extends Construct {
+  /** The key. */
+  readonly key: KmsKey;
+  /** ARN of the key. */
+  readonly keyArn: string;
+  private readonly aws: AwsContext;
+  private readonly statements: PolicyStatement[];
+
+  constructor(scope: Construct, id: string, props: EventKeyProps) {
+    super(scope, id);
+    this.aws = AwsContext.of(this, props.provider);
+    this.statements = [accountStatement(this.aws)];
+    this.key = new KmsKey(this, "Key", defined({
+      description: `Encrypts the SES events of ${props.purpose}: the stream, the delivered objects, the delivery-error logs and the alarm topic.`,
+      enableKeyRotation: true,
+      deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
+      policy: Lazy.stringValue({ produce: () => policyDocument(...this.statements) }),
+      tags: props.tags,
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
+      provider: props.provider,
+    }));
+    this.keyArn = this.key.arn;
+  }
+
+  /** The statements of the key policy so far. */
+  get policyStatements(): readonly PolicyStatement[] {
+    return [...this.statements];
+  }
+
+  /** Lets `roleArn` encrypt and decrypt objects of `bucketArn`, through S3 only. */
+  allowDeliveryThroughS3(roleArn: string, bucketArn: string): void {
+    this.statements.push(deliveryStatement(this.aws, roleArn, bucketArn));
+  }
+
+  /** Lets CloudWatch Logs encrypt the log group named `logGroupName`, and no other. */
+  allowLogGroup(logGroupName: string): void {
+    this.statements.push(logGroupStatement(this.aws, logGroupName));
+  }
+
+  /** Lets CloudWatch publish to a topic the key encrypts, for alarms of this account named with `alarmNamePrefixes`. */
+  allowAlarms(alarmNamePrefixes: readonly string[]): void {
+    this.statements.push(alarmStatement(this.aws, alarmNamePrefixes));
+  }
+}
+
+/**
+ * The account's statement: without it nobody in the account, its administrators included, could
+ * manage the key, and IAM policies could not grant its use (AWS KMS developer guide, "Default key
+ * policy"). In a key policy the resource `*` is the key itself.
+ */
+export function accountStatement(aws: AwsContext): PolicyStatement {
+  return {
+    Sid: "EnableIamPoliciesOfThisAccount",
+    Effect: "Allow",
+    Principal: { AWS: `arn:${aws.partition}:iam::${aws.accountId}:root` },
+    Action: ["kms:*"],
+    Resource: ["*"],
+  };
+}
+
+/** Firehose writes as its delivery role through S3, under the bucket's encryption context (S3 Bucket Keys use the bucket's ARN). */
+export function deliveryStatement(aws: AwsContext, roleArn: string, bucketArn: string): PolicyStatement {
+  return {
+    Sid: "FirehoseDeliveryThroughS3",
+    Effect: "Allow",
+    Principal: { AWS: roleArn },
+    Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+    Resource: ["*"],
+    Condition: {
+      StringEquals: { "kms:ViaService": `s3.${aws.region}.${aws.dnsSuffix}` },
+      StringLike: { "kms:EncryptionContext:aws:s3:arn": [bucketArn, `${bucketArn}/*`] },
+    },
+  };
+}
+
+/** CloudWatch Logs, for one log group (CloudWatch Logs user guide, "Encrypt log data in CloudWatch Logs using AWS KMS"). */
+export function logGroupStatement(aws: AwsContext, logGroupName: string): PolicyStatement {
+  return {
+    Sid: "CloudWatchLogsForTheDeliveryLogGroup",
+    Effect: "Allow",
+    Principal: { Service: `logs.${aws.region}.${aws.dnsSuffix}` },
+    Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"],
+    Resource: ["*"],
+    Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": aws.arn("logs", `log-group:${logGroupName}`) } },
+  };
+}
+
+/**
+ * CloudWatch alarms of this account and Region publishing to the topic the key encrypts (Amazon SNS
+ * developer guide, "Enable compatibility between event sources from AWS services and encrypted topics").
+ */
+export function alarmStatement(aws: AwsContext, alarmNamePrefixes: readonly string[]): PolicyStatement {
+  return {
+    Sid: "CloudWatchAlarmsToTheTopic",
+    Effect: "Allow",
+    Principal: { Service: "cloudwatch.amazonaws.com" },
+    Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+    Resource: ["*"],
+    Condition: {
+      StringEquals: { "aws:SourceAccount": aws.accountId },
+      ArnLike: { "aws:SourceArn": [...new Set(alarmNamePrefixes)].map((prefix) => aws.arn("cloudwatch", `alarm:${prefix}*`)) },
+    },
+  };
+}
