@@ -145,6 +145,7 @@ const deliveryStream = group(
     bufferingIntervalSeconds: count("Seconds buffered before writing: 0-900 (default 300)"),
     compression: oneOf(FirehoseCompression, "Compression of delivered objects (default GZIP)"),
     kmsKeyArn: text("Customer managed KMS key ARN that encrypts everything created"),
+    createKmsKey: flag("Create a customer managed KMS key, rotated yearly, with the key policy its services need, to encrypt everything created (default false); not with kmsKeyArn"),
     partitionByEventType: flag("Dynamic partitioning by event type (default true); changing it replaces the stream"),
     partitioningRetrySeconds: count("Seconds partitioned delivery is retried: 0-7200 (default 300)"),
     roleName: text("Fixed name of the Firehose role (default: generated)"),

@@ -57,8 +57,8 @@ describe("EventKey", () => {
     });
   });
 
-  it("lets CloudWatch Logs of this Region use it for one log group only", () => {
-    const policy = statements(keyOf((key) => key.allowLogGroup("/aws/kinesisfirehose/ses-events")));
+  it("lets CloudWatch Logs of this Region use it for the log groups under one prefix only", () => {
+    const policy = statements(keyOf((key) => key.allowLogGroups("/aws/kinesisfirehose/")));
     expect(policy.find((statement) => statement.Sid === "CloudWatchLogsForTheDeliveryLogGroup")).toEqual({
       Sid: "CloudWatchLogsForTheDeliveryLogGroup",
       Effect: "Allow",
@@ -66,13 +66,13 @@ describe("EventKey", () => {
       Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"],
       Resource: ["*"],
       Condition: {
-        ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:log-group:/aws/kinesisfirehose/ses-events` },
+        ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:log-group:/aws/kinesisfirehose/*` },
       },
     });
   });
 
-  it("lets CloudWatch use it only for this account's alarms of the given names", () => {
-    const policy = statements(keyOf((key) => key.allowAlarms(["ses-events-", "ses-events-", "other-"])));
+  it("lets CloudWatch use it only for alarms of this account and Region", () => {
+    const policy = statements(keyOf((key) => key.allowAlarms()));
     expect(policy.find((statement) => statement.Sid === "CloudWatchAlarmsToTheTopic")).toEqual({
       Sid: "CloudWatchAlarmsToTheTopic",
       Effect: "Allow",
@@ -81,12 +81,7 @@ describe("EventKey", () => {
       Resource: ["*"],
       Condition: {
         StringEquals: { "aws:SourceAccount": ACCOUNT },
-        ArnLike: {
-          "aws:SourceArn": [
-            `arn:${PARTITION}:cloudwatch:${REGION}:${ACCOUNT}:alarm:ses-events-*`,
-            `arn:${PARTITION}:cloudwatch:${REGION}:${ACCOUNT}:alarm:other-*`,
-          ],
-        },
+        ArnLike: { "aws:SourceArn": `arn:${PARTITION}:cloudwatch:${REGION}:${ACCOUNT}:alarm:*` },
       },
     });
   });
@@ -95,8 +90,8 @@ describe("EventKey", () => {
     const policy = statements(
       keyOf((key) => {
         key.allowDeliveryThroughS3("${aws_iam_role.r.arn}", "${aws_s3_bucket.b.arn}");
-        key.allowLogGroup("/aws/kinesisfirehose/ses-events");
-        key.allowAlarms(["ses-events-"]);
+        key.allowLogGroups("/aws/kinesisfirehose/");
+        key.allowAlarms();
       }),
     );
     expect(policy.map((statement) => statement.Sid)).toEqual([

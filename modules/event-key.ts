@@ -63,14 +63,22 @@ export class EventKey extends Construct {
     this.statements.push(deliveryStatement(this.aws, roleArn, bucketArn));
   }
 
-  /** Lets CloudWatch Logs encrypt the log group named `logGroupName`, and no other. */
-  allowLogGroup(logGroupName: string): void {
-    this.statements.push(logGroupStatement(this.aws, logGroupName));
+  /**
+   * Lets CloudWatch Logs use the key for log groups whose names start with `logGroupNamePrefix`.
+   * A prefix, not one name: a log group named after the configuration set keeps its first name
+   * when the set is renamed, and the key must keep serving it.
+   */
+  allowLogGroups(logGroupNamePrefix: string): void {
+    this.statements.push(logGroupStatement(this.aws, logGroupNamePrefix));
   }
 
-  /** Lets CloudWatch publish to a topic the key encrypts, for alarms of this account named with `alarmNamePrefixes`. */
-  allowAlarms(alarmNamePrefixes: readonly string[]): void {
-    this.statements.push(alarmStatement(this.aws, alarmNamePrefixes));
+  /**
+   * Lets CloudWatch use the key to publish to the topic it encrypts, for alarms of this account and
+   * Region. Not by name: the alarms are named after the stream, which is encrypted with this key,
+   * so naming them here would make the key depend on itself.
+   */
+  allowAlarms(): void {
+    this.statements.push(alarmStatement(this.aws));
   }
 }
 
@@ -104,15 +112,15 @@ export function deliveryStatement(aws: AwsContext, roleArn: string, bucketArn: s
   };
 }
 
-/** CloudWatch Logs, for one log group (CloudWatch Logs user guide, "Encrypt log data in CloudWatch Logs using AWS KMS"). */
-export function logGroupStatement(aws: AwsContext, logGroupName: string): PolicyStatement {
+/** CloudWatch Logs, for log groups under one prefix (CloudWatch Logs user guide, "Encrypt log data in CloudWatch Logs using AWS KMS"). */
+export function logGroupStatement(aws: AwsContext, logGroupNamePrefix: string): PolicyStatement {
   return {
     Sid: "CloudWatchLogsForTheDeliveryLogGroup",
     Effect: "Allow",
     Principal: { Service: `logs.${aws.region}.${aws.dnsSuffix}` },
     Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"],
     Resource: ["*"],
-    Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": aws.arn("logs", `log-group:${logGroupName}`) } },
+    Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": aws.arn("logs", `log-group:${logGroupNamePrefix}*`) } },
   };
 }
 
@@ -120,7 +128,7 @@ export function logGroupStatement(aws: AwsContext, logGroupName: string): Policy
  * CloudWatch alarms of this account and Region publishing to the topic the key encrypts (Amazon SNS
  * developer guide, "Enable compatibility between event sources from AWS services and encrypted topics").
  */
-export function alarmStatement(aws: AwsContext, alarmNamePrefixes: readonly string[]): PolicyStatement {
+export function alarmStatement(aws: AwsContext): PolicyStatement {
   return {
     Sid: "CloudWatchAlarmsToTheTopic",
     Effect: "Allow",
@@ -129,7 +137,7 @@ export function alarmStatement(aws: AwsContext, alarmNamePrefixes: readonly stri
     Resource: ["*"],
     Condition: {
       StringEquals: { "aws:SourceAccount": aws.accountId },
-      ArnLike: { "aws:SourceArn": [...new Set(alarmNamePrefixes)].map((prefix) => aws.arn("cloudwatch", `alarm:${prefix}*`)) },
+      ArnLike: { "aws:SourceArn": aws.arn("cloudwatch", "alarm:*") },
     },
   };
 }
