@@ -1,5 +1,5 @@
-import { EventKey } from "../modules/event-key";
-import { newStack, parse, Synthesized } from "./helpers";
+import { EventKey, SesFirehoseEventDestination } from "../modules";
+import { errorOf, newStack, parse, synth, Synthesized } from "./helpers";
 
 const ACCOUNT = "${data.aws_caller_identity.AwsContext_Account_CAD0E3E2.account_id}";
 const REGION = "${data.aws_region.AwsContext_Region_51268B9B.region}";
@@ -102,5 +102,102 @@ describe("EventKey", () => {
     ]);
     expect(policy.flatMap((statement) => Object.values(statement.Principal).flat()).filter((principal) => String(principal).includes("*"))).toEqual([]);
     expect(policy.slice(1).filter((statement) => statement.Condition === undefined)).toEqual([]);
+  });
+});
+
+describe("deliveryStream.createKmsKey", () => {
+  const keyPolicy = (synthesized: Synthesized) => statements(synthesized).map((statement) => statement.Sid);
+
+  it("encrypts the stream, the objects, the bucket, the log group, the alarm topic and the query results with the key it makes", () => {
+    const synthesized = synth({ deliveryStream: { createKmsKey: true }, alarms: { enabled: true } });
+    const arn = `\${aws_kms_key.${Object.keys(synthesized.json.resource!.aws_kms_key)[0]}.arn}`;
+    const stream = synthesized.resource("aws_kinesis_firehose_delivery_stream");
+    expect(stream.server_side_encryption).toEqual({ enabled: true, key_type: "CUSTOMER_MANAGED_CMK", key_arn: arn });
+    expect(stream.extended_s3_configuration.kms_key_arn).toBe(arn);
+    expect(synthesized.resource("aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
+      { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: arn }, bucket_key_enabled: true },
+    ]);
+    expect(synthesized.resource("aws_cloudwatch_log_group").kms_key_id).toBe(arn);
+    expect(synthesized.resource("aws_sns_topic").kms_master_key_id).toBe(arn);
+    expect(synthesized.resource("aws_athena_workgroup").configuration.result_configuration.encryption_configuration).toEqual({
+      encryption_option: "SSE_KMS",
+      kms_key_arn: arn,
+    });
+    const encrypt = synthesized.policy("aws_iam_role_policy", "policy", (policy) => policy.name === "deliver-ses-events").Statement.find(
+      (statement: Record<string, unknown>) => statement.Sid === "EncryptEventObjects",
+    );
+    expect(encrypt?.Resource).toEqual([arn]);
+  });
+
+  it("gives the key a statement for the delivery role on this bucket, CloudWatch Logs and the alarms, in that order", () => {
+    const synthesized = synth({ deliveryStream: { createKmsKey: true }, alarms: { enabled: true } });
+    const policy = statements(synthesized);
+    expect(policy.map((statement) => statement.Sid)).toEqual([
+      "EnableIamPoliciesOfThisAccount",
+      "FirehoseDeliveryThroughS3",
+      "CloudWatchLogsForTheDeliveryLogGroup",
+      "CloudWatchAlarmsToTheTopic",
+    ]);
+    const role = Object.keys(synthesized.json.resource!.aws_iam_role).find((name) => name.includes("DeliveryRole"));
+    const bucket = Object.keys(synthesized.json.resource!.aws_s3_bucket)[0];
+    const delivery = policy[1]!;
+    expect(delivery.Principal).toEqual({ AWS: `\${aws_iam_role.${role}.arn}` });
+    expect(delivery.Condition.StringLike).toEqual({ "kms:EncryptionContext:aws:s3:arn": [`\${aws_s3_bucket.${bucket}.arn}`, `\${aws_s3_bucket.${bucket}.arn}/*`] });
+  });
+
+  it("leaves out the statements of what is not created: no alarms, no logging, a topic of your own", () => {
+    expect(keyPolicy(synth({ deliveryStream: { createKmsKey: true } }))).toEqual([
+      "EnableIamPoliciesOfThisAccount",
+      "FirehoseDeliveryThroughS3",
+      "CloudWatchLogsForTheDeliveryLogGroup",
+    ]);
+    expect(keyPolicy(synth({ deliveryStream: { createKmsKey: true, logging: false } }))).toEqual(["EnableIamPoliciesOfThisAccount", "FirehoseDeliveryThroughS3"]);
+    expect(
+      keyPolicy(synth({ deliveryStream: { createKmsKey: true }, alarms: { enabled: true, snsTopicArn: "arn:aws:sns:us-east-1:123456789012:oncall" } })),
+    ).toEqual(["EnableIamPoliciesOfThisAccount", "FirehoseDeliveryThroughS3", "CloudWatchLogsForTheDeliveryLogGroup"]);
+  });
+
+  it("lets the delivery role use the key for a bucket of your own, by its ARN", () => {
+    const policy = statements(synth({ deliveryStream: { createKmsKey: true, bucketArn: "arn:aws:s3:::acme-events" } }));
+    expect(policy[1]!.Condition.StringLike).toEqual({ "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::acme-events", "arn:aws:s3:::acme-events/*"] });
+  });
+
+  it("keeps the key from destroy unless the bucket may be destroyed too", () => {
+    expect(synth({ deliveryStream: { createKmsKey: true } }).resource("aws_kms_key").lifecycle).toEqual({ prevent_destroy: true });
+    expect(synth({ deliveryStream: { createKmsKey: true, bucket: { forceDestroy: true } } }).resource("aws_kms_key").lifecycle).toEqual({
+      prevent_destroy: false,
+    });
+  });
+
+  it("exposes the key and its ARN", () => {
+    const stack = newStack();
+    const made = new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "ses-events", deliveryStream: { createKmsKey: true } });
+    expect(made.key).toBeInstanceOf(EventKey);
+    expect(made.kmsKeyArn).toBe(made.key!.keyArn);
+    const given = new SesFirehoseEventDestination(stack, "Given", {
+      configurationSetName: "ses-events-given",
+      deliveryStream: { kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
+    });
+    expect([given.key, given.kmsKeyArn]).toEqual([undefined, "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]);
+  });
+
+  it("makes no key by default, nor with createKmsKey false", () => {
+    expect(synth({}).json.resource!.aws_kms_key).toBeUndefined();
+    expect(synth({ deliveryStream: { createKmsKey: false } }).json.resource!.aws_kms_key).toBeUndefined();
+  });
+
+  it("refuses a key ARN given while one is to be made", () => {
+    expect(
+      errorOf({ deliveryStream: { createKmsKey: true, kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" } }),
+    ).toBe(
+      'SesFirehoseEventDestination "test/Events": invalid settings:\n' +
+        "  - deliveryStream.kmsKeyArn and deliveryStream.createKmsKey are both set: createKmsKey has the module create the key, kmsKeyArn uses an existing one; remove one of them.",
+    );
+  });
+
+  it("refuses a key to be made for a stream the module does not create", () => {
+    expect(errorOf({ deliveryStreamArn: "arn:aws:firehose:us-east-1:123456789012:deliverystream/events", deliveryStream: { createKmsKey: true } })).toContain(
+      "deliveryStreamArn and deliveryStream are both set",
+    );
   });
 });

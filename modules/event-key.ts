@@ -2,11 +2,9 @@ import { Construct } from "constructs";
 import { Lazy, TerraformProvider } from "cdktf";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { AwsContext } from "./aws-context";
-import { defined } from "./defined";
-import { PolicyStatement, policyDocument } from "./policy";
-
-/** The longest waiting period KMS allows: a key scheduled for deletion can be restored until then. */
-const KEY_DELETION_WINDOW_DAYS = 30;
+import * as defaults from "./private/defaults";
+import { defined } from "./private/defined";
+import { PolicyStatement, policyDocument } from "./private/policy";
 
 /** Props of `EventKey`. */
 export interface EventKeyProps {
@@ -44,18 +42,13 @@ export class EventKey extends Construct {
     this.key = new KmsKey(this, "Key", defined({
       description: `Encrypts the SES events of ${props.purpose}: the stream, the delivered objects, the delivery-error logs and the alarm topic.`,
       enableKeyRotation: true,
-      deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
+      deletionWindowInDays: defaults.KEY_DELETION_WINDOW_DAYS,
       policy: Lazy.stringValue({ produce: () => policyDocument(...this.statements) }),
       tags: props.tags,
       lifecycle: { preventDestroy: props.preventDestroy ?? true },
       provider: props.provider,
     }));
     this.keyArn = this.key.arn;
-  }
-
-  /** The statements of the key policy so far. */
-  get policyStatements(): readonly PolicyStatement[] {
-    return [...this.statements];
   }
 
   /** Lets `roleArn` encrypt and decrypt objects of `bucketArn`, through S3 only. */
