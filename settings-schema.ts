@@ -152,6 +152,7 @@ const deliveryStream = group(
     bufferingIntervalSeconds: count(`Seconds buffered before writing: 0-900 (default ${defaults.DEFAULT_BUFFERING_INTERVAL_SECONDS})`),
     compression: oneOf(FirehoseCompression, `Compression of delivered objects (default ${defaults.DEFAULT_COMPRESSION})`),
     kmsKeyArn: text("Customer managed KMS key ARN that encrypts everything created"),
+    createKmsKey: flag(`Create a customer managed KMS key, rotated yearly, with the key policy its services need, to encrypt everything created (default ${defaults.DEFAULT_CREATE_KMS_KEY}); not with kmsKeyArn`),
     partitionByEventType: flag(`Dynamic partitioning by event type (default ${defaults.DEFAULT_PARTITION_BY_EVENT_TYPE}); changing it replaces the stream`),
     partitioningRetrySeconds: count(`Seconds partitioned delivery is retried: 0-7200 (default ${defaults.DEFAULT_PARTITIONING_RETRY_SECONDS})`),
     roleName: text("Fixed name of the Firehose role (default: generated)"),

@@ -15,7 +15,7 @@ import {
   parseHiveType,
   projectedObjects,
   recordTime,
-} from "./athena-harness";
+} from "../scripts/athena-harness";
 import { newStack, parse, synth } from "./helpers";
 
 /**

@@ -43,6 +43,8 @@ describe("the construct library", () => {
       "EventBucketLifecycle",
       "EventBucketOptions",
       "EventBucketProps",
+      "EventKey",
+      "EventKeyProps",
       "FirehoseCompression",
       "HttpsPolicy",
       "ImportExistingOptions",

@@ -85,6 +85,49 @@ function secretsOf(plan: RawPlan): string[] {
   return [...new Set(secrets)].filter((secret) => secret.length >= 8);
 }
 
+/** Addresses from resource_changes (drift aside) that the HTML shows. */
+function shownResourceChanges(plan: RawPlan, codes: Set<string>): string[] {
+  return (plan.resource_changes ?? []).map((resource) => resource.address).filter((address) => codes.has(shownAs(address)));
+}
+
+const CANARY = "sensitive-canary-";
+
+/**
+ * Plans whose summary still shows a value once it is marked sensitive: an inline policy's name
+ * (`inline_policy "put-ses-events"`) is printed from the role's inline_policy block even when that
+ * block is sensitive. These run as failing tests, so fixing the summary turns them red until removed here.
+ */
+const KNOWN_LEAKS = new Set(["real/destroy.json"]);
+
+/**
+ * The plan as Terraform writes it when every attribute of every change and every output is sensitive,
+ * each string value tagged with a canary so that any path by which a value reaches the summary shows.
+ */
+function markedSensitive(plan: RawPlan): RawPlan {
+  let count = 0;
+  const tag = (value: unknown): unknown => {
+    if (typeof value === "string") return `${CANARY}${count++}-${value}`;
+    if (Array.isArray(value)) return value.map(tag);
+    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, tag(item)]));
+    return value;
+  };
+  const every = (value: unknown): unknown =>
+    value && typeof value === "object" && !Array.isArray(value) ? Object.fromEntries(Object.keys(value).map((key) => [key, true])) : value !== null && value !== undefined;
+  const mark = (change: RawChange): RawChange => ({
+    ...change,
+    before: tag(change.before),
+    after: tag(change.after),
+    before_sensitive: every(change.before),
+    after_sensitive: every(change.after),
+  });
+  return {
+    ...plan,
+    resource_changes: plan.resource_changes?.map((resource) => ({ ...resource, change: mark(resource.change) })),
+    resource_drift: plan.resource_drift?.map((resource) => ({ ...resource, change: mark(resource.change) })),
+    output_changes: plan.output_changes && Object.fromEntries(Object.entries(plan.output_changes).map(([name, change]) => [name, mark(change)])),
+  };
+}
+
 function checkInvariants(file: string) {
   const text = readFileSync(file, "utf8");
   const raw = JSON.parse(text) as RawPlan;
@@ -106,10 +149,9 @@ function hasFindings(plan: RawPlan): boolean {
 }
 
 describe.each(suites)("%s", (_, dir, files) => {
-  if (files.length === 0) {
-    test.skip(`no plans in ${path.relative(process.cwd(), dir)} yet`, () => undefined);
-    return;
-  }
+  test(`${path.relative(process.cwd(), dir)} holds plans to check`, () => {
+    expect(files.length).toBeGreaterThan(0);
+  });
 
   test.each(files)("%s: the plan line is Terraform's, counted from resource_changes", (file) => {
     const { raw, markdown } = checkInvariants(path.join(dir, file));
@@ -120,21 +162,42 @@ describe.each(suites)("%s", (_, dir, files) => {
     if (hasFindings(raw)) expect(markdown).not.toContain("No changes. Your infrastructure matches");
   });
 
-  test.each(files)("%s: every changed address is visible in the rendered HTML", (file) => {
+  test.each(files)("%s: every changed address is visible in the rendered HTML, and none when nothing changes", (file) => {
     const { raw, html } = checkInvariants(path.join(dir, file));
     const codes = new Set(codeTexts(html));
-    for (const address of changedAddresses(raw)) expect(codes).toContain(shownAs(address));
+    const changed = changedAddresses(raw);
+    expect(changed.filter((address) => !codes.has(shownAs(address)))).toEqual([]);
+    if (changed.length === 0) expect(shownResourceChanges(raw, codes)).toEqual([]);
   });
 
-  test.each(files)("%s: no sensitive value appears", (file) => {
-    const { raw, markdown } = checkInvariants(path.join(dir, file));
-    for (const secret of secretsOf(raw)) expect(markdown).not.toContain(secret);
-  });
+  const noMarkedValueAppears = (file: string) => {
+    const text = JSON.stringify(markedSensitive(JSON.parse(readFileSync(path.join(dir, file), "utf8")) as RawPlan));
+    const markdown = summarizePlan(parsePlan(text, file));
+    expect(markdown.split("\n").filter((line) => line.includes(CANARY))).toEqual([]);
+  };
+  const leaking = files.filter((file) => KNOWN_LEAKS.has(path.relative(FIXTURES, path.join(dir, file))));
+  const tight = files.filter((file) => !leaking.includes(file));
+  test.each(tight)("%s: no value appears once Terraform marks every attribute sensitive", noMarkedValueAppears);
+  if (leaking.length > 0) test.failing.each(leaking)("%s: a value marked sensitive appears (known leak, listed in KNOWN_LEAKS)", noMarkedValueAppears);
 
   test.each(files)("%s: fits a pull-request comment and renders no markup but its own", (file) => {
     const { markdown, html } = checkInvariants(path.join(dir, file));
     expect(markdown.length).toBeLessThanOrEqual(DEFAULT_MAX_CHARS);
     expect(tagNames(html).filter((tag) => !SUMMARY_TAGS.has(tag))).toEqual([]);
+  });
+});
+
+describe("values the plans themselves mark sensitive", () => {
+  const all = suites.flatMap(([, dir, files]) => files.map((file) => path.join(dir, file)));
+  const marked = all.filter((file) => secretsOf(JSON.parse(readFileSync(file, "utf8")) as RawPlan).length > 0).map((file) => path.relative(FIXTURES, file));
+
+  test("at least one plan marks a value sensitive", () => {
+    expect(marked.length).toBeGreaterThan(0);
+  });
+
+  test.each(marked)("%s: no sensitive value appears", (file) => {
+    const { raw, markdown } = checkInvariants(path.join(FIXTURES, file));
+    expect(secretsOf(raw).filter((secret) => markdown.includes(secret))).toEqual([]);
   });
 });
 

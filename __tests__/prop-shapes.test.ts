@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import * as library from "../modules";
-import { ConfigurationSet, DeliveryAlarms, EventAnalytics, EventBucket, FirehoseCompression, PipelineDashboard, SesFirehoseEventDestination } from "../modules";
+import { ConfigurationSet, DeliveryAlarms, EventAnalytics, EventBucket, EventKey, FirehoseCompression, PipelineDashboard, SesFirehoseEventDestination } from "../modules";
 import { newStack, parse } from "./helpers";
 
 /** Builds one construct with `props` (plus what it needs) in a fresh stack; the message it throws, or undefined. */
@@ -20,6 +20,7 @@ const BUILDERS: Record<string, Build> = {
       ...extra,
     }),
   EventBucket: (extra) => new EventBucket(newStack(), "Bucket", { bucketPrefix: "mail-", ...extra }),
+  EventKey: (extra) => new EventKey(newStack(), "Key", { purpose: "stream mail", ...extra }),
   EventAnalytics: (extra) =>
     new EventAnalytics(newStack(), "Analytics", {
       prefix: "events/!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/",
@@ -45,7 +46,7 @@ const DESTINATION_PROPS =
 const SET_OPTIONS =
   "reputationMetrics, sendingEnabled, tlsPolicy, suppressionReasons, disableSuppressionList, customTrackingRedirectDomain, customTrackingHttpsPolicy, dedicatedIpPool, maxDeliveryDurationSeconds, vdmOptions";
 const STREAM_OPTIONS =
-  "name, bucketArn, bucket, prefix, errorOutputPrefix, bufferingSizeMiB, bufferingIntervalSeconds, compression, kmsKeyArn, partitionByEventType, partitioningRetrySeconds, roleName, rolePath, logging, logRetentionDays";
+  "name, bucketArn, bucket, prefix, errorOutputPrefix, bufferingSizeMiB, bufferingIntervalSeconds, compression, kmsKeyArn, createKmsKey, partitionByEventType, partitioningRetrySeconds, roleName, rolePath, logging, logRetentionDays";
 const LIFECYCLE = "abortIncompleteMultipartUploadDays, transitionToInfrequentAccessDays, expirationDays, noncurrentVersionExpirationDays";
 
 describe("a prop the construct does not know, from JavaScript", () => {
@@ -79,6 +80,11 @@ describe("a prop the construct does not know, from JavaScript", () => {
       "EventBucket",
       { lifecycle: { expirationDay: 30 } },
       `EventBucket "test/Bucket": invalid settings:\n  - lifecycle.expirationDay is not a prop: use one of ${LIFECYCLE}.`,
+    ],
+    [
+      "EventKey",
+      { rotation: false },
+      `EventKey "test/Key": invalid settings:\n  - rotation is not a prop: use one of purpose, preventDestroy, tags, provider.`,
     ],
     [
       "EventAnalytics",

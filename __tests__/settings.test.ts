@@ -651,7 +651,7 @@ describe("unknown settings", () => {
 
   test("a misspelt stream option is refused with the options that exist", () => {
     expect(problemsOf({ deliveryStream: { bufferSizeMiB: 64 } })).toEqual([
-      "deliveryStream.bufferSizeMiB is not a setting: use one of name, bucketArn, bucket, prefix, errorOutputPrefix, bufferingSizeMiB, bufferingIntervalSeconds, compression, kmsKeyArn, partitionByEventType, partitioningRetrySeconds, roleName, rolePath, logging, logRetentionDays.",
+      "deliveryStream.bufferSizeMiB is not a setting: use one of name, bucketArn, bucket, prefix, errorOutputPrefix, bufferingSizeMiB, bufferingIntervalSeconds, compression, kmsKeyArn, createKmsKey, partitionByEventType, partitioningRetrySeconds, roleName, rolePath, logging, logRetentionDays.",
     ]);
   });
 
@@ -725,6 +725,7 @@ describe("wrong types at every depth", () => {
     [{ region: null }, "region null is invalid: use a string."],
     [{ configurationSetName: "" }, 'configurationSetName "" is invalid: it is empty; give a value or remove the setting.'],
     [{ deliveryStream: { partitionByEventType: "false" } }, 'deliveryStream.partitionByEventType "false" is invalid: use true or false.'],
+    [{ deliveryStream: { createKmsKey: "yes" } }, 'deliveryStream.createKmsKey "yes" is invalid: use true or false.'],
     [{ deliveryStream: { bucket: null } }, "deliveryStream.bucket null is invalid: use an object."],
     [{ deliveryStream: { errorOutputPrefix: 5 } }, "deliveryStream.errorOutputPrefix 5 is invalid: use a string."],
     [{ deliveryStream: { compression: "gzip" } }, 'deliveryStream.compression "gzip" is invalid: use one of UNCOMPRESSED, GZIP, ZIP, Snappy, HADOOP_SNAPPY.'],

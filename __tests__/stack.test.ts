@@ -519,6 +519,20 @@ describe("main.ts", () => {
     );
   });
 
+  test.concurrent("a key ARN given while the app is asked to make the key exits 1 naming both settings", async () => {
+    const result = await runApp({
+      CDKTF_OUTDIR: tempDir(),
+      CDKTF_CONTEXT_JSON: JSON.stringify({
+        deliveryStream: { createKmsKey: true, kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
+      }),
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'SesFirehoseEventDestination "ses-events/SesEvents": invalid settings:\n' +
+        "  - deliveryStream.kmsKeyArn and deliveryStream.createKmsKey are both set: createKmsKey has the module create the key, kmsKeyArn uses an existing one; remove one of them.\n",
+    );
+  });
+
   test.concurrent("an invalid app setting exits 1 with the settings message", async () => {
     const result = await runApp({ CDKTF_OUTDIR: tempDir(), SES_EVENTS_ENABLED: "yes" });
     expect(result.status).toBe(1);

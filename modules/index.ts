@@ -9,6 +9,8 @@ export { PipelineDashboard } from "./pipeline-dashboard";
 export type { PipelineDashboardOptions, PipelineDashboardProps } from "./pipeline-dashboard";
 export { EventBucket } from "./event-bucket";
 export type { EventBucketLifecycle, EventBucketOptions, EventBucketProps } from "./event-bucket";
+export { EventKey } from "./event-key";
+export type { EventKeyProps } from "./event-key";
 export { EventAnalytics } from "./event-analytics";
 export type { EventAnalyticsOptions, EventAnalyticsProps } from "./event-analytics";
 export type { SkippedEventQuery } from "./private/event-queries";

@@ -10,6 +10,7 @@ import { ConfigurationSet, ConfigurationSetOptions } from "./configuration-set";
 import { DeliveryAlarmOptions, DeliveryAlarms, alarmTopicNamePrefix } from "./delivery-alarms";
 import { EventAnalytics, EventAnalyticsOptions } from "./event-analytics";
 import { EventBucket, EventBucketOptions } from "./event-bucket";
+import { EventKey } from "./event-key";
 import { PipelineDashboard, PipelineDashboardOptions, dashboardName } from "./pipeline-dashboard";
 import { FirehoseCompression, SesEventType } from "./ses-event-type";
 import { checkDestination } from "./private/check-destination";
@@ -69,6 +70,14 @@ export interface DeliveryStreamOptions {
    * @default - AWS owned key for the stream, SSE-S3 for the bucket, CloudWatch Logs' own encryption
    */
   readonly kmsKeyArn?: string;
+  /**
+   * Create the customer managed KMS key that `kmsKeyArn` would name (see `EventKey`): rotated
+   * yearly, kept from `destroy` unless `bucket.forceDestroy` is true, with a key policy of the
+   * account's statement and one conditioned statement for each service that uses it (the delivery
+   * role through S3, CloudWatch Logs, CloudWatch alarms). Not with `kmsKeyArn`.
+   * @default false
+   */
+  readonly createKmsKey?: boolean;
   /**
    * Partition objects by SES event type with Firehose dynamic partitioning. Can only be set when
    * the stream is created: changing it replaces the stream.
@@ -262,6 +271,10 @@ export class SesFirehoseEventDestination extends Construct {
   readonly dashboard?: PipelineDashboard;
   /** The query layer, when `analytics` is on. */
   readonly analytics?: EventAnalytics | undefined;
+  /** The KMS key the module created, with `deliveryStream.createKmsKey`. */
+  readonly key?: EventKey | undefined;
+  /** ARN of the KMS key that encrypts what the module created, created or given. */
+  readonly kmsKeyArn?: string | undefined;
 
   constructor(scope: Construct, id: string, props: SesFirehoseEventDestinationProps) {
     super(scope, id);
@@ -298,12 +311,14 @@ export class SesFirehoseEventDestination extends Construct {
       this.bucketName = created.bucketName;
       this.logGroup = created.logGroup;
       this.analytics = created.analytics;
+      this.key = created.key;
+      this.kmsKeyArn = created.kmsKeyArn;
       if (monitoring.alarms) {
         const { enabled: _enabled, ...options } = props.alarms ?? {};
         this.alarms = new DeliveryAlarms(this, "Alarms", defined({
           ...options,
           deliveryStreamName: created.stream.name,
-          topicKmsKeyArn: resolved.stream.kmsKeyArn,
+          topicKmsKeyArn: created.kmsKeyArn,
           topicNamePrefix: alarmTopicNamePrefix(resolved.stream.name),
           configurationSetName: this.configurationSetName,
           reputation: monitoring.reputationAlarms,
@@ -312,6 +327,7 @@ export class SesFirehoseEventDestination extends Construct {
           provider,
         }));
       }
+      if (this.alarms?.topic !== undefined) created.key?.allowAlarms();
       if (monitoring.dashboard) {
         this.dashboard = new PipelineDashboard(this, "Dashboard", defined({
           provider,

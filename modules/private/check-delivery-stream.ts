@@ -18,6 +18,10 @@ export function checkDeliveryStream(problems: rules.Problems, resolved: Resolved
   problems.check(`${at}.name`, options.name, rules.STREAM_NAME);
   problems.check(`${at}.bucketArn`, options.bucketArn, rules.BUCKET_ARN);
   problems.check(`${at}.kmsKeyArn`, options.kmsKeyArn, rules.KMS_KEY_ARN);
+  problems.when(
+    options.createKmsKey === true && options.kmsKeyArn !== undefined,
+    `${at}.kmsKeyArn and ${at}.createKmsKey are both set: createKmsKey has the module create the key, kmsKeyArn uses an existing one; remove one of them.`,
+  );
   problems.check(`${at}.roleName`, options.roleName, rules.ROLE_NAME);
   problems.check(`${at}.rolePath`, options.rolePath, rules.ROLE_PATH);
   problems.check(`${at}.compression`, options.compression, rules.oneOf(Object.values(FirehoseCompression)));

@@ -30,6 +30,9 @@ export const DEFAULT_DATED_PREFIX = `events/${DATE_PATH}`;
 export const DEFAULT_ERROR_OUTPUT_PREFIX = `errors/!{firehose:error-output-type}/${DATE_PATH}`;
 
 export const DEFAULT_STREAM_ENCRYPTION_KEY_TYPE = "AWS_OWNED_CMK";
+export const DEFAULT_CREATE_KMS_KEY = false;
+/** The longest waiting period KMS allows: a key scheduled for deletion can be restored until then. */
+export const KEY_DELETION_WINDOW_DAYS = 30;
 export const DEFAULT_LOGGING_ENABLED = true;
 export const DEFAULT_LOG_RETENTION_DAYS = 365;
 export const DELIVERY_LOG_STREAM_NAME = "DestinationDelivery";

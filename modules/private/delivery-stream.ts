@@ -10,6 +10,7 @@ import {
 import { AwsContext } from "../aws-context";
 import { EventAnalytics } from "../event-analytics";
 import { EventBucket } from "../event-bucket";
+import { EventKey } from "../event-key";
 import * as defaults from "./defaults";
 import { defined } from "./defined";
 import { mayWriteUnder } from "./event-layout";
@@ -29,6 +30,10 @@ export interface CreatedStream {
   readonly bucketName: string;
   readonly logGroup?: CloudwatchLogGroup | undefined;
   readonly analytics?: EventAnalytics | undefined;
+  /** The key made with `createKmsKey`. */
+  readonly key?: EventKey | undefined;
+  /** The key that encrypts what was created: made or given. */
+  readonly kmsKeyArn?: string | undefined;
 }
 
 /** `lifecycle.ignore_changes` on the name of what is named after the configuration set, or nothing. */
@@ -53,13 +58,23 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
   // it, and Firehose does not promise to deliver what a deleted stream still buffers. Its log group
   // follows it, so that it keeps the delivery-error logs.
   const keepDerivedName: KeepDerivedName = stream.nameDerived ? { lifecycle: { ignoreChanges: ["name"] } } : {};
+  const key = stream.createsKey
+    ? new EventKey(scope, "Key", defined({
+        purpose: `stream ${stream.name}`,
+        // Like the bucket's: the key outlives a destroy unless the events may go too.
+        preventDestroy: stream.options.bucket?.forceDestroy !== true,
+        tags,
+        provider,
+      }))
+    : undefined;
+  const kmsKeyArn = key?.keyArn ?? stream.kmsKeyArn;
 
   const bucket =
     stream.bucketArn === undefined
       ? new EventBucket(scope, "Bucket", defined({
           ...stream.options.bucket,
           bucketPrefix: stream.options.bucket?.bucketPrefix ?? `${baseName.slice(0, 36)}-`,
-          kmsKeyArn: stream.kmsKeyArn,
+          kmsKeyArn,
           queryResults: keepsResultsExpiring(resolved) ? { ...resolved.queryResults } : undefined,
           tags,
           provider,
@@ -82,12 +97,12 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
       Resource: [bucketArn, `${bucketArn}/*`],
     },
   ];
-  if (stream.kmsKeyArn !== undefined) {
+  if (kmsKeyArn !== undefined) {
     statements.push({
       Sid: "EncryptEventObjects",
       Effect: "Allow",
       Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-      Resource: [stream.kmsKeyArn],
+      Resource: [kmsKeyArn],
       Condition: {
         StringEquals: { "kms:ViaService": `s3.${aws.region}.${aws.dnsSuffix}` },
         StringLike: { "kms:EncryptionContext:aws:s3:arn": [bucketArn, `${bucketArn}/*`] },
@@ -95,7 +110,7 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
     });
   }
 
-  const logs = stream.logging ? createDeliveryLogs(scope, resolved, aws, keepDerivedName) : undefined;
+  const logs = stream.logging ? createDeliveryLogs(scope, resolved, aws, keepDerivedName, kmsKeyArn) : undefined;
   if (logs !== undefined) statements.push(logs.statement);
 
   const role = new IamRole(scope, "DeliveryRole", defined({
@@ -109,6 +124,8 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
     provider,
   }));
   if (imports.deliveryRole) role.importFrom(stream.role.name!, provider);
+  key?.allowDeliveryThroughS3(role.arn, bucketArn);
+  if (logs !== undefined) key?.allowLogGroups(defaults.LOG_GROUP_PREFIX);
   const rolePolicy = new IamRolePolicy(scope, "DeliveryRolePolicy", defined({
     name: defaults.DELIVERY_ROLE_POLICY_NAME,
     role: role.id,
@@ -120,9 +137,9 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
     name: stream.name,
     destination: "extended_s3",
     serverSideEncryption:
-      stream.kmsKeyArn === undefined
+      kmsKeyArn === undefined
         ? { enabled: true, keyType: defaults.DEFAULT_STREAM_ENCRYPTION_KEY_TYPE }
-        : { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: stream.kmsKeyArn },
+        : { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: kmsKeyArn },
     extendedS3Configuration: defined({
       roleArn: role.arn,
       bucketArn,
@@ -131,7 +148,7 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
       bufferingSize: stream.bufferingSizeMiB,
       bufferingInterval: stream.bufferingIntervalSeconds,
       compressionFormat: stream.compression,
-      kmsKeyArn: stream.kmsKeyArn,
+      kmsKeyArn,
       cloudwatchLoggingOptions: logs?.options ?? { enabled: false },
       ...(stream.partitioned ? eventTypePartitioning(stream) : {}),
     }),
@@ -158,22 +175,28 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
           eventsBucketName,
           eventsBucketArn: bucketArn,
           resultsBucket: bucket === undefined ? undefined : { bucketName: bucket.bucketName, bucketArn: bucket.bucketArn },
-          kmsKeyArn: stream.kmsKeyArn,
+          kmsKeyArn,
           nameBase: baseName,
           tags,
           provider,
         }));
-  return { stream: deliveryStream, role, rolePolicy, bucket, bucketName: eventsBucketName, logGroup: logs?.logGroup, analytics: queries };
+  return { stream: deliveryStream, role, rolePolicy, bucket, bucketName: eventsBucketName, logGroup: logs?.logGroup, analytics: queries, key, kmsKeyArn };
 }
 
 /** The delivery-error log group `/aws/kinesisfirehose/<stream>` and its log stream, imported on request. */
-function createDeliveryLogs(scope: Construct, resolved: ResolvedDestination, aws: AwsContext, keepDerivedName: KeepDerivedName): DeliveryLogs {
+function createDeliveryLogs(
+  scope: Construct,
+  resolved: ResolvedDestination,
+  aws: AwsContext,
+  keepDerivedName: KeepDerivedName,
+  kmsKeyArn: string | undefined,
+): DeliveryLogs {
   const { provider } = resolved;
   const stream = resolved.stream;
   const logGroup = new CloudwatchLogGroup(scope, "LogGroup", defined({
     name: `${defaults.LOG_GROUP_PREFIX}${stream.name}`,
     retentionInDays: stream.logRetentionDays,
-    kmsKeyId: stream.kmsKeyArn,
+    kmsKeyId: kmsKeyArn,
     tags: resolved.tags,
     ...keepDerivedName,
     provider,

@@ -1,6 +1,7 @@
 import type { ConfigurationSetOptions, ConfigurationSetProps, VdmOptions } from "../configuration-set";
 import type { DeliveryAlarmOptions, DeliveryAlarmsProps } from "../delivery-alarms";
 import type { EventAnalyticsOptions, EventAnalyticsProps } from "../event-analytics";
+import type { EventKeyProps } from "../event-key";
 import type { EventBucketLifecycle, EventBucketOptions, EventBucketProps } from "../event-bucket";
 import type { PipelineDashboardOptions, PipelineDashboardProps } from "../pipeline-dashboard";
 import type { DeliveryStreamOptions, ImportExistingOptions, SesFirehoseEventDestinationProps } from "../ses-firehose-event-destination";
@@ -133,6 +134,7 @@ const DELIVERY_STREAM_OPTIONS: PropShape<DeliveryStreamOptions> = {
   bufferingIntervalSeconds: true,
   compression: true,
   kmsKeyArn: true,
+  createKmsKey: true,
   partitionByEventType: true,
   partitioningRetrySeconds: true,
   roleName: true,
@@ -170,3 +172,5 @@ export const DESTINATION_PROPS: PropShape<SesFirehoseEventDestinationProps> = {
   tags: true,
   provider: true,
 };
+
+export const EVENT_KEY_PROPS: PropShape<EventKeyProps> = { purpose: true, preventDestroy: true, tags: true, provider: true };

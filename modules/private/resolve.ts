@@ -35,7 +35,10 @@ export interface ResolvedStream {
   /** The name is the configuration set's (no `deliveryStream.name`). */
   readonly nameDerived: boolean;
   readonly bucketArn?: string | undefined;
+  /** The key given by `kmsKeyArn`; see `createsKey`. */
   readonly kmsKeyArn?: string | undefined;
+  /** The module creates the KMS key (`createKmsKey`). */
+  readonly createsKey: boolean;
   readonly partitioned: boolean;
   readonly prefix: string;
   readonly errorOutputPrefix: string;
@@ -144,6 +147,7 @@ function resolveStream(props: SesFirehoseEventDestinationProps, options: Deliver
     nameDerived: options.name === undefined,
     bucketArn: options.bucketArn,
     kmsKeyArn: options.kmsKeyArn,
+    createsKey: options.createKmsKey ?? defaults.DEFAULT_CREATE_KMS_KEY,
     partitioned,
     prefix: options.prefix ?? defaultPrefix(partitioned),
     errorOutputPrefix: options.errorOutputPrefix ?? defaults.DEFAULT_ERROR_OUTPUT_PREFIX,
