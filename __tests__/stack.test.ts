@@ -528,7 +528,7 @@ describe("main.ts", () => {
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      'SesFirehoseEventDestination "ses-events/SesEvents": invalid settings:\n' +
+      "invalid app settings:\n" +
         "  - deliveryStream.kmsKeyArn and deliveryStream.createKmsKey are both set: createKmsKey has the module create the key, kmsKeyArn uses an existing one; remove one of them.\n",
     );
   });
