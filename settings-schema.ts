@@ -9,10 +9,11 @@ import type {
   ImportExistingOptions,
   PipelineDashboardOptions,
   SesFirehoseEventDestinationProps,
+  SourceRecordBackupOptions,
   VdmOptions,
 } from "./modules";
 import { ConfigurationSetTlsPolicy, HttpsPolicy, SuppressionReasons } from "./modules/configuration-set";
-import { FirehoseCompression, SesEventType } from "./modules/ses-event-type";
+import { EventFormat, FirehoseCompression, SesEventType } from "./modules/ses-event-type";
 import { BUCKET_NAME, MAX_TAGS } from "./modules/validation";
 
 /*
@@ -133,6 +134,16 @@ const bucket = group(
   "Settings of the bucket the app creates; not with deliveryStream.bucketArn",
 );
 
+const sourceRecordBackup = group(
+  "sourceRecordBackup",
+  {
+    enabled: flag("Keep every record as SES wrote it, GZIP, beside the Parquet objects (default true with parquet, false with json)"),
+    prefix: text("S3 key prefix of the source records (default source-records/year=.../month=.../day=.../)"),
+    expirationDays: count("Days before a source record is deleted: 1-36500 (default 365)"),
+  },
+  "Firehose's backup of the source records, so that a field the table lacks can be recovered",
+);
+
 const deliveryStream = group(
   "deliveryStream",
   {
@@ -141,9 +152,12 @@ const deliveryStream = group(
     bucket,
     prefix: optionalText("S3 key prefix of delivered events"),
     errorOutputPrefix: text("S3 key prefix of records Firehose could not deliver"),
-    bufferingSizeMiB: count("MiB buffered before writing: 1-128, at least 64 with partitioning"),
+    bufferingSizeMiB: count("MiB buffered before writing: 1-128, at least 64 with partitioning or parquet"),
     bufferingIntervalSeconds: count("Seconds buffered before writing: 0-900 (default 300)"),
-    compression: oneOf(FirehoseCompression, "Compression of delivered objects (default GZIP)"),
+    compression: oneOf(FirehoseCompression, "Compression of delivered objects (default UNCOMPRESSED with parquet, which compresses inside; GZIP with json)"),
+    format: oneOf(EventFormat, "Format of delivered objects: parquet (default; Firehose converts each record, queries read only the columns they name) or json (as SES writes them)"),
+    jsonPrefix: text("With parquet: the S3 prefix JSON was delivered under before the switch; the query layer keeps a table over it (default: the JSON default prefix)"),
+    sourceRecordBackup,
     kmsKeyArn: text("Customer managed KMS key ARN that encrypts everything created"),
     partitionByEventType: flag("Dynamic partitioning by event type (default true); changing it replaces the stream"),
     partitioningRetrySeconds: count("Seconds partitioned delivery is retried: 0-7200 (default 300)"),
@@ -378,6 +392,7 @@ export const SCHEMA_AGREES_WITH_MODULE: [
   Agrees<DestinationSettings, Destination>,
   Agrees<NonNullable<EnvironmentSettings["deliveryStream"]>, DeliveryStreamOptions>,
   Agrees<NonNullable<NonNullable<EnvironmentSettings["deliveryStream"]>["bucket"]>, EventBucketOptions>,
+  Agrees<NonNullable<NonNullable<EnvironmentSettings["deliveryStream"]>["sourceRecordBackup"]>, SourceRecordBackupOptions>,
   Agrees<NonNullable<NonNullable<NonNullable<EnvironmentSettings["deliveryStream"]>["bucket"]>["lifecycle"]>, EventBucketLifecycle>,
   Agrees<NonNullable<EnvironmentSettings["configurationSet"]>, ConfigurationSetOptions>,
   Agrees<NonNullable<NonNullable<EnvironmentSettings["configurationSet"]>["vdmOptions"]>, VdmOptions>,
@@ -385,4 +400,4 @@ export const SCHEMA_AGREES_WITH_MODULE: [
   Agrees<NonNullable<EnvironmentSettings["dashboard"]>, PipelineDashboardOptions>,
   Agrees<NonNullable<EnvironmentSettings["analytics"]>, EventAnalyticsOptions>,
   Agrees<NonNullable<EnvironmentSettings["importExisting"]>, ImportExistingOptions>,
-] = [true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true];

@@ -36,6 +36,7 @@ describe("the construct library", () => {
       "DeliveryAlarms",
       "DeliveryAlarmsProps",
       "DeliveryStreamOptions",
+      "EVENT_COLUMNS",
       "EventAnalytics",
       "EventAnalyticsOptions",
       "EventAnalyticsProps",
@@ -43,6 +44,8 @@ describe("the construct library", () => {
       "EventBucketLifecycle",
       "EventBucketOptions",
       "EventBucketProps",
+      "EventColumn",
+      "EventFormat",
       "FirehoseCompression",
       "HttpsPolicy",
       "ImportExistingOptions",
@@ -55,15 +58,16 @@ describe("the construct library", () => {
       "SesFirehoseEventDestination",
       "SesFirehoseEventDestinationProps",
       "SkippedEventQuery",
+      "SourceRecordBackupOptions",
       "SuppressionReasons",
       "ValidationError",
       "VdmOptions",
     ]);
-    expect(Object.keys(library).sort()).toEqual(exportedNames().filter((name) => !/(Props|Options|Lifecycle|Problem|SkippedEventQuery)$/.test(name)).sort());
+    expect(Object.keys(library).sort()).toEqual(exportedNames().filter((name) => !/(Props|Options|Lifecycle|Problem|SkippedEventQuery|EventColumn)$/.test(name)).sort());
   });
 
   it("has a page in docs/api for every export", () => {
-    const pages = ["classes", "interfaces", "enumerations"].flatMap((folder) =>
+    const pages = ["classes", "interfaces", "enumerations", "variables"].flatMap((folder) =>
       readdirSync(path.join(ROOT, "docs", "api", folder)).map((file) => file.replace(/\.md$/, "")),
     );
     expect(pages.sort()).toEqual(exportedNames().sort());

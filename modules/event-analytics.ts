@@ -12,7 +12,8 @@ import { EventBucket } from "./event-bucket";
 import { EventLayout, PartitionKey, eventLayout, mayWriteUnder } from "./event-layout";
 import { SkippedEventQuery, eventQueries } from "./event-queries";
 import { defaultDatabaseName } from "./physical-names";
-import { EVENT_COLUMNS } from "./event-schema";
+import { EVENT_COLUMNS, EventColumn } from "./event-schema";
+import { EventFormat, tableStorage } from "./event-format";
 import { PolicyStatement, policyDocument } from "./policy";
 import { FirehoseCompression, SesEventType } from "./ses-event-type";
 import * as rules from "./validation";
@@ -80,8 +81,29 @@ export interface EventAnalyticsProps extends Omit<EventAnalyticsOptions, "enable
    * @default - none to check
    */
   readonly errorOutputPrefix?: string;
-  /** Compression of the delivered objects: GZIP or UNCOMPRESSED, which Athena reads. */
+  /** Compression of the delivered objects: GZIP or UNCOMPRESSED, which Athena reads (UNCOMPRESSED with Parquet). */
   readonly compression: FirehoseCompression;
+  /**
+   * Format of the delivered objects.
+   * @default EventFormat.JSON
+   */
+  readonly format?: EventFormat;
+  /**
+   * Columns of the event table (and, with Parquet, the schema Firehose converts to).
+   * @default - every field of the ten SES event types (EVENT_COLUMNS)
+   */
+  readonly columns?: readonly EventColumn[];
+  /**
+   * JSON objects delivered before the stream switched to Parquet: a second table (`<tableName>_json`)
+   * over them, and the saved queries read both. Its prefix must give the same partition keys.
+   * @default - no history table
+   */
+  readonly jsonHistory?: {
+    /** Firehose's S3 prefix the JSON objects were delivered under. */
+    readonly prefix: string;
+    /** Their compression: GZIP or UNCOMPRESSED. */
+    readonly compression: FirehoseCompression;
+  };
   /**
    * The event types the destination publishes: a saved query that can read none of the types it
    * needs is not created (a synth warning says so), and a count of a type not published is empty.
@@ -168,6 +190,8 @@ export function checkAnalyticsLayout(
     readonly errorOutputPrefix: Setting<string | undefined>;
     readonly compression: Setting<FirehoseCompression>;
     readonly resultsPrefix: Setting<string>;
+    /** The objects' format: with Parquet the compression is Parquet's own, not checked here. */
+    readonly format?: EventFormat;
   },
 ): void {
   const [prefixName, prefix] = settings.prefix;
@@ -186,7 +210,7 @@ export function checkAnalyticsLayout(
   if (dataColumn !== undefined) refuse(`the partition name ${dataColumn.name} is also a column of the event record; name the partition otherwise`);
   const [compressionName, compression] = settings.compression;
   problems.when(
-    !rules.isToken(compression) && !READABLE_COMPRESSION.includes(compression),
+    settings.format !== EventFormat.PARQUET && !rules.isToken(compression) && !READABLE_COMPRESSION.includes(compression),
     `${compressionName} ${JSON.stringify(compression)} is invalid with analytics: Athena reads JSON only GZIP-compressed or uncompressed; use GZIP or UNCOMPRESSED, or set analytics.enabled to false.`,
   );
   const [resultsName, results] = settings.resultsPrefix;
@@ -226,6 +250,8 @@ export class EventAnalytics extends Construct {
   readonly database: GlueCatalogDatabase;
   /** The Glue table, with partition projection over the delivery prefix. */
   readonly table: GlueCatalogTable;
+  /** The table over the JSON objects delivered before a switch to Parquet, with `jsonHistory`. */
+  readonly historyTable?: GlueCatalogTable;
   /** The Athena workgroup. */
   readonly workgroup: AthenaWorkgroup;
   /** The saved deliverability queries. */
@@ -254,6 +280,7 @@ export class EventAnalytics extends Construct {
       compression: ["compression", props.compression],
       resultsPrefix: ["resultsPrefix", resultsPrefix],
     });
+    const history = props.jsonHistory === undefined ? undefined : historyLayout(problems, props.prefix, props.jsonHistory.prefix);
     problems.throwIfAny(`EventAnalytics "${this.node.path}"`);
     const layout = eventLayout(props.prefix) as EventLayout;
 
@@ -288,34 +315,50 @@ export class EventAnalytics extends Construct {
 
     const typeKey = layout.keys.find((key) => key.projection.type === "enum");
     const dateKeys = ["yyyy", "MM", "dd"].map((format) => layout.keys.find((key) => key.expression === `!{timestamp:${format}}`)!.name);
-    this.table = new GlueCatalogTable(this, "Table", defined({
-      catalogId: this.database.catalogId,
-      databaseName: this.database.name,
-      name: tableName,
-      description: "One row per SES event record; partitions are projected from the Firehose prefix.",
-      tableType: "EXTERNAL_TABLE",
-      parameters: {
-        EXTERNAL: "TRUE",
-        classification: "json",
-        compressionType: props.compression === FirehoseCompression.GZIP ? "gzip" : "none",
-        typeOfData: "file",
-        ...projectionParameters(layout, props.firstYear ?? defaults.DEFAULT_PROJECTION_FIRST_YEAR, props.eventsBucketName),
-      },
-      partitionKeys: layout.keys.map((key) => ({ name: key.name, type: "string", comment: `Firehose ${key.expression}` })),
-      storageDescriptor: {
-        location: `s3://${props.eventsBucketName}/${layout.location}`,
-        inputFormat: "org.apache.hadoop.mapred.TextInputFormat",
-        outputFormat: "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
-        compressed: props.compression === FirehoseCompression.GZIP,
-        serDeInfo: {
-          name: "ses-event-json",
-          serializationLibrary: defaults.JSON_SERDE,
-          parameters: { "case.insensitive": "TRUE", "ignore.malformed.json": "FALSE" },
+    const format = props.format ?? EventFormat.JSON;
+    const columns = props.columns ?? EVENT_COLUMNS;
+    const firstYear = props.firstYear ?? defaults.DEFAULT_PROJECTION_FIRST_YEAR;
+    const tableOver = (id: string, name: string, over: EventLayout, objects: EventFormat, compression: FirehoseCompression, description: string) => {
+      const storage = tableStorage(objects, compression);
+      return new GlueCatalogTable(this, id, defined({
+        catalogId: this.database.catalogId,
+        databaseName: this.database.name,
+        name,
+        description,
+        tableType: "EXTERNAL_TABLE",
+        parameters: {
+          EXTERNAL: "TRUE",
+          ...storage.parameters,
+          typeOfData: "file",
+          ...projectionParameters(over, firstYear, props.eventsBucketName),
         },
-        columns: EVENT_COLUMNS.map((column) => ({ ...column })),
-      },
-      provider,
-    }));
+        partitionKeys: over.keys.map((key) => ({ name: key.name, type: "string", comment: `Firehose ${key.expression}` })),
+        storageDescriptor: {
+          location: `s3://${props.eventsBucketName}/${over.location}`,
+          ...storage.storage,
+          columns: columns.map((column) => ({ ...column })),
+        },
+        provider,
+      }));
+    };
+    this.table = tableOver(
+      "Table",
+      tableName,
+      layout,
+      format,
+      props.compression,
+      `One row per SES event record (${format === EventFormat.PARQUET ? "Parquet" : "JSON"}); partitions are projected from the Firehose prefix.`,
+    );
+    if (history !== undefined) {
+      this.historyTable = tableOver(
+        "HistoryTable",
+        `${tableName}${HISTORY_TABLE_SUFFIX}`,
+        history,
+        EventFormat.JSON,
+        props.jsonHistory!.compression,
+        "SES event records delivered as JSON before the stream converted to Parquet; the saved queries read them with the Parquet table.",
+      );
+    }
     this.tableName = this.table.name;
 
     const resultsLocation = `s3://${results.bucketName}/${resultsPrefix}`;
@@ -348,6 +391,7 @@ export class EventAnalytics extends Construct {
     const { queries, skipped } = eventQueries({
       databaseName,
       tableName,
+      ...(history === undefined ? {} : { historyTableName: `${tableName}${HISTORY_TABLE_SUFFIX}` }),
       eventTypeColumn: typeKey?.name ?? "eventtype",
       dateKeys: dateKeys as [string, string, string],
       windowDays: props.queryWindowDays ?? defaults.DEFAULT_QUERY_WINDOW_DAYS,
@@ -375,8 +419,14 @@ export class EventAnalytics extends Construct {
         ...readerStatements(aws, {
           workgroupArn: aws.arn("athena", `workgroup/${this.workgroup.name}`),
           databaseName: this.database.name,
-          tableName: this.table.name,
-          events: { bucketArn: props.eventsBucketArn, prefix: layout.location, objects: layout.template.replace(/\$\{[^}]*\}/g, "*") },
+          tableNames: [this.table.name, ...(this.historyTable === undefined ? [] : [this.historyTable.name])],
+          events: {
+            bucketArn: props.eventsBucketArn,
+            layouts: [layout, ...(history === undefined ? [] : [history])].map((over) => ({
+              prefix: over.location,
+              objects: over.template.replace(/\$\{[^}]*\}/g, "*"),
+            })),
+          },
           results: { bucketArn: results.bucketArn, prefix: resultsPrefix },
           kmsKeyArn: props.kmsKeyArn,
         }),
@@ -389,6 +439,33 @@ export class EventAnalytics extends Construct {
     }));
     this.readerPolicyArn = this.readerPolicy.arn;
   }
+}
+
+/** Name of the JSON history table: the event table's name with this after it. */
+export const HISTORY_TABLE_SUFFIX = "_json";
+
+/** The layout of the JSON history, which must give the same partition keys as the Parquet prefix. */
+function historyLayout(problems: rules.Problems, prefix: string, historyPrefix: string): EventLayout | undefined {
+  const refuse = (reason: string) => problems.when(true, `jsonHistory.prefix ${JSON.stringify(historyPrefix)} is invalid: ${reason}.`);
+  if (rules.isToken(historyPrefix)) {
+    refuse("the history table's partitions follow it, so it must be a literal, not a Terraform token");
+    return undefined;
+  }
+  const history = eventLayout(historyPrefix);
+  if ("problems" in history) {
+    history.problems.forEach(refuse);
+    return undefined;
+  }
+  const current = eventLayout(prefix);
+  if ("problems" in current) return undefined;
+  const names = (layout: EventLayout) => layout.keys.map((key) => key.name).join(", ");
+  if (names(history) !== names(current)) {
+    refuse(`its partition keys (${names(history)}) differ from those of prefix (${names(current)}); the saved queries read both tables as one`);
+  }
+  if (history.location.startsWith(current.location) || current.location.startsWith(history.location)) {
+    refuse(`its location ${JSON.stringify(history.location)} overlaps that of prefix (${JSON.stringify(current.location)}): JSON and Parquet objects each need a location of their own`);
+  }
+  return history;
 }
 
 /** Why a saved query is not created, and how to have it. */
@@ -442,15 +519,16 @@ function listing(sid: string, bucketArn: string, prefixes: readonly string[]): P
 interface ReaderScope {
   readonly workgroupArn: string;
   readonly databaseName: string;
-  readonly tableName: string;
-  /** `objects`: the keys of the partitions' folders, each partition value a `*`. */
-  readonly events: { readonly bucketArn: string; readonly prefix: string; readonly objects: string };
+  readonly tableNames: readonly string[];
+  /** Per table, its location and `objects`: the keys of the partitions' folders, each partition value a `*`. */
+  readonly events: { readonly bucketArn: string; readonly layouts: ReadonlyArray<{ readonly prefix: string; readonly objects: string }> };
   readonly results: { readonly bucketArn: string; readonly prefix: string };
   readonly kmsKeyArn?: string | undefined;
 }
 
 function readerStatements(aws: AwsContext, scope: ReaderScope): PolicyStatement[] {
   const { events, results } = scope;
+  const eventPrefixes = events.layouts.map((over) => over.prefix);
   const buckets = [...new Set([events.bucketArn, results.bucketArn])];
   const statements: PolicyStatement[] = [
     {
@@ -485,14 +563,14 @@ function readerStatements(aws: AwsContext, scope: ReaderScope): PolicyStatement[
       Resource: [
         aws.arn("glue", "catalog"),
         aws.arn("glue", `database/${scope.databaseName}`),
-        aws.arn("glue", `table/${scope.databaseName}/${scope.tableName}`),
+        ...scope.tableNames.map((name) => aws.arn("glue", `table/${scope.databaseName}/${name}`)),
       ],
     },
     { Sid: "LocateBuckets", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: buckets },
     ...(events.bucketArn === results.bucketArn
-      ? [listing("ListEventsAndResults", events.bucketArn, [events.prefix, results.prefix])]
-      : [listing("ListEvents", events.bucketArn, [events.prefix]), listing("ListResults", results.bucketArn, [results.prefix])]),
-    { Sid: "ReadEvents", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${events.bucketArn}/${events.objects}*`] },
+      ? [listing("ListEventsAndResults", events.bucketArn, [...eventPrefixes, results.prefix])]
+      : [listing("ListEvents", events.bucketArn, eventPrefixes), listing("ListResults", results.bucketArn, [results.prefix])]),
+    { Sid: "ReadEvents", Effect: "Allow", Action: ["s3:GetObject"], Resource: events.layouts.map((over) => `${events.bucketArn}/${over.objects}*`) },
     {
       Sid: "ReadAndWriteQueryResults",
       Effect: "Allow",

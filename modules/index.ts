@@ -1,6 +1,6 @@
 export { SesFirehoseEventDestination } from "./ses-firehose-event-destination";
-export type { DeliveryStreamOptions, ImportExistingOptions, SesFirehoseEventDestinationProps } from "./ses-firehose-event-destination";
-export { FirehoseCompression, SesEventRecordType, SesEventType } from "./ses-event-type";
+export type { DeliveryStreamOptions, ImportExistingOptions, SesFirehoseEventDestinationProps, SourceRecordBackupOptions } from "./ses-firehose-event-destination";
+export { EventFormat, FirehoseCompression, SesEventRecordType, SesEventType } from "./ses-event-type";
 export { ConfigurationSet, ConfigurationSetTlsPolicy, HttpsPolicy, SuppressionReasons } from "./configuration-set";
 export type { ConfigurationSetOptions, ConfigurationSetProps, VdmOptions } from "./configuration-set";
 export { DeliveryAlarms } from "./delivery-alarms";
@@ -12,6 +12,8 @@ export type { EventBucketLifecycle, EventBucketOptions, EventBucketProps } from 
 export { EventAnalytics } from "./event-analytics";
 export type { EventAnalyticsOptions, EventAnalyticsProps } from "./event-analytics";
 export type { SkippedEventQuery } from "./event-queries";
+export { EVENT_COLUMNS } from "./event-schema";
+export type { EventColumn } from "./event-schema";
 export { AwsContext } from "./aws-context";
 export { ValidationError } from "./validation";
 export type { Problem } from "./validation";

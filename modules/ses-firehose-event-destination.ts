@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformProvider } from "cdktf";
+import { Annotations, TerraformProvider } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchLogStream } from "@cdktf/provider-aws/lib/cloudwatch-log-stream";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -17,10 +17,11 @@ import { defined } from "./defined";
 import { DeliveryAlarmOptions, DeliveryAlarms } from "./delivery-alarms";
 import { EventAnalytics, EventAnalyticsOptions, checkAnalyticsLayout, checkEventAnalyticsOptions } from "./event-analytics";
 import { EventBucket, EventBucketOptions, checkEventBucketOptions } from "./event-bucket";
+import { DeliveryLayout, deliveryLayout, formatConversion } from "./event-format";
 import { mayWriteUnder } from "./event-layout";
 import { PipelineDashboard, PipelineDashboardOptions, dashboardName } from "./pipeline-dashboard";
 import { PolicyStatement, policyDocument, trustPolicy } from "./policy";
-import { FirehoseCompression, SesEventType } from "./ses-event-type";
+import { EventFormat, FirehoseCompression, SesEventType } from "./ses-event-type";
 import * as rules from "./validation";
 
 /** Settings of the Firehose delivery stream the module creates. */
@@ -62,7 +63,27 @@ export interface DeliveryStreamOptions {
    * @default 300
    */
   readonly bufferingIntervalSeconds?: number;
-  /** @default FirehoseCompression.GZIP */
+  /**
+   * Format of the delivered objects. Parquet: Firehose converts each record with the event table as
+   * its schema, and a query reads only the columns it names. JSON: the records as SES writes them.
+   * Changing it updates the stream in place and keeps the bucket and every object in it; with
+   * Parquet the query layer keeps a table over the JSON delivered before (`jsonPrefix`).
+   * @default EventFormat.PARQUET
+   */
+  readonly format?: EventFormat;
+  /**
+   * With Parquet: the S3 prefix the stream delivered JSON under before it converted to Parquet.
+   * The query layer keeps a table over it (`<tableName>_json`), and the saved queries read both.
+   * @default - the default JSON prefix ("events/..."), with or without event-type partitions as the stream has them
+   */
+  readonly jsonPrefix?: string;
+  /**
+   * Firehose's backup of the source records with Parquet: every record as SES wrote it, GZIP,
+   * under its own prefix with its own expiration, so a field the table lacks can be recovered.
+   * @default - on with Parquet, off with JSON
+   */
+  readonly sourceRecordBackup?: SourceRecordBackupOptions;
+  /** @default - UNCOMPRESSED with Parquet (Parquet compresses with Snappy inside), GZIP with JSON */
   readonly compression?: FirehoseCompression;
   /**
    * Customer managed KMS key that encrypts everything the module creates: the stream, the
@@ -104,6 +125,25 @@ export interface DeliveryStreamOptions {
    * @default 365
    */
   readonly logRetentionDays?: number;
+}
+
+/** Firehose's backup of the records as SES wrote them, beside the converted objects. */
+export interface SourceRecordBackupOptions {
+  /**
+   * Keep the source records.
+   * @default - true with Parquet, false with JSON
+   */
+  readonly enabled?: boolean;
+  /**
+   * S3 key prefix of the source records, apart from the events.
+   * @default "source-records/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
+   */
+  readonly prefix?: string;
+  /**
+   * Days after which a source record is deleted (a bucket lifecycle rule of its own).
+   * @default 365
+   */
+  readonly expirationDays?: number;
 }
 
 /** Adopt resources that already exist into Terraform state (Terraform `import` blocks). */
@@ -419,12 +459,14 @@ export class SesFirehoseEventDestination extends Construct {
     // it, and Firehose does not promise to deliver what a deleted stream still buffers. Its log group
     // follows it, so that it keeps the delivery-error logs.
     const keepDerivedName = options.name === undefined ? { lifecycle: { ignoreChanges: ["name"] } } : {};
-    const partitioned = options.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE;
-    const prefix = options.prefix ?? (partitioned ? defaults.DEFAULT_PARTITIONED_PREFIX : defaults.DEFAULT_DATED_PREFIX);
-    const errorOutputPrefix = options.errorOutputPrefix ?? defaults.DEFAULT_ERROR_OUTPUT_PREFIX;
-    const compression = options.compression ?? defaults.DEFAULT_COMPRESSION;
     const analytics = props.analytics ?? {};
-    const analyticsEnabled = analytics.enabled ?? options.bucketArn === undefined;
+    const analyticsEnabled = analyticsOn(props);
+    const delivery = deliveryLayout({ ...options, analyticsEnabled });
+    const { partitioned, prefix, compression } = delivery;
+    if (options.format === undefined && options.prefix !== undefined && options.jsonPrefix === undefined && delivery.format === EventFormat.PARQUET) {
+      Annotations.of(this).addWarning(PREFIX_OF_YOUR_OWN_WARNING);
+    }
+    const errorOutputPrefix = options.errorOutputPrefix ?? defaults.DEFAULT_ERROR_OUTPUT_PREFIX;
     const resultsPrefix = analytics.resultsPrefix ?? defaults.DEFAULT_RESULTS_PREFIX;
 
     const bucket =
@@ -436,11 +478,31 @@ export class SesFirehoseEventDestination extends Construct {
             queryResults: keepsResultsExpiring(analyticsEnabled, prefix, errorOutputPrefix, resultsPrefix)
               ? { prefix: resultsPrefix, expirationDays: analytics.resultsExpirationDays ?? defaults.DEFAULT_RESULTS_EXPIRATION_DAYS }
               : undefined,
+            sourceRecords: delivery.sourceRecords,
             tags,
             provider,
           }))
         : undefined;
     const bucketArn = bucket?.bucketArn ?? options.bucketArn!;
+    const eventsBucketName = bucket?.bucketName ?? bucketArn.slice(bucketArn.lastIndexOf(":") + 1);
+    const queries = analyticsEnabled
+      ? new EventAnalytics(this, "Analytics", defined({
+          ...analytics,
+          prefix,
+          errorOutputPrefix,
+          compression,
+          format: delivery.format,
+          jsonHistory: delivery.jsonPrefix === undefined ? undefined : { prefix: delivery.jsonPrefix, compression: defaults.DEFAULT_COMPRESSION },
+          eventTypes: props.eventTypes,
+          eventsBucketName,
+          eventsBucketArn: bucketArn,
+          resultsBucket: bucket === undefined ? undefined : { bucketName: bucket.bucketName, bucketArn: bucket.bucketArn },
+          kmsKeyArn: options.kmsKeyArn,
+          nameBase: baseName,
+          tags,
+          provider,
+        }))
+      : undefined;
 
     const statements: PolicyStatement[] = [
       {
@@ -467,6 +529,21 @@ export class SesFirehoseEventDestination extends Construct {
           StringEquals: { "kms:ViaService": `s3.${aws.region}.${aws.dnsSuffix}` },
           StringLike: { "kms:EncryptionContext:aws:s3:arn": [bucketArn, `${bucketArn}/*`] },
         },
+      });
+    }
+
+    const schemaTable = delivery.format === EventFormat.PARQUET ? queries : undefined;
+    if (schemaTable !== undefined) {
+      // Firehose reads the Parquet schema from the event table, and from nothing else.
+      statements.push({
+        Sid: "ReadRecordSchema",
+        Effect: "Allow",
+        Action: ["glue:GetTable", "glue:GetTableVersion", "glue:GetTableVersions"],
+        Resource: [
+          aws.arn("glue", "catalog"),
+          aws.arn("glue", `database/${schemaTable.databaseName}`),
+          aws.arn("glue", `table/${schemaTable.databaseName}/${schemaTable.tableName}`),
+        ],
       });
     }
 
@@ -532,14 +609,37 @@ export class SesFirehoseEventDestination extends Construct {
         bucketArn,
         prefix,
         errorOutputPrefix,
-        bufferingSize:
-          options.bufferingSizeMiB ??
-          (partitioned ? defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB : defaults.DEFAULT_BUFFERING_SIZE_MIB),
+        bufferingSize: delivery.bufferingSizeMiB,
         bufferingInterval: options.bufferingIntervalSeconds ?? defaults.DEFAULT_BUFFERING_INTERVAL_SECONDS,
         compressionFormat: compression,
         kmsKeyArn: options.kmsKeyArn,
         cloudwatchLoggingOptions: logging ?? { enabled: false },
         ...(partitioned ? eventTypePartitioning(options.partitioningRetrySeconds) : {}),
+        dataFormatConversionConfiguration:
+          schemaTable === undefined
+            ? undefined
+            : formatConversion({
+                catalogId: aws.accountId,
+                databaseName: schemaTable.databaseName,
+                tableName: schemaTable.tableName,
+                region: aws.region,
+                roleArn: role.arn,
+              }),
+        s3BackupMode: delivery.sourceRecords === undefined ? undefined : "Enabled",
+        s3BackupConfiguration:
+          delivery.sourceRecords === undefined
+            ? undefined
+            : defined({
+                roleArn: role.arn,
+                bucketArn,
+                prefix: delivery.sourceRecords.prefix,
+                errorOutputPrefix,
+                compressionFormat: FirehoseCompression.GZIP,
+                bufferingSize: delivery.bufferingSizeMiB,
+                bufferingInterval: options.bufferingIntervalSeconds ?? defaults.DEFAULT_BUFFERING_INTERVAL_SECONDS,
+                kmsKeyArn: options.kmsKeyArn,
+                cloudwatchLoggingOptions: logging ?? { enabled: false },
+              }),
       }),
       tags,
       ...keepDerivedName,
@@ -549,25 +649,19 @@ export class SesFirehoseEventDestination extends Construct {
     if (imports.deliveryStream) {
       stream.importFrom(aws.arn("firehose", `deliverystream/${streamName}`), provider);
     }
-    const eventsBucketName = bucket?.bucketName ?? bucketArn.slice(bucketArn.lastIndexOf(":") + 1);
-    const queries = analyticsEnabled
-      ? new EventAnalytics(this, "Analytics", defined({
-          ...analytics,
-          prefix,
-          errorOutputPrefix,
-          compression,
-          eventTypes: props.eventTypes,
-          eventsBucketName,
-          eventsBucketArn: bucketArn,
-          resultsBucket: bucket === undefined ? undefined : { bucketName: bucket.bucketName, bucketArn: bucket.bucketArn },
-          kmsKeyArn: options.kmsKeyArn,
-          nameBase: baseName,
-          tags,
-          provider,
-        }))
-      : undefined;
     return { stream, role, rolePolicy, bucket, logGroup, analytics: queries };
   }
+}
+
+/** Why a stream with a prefix of the user's own that now converts to Parquet needs a look. */
+export const PREFIX_OF_YOUR_OWN_WARNING =
+  'deliveryStream.prefix is set and deliveryStream.format defaults to "parquet": if the stream delivered JSON under this prefix before, ' +
+  'Parquet objects would land beside the JSON ones and the table could not read both; set deliveryStream.format to "json" to keep JSON, ' +
+  "or give Parquet a new prefix and set deliveryStream.jsonPrefix to the old one, so that the saved queries read both.";
+
+/** Whether the query layer is created: by default when the module creates the event bucket. */
+function analyticsOn(props: SesFirehoseEventDestinationProps): boolean {
+  return props.deliveryStreamArn === undefined && (props.analytics?.enabled ?? props.deliveryStream?.bucketArn === undefined);
 }
 
 /** The set given as a construct, if it is one. */
@@ -681,7 +775,7 @@ function checkProps(scope: string, props: SesFirehoseEventDestinationProps): voi
     props.sesRoleArn !== undefined && props.sesRolePath !== undefined,
     "sesRoleArn and sesRolePath are both set: sesRolePath places the role the module creates, sesRoleArn uses an existing one; remove one of them.",
   );
-  if (props.deliveryStream !== undefined) checkDeliveryStream(problems, props.deliveryStream);
+  if (props.deliveryStream !== undefined) checkDeliveryStream(problems, props.deliveryStream, analyticsOn(props));
   checkConfigurationSet(problems, props);
   if (props.alarms !== undefined) checkAlarms(problems, props);
   problems.when(
@@ -708,9 +802,10 @@ function checkEventTypes(problems: rules.Problems, eventTypes: readonly string[]
   problems.whenAbout("eventTypes", repeated.length > 0, `lists ${[...new Set(repeated)].map(rules.plain).join(", ")} more than once: list each event type once.`);
 }
 
-function checkDeliveryStream(problems: rules.Problems, options: DeliveryStreamOptions): void {
+function checkDeliveryStream(problems: rules.Problems, options: DeliveryStreamOptions, analyticsEnabled: boolean): void {
   const at = "deliveryStream";
-  const partitioned = options.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE;
+  const delivery = deliveryLayout({ ...options, analyticsEnabled });
+  const partitioned = delivery.partitioned;
   problems.check(`${at}.name`, options.name, rules.STREAM_NAME);
   problems.check(`${at}.bucketArn`, options.bucketArn, rules.BUCKET_ARN);
   problems.check(`${at}.kmsKeyArn`, options.kmsKeyArn, rules.KMS_KEY_ARN);
@@ -721,15 +816,36 @@ function checkDeliveryStream(problems: rules.Problems, options: DeliveryStreamOp
     test: (v) => !partitioned || v > 0,
     text: "Firehose offers no zero buffering with dynamic partitioning (partitionByEventType); use 1-900 or turn partitioning off",
   });
+  problems.check(`${at}.format`, options.format, rules.oneOf(Object.values(EventFormat)));
+  const parquet = delivery.format === EventFormat.PARQUET;
   problems.check(
     `${at}.bufferingSizeMiB`,
     options.bufferingSizeMiB,
     rules.integerBetween(1, 128),
-    rules.atLeast(
-      partitioned ? defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB : 1,
-      `Firehose needs at least ${defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB} MiB of buffer with dynamic partitioning (partitionByEventType); use 64-128 or turn partitioning off`,
-    ),
+    parquet
+      ? rules.atLeast(
+          defaults.MIN_CONVERSION_BUFFERING_SIZE_MIB,
+          `Firehose needs at least ${defaults.MIN_CONVERSION_BUFFERING_SIZE_MIB} MiB of buffer to convert records to Parquet (format "parquet"); use 64-128 or set ${at}.format to "json"`,
+        )
+      : rules.atLeast(
+          partitioned ? defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB : 1,
+          `Firehose needs at least ${defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB} MiB of buffer with dynamic partitioning (partitionByEventType); use 64-128 or turn partitioning off`,
+        ),
   );
+  problems.check(`${at}.compression`, parquet ? options.compression : undefined, {
+    test: (v) => v === FirehoseCompression.UNCOMPRESSED,
+    text: `Firehose compresses Parquet inside each object (Snappy) and needs the S3 compression UNCOMPRESSED (format "parquet"); remove it or set ${at}.format to "json"`,
+  });
+  problems.when(
+    options.format === EventFormat.PARQUET && !analyticsEnabled,
+    `${at}.format is "parquet" but the query layer is off (analytics.enabled is false, or ${at}.bucketArn is set without it): Firehose converts records with the event table as its schema; turn analytics on or set ${at}.format to "json".`,
+  );
+  problems.when(
+    !parquet && options.jsonPrefix !== undefined,
+    `${at}.jsonPrefix is set but format is "json": it names the JSON delivered before a switch to Parquet; remove it or set ${at}.format to "parquet".`,
+  );
+  problems.check(`${at}.jsonPrefix`, options.jsonPrefix, rules.maxLength(1024), rules.NO_TERRAFORM_TEMPLATE);
+  checkSourceRecordBackup(problems, at, options, delivery);
   problems.check(`${at}.partitioningRetrySeconds`, options.partitioningRetrySeconds, rules.integerBetween(0, 7200));
   problems.when(
     !partitioned && options.partitioningRetrySeconds !== undefined,
@@ -775,6 +891,46 @@ function checkDeliveryStream(problems: rules.Problems, options: DeliveryStreamOp
     `${at}.bucketArn and ${at}.bucket are both set: bucket configures the bucket the module creates, bucketArn uses an existing one; remove one of them.`,
   );
   if (options.bucket !== undefined) checkEventBucketOptions(problems, `${at}.bucket`, options.bucket);
+}
+
+const SOURCE_RECORDS_PREFIX = rules.pattern(
+  /^[^!/][^]{0,1022}\/$/u,
+  "use 1-1024 characters that start with a literal folder of their own and end with '/'",
+);
+
+function checkSourceRecordBackup(problems: rules.Problems, at: string, options: DeliveryStreamOptions, delivery: DeliveryLayout): void {
+  const backup = options.sourceRecordBackup;
+  if (backup === undefined) return;
+  const setting = `${at}.sourceRecordBackup`;
+  problems.check(`${setting}.prefix`, backup.prefix, SOURCE_RECORDS_PREFIX, rules.NO_TERRAFORM_TEMPLATE, {
+    test: (p) => !p.includes("partitionKeyFromQuery") && !p.includes("!{firehose:error-output-type}"),
+    text: "the source records are not partitioned and have no error type: use only !{timestamp:...} expressions",
+  });
+  problems.check(`${setting}.expirationDays`, backup.expirationDays, rules.integerBetween(1, 36500));
+  problems.when(
+    delivery.sourceRecords === undefined && (backup.prefix !== undefined || backup.expirationDays !== undefined),
+    `${setting}.prefix or .expirationDays is set but the backup is off (${setting}.enabled is false, or format is "json"); remove them or set ${setting}.enabled to true.`,
+  );
+  const records = delivery.sourceRecords;
+  if (records === undefined || rules.isToken(records.prefix) || !SOURCE_RECORDS_PREFIX.test(records.prefix)) return;
+  const literal = literalFolder(records.prefix);
+  const written: Array<[string, string | undefined]> = [
+    [`${at}.prefix`, delivery.prefix],
+    [`${at}.jsonPrefix`, delivery.jsonPrefix],
+    [`${at}.errorOutputPrefix`, options.errorOutputPrefix ?? defaults.DEFAULT_ERROR_OUTPUT_PREFIX],
+  ];
+  for (const [name, prefix] of written) {
+    problems.when(
+      prefix !== undefined && !rules.isToken(prefix) && (mayWriteUnder(prefix, literal) || mayWriteUnder(records.prefix, literalFolder(prefix))),
+      `${setting}.prefix ${rules.show(records.prefix)} is invalid: it overlaps ${name} ${rules.show(prefix)}, so the source records' expiration would delete those objects or a table would read the backup; use a folder of its own, such as "source-records/".`,
+    );
+  }
+}
+
+/** The folder a prefix starts with, up to its last '/' before any expression. */
+function literalFolder(prefix: string): string {
+  const expression = prefix.indexOf("!{");
+  return expression < 0 ? prefix : prefix.slice(0, prefix.lastIndexOf("/", expression) + 1);
 }
 
 function checkAlarms(problems: rules.Problems, props: SesFirehoseEventDestinationProps): void {
@@ -865,13 +1021,22 @@ function checkAnalytics(problems: rules.Problems, props: SesFirehoseEventDestina
     analytics.workgroupName === undefined && nameBase(props.configurationSetName) === defaults.ATHENA_PRIMARY_WORKGROUP,
     `analytics.workgroupName defaults to "${defaults.ATHENA_PRIMARY_WORKGROUP}" from configurationSetName ${rules.show(props.configurationSetName)}, the workgroup every account and Region already has; set analytics.workgroupName.`,
   );
-  const partitioned = options.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE;
+  const delivery = deliveryLayout({ ...options, analyticsEnabled: true });
   checkAnalyticsLayout(problems, {
-    prefix: ["deliveryStream.prefix", options.prefix ?? (partitioned ? defaults.DEFAULT_PARTITIONED_PREFIX : defaults.DEFAULT_DATED_PREFIX)],
+    prefix: ["deliveryStream.prefix", delivery.prefix],
     errorOutputPrefix: ["deliveryStream.errorOutputPrefix", options.errorOutputPrefix ?? defaults.DEFAULT_ERROR_OUTPUT_PREFIX],
-    compression: ["deliveryStream.compression", options.compression ?? defaults.DEFAULT_COMPRESSION],
+    compression: ["deliveryStream.compression", delivery.compression],
     resultsPrefix: ["analytics.resultsPrefix", analytics.resultsPrefix ?? defaults.DEFAULT_RESULTS_PREFIX],
+    format: delivery.format,
   });
+  if (delivery.jsonPrefix !== undefined) {
+    checkAnalyticsLayout(problems, {
+      prefix: ["deliveryStream.jsonPrefix", delivery.jsonPrefix],
+      errorOutputPrefix: ["deliveryStream.errorOutputPrefix", options.errorOutputPrefix ?? defaults.DEFAULT_ERROR_OUTPUT_PREFIX],
+      compression: ["deliveryStream.compression", defaults.DEFAULT_COMPRESSION],
+      resultsPrefix: ["analytics.resultsPrefix", analytics.resultsPrefix ?? defaults.DEFAULT_RESULTS_PREFIX],
+    });
+  }
 }
 
 function checkImports(problems: rules.Problems, props: SesFirehoseEventDestinationProps, imports: ImportExistingOptions): void {
