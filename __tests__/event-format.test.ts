@@ -3,7 +3,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { EventFormat, FirehoseCompression, SesFirehoseEventDestination } from "../modules";
-import { PREFIX_OF_YOUR_OWN_WARNING } from "../modules/ses-firehose-event-destination";
+import { PREFIX_OF_YOUR_OWN_WARNING } from "../modules/private/event-format";
 import { AthenaStandIn, Json, deliver, firehoseSettings, lowercaseKeys, projectedObjects, recordTime } from "./athena-harness";
 import { errorOf, newStack, synth } from "./helpers";
 
@@ -33,7 +33,7 @@ describe("the default stream delivers Parquet", () => {
     expect(s3().data_format_conversion_configuration).toEqual({
       enabled: true,
       input_format_configuration: { deserializer: { open_x_json_ser_de: { case_insensitive: true } } },
-      output_format_configuration: { serializer: { parquet_ser_de: { compression: "SNAPPY" } } },
+      output_format_configuration: { serializer: { parquet_ser_de: { compression: "SNAPPY", enable_dictionary_compression: true } } },
       schema_configuration: {
         catalog_id: "${data.aws_caller_identity.AwsContext_Account_CAD0E3E2.account_id}",
         database_name: "${aws_glue_catalog_database.Events_Analytics_Database_7B3A15C1.name}",

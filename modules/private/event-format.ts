@@ -1,7 +1,7 @@
+import { EventFormat, FirehoseCompression } from "../ses-event-type";
 import * as defaults from "./defaults";
-import { EventFormat, FirehoseCompression } from "./ses-event-type";
-
-export { EventFormat };
+import { EventLayout, eventLayout } from "./event-layout";
+import * as rules from "./validation";
 
 /** The Hive classes Athena reads each format through. */
 const STORAGE: Record<EventFormat, { inputFormat: string; outputFormat: string; serializationLibrary: string }> = {
@@ -74,7 +74,8 @@ export function formatConversion(schema: ConversionSchema) {
   return {
     enabled: true,
     inputFormatConfiguration: { deserializer: { openXJsonSerDe: { caseInsensitive: true } } },
-    outputFormatConfiguration: { serializer: { parquetSerDe: { compression: PARQUET_COMPRESSION } } },
+    // Dictionary pages for repeated values (event types, tag names, campaigns), off in Firehose by default.
+    outputFormatConfiguration: { serializer: { parquetSerDe: { compression: PARQUET_COMPRESSION, enableDictionaryCompression: true } } },
     schemaConfiguration: { ...schema, versionId: "LATEST" },
   };
 }
@@ -132,3 +133,42 @@ export function deliveryLayout(options: DeliveryLayoutOptions): DeliveryLayout {
       : {}),
   };
 }
+
+/** Name of the JSON history table: the event table's name with this after it. */
+export const HISTORY_TABLE_SUFFIX = "_json";
+
+/**
+ * The layout of the JSON delivered before a switch to Parquet (`setting`: its name and prefix),
+ * which must give the same partition keys as `prefix` and a location of its own.
+ */
+export function historyLayout(problems: rules.Problems, setting: readonly [string, string], prefix: string): EventLayout | undefined {
+  const [name, historyPrefix] = setting;
+  const refuse = (reason: string) => problems.when(true, `${name} ${JSON.stringify(historyPrefix)} is invalid: ${reason}.`);
+  if (rules.isToken(historyPrefix)) {
+    refuse("the history table's partitions follow it, so it must be a literal, not a Terraform token");
+    return undefined;
+  }
+  const history = eventLayout(historyPrefix);
+  if ("problems" in history) {
+    history.problems.forEach(refuse);
+    return undefined;
+  }
+  const current = eventLayout(prefix);
+  if ("problems" in current) return undefined;
+  const names = (layout: EventLayout) => layout.keys.map((key) => key.name).join(", ");
+  if (names(history) !== names(current)) {
+    refuse(`its partition keys (${names(history)}) differ from those of the Parquet prefix (${names(current)}); the saved queries read both tables as one`);
+  }
+  if (history.location.startsWith(current.location) || current.location.startsWith(history.location)) {
+    refuse(
+      `its location ${JSON.stringify(history.location)} overlaps that of the Parquet prefix (${JSON.stringify(current.location)}): JSON and Parquet objects each need a location of their own`,
+    );
+  }
+  return history;
+}
+
+/** Why a stream with a prefix of the user's own that now converts to Parquet needs a look. */
+export const PREFIX_OF_YOUR_OWN_WARNING =
+  'deliveryStream.prefix is set and deliveryStream.format defaults to "parquet": if the stream delivered JSON under this prefix before, ' +
+  'Parquet objects would land beside the JSON ones and the table could not read both; set deliveryStream.format to "json" to keep JSON, ' +
+  "or give Parquet a new prefix and set deliveryStream.jsonPrefix to the old one, so that the saved queries read both.";
