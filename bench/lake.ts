@@ -260,7 +260,7 @@ function spellings(records: readonly Json[]): Map<string, string> {
       walk(v, key === "tags" || key === "linkTags");
     }
   };
-  records.slice(0, 5000).forEach((r) => walk(r, false));
+  records.forEach((r) => walk(r, false));
   return found;
 }
 
@@ -380,6 +380,9 @@ async function main(): Promise<void> {
       await connection.run(`CREATE OR REPLACE VIEW events AS ${parquetScan}; CREATE OR REPLACE VIEW events_json AS ${emptyJson}`);
       const onParquet = await timed(connection, duckdbSql(parquetSql, today));
       agree[name] = JSON.stringify(onJson.rows) === JSON.stringify(onParquet.rows) && onJson.rows.length > 0;
+      if (!agree[name]) {
+        process.stderr.write(`bench:lake: ${name} answers otherwise: JSON ${JSON.stringify(onJson.rows.slice(0, 3))}, Parquet ${JSON.stringify(onParquet.rows.slice(0, 3))}\n`);
+      }
       queries[name] = {
         json: { bytesRead: Math.round(jsonBytesRead(jsonObjects, types) / FACTOR), ms: Math.round(onJson.ms) },
         parquet: { bytesRead: Math.round(parquetRead / FACTOR), ms: Math.round(onParquet.ms) },
