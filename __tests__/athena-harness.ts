@@ -256,7 +256,12 @@ function columnSpec(columns: readonly GlueColumn[]): string {
  * to case, map keys lowercased as the Hive SerDe hands them over) into the schema table's `columns`,
  * in their order and with their types, a field no column names dropped; Snappy inside.
  */
-export async function writeParquet(file: string, lines: readonly string[], columns: readonly GlueColumn[]): Promise<void> {
+export async function writeParquet(
+  file: string,
+  lines: readonly string[],
+  columns: readonly GlueColumn[],
+  compression: "SNAPPY" | "GZIP" | "UNCOMPRESSED" = "SNAPPY",
+): Promise<void> {
   const row: HiveType = { kind: "struct", fields: columns.map((c) => [c.name, parseHiveType(c.type)]) };
   const dir = mkdtempSync(path.join(tmpdir(), "ses-events-firehose-"));
   const json = path.join(dir, "records.json");
@@ -267,7 +272,7 @@ export async function writeParquet(file: string, lines: readonly string[], colum
     const names = columns.map((c) => `"${c.name}"`).join(", ");
     await connection.run(
       `COPY (SELECT ${names} FROM read_json('${json}', format = 'newline_delimited', columns = ${columnSpec(columns)})) ` +
-        `TO '${file.replace(/'/g, "''")}' (FORMAT PARQUET, COMPRESSION SNAPPY)`,
+        `TO '${file.replace(/'/g, "''")}' (FORMAT PARQUET, COMPRESSION ${compression})`,
     );
   } finally {
     connection.closeSync();

@@ -8,6 +8,7 @@
  * times are measured at the scale run.
  *
  *   node bench/run-ts.js bench/lake.ts [--factor 0.001] [--days 30] [--out .scratch/bench/lake.json] [--doc docs/lake-benchmark.md]
+ *                                      [--cost-doc docs/cost.md] [--parquet-compression SNAPPY|GZIP|UNCOMPRESSED]
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
@@ -32,6 +33,8 @@ const DAYS = Number(option("days", "30"));
 const OUT = path.resolve(ROOT, option("out", ".scratch/bench/lake.json"));
 const DOC = path.resolve(ROOT, option("doc", "docs/lake-benchmark.md"));
 const COST_DOC = path.resolve(ROOT, option("cost-doc", "docs/cost.md"));
+/** Firehose's Parquet SerDe offers SNAPPY (the stream's), GZIP or UNCOMPRESSED; another one measures what it would change. */
+const PARQUET_COMPRESSION = option("parquet-compression", "SNAPPY") as "SNAPPY" | "GZIP" | "UNCOMPRESSED";
 
 /**
  * AWS's published on-demand prices in US East (N. Virginia), as read on the pricing pages on
@@ -343,7 +346,7 @@ async function main(): Promise<void> {
       jsonObjects.push({ eventType, bytes: statSync(jsonFile).size, file: jsonFile });
       const parquetFile = path.join(root, "events-parquet", folder, "ses-events-1.parquet");
       mkdirSync(path.dirname(parquetFile), { recursive: true });
-      await writeParquet(parquetFile, lines, columns);
+      await writeParquet(parquetFile, lines, columns, PARQUET_COMPRESSION);
       parquetObjects.push({ eventType, bytes: statSync(parquetFile).size, file: parquetFile });
     }
     // The source record backup: every record, GZIP, not partitioned by type.
