@@ -171,6 +171,31 @@ describe("format settings at synth time", () => {
     );
   });
 
+  it("refuses a JSON history that overlaps the Parquet objects", () => {
+    expect(errorOf({ deliveryStream: { jsonPrefix: "events-parquet/old/event_type=!{partitionKeyFromQuery:event_type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" } })).toContain(
+      'deliveryStream.jsonPrefix "events-parquet/old/event_type=!{partitionKeyFromQuery:event_type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" is invalid: its location "events-parquet/old/" overlaps that of the Parquet prefix ("events-parquet/"): JSON and Parquet objects each need a location of their own.',
+    );
+  });
+
+  it("refuses a JSON history whose partitions the saved queries cannot read with the Parquet ones", () => {
+    expect(errorOf({ deliveryStream: { jsonPrefix: "old/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" } })).toContain(
+      'deliveryStream.jsonPrefix "old/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" is invalid: its partition keys (year, month, day) differ from those of the Parquet prefix (event_type, year, month, day); the saved queries read both tables as one.',
+    );
+  });
+
+  it("refuses a source record expiration of 0 days", () => {
+    expect(errorOf({ deliveryStream: { sourceRecordBackup: { expirationDays: 0 } } })).toContain(
+      "deliveryStream.sourceRecordBackup.expirationDays 0 is invalid: use a whole number from 1 to 36500.",
+    );
+  });
+
+  it("keeps no source records with the backup off, and no lifecycle rule for them", () => {
+    const stack: Json = synth({ deliveryStream: { sourceRecordBackup: { enabled: false } } }).json;
+    expect(stream(stack).extended_s3_configuration.s3_backup_mode).toBeUndefined();
+    const rules = Object.values<Json>(stack.resource.aws_s3_bucket_lifecycle_configuration).flatMap((l) => l.rule.map((r: Json) => r.id));
+    expect(rules).not.toContain("source-records");
+  });
+
   it("refuses jsonPrefix with JSON", () => {
     expect(errorOf({ deliveryStream: { format: EventFormat.JSON, jsonPrefix: "old/" } })).toContain(
       'deliveryStream.jsonPrefix is set but format is "json": it names the JSON delivered before a switch to Parquet; remove it or set deliveryStream.format to "parquet".',
