@@ -9,9 +9,10 @@ import type {
   ImportExistingOptions,
   PipelineDashboardOptions,
   SesFirehoseEventDestinationProps,
+  SourceRecordBackupOptions,
   VdmOptions,
 } from "./modules";
-import { ConfigurationSetTlsPolicy, FirehoseCompression, HttpsPolicy, SesEventType, SuppressionReasons, internal } from "./modules";
+import { ConfigurationSetTlsPolicy, EventFormat, FirehoseCompression, HttpsPolicy, SesEventType, SuppressionReasons, internal } from "./modules";
 
 const { BUCKET_NAME, MAX_TAGS, defaults } = internal;
 const gib = (bytes: number) => `${bytes / 1024 ** 3} GiB`;
@@ -140,6 +141,16 @@ const bucket = group(
   "Settings of the bucket the app creates; not with deliveryStream.bucketArn",
 );
 
+const sourceRecordBackup = group(
+  "sourceRecordBackup",
+  {
+    enabled: flag("Keep every record as SES wrote it, GZIP, beside the Parquet objects (default true with parquet, false with json)"),
+    prefix: text(`S3 key prefix of the source records (default ${defaults.DEFAULT_SOURCE_RECORDS_PREFIX})`),
+    expirationDays: count(`Days before a source record is deleted: 1-36500 (default ${defaults.DEFAULT_SOURCE_RECORDS_EXPIRATION_DAYS})`),
+  },
+  "Firehose's backup of the source records, so that a field the table lacks can be recovered",
+);
+
 const deliveryStream = group(
   "deliveryStream",
   {
@@ -148,9 +159,12 @@ const deliveryStream = group(
     bucket,
     prefix: optionalText("S3 key prefix of delivered events"),
     errorOutputPrefix: text("S3 key prefix of records Firehose could not deliver"),
-    bufferingSizeMiB: count(`MiB buffered before writing: 1-128, at least ${defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB} with partitioning`),
+    bufferingSizeMiB: count(`MiB buffered before writing: 1-128, at least ${defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB} with partitioning or parquet`),
     bufferingIntervalSeconds: count(`Seconds buffered before writing: 0-900 (default ${defaults.DEFAULT_BUFFERING_INTERVAL_SECONDS})`),
-    compression: oneOf(FirehoseCompression, `Compression of delivered objects (default ${defaults.DEFAULT_COMPRESSION})`),
+    compression: oneOf(FirehoseCompression, `Compression of delivered objects (default UNCOMPRESSED with parquet, which compresses inside; ${defaults.DEFAULT_COMPRESSION} with json)`),
+    format: oneOf(EventFormat, `Format of delivered objects: parquet (default; Firehose converts each record, queries read only the columns they name) or json (as SES writes them)`),
+    jsonPrefix: text("With parquet: the S3 prefix JSON was delivered under before the switch; the query layer keeps a table over it (default: the JSON default prefix, unless prefix is set)"),
+    sourceRecordBackup,
     kmsKeyArn: text("Customer managed KMS key ARN that encrypts everything created"),
     createKmsKey: flag(`Create a customer managed KMS key, rotated yearly, with the key policy its services need, to encrypt everything created (default ${defaults.DEFAULT_CREATE_KMS_KEY}); not with kmsKeyArn`),
     partitionByEventType: flag(`Dynamic partitioning by event type (default ${defaults.DEFAULT_PARTITION_BY_EVENT_TYPE}); changing it replaces the stream`),
@@ -386,6 +400,7 @@ export const SCHEMA_AGREES_WITH_MODULE: [
   Agrees<DestinationSettings, Destination>,
   Agrees<NonNullable<EnvironmentSettings["deliveryStream"]>, DeliveryStreamOptions>,
   Agrees<NonNullable<NonNullable<EnvironmentSettings["deliveryStream"]>["bucket"]>, EventBucketOptions>,
+  Agrees<NonNullable<NonNullable<EnvironmentSettings["deliveryStream"]>["sourceRecordBackup"]>, SourceRecordBackupOptions>,
   Agrees<NonNullable<NonNullable<NonNullable<EnvironmentSettings["deliveryStream"]>["bucket"]>["lifecycle"]>, EventBucketLifecycle>,
   Agrees<NonNullable<EnvironmentSettings["configurationSet"]>, ConfigurationSetOptions>,
   Agrees<NonNullable<NonNullable<EnvironmentSettings["configurationSet"]>["vdmOptions"]>, VdmOptions>,
@@ -393,4 +408,4 @@ export const SCHEMA_AGREES_WITH_MODULE: [
   Agrees<NonNullable<EnvironmentSettings["dashboard"]>, PipelineDashboardOptions>,
   Agrees<NonNullable<EnvironmentSettings["analytics"]>, EventAnalyticsOptions>,
   Agrees<NonNullable<EnvironmentSettings["importExisting"]>, ImportExistingOptions>,
-] = [true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true];

@@ -116,21 +116,23 @@ describe("reading the hand-worked answers", () => {
 
 /** The state `terraform show -json` writes for the default stack, as far as checkQueries reads it. */
 function appliedState(stack: Json, edit: (queries: Json[]) => Json[] = (queries) => queries): Json {
-  const [table] = Object.values<Json>(stack.resource.aws_glue_catalog_table);
-  const template: string = table.parameters["storage.location.template"];
   const [database] = Object.values<Json>(stack.resource.aws_glue_catalog_database);
-  const values = {
-    ...table,
-    database_name: database.name,
-    parameters: { ...table.parameters, "storage.location.template": template.replace(/\$\$\{/g, "${").replace(/^s3:\/\/\$\{[^}]+\}\//, "s3://example-events/") },
-    storage_descriptor: [table.storage_descriptor],
-  };
+  // Every event table: with Parquet, the Parquet table and the table over the JSON before a switch.
+  const tables = Object.values<Json>(stack.resource.aws_glue_catalog_table).map((table) => {
+    const template: string = table.parameters["storage.location.template"];
+    return {
+      ...table,
+      database_name: database.name,
+      parameters: { ...table.parameters, "storage.location.template": template.replace(/\$\$\{/g, "${").replace(/^s3:\/\/\$\{[^}]+\}\//, "s3://example-events/") },
+      storage_descriptor: [{ ...table.storage_descriptor, ser_de_info: [table.storage_descriptor.ser_de_info] }],
+    };
+  });
   const queries = edit(Object.values<Json>(stack.resource.aws_athena_named_query).map((query) => ({ ...query })));
   return {
     values: {
       root_module: {
         resources: [
-          { type: "aws_glue_catalog_table", values },
+          ...tables.map((values) => ({ type: "aws_glue_catalog_table", values })),
           ...queries.map((query) => ({ type: "aws_athena_named_query", values: query })),
         ],
       },
@@ -148,7 +150,8 @@ describe("checking the saved queries of an applied stack over delivered objects"
     .map((line) => JSON.parse(line));
 
   beforeAll(async () => {
-    await deliver(objects, firehoseSettings(stack), records);
+    const [events] = Object.values<Json>(stack.resource.aws_glue_catalog_table).filter((table) => table.name === "events");
+    await deliver(objects, firehoseSettings(stack), records, undefined, events.storage_descriptor.columns);
   }, LOAD_TIMEOUT_MS);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

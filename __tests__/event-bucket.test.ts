@@ -83,7 +83,7 @@ describe("event bucket", () => {
     ]);
   });
 
-  it("aborts stale uploads, moves events to Standard-IA, keeps them, expires old versions and query results", () => {
+  it("aborts stale uploads, moves events to Standard-IA, keeps them, expires old versions, query results and source records", () => {
     expect(synth().resource("aws_s3_bucket_lifecycle_configuration").rule).toEqual([
       {
         id: "abort-incomplete-multipart-uploads",
@@ -104,6 +104,12 @@ describe("event bucket", () => {
         filter: [{ prefix: "athena-results/" }],
         expiration: [{ days: 30 }],
         noncurrent_version_expiration: [{ noncurrent_days: 1 }],
+      },
+      {
+        id: "source-records",
+        status: "Enabled",
+        filter: [{ prefix: "source-records/" }],
+        expiration: [{ days: 365 }],
       },
     ]);
   });

@@ -36,6 +36,7 @@ describe("the construct library", () => {
       "DeliveryAlarms",
       "DeliveryAlarmsProps",
       "DeliveryStreamOptions",
+      "EVENT_COLUMNS",
       "EventAnalytics",
       "EventAnalyticsOptions",
       "EventAnalyticsProps",
@@ -43,6 +44,8 @@ describe("the construct library", () => {
       "EventBucketLifecycle",
       "EventBucketOptions",
       "EventBucketProps",
+      "EventColumn",
+      "EventFormat",
       "EventKey",
       "EventKeyProps",
       "FirehoseCompression",
@@ -57,6 +60,7 @@ describe("the construct library", () => {
       "SesFirehoseEventDestination",
       "SesFirehoseEventDestinationProps",
       "SkippedEventQuery",
+      "SourceRecordBackupOptions",
       "SuppressionReasons",
       "ValidationError",
       "VdmOptions",
@@ -64,7 +68,7 @@ describe("the construct library", () => {
     // Besides, `internal`: what the app in this repository shares with the constructs, kept out of
     // the API reference and the published declarations (@internal).
     expect(Object.keys(library).sort()).toEqual(
-      [...exportedNames().filter((name) => !/(Props|Options|Lifecycle|Problem|SkippedEventQuery)$/.test(name)), "internal"].sort(),
+      [...exportedNames().filter((name) => !/(Props|Options|Lifecycle|Problem|SkippedEventQuery|EventColumn)$/.test(name)), "internal"].sort(),
     );
   });
 
@@ -82,7 +86,7 @@ describe("the construct library", () => {
   });
 
   it("has a page in docs/api for every export", () => {
-    const pages = ["classes", "interfaces", "enumerations"].flatMap((folder) =>
+    const pages = ["classes", "interfaces", "enumerations", "variables"].flatMap((folder) =>
       readdirSync(path.join(ROOT, "docs", "api", folder)).map((file) => file.replace(/\.md$/, "")),
     );
     expect(pages.sort()).toEqual(exportedNames().sort());

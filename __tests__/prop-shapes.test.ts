@@ -46,7 +46,7 @@ const DESTINATION_PROPS =
 const SET_OPTIONS =
   "reputationMetrics, sendingEnabled, tlsPolicy, suppressionReasons, disableSuppressionList, customTrackingRedirectDomain, customTrackingHttpsPolicy, dedicatedIpPool, maxDeliveryDurationSeconds, vdmOptions";
 const STREAM_OPTIONS =
-  "name, bucketArn, bucket, prefix, errorOutputPrefix, bufferingSizeMiB, bufferingIntervalSeconds, compression, kmsKeyArn, createKmsKey, partitionByEventType, partitioningRetrySeconds, roleName, rolePath, logging, logRetentionDays";
+  "name, bucketArn, bucket, prefix, errorOutputPrefix, bufferingSizeMiB, bufferingIntervalSeconds, compression, format, jsonPrefix, sourceRecordBackup, kmsKeyArn, createKmsKey, partitionByEventType, partitioningRetrySeconds, roleName, rolePath, logging, logRetentionDays";
 const LIFECYCLE = "abortIncompleteMultipartUploadDays, transitionToInfrequentAccessDays, expirationDays, noncurrentVersionExpirationDays";
 
 describe("a prop the construct does not know, from JavaScript", () => {
@@ -89,7 +89,7 @@ describe("a prop the construct does not know, from JavaScript", () => {
     [
       "EventAnalytics",
       { tableNme: "events" },
-      `EventAnalytics "test/Analytics": invalid settings:\n  - tableNme is not a prop: use one of databaseName, tableName, workgroupName, resultsPrefix, resultsExpirationDays, bytesScannedCutoffPerQuery, firstYear, queryWindowDays, tagName, prefix, errorOutputPrefix, compression, eventTypes, eventsBucketName, eventsBucketArn, resultsBucket, kmsKeyArn, nameBase, tags, provider.`,
+      `EventAnalytics "test/Analytics": invalid settings:\n  - tableNme is not a prop: use one of databaseName, tableName, workgroupName, resultsPrefix, resultsExpirationDays, bytesScannedCutoffPerQuery, firstYear, queryWindowDays, tagName, prefix, errorOutputPrefix, compression, format, columns, jsonHistory, eventTypes, eventsBucketName, eventsBucketArn, resultsBucket, kmsKeyArn, nameBase, tags, provider.`,
     ],
   ])("%s refuses it with the list of the props it knows", (name, extra, message) => {
     expect(errorOf(BUILDERS[name]!, extra)).toBe(message);

@@ -1,6 +1,7 @@
 import { TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import {
+  EventFormat,
   FirehoseCompression,
   SesEventType,
   SesFirehoseEventDestination,
@@ -142,8 +143,8 @@ describe("SES role", () => {
 });
 
 describe("delivery stream", () => {
-  it("delivers to S3 partitioned by event type, GZIP, with a 64 MiB buffer and an error prefix", () => {
-    const stream = synth().resource("aws_kinesis_firehose_delivery_stream");
+  it("delivers JSON to S3 partitioned by event type, GZIP, with a 64 MiB buffer and an error prefix", () => {
+    const stream = synth({ deliveryStream: { format: EventFormat.JSON } }).resource("aws_kinesis_firehose_delivery_stream");
     expect(stream.name).toBe("ses-events");
     expect(stream.destination).toBe("extended_s3");
     expect(stream.extended_s3_configuration).toMatchObject({
@@ -170,8 +171,8 @@ describe("delivery stream", () => {
     });
   });
 
-  it("writes a dated prefix with a 5 MiB buffer and no partitioning when partitionByEventType is false", () => {
-    const s3 = synth({ deliveryStream: { partitionByEventType: false } }).resource("aws_kinesis_firehose_delivery_stream")
+  it("writes JSON under a dated prefix with a 5 MiB buffer and no partitioning when partitionByEventType is false", () => {
+    const s3 = synth({ deliveryStream: { partitionByEventType: false, format: EventFormat.JSON } }).resource("aws_kinesis_firehose_delivery_stream")
       .extended_s3_configuration;
     expect(s3.prefix).toBe("events/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/");
     expect(s3.buffering_size).toBe(5);
@@ -247,7 +248,7 @@ describe("delivery stream", () => {
   });
 
   it("creates no log group and grants no logging when logging is off", () => {
-    const out = synth({ deliveryStream: { logging: false } });
+    const out = synth({ deliveryStream: { logging: false, format: EventFormat.JSON } });
     expect(out.resources("aws_cloudwatch_log_group")).toHaveLength(0);
     expect(out.resources("aws_cloudwatch_log_stream")).toHaveLength(0);
     expect(out.resource("aws_kinesis_firehose_delivery_stream").extended_s3_configuration.cloudwatch_logging_options).toEqual({
@@ -297,8 +298,8 @@ describe("Firehose delivery role", () => {
     ]);
   });
 
-  it("may write only to the event bucket and its objects, and only to its log stream", () => {
-    expect(deliveryPolicy().Statement).toEqual([
+  it("may write only to the event bucket and its objects, and only to its log stream (JSON: no schema to read)", () => {
+    expect(deliveryPolicy({ deliveryStream: { format: EventFormat.JSON } }).Statement).toEqual([
       {
         Sid: "WriteEventObjects",
         Effect: "Allow",
@@ -826,7 +827,7 @@ describe("validation", () => {
     ["an unknown compression", { deliveryStream: { compression: "BZIP2" } }, `deliveryStream.compression "BZIP2" is invalid: use one of UNCOMPRESSED, GZIP, ZIP, Snappy, HADOOP_SNAPPY.`],
     ["a buffering interval over 900", { deliveryStream: { bufferingIntervalSeconds: 901 } }, "deliveryStream.bufferingIntervalSeconds 901 is invalid: use a whole number from 0 to 900."],
     ["a buffering size over 128", { deliveryStream: { bufferingSizeMiB: 129 } }, "deliveryStream.bufferingSizeMiB 129 is invalid: use a whole number from 1 to 128."],
-    ["a partitioned buffer under 64 MiB", { deliveryStream: { bufferingSizeMiB: 32 } }, "deliveryStream.bufferingSizeMiB 32 is invalid: Firehose needs at least 64 MiB of buffer with dynamic partitioning (partitionByEventType); use 64-128 or turn partitioning off."],
+    ["a partitioned buffer under 64 MiB", { deliveryStream: { bufferingSizeMiB: 32, format: EventFormat.JSON } }, "deliveryStream.bufferingSizeMiB 32 is invalid: Firehose needs at least 64 MiB of buffer with dynamic partitioning (partitionByEventType); use 64-128 or turn partitioning off."],
     ["a partitioning retry over 7200", { deliveryStream: { partitioningRetrySeconds: 7201 } }, "deliveryStream.partitioningRetrySeconds 7201 is invalid: use a whole number from 0 to 7200."],
     ["a partitioning retry without partitioning", { deliveryStream: { partitionByEventType: false, partitioningRetrySeconds: 60 } }, "deliveryStream.partitioningRetrySeconds is set but partitionByEventType is false: it applies only to dynamic partitioning; remove it or turn partitioning on."],
     ["a log retention CloudWatch does not offer", { deliveryStream: { logRetentionDays: 10 } }, "deliveryStream.logRetentionDays 10 is invalid: use one of 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."],

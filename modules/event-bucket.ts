@@ -97,6 +97,16 @@ export interface EventBucketProps extends EventBucketOptions {
     readonly expirationDays: number;
   };
   /**
+   * Where Firehose keeps the source records beside converted events, expiring on their own.
+   * @default - no source records
+   */
+  readonly sourceRecords?: {
+    /** Key prefix of the source records. */
+    readonly prefix: string;
+    /** Days after which a source record expires. */
+    readonly expirationDays: number;
+  };
+  /**
    * Tags on the bucket.
    * @default - none beyond the provider's default tags
    */
@@ -223,7 +233,7 @@ export class EventBucket extends Construct {
     }));
     new S3BucketLifecycleConfiguration(this, "Lifecycle", defined({
       bucket,
-      rule: lifecycleRules(props.lifecycle ?? {}, props.queryResults),
+      rule: lifecycleRules(props.lifecycle ?? {}, props.queryResults, props.sourceRecords),
       dependsOn: [versioning],
       provider,
     }));
@@ -254,6 +264,7 @@ function checkProps(scope: string, props: EventBucketProps): void {
 function lifecycleRules(
   lifecycle: EventBucketLifecycle,
   expiring: EventBucketProps["queryResults"],
+  sourceRecords: EventBucketProps["sourceRecords"],
 ): S3BucketLifecycleConfigurationRule[] {
   const transitionDays = lifecycle.transitionToInfrequentAccessDays ?? DEFAULT_TRANSITION_TO_INFREQUENT_ACCESS_DAYS;
   const expirationDays = lifecycle.expirationDays ?? DEFAULT_EXPIRATION_DAYS;
@@ -285,6 +296,17 @@ function lifecycleRules(
       filter: [{ prefix: expiring.prefix }],
       expiration: [{ days: expiring.expirationDays }],
       noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
+    });
+  }
+  if (sourceRecords !== undefined) {
+    // The folder before the first expression: S3 filters on a literal prefix.
+    const expression = sourceRecords.prefix.indexOf("!{");
+    const literal = expression < 0 ? sourceRecords.prefix : sourceRecords.prefix.slice(0, sourceRecords.prefix.lastIndexOf("/", expression) + 1);
+    rules.push({
+      id: "source-records",
+      status: "Enabled",
+      filter: [{ prefix: literal }],
+      expiration: [{ days: sourceRecords.expirationDays }],
     });
   }
   return rules;

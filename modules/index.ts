@@ -1,6 +1,6 @@
 export { SesFirehoseEventDestination } from "./ses-firehose-event-destination";
-export type { DeliveryStreamOptions, ImportExistingOptions, SesFirehoseEventDestinationProps } from "./ses-firehose-event-destination";
-export { FirehoseCompression, SesEventRecordType, SesEventType } from "./ses-event-type";
+export type { DeliveryStreamOptions, ImportExistingOptions, SesFirehoseEventDestinationProps, SourceRecordBackupOptions } from "./ses-firehose-event-destination";
+export { EventFormat, FirehoseCompression, SesEventRecordType, SesEventType } from "./ses-event-type";
 export { ConfigurationSet, ConfigurationSetTlsPolicy, HttpsPolicy, SuppressionReasons } from "./configuration-set";
 export type { ConfigurationSetOptions, ConfigurationSetProps, VdmOptions } from "./configuration-set";
 export { DeliveryAlarms } from "./delivery-alarms";
@@ -14,6 +14,8 @@ export type { EventKeyProps } from "./event-key";
 export { EventAnalytics } from "./event-analytics";
 export type { EventAnalyticsOptions, EventAnalyticsProps } from "./event-analytics";
 export type { SkippedEventQuery } from "./private/event-queries";
+export { EVENT_COLUMNS } from "./private/event-schema";
+export type { EventColumn } from "./private/event-schema";
 export { AwsContext } from "./aws-context";
 export { ValidationError } from "./private/validation";
 export type { Problem } from "./private/validation";

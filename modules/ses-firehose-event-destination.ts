@@ -12,7 +12,7 @@ import { EventAnalytics, EventAnalyticsOptions } from "./event-analytics";
 import { EventBucket, EventBucketOptions } from "./event-bucket";
 import { EventKey } from "./event-key";
 import { PipelineDashboard, PipelineDashboardOptions, dashboardName } from "./pipeline-dashboard";
-import { FirehoseCompression, SesEventType } from "./ses-event-type";
+import { EventFormat, FirehoseCompression, SesEventType } from "./ses-event-type";
 import { checkDestination } from "./private/check-destination";
 import { literalRegion } from "./private/helpers";
 import { defined } from "./private/defined";
@@ -60,7 +60,27 @@ export interface DeliveryStreamOptions {
    * @default 300
    */
   readonly bufferingIntervalSeconds?: number;
-  /** @default FirehoseCompression.GZIP */
+  /**
+   * Format of the delivered objects. Parquet: Firehose converts each record with the event table as
+   * its schema, and a query reads only the columns it names. JSON: the records as SES writes them.
+   * Changing it updates the stream in place and keeps the bucket and every object in it; with
+   * Parquet the query layer keeps a table over the JSON delivered before (`jsonPrefix`).
+   * @default EventFormat.PARQUET
+   */
+  readonly format?: EventFormat;
+  /**
+   * With Parquet: the S3 prefix the stream delivered JSON under before it converted to Parquet.
+   * The query layer keeps a table over it (`<tableName>_json`), and the saved queries read both.
+   * @default - the default JSON prefix ("events/..."), with or without event-type partitions as the stream has them
+   */
+  readonly jsonPrefix?: string;
+  /**
+   * Firehose's backup of the source records with Parquet: every record as SES wrote it, GZIP,
+   * under its own prefix with its own expiration, so a field the table lacks can be recovered.
+   * @default - on with Parquet, off with JSON
+   */
+  readonly sourceRecordBackup?: SourceRecordBackupOptions;
+  /** @default - UNCOMPRESSED with Parquet (Parquet compresses with Snappy inside), GZIP with JSON */
   readonly compression?: FirehoseCompression;
   /**
    * Customer managed KMS key that encrypts everything the module creates: the stream, the
@@ -110,6 +130,25 @@ export interface DeliveryStreamOptions {
    * @default 365
    */
   readonly logRetentionDays?: number;
+}
+
+/** Firehose's backup of the records as SES wrote them, beside the converted objects. */
+export interface SourceRecordBackupOptions {
+  /**
+   * Keep the source records.
+   * @default - true with Parquet, false with JSON
+   */
+  readonly enabled?: boolean;
+  /**
+   * S3 key prefix of the source records, apart from the events.
+   * @default "source-records/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
+   */
+  readonly prefix?: string;
+  /**
+   * Days after which a source record is deleted (a bucket lifecycle rule of its own).
+   * @default 365
+   */
+  readonly expirationDays?: number;
 }
 
 /** Adopt resources that already exist into Terraform state (Terraform `import` blocks). */

@@ -2,7 +2,9 @@
  * Runs the synthesized Athena layer on a real SQL engine (DuckDB), with every stand-in for an AWS
  * service kept here:
  *   Firehose  lays SES event records out under the synthesized prefix: partition values from
- *             the synthesized JQ query (run by jq), dates from the record, GZIP, one record per line.
+ *             the synthesized JQ query (run by jq), dates from the record, GZIP, one record per line;
+ *             or, with record format conversion, one Parquet object (Snappy) per prefix with the
+ *             Glue table's columns, the records read through the OpenX JSON SerDe (DuckDB writes it).
  *   Glue      finds the objects through the table's projection properties only (enum, integer
  *             and date ranges, storage.location.template), as Athena does.
  *   SerDe     the OpenX JSON SerDe matches keys without regard to case: struct keys are lowercased;
@@ -174,6 +176,8 @@ export interface FirehoseSettings {
   readonly compression: string;
   /** The MetadataExtraction JQ query, when dynamic partitioning is on. */
   readonly jqQuery?: string;
+  /** "parquet" when the stream converts records to Parquet, with the columns of its schema table. */
+  readonly format?: "json" | "parquet";
 }
 
 export function firehoseSettings(stack: Json): FirehoseSettings {
@@ -185,6 +189,7 @@ export function firehoseSettings(stack: Json): FirehoseSettings {
     prefix: s3.prefix,
     compression: s3.compression_format,
     jqQuery: parameters.find((p) => p.parameter_name === "MetadataExtractionQuery")?.parameter_value,
+    format: s3.data_format_conversion_configuration?.enabled === false || s3.data_format_conversion_configuration === undefined ? "json" : "parquet",
   };
 }
 
@@ -198,6 +203,7 @@ export async function deliver(
   firehose: FirehoseSettings,
   records: readonly Json[],
   arrival: (record: Json, index: number) => Date = recordTime,
+  columns?: readonly GlueColumn[],
 ): Promise<string[]> {
   const objects = new Map<string, string[]>();
   for (const [index, record] of records.entries()) {
@@ -211,8 +217,19 @@ export async function deliver(
     });
     objects.set(prefix, [...(objects.get(prefix) ?? []), `${JSON.stringify(record)}\n`]);
   }
-  if (firehose.compression !== "GZIP") throw new Error(`the harness writes GZIP only, not ${firehose.compression}`);
   const keys: string[] = [];
+  if (firehose.format === "parquet") {
+    if (columns === undefined) throw new Error("record format conversion needs the schema table's columns");
+    if (firehose.compression !== "UNCOMPRESSED") throw new Error(`Firehose converts only with UNCOMPRESSED, not ${firehose.compression}`);
+    for (const [prefix, lines] of objects) {
+      const key = `${prefix}${firehose.name}-1-2026-01-01-00-00-00-${keys.length}.parquet`;
+      mkdirSync(path.join(root, path.dirname(key)), { recursive: true });
+      await writeParquet(path.join(root, key), lines, columns);
+      keys.push(key);
+    }
+    return keys;
+  }
+  if (firehose.compression !== "GZIP") throw new Error(`the harness writes GZIP only, not ${firehose.compression}`);
   for (const [prefix, lines] of objects) {
     const key = `${prefix}${firehose.name}-1-2026-01-01-00-00-00-${keys.length}.gz`;
     mkdirSync(path.join(root, path.dirname(key)), { recursive: true });
@@ -220,6 +237,48 @@ export async function deliver(
     keys.push(key);
   }
   return keys;
+}
+
+/** A Glue column as the table's storage descriptor holds it. */
+export interface GlueColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
+/** DuckDB's `columns` argument of `read_json` for Glue columns. */
+function columnSpec(columns: readonly GlueColumn[]): string {
+  return `{${columns.map((c) => `'${c.name}': '${duckdbType(parseHiveType(c.type)).replace(/'/g, "''")}'`).join(", ")}}`;
+}
+
+/**
+ * Writes the JSON `lines` (one record each) as one Parquet object at `file`, as Firehose's record
+ * format conversion does: each record read through the OpenX JSON SerDe (keys matched without regard
+ * to case, map keys lowercased as the Hive SerDe hands them over) into the schema table's `columns`,
+ * in their order and with their types, a field no column names dropped; Snappy inside.
+ */
+export async function writeParquet(
+  file: string,
+  lines: readonly string[],
+  columns: readonly GlueColumn[],
+  compression: "SNAPPY" | "GZIP" | "UNCOMPRESSED" = "SNAPPY",
+): Promise<void> {
+  const row: HiveType = { kind: "struct", fields: columns.map((c) => [c.name, parseHiveType(c.type)]) };
+  const dir = mkdtempSync(path.join(tmpdir(), "ses-events-firehose-"));
+  const json = path.join(dir, "records.json");
+  writeFileSync(json, lines.map((line) => `${JSON.stringify(serdeView(JSON.parse(line), row, "lowercased"))}\n`).join(""));
+  const instance = await DuckDBInstance.create(":memory:", { threads: "1" });
+  const connection = await instance.connect();
+  try {
+    const names = columns.map((c) => `"${c.name}"`).join(", ");
+    await connection.run(
+      `COPY (SELECT ${names} FROM read_json('${json}', format = 'newline_delimited', columns = ${columnSpec(columns)})) ` +
+        `TO '${file.replace(/'/g, "''")}' (FORMAT PARQUET, COMPRESSION ${compression})`,
+    );
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function escapeRegExp(text: string): string {
@@ -308,31 +367,52 @@ export class AthenaStandIn {
     return new AthenaStandIn(instance, await instance.connect(), mkdtempSync(path.join(tmpdir(), "ses-events-athena-")), today, mapKeys);
   }
 
-  /** Loads every object the projection finds into a DuckDB table named `events`. */
-  async load(root: string, table: Json, objects: ReturnType<typeof projectedObjects>): Promise<void> {
-    const columns: Array<[string, string]> = table.storage_descriptor.columns.map((c: Json) => [c.name, duckdbType(parseHiveType(c.type))]);
+  /**
+   * Loads every object the projection finds into a DuckDB table named `into` (`events` unless
+   * said): gzipped JSON through the OpenX SerDe, or Parquet by column name, as Athena reads each.
+   */
+  async load(root: string, table: Json, objects: ReturnType<typeof projectedObjects>, into = "events"): Promise<void> {
+    const glueColumns: GlueColumn[] = table.storage_descriptor.columns;
+    const columns: Array<[string, string]> = glueColumns.map((c) => [c.name, duckdbType(parseHiveType(c.type))]);
     const keys: string[] = table.partition_keys.map((k: Json) => k.name);
     const all = [...columns, ...keys.map((k): [string, string] => [k, "VARCHAR"])];
-    await this.run(`DROP TABLE IF EXISTS events; CREATE TABLE events (${all.map(([n, t]) => `"${n}" ${t}`).join(", ")})`);
-    const columnSpec = `{${columns.map(([n, t]) => `'${n}': '${t.replace(/'/g, "''")}'`).join(", ")}}`;
-    const row: HiveType = { kind: "struct", fields: table.storage_descriptor.columns.map((c: Json) => [c.name, parseHiveType(c.type)]) };
+    await this.run(`DROP TABLE IF EXISTS "${into}"; CREATE TABLE "${into}" (${all.map(([n, t]) => `"${n}" ${t}`).join(", ")})`);
+    const parquet = /parquet/i.test(table.storage_descriptor.ser_de_info?.serialization_library ?? "");
+    const row: HiveType = { kind: "struct", fields: glueColumns.map((c) => [c.name, parseHiveType(c.type)]) };
     for (const [i, object] of objects.entries()) {
-      const lines = gunzipSync(readFileSync(path.join(root, object.key))).toString("utf8").split("\n").filter((l) => l !== "");
-      const file = path.join(this.dir, `${i}.json`);
-      writeFileSync(file, lines.map((line) => `${JSON.stringify(serdeView(JSON.parse(line), row, this.mapKeys))}\n`).join(""));
       const partition = keys.map((k) => `'${object.partition[k].replace(/'/g, "''")}' AS "${k}"`).join(", ");
+      if (parquet) {
+        const names = columns.map(([n]) => `"${n}"`).join(", ");
+        await this.run(`INSERT INTO "${into}" SELECT ${names}, ${partition} FROM read_parquet('${path.join(root, object.key).replace(/'/g, "''")}')`);
+        continue;
+      }
+      const lines = gunzipSync(readFileSync(path.join(root, object.key))).toString("utf8").split("\n").filter((l) => l !== "");
+      const file = path.join(this.dir, `${into}-${i}.json`);
+      writeFileSync(file, lines.map((line) => `${JSON.stringify(serdeView(JSON.parse(line), row, this.mapKeys))}\n`).join(""));
       await this.run(
-        `INSERT INTO events SELECT *, ${partition} FROM read_json('${file}', format = 'newline_delimited', columns = ${columnSpec})`,
+        `INSERT INTO "${into}" SELECT *, ${partition} FROM read_json('${file}', format = 'newline_delimited', columns = ${columnSpec(glueColumns)})`,
       );
     }
+  }
+
+  /** Runs Athena SQL that names several tables: each reference in `tables` becomes the DuckDB table it maps to. */
+  async queryTables(sql: string, tables: Record<string, string>): Promise<Json[]> {
+    let duckdb = sql;
+    for (const [reference, name] of Object.entries(tables)) {
+      if (!duckdb.includes(reference)) throw new Error(`the query does not read ${reference}`);
+      duckdb = duckdb.split(reference).join(`"${name}"`);
+    }
+    return this.runAthena(duckdb);
   }
 
   /** Runs Athena SQL against `events`; `tableReference` is how the SQL names the table. */
   async query(sql: string, tableReference: string): Promise<Json[]> {
     if (!sql.includes(tableReference)) throw new Error(`the query does not read ${tableReference}`);
+    return this.runAthena(sql.split(tableReference).join("events"));
+  }
+
+  private async runAthena(sql: string): Promise<Json[]> {
     const duckdb = sql
-      .split(tableReference)
-      .join("events")
       .replace(/\bcurrent_date\b/g, `DATE '${this.today}'`)
       .replace(/\btransform\(/g, "list_transform(")
       .replace(/\belement_at\(/g, "map_extract_value(")

@@ -7,6 +7,8 @@
 #   all-options        scripts/scan-all-options.json (every option on, import blocks adopting
 #                      objects seeded into the emulator)
 #   multi-environment  scripts/terraform-check/profiles/multi-environment.json (two stacks)
+#   json               scripts/terraform-check/profiles/json.json (deliveryStream.format "json":
+#                      the events read back as GZIP JSON and queried, as the default reads Parquet)
 # and each again as cdktn-<profile>, synthesized by CDK Terrain (toolchains/cdktn).
 # For each stack: init (hashicorp/aws from a local filesystem mirror) and validate (no error, no
 # warning); plan, show -json and the plan summary; apply of every resource; a second plan that
@@ -147,13 +149,13 @@ main() {
       --keep) KEEP=1 ;;
       --profile) only="${2:-}"; shift ;;
       --terraform) terraform="${2:-}"; shift ;;
-      *) die "usage: npm run terraform:check [-- --update-fixtures] [--keep] [--profile default|all-options|multi-environment] [--terraform ${TERRAFORM_VERSIONS[*]// /|}]" ;;
+      *) die "usage: npm run terraform:check [-- --update-fixtures] [--keep] [--profile default|all-options|multi-environment|json] [--terraform ${TERRAFORM_VERSIONS[*]// /|}]" ;;
     esac
     shift
   done
   case "$only" in
-    "" | default | all-options | multi-environment) ;;
-    *) die "--profile '$only': use default, all-options or multi-environment" ;;
+    "" | default | all-options | multi-environment | json) ;;
+    *) die "--profile '$only': use default, all-options, multi-environment or json" ;;
   esac
   ((update_fixtures == 0)) || [[ -z "$only" ]] || die "--update-fixtures needs every profile: leave out --profile"
   local started=$SECONDS
@@ -165,7 +167,7 @@ main() {
   log "provider: NOTE the synthesized JSON pins $PROVIDER_PINNED_VERSION, which the Go module proxy does not serve; every copy is rewritten to $PROVIDER_VERSION"
   ensure_mock_venv
   start_mock "$SCRATCH/ministack.log"
-  trap 'stop_mock; ((KEEP)) || rm -rf "$SCRATCH"/{,cdktn-}{default,all-options,multi-environment} "$SCRATCH/ministack"' EXIT
+  trap 'stop_mock; ((KEEP)) || rm -rf "$SCRATCH"/{,cdktn-}{default,all-options,multi-environment,json} "$SCRATCH/ministack"' EXIT
   provider_endpoint_names "$SCRATCH/endpoints.json"
   prove_isolation "$SCRATCH/isolation"
   collect_mock_evidence "$SCRATCH/mock-evidence.json"
@@ -180,6 +182,9 @@ main() {
   fi
   if [[ -z "$only" || "$only" == multi-environment ]]; then
     check_profile multi-environment "$LIB/profiles/multi-environment.json"
+  fi
+  if [[ -z "$only" || "$only" == json ]]; then
+    check_profile json "$LIB/profiles/json.json"
   fi
 
   check_cdktn "$only"

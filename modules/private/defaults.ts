@@ -1,4 +1,4 @@
-import { FirehoseCompression, SesEventType } from "../ses-event-type";
+import { EventFormat, FirehoseCompression, SesEventType } from "../ses-event-type";
 
 export const DEFAULT_CREATE_CONFIGURATION_SET = true;
 export const DEFAULT_EVENT_DESTINATION_NAME = "firehose";
@@ -28,6 +28,16 @@ const DATE_PATH = "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:
 export const DEFAULT_PARTITIONED_PREFIX = `events/${EVENT_TYPE_PARTITION_KEY}=${PARTITION_KEY_EXPRESSION}/${DATE_PATH}`;
 export const DEFAULT_DATED_PREFIX = `events/${DATE_PATH}`;
 export const DEFAULT_ERROR_OUTPUT_PREFIX = `errors/!{firehose:error-output-type}/${DATE_PATH}`;
+/** Parquet objects get a location of their own, so JSON delivered before a switch keeps its own table. */
+export const DEFAULT_PARQUET_PARTITIONED_PREFIX = `events-parquet/${EVENT_TYPE_PARTITION_KEY}=${PARTITION_KEY_EXPRESSION}/${DATE_PATH}`;
+export const DEFAULT_PARQUET_DATED_PREFIX = `events-parquet/${DATE_PATH}`;
+export const DEFAULT_FORMAT = EventFormat.PARQUET;
+/** Firehose requires at least 64 MiB of buffer when it converts records to Parquet. */
+export const MIN_CONVERSION_BUFFERING_SIZE_MIB = 64;
+/** The records as SES wrote them, kept beside the Parquet objects (Firehose's source record backup). */
+export const DEFAULT_SOURCE_RECORDS_PREFIX = `source-records/${DATE_PATH}`;
+/** A year of source records: long enough to recover a field the schema gained later. */
+export const DEFAULT_SOURCE_RECORDS_EXPIRATION_DAYS = 365;
 
 export const DEFAULT_STREAM_ENCRYPTION_KEY_TYPE = "AWS_OWNED_CMK";
 export const DEFAULT_CREATE_KMS_KEY = false;

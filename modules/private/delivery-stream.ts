@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { Annotations } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchLogStream } from "@cdktf/provider-aws/lib/cloudwatch-log-stream";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -11,8 +12,10 @@ import { AwsContext } from "../aws-context";
 import { EventAnalytics } from "../event-analytics";
 import { EventBucket } from "../event-bucket";
 import { EventKey } from "../event-key";
+import { EventFormat, FirehoseCompression } from "../ses-event-type";
 import * as defaults from "./defaults";
 import { defined } from "./defined";
+import { PREFIX_OF_YOUR_OWN_WARNING, formatConversion } from "./event-format";
 import { mayWriteUnder } from "./event-layout";
 import { roleName } from "./helpers";
 import { bucketNameOf } from "./names";
@@ -68,6 +71,10 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
       }))
     : undefined;
   const kmsKeyArn = key?.keyArn ?? stream.kmsKeyArn;
+  const given = stream.options;
+  if (given.format === undefined && given.prefix !== undefined && given.jsonPrefix === undefined && stream.format === EventFormat.PARQUET) {
+    Annotations.of(scope).addWarning(PREFIX_OF_YOUR_OWN_WARNING);
+  }
 
   const bucket =
     stream.bucketArn === undefined
@@ -76,11 +83,15 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
           bucketPrefix: stream.options.bucket?.bucketPrefix ?? `${baseName.slice(0, 36)}-`,
           kmsKeyArn,
           queryResults: keepsResultsExpiring(resolved) ? { ...resolved.queryResults } : undefined,
+          sourceRecords: stream.sourceRecords,
           tags,
           provider,
         }))
       : undefined;
   const bucketArn = bucket?.bucketArn ?? stream.bucketArn!;
+  // The query layer comes first: with Parquet its table is the schema Firehose converts to.
+  const queries = analytics === undefined ? undefined : createAnalytics(scope, resolved, bucket, bucketArn, kmsKeyArn);
+  const schemaTable = stream.format === EventFormat.PARQUET ? queries : undefined;
 
   const statements: PolicyStatement[] = [
     {
@@ -107,6 +118,20 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
         StringEquals: { "kms:ViaService": `s3.${aws.region}.${aws.dnsSuffix}` },
         StringLike: { "kms:EncryptionContext:aws:s3:arn": [bucketArn, `${bucketArn}/*`] },
       },
+    });
+  }
+
+  if (schemaTable !== undefined) {
+    // Firehose reads the Parquet schema from the event table, and from nothing else.
+    statements.push({
+      Sid: "ReadRecordSchema",
+      Effect: "Allow",
+      Action: ["glue:GetTable", "glue:GetTableVersion", "glue:GetTableVersions"],
+      Resource: [
+        aws.arn("glue", "catalog"),
+        aws.arn("glue", `database/${schemaTable.databaseName}`),
+        aws.arn("glue", `table/${schemaTable.databaseName}/${schemaTable.tableName}`),
+      ],
     });
   }
 
@@ -151,6 +176,33 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
       kmsKeyArn,
       cloudwatchLoggingOptions: logs?.options ?? { enabled: false },
       ...(stream.partitioned ? eventTypePartitioning(stream) : {}),
+      dataFormatConversionConfiguration:
+        schemaTable === undefined
+          ? undefined
+          : formatConversion({
+              catalogId: aws.accountId,
+              databaseName: schemaTable.databaseName,
+              tableName: schemaTable.tableName,
+              region: aws.region,
+              roleArn: role.arn,
+            }),
+      ...(stream.sourceRecords === undefined
+        ? {}
+        : {
+            // The records as SES wrote them, so that a field the table lacks can be recovered.
+            s3BackupMode: "Enabled",
+            s3BackupConfiguration: defined({
+              roleArn: role.arn,
+              bucketArn,
+              prefix: stream.sourceRecords.prefix,
+              errorOutputPrefix: stream.errorOutputPrefix,
+              compressionFormat: FirehoseCompression.GZIP,
+              bufferingSize: stream.bufferingSizeMiB,
+              bufferingInterval: stream.bufferingIntervalSeconds,
+              kmsKeyArn,
+              cloudwatchLoggingOptions: logs?.options ?? { enabled: false },
+            }),
+          }),
     }),
     tags,
     ...keepDerivedName,
@@ -161,26 +213,41 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
     deliveryStream.importFrom(aws.arn("firehose", `deliverystream/${stream.name}`), provider);
   }
 
-  const eventsBucketName = bucket?.bucketName ?? bucketNameOf(bucketArn);
-  const { enabled: _enabled, ...analyticsOptions } = analytics?.options ?? {};
-  const queries =
-    analytics === undefined
-      ? undefined
-      : new EventAnalytics(scope, "Analytics", defined({
-          ...analyticsOptions,
-          prefix: stream.prefix,
-          errorOutputPrefix: stream.errorOutputPrefix,
-          compression: stream.compression,
-          eventTypes: resolved.props.eventTypes,
-          eventsBucketName,
-          eventsBucketArn: bucketArn,
-          resultsBucket: bucket === undefined ? undefined : { bucketName: bucket.bucketName, bucketArn: bucket.bucketArn },
-          kmsKeyArn,
-          nameBase: baseName,
-          tags,
-          provider,
-        }));
-  return { stream: deliveryStream, role, rolePolicy, bucket, bucketName: eventsBucketName, logGroup: logs?.logGroup, analytics: queries, key, kmsKeyArn };
+  return { stream: deliveryStream, role, rolePolicy, bucket, bucketName: eventsBucketName(bucket, bucketArn), logGroup: logs?.logGroup, analytics: queries, key, kmsKeyArn };
+}
+
+/** Name of the bucket the events land in: the bucket made, or the one its ARN names. */
+function eventsBucketName(bucket: EventBucket | undefined, bucketArn: string): string {
+  return bucket?.bucketName ?? bucketNameOf(bucketArn);
+}
+
+/** The query layer over what the stream writes: the Parquet table (and a table over the JSON before it) or the JSON table. */
+function createAnalytics(
+  scope: Construct,
+  resolved: ResolvedDestination,
+  bucket: EventBucket | undefined,
+  bucketArn: string,
+  kmsKeyArn: string | undefined,
+): EventAnalytics {
+  const { provider, tags, baseName } = resolved;
+  const stream = resolved.stream;
+  const { enabled: _enabled, ...options } = resolved.analytics!.options;
+  return new EventAnalytics(scope, "Analytics", defined({
+    ...options,
+    prefix: stream.prefix,
+    errorOutputPrefix: stream.errorOutputPrefix,
+    compression: stream.compression,
+    format: stream.format,
+    jsonHistory: stream.jsonPrefix === undefined ? undefined : { prefix: stream.jsonPrefix, compression: defaults.DEFAULT_COMPRESSION },
+    eventTypes: resolved.props.eventTypes,
+    eventsBucketName: eventsBucketName(bucket, bucketArn),
+    eventsBucketArn: bucketArn,
+    resultsBucket: bucket === undefined ? undefined : { bucketName: bucket.bucketName, bucketArn: bucket.bucketArn },
+    kmsKeyArn,
+    nameBase: baseName,
+    tags,
+    provider,
+  }));
 }
 
 /** The delivery-error log group `/aws/kinesisfirehose/<stream>` and its log stream, imported on request. */

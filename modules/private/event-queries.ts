@@ -7,6 +7,11 @@ import { percent } from "./helpers";
 export interface EventQueryContext {
   readonly databaseName: string;
   readonly tableName: string;
+  /**
+   * A second table with the same columns and partition keys whose rows the queries read too: the
+   * JSON events delivered before the stream converted to Parquet.
+   */
+  readonly historyTableName?: string;
   /** The column holding the event type: the partition key when there is one (it prunes), else `eventtype`. */
   readonly eventTypeColumn: string;
   /** Names of the year, month and day partition keys. */
@@ -80,7 +85,13 @@ interface QuerySpec {
  * so two copies delivered on either side of midnight fall on one day.
  */
 export function eventQueries(context: EventQueryContext): { queries: EventQuery[]; skipped: SkippedEventQuery[] } {
-  const table = `${quote(context.databaseName)}.${quote(context.tableName)}`;
+  const tableOf = (name: string) => `${quote(context.databaseName)}.${quote(name)}`;
+  // Both tables have the same columns and partition keys; the engine prunes partitions and reads
+  // only the named columns of each side of the union.
+  const table =
+    context.historyTableName === undefined
+      ? tableOf(context.tableName)
+      : `(SELECT * FROM ${tableOf(context.tableName)} UNION ALL SELECT * FROM ${tableOf(context.historyTableName)}) AS events`;
   const type = quote(context.eventTypeColumn);
   const [year, month, day] = context.dateKeys.map(quote);
   const since = `current_date - INTERVAL '${context.windowDays}' DAY`;

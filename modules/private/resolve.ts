@@ -1,9 +1,10 @@
 import { TerraformProvider } from "cdktf";
 import { ConfigurationSet, ConfigurationSetOptions } from "../configuration-set";
 import type { EventAnalyticsOptions } from "../event-analytics";
-import { FirehoseCompression, SesEventType } from "../ses-event-type";
+import { EventFormat, FirehoseCompression, SesEventType } from "../ses-event-type";
 import type { DeliveryStreamOptions, ImportExistingOptions, SesFirehoseEventDestinationProps } from "../ses-firehose-event-destination";
 import * as defaults from "./defaults";
+import { deliveryLayout } from "./event-format";
 import { adoptedRole, defaultDatabaseName, defaultsToPrimaryWorkgroup, nameBase } from "./names";
 
 /** The name and path of a role the module creates: as set, or taken from the ARN given to import it. */
@@ -40,7 +41,13 @@ export interface ResolvedStream {
   /** The module creates the KMS key (`createKmsKey`). */
   readonly createsKey: boolean;
   readonly partitioned: boolean;
+  /** Parquet by default when the query layer (whose table is the schema) is on, else JSON. */
+  readonly format: EventFormat;
   readonly prefix: string;
+  /** With Parquet, where JSON was delivered before the switch (a table of its own reads it). */
+  readonly jsonPrefix?: string | undefined;
+  /** With the source record backup on, where the records go and when they expire. */
+  readonly sourceRecords?: { readonly prefix: string; readonly expirationDays: number } | undefined;
   readonly errorOutputPrefix: string;
   readonly compression: FirehoseCompression;
   readonly bufferingSizeMiB: number;
@@ -111,9 +118,9 @@ export function resolveDestination(props: SesFirehoseEventDestinationProps): Res
   const enabled = props.enabled ?? defaults.DEFAULT_ENABLED;
   const options = props.deliveryStream ?? {};
   const createsStream = props.deliveryStreamArn === undefined;
-  const stream = resolveStream(props, options, imports);
   const analyticsOptions = props.analytics ?? {};
-  const analyticsOn = createsStream && (analyticsOptions.enabled ?? stream.bucketArn === undefined);
+  const analyticsOn = createsStream && (analyticsOptions.enabled ?? options.bucketArn === undefined);
+  const stream = resolveStream(props, options, imports, analyticsOn);
   return {
     props,
     baseName,
@@ -139,8 +146,14 @@ export function resolveDestination(props: SesFirehoseEventDestinationProps): Res
   };
 }
 
-function resolveStream(props: SesFirehoseEventDestinationProps, options: DeliveryStreamOptions, imports: ImportExistingOptions): ResolvedStream {
-  const partitioned = options.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE;
+function resolveStream(
+  props: SesFirehoseEventDestinationProps,
+  options: DeliveryStreamOptions,
+  imports: ImportExistingOptions,
+  analyticsOn: boolean,
+): ResolvedStream {
+  const layout = deliveryLayout({ ...options, analyticsEnabled: analyticsOn });
+  const partitioned = layout.partitioned;
   return {
     options,
     name: options.name ?? props.configurationSetName,
@@ -149,10 +162,13 @@ function resolveStream(props: SesFirehoseEventDestinationProps, options: Deliver
     kmsKeyArn: options.kmsKeyArn,
     createsKey: options.createKmsKey ?? defaults.DEFAULT_CREATE_KMS_KEY,
     partitioned,
-    prefix: options.prefix ?? defaultPrefix(partitioned),
+    format: layout.format,
+    prefix: layout.prefix,
+    jsonPrefix: layout.jsonPrefix,
+    sourceRecords: layout.sourceRecords,
     errorOutputPrefix: options.errorOutputPrefix ?? defaults.DEFAULT_ERROR_OUTPUT_PREFIX,
-    compression: options.compression ?? defaults.DEFAULT_COMPRESSION,
-    bufferingSizeMiB: options.bufferingSizeMiB ?? (partitioned ? defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB : defaults.DEFAULT_BUFFERING_SIZE_MIB),
+    compression: layout.compression,
+    bufferingSizeMiB: layout.bufferingSizeMiB,
     bufferingIntervalSeconds: options.bufferingIntervalSeconds ?? defaults.DEFAULT_BUFFERING_INTERVAL_SECONDS,
     partitioningRetrySeconds: options.partitioningRetrySeconds ?? defaults.DEFAULT_PARTITIONING_RETRY_SECONDS,
     logging: options.logging ?? defaults.DEFAULT_LOGGING_ENABLED,
@@ -161,7 +177,7 @@ function resolveStream(props: SesFirehoseEventDestinationProps, options: Deliver
   };
 }
 
-/** The prefix of delivered events when none is set: by event type with partitioning, else by date. */
+/** The prefix of delivered JSON when none is set: by event type with partitioning, else by date. */
 export function defaultPrefix(partitioned: boolean): string {
   return partitioned ? defaults.DEFAULT_PARTITIONED_PREFIX : defaults.DEFAULT_DATED_PREFIX;
 }

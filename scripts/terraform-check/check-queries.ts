@@ -86,21 +86,31 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
+/**
+ * An applied table in the shape the harness reads (the synthesized one): the state holds a block as
+ * a list of one, and the template names the bucket itself, while the objects under OBJECTS_DIR are
+ * keyed from the bucket's root.
+ */
+function asSynthesized(appliedTable: Json): Json {
+  const parameters: Record<string, string> = { ...appliedTable.parameters };
+  const template = parameters["storage.location.template"];
+  if (template === undefined) throw new Error(`the applied table ${appliedTable.name} has no storage.location.template`);
+  parameters["storage.location.template"] = template.replace(/^s3:\/\/[^/]+\//, "s3://${bucket}/");
+  const storage = appliedTable.storage_descriptor[0];
+  return { ...appliedTable, parameters, storage_descriptor: { ...storage, ser_de_info: storage.ser_de_info?.[0] ?? storage.ser_de_info } };
+}
+
 function applied(state: Json, type: string): Json[] {
   return ((state.values?.root_module?.resources ?? []) as Json[]).filter((r) => r.type === type).map((r) => r.values);
 }
 
 export async function checkQueries(stateFile: string, objectsDir: string, outFile: string, answersFile = ANSWERS_FILE): Promise<boolean> {
   const state: Json = JSON.parse(readFileSync(stateFile, "utf8"));
-  const [appliedTable] = applied(state, "aws_glue_catalog_table");
-  if (appliedTable === undefined) throw new Error("no aws_glue_catalog_table in the state");
-  // The state holds a block as a list of one, and the template names the bucket itself: the
-  // harness reads the synthesized shape, objects under OBJECTS_DIR keyed from the bucket's root.
-  const parameters: Record<string, string> = { ...appliedTable.parameters };
-  const template = parameters["storage.location.template"];
-  if (template === undefined) throw new Error("the applied table has no storage.location.template");
-  parameters["storage.location.template"] = template.replace(/^s3:\/\/[^/]+\//, "s3://${bucket}/");
-  const table: Json = { ...appliedTable, parameters, storage_descriptor: appliedTable.storage_descriptor[0] };
+  // Every applied event table: with Parquet the Parquet table and the table over the JSON before
+  // it, which the saved queries read as one. The harness reads each table's objects as its SerDe
+  // says (Parquet by column name, JSON through the OpenX SerDe).
+  const tables = applied(state, "aws_glue_catalog_table").map(asSynthesized);
+  if (tables.length === 0) throw new Error("no aws_glue_catalog_table in the state");
   // current_date is the answers' day; the objects are dated by their arrival (today), which the
   // partition projection's NOW must reach and the window's lower bound lets through.
   const { today, answers: expected } = handWorkedAnswers(answersFile);
@@ -109,9 +119,15 @@ export async function checkQueries(stateFile: string, objectsDir: string, outFil
   const engine = await AthenaStandIn.open(today);
   const answered: Array<{ name: string; answer: Json[] }> = [];
   try {
-    await engine.load(objectsDir, table, projectedObjects(objectsDir, table, new Date(arrivalDay)));
-    const reference = `"${table.database_name}"."${table.name}"`;
-    for (const query of queries) answered.push({ name: query.name, answer: await engine.query(query.query, reference) });
+    const references: Record<string, string> = {};
+    for (const table of tables) {
+      await engine.load(objectsDir, table, projectedObjects(objectsDir, table, new Date(arrivalDay)), table.name);
+      references[`"${table.database_name}"."${table.name}"`] = table.name;
+    }
+    for (const query of queries) {
+      const named = Object.fromEntries(Object.entries(references).filter(([reference]) => query.query.includes(reference)));
+      answered.push({ name: query.name, answer: await engine.queryTables(query.query, named) });
+    }
   } finally {
     engine.close();
   }

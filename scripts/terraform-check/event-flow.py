@@ -21,6 +21,8 @@ import sys
 import boto3
 from botocore.exceptions import ClientError
 
+import parquet_objects
+
 REGION = "us-east-1"
 DENIED = ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation")
 
@@ -116,8 +118,21 @@ def main(state_file, objects_dir, out_file, record_files):
     keys = [o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix_root) for o in page.get("Contents", [])]
     landed = {}
     read_back = []
+    parquet = parquet_objects.converts(s3_config)
     for key in keys:
         body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        if parquet:
+            # Record format conversion: each object is Parquet, its rows the records put, by type.
+            if not parquet_objects.is_parquet(body):
+                problems.append(f"{key} is not Parquet")
+                continue
+            path = os.path.join(objects_dir, key)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            open(path, "wb").write(body)
+            for row in parquet_objects.rows(body):
+                read_back.append(row["eventtype"])
+                landed.setdefault(row["eventtype"], set()).add(key[len(prefix_root):].split("/")[0])
+            continue
         try:
             text = gzip.decompress(body).decode()
         except OSError:
@@ -136,7 +151,8 @@ def main(state_file, objects_dir, out_file, record_files):
     for event_type, partitions in sorted(landed.items()):
         if partitions != {f"event_type={event_type}"} or list(landed.values()).count(partitions) != 1:
             problems.append(f"{event_type} landed in {sorted(partitions)}, not in event_type={event_type}")
-    if sorted(read_back) != sorted(line.decode().rstrip("\n") for line in lines):
+    put = sorted(record["eventType"] for record in records) if parquet else sorted(line.decode().rstrip("\n") for line in lines)
+    if sorted(read_back) != put:
         problems.append(f"read back {len(read_back)} records, not the {len(lines)} put, one per line")
     print(f"terraform-check:   events: {len(keys)} objects under s3://{bucket}/{prefix_root}: {', '.join(sorted(landed))}", file=sys.stderr)
     for problem in problems:

@@ -39,8 +39,29 @@ const CHANGES = {
       // key and its projection, the reader policy's object paths follow, and the saved queries
       // filter on the eventtype column instead (a saved query's text forces its replacement).
       { type: "aws_glue_catalog_table", name: "SesEvents_Analytics_Table", actions: "update", attributes: ["parameters", "partition_keys"] },
+      // With Parquet, the table over the JSON delivered before follows the JSON default prefix of the
+      // same partitioning (deliveryStream.jsonPrefix names another), so the saved queries read both as one.
+      { type: "aws_glue_catalog_table", name: "SesEvents_Analytics_HistoryTable", actions: "update", attributes: ["parameters", "partition_keys"] },
       { type: "aws_iam_policy", name: "SesEvents_Analytics_ReaderPolicy", actions: "update", attributes: ["policy"] },
       { type: "aws_athena_named_query", actions: "delete,create", replacePaths: [["query"]] },
+    ],
+  },
+  format: {
+    description: 'deliveryStream.format parquet -> json: the stream is updated in place, the bucket and every object in it stay',
+    edit: (context) => ({ ...context, deliveryStream: { ...context.deliveryStream, format: "json" } }),
+    expect: [
+      // Conversion, prefix, compression and backup change in place: Firehose's UpdateDestination
+      // takes each (the provider forces no new stream for any of them).
+      { ...STREAM, actions: "update", attributes: ["extended_s3_configuration"] },
+      // The event table reads JSON under events/ again; the table over the JSON before Parquet goes.
+      { type: "aws_glue_catalog_table", name: "SesEvents_Analytics_Table", actions: "update", attributes: ["parameters", "storage_descriptor"] },
+      { type: "aws_glue_catalog_table", name: "SesEvents_Analytics_HistoryTable", actions: "delete" },
+      // The delivery role no longer reads the schema; the reader reads one table and one location.
+      { type: "aws_iam_role_policy", name: "SesEvents_DeliveryRolePolicy", actions: "update", attributes: ["policy"] },
+      { type: "aws_iam_policy", name: "SesEvents_Analytics_ReaderPolicy", actions: "update", attributes: ["policy"] },
+      { type: "aws_athena_named_query", actions: "delete,create", replacePaths: [["query"]] },
+      // The source records keep their objects; only the rule that expires them goes.
+      { type: "aws_s3_bucket_lifecycle_configuration", actions: "update", attributes: ["rule"] },
     ],
   },
   "iam-change": {

@@ -134,6 +134,19 @@ def patch_firehose():
             description["CustomTimeZone"] = dest["config"].get("CustomTimeZone") or "UTC"
             if dest["config"].get("FileExtension"):
                 description["FileExtension"] = dest["config"]["FileExtension"]
+            # DescribeDeliveryStream gives the source record backup back (S3BackupDescription), as AWS does.
+            backup = dest["config"].get("S3BackupConfiguration")
+            if backup:
+                description["S3BackupDescription"] = {
+                    "RoleARN": backup.get("RoleARN", ""),
+                    "BucketARN": backup.get("BucketARN", ""),
+                    "Prefix": backup.get("Prefix", ""),
+                    "ErrorOutputPrefix": backup.get("ErrorOutputPrefix", ""),
+                    "BufferingHints": backup.get("BufferingHints", {"SizeInMBs": 5, "IntervalInSeconds": 300}),
+                    "CompressionFormat": backup.get("CompressionFormat", "UNCOMPRESSED"),
+                    "EncryptionConfiguration": backup.get("EncryptionConfiguration", {"NoEncryptionConfig": "NoEncryption"}),
+                    "CloudWatchLoggingOptions": backup.get("CloudWatchLoggingOptions", {"Enabled": False}),
+                }
         return out
 
     firehose._dest_description = dest_description
@@ -150,8 +163,21 @@ def patch_firehose():
         else:
             pending.append((stream, dest, processed, lambda_keys))
 
+    def back_up_source_records(stream, cfg, records):
+        """S3BackupMode Enabled: the records as received, in one object under the backup prefix, as AWS writes them."""
+        backup = cfg.get("S3BackupConfiguration") or {}
+        if cfg.get("S3BackupMode") != "Enabled" or not backup or not records:
+            return
+        arrival = firehose._arrival_time(cfg)
+        prefix = firehose._evaluate_prefix(backup.get("Prefix", ""), arrival)
+        body = b"".join(payload for _, payload in records)
+        gzipped = backup.get("CompressionFormat") == "GZIP"
+        suffix = f"{stream['name']}-{stream.get('version', 1)}-{firehose._java_time('yyyy-MM-dd-HH-mm-ss', arrival)}-{firehose.new_uuid()}"
+        firehose._put_s3_object(firehose._s3_bucket_from_arn(backup.get("BucketARN", "")), f"{prefix}{suffix}{'.gz' if gzipped else ''}", gzip.compress(body) if gzipped else body)
+
     def deliver_buffer(stream, dest, records, lambda_keys):
         cfg = dest["config"]
+        back_up_source_records(stream, cfg, records)
         conversion = cfg.get("DataFormatConversionConfiguration") or {}
         if cfg.get("CompressionFormat") != "GZIP" or conversion.get("Enabled", bool(conversion)):
             for record_id, payload in records:

@@ -85,7 +85,7 @@ check_stack() { # PROFILE STACK STACK_JSON [NO_APPLY_REASON]
 
   tf "$dir" show -json >"$dir/state.json" || fail "terraform show -json (the state) failed in ${dir#"$ROOT/"}"
   node "$CHECK_PLAN" record "$dir/create.json" "$dir/state.json" "$dir/after-apply.json" >"$dir/summary.json"
-  [[ "$profile" != default ]] || check_event_flow "$dir"
+  [[ "$profile" != default && "$profile" != json ]] || check_event_flow "$dir" "$profile"
 
   local protected
   protected="$(node "$CHECK_PLAN" protected "$dir/cdk.tf.json")"
@@ -107,17 +107,18 @@ check_stack() { # PROFILE STACK STACK_JSON [NO_APPLY_REASON]
 
 # Events through what was applied, the saved queries over what was delivered, and the IAM
 # expectations (event-flow.py, check-queries.ts).
-check_event_flow() { # DIR
-  local dir="$1"
+check_event_flow() { # DIR PROFILE
+  local dir="$1" out="$SCRATCH"
+  [[ "${2:-default}" == default ]] || out="$SCRATCH/$2"
   rm -rf "$dir/objects" && mkdir -p "$dir/objects"
-  mock_client "$LIB/event-flow.py" "$dir/state.json" "$dir/objects" "$SCRATCH/event-flow.json" \
+  mock_client "$LIB/event-flow.py" "$dir/state.json" "$dir/objects" "$out/event-flow.json" \
     __tests__/fixtures/ses-event-examples.json __tests__/fixtures/realistic-events.jsonl ||
     fail "events through the applied stack: see above"
   node -e '
     const [state, objects, out] = process.argv.slice(1);
     require("./scripts/run-ts").loadTypeScript("scripts/terraform-check/check-queries.ts").checkQueries(state, objects, out)
       .then((ok) => { process.exitCode = ok ? 0 : 1; }, (e) => { console.error(`terraform-check: error: check-queries: ${e.message}`); process.exitCode = 2; });
-  ' "$dir/state.json" "$dir/objects" "$SCRATCH/queries.json" || fail "the saved queries over the delivered events: see above"
+  ' "$dir/state.json" "$dir/objects" "$out/queries.json" || fail "the saved queries over the delivered events: see above"
 }
 
 # The default profile's stack, edited three ways against the applied state.
