@@ -86,7 +86,6 @@ describe("CDK_TOOLCHAIN", () => {
 
   test.each([
     ["the app", ["scripts/app.js"]],
-    ["the plan summary", ["scripts/plan-summary-cli.js", "--help"]],
     ["the schema writer", ["scripts/schema.js", "--check"]],
     ["the bench's TypeScript runner", ["bench/run-ts.js", "bench/product.ts", "1"]],
     ["the bench's floor", ["bench/floor.js", "1", "cdktf.out/unused"]],

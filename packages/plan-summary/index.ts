@@ -1,5 +1,5 @@
 // Markdown summary of `terraform show -json plan.tfplan` output, for pull-request comments and
-// job summaries. The parts live in scripts/plan-summary/:
+// job summaries. The parts live in src/:
 //   read.ts          reading and checking the plan JSON
 //   classify.ts      what each change does; Terraform's "Plan:" counts
 //   replacements.ts  which attributes force a replacement
@@ -13,17 +13,17 @@
 //   render.ts        the sections, in order of risk
 //   fit.ts           fitting them to a size limit
 //   cli.ts           the command line
-export * from "./plan-summary/attributes";
-export * from "./plan-summary/classify";
-export * from "./plan-summary/cli";
-export * from "./plan-summary/fit";
-export * from "./plan-summary/grants";
-export * from "./plan-summary/iam-diff";
-export * from "./plan-summary/long-values";
-export * from "./plan-summary/markdown";
-export * from "./plan-summary/read";
-export * from "./plan-summary/render";
-export * from "./plan-summary/replacements";
-export * from "./plan-summary/security";
-export * from "./plan-summary/status";
-export * from "./plan-summary/values";
+export * from "./src/attributes";
+export * from "./src/classify";
+export * from "./src/cli";
+export * from "./src/fit";
+export * from "./src/grants";
+export * from "./src/iam-diff";
+export * from "./src/long-values";
+export * from "./src/markdown";
+export * from "./src/read";
+export * from "./src/render";
+export * from "./src/replacements";
+export * from "./src/security";
+export * from "./src/status";
+export * from "./src/values";

@@ -1,6 +1,6 @@
 // A plan in the format of `terraform show -json` with many changes of every kind, for the plan
 // summary's size and speed: the bench times it, and the tests check its size and ordering.
-import type { Change, Plan, ResourceChange } from "../scripts/plan-summary";
+import type { Change, Plan, ResourceChange } from ".";
 
 export interface LargePlanMix {
   deletes: number;

@@ -1,4 +1,4 @@
-// The checks of scripts/terraform-check.sh on what Terraform wrote (validate -json, show -json
+// The checks of packages/terraform-check/terraform-check.sh on what Terraform wrote (validate -json, show -json
 // of a saved plan, show text, the plan summary's Markdown). Each subcommand prints what it found
 // and exits 1 when a check fails.
 //
@@ -15,7 +15,7 @@
 //   changes | describe NAME | edit NAME   the change plans of expectations.js
 //   change NAME PLAN_JSON EVIDENCE        a change plan against its expectation (updates of
 //                                         excluded attributes only are judged as after-apply)
-//   fixture PLAN_JSON MOCK_URL            the plan JSON as saved under __tests__/fixtures/plans/real
+//   fixture PLAN_JSON MOCK_URL            the plan JSON as saved under packages/plan-summary/__tests__/fixtures/plans/real
 //   record CREATE_PLAN STATE AFTER_PLAN   one stack's part of summary.json (summary.js)
 //   protected STACK_JSON                  the buckets a destroy must stop at (prevent_destroy);
 //                                         names each bucket with neither that nor force_destroy

@@ -1,4 +1,4 @@
-// What scripts/terraform-check.sh expects of the real plans.
+// What packages/terraform-check/terraform-check.sh expects of the real plans.
 //
 // CHANGES: the change plans, each an edit of cdktf.json's context planned against the applied
 // default stack, with every resource change it must cause (type, construct name prefix, actions,

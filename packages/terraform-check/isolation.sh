@@ -1,4 +1,4 @@
-# Sourced by scripts/terraform-check.sh (and by its test): the environment every Terraform,
+# Sourced by packages/terraform-check/terraform-check.sh (and by its test): the environment every Terraform,
 # provider and mock-client process of the check runs in. Nothing may leave the machine:
 #   - every AWS endpoint of the provider points at the mock on 127.0.0.1 (prepare-stack.js);
 #   - any other HTTP(S) request goes to a proxy on a closed loopback port and fails at once with

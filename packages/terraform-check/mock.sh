@@ -1,7 +1,7 @@
-# Sourced by scripts/terraform-check.sh: the local AWS API emulator (ministack's server, patched by
+# Sourced by packages/terraform-check/terraform-check.sh: the local AWS API emulator (ministack's server, patched by
 # ministack-server.py) on 127.0.0.1, in its own venv (.venv-mock/, from mock-requirements.txt).
 
-MOCK_REQUIREMENTS="scripts/terraform-check/mock-requirements.txt"
+MOCK_REQUIREMENTS="packages/terraform-check/mock-requirements.txt"
 MOCK_VENV=".venv-mock"
 MOCK_PID=""
 MOCK_PORT=""
@@ -32,7 +32,7 @@ start_mock() { # LOG_FILE
   # MOCK_PID is the server's own process.
   local vars=()
   mapfile -t vars < <(isolated_env "$SCRATCH/terraformrc")
-  env -i PATH="$PATH" HOME="$HOME" "${vars[@]}" "$MOCK_VENV/bin/python" scripts/terraform-check/ministack-server.py \
+  env -i PATH="$PATH" HOME="$HOME" "${vars[@]}" "$MOCK_VENV/bin/python" packages/terraform-check/ministack-server.py \
     "$MOCK_PORT" "$SCRATCH/ministack" >"$1" 2>&1 &
   MOCK_PID=$!
   local tries
@@ -79,10 +79,10 @@ mock_client() { # SCRIPT ARGS...
 
 # Creates, in the emulator, what a profile's import blocks and references expect to exist.
 seed_mock() { # SEED_FILE
-  mock_client scripts/terraform-check/seed-mock.py "$1" || die "mock: seeding from $1 failed"
+  mock_client packages/terraform-check/seed-mock.py "$1" || die "mock: seeding from $1 failed"
 }
 
 # Reproduces each emulator behaviour that expectations.js excludes (mock-evidence.py).
 collect_mock_evidence() { # OUT_JSON
-  mock_client scripts/terraform-check/mock-evidence.py "$1" || die "mock: the evidence probes failed"
+  mock_client packages/terraform-check/mock-evidence.py "$1" || die "mock: the evidence probes failed"
 }

@@ -1,4 +1,4 @@
-# Sourced by scripts/terraform-check.sh: builds (or reuses) the AWS provider and lays out a
+# Sourced by packages/terraform-check/terraform-check.sh: builds (or reuses) the AWS provider and lays out a
 # Terraform filesystem mirror for it.
 #
 # The Terraform Registry is out of reach on CI machines that only reach package registries, so
@@ -64,7 +64,7 @@ build_provider() {
   src="$cache/src"
   rm -rf "$src" && mkdir -p "$src"
   cp -R "$dir/." "$src/" && chmod -R u+w "$src"
-  node scripts/terraform-check/trim-provider.js "$src" "${PROVIDER_SERVICES[@]}" || die "provider: trimming the source failed"
+  node packages/terraform-check/trim-provider.js "$src" "${PROVIDER_SERVICES[@]}" || die "provider: trimming the source failed"
   log "provider: building $PROVIDER_VERSION with services: ${PROVIDER_SERVICES[*]} (about 11 minutes cold on 2 cores)"
   mkdir -p "$(dirname "$bin")"
   (cd "$src" && nice -n 10 go build -trimpath -o "$bin.tmp" \

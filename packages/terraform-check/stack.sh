@@ -1,4 +1,4 @@
-# Sourced by scripts/terraform-check.sh: the Terraform steps for one stack, the change plans and
+# Sourced by packages/terraform-check/terraform-check.sh: the Terraform steps for one stack, the change plans and
 # the fixtures.
 
 CHECK_PLAN="$LIB/check-plan.js"
@@ -49,7 +49,7 @@ plan_and_summarize() { # DIR NAME [PLAN ARGS...]
   tf_step "$dir" "$name.log" plan -input=false -no-color -out="$name.tfplan" "$@"
   tf "$dir" show -json "$name.tfplan" >"$dir/$name.json" || fail "terraform show -json $name.tfplan failed"
   tf "$dir" show -no-color "$name.tfplan" >"$dir/$name.txt" || fail "terraform show $name.tfplan failed"
-  node scripts/plan-summary-cli.js "$dir/$name.json" --output "$dir/$name.md" >&2 ||
+  node packages/plan-summary/bin/plan-summary.js "$dir/$name.json" --output "$dir/$name.md" >&2 ||
     fail "npm run plan-summary failed on the $name plan of ${dir#"$ROOT/"}"
   node "$CHECK_PLAN" summary "$dir/$name.json" "$dir/$name.txt" "$dir/$name.md" ||
     fail "the plan summary of the $name plan misses what Terraform planned (${dir#"$ROOT/"}/$name.md)"
@@ -115,7 +115,7 @@ check_event_flow() { # DIR
     fail "events through the applied stack: see above"
   node -e '
     const [state, objects, out] = process.argv.slice(1);
-    require("./scripts/run-ts").loadTypeScript("scripts/terraform-check/check-queries.ts").checkQueries(state, objects, out)
+    require("./scripts/run-ts").loadTypeScript("packages/terraform-check/check-queries.ts").checkQueries(state, objects, out)
       .then((ok) => { process.exitCode = ok ? 0 : 1; }, (e) => { console.error(`terraform-check: error: check-queries: ${e.message}`); process.exitCode = 2; });
   ' "$dir/state.json" "$dir/objects" "$SCRATCH/queries.json" || fail "the saved queries over the delivered events: see above"
 }

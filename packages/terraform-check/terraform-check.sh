@@ -6,7 +6,7 @@
 #   default            the stacks of cdktf.json as configured
 #   all-options        scripts/scan-all-options.json (every option on, import blocks adopting
 #                      objects seeded into the emulator)
-#   multi-environment  scripts/terraform-check/profiles/multi-environment.json (two stacks)
+#   multi-environment  packages/terraform-check/profiles/multi-environment.json (two stacks)
 # and each again as cdktn-<profile>, synthesized by CDK Terrain (toolchains/cdktn).
 # For each stack: init (hashicorp/aws from a local filesystem mirror) and validate (no error, no
 # warning); plan, show -json and the plan summary; apply of every resource; a second plan that
@@ -15,17 +15,18 @@
 # what was applied, the saved queries over what was delivered and the IAM expectations
 # (event-flow.py, check-queries.ts); then change plans (in-place update, replacement, IAM
 # statement, rename) checked against expectations.js. Writes .scratch/terraform-check/summary.json
-# (summary.js). --update-fixtures writes the plans to __tests__/fixtures/plans/real/. --keep keeps
-# the scratch directory (.scratch/terraform-check). --profile NAME checks one profile only.
+# (summary.js). --update-fixtures writes the plans to
+# packages/plan-summary/__tests__/fixtures/plans/real/ (the plan summary's tests read them).
+# --keep keeps the scratch directory (.scratch/terraform-check). --profile NAME checks one profile only.
 #
-# The provider is built from its Go module (scripts/terraform-check/provider.sh) and cached in
+# The provider is built from its Go module (packages/terraform-check/provider.sh) and cached in
 # ~/.cache/ses-events/; ministack is installed into .venv-mock/. Nothing leaves the machine
-# (scripts/terraform-check/isolation.sh). Exit status: 0 ok, 1 a check failed, 2 setup error.
+# (packages/terraform-check/isolation.sh). Exit status: 0 ok, 1 a check failed, 2 setup error.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
-LIB="scripts/terraform-check"
+LIB="packages/terraform-check"
 
 log() { printf 'terraform-check: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 2; }
@@ -42,7 +43,7 @@ source "$LIB/stack.sh"
 TERRAFORM_VERSION="1.11.4"
 KEEP=0
 SCRATCH="$ROOT/.scratch/terraform-check"
-FIXTURES="__tests__/fixtures/plans/real"
+FIXTURES="packages/plan-summary/__tests__/fixtures/plans/real"
 # Resource types the emulator cannot create: planned, never applied (none: every type applies).
 UNSUPPORTED_TYPES=""
 

@@ -3,7 +3,7 @@
 // grants flagged.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { POLICY_ATTRIBUTES, policyAttributesFromSchema, summarizePlan } from "../scripts/plan-summary";
+import { POLICY_ATTRIBUTES, policyAttributesFromSchema, summarizePlan } from "..";
 import { FIXTURES, managed, planOf, policy } from "./plan-summary-helpers";
 
 /** The grants section of a plan with these changes. */

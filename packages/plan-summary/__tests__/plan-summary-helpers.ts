@@ -2,7 +2,7 @@
 // that the safety assertions are made on.
 import * as path from "node:path";
 import MarkdownIt from "markdown-it";
-import { type Change, literal, type Plan, type ResourceChange, readPlanFile, summarizePlan, type SummaryOptions } from "../scripts/plan-summary";
+import { type Change, literal, type Plan, type ResourceChange, readPlanFile, summarizePlan, type SummaryOptions } from "..";
 
 export const FIXTURES = path.join(__dirname, "fixtures", "plans");
 

@@ -1,6 +1,6 @@
 // A long value shows where it changed: a window around each changed part on both sides, the
 // unchanged rest left out; without a size limit both values are shown whole.
-import { changedParts, summarizePlan } from "../scripts/plan-summary";
+import { changedParts, summarizePlan } from "..";
 import { managed, planOf } from "./plan-summary-helpers";
 
 const QUERY =

@@ -3,7 +3,7 @@
 // hand-written fixtures, which follow the same format.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_MAX_CHARS, parsePlan, summarizePlan } from "../scripts/plan-summary";
+import { DEFAULT_MAX_CHARS, parsePlan, summarizePlan } from "..";
 import { codeTexts, FIXTURES, shownAs, SUMMARY_TAGS, tagNames, toHtml } from "./plan-summary-helpers";
 
 const REAL = path.join(FIXTURES, "real");

@@ -1,7 +1,7 @@
 // The summary as an attacker and a careless user would try it: every string a plan can carry is
 // put where the summary prints it, the Markdown is rendered with CommonMark (markdown-it, raw
 // HTML and autolinks on), and the HTML is checked for markup that came from the input.
-import { literal, type Plan, type ResourceChange, summarizePlan, visible } from "../scripts/plan-summary";
+import { literal, type Plan, type ResourceChange, summarizePlan, visible } from "..";
 import { codeTexts, managed, outsideCode, planOf, policy, SUMMARY_TAGS, tagNames, toHtml } from "./plan-summary-helpers";
 
 const ATTACKS: Record<string, string> = {

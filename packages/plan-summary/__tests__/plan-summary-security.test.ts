@@ -1,6 +1,6 @@
 // Security-relevant updates are listed in full above the routine ones, each with what makes it
 // relevant; a deleted or replaced configuration set is marked as breaking for its senders.
-import { summarizePlan } from "../scripts/plan-summary";
+import { summarizePlan } from "..";
 import { managed, planOf } from "./plan-summary-helpers";
 
 function firstLine(type: string, before: object, after: object): string {

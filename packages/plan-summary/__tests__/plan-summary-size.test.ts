@@ -1,7 +1,7 @@
 // A plan of 5,000 changes: the summary fits a pull-request comment, lists every risky change in
 // full, and condenses the rest with counts and a note. (Its speed is measured by npm run bench.)
-import { DEFAULT_MAX_CHARS, summarizePlan } from "../scripts/plan-summary";
-import { DEFAULT_MIX, largePlan } from "../bench/large-plan";
+import { DEFAULT_MAX_CHARS, summarizePlan } from "..";
+import { DEFAULT_MIX, largePlan } from "../large-plan";
 import { codeTexts, managed, planOf, policy, SUMMARY_TAGS, tagNames, toHtml } from "./plan-summary-helpers";
 
 const plan = largePlan(5000);

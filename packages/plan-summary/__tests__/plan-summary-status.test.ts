@@ -7,7 +7,7 @@
 // the mock (fixtures/plans/real/) and from hand-written plans, for the shapes that one lacks
 // (a deleted object, sensitive values).
 import * as path from "node:path";
-import { type CliIo, parsePlan, type Plan, readPlanFile, runCli, summarizePlan } from "../scripts/plan-summary";
+import { type CliIo, parsePlan, type Plan, readPlanFile, runCli, summarizePlan } from "..";
 import { FIXTURES, managed, planOf, toHtml, codeTexts } from "./plan-summary-helpers";
 
 const TERRAFORM = path.join(FIXTURES, "terraform");

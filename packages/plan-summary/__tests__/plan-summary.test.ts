@@ -18,10 +18,10 @@ import {
   renderStatement,
   runCli,
   summarizePlan,
-} from "../scripts/plan-summary";
+} from "..";
 import { fixture, managed, planOf, policy, summary } from "./plan-summary-helpers";
 
-const CLI = path.join(__dirname, "..", "scripts", "plan-summary-cli.js");
+const CLI = path.join(__dirname, "..", "bin", "plan-summary.js");
 
 const STREAM = "aws_kinesis_firehose_delivery_stream.events_delivery-stream_3D4E5F6A";
 const FIREHOSE_ROLE = "aws_iam_role.events_firehose-role_2B3C4D5E";
@@ -723,7 +723,7 @@ describe("runCli", () => {
   });
 });
 
-describe("plan-summary-cli.js", () => {
+describe("bin/plan-summary.js", () => {
   function run(...args: string[]) {
     return spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
   }

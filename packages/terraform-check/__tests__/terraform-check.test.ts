@@ -2,16 +2,16 @@ import { spawnSync } from "child_process";
 import { existsSync, readFileSync } from "fs";
 import * as path from "path";
 
-// Plain JavaScript helpers of scripts/terraform-check.sh (npm run terraform:check).
+// Plain JavaScript helpers of terraform-check.sh (npm run terraform:check).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { prepareStack } = require("../scripts/terraform-check/prepare-stack");
+const { prepareStack } = require("../prepare-stack");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { planLine, changedAttributes, stackRecord } = require("../scripts/terraform-check/check-plan");
+const { planLine, changedAttributes, stackRecord } = require("../check-plan");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { buildSummary, profileComplete, summaryLines } = require("../scripts/terraform-check/summary");
+const { buildSummary, profileComplete, summaryLines } = require("../summary");
 
-const ROOT = path.join(__dirname, "..");
-const ISOLATION = path.join(ROOT, "scripts/terraform-check/isolation.sh");
+const ROOT = path.join(__dirname, "..", "..", "..");
+const ISOLATION = path.join(ROOT, "packages/terraform-check/isolation.sh");
 const MOCK = "http://127.0.0.1:45678";
 
 function synthesizedStack(): Record<string, any> {
@@ -150,7 +150,7 @@ describe("the check's isolated environment", () => {
 });
 
 describe("the saved real plans", () => {
-  const dir = path.join(ROOT, "__tests__/fixtures/plans/real");
+  const dir = path.join(ROOT, "packages/plan-summary/__tests__/fixtures/plans/real");
   const read = (name: string) => JSON.parse(readFileSync(path.join(dir, `${name}.json`), "utf8"));
 
   it.each(["create", "update-in-place", "replace", "iam-change", "import", "destroy"])("include %s.json, written by Terraform", (name) => {
