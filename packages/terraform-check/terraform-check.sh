@@ -57,7 +57,7 @@ check_tools() {
   [[ -x node_modules/.bin/cdktf ]] || die "node_modules/.bin/cdktf not found: run npm ci first"
 }
 
-# Synthesizes a profile from its context alone (like scripts/scan.sh: settings from the
+# Synthesizes a profile from its context alone (like the scan, packages/tools/scan/scan.sh: settings from the
 # environment would change what is checked).
 synth_profile() { # CONTEXT_FILE OUT_DIR
   rm -rf "$2" && mkdir -p "$(dirname "$2")"

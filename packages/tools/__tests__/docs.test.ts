@@ -1,11 +1,11 @@
 import { readFileSync } from "fs";
 import * as path from "path";
 import MarkdownIt from "markdown-it";
-import { BEGIN, END, SETTINGS_PAGE, settingsPage, settingsTable } from "../scripts/docs/settings-reference";
-import * as resources from "../scripts/docs/resource-reference";
-import { CONTEXT_KEYS, ENV_OVERRIDES } from "../settings";
+import { BEGIN, END, SETTINGS_PAGE, settingsPage, settingsTable } from "../docs/settings-reference";
+import * as resources from "../docs/resource-reference";
+import { CONTEXT_KEYS, ENV_OVERRIDES } from "../../../settings";
 
-const read = (file: string) => readFileSync(path.join(__dirname, "..", file), "utf8");
+const read = (file: string) => readFileSync(path.join(__dirname, "..", "..", "..", file), "utf8");
 
 describe("generated references", () => {
   it("docs/settings.md is what npm run docs writes from the settings schema", () => {
@@ -55,11 +55,11 @@ describe("the resource table of README.md", () => {
 
   it("refuses a resource type it does not say the purpose of, and a purpose of a type never created", () => {
     expect(() => resources.resourcesTable({ ...counts, default: { ...counts.default, aws_kms_key: 1 } })).toThrow(
-      "scripts/docs/resource-reference.ts: say in PURPOSES what aws_kms_key is for",
+      "packages/tools/docs/resource-reference.ts: say in PURPOSES what aws_kms_key is for",
     );
     const withoutDashboard = Object.fromEntries(Object.entries(counts["all-options"]).filter(([type]) => type !== "aws_cloudwatch_dashboard"));
     expect(() => resources.resourcesTable({ ...counts, "all-options": withoutDashboard })).toThrow(
-      "scripts/docs/resource-reference.ts: PURPOSES describes aws_cloudwatch_dashboard, which neither profile creates; remove it",
+      "packages/tools/docs/resource-reference.ts: PURPOSES describes aws_cloudwatch_dashboard, which neither profile creates; remove it",
     );
   });
 

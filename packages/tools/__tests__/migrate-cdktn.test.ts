@@ -2,7 +2,7 @@ import { execFileSync } from "child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { migrate, migratePackageJson, rewriteCli, rewriteImports } from "../scripts/migrate-cdktn";
+import { migrate, migratePackageJson, rewriteCli, rewriteImports } from "../migrate-cdktn/migrate-cdktn";
 
 // The whole migration of this repository (lockfile, npm ci, cdktn synth, npm test) is checked on
 // a clone by `npm run test:migrate-cdktn` in CI; these tests cover its rules on small checkouts.
@@ -210,7 +210,7 @@ describe("migrate", () => {
       "help": "npx cdktf synth    Synthesize into cdktf.out/\n",
       ".github/workflows/plan.yml": "      - run: npx cdktf synth\n",
       "toolchains/cdktn/package.json": JSON.stringify(SET),
-      "scripts/migrate-cdktn.js": 'require("cdktf"); // npx cdktf synth\n',
+      "packages/tools/migrate-cdktn/migrate-cdktn.js": 'require("cdktf"); // npx cdktf synth\n',
     });
     expect(migrate(root).sort()).toEqual([".github/workflows/plan.yml", "bench/floor.js", "help", "main.ts", "toolchains/cdktn/"]);
     const read = (file: string) => readFileSync(path.join(root, file), "utf8");
@@ -218,7 +218,7 @@ describe("migrate", () => {
     expect(read("bench/floor.js")).toBe('const { App } = require("cdktn");\n');
     expect(read("help")).toBe("npx cdktn synth    Synthesize into cdktf.out/\n");
     expect(read(".github/workflows/plan.yml")).toBe("      - run: npx cdktn synth\n");
-    expect(read("scripts/migrate-cdktn.js")).toBe('require("cdktf"); // npx cdktf synth\n');
+    expect(read("packages/tools/migrate-cdktn/migrate-cdktn.js")).toBe('require("cdktf"); // npx cdktf synth\n');
     expect(existsSync(path.join(root, "toolchains", "cdktn"))).toBe(false);
 
     expect(migrate(root)).toEqual([]);

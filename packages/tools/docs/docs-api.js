@@ -1,6 +1,6 @@
 // A step of npm run docs: writes the API reference of the construct library (modules/index.ts)
 // into docs/api with TypeDoc and typedoc-plugin-markdown (typedoc.json), installed from
-// scripts/typedoc/package-lock.json on first use (TypeDoc needs TypeScript 5's compiler API, which
+// packages/tools/docs/typedoc/package-lock.json on first use (TypeDoc needs TypeScript 5's compiler API, which
 // the project's TypeScript 7 does not have). TypeDoc fails on an export without TSDoc.
 // With `check` it writes into a temporary folder instead and compares docs/api with it.
 "use strict";
@@ -9,7 +9,7 @@ const os = require("os");
 const path = require("path");
 const { spawnSync } = require("child_process");
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = path.join(__dirname, "..", "..", "..");
 const TOOLS = path.join(__dirname, "typedoc");
 const API = path.join(ROOT, "docs", "api");
 const INSTALLED = path.join(TOOLS, "node_modules", ".installed-package-lock.json");
@@ -19,11 +19,11 @@ function run(command, args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-/** Installs scripts/typedoc unless what is installed is its lockfile. */
+/** Installs packages/tools/docs/typedoc unless what is installed is its lockfile. */
 function install() {
   const lock = fs.readFileSync(path.join(TOOLS, "package-lock.json"), "utf8");
   if (fs.existsSync(INSTALLED) && fs.readFileSync(INSTALLED, "utf8") === lock) return;
-  process.stderr.write("docs: installing scripts/typedoc (npm ci)\n");
+  process.stderr.write("docs: installing packages/tools/docs/typedoc (npm ci)\n");
   run("npm", ["ci", "--prefix", TOOLS, "--no-audit", "--no-fund", "--loglevel=error"]);
   fs.writeFileSync(INSTALLED, lock);
 }

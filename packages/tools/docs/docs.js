@@ -7,13 +7,13 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { loadTypeScript } = require("./run-ts");
-const { exitOnToolchainError } = require("./toolchain");
+const { loadTypeScript } = require("../../../scripts/run-ts");
+const { exitOnToolchainError } = require("../../../scripts/toolchain");
 const { apiReference } = require("./docs-api");
 
-const root = path.join(__dirname, "..");
-const settings = exitOnToolchainError(() => loadTypeScript(path.join(__dirname, "docs", "settings-reference.ts")));
-const resources = exitOnToolchainError(() => loadTypeScript(path.join(__dirname, "docs", "resource-reference.ts")));
+const root = path.join(__dirname, "..", "..", "..");
+const settings = exitOnToolchainError(() => loadTypeScript(path.join(__dirname, "settings-reference.ts")));
+const resources = exitOnToolchainError(() => loadTypeScript(path.join(__dirname, "resource-reference.ts")));
 
 /** @type {{ file: string, generate: (current: string) => string }[]} */
 const GENERATORS = [

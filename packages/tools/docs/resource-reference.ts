@@ -7,14 +7,14 @@ import { mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { Testing } from "cdktf";
-import { readSettings } from "../../settings";
-import { SesEventsStack } from "../../stack";
+import { readSettings } from "../../../settings";
+import { SesEventsStack } from "../../../stack";
 
 export const RESOURCES_PAGE = "README.md";
 export const BEGIN = "<!-- BEGIN GENERATED: npm run docs writes this table from the synthesized default and all-options stacks -->";
 export const END = "<!-- END GENERATED -->";
 
-const ROOT = path.join(__dirname, "..", "..");
+const ROOT = path.join(__dirname, "..", "..", "..");
 const readJson = (file: string) => JSON.parse(readFileSync(path.join(ROOT, file), "utf8"));
 
 /** The two profiles the table counts, as in `npm run scan` and `npm run terraform:check`. */
@@ -80,9 +80,9 @@ export function countResources(context: Record<string, unknown>): Counts {
 export function resourcesTable(counts: Record<keyof typeof PROFILES, Counts> = countProfiles()): string {
   const types = new Set([...Object.keys(counts.default), ...Object.keys(counts["all-options"])]);
   const undescribed = [...types].filter((type) => !(type in PURPOSES));
-  if (undescribed.length > 0) throw new Error(`scripts/docs/resource-reference.ts: say in PURPOSES what ${undescribed.join(", ")} is for`);
+  if (undescribed.length > 0) throw new Error(`packages/tools/docs/resource-reference.ts: say in PURPOSES what ${undescribed.join(", ")} is for`);
   const unused = Object.keys(PURPOSES).filter((type) => !types.has(type));
-  if (unused.length > 0) throw new Error(`scripts/docs/resource-reference.ts: PURPOSES describes ${unused.join(", ")}, which neither profile creates; remove it`);
+  if (unused.length > 0) throw new Error(`packages/tools/docs/resource-reference.ts: PURPOSES describes ${unused.join(", ")}, which neither profile creates; remove it`);
   const count = (profile: keyof typeof PROFILES, type: string) => String(counts[profile][type] ?? 0);
   const rows = Object.entries(PURPOSES).map(([type, purpose]) => {
     const name = type.startsWith("data.") ? `\`data.${type.slice(5)}\`` : `\`${type}\``;

@@ -5,10 +5,10 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { loadTypeScript } = require("./run-ts");
-const { exitOnToolchainError } = require("./toolchain");
+const { loadTypeScript } = require("../../../scripts/run-ts");
+const { exitOnToolchainError } = require("../../../scripts/toolchain");
 
-const root = path.join(__dirname, "..");
+const root = path.join(__dirname, "..", "..", "..");
 const { schemaFiles } = exitOnToolchainError(() => loadTypeScript(path.join(root, "settings-schema.ts")));
 const check = process.argv.includes("--check");
 let stale = 0;

@@ -3,8 +3,8 @@
  * writes from settings-schema.ts, and from the environment variables settings.ts reads. Only the part
  * between the two markers is generated; the page's own text around it is written by hand.
  */
-import { CONTEXT_SCHEMA_FILE, schemaFiles, type JsonSchema } from "../../settings-schema";
-import { AMBIENT_REGION_VARIABLES, ENV_OVERRIDES } from "../../settings";
+import { CONTEXT_SCHEMA_FILE, schemaFiles, type JsonSchema } from "../../../settings-schema";
+import { AMBIENT_REGION_VARIABLES, ENV_OVERRIDES } from "../../../settings";
 
 export const SETTINGS_PAGE = "docs/settings.md";
 export const BEGIN = "<!-- BEGIN GENERATED: npm run docs writes this table from settings-schema.ts -->";

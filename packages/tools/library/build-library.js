@@ -8,9 +8,9 @@
 const fs = require("fs");
 const path = require("path");
 const { spawnSync } = require("child_process");
-const { rewriteImports } = require("./migrate-cdktn");
+const { rewriteImports } = require("../migrate-cdktn/migrate-cdktn");
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = path.join(__dirname, "..", "..", "..");
 const DIST = path.join(ROOT, "dist");
 const CDKTF_OUT = path.join(DIST, "cdktf");
 const CDKTN_OUT = path.join(DIST, "cdktn");

@@ -2,18 +2,18 @@
 # npm run test:consumer: the construct library as a platform team gets it.
 #   1. npm pack (prepack builds dist/) and a check that the tarball holds only dist/ and the docs;
 #   2. for CDK for Terraform and for CDK Terrain: a fresh project outside the repository with the
-#      toolchain pinned in scripts/consumer/<toolchain>/package.json, the tarball installed into it;
+#      toolchain pinned in packages/tools/library/consumer/<toolchain>/package.json, the tarball installed into it;
 #   3. npm ls: one copy of constructs and of cdktf (cdktn), and every peer range met;
 #   4. tsc with strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess and skipLibCheck
-#      false on scripts/consumer/main.ts, a stack using the construct twice;
+#      false on packages/tools/library/consumer/main.ts, a stack using the construct twice;
 #   5. synthesizes it (CDK Terrain on the Node.js 22 its project installs) and checks the JSON
-#      (scripts/consumer/check.js);
+#      (packages/tools/library/consumer/check.js);
 #   6. npm run docs -- --check: the API reference in docs/api (and the settings reference) is what
 #      npm run docs makes of the library's TSDoc today.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-CONSUMER="$ROOT/scripts/consumer"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+CONSUMER="$ROOT/packages/tools/library/consumer"
 export CHECKPOINT_DISABLE=1
 log() { printf 'test:consumer: %s\n' "$*" >&2; }
 
@@ -44,7 +44,7 @@ for toolchain in "${TOOLCHAINS[@]}"; do
       const { rewriteImports } = require(process.argv[1]);
       const text = require("fs").readFileSync(process.argv[2], "utf8");
       process.stdout.write(rewriteImports(text).replace(/from "ses-firehose-events"/g, "from \"ses-firehose-events/cdktn\""));
-    ' "$ROOT/scripts/migrate-cdktn.js" "$CONSUMER/main.ts" > "$project/main.ts"
+    ' "$ROOT/packages/tools/migrate-cdktn/migrate-cdktn.js" "$CONSUMER/main.ts" > "$project/main.ts"
   else
     cp "$CONSUMER/main.ts" "$project/main.ts"
   fi
@@ -70,5 +70,5 @@ for toolchain in "${TOOLCHAINS[@]}"; do
   node "$CONSUMER/check.js" "$project/out/stacks/consumer/cdk.tf.json" "$toolchain"
 done
 log "npm run docs -- --check"
-(cd "$ROOT" && node scripts/docs.js --check)
+(cd "$ROOT" && node packages/tools/docs/docs.js --check)
 log "passed"

@@ -21,7 +21,7 @@ const { spawnSync } = require("child_process");
 
 const SET = "toolchains/cdktn";
 /** The migration and the toolchain mapping speak of both names on purpose: left as they are. */
-const KEEP = new Set(["scripts/migrate-cdktn.js", "scripts/migrate-cdktn.d.ts", "__tests__/migrate-cdktn.test.ts", "scripts/toolchain.js", "scripts/toolchain.d.ts"]);
+const KEEP = new Set(["packages/tools/migrate-cdktn/migrate-cdktn.js", "packages/tools/migrate-cdktn/migrate-cdktn.d.ts", "packages/tools/__tests__/migrate-cdktn.test.ts", "scripts/toolchain.js", "scripts/toolchain.d.ts"]);
 /** The library's peers that a checkout on CDK Terrain no longer has. */
 const CDKTF_PACKAGES = ["cdktf", "@cdktf/provider-aws"];
 const CLI_COMMANDS = ["synth", "deploy", "diff", "destroy", "get", "init", "list", "output", "watch", "convert", "provider", "debug", "login"];
@@ -144,7 +144,7 @@ function migrate(root, log = () => {}) {
 module.exports = { MigrationError, rewriteImports, rewriteCli, migratePackageJson, migrate };
 
 if (require.main === module) {
-  const root = path.join(__dirname, "..");
+  const root = path.join(__dirname, "..", "..", "..");
   try {
     const changed = migrate(root, (text) => process.stderr.write(`migrate:cdktn: ${text}\n`));
     process.stdout.write(

@@ -12,7 +12,7 @@
 # importing cdktf, it refuses): its own npm test and test:cdktn test the rest.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 export CHECKPOINT_DISABLE=1 DISABLE_VERSION_CHECK=1
 unset CDK_TOOLCHAIN
 
@@ -52,7 +52,7 @@ npm run --silent migrate:cdktn
 if grep -nE '"(cdktf|@cdktf/provider-aws|cdktf-cli)"' package.json; then fail "package.json still names cdktf"; fi
 if grep -nE '"node_modules/(cdktf|@cdktf/provider-aws|cdktf-cli)"' package-lock.json; then fail "package-lock.json still installs cdktf"; fi
 left=0
-git grep -nE "(from |require\()[\"'](cdktf|@cdktf/provider-aws)[\"/]" -- '*.ts' '*.js' ':(exclude)scripts/migrate-cdktn.js' ':(exclude)__tests__/migrate-cdktn.test.ts' || left=$?
+git grep -nE "(from |require\()[\"'](cdktf|@cdktf/provider-aws)[\"/]" -- '*.ts' '*.js' ':(exclude)packages/tools/migrate-cdktn/migrate-cdktn.js' ':(exclude)packages/tools/__tests__/migrate-cdktn.test.ts' || left=$?
 case "$left" in
   0) fail "imports of cdktf are left" ;;
   1) ;; # none

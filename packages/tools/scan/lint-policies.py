@@ -1,6 +1,6 @@
-"""Lints every IAM policy of the synthesized stacks with parliament (scripts/scan.sh).
+"""Lints every IAM policy of the synthesized stacks with parliament (packages/tools/scan/scan.sh).
 
-Usage: python scripts/lint-policies.py SYNTH_DIR...   (each a cdktf output dir with manifest.json)
+Usage: python packages/tools/scan/lint-policies.py SYNTH_DIR...   (each a cdktf output dir with manifest.json)
 
 A policy is any string attribute of a resource whose name is "policy" or ends in "_policy" and
 holds a JSON policy document (role trust and inline policies, role policies, managed policies,
@@ -60,7 +60,7 @@ def shape(expression, region):
             return ARNS[kind].format(r=region, a=ACCOUNT, n="example")
         if attribute in NAME_ATTRIBUTES:
             return "example"
-    raise ValueError(f"cannot shape the reference ${{{expression}}}: add it to scripts/lint-policies.py")
+    raise ValueError(f"cannot shape the reference ${{{expression}}}: add it to packages/tools/scan/lint-policies.py")
 
 
 def from_document_data(block):

@@ -5,11 +5,11 @@
 #   all-options   one stack with every option on (scan-all-options.json) -> cdktf.out/all-options
 # Exits non-zero on any failed check, on a file checkov could not parse, or when nothing was
 # scanned, so CI fails on a new finding. Then lints every IAM policy of both profiles with
-# parliament (scripts/lint-policies.py), failing on any finding.
+# parliament (packages/tools/scan/lint-policies.py), failing on any finding.
 # Exit status: 0 clean, 1 failed checks or unparsable output, 2 setup or usage error.
 #
 # checkov and parliament are installed into the project-local .venv/ (gitignored) from
-# scripts/checkov-requirements.txt and scripts/parliament-requirements.txt (exact pins) whenever
+# packages/tools/scan/checkov-requirements.txt and packages/tools/scan/parliament-requirements.txt (exact pins) whenever
 # checkov is missing, a different version, or a requirements file changed. The scan itself makes no network calls.
 #
 # Skips: checkov's terraform_json framework honours no inline suppression (checkov 3.3.30
@@ -17,7 +17,7 @@
 # each with a one-line reason, and apply to every resource of the profiles they name.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cd "$ROOT"
 
 # No telemetry, no update checks, no guideline downloads: the scan works offline.
@@ -40,8 +40,8 @@ SKIP_DEFAULT_ONLY=(
   "CKV_AWS_241  # Firehose customer managed key: encrypted with an AWS owned key by default; deliveryStream.kmsKeyArn switches to a customer key"
 )
 
-REQUIREMENTS="scripts/checkov-requirements.txt"
-PARLIAMENT_REQUIREMENTS="scripts/parliament-requirements.txt"
+REQUIREMENTS="packages/tools/scan/checkov-requirements.txt"
+PARLIAMENT_REQUIREMENTS="packages/tools/scan/parliament-requirements.txt"
 VENV=".venv"
 OUT_DEFAULT="cdktf.out"
 OUT_ALL_OPTIONS="cdktf.out/all-options"
@@ -210,11 +210,11 @@ PY
   return "$rc"
 }
 
-# parliament on every IAM policy of both profiles (scripts/lint-policies.py): unknown actions,
+# parliament on every IAM policy of both profiles (packages/tools/scan/lint-policies.py): unknown actions,
 # resources that do not match an action, condition keys that do not apply.
 lint_policies() {
   log "parliament $("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("parliament"))') on the IAM policies of both profiles"
-  "$VENV/bin/python" scripts/lint-policies.py "$OUT_DEFAULT" "$OUT_ALL_OPTIONS"
+  "$VENV/bin/python" packages/tools/scan/lint-policies.py "$OUT_DEFAULT" "$OUT_ALL_OPTIONS"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -224,10 +224,10 @@ lint_policies() {
 #               commits) do not run. The auditor persona: every audit at every confidence.
 #               .github/zizmor.yml holds the few ignores, each one finding with its reason.
 #   actionlint  workflow syntax, expressions and types, with ShellCheck on every run: script
-# zizmor and shellcheck come from PyPI (scripts/workflow-audit-requirements.txt, exact pins) into
+# zizmor and shellcheck come from PyPI (packages/tools/scan/workflow-audit-requirements.txt, exact pins) into
 # .venv-workflows/; actionlint is built from the Go module proxy into a cache outside the repo
 # and reused while its version matches.
-WORKFLOW_REQUIREMENTS="scripts/workflow-audit-requirements.txt"
+WORKFLOW_REQUIREMENTS="packages/tools/scan/workflow-audit-requirements.txt"
 WORKFLOW_VENV=".venv-workflows"
 ZIZMOR_CONFIG=".github/zizmor.yml"
 ACTIONLINT_VERSION="v1.7.12"
@@ -265,7 +265,7 @@ audit_workflows() {
 # ---------------------------------------------------------------------------------------------
 
 main() {
-  (($# == 0)) || die "usage: scripts/scan.sh (no arguments; SCAN_SKIP_SYNTH=1 scans the last synth)"
+  (($# == 0)) || die "usage: npm run scan (no arguments; SCAN_SKIP_SYNTH=1 scans the last synth)"
   local always default_only
   always="$(skip_check_ids "${SKIP_ALWAYS[@]}")"
   default_only="$(skip_check_ids "${SKIP_ALWAYS[@]}" "${SKIP_DEFAULT_ONLY[@]}")"

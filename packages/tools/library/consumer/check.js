@@ -1,4 +1,4 @@
-// Checks the stack scripts/consumer/main.ts synthesized: node check.js <cdk.tf.json> <cdktf|cdktn>.
+// Checks the stack library/consumer/main.ts synthesized: node check.js <cdk.tf.json> <cdktf|cdktn>.
 // Exits 1 with every failed check listed.
 "use strict";
 const fs = require("fs");

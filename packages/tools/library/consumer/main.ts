@@ -1,5 +1,5 @@
 // A consumer's stack: the construct library used twice, as a platform team would, compiled with
-// the strictest compiler options. scripts/test-consumer.sh builds it for CDK for Terraform as it
+// the strictest compiler options. packages/tools/library/test-consumer.sh builds it for CDK for Terraform as it
 // is and for CDK Terrain with its imports renamed (cdktn, @cdktn/provider-aws, the /cdktn export).
 import { App, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
