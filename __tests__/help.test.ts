@@ -29,8 +29,9 @@ function variablesInCode(): Set<string> {
   const add = (text: string, pattern: RegExp) => {
     for (const match of text.matchAll(pattern)) found.add(match[1]!);
   };
-  const code = ["main.ts", "settings.ts", "stack.ts", ...files("modules", (file) => file.endsWith(".ts")), ...files("scripts", (file) => /\.(ts|js)$/.test(file)), ...files("bench", (file) => /\.(ts|js)$/.test(file))];
-  for (const file of [...code, ...files("__tests__", (file) => file.endsWith(".ts"))]) {
+  const code = ["main.ts", "settings.ts", "stack.ts", ...files("modules", (file) => file.endsWith(".ts")), ...["scripts", "bench", "packages"].flatMap((dir) => files(dir, (file) => /\.(ts|js)$/.test(file) && !file.includes("/__tests__/")))];
+  const tests = ["__tests__", ...readdirSync(path.join(ROOT, "packages")).map((name) => `packages/${name}/__tests__`)];
+  for (const file of [...code, ...tests.flatMap((dir) => files(dir, (file) => file.endsWith(".ts")))]) {
     const text = read(file);
     add(text, /process\.env\.([A-Z][A-Z0-9_]*)/g);
     add(text, /process\.env\[["']([A-Z][A-Z0-9_]*)["']\]/g);
@@ -41,7 +42,7 @@ function variablesInCode(): Set<string> {
       for (const [, keys] of text.matchAll(/\{ \.\.\.process\.env, ([^}]*)\}/g)) add(keys!, /\b([A-Z][A-Z0-9_]*):/g);
     }
   }
-  const shell = [".ci/run", ...files("scripts", (file) => file.endsWith(".sh"))];
+  const shell = [".ci/run", ...["scripts", "packages"].flatMap((dir) => files(dir, (file) => file.endsWith(".sh")))];
   for (const file of shell) {
     const text = read(file);
     add(text, /\$\{([A-Z][A-Z0-9_]*):?[-+]/g);

@@ -2,7 +2,5 @@ import { Testing } from "cdktf";
 
 Testing.setupJest();
 
-// A test that makes no assertion passes whatever the code does: every test must assert.
-beforeEach(() => {
-  expect.hasAssertions();
-});
+// Every test must assert: scripts/jest-every-test-asserts.js.
+import "../scripts/jest-every-test-asserts";

@@ -20,7 +20,7 @@ const readJson = (file: string) => JSON.parse(readFileSync(path.join(ROOT, file)
 const PROFILES: Record<string, Record<string, unknown>> = {
   default: readJson("cdktf.json").context,
   "all-options": readJson("scripts/scan-all-options.json"),
-  "multi-environment": readJson("scripts/terraform-check/profiles/multi-environment.json"),
+  "multi-environment": readJson("packages/terraform-check/profiles/multi-environment.json"),
 };
 
 /** Every stack of the profile's settings (no environment variables), as Testing.synth writes it. */

@@ -95,8 +95,7 @@ describe("CDK_TOOLCHAIN", () => {
 
   test.each([
     ["the app", ["scripts/app.js"]],
-    ["the plan summary", ["scripts/plan-summary-cli.js", "--help"]],
-    ["the schema writer", ["scripts/schema.js", "--check"]],
+    ["the schema writer", ["packages/tools/docs/schema.js", "--check"]],
     ["the bench's TypeScript runner", ["bench/run-ts.js", "bench/product.ts", "1"]],
     ["the bench's floor", ["bench/floor.js", "1", "cdktf.out/unused"]],
   ])("%s exits 1 with the message, and no stack trace, for an unknown toolchain", (_, args) => {

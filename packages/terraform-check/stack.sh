@@ -1,0 +1,155 @@
+# Sourced by packages/terraform-check/terraform-check.sh: the Terraform steps for one stack, the change plans and
+# the fixtures.
+
+CHECK_PLAN="$LIB/check-plan.js"
+
+tf() { # DIR ARGS...: terraform in DIR, isolated
+  local dir="$1"
+  shift
+  (cd "$dir" && run_isolated "$SCRATCH/terraformrc" terraform "$@")
+}
+
+# terraform ARGS in DIR, output to DIR/LOG; on failure the log is printed and the check fails.
+tf_step() { # DIR LOG ARGS...
+  local dir="$1" out="$2"
+  shift 2
+  if ! tf "$dir" "$@" >"$dir/$out" 2>&1; then
+    cat "$dir/$out" >&2
+    fail "terraform $1 failed in ${dir#"$ROOT/"} (log above, in $out)"
+  fi
+}
+
+# Every endpoint name the provider's "endpoints" block accepts, from its schema (cached with it).
+provider_endpoint_names() { # OUT_FILE
+  local cached dir
+  cached="$(provider_cache_dir)/endpoints.json"
+  if [[ ! -s "$cached" ]]; then
+    dir="$SCRATCH/schema"
+    mkdir -p "$dir"
+    printf '{"terraform":{"required_providers":{"aws":{"source":"hashicorp/aws","version":"%s"}}}}\n' \
+      "$PROVIDER_VERSION" >"$dir/main.tf.json"
+    tf_step "$dir" init.log init -input=false -no-color
+    tf "$dir" providers schema -json >"$dir/schema.json" || fail "terraform providers schema failed"
+    node "$CHECK_PLAN" endpoints "$dir/schema.json" >"$cached.tmp" && mv "$cached.tmp" "$cached"
+  fi
+  cp "$cached" "$1"
+}
+
+prepare_copy() { # STACK_JSON DIR [NO_IMPORT_TYPES]
+  node "$LIB/prepare-stack.js" --stack "$1" --out "$2" --mock-url "$(mock_url)" \
+    --provider-version "$PROVIDER_VERSION" --endpoints "$SCRATCH/endpoints.json" --no-import "${3:-}" ||
+    die "could not prepare the copy of $1"
+}
+
+# plan -out, show -json and show (text), then the plan summary on the JSON; checks that the
+# summary has Terraform's "Plan:" line and the address of every changed resource.
+plan_and_summarize() { # DIR NAME [PLAN ARGS...]
+  local dir="$1" name="$2"
+  shift 2
+  tf_step "$dir" "$name.log" plan -input=false -no-color -out="$name.tfplan" "$@"
+  tf "$dir" show -json "$name.tfplan" >"$dir/$name.json" || fail "terraform show -json $name.tfplan failed"
+  tf "$dir" show -no-color "$name.tfplan" >"$dir/$name.txt" || fail "terraform show $name.tfplan failed"
+  node packages/plan-summary/bin/plan-summary.js "$dir/$name.json" --output "$dir/$name.md" >&2 ||
+    fail "npm run plan-summary failed on the $name plan of ${dir#"$ROOT/"}"
+  node "$CHECK_PLAN" summary "$dir/$name.json" "$dir/$name.txt" "$dir/$name.md" ||
+    fail "the plan summary of the $name plan misses what Terraform planned (${dir#"$ROOT/"}/$name.md)"
+}
+
+check_stack() { # PROFILE STACK STACK_JSON [NO_APPLY_REASON]
+  local profile="$1" stack="$2" dir="$SCRATCH/$1/$2" no_apply="${4:-}"
+  log "-- $profile/$stack"
+  prepare_copy "$3" "$dir" "$UNSUPPORTED_TYPES"
+
+  tf_step "$dir" init.log init -input=false -no-color
+  tf "$dir" validate -json >"$dir/validate.json" || true
+  node "$CHECK_PLAN" validate "$dir/validate.json" || fail "terraform validate: $profile/$stack"
+  log "   init, validate: ok"
+
+  plan_and_summarize "$dir" create
+  log "   plan: $(grep -E '^(Plan:|No changes)' "$dir/create.txt" || echo '?')"
+
+  if [[ -n "$no_apply" ]]; then
+    log "   NOT APPLIED: $no_apply"
+    return 0
+  fi
+
+  local targets=()
+  mapfile -t targets < <(node "$CHECK_PLAN" targets "$dir/create.json" "$UNSUPPORTED_TYPES")
+  node "$CHECK_PLAN" unsupported "$dir/create.json" "$UNSUPPORTED_TYPES" >&2
+  tf_step "$dir" apply.log apply -input=false -no-color -auto-approve "${targets[@]/#/-target=}"
+  log "   apply: ${#targets[@]} resources"
+
+  plan_and_summarize "$dir" after-apply
+  node "$CHECK_PLAN" after-apply "$dir/after-apply.json" "$UNSUPPORTED_TYPES" "$SCRATCH/mock-evidence.json" ||
+    fail "$profile/$stack: the plan after apply is not empty (see above)"
+
+  tf "$dir" show -json >"$dir/state.json" || fail "terraform show -json (the state) failed in ${dir#"$ROOT/"}"
+  node "$CHECK_PLAN" record "$dir/create.json" "$dir/state.json" "$dir/after-apply.json" >"$dir/summary.json"
+  [[ "$profile" != default && "$profile" != json ]] || check_event_flow "$dir" "$profile"
+
+  local protected
+  protected="$(node "$CHECK_PLAN" protected "$dir/cdk.tf.json")"
+  if [[ -n "$protected" ]]; then
+    # prevent_destroy: the destroy must fail before it changes anything.
+    cp "$dir/terraform.tfstate" "$dir/state-before-destroy.tfstate"
+    if tf "$dir" apply -destroy -input=false -no-color -auto-approve >"$dir/destroy-refused.log" 2>&1; then
+      fail "$profile/$stack: the destroy succeeded, though $protected has prevent_destroy"
+    fi
+    node "$CHECK_PLAN" destroy-refused "$dir/destroy-refused.log" "$dir/state-before-destroy.tfstate" "$dir/terraform.tfstate" ||
+      fail "$profile/$stack: the destroy was not refused before any change (${dir#"$ROOT/"}/destroy-refused.log)"
+    log "   destroy: refused before any change, prevent_destroy on $(tr '\n' ' ' <<<"$protected")"
+  else
+    plan_and_summarize "$dir" destroy -destroy
+    node "$CHECK_PLAN" destroy "$dir/destroy.json" || fail "$profile/$stack: unexpected destroy plan"
+    log "   destroy plan: $(grep -E '^Plan:' "$dir/destroy.txt")"
+  fi
+}
+
+# Events through what was applied, the saved queries over what was delivered, and the IAM
+# expectations (event-flow.py, check-queries.ts).
+check_event_flow() { # DIR PROFILE
+  local dir="$1" out="$SCRATCH"
+  [[ "${2:-default}" == default ]] || out="$SCRATCH/$2"
+  rm -rf "$dir/objects" && mkdir -p "$dir/objects"
+  mock_client "$LIB/event-flow.py" "$dir/state.json" "$dir/objects" "$out/event-flow.json" \
+    __tests__/fixtures/ses-event-examples.json __tests__/fixtures/realistic-events.jsonl ||
+    fail "events through the applied stack: see above"
+  node -e '
+    const [state, objects, out] = process.argv.slice(1);
+    require("./scripts/run-ts").loadTypeScript("packages/terraform-check/check-queries.ts").checkQueries(state, objects, out)
+      .then((ok) => { process.exitCode = ok ? 0 : 1; }, (e) => { console.error(`terraform-check: error: check-queries: ${e.message}`); process.exitCode = 2; });
+  ' "$dir/state.json" "$dir/objects" "$out/queries.json" || fail "the saved queries over the delivered events: see above"
+}
+
+# The default profile's stack, edited three ways against the applied state.
+check_change_plans() { # PROFILE
+  local profile="$1" stack change dir
+  stack="$(profile_stacks "$SCRATCH/$profile/synth" | head -n 1 | cut -d' ' -f1)"
+  dir="$SCRATCH/$profile/$stack"
+  for change in $(node "$CHECK_PLAN" changes); do
+    log "-- $profile/$stack: change plan $change ($(node "$CHECK_PLAN" describe "$change"))"
+    node "$CHECK_PLAN" edit "$change" >"$SCRATCH/$profile/$change.context.json"
+    synth_profile "$SCRATCH/$profile/$change.context.json" "$SCRATCH/$profile/$change"
+    prepare_copy "$SCRATCH/$profile/$change/stacks/$stack/cdk.tf.json" "$dir" "$UNSUPPORTED_TYPES" 2>/dev/null
+    plan_and_summarize "$dir" "$change"
+    node "$CHECK_PLAN" change "$change" "$dir/$change.json" "$SCRATCH/mock-evidence.json" || defer_failure "$profile/$stack: change plan $change"
+  done
+}
+
+save_fixtures() {
+  mkdir -p "$FIXTURES"
+  local default_dir all_dir
+  default_dir="$SCRATCH/default/$(profile_stacks "$SCRATCH/default/synth" | head -n 1 | cut -d' ' -f1)"
+  all_dir="$SCRATCH/all-options/$(profile_stacks "$SCRATCH/all-options/synth" | head -n 1 | cut -d' ' -f1)"
+  local pair
+  for pair in "create:$default_dir/create" "update-in-place:$default_dir/update-in-place" \
+    "replace:$default_dir/replace" "iam-change:$default_dir/iam-change" \
+    "import:$all_dir/create" "destroy:$default_dir/destroy"; do
+    if [[ ! -f "${pair#*:}.json" ]]; then
+      log "fixture: $FIXTURES/${pair%%:*}.json kept as it was: no such plan (a destroy that prevent_destroy refuses has none)"
+      continue
+    fi
+    node "$CHECK_PLAN" fixture "${pair#*:}.json" "$(mock_url)" >"$FIXTURES/${pair%%:*}.json"
+    log "fixture: $FIXTURES/${pair%%:*}.json"
+  done
+}
