@@ -4,15 +4,18 @@
 //     "profiles": { "<profile>": { "planned", "applied", "notApplied": [{ "address", "reason" }],
 //                                  "postApplyChanges", "excluded": [{ "address", "attribute", "evidence" }] } },
 //     "eventFlow": { "recordsPut", "objectsWritten", "eventTypesLanded": [...], "queriesChecked", "queriesMatched" },
-//     "iam": { "allowedAsExpected", "deniedAsExpected", "unexpected": [...] } }
-// A profile of several stacks adds up their counts and lists.
+//     "iam": { "allowedAsExpected", "deniedAsExpected", "unexpected": [...] },
+//     "faults": [{ "name", "caught", "by" }] }
+// A profile (a run: cdktn-<profile> on CDK Terrain) of several stacks adds up their counts and
+// lists; eventFlow and iam are those of the first run with events; faults those --faults seeded
+// (empty without it).
 //
-// Usage: node summary.js OUT_JSON PROVIDER EMULATOR EVENT_FLOW_JSON QUERIES_JSON PROFILE=STACK_RECORD_JSON...
+// Usage: node summary.js OUT_JSON PROVIDER EMULATOR EVENT_FLOW_JSON QUERIES_JSON FAULTS_JSON PROFILE=STACK_RECORD_JSON...
 "use strict";
 const fs = require("fs");
 
 /** The summary from one record per stack (check-plan.js record) and the event and IAM results. */
-function buildSummary({ provider, emulator, stacks, eventFlow, queries }) {
+function buildSummary({ provider, emulator, stacks, eventFlow, queries, faults }) {
   const profiles = {};
   for (const { profile, record } of stacks) {
     const total = (profiles[profile] ??= { planned: 0, applied: 0, notApplied: [], postApplyChanges: 0, excluded: [] });
@@ -38,6 +41,7 @@ function buildSummary({ provider, emulator, stacks, eventFlow, queries }) {
       deniedAsExpected: eventFlow?.iam.deniedAsExpected ?? 0,
       unexpected: eventFlow?.iam.unexpected ?? [],
     },
+    faults: (faults ?? []).map(({ name, caught, by }) => ({ name, caught, by })),
   };
 }
 
@@ -56,16 +60,20 @@ function summaryLines(summary) {
   const e = summary.eventFlow;
   lines.push(`events: ${e.recordsPut} records put, ${e.objectsWritten} objects written, ${e.eventTypesLanded.length} event types landed, queries ${e.queriesMatched}/${e.queriesChecked} matched`);
   lines.push(`iam: ${summary.iam.allowedAsExpected} allowed and ${summary.iam.deniedAsExpected} denied as expected, ${summary.iam.unexpected.length} unexpected`);
+  if (summary.faults.length > 0) {
+    const missed = summary.faults.filter((f) => !f.caught).map((f) => f.name);
+    lines.push(`faults: ${summary.faults.length - missed.length} of ${summary.faults.length} caught${missed.length ? ` (NOT CAUGHT: ${missed.join(", ")})` : ""}`);
+  }
   return lines;
 }
 
-function main([out, provider, emulator, eventFlowFile, queriesFile, ...parts]) {
+function main([out, provider, emulator, eventFlowFile, queriesFile, faultsFile, ...parts]) {
   const read = (file) => (file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : undefined);
   const stacks = parts.map((part) => {
     const at = part.indexOf("=");
     return { profile: part.slice(0, at), record: read(part.slice(at + 1)) };
   });
-  const summary = buildSummary({ provider, emulator, stacks, eventFlow: read(eventFlowFile), queries: read(queriesFile) });
+  const summary = buildSummary({ provider, emulator, stacks, eventFlow: read(eventFlowFile), queries: read(queriesFile), faults: read(faultsFile) });
   fs.writeFileSync(out, JSON.stringify(summary, null, 2) + "\n");
   for (const line of summaryLines(summary)) process.stderr.write(`terraform-check: summary: ${line}\n`);
 }
