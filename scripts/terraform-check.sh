@@ -28,7 +28,8 @@
 # --stack DIR: only the stack synthesized in DIR (the folder holding cdk.tf.json), with the events,
 # queries and IAM checks; nothing else.
 # Writes .scratch/terraform-check/summary.json (summary.js). --update-fixtures writes the plans to
-# __tests__/fixtures/plans/real/. --keep keeps the scratch directory (.scratch/terraform-check).
+# __tests__/fixtures/plans/real/ (--update-fixture NAME: that one, e.g. destroy with --profile
+# default). --keep keeps the scratch directory (.scratch/terraform-check).
 #
 # The provider is built from its Go module (scripts/terraform-check/provider.sh) and cached in
 # ~/.cache/ses-events/; ministack is installed into .venv-mock/. Nothing leaves the machine
@@ -219,10 +220,11 @@ usage() {
 }
 
 main() {
-  local update_fixtures=0 faults=0 all=0 only="" toolchain="" stack_dir=""
+  local update_fixtures=0 faults=0 all=0 only="" toolchain="" stack_dir="" fixture_names=()
   while (($#)); do
     case "$1" in
       --update-fixtures) update_fixtures=1 ;;
+      --update-fixture) update_fixtures=1; fixture_names+=("${2:-}"); shift ;;
       --keep) KEEP=1 ;;
       --faults) faults=1 ;;
       --all) all=1 ;;
@@ -277,7 +279,7 @@ main() {
     done
     [[ -n "$fault_run" ]] || die "--faults seeds into the default profile's applied stack: select a default run with events and queries"
   fi
-  if ((update_fixtures)); then
+  if ((update_fixtures)) && [[ ${#fixture_names[@]} -eq 0 || " ${fixture_names[*]} " == *" import "* ]]; then
     [[ " ${selected[*]} " == *"default cdktf $TERRAFORM_VERSION"*"changes"* && " ${selected[*]} " == *"all-options cdktf"* ]] ||
       die "--update-fixtures needs the default (with its change plans) and all-options runs on cdktf: leave out --profile and --toolchain"
   fi
@@ -312,7 +314,7 @@ main() {
   done
 
   if ((update_fixtures)); then
-    save_fixtures
+    save_fixtures "${fixture_names[@]}"
   fi
   write_summary "$events_run"
   local failure

@@ -328,7 +328,7 @@ def main(state_file, objects_dir, out_file, record_files):
     lines_put = [line for use in used.values() for line in use["lines"]]
 
     # The record Firehose cannot partition, through the first destination used, to its error output.
-    probe = next(iter(used.values()), None)
+    probe = next((use for use in used.values() if use["lines"]), None)
     probe_stream = streams.get(probe["stream"]) if probe else None
     if probe_stream and probe_stream.partitioned:
         client("firehose", probe["credentials"], probe_stream.region).put_record_batch(

@@ -5,6 +5,7 @@
 // must catch it (event-flow.py's ses, delivery, events and iam checks; queries: check-queries.ts).
 //
 // Usage: node faults.js list                          the names, one a line
+//        node faults.js describe NAME | catches NAME  what it seeds | the check that must catch it
 //        node faults.js seed NAME CDK_TF_JSON         prints the stack with the fault seeded
 //        node faults.js verdict NAME EVENT_FLOW_JSON QUERIES_OK
 //                                                     prints { name, caught, by } (summary.json's faults[])
@@ -157,6 +158,8 @@ function verdict(name, eventFlow, queriesOk) {
 function main([command, ...args]) {
   if (command === "list") {
     for (const name of Object.keys(FAULTS)) console.log(name);
+  } else if (command === "catches") {
+    console.log(FAULTS[args[0]].catches);
   } else if (command === "describe") {
     console.log(`${FAULTS[args[0]].description}; must be caught by ${FAULTS[args[0]].catches}`);
   } else if (command === "seed") {
@@ -167,7 +170,7 @@ function main([command, ...args]) {
     const eventFlow = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : undefined;
     console.log(JSON.stringify(verdict(name, eventFlow, queriesOk === "true")));
   } else {
-    throw new Error("usage: node faults.js list | describe NAME | seed NAME CDK_TF_JSON | verdict NAME EVENT_FLOW_JSON QUERIES_OK");
+    throw new Error("usage: node faults.js list | describe NAME | catches NAME | seed NAME CDK_TF_JSON | verdict NAME EVENT_FLOW_JSON QUERIES_OK");
   }
 }
 

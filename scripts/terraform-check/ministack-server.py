@@ -1,52 +1,55 @@
 """ministack's server on 127.0.0.1, with the corrections below (each names the AWS behaviour it
-follows).
+follows). Tested in scripts/terraform-check/tests/test_ministack_server.py.
 
-Usage: python ministack-server.py PORT
+Usage: python ministack-server.py PORT DATA_DIR
 
 Environment set here, whatever the caller has: BIND_HOST=127.0.0.1 (ministack binds 0.0.0.0 by
 default), AUTH=true (its IAM policy evaluator: a request is allowed only when the caller's
 policies allow it; the check's own fake key is the account's root), MINISTACK_ACCOUNT_ID
-123456789012 (the account the stacks and moto use), no persistence, its S3 data and temporary
-files under MINISTACK_DATA_DIR.
+123456789012 (the account the stacks use), no persistence, its S3 data and temporary files under
+DATA_DIR.
 
-Corrections:
-- Account-less ARNs. The provider runs with skip_requesting_account_id (no account lookup; with
-  an account it would call S3 Control at ACCOUNT.HOST, a name that only resolves on AWS), so the
-  ARNs it builds to read tags (Athena workgroups, Glue databases, SESv2 configuration sets) have
-  no account: arn:aws:athena:us-east-1::workgroup/NAME. AWS never sees such an ARN (the provider
-  knows the account there). The middleware writes the account into a Regional ARN whose account
-  is empty, in the query string and the body of each request, before ministack reads it.
-- Firehose DescribeDeliveryStream leaves out an S3 destination's CustomTimeZone. AWS returns it
-  ("UTC" unless set; API Reference, ExtendedS3DestinationDescription), and so does this
-  launcher: without it the provider reads "" where the stack has "UTC", a perpetual diff.
-- Firehose delivery to S3. ministack writes each record as its own uncompressed object. Firehose
-  "concatenates multiple incoming records based on the buffering configuration" and delivers
-  them as one object (Developer Guide, "Understand data delivery in Amazon Data Firehose"), with
-  CompressionFormat GZIP compressed and named <evaluated prefix><stream>-<version>-<time>-<uuid>
-  .gz ("Configure Amazon S3 object name format"). Here the records of one PutRecordBatch call
-  are one buffer: one GZIP object per evaluated prefix. What fails partitioning still goes to
-  ministack's own error output (ErrorOutputPrefix), record by record.
-- IAM: the resource of Athena GetNamedQuery. ministack authorizes it against "*" (it finds no
-  WorkGroup in the request), so a policy that grants it on the workgroup denies it. Its
-  resource is the named query's workgroup (Service Authorization Reference, "Actions, resources,
-  and condition keys for Amazon Athena": GetNamedQuery, resource type workgroup).
-- CloudWatch Logs AssociateKmsKey and DisassociateKmsKey: ministack answers "Unknown action";
-  AWS associates (or removes) the key of a log group, which DescribeLogGroups then returns as
-  kmsKeyId (CloudWatch Logs API Reference, AssociateKmsKey, DisassociateKmsKey). The launcher
-  does the same on ministack's own log groups (an imported log group gets its key this way).
-- CloudWatch DescribeAlarms of a metric math alarm (PutMetricAlarm with Metrics): ministack
-  answers Period 60 and Statistic "Average", which the request never set; AWS returns neither
-  for such an alarm (they belong to a single-metric alarm; CloudWatch API Reference,
-  PutMetricAlarm: "If you specify Metrics, you cannot specify ... Period, Statistic"), and the
-  provider reads them as a perpetual diff. The launcher leaves them out for such an alarm.
+Corrections of ministack's answers:
+1. Account-less ARNs. The provider runs with skip_requesting_account_id (no account lookup; with
+   an account it would call S3 Control at ACCOUNT.HOST, a name that only resolves on AWS), so the
+   ARNs it builds to read and write tags of Athena workgroups, Glue databases and SESv2
+   configuration sets have no account: arn:aws:athena:us-east-1::workgroup/NAME. Those tagging
+   calls act only on the caller account's own resources, so the middleware writes the account into
+   that one ARN field of those calls (ACCOUNT_FILLED_TARGETS, SESV2_TAGS_PATH), and nowhere else:
+   never into a policy document.
+2. Firehose DescribeDeliveryStream leaves out an S3 destination's CustomTimeZone. AWS returns it
+   ("UTC" unless set; API Reference, ExtendedS3DestinationDescription), and so does this
+   launcher: without it the provider reads "" where the stack has "UTC", a perpetual diff.
+3. Firehose delivery to S3. ministack writes each record as its own uncompressed object. Firehose
+   "concatenates multiple incoming records based on the buffering configuration" and delivers
+   them as one object (Developer Guide, "Understand data delivery in Amazon Data Firehose"), with
+   CompressionFormat GZIP compressed and named <evaluated prefix><stream>-<version>-<time>-<uuid>
+   .gz ("Configure Amazon S3 object name format"). Here the records of one PutRecordBatch call
+   are one buffer: one GZIP object per evaluated prefix. What fails partitioning still goes to
+   ministack's own error output (ErrorOutputPrefix), record by record.
+4. IAM: the resource of Athena GetNamedQuery. ministack authorizes it against "*" (it finds no
+   WorkGroup in the request), so a policy that grants it on the workgroup denies it. Its
+   resource is the named query's workgroup (Service Authorization Reference, "Actions, resources,
+   and condition keys for Amazon Athena": GetNamedQuery, resource type workgroup).
+5. CloudWatch Logs AssociateKmsKey and DisassociateKmsKey: ministack answers "Unknown action";
+   AWS associates (or removes) the key of a log group, which DescribeLogGroups then returns as
+   kmsKeyId (CloudWatch Logs API Reference, AssociateKmsKey, DisassociateKmsKey), and only when
+   the key exists and its key policy lets logs.REGION.amazonaws.com use it for that log group
+   (User Guide, "Encrypt log data in CloudWatch Logs using AWS KMS"); CreateLogGroup with a
+   kmsKeyId is checked the same way.
+6. CloudWatch DescribeAlarms of a metric math alarm (PutMetricAlarm with Metrics): ministack
+   answers Period 60 and Statistic "Average", which the request never set; AWS returns neither
+   for such an alarm (they belong to a single-metric alarm; CloudWatch API Reference,
+   PutMetricAlarm: "If you specify Metrics, you cannot specify ... Period, Statistic"), and the
+   provider reads them as a perpetual diff. The launcher leaves them out for such an alarm.
 
-And one stand-in for a service principal: when SES assumes a role it sets the global condition
-keys aws:SourceArn (the configuration set) and aws:SourceAccount (IAM User Guide, "AWS global
-condition context keys"; SES Developer Guide, "Giving Amazon SES permission to publish to
-Firehose"), which no client can set. An AssumeRole request with the header
-x-terraform-check-source-arn: ARN is evaluated against the trust policy with those two keys
-(the account taken from the ARN), as the request SES makes would be. Without the header, the trust
-policy is evaluated as ministack does.
+Extensions, where ministack skips an authorization AWS makes:
+7. Service principals (patch_service_principal): a trust policy's {"Service": ...} lets only that
+   service through, with the condition keys it sets; ministack lets the account root through.
+8. Firehose's delivery (DeliverySession): every object and delivery-error log event Firehose
+   writes is authorized as the stream's delivery role, against its policies, the bucket policy
+   and a customer managed key's key policy; refusals are listed at
+   GET /_terraform-check/delivery-errors (DELETE clears them).
 """
 
 import contextvars

@@ -87,7 +87,7 @@ check_stack() { # RUN STACK STACK_JSON CHECKS
 
   tf "$dir" show -json >"$dir/state.json" || fail "terraform show -json (the state) failed in ${dir#"$ROOT/"}"
   node "$CHECK_PLAN" record "$dir/create.json" "$dir/state.json" "$dir/after-apply.json" >"$dir/summary.json"
-  cp "$dir/cdk.tf.json" "$dir/applied.cdk.tf.json"
+  cp "$dir/cdk.tf.json" "$dir/applied-stack.json"
   [[ "$checks" != *" events "* ]] || check_event_flow "$dir" "$profile/$stack" "$checks"
 
   local protected
@@ -135,81 +135,72 @@ check_event_flow() { # DIR NAME CHECKS [OUT_DIR]
 }
 
 # The faults of faults.js, each seeded into the applied default stack of RUN: the edited copy
-# applied (only what the fault changes is updated in place), the events, IAM and query checks run
-# on it, and the original applied back. Each fault must be caught by the check it names.
-# Writes $SCRATCH/faults.json (summary.json's faults).
+# applied (-refresh=false; only what the fault changes is updated in place, and what the fault
+# before it changed is put back), the checks run on it (the queries only for the fault they must
+# catch), and at the end the original applied back. Each fault must be caught by the check it
+# names. Writes $SCRATCH/faults.json (summary.json's faults).
 check_faults() { # RUN
-  local run="$1" stack dir name out verdicts=()
+  local run="$1" stack dir name out verdict queries_ok verdicts=()
   stack="$(profile_stacks "$SCRATCH/$run/synth" | head -n 1 | cut -d' ' -f1)"
   dir="$SCRATCH/$run/$stack"
   for name in $(node "$LIB/faults.js" list); do
     out="$SCRATCH/faults/$name"
-    mkdir -p "$out"
+    mkdir -p "$out/objects"
     log "-- fault $name: $(node "$LIB/faults.js" describe "$name")"
-    node "$LIB/faults.js" seed "$name" "$dir/applied.cdk.tf.json" >"$dir/cdk.tf.json" || die "faults: seeding $name failed"
+    node "$LIB/faults.js" seed "$name" "$dir/applied-stack.json" >"$dir/cdk.tf.json" || die "faults: seeding $name failed"
     tf_step "$dir" "fault-$name.log" apply -input=false -no-color -auto-approve -refresh=false
     tf "$dir" show -json >"$out/state.json" || fail "terraform show -json (the state) failed after seeding $name"
-    check_event_flow_quietly "$out"
-    verdicts+=("$(node "$LIB/faults.js" verdict "$name" "$out/event-flow.json" "$(node -e '
-      const fs = require("fs"); const f = process.argv[1];
-      const q = fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, "utf8")) : { queriesChecked: 0, queriesMatched: 0 };
-      console.log(q.queriesChecked > 0 && q.queriesChecked === q.queriesMatched);' "$out/queries.json")")")
-    local verdict="${verdicts[-1]}"
+    mock_client "$LIB/event-flow.py" "$out/state.json" "$out/objects" "$out/event-flow.json" \
+      __tests__/fixtures/ses-event-examples.json __tests__/fixtures/realistic-events.jsonl >"$out/checks.log" 2>&1 || true
+    queries_ok=true
+    if [[ "$(node "$LIB/faults.js" catches "$name")" == queries ]]; then
+      node -e '
+        const [state, objects, out] = process.argv.slice(1);
+        require("./scripts/run-ts").loadTypeScript("scripts/terraform-check/check-queries.ts").checkQueries(state, objects, out)
+          .then((ok) => console.log(ok), (e) => { console.error(`check-queries: ${e.message}`); console.log(false); });
+      ' "$out/state.json" "$out/objects" "$out/queries.json" 2>>"$out/checks.log" | tail -n 1 >"$out/queries-ok"
+      queries_ok="$(cat "$out/queries-ok")"
+    fi
+    verdict="$(node "$LIB/faults.js" verdict "$name" "$out/event-flow.json" "$queries_ok")"
+    verdicts+=("$verdict")
     if [[ "$(node -p 'JSON.parse(process.argv[1]).caught' "$verdict")" == true ]]; then
       log "   caught: $(node -p 'JSON.parse(process.argv[1]).by' "$verdict")"
     else
-      defer_failure "fault $name was not caught: $(node -p 'JSON.parse(process.argv[1]).by' "$verdict")"
+      defer_failure "fault $name was not caught: $(node -p 'JSON.parse(process.argv[1]).by' "$verdict") (${out#"$ROOT/"}/checks.log)"
     fi
-    cp "$dir/applied.cdk.tf.json" "$dir/cdk.tf.json"
-    tf_step "$dir" "fault-$name-restore.log" apply -input=false -no-color -auto-approve -refresh=false
   done
+  cp "$dir/applied-stack.json" "$dir/cdk.tf.json"
+  tf_step "$dir" "faults-restore.log" apply -input=false -no-color -auto-approve -refresh=false
+  log "-- faults: the original stack applied back"
   printf '%s\n' "${verdicts[@]}" | node -e '
     const lines = require("fs").readFileSync(0, "utf8").trim().split("\n").filter(Boolean);
     require("fs").writeFileSync(process.argv[1], JSON.stringify(lines.map((l) => JSON.parse(l)), null, 2) + "\n");' "$SCRATCH/faults.json"
 }
 
-# check_event_flow on a seeded fault's state, its log kept in OUT/checks.log (a fault is expected to fail them).
-check_event_flow_quietly() { # OUT
-  local out="$1"
-  (
-    mock_client "$LIB/event-flow.py" "$out/state.json" "$out/objects" "$out/event-flow.json" \
-      __tests__/fixtures/ses-event-examples.json __tests__/fixtures/realistic-events.jsonl || true
-    node -e '
-      const [state, objects, out] = process.argv.slice(1);
-      require("./scripts/run-ts").loadTypeScript("scripts/terraform-check/check-queries.ts").checkQueries(state, objects, out)
-        .then(() => {}, (e) => { console.error(`check-queries: ${e.message}`); });
-    ' "$out/state.json" "$out/objects" "$out/queries.json" || true
-  ) >"$out/checks.log" 2>&1
-}
-
-# The default profile's stack, edited three ways against the applied state.
-check_change_plans() { # RUN CONTEXT_FILE
-  local profile="$1" stack change dir
-  stack="$(profile_stacks "$SCRATCH/$profile/synth" | head -n 1 | cut -d' ' -f1)"
-  dir="$SCRATCH/$profile/$stack"
-  for change in $(node "$CHECK_PLAN" changes); do
-    log "-- $profile/$stack: change plan $change ($(node "$CHECK_PLAN" describe "$change"))"
-    node "$CHECK_PLAN" edit "$change" "$2" >"$SCRATCH/$profile/$change.context.json"
-    synth_profile "$SCRATCH/$profile/$change.context.json" "$SCRATCH/$profile/$change"
-    prepare_copy "$SCRATCH/$profile/$change/stacks/$stack/cdk.tf.json" "$dir" "$UNSUPPORTED_TYPES" 2>/dev/null
-    plan_and_summarize "$dir" "$change"
-    node "$CHECK_PLAN" change "$change" "$dir/$change.json" "$SCRATCH/mock-evidence.json" || defer_failure "$profile/$stack: change plan $change"
-  done
-}
-
-save_fixtures() {
+# The real plans the plan summary's tests read. The default stack's buckets have prevent_destroy,
+# so its destroy plan is planned on the applied stack with prevent_destroy taken out of the copy:
+# what a destroy would delete, as Terraform plans it.
+save_fixtures() { # [NAME...]: only these fixtures (all by default)
   mkdir -p "$FIXTURES"
-  local default_dir all_dir
+  local default_dir all_dir wanted=" $* "
   default_dir="$SCRATCH/default/$(profile_stacks "$SCRATCH/default/synth" | head -n 1 | cut -d' ' -f1)"
-  all_dir="$SCRATCH/all-options/$(profile_stacks "$SCRATCH/all-options/synth" | head -n 1 | cut -d' ' -f1)"
+  all_dir="$SCRATCH/all-options/$(profile_stacks "$SCRATCH/all-options/synth" 2>/dev/null | head -n 1 | cut -d' ' -f1)"
+  if [[ "$wanted" == "  " || "$wanted" == *" destroy "* ]]; then
+    node -e '
+      const stack = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+      for (const blocks of Object.values(stack.resource ?? {}))
+        for (const block of Object.values(blocks)) if (block.lifecycle) delete block.lifecycle.prevent_destroy;
+      console.log(JSON.stringify(stack, null, 2));
+    ' "$default_dir/applied-stack.json" >"$default_dir/cdk.tf.json"
+    plan_and_summarize "$default_dir" destroy -destroy
+    cp "$default_dir/applied-stack.json" "$default_dir/cdk.tf.json"
+  fi
   local pair
   for pair in "create:$default_dir/create" "update-in-place:$default_dir/update-in-place" \
     "replace:$default_dir/replace" "iam-change:$default_dir/iam-change" \
     "import:$all_dir/create" "destroy:$default_dir/destroy"; do
-    if [[ ! -f "${pair#*:}.json" ]]; then
-      log "fixture: $FIXTURES/${pair%%:*}.json kept as it was: no such plan (a destroy that prevent_destroy refuses has none)"
-      continue
-    fi
+    [[ "$wanted" == "  " || "$wanted" == *" ${pair%%:*} "* ]] || continue
+    [[ -f "${pair#*:}.json" ]] || fail "fixture: no ${pair#*:}.json to save as $FIXTURES/${pair%%:*}.json"
     node "$CHECK_PLAN" fixture "${pair#*:}.json" "$(mock_url)" >"$FIXTURES/${pair%%:*}.json"
     log "fixture: $FIXTURES/${pair%%:*}.json"
   done

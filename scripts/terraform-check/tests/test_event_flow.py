@@ -41,7 +41,7 @@ def statement_policy(*statements):
 class Stack:
     """What the default stack applies, made with boto3, and the `terraform show -json` that names it."""
 
-    def __init__(self, ses_trust_condition=True, enabled=True, event_types=ALL_TYPES, wrong_role=False):
+    def __init__(self, ses_trust_condition=True, enabled=True, event_types=ALL_TYPES, wrong_role=False, ses_stream_suffix=""):
         self.name = "f" + uuid.uuid4().hex[:8]
         self.bucket = self.name + "-events"
         iam, s3, logs = (boto3.client(n, region_name=REGION) for n in ("iam", "s3", "logs"))
@@ -62,7 +62,7 @@ class Stack:
             ses_trust["Condition"] = {"StringEquals": {"AWS:SourceAccount": ACCOUNT, "AWS:SourceArn": set_arn}}
         ses = iam.create_role(RoleName=self.name + "-ses", AssumeRolePolicyDocument=statement_policy(ses_trust))["Role"]
         iam.put_role_policy(RoleName=ses["RoleName"], PolicyName="put", PolicyDocument=statement_policy(
-            {"Effect": "Allow", "Action": "firehose:PutRecordBatch", "Resource": stream_arn}))
+            {"Effect": "Allow", "Action": "firehose:PutRecordBatch", "Resource": stream_arn + ses_stream_suffix}))
         boto3.client("firehose", region_name=REGION).create_delivery_stream(DeliveryStreamName=self.name, ExtendedS3DestinationConfiguration={
             "RoleARN": delivery["Arn"], "BucketARN": bucket_arn, "CompressionFormat": "GZIP",
             "Prefix": "events/event_type=!{partitionKeyFromQuery:event_type}/year=!{timestamp:yyyy}/",
@@ -131,6 +131,16 @@ class EventFlowTest(unittest.TestCase):
         self.assertFalse(ok)
         self.assertTrue(out["eventFlow"]["problems"][0].startswith(
             f"ses: event destination firehose of configuration set {stack.name}: SES cannot assume its IamRoleArn {stack.delivery_role}"), out["eventFlow"]["problems"])
+
+    def test_an_ses_role_that_may_not_write_the_stream_is_a_named_failure(self):
+        stack = Stack(ses_stream_suffix="-other")
+        ok, out = stack.run()
+        self.assertFalse(ok)
+        self.assertIn("ses", out["failedChecks"])
+        self.assertTrue(out["eventFlow"]["problems"][0].startswith(
+            f"ses: event destination firehose of configuration set {stack.name}: PutRecordBatch into its DeliveryStreamArn "
+            f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/{stack.name} as {stack.ses_role}: AccessDeniedException"), out["eventFlow"]["problems"])
+        self.assertEqual(out["eventFlow"]["recordsPut"], 0)
 
     def test_a_trust_policy_without_source_conditions_fails_the_probes(self):
         ok, out = Stack(ses_trust_condition=False).run()
