@@ -3,7 +3,7 @@
 
 CHECK_PLAN="$LIB/check-plan.js"
 
-TERRAFORM_BIN="${TERRAFORM_BIN:-terraform}"
+TERRAFORM_BIN=terraform
 
 tf() { # DIR ARGS...: terraform (TERRAFORM_BIN) in DIR, isolated
   local dir="$1"
