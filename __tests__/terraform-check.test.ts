@@ -356,3 +356,20 @@ describe("the faults seeded into the default stack", () => {
     expect(verdict("table-reads-wrong-prefix", undefined, true)).toEqual({ name: "table-reads-wrong-prefix", caught: false, by: "not caught by queries (failed: event-flow)" });
   });
 });
+
+describe("the check's shell scripts", () => {
+  const files = ["scripts/terraform-check.sh", ...["isolation.sh", "mock.sh", "provider.sh", "stack.sh", "unit-tests.sh"].map((f) => `scripts/terraform-check/${f}`)];
+  const text = files.map((f) => readFileSync(path.join(ROOT, f), "utf8")).join("\n");
+
+  it("call only functions they define", () => {
+    const defined = new Set([...text.matchAll(/^([a-z_]+)\(\) \{/gm)].map((m) => m[1]));
+    const variables = new Set([...text.matchAll(/\b([a-z_]+)=/g)].map((m) => m[1]));
+    // A command word with an underscore (function names do, commands and keywords do not), not a
+    // variable in arithmetic nor a block of the Terraform CLI configuration written by a heredoc.
+    const called = new Set(
+      [...text.matchAll(/(?:^\s*|&& |\|\| |\$\(|; |then |do |! )([a-z]+_[a-z_]+)(?=\s|$|\))(?! \{)/gm)].map((m) => m[1]).filter((name) => !variables.has(name)),
+    );
+    expect(called.size).toBeGreaterThan(20);
+    expect([...called].filter((name) => !defined.has(name)).sort()).toEqual([]);
+  });
+});

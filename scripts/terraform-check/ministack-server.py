@@ -351,12 +351,15 @@ DELIVERY_ERRORS_PATH = "/_terraform-check/delivery-errors"
 
 
 class Deliveries:
+    """What Firehose wrote as a delivery role, and what it was refused, since the last clear."""
+
     def __init__(self):
         self._lock = threading.Lock()
-        self.clear()
+        self.errors = []
+        self.writes = []
 
     def clear(self):
-        with getattr(self, "_lock", threading.Lock()):
+        with self._lock:
             self.errors = []
             self.writes = []
 

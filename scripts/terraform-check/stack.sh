@@ -177,6 +177,21 @@ check_faults() { # RUN
     require("fs").writeFileSync(process.argv[1], JSON.stringify(lines.map((l) => JSON.parse(l)), null, 2) + "\n");' "$SCRATCH/faults.json"
 }
 
+# The default stack of RUN, edited four ways (expectations.js) against the applied state.
+check_change_plans() { # RUN CONTEXT_FILE
+  local profile="$1" stack change dir
+  stack="$(profile_stacks "$SCRATCH/$profile/synth" | head -n 1 | cut -d' ' -f1)"
+  dir="$SCRATCH/$profile/$stack"
+  for change in $(node "$CHECK_PLAN" changes); do
+    log "-- $profile/$stack: change plan $change ($(node "$CHECK_PLAN" describe "$change"))"
+    node "$CHECK_PLAN" edit "$change" "$2" >"$SCRATCH/$profile/$change.context.json"
+    synth_profile "$SCRATCH/$profile/$change.context.json" "$SCRATCH/$profile/$change"
+    prepare_copy "$SCRATCH/$profile/$change/stacks/$stack/cdk.tf.json" "$dir" "$UNSUPPORTED_TYPES" 2>/dev/null
+    plan_and_summarize "$dir" "$change"
+    node "$CHECK_PLAN" change "$change" "$dir/$change.json" "$SCRATCH/mock-evidence.json" || defer_failure "$profile/$stack: change plan $change"
+  done
+}
+
 # The real plans the plan summary's tests read. The default stack's buckets have prevent_destroy,
 # so its destroy plan is planned on the applied stack with prevent_destroy taken out of the copy:
 # what a destroy would delete, as Terraform plans it.
