@@ -311,6 +311,9 @@ main() {
     if [[ "$(run_name "$profile" "$chain" "$version")" == "$fault_run" ]]; then
       check_faults "$fault_run"
     fi
+    if ((update_fixtures)) && [[ "$(run_name "$profile" "$chain" "$version")" == default ]]; then
+      plan_destroy_fixture "$SCRATCH/default/$(profile_stacks "$SCRATCH/default/synth" | head -n 1 | cut -d' ' -f1)"
+    fi
   done
 
   if ((update_fixtures)); then

@@ -192,24 +192,27 @@ check_change_plans() { # RUN CONTEXT_FILE
   done
 }
 
-# The real plans the plan summary's tests read. The default stack's buckets have prevent_destroy,
-# so its destroy plan is planned on the applied stack with prevent_destroy taken out of the copy:
-# what a destroy would delete, as Terraform plans it.
+# The default stack's bucket has prevent_destroy, so the destroy plan the fixtures keep is planned
+# on the applied default stack (while the emulator still holds it) with prevent_destroy taken out of
+# the copy: what a destroy would delete, as Terraform plans it.
+plan_destroy_fixture() { # DIR
+  local dir="$1"
+  node -e '
+    const stack = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    for (const blocks of Object.values(stack.resource ?? {}))
+      for (const block of Object.values(blocks)) if (block.lifecycle) delete block.lifecycle.prevent_destroy;
+    console.log(JSON.stringify(stack, null, 2));
+  ' "$dir/applied-stack.json" >"$dir/cdk.tf.json"
+  plan_and_summarize "$dir" destroy -destroy
+  cp "$dir/applied-stack.json" "$dir/cdk.tf.json"
+}
+
+# The real plans the plan summary's tests read, from the default and all-options runs.
 save_fixtures() { # [NAME...]: only these fixtures (all by default)
   mkdir -p "$FIXTURES"
   local default_dir all_dir wanted=" $* "
   default_dir="$SCRATCH/default/$(profile_stacks "$SCRATCH/default/synth" | head -n 1 | cut -d' ' -f1)"
   all_dir="$SCRATCH/all-options/$(profile_stacks "$SCRATCH/all-options/synth" 2>/dev/null | head -n 1 | cut -d' ' -f1)"
-  if [[ "$wanted" == "  " || "$wanted" == *" destroy "* ]]; then
-    node -e '
-      const stack = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-      for (const blocks of Object.values(stack.resource ?? {}))
-        for (const block of Object.values(blocks)) if (block.lifecycle) delete block.lifecycle.prevent_destroy;
-      console.log(JSON.stringify(stack, null, 2));
-    ' "$default_dir/applied-stack.json" >"$default_dir/cdk.tf.json"
-    plan_and_summarize "$default_dir" destroy -destroy
-    cp "$default_dir/applied-stack.json" "$default_dir/cdk.tf.json"
-  fi
   local pair
   for pair in "create:$default_dir/create" "update-in-place:$default_dir/update-in-place" \
     "replace:$default_dir/replace" "iam-change:$default_dir/iam-change" \
