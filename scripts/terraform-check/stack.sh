@@ -212,7 +212,9 @@ save_fixtures() { # [NAME...]: only these fixtures (all by default)
   mkdir -p "$FIXTURES"
   local default_dir all_dir wanted=" $* "
   default_dir="$SCRATCH/default/$(profile_stacks "$SCRATCH/default/synth" | head -n 1 | cut -d' ' -f1)"
-  all_dir="$SCRATCH/all-options/$(profile_stacks "$SCRATCH/all-options/synth" 2>/dev/null | head -n 1 | cut -d' ' -f1)"
+  all_dir=""
+  [[ ! -f "$SCRATCH/all-options/synth/manifest.json" ]] ||
+    all_dir="$SCRATCH/all-options/$(profile_stacks "$SCRATCH/all-options/synth" | head -n 1 | cut -d' ' -f1)"
   local pair
   for pair in "create:$default_dir/create" "update-in-place:$default_dir/update-in-place" \
     "replace:$default_dir/replace" "iam-change:$default_dir/iam-change" \
