@@ -13,4 +13,4 @@ source scripts/terraform-check/isolation.sh
 ensure_mock_venv >&2
 mapfile -t vars < <(isolated_env /dev/null)
 cd scripts/terraform-check/tests
-exec env -i PATH="$PATH" HOME="$HOME" "${vars[@]}" "$ROOT/$MOCK_VENV/bin/python" -m unittest -v "$@"
+exec env -i PATH="$PATH" HOME="$HOME" PYTHONDONTWRITEBYTECODE=1 "${vars[@]}" "$ROOT/$MOCK_VENV/bin/python" -m unittest -v "$@"
