@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm run terraform:check [-- --faults] [--all] [--profile NAME] [--toolchain cdktf|cdktn]
-#                          [--stack DIR] [--update-fixtures] [--keep]
+#                          [--stack DIR] [--update-fixtures | --update-fixture NAME] [--keep]
 #
 # Runs the real Terraform and the real AWS provider on what the app synthesizes, against a local
 # AWS API emulator (ministack, its IAM evaluation on, corrected by
@@ -216,7 +216,7 @@ write_summary() { # EVENTS_RUN
 }
 
 usage() {
-  die "usage: npm run terraform:check [-- --faults] [--all] [--profile $(profile_names | paste -sd'|')] [--toolchain cdktf|cdktn] [--stack DIR] [--update-fixtures] [--keep]"
+  die "usage: npm run terraform:check [-- --faults] [--all] [--profile $(profile_names | paste -sd'|')] [--toolchain cdktf|cdktn] [--stack DIR] [--update-fixtures | --update-fixture NAME] [--keep]"
 }
 
 main() {
