@@ -12,7 +12,7 @@
 //                                         attributes of expectations.js whose mock behaviour
 //                                         mock-evidence.py reproduced (printed with it)
 //   destroy PLAN_JSON                     only deletes, of every managed resource in state
-//   changes | describe NAME | edit NAME   the change plans of expectations.js
+//   changes | describe NAME | edit NAME [CONTEXT_JSON]   the change plans of expectations.js (on cdktf.json's context by default)
 //   change NAME PLAN_JSON EVIDENCE        a change plan against its expectation (updates of
 //                                         excluded attributes only are judged as after-apply)
 //   fixture PLAN_JSON MOCK_URL            the plan JSON as saved under packages/plan-summary/__tests__/fixtures/plans/real
@@ -183,8 +183,10 @@ const commands = {
     return true;
   },
 
-  edit(name) {
-    const context = JSON.parse(fs.readFileSync(path.join(__dirname, "../../cdktf.json"), "utf8")).context;
+  edit(name, contextFile) {
+    const context = contextFile
+      ? JSON.parse(fs.readFileSync(contextFile, "utf8"))
+      : JSON.parse(fs.readFileSync(path.join(__dirname, "../../cdktf.json"), "utf8")).context;
     console.log(JSON.stringify(change(name).edit(structuredClone(context))));
     return true;
   },

@@ -77,9 +77,10 @@ mock_client() { # SCRIPT ARGS...
   run_isolated "$SCRATCH/terraformrc" AWS_ENDPOINT_URL="$(mock_url)" "$MOCK_VENV/bin/python" "$@"
 }
 
-# Creates, in the emulator, what a profile's import blocks and references expect to exist.
-seed_mock() { # SEED_FILE
-  mock_client packages/terraform-check/seed-mock.py "$1" || die "mock: seeding from $1 failed"
+# Creates, in the emulator, what a profile's import blocks and references expect to exist; writes
+# the context settings that name what was created (a seeded key's ARN) to OVERRIDES_OUT.
+seed_mock() { # SEED_FILE OVERRIDES_OUT
+  mock_client packages/terraform-check/seed-mock.py "$1" "$2" || die "mock: seeding from $1 failed"
 }
 
 # Reproduces each emulator behaviour that expectations.js excludes (mock-evidence.py).

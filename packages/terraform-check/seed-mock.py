@@ -1,12 +1,16 @@
 """Creates, in the AWS API mock, the objects a profile expects to exist before its first plan:
 what its import blocks adopt, and buckets it only refers to (an access-log bucket).
 
-Usage: AWS_ENDPOINT_URL=http://127.0.0.1:PORT python seed-mock.py SEED_FILE
+Usage: AWS_ENDPOINT_URL=http://127.0.0.1:PORT python seed-mock.py SEED_FILE [OVERRIDES_OUT]
 
-SEED_FILE is JSON: {"region": "...", "buckets": [name], "configurationSets": [name or {"name", "options"}],
+SEED_FILE is JSON: {"region": "...", "kmsKeys": [{"description", "policy", "setting"}],
+"buckets": [name], "configurationSets": [name or {"name", "options"}],
 "roles": [{"name", "service"}], "logStreams": [{"group", "stream"}],
 "deliveryStreams": [{"name", "roleName", "bucket", "dynamicPartitioning"}],
 "eventDestinations": [{"configurationSet", "name", "roleName", "stream", "eventTypes"}]}.
+A KMS key is created with its key policy (${Region} and ${Account} written in), and its ARN is
+written to OVERRIDES_OUT under its "setting" (a dotted context key, such as
+deliveryStream.kmsKeyArn), for the profile's context: the emulator chooses a key's ID.
 Credentials are the fake ones of the check's environment; boto3 talks only to AWS_ENDPOINT_URL.
 """
 
@@ -23,10 +27,23 @@ def trust(service):
     })
 
 
-def main(path):
-    seed = json.load(open(path))
+def main(path, overrides_out=None):
+    with open(path) as f:
+        seed = json.load(f)
     region = seed["region"]
     client = lambda name: boto3.client(name, region_name=region)
+    account = boto3.client("sts", region_name=region).get_caller_identity()["Account"]
+
+    overrides = {}
+    kms = client("kms")
+    for key in seed.get("kmsKeys", []):
+        policy = json.dumps(key["policy"]).replace("${Region}", region).replace("${Account}", account)
+        arn = kms.create_key(Description=key["description"], Policy=policy)["KeyMetadata"]["Arn"]
+        overrides[key["setting"]] = arn
+        print(f"seed: KMS key {arn} ({key['description']}) for {key['setting']}")
+    if overrides_out:
+        with open(overrides_out, "w") as f:
+            json.dump(overrides, f, indent=2)
 
     s3 = client("s3")
     for bucket in seed.get("buckets", []):
@@ -69,7 +86,6 @@ def main(path):
         )
         print(f"seed: delivery stream {stream['name']}")
 
-    account = boto3.client("sts", region_name=region).get_caller_identity()["Account"]
     for item in seed.get("eventDestinations", []):
         sesv2.create_configuration_set_event_destination(
             ConfigurationSetName=item["configurationSet"],
@@ -87,6 +103,6 @@ def main(path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: seed-mock.py SEED_FILE")
-    main(sys.argv[1])
+    if len(sys.argv) not in (2, 3):
+        sys.exit("usage: seed-mock.py SEED_FILE [OVERRIDES_OUT]")
+    main(*sys.argv[1:])

@@ -3,10 +3,12 @@
 
 CHECK_PLAN="$LIB/check-plan.js"
 
-tf() { # DIR ARGS...: terraform in DIR, isolated
+TERRAFORM_BIN=terraform
+
+tf() { # DIR ARGS...: terraform (TERRAFORM_BIN) in DIR, isolated
   local dir="$1"
   shift
-  (cd "$dir" && run_isolated "$SCRATCH/terraformrc" terraform "$@")
+  (cd "$dir" && run_isolated "$SCRATCH/terraformrc" "$TERRAFORM_BIN" "$@")
 }
 
 # terraform ARGS in DIR, output to DIR/LOG; on failure the log is printed and the check fails.
@@ -55,8 +57,8 @@ plan_and_summarize() { # DIR NAME [PLAN ARGS...]
     fail "the plan summary of the $name plan misses what Terraform planned (${dir#"$ROOT/"}/$name.md)"
 }
 
-check_stack() { # PROFILE STACK STACK_JSON [NO_APPLY_REASON]
-  local profile="$1" stack="$2" dir="$SCRATCH/$1/$2" no_apply="${4:-}"
+check_stack() { # RUN STACK STACK_JSON CHECKS
+  local profile="$1" stack="$2" dir="$SCRATCH/$1/$2" checks=" ${4:-} " no_apply=""
   log "-- $profile/$stack"
   prepare_copy "$3" "$dir" "$UNSUPPORTED_TYPES"
 
@@ -85,7 +87,8 @@ check_stack() { # PROFILE STACK STACK_JSON [NO_APPLY_REASON]
 
   tf "$dir" show -json >"$dir/state.json" || fail "terraform show -json (the state) failed in ${dir#"$ROOT/"}"
   node "$CHECK_PLAN" record "$dir/create.json" "$dir/state.json" "$dir/after-apply.json" >"$dir/summary.json"
-  [[ "$profile" != default && "$profile" != json ]] || check_event_flow "$dir" "$profile"
+  cp "$dir/cdk.tf.json" "$dir/applied-stack.json"
+  [[ "$checks" != *" events "* ]] || check_event_flow "$dir" "$profile/$stack" "$checks"
 
   local protected
   protected="$(node "$CHECK_PLAN" protected "$dir/cdk.tf.json")"
@@ -105,30 +108,83 @@ check_stack() { # PROFILE STACK STACK_JSON [NO_APPLY_REASON]
   fi
 }
 
-# Events through what was applied, the saved queries over what was delivered, and the IAM
-# expectations (event-flow.py, check-queries.ts).
-check_event_flow() { # DIR PROFILE
-  local dir="$1" out="$SCRATCH"
-  [[ "${2:-default}" == default ]] || out="$SCRATCH/$2"
-  rm -rf "$dir/objects" && mkdir -p "$dir/objects"
-  mock_client "$LIB/event-flow.py" "$dir/state.json" "$dir/objects" "$out/event-flow.json" \
-    __tests__/fixtures/ses-event-examples.json __tests__/fixtures/realistic-events.jsonl ||
-    fail "events through the applied stack: see above"
+# Events through what was applied (event-flow.py: SES, Firehose's delivery, the landing, the IAM
+# probes) and, with CHECKS holding queries, the saved queries over what was delivered
+# (check-queries.ts). Writes DIR/event-flow.json and DIR/queries.json; a failure is deferred,
+# named, so the other runs go on.
+check_event_flow() { # DIR NAME CHECKS [OUT_DIR]
+  local dir="$1" name="$2" checks="$3" out="${4:-$1}"
+  rm -rf "$out/objects" && mkdir -p "$out/objects"
+  rm -f "$out/event-flow.json" "$out/queries.json"
+  if ! mock_client "$LIB/event-flow.py" "$dir/state.json" "$out/objects" "$out/event-flow.json" \
+    __tests__/fixtures/ses-event-examples.json __tests__/fixtures/realistic-events.jsonl; then
+    if [[ -s "$out/event-flow.json" ]]; then
+      defer_failure "$name: events through the applied stack: $(node -e '
+        const r = require(process.argv[1]);
+        console.log([...r.eventFlow.problems, ...r.iam.unexpected.map((u) => `iam: ${u}`)].join("; "));' "$out/event-flow.json")"
+    else
+      defer_failure "$name: event-flow.py failed before it could check anything (see above)"
+    fi
+  fi
+  [[ "$checks" == *" queries "* ]] || return 0
   node -e '
     const [state, objects, out] = process.argv.slice(1);
     require("./scripts/run-ts").loadTypeScript("packages/terraform-check/check-queries.ts").checkQueries(state, objects, out)
       .then((ok) => { process.exitCode = ok ? 0 : 1; }, (e) => { console.error(`terraform-check: error: check-queries: ${e.message}`); process.exitCode = 2; });
-  ' "$dir/state.json" "$dir/objects" "$out/queries.json" || fail "the saved queries over the delivered events: see above"
+  ' "$dir/state.json" "$out/objects" "$out/queries.json" || defer_failure "$name: the saved queries over the delivered events differ from their hand-worked answers (see above)"
 }
 
-# The default profile's stack, edited three ways against the applied state.
-check_change_plans() { # PROFILE
+# The faults of faults.js, each seeded into the applied default stack of RUN: the edited copy
+# applied (-refresh=false; only what the fault changes is updated in place, and what the fault
+# before it changed is put back), the checks run on it (the queries only for the fault they must
+# catch), and at the end the original applied back. Each fault must be caught by the check it
+# names. Writes $SCRATCH/faults.json (summary.json's faults).
+check_faults() { # RUN
+  local run="$1" stack dir name out verdict queries_ok verdicts=()
+  stack="$(profile_stacks "$SCRATCH/$run/synth" | head -n 1 | cut -d' ' -f1)"
+  dir="$SCRATCH/$run/$stack"
+  for name in $(node "$LIB/faults.js" list); do
+    out="$SCRATCH/faults/$name"
+    mkdir -p "$out/objects"
+    log "-- fault $name: $(node "$LIB/faults.js" describe "$name")"
+    node "$LIB/faults.js" seed "$name" "$dir/applied-stack.json" >"$dir/cdk.tf.json" || die "faults: seeding $name failed"
+    tf_step "$dir" "fault-$name.log" apply -input=false -no-color -auto-approve -refresh=false
+    tf "$dir" show -json >"$out/state.json" || fail "terraform show -json (the state) failed after seeding $name"
+    mock_client "$LIB/event-flow.py" "$out/state.json" "$out/objects" "$out/event-flow.json" \
+      __tests__/fixtures/ses-event-examples.json __tests__/fixtures/realistic-events.jsonl >"$out/checks.log" 2>&1 || true
+    queries_ok=true
+    if [[ "$(node "$LIB/faults.js" catches "$name")" == queries ]]; then
+      node -e '
+        const [state, objects, out] = process.argv.slice(1);
+        require("./scripts/run-ts").loadTypeScript("packages/terraform-check/check-queries.ts").checkQueries(state, objects, out)
+          .then((ok) => console.log(ok), (e) => { console.error(`check-queries: ${e.message}`); console.log(false); });
+      ' "$out/state.json" "$out/objects" "$out/queries.json" 2>>"$out/checks.log" | tail -n 1 >"$out/queries-ok"
+      queries_ok="$(cat "$out/queries-ok")"
+    fi
+    verdict="$(node "$LIB/faults.js" verdict "$name" "$out/event-flow.json" "$queries_ok")"
+    verdicts+=("$verdict")
+    if [[ "$(node -p 'JSON.parse(process.argv[1]).caught' "$verdict")" == true ]]; then
+      log "   caught: $(node -p 'JSON.parse(process.argv[1]).by' "$verdict")"
+    else
+      defer_failure "fault $name was not caught: $(node -p 'JSON.parse(process.argv[1]).by' "$verdict") (${out#"$ROOT/"}/checks.log)"
+    fi
+  done
+  cp "$dir/applied-stack.json" "$dir/cdk.tf.json"
+  tf_step "$dir" "faults-restore.log" apply -input=false -no-color -auto-approve -refresh=false
+  log "-- faults: the original stack applied back"
+  printf '%s\n' "${verdicts[@]}" | node -e '
+    const lines = require("fs").readFileSync(0, "utf8").trim().split("\n").filter(Boolean);
+    require("fs").writeFileSync(process.argv[1], JSON.stringify(lines.map((l) => JSON.parse(l)), null, 2) + "\n");' "$SCRATCH/faults.json"
+}
+
+# The default stack of RUN, edited four ways (expectations.js) against the applied state.
+check_change_plans() { # RUN CONTEXT_FILE
   local profile="$1" stack change dir
   stack="$(profile_stacks "$SCRATCH/$profile/synth" | head -n 1 | cut -d' ' -f1)"
   dir="$SCRATCH/$profile/$stack"
   for change in $(node "$CHECK_PLAN" changes); do
     log "-- $profile/$stack: change plan $change ($(node "$CHECK_PLAN" describe "$change"))"
-    node "$CHECK_PLAN" edit "$change" >"$SCRATCH/$profile/$change.context.json"
+    node "$CHECK_PLAN" edit "$change" "$2" >"$SCRATCH/$profile/$change.context.json"
     synth_profile "$SCRATCH/$profile/$change.context.json" "$SCRATCH/$profile/$change"
     prepare_copy "$SCRATCH/$profile/$change/stacks/$stack/cdk.tf.json" "$dir" "$UNSUPPORTED_TYPES" 2>/dev/null
     plan_and_summarize "$dir" "$change"
@@ -136,19 +192,35 @@ check_change_plans() { # PROFILE
   done
 }
 
-save_fixtures() {
+# The default stack's bucket has prevent_destroy, so the destroy plan the fixtures keep is planned
+# on the applied default stack (while the emulator still holds it) with prevent_destroy taken out of
+# the copy: what a destroy would delete, as Terraform plans it.
+plan_destroy_fixture() { # DIR
+  local dir="$1"
+  node -e '
+    const stack = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    for (const blocks of Object.values(stack.resource ?? {}))
+      for (const block of Object.values(blocks)) if (block.lifecycle) delete block.lifecycle.prevent_destroy;
+    console.log(JSON.stringify(stack, null, 2));
+  ' "$dir/applied-stack.json" >"$dir/cdk.tf.json"
+  plan_and_summarize "$dir" destroy -destroy
+  cp "$dir/applied-stack.json" "$dir/cdk.tf.json"
+}
+
+# The real plans the plan summary's tests read, from the default and all-options runs.
+save_fixtures() { # [NAME...]: only these fixtures (all by default)
   mkdir -p "$FIXTURES"
-  local default_dir all_dir
+  local default_dir all_dir wanted=" $* "
   default_dir="$SCRATCH/default/$(profile_stacks "$SCRATCH/default/synth" | head -n 1 | cut -d' ' -f1)"
-  all_dir="$SCRATCH/all-options/$(profile_stacks "$SCRATCH/all-options/synth" | head -n 1 | cut -d' ' -f1)"
+  all_dir=""
+  [[ ! -f "$SCRATCH/all-options/synth/manifest.json" ]] ||
+    all_dir="$SCRATCH/all-options/$(profile_stacks "$SCRATCH/all-options/synth" | head -n 1 | cut -d' ' -f1)"
   local pair
   for pair in "create:$default_dir/create" "update-in-place:$default_dir/update-in-place" \
     "replace:$default_dir/replace" "iam-change:$default_dir/iam-change" \
     "import:$all_dir/create" "destroy:$default_dir/destroy"; do
-    if [[ ! -f "${pair#*:}.json" ]]; then
-      log "fixture: $FIXTURES/${pair%%:*}.json kept as it was: no such plan (a destroy that prevent_destroy refuses has none)"
-      continue
-    fi
+    [[ "$wanted" == "  " || "$wanted" == *" ${pair%%:*} "* ]] || continue
+    [[ -f "${pair#*:}.json" ]] || fail "fixture: no ${pair#*:}.json to save as $FIXTURES/${pair%%:*}.json"
     node "$CHECK_PLAN" fixture "${pair#*:}.json" "$(mock_url)" >"$FIXTURES/${pair%%:*}.json"
     log "fixture: $FIXTURES/${pair%%:*}.json"
   done

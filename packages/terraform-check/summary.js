@@ -5,21 +5,24 @@
 //                                  "postApplyChanges", "excluded": [{ "address", "attribute", "evidence" }] } },
 //     "eventFlow": { "recordsPut", "objectsWritten", "eventTypesLanded": [...], "queriesChecked", "queriesMatched" },
 //     "iam": { "allowedAsExpected", "deniedAsExpected", "unexpected": [...] },
+//     "faults": [{ "name", "caught", "by" }],
 //     "terraform": ["1.11.4", "1.16.4"],
 //     "byTerraform": { "<version>": { "checkedAt", "eventFlow": {...}, "profiles": { "<profile>": { "planned", "applied",
 //                                     "notApplied", "postApplyChanges", "excluded", "complete" } } } } }
-// A profile of several stacks adds up their counts and lists. "terraform" and "byTerraform" come
+// A profile (a run: cdktn-<profile> on CDK Terrain) of several stacks adds up their counts and
+// lists; eventFlow and iam are those of the first run with events; faults those --faults seeded
+// (empty without it). "terraform" and "byTerraform" come
 // from each Terraform version's last run (TERRAFORM_CHECK_VERSION names this run's, and
 // TERRAFORM_CHECK_RESULTS the directory that keeps one result per version); without them both
 // are left out.
 //
-// Usage: node summary.js OUT_JSON PROVIDER EMULATOR EVENT_FLOW_JSON QUERIES_JSON PROFILE=STACK_RECORD_JSON...
+// Usage: node summary.js OUT_JSON PROVIDER EMULATOR EVENT_FLOW_JSON QUERIES_JSON FAULTS_JSON PROFILE=STACK_RECORD_JSON...
 "use strict";
 const fs = require("fs");
 const path = require("path");
 
 /** The summary from one record per stack (check-plan.js record) and the event and IAM results. */
-function buildSummary({ provider, emulator, stacks, eventFlow, queries }) {
+function buildSummary({ provider, emulator, stacks, eventFlow, queries, faults }) {
   const profiles = {};
   for (const { profile, record } of stacks) {
     const total = (profiles[profile] ??= { planned: 0, applied: 0, notApplied: [], postApplyChanges: 0, excluded: [] });
@@ -45,6 +48,7 @@ function buildSummary({ provider, emulator, stacks, eventFlow, queries }) {
       deniedAsExpected: eventFlow?.iam.deniedAsExpected ?? 0,
       unexpected: eventFlow?.iam.unexpected ?? [],
     },
+    faults: (faults ?? []).map(({ name, caught, by }) => ({ name, caught, by })),
   };
 }
 
@@ -89,6 +93,10 @@ function summaryLines(summary) {
   const e = summary.eventFlow;
   lines.push(`events: ${e.recordsPut} records put, ${e.objectsWritten} objects written, ${e.eventTypesLanded.length} event types landed, queries ${e.queriesMatched}/${e.queriesChecked} matched`);
   lines.push(`iam: ${summary.iam.allowedAsExpected} allowed and ${summary.iam.deniedAsExpected} denied as expected, ${summary.iam.unexpected.length} unexpected`);
+  if (summary.faults.length > 0) {
+    const missed = summary.faults.filter((f) => !f.caught).map((f) => f.name);
+    lines.push(`faults: ${summary.faults.length - missed.length} of ${summary.faults.length} caught${missed.length ? ` (NOT CAUGHT: ${missed.join(", ")})` : ""}`);
+  }
   for (const [version, result] of Object.entries(summary.byTerraform ?? {})) {
     const profiles = Object.entries(result.profiles).map(([name, p]) => `${name} ${p.complete ? "complete" : "INCOMPLETE"}`);
     lines.push(`terraform ${version} (${result.checkedAt}): ${profiles.join(", ") || "no profile"}`);
@@ -96,17 +104,33 @@ function summaryLines(summary) {
   return lines;
 }
 
-function main([out, provider, emulator, eventFlowFile, queriesFile, ...parts]) {
+function main([out, provider, emulator, eventFlowFile, queriesFile, faultsFile, ...parts]) {
   const read = (file) => (file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : undefined);
   const stacks = parts.map((part) => {
     const at = part.indexOf("=");
-    return { profile: part.slice(0, at), record: read(part.slice(at + 1)) };
+    return { profile: part.slice(0, at), record: read(part.slice(at + 1)), dir: path.dirname(part.slice(at + 1)) };
   });
-  const summary = withTerraformVersions(
-    buildSummary({ provider, emulator, stacks, eventFlow: read(eventFlowFile), queries: read(queriesFile) }),
-    process.env.TERRAFORM_CHECK_VERSION,
-    process.env.TERRAFORM_CHECK_RESULTS,
-  );
+  const all = buildSummary({ provider, emulator, stacks, eventFlow: read(eventFlowFile), queries: read(queriesFile), faults: read(faultsFile) });
+  // A run on another Terraform than the base one (TERRAFORM_CHECK_VERSION) is named
+  // <run>-terraform-<version>: each version's result is kept from its own runs.
+  const base = process.env.TERRAFORM_CHECK_VERSION;
+  const versionOf = (run) => /-terraform-(\d+\.\d+\.\d+)$/.exec(run)?.[1] ?? base;
+  let summary = all;
+  for (const version of [...new Set(stacks.map((stack) => versionOf(stack.profile)))]) {
+    const runs = stacks.filter((stack) => versionOf(stack.profile) === version);
+    // That version's events: those of its first run that sent events.
+    const events = runs.map((stack) => stack.dir).find((dir) => fs.existsSync(path.join(dir, "event-flow.json")));
+    const own = buildSummary({
+      provider,
+      emulator,
+      stacks: runs,
+      eventFlow: events === undefined ? undefined : read(path.join(events, "event-flow.json")),
+      queries: events === undefined ? undefined : read(path.join(events, "queries.json")),
+      faults: [],
+    });
+    const kept = withTerraformVersions(own, version, process.env.TERRAFORM_CHECK_RESULTS);
+    summary = { ...all, ...(kept.terraform ? { terraform: kept.terraform, byTerraform: kept.byTerraform } : {}) };
+  }
   fs.writeFileSync(out, JSON.stringify(summary, null, 2) + "\n");
   for (const line of summaryLines(summary)) process.stderr.write(`terraform-check: summary: ${line}\n`);
 }

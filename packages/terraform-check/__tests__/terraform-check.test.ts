@@ -1,5 +1,6 @@
 import { spawnSync } from "child_process";
-import { existsSync, readFileSync } from "fs";
+import { existsSync, mkdtempSync, readFileSync } from "fs";
+import { tmpdir } from "os";
 import * as path from "path";
 
 // Plain JavaScript helpers of terraform-check.sh (npm run terraform:check).
@@ -9,6 +10,8 @@ const { prepareStack } = require("../prepare-stack");
 const { planLine, changedAttributes, stackRecord } = require("../check-plan");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildSummary, profileComplete, summaryLines } = require("../summary");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { FAULTS, seed, verdict } = require("../faults");
 
 const ROOT = path.join(__dirname, "..", "..", "..");
 const ISOLATION = path.join(ROOT, "packages/terraform-check/isolation.sh");
@@ -220,8 +223,10 @@ describe("the check's summary.json", () => {
         iam: { allowedAsExpected: 5, deniedAsExpected: 7, unexpected: [] },
       },
       queries: { queriesChecked: 5, queriesMatched: 5 },
+      faults: [{ name: "disabled-destination", caught: true, by: "ses: no enabled event destination ...", extra: 1 }],
     });
-    expect(Object.keys(summary)).toEqual(["provider", "emulator", "profiles", "eventFlow", "iam"]);
+    expect(Object.keys(summary)).toEqual(["provider", "emulator", "profiles", "eventFlow", "iam", "faults"]);
+    expect(summary.faults).toEqual([{ name: "disabled-destination", caught: true, by: "ses: no enabled event destination ..." }]);
     expect(summary.profiles["multi-environment"]).toEqual({ planned: 50, applied: 50, notApplied: [], postApplyChanges: 0, excluded: [] });
     expect(Object.keys(summary.eventFlow)).toEqual(["recordsPut", "objectsWritten", "eventTypesLanded", "queriesChecked", "queriesMatched"]);
     expect(summary.iam).toEqual({ allowedAsExpected: 5, deniedAsExpected: 7, unexpected: [] });
@@ -234,5 +239,137 @@ describe("the check's summary.json", () => {
     expect(profileComplete({ ...whole, postApplyChanges: 1 })).toBe(false);
     expect(profileComplete({ ...whole, excluded: [{ address: "a", attribute: "b", evidence: "c" }] })).toBe(false);
     expect(profileComplete({ ...whole, applied: 1, notApplied: [{ address: "a", reason: "r" }] })).toBe(false);
+  });
+});
+
+describe("the check's summary of the seeded faults", () => {
+  const base = { provider: "p", emulator: "e", stacks: [], eventFlow: undefined, queries: undefined };
+
+  it("is an empty list when no fault was seeded", () => {
+    expect(buildSummary(base).faults).toEqual([]);
+    expect(summaryLines(buildSummary(base)).some((line: string) => line.startsWith("faults"))).toBe(false);
+  });
+
+  it("names the faults that were not caught", () => {
+    const faults = [
+      { name: "a", caught: true, by: "ses: x" },
+      { name: "b", caught: false, by: "not caught by iam (failed: nothing)" },
+    ];
+    expect(summaryLines(buildSummary({ ...base, faults })).at(-1)).toBe("faults: 1 of 2 caught (NOT CAUGHT: b)");
+  });
+});
+
+describe("the faults seeded into the default stack", () => {
+  let stack: Record<string, any>;
+  beforeAll(() => {
+    const out = mkdtempSync(path.join(tmpdir(), "faults-"));
+    const context = JSON.parse(readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).context;
+    const run = spawnSync("node", ["scripts/app.js"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", CHECKPOINT_DISABLE: "1", CDKTF_CONTEXT_JSON: JSON.stringify(context), CDKTF_OUTDIR: out },
+    });
+    if (run.status !== 0) throw new Error(run.stderr);
+    stack = JSON.parse(readFileSync(path.join(out, "stacks/ses-events/cdk.tf.json"), "utf8"));
+  }, 60_000);
+  const resources = (s: Record<string, any>, type: string) => Object.values(s.resource[type]) as any[];
+  const sesRole = (s: Record<string, any>) => resources(s, "aws_iam_role").find((r) => r.assume_role_policy.includes("ses.amazonaws.com"));
+
+  it("are the nine the check must catch, each naming its check", () => {
+    expect(Object.fromEntries(Object.entries(FAULTS).map(([name, f]: [string, any]) => [name, f.catches]))).toEqual({
+      "delivery-role-without-put-object": "delivery",
+      "bucket-policy-denies-delivery-role": "delivery",
+      "ses-trust-without-conditions": "iam",
+      "delivery-trust-for-another-service": "delivery",
+      "ses-role-limited-to-another-stream": "ses",
+      "disabled-destination": "ses",
+      "destination-names-wrong-role": "ses",
+      "events-partitioned-by-wrong-field": "events",
+      "table-reads-wrong-prefix": "queries",
+    });
+  });
+
+  it("each change the stack, and only a copy of it", () => {
+    const before = JSON.stringify(stack);
+    for (const name of Object.keys(FAULTS)) expect(JSON.stringify(seed(name, stack))).not.toBe(before);
+    expect(JSON.stringify(stack)).toBe(before);
+  });
+
+  it("take s3:PutObject out of the delivery role's policy", () => {
+    const seeded = seed("delivery-role-without-put-object", stack);
+    const policy = resources(seeded, "aws_iam_role_policy").find((p) => p.policy.includes("WriteEventObjects"));
+    const actions = JSON.parse(policy.policy).Statement.flatMap((st: any) => st.Action);
+    expect(actions).not.toContain("s3:PutObject");
+    expect(actions).toContain("s3:GetObject");
+  });
+
+  it("deny the delivery role in the bucket policy", () => {
+    const policy = JSON.parse(resources(seed("bucket-policy-denies-delivery-role", stack), "aws_s3_bucket_policy")[0].policy);
+    expect(policy.Statement.at(-1)).toEqual({
+      Sid: "DenyDeliveryRole",
+      Effect: "Deny",
+      Principal: { AWS: expect.stringMatching(/^\$\{aws_iam_role\.SesEvents_DeliveryRole_\w+\.arn\}$/) },
+      Action: "s3:PutObject",
+      Resource: expect.stringMatching(/^\$\{aws_s3_bucket\.SesEvents_Bucket_\w+\.arn\}\/\*$/),
+    });
+  });
+
+  it("drop the SES role's source conditions", () => {
+    expect(JSON.parse(sesRole(stack).assume_role_policy).Statement[0].Condition).toBeDefined();
+    expect(JSON.parse(sesRole(seed("ses-trust-without-conditions", stack)).assume_role_policy).Statement[0].Condition).toBeUndefined();
+  });
+
+  it("disable the event destination, or point it at the delivery role", () => {
+    expect(resources(seed("disabled-destination", stack), "aws_sesv2_configuration_set_event_destination")[0].event_destination.enabled).toBe(false);
+    const wrong = resources(seed("destination-names-wrong-role", stack), "aws_sesv2_configuration_set_event_destination")[0];
+    expect(wrong.event_destination.kinesis_firehose_destination.iam_role_arn).toMatch(/^\$\{aws_iam_role\.SesEvents_DeliveryRole_/);
+  });
+
+  it("partition by the sender, and move the table's location", () => {
+    const stream = resources(seed("events-partitioned-by-wrong-field", stack), "aws_kinesis_firehose_delivery_stream")[0];
+    expect(JSON.stringify(stream.extended_s3_configuration.processing_configuration)).toContain('"parameter_value":"{event_type: .mail.source}"');
+    const table = resources(seed("table-reads-wrong-prefix", stack), "aws_glue_catalog_table").find((t: { name: string }) => t.name === "events");
+    expect(table.parameters["storage.location.template"]).toMatch(/^s3:\/\/\$\{aws_s3_bucket\.\w+\.bucket\}\/events-parquet-moved\/event_type=/);
+  });
+
+  it("refuse an unknown name, or a stack without what the fault edits", () => {
+    expect(() => seed("no-such-fault", stack)).toThrow('faults: no fault named "no-such-fault"');
+    expect(() => seed("disabled-destination", { resource: {} })).toThrow("faults: expected one aws_sesv2_configuration_set_event_destination in the stack, found 0");
+  });
+
+  it("count as caught only by the check they name, with its first complaint", () => {
+    const flow = (failedChecks: string[], problems: string[], unexpected: string[] = []) => ({ failedChecks, eventFlow: { problems }, iam: { unexpected } });
+    expect(verdict("disabled-destination", flow(["ses"], ["ses: no enabled event destination of configuration set ses-events matches SEND"]), true)).toEqual({
+      name: "disabled-destination",
+      caught: true,
+      by: "ses: no enabled event destination of configuration set ses-events matches SEND",
+    });
+    expect(verdict("ses-trust-without-conditions", flow(["iam"], [], ["SES role sts:AssumeRole by SES with no source context: allowed, expected denied"]), true).by).toBe(
+      "iam: SES role sts:AssumeRole by SES with no source context: allowed, expected denied",
+    );
+    expect(verdict("disabled-destination", flow(["events"], ["events: x"]), true)).toEqual({
+      name: "disabled-destination",
+      caught: false,
+      by: "not caught by ses (failed: events)",
+    });
+    expect(verdict("table-reads-wrong-prefix", flow([], []), false).caught).toBe(true);
+    expect(verdict("table-reads-wrong-prefix", undefined, true)).toEqual({ name: "table-reads-wrong-prefix", caught: false, by: "not caught by queries (failed: event-flow)" });
+  });
+});
+
+describe("the check's shell scripts", () => {
+  const files = ["packages/terraform-check/terraform-check.sh", ...["isolation.sh", "mock.sh", "provider.sh", "stack.sh", "terraform-build.sh", "unit-tests.sh"].map((f) => `packages/terraform-check/${f}`)];
+  const text = files.map((f) => readFileSync(path.join(ROOT, f), "utf8")).join("\n");
+
+  it("call only functions they define", () => {
+    const defined = new Set([...text.matchAll(/^([a-z_]+)\(\) \{/gm)].map((m) => m[1]));
+    const variables = new Set([...text.matchAll(/\b([a-z_]+)=/g)].map((m) => m[1]));
+    // A command word with an underscore (function names do, commands and keywords do not), not a
+    // variable in arithmetic nor a block of the Terraform CLI configuration written by a heredoc.
+    const called = new Set(
+      [...text.matchAll(/(?:^\s*|&& |\|\| |\$\(|; |then |do |! )([a-z]+_[a-z_]+)(?=\s|$|\))(?! \{)/gm)].map((m) => m[1]).filter((name) => !variables.has(name)),
+    );
+    expect(called.size).toBeGreaterThan(20);
+    expect([...called].filter((name) => !defined.has(name)).sort()).toEqual([]);
   });
 });
