@@ -252,3 +252,37 @@ describe("a plan of 5,000 creates with eight risky ones in the middle", () => {
     expect(markdown).toMatch(/\*\*Not listed here, to fit 65,000 characters:\*\* Create: [\d,]+ of 4,992\./);
   });
 });
+
+describe("a risky object created by a replacement", () => {
+  test("a rule replaced for another attribute, opened to the internet in the same change, says so", () => {
+    const rule = managed("aws_vpc_security_group_ingress_rule.ssh", {
+      actions: ["delete", "create"],
+      before: { security_group_id: "sg-1", cidr_ipv4: "10.0.0.0/8", ip_protocol: "tcp", from_port: 22, to_port: 22 },
+      after: { security_group_id: "sg-2", cidr_ipv4: "0.0.0.0/0", ip_protocol: "tcp", from_port: 22, to_port: 22 },
+      replace_paths: [["security_group_id"]],
+    });
+    expect(summarizePlan(planOf(rule))).toContain(
+      "- `aws_vpc_security_group_ingress_rule.ssh` (destroy, then create): forced by `security_group_id`\n" +
+        "  - **open to the internet (tcp port 22):** `cidr_ipv4` = `0.0.0.0/0`, `ip_protocol` = `tcp`, `from_port` = `22`, `to_port` = `22`\n" +
+        "  - `security_group_id`: `sg-1` → `sg-2`\n",
+    );
+  });
+
+  test("a public access block replaced on request with its settings off says so, and is listed before routine replacements", () => {
+    const routine = Array.from({ length: 3000 }, (_, i) =>
+      managed(`aws_instance.app_${String(i).padStart(4, "0")}`, { actions: ["delete", "create"], before: { ami: "ami-1" }, after: { ami: "ami-2" }, replace_paths: [["ami"]] }),
+    );
+    const block = managed(
+      "aws_s3_bucket_public_access_block.events",
+      { actions: ["delete", "create"], before: { bucket: "events", block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true }, after: { bucket: "events", block_public_acls: false, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true } },
+      { action_reason: "replace_by_request" },
+    );
+    const markdown = summarizePlan(planOf(...routine, block));
+    expect(markdown.length).toBeLessThanOrEqual(DEFAULT_MAX_CHARS);
+    expect(markdown).toContain(
+      "### Replace (3,001)\n\nBy type: `aws_instance` 3,000, `aws_s3_bucket_public_access_block` 1.\n\n" +
+        "- `aws_s3_bucket_public_access_block.events` (destroy, then create): replacement was requested with -replace\n" +
+        "  - **public access not fully blocked (1 of 4 settings off):** `block_public_acls` = `false`\n",
+    );
+  });
+});

@@ -106,7 +106,7 @@ function buildSections(plan: Plan, outputs: [string, Change][], whole: boolean):
   const drifted = driftedResources(plan);
   return [
     risky("Destroy", holdingDataFirst(byKind.delete), renderDelete),
-    risky("Replace", holdingDataFirst(byKind.replace), (resource) => renderReplacement(resource, whole)),
+    risky("Replace", riskyFirst(holdingDataFirst(byKind.replace)), (resource) => renderReplacement(resource, whole)),
     { title: "Unknown or unusual actions", full: true, intro: [], entries: byKind.other.map(renderOther) },
     { title: "Failing checks", full: true, intro: [], entries: renderFailingChecks(plan) },
     { title: "Deferred", full: true, intro: [], entries: renderDeferred(plan) },
@@ -157,6 +157,12 @@ const HOLDS_DATA =
 
 function holdingDataFirst(resources: readonly ResourceChange[]): ResourceChange[] {
   return [...resources.filter((resource) => HOLDS_DATA.test(resource.type)), ...resources.filter((resource) => !HOLDS_DATA.test(resource.type))];
+}
+
+/** Replacements whose new object is risky (judged as a create is) first, so no number of routine ones hides them. */
+function riskyFirst(resources: readonly ResourceChange[]): ResourceChange[] {
+  const risky = new Set(resources.filter((resource) => createFindings(resource).length > 0));
+  return [...resources.filter((resource) => risky.has(resource)), ...resources.filter((resource) => !risky.has(resource))];
 }
 
 type Group = "delete" | "replace" | "other" | "forget" | "import" | "move" | "update" | "create";
@@ -226,7 +232,9 @@ function renderReplacement(resource: ResourceChange, whole: boolean): string {
     const [first = "", ...rest] = inner.length > 0 ? [`  - ${path}: ${value(cause.before)} → ${value(cause.after)}`] : changeLines(path, cause.before, cause.after, "  ", whole);
     return [`${first}${cause.hint ? `. ${cause.hint}` : ""}`, ...rest, ...inner];
   });
-  return [header, ...breaking(resource), ...details].join("\n");
+  // The new object is created with its after values: what makes a create risky makes it risky too,
+  // whichever attribute forced the replacement (or none, with -replace).
+  return [header, ...breaking(resource), ...renderFindings(resource, createFindings(resource)), ...details].join("\n");
 }
 
 // A forcing block (a list or object) also lists which of its own attributes change.
