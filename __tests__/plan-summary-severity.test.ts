@@ -87,3 +87,27 @@ describe("the order inside the risky sections", () => {
     expect(markdown).toContain("- `aws_s3_bucket_public_access_block.hidden`: public access\n  - `block_public_acls`: (sensitive) → (sensitive)\n");
   });
 });
+
+describe("tags do not set the severity", () => {
+  test("a tag named status set to disabled, or a tag named kms emptied, does not make a retention change an exposure", () => {
+    const decoys = Array.from({ length: 3000 }, (_, i) =>
+      managed(`aws_cloudwatch_log_group.app_${i}`, {
+        actions: ["update"],
+        before: { retention_in_days: 90, tags: { status: "on", kms: "a", cidr: "" } },
+        after: { retention_in_days: 30, tags: { status: "disabled", kms: "", cidr: "0.0.0.0/0" } },
+      }),
+    );
+    const block = managed("aws_s3_bucket_public_access_block.events", {
+      actions: ["update"],
+      before: { bucket: "events", block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
+      after: { bucket: "events", block_public_acls: false, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
+    });
+    const markdown = summarizePlan(planOf(...decoys, block));
+    expect(markdown).toContain(
+      "By type: `aws_cloudwatch_log_group` 3,000, `aws_s3_bucket_public_access_block` 1.\n\n" +
+        "- `aws_s3_bucket_public_access_block.events`: **exposure or loss:** public access\n" +
+        "  - `block_public_acls`: `true` → `false`\n" +
+        "- `aws_cloudwatch_log_group.app_0`: **weakening:** retention\n",
+    );
+  });
+});

@@ -7,6 +7,7 @@
 import type { AttributeChange } from "./attributes";
 import { isInternetWide } from "./network";
 import type { ResourceChange } from "./read";
+import { TAG_ATTRIBUTES } from "./security";
 import { isHiddenAt, isMarked, isRecord, valueAt, type PathStep } from "./values";
 
 export enum Severity {
@@ -31,6 +32,8 @@ const RETENTION = /retention|expiration|expire|days|ttl|max_delivery_duration/;
 export function updateSeverity(resource: ResourceChange, changes: readonly AttributeChange[]): Severity {
   let worst = Severity.Other;
   for (const { path } of changes) {
+    // A tag is a label: a tag named "status" set to "disabled" exposes nothing.
+    if (TAG_ATTRIBUTES.has(String(path[0]))) continue;
     worst = Math.min(worst, changeSeverity(resource, path));
     if (worst === Severity.Exposure) break;
   }
