@@ -286,3 +286,18 @@ describe("a risky object created by a replacement", () => {
     );
   });
 });
+
+test("a bucket created with an inline grant to everyone is a public bucket ACL", () => {
+  expect(
+    riskyEntry("aws_s3_bucket.legacy", {
+      bucket: "legacy",
+      grant: [
+        { id: "abc", type: "CanonicalUser", uri: "", permissions: ["FULL_CONTROL"] },
+        { id: "", type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers", permissions: ["READ", "WRITE"] },
+      ],
+    }),
+  ).toBe(
+    "- `aws_s3_bucket.legacy`: **exposure or loss**\n" +
+      '  - **a bucket ACL grant to everyone:** `grant[1].uri` = `http://acs.amazonaws.com/groups/global/AllUsers`, `grant[1].permissions` = `["READ","WRITE"]`',
+  );
+});

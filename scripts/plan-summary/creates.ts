@@ -159,12 +159,11 @@ function publicDataFindings(resource: ResourceChange): CreateFinding[] {
   return findings;
 }
 
-/** The grantee URIs of an `access_control_policy` that name all users or all AWS accounts. */
+/** The grantee URIs of an `access_control_policy` (or a bucket's inline `grant`) that name all users or all AWS accounts. */
 function publicGrantPaths(resource: ResourceChange): PathStep[][] {
   const out: PathStep[][] = [];
   const policies = known(resource, ["access_control_policy"]);
-  if (!Array.isArray(policies)) return out;
-  policies.forEach((policy, p) => {
+  (Array.isArray(policies) ? policies : []).forEach((policy, p) => {
     const grants = isRecord(policy) ? policy.grant : undefined;
     if (!Array.isArray(grants)) return;
     grants.forEach((grant, g) => {
@@ -177,6 +176,14 @@ function publicGrantPaths(resource: ResourceChange): PathStep[][] {
       });
     });
   });
+  // aws_s3_bucket's own (deprecated) `grant` blocks: one grantee each, with its permissions.
+  const inline = resource.type === "aws_s3_bucket" ? known(resource, ["grant"]) : undefined;
+  if (Array.isArray(inline)) {
+    inline.forEach((_, g) => {
+      const uri = known(resource, ["grant", g, "uri"]);
+      if (typeof uri === "string" && PUBLIC_GRANTEES.test(uri)) out.push(["grant", g, "uri"], ["grant", g, "permissions"]);
+    });
+  }
   return out;
 }
 
