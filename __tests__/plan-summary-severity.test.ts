@@ -111,3 +111,40 @@ describe("tags do not set the severity", () => {
     );
   });
 });
+
+describe("an ACL grant to everyone added by an update", () => {
+  test.each([
+    [
+      "aws_s3_bucket_acl.a",
+      { access_control_policy: [{ grant: [{ grantee: [{ type: "CanonicalUser", id: "o", uri: "" }], permission: "FULL_CONTROL" }] }] },
+      {
+        access_control_policy: [
+          {
+            grant: [
+              { grantee: [{ type: "CanonicalUser", id: "o", uri: "" }], permission: "FULL_CONTROL" },
+              { grantee: [{ type: "Group", id: "", uri: "http://acs.amazonaws.com/groups/global/AllUsers" }], permission: "READ" },
+            ],
+          },
+        ],
+      },
+    ],
+    [
+      "aws_s3_bucket_acl.b",
+      { access_control_policy: [{ grant: [{ grantee: [{ type: "Group", id: "", uri: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers" }], permission: "READ" }] }] },
+      { access_control_policy: [{ grant: [{ grantee: [{ type: "Group", id: "", uri: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers" }], permission: "WRITE" }] }] },
+    ],
+    ["aws_s3_bucket.c", { grant: [] }, { grant: [{ type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers", permissions: ["WRITE"] }] }],
+  ])("%s is an exposure, listed before shorter retentions", (address, before, after) => {
+    const retention = managed("aws_cloudwatch_log_group.a", { actions: ["update"], before: { retention_in_days: 90 }, after: { retention_in_days: 30 } });
+    const markdown = summarizePlan(planOf(retention, managed(address, { actions: ["update"], before, after })));
+    expect(markdown).toContain(`- \`${address}\`: **exposure or loss:** public access\n`);
+    expect(markdown.indexOf(address)).toBeLessThan(markdown.indexOf("aws_cloudwatch_log_group.a"));
+  });
+
+  test("a grant to one account is not", () => {
+    const markdown = summarizePlan(
+      planOf(managed("aws_s3_bucket.d", { actions: ["update"], before: { grant: [] }, after: { grant: [{ type: "CanonicalUser", id: "abc", uri: "", permissions: ["READ"] }] } })),
+    );
+    expect(markdown).toContain("- `aws_s3_bucket.d`: public access\n");
+  });
+});

@@ -8,7 +8,7 @@
 import type { ResourceChange } from "./read";
 import { afterSide } from "./replacements";
 import { isInternetWide } from "./network";
-import { Severity } from "./severity";
+import { PUBLIC_GRANTEES, Severity } from "./severity";
 import { literal } from "./markdown";
 import { describeAt, formatPath, isHiddenAt, isMarked, isRecord, lookup, valueAt, type PathStep } from "./values";
 
@@ -59,7 +59,6 @@ const NETWORK_RULES: Readonly<Record<string, RuleShape>> = {
 };
 
 const PUBLIC_CANNED_ACLS: ReadonlySet<string> = new Set(["public-read", "public-read-write", "authenticated-read"]);
-const PUBLIC_GRANTEES = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)$/;
 const PUBLIC_ACCESS_BLOCK_TYPES: ReadonlySet<string> = new Set(["aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block"]);
 const PUBLIC_ACCESS_SETTINGS = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
 
