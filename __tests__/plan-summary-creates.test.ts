@@ -301,3 +301,13 @@ test("a bucket created with an inline grant to everyone is a public bucket ACL",
       '  - **a bucket ACL grant to everyone:** `grant[1].uri` = `http://acs.amazonaws.com/groups/global/AllUsers`, `grant[1].permissions` = `["READ","WRITE"]`',
   );
 });
+
+test("a public access block setting that is sensitive is not judged off", () => {
+  expect(
+    riskyEntry(
+      "aws_s3_bucket_public_access_block.hidden",
+      { bucket: "b", block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
+      { after_sensitive: { block_public_acls: true } },
+    ),
+  ).toBe("routine");
+});

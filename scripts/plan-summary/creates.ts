@@ -147,7 +147,8 @@ function publicDataFindings(resource: ResourceChange): CreateFinding[] {
   if (PUBLIC_ACCESS_BLOCK_TYPES.has(resource.type)) {
     // A setting left unset is false: the block then does not block that kind of public access.
     const off = PUBLIC_ACCESS_SETTINGS.filter((setting) => {
-      if (isMarked(resource.change.after_unknown, [setting])) return false;
+      const { after, after_sensitive: sensitive, after_unknown: unknown } = resource.change;
+      if (isMarked(unknown, [setting]) || isHiddenAt(after, sensitive, [setting])) return false;
       const value = known(resource, [setting]);
       return value === false || value === null || value === undefined;
     });
