@@ -148,3 +148,21 @@ describe("an ACL grant to everyone added by an update", () => {
     expect(markdown).toContain("- `aws_s3_bucket.d`: public access\n");
   });
 });
+
+describe("an update that widens what a rule open to the internet lets in", () => {
+  const rule = (address: string, cidr: string) =>
+    managed(address, {
+      actions: ["update"],
+      before: { cidr_ipv4: cidr, ip_protocol: "tcp", from_port: 443, to_port: 443, security_group_id: "sg-1" },
+      after: { cidr_ipv4: cidr, ip_protocol: "-1", from_port: null, to_port: null, security_group_id: "sg-1" },
+    });
+
+  test("all ports opened on a rule already open to 0.0.0.0/0 is an exposure", () => {
+    const markdown = summarizePlan(planOf(managed("aws_cloudwatch_log_group.a", { actions: ["update"], before: { retention_in_days: 90 }, after: { retention_in_days: 30 } }), rule("aws_vpc_security_group_ingress_rule.https", "0.0.0.0/0")));
+    expect(markdown).toContain("### Security-relevant updates (2)\n\nBy type: `aws_cloudwatch_log_group` 1, `aws_vpc_security_group_ingress_rule` 1.\n\n- `aws_vpc_security_group_ingress_rule.https`: **exposure or loss:** network exposure\n");
+  });
+
+  test("the same change on a rule open only to a private range is not", () => {
+    expect(summarizePlan(planOf(rule("aws_vpc_security_group_ingress_rule.inside", "10.0.0.0/8")))).toContain("- `aws_vpc_security_group_ingress_rule.inside`: network exposure\n");
+  });
+});

@@ -142,8 +142,18 @@ function buildSections(plan: Plan, outputs: [string, Change][], whole: boolean):
 function reviewUpdate(resource: ResourceChange): { resource: ResourceChange; changes: AttributeChange[]; topics: string[]; severity: Severity } {
   const all = changedAttributes(resource.change, [], Infinity);
   const topics = securityTopics(resource, all);
-  const severity = topics.length > 0 ? updateSeverity(resource, all) : Severity.Other;
+  const severity = topics.length > 0 ? Math.min(updateSeverity(resource, all), riskTouched(resource, all)) : Severity.Other;
   return { resource, topics, severity, changes: securityChangesFirst(resource, all, MAX_CHANGED_PATHS) };
+}
+
+/**
+ * An update that changes a value behind what would make the object a risky create (the ports of a
+ * rule open to the internet, say) is as severe as that risk: it widens an exposure.
+ */
+function riskTouched(resource: ResourceChange, changes: readonly AttributeChange[]): Severity {
+  const prefix = (a: readonly PathStep[], b: readonly PathStep[]) => a.every((step, index) => index < b.length && b[index] === step);
+  const touched = createFindings(resource).filter(({ paths }) => paths.some((path) => changes.some((change) => prefix(change.path, path) || prefix(path, change.path))));
+  return Math.min(Severity.Other, ...touched.map((finding) => finding.severity));
 }
 
 /** Most severe first; entries of one severity keep the plan's order. */
