@@ -171,15 +171,29 @@ describe("risky creates", () => {
     expect(isInternetWide(cidr)).toBe(wide);
   });
 
-  test("a CIDR that is sensitive or only known after apply is neither judged nor shown", () => {
+  test("a CIDR that is sensitive or only known after apply is neither judged nor shown, nor taken as safe", () => {
+    const hidden = "inbound sources the plan does not show (sensitive or known only after apply), not judged (tcp port 22)";
     expect(
       riskyEntry(
         "aws_security_group_rule.hidden",
         { type: "ingress", protocol: "tcp", from_port: 22, to_port: 22, cidr_blocks: ["0.0.0.0/0"] },
         { after_sensitive: { cidr_blocks: true } },
       ),
-    ).toBe("routine");
-    expect(riskyEntry("aws_security_group_rule.later", { type: "ingress", protocol: "tcp", from_port: 22, to_port: 22 }, { after_unknown: { cidr_blocks: true } })).toBe("routine");
+    ).toBe(`- \`aws_security_group_rule.hidden\`: **other**\n  - **${hidden}:** \`cidr_blocks\` = (sensitive), \`protocol\` = \`tcp\`, \`from_port\` = \`22\`, \`to_port\` = \`22\``);
+    expect(riskyEntry("aws_security_group_rule.later", { type: "ingress", protocol: "tcp", from_port: 22, to_port: 22 }, { after_unknown: { cidr_blocks: true } })).toBe(
+      `- \`aws_security_group_rule.later\`: **other**\n  - **${hidden}:** \`cidr_blocks\` = (known after apply), \`protocol\` = \`tcp\`, \`from_port\` = \`22\`, \`to_port\` = \`22\``,
+    );
+    expect(
+      riskyEntry("aws_security_group_rule.partly", { type: "ingress", protocol: "tcp", from_port: 22, to_port: 22, cidr_blocks: ["10.0.0.0/8", null] }, { after_unknown: { cidr_blocks: [false, true] } }),
+    ).toBe(`- \`aws_security_group_rule.partly\`: **other**\n  - **${hidden}:** \`cidr_blocks[1]\` = (known after apply), \`protocol\` = \`tcp\`, \`from_port\` = \`22\`, \`to_port\` = \`22\``);
+    expect(riskyEntry("aws_security_group.dynamic", { name: "web" }, { after_unknown: { ingress: true } })).toBe(
+      "- `aws_security_group.dynamic`: **other**\n  - **inbound rules the plan does not show (sensitive or known only after apply), not judged:** `ingress` = (known after apply)",
+    );
+    // Egress, and a rule from another security group (no CIDR at all), are not listed.
+    expect(riskyEntry("aws_security_group_rule.out", { type: "egress", protocol: "tcp", from_port: 22, to_port: 22 }, { after_unknown: { cidr_blocks: true } })).toBe("routine");
+    expect(riskyEntry("aws_security_group_rule.peer", { type: "ingress", protocol: "tcp", from_port: 22, to_port: 22, cidr_blocks: null, source_security_group_id: null }, { after_unknown: { source_security_group_id: true } })).toBe(
+      "routine",
+    );
   });
 
   test("a sensitive value behind a risky create is masked, the rest shown", () => {

@@ -108,19 +108,34 @@ function networkFindings(resource: ResourceChange): CreateFinding[] {
   else {
     const list = known(resource, [shape.list]);
     if (Array.isArray(list)) list.forEach((_, index) => rules.push([shape.list as string, index]));
+    // Rules the plan does not show cannot be judged, and are not taken as safe either.
+    else if (unreadable(resource, [shape.list])) return [{ severity: Severity.Other, risk: UNREADABLE_RULES, paths: [[shape.list]] }];
   }
   return rules.flatMap((at) => {
     const rule = known(resource, at);
     if (!isRecord(rule) || !shape.inbound(rule)) return [];
+    const hidden: PathStep[][] = [];
     const open = shape.cidrs.flatMap((attribute) => {
+      if (unreadable(resource, [...at, attribute])) hidden.push([...at, attribute]);
       const value = known(resource, [...at, attribute]);
       const cidrs = Array.isArray(value) ? value.map((cidr, index) => ({ cidr, path: [...at, attribute, index] })) : [{ cidr: value, path: [...at, attribute] }];
+      for (const { path } of Array.isArray(value) ? cidrs : []) if (unreadable(resource, path)) hidden.push(path);
       return cidrs.filter(({ path, cidr }) => typeof cidr === "string" && isInternetWide(cidr) && known(resource, path) !== undefined);
     });
-    if (open.length === 0) return [];
     const ports = [shape.protocol, shape.from, shape.to].map((attribute) => [...at, attribute]).filter((path) => known(resource, path) !== null);
-    return [{ severity: Severity.Exposure, risk: `open to the internet (${portsOf(rule, shape)})`, paths: [...open.map(({ path }) => path), ...ports] }];
+    if (open.length > 0) return [{ severity: Severity.Exposure, risk: `open to the internet (${portsOf(rule, shape)})`, paths: [...open.map(({ path }) => path), ...ports] }];
+    if (hidden.length > 0) return [{ severity: Severity.Other, risk: `${UNREADABLE_SOURCES} (${portsOf(rule, shape)})`, paths: [...hidden, ...ports] }];
+    return [];
   });
+}
+
+const UNREADABLE_RULES = "inbound rules the plan does not show (sensitive or known only after apply), not judged";
+const UNREADABLE_SOURCES = "inbound sources the plan does not show (sensitive or known only after apply), not judged";
+
+/** True when the value at `path` is sensitive or only known after apply: it cannot be judged. */
+function unreadable(resource: ResourceChange, path: PathStep[]): boolean {
+  const { after, after_sensitive: sensitive, after_unknown: unknown } = resource.change;
+  return isHiddenAt(after, sensitive, path) || isMarked(unknown, path);
 }
 
 /** "all protocols and ports", "tcp port 22", "tcp ports 1000–2000". */
