@@ -165,8 +165,16 @@ function bySeverity<T extends { severity: Severity }>(entries: readonly T[]): T[
 const HOLDS_DATA =
   /^aws_s3_bucket$|^aws_kms_key$|^aws_kms_replica_key$|^aws_cloudwatch_log_group$|^aws_dynamodb_table$|^aws_db_instance$|^aws_rds_cluster$|^aws_efs_file_system$|^aws_secretsmanager_secret$|^aws_kinesis_stream$|^aws_kinesis_firehose_delivery_stream$|^aws_sqs_queue$|^aws_sesv2_configuration_set$|^aws_glue_catalog_(database|table)$|^aws_backup_vault$/;
 
+/**
+ * Resource types whose deletion exposes data or loses events: public access blocks, encryption and
+ * logging configurations, audit trails, and the event destination itself. Listed with those above.
+ */
+const PROTECTS =
+  /_public_access_block$|_server_side_encryption_configuration$|_encryption_configuration$|^aws_s3_bucket_logging$|^aws_s3_bucket_versioning$|^aws_cloudtrail$|^aws_flow_log$|^aws_sesv2_configuration_set_event_destination$|^aws_ses_event_destination$/;
+
 function holdingDataFirst(resources: readonly ResourceChange[]): ResourceChange[] {
-  return [...resources.filter((resource) => HOLDS_DATA.test(resource.type)), ...resources.filter((resource) => !HOLDS_DATA.test(resource.type))];
+  const first = (resource: ResourceChange) => HOLDS_DATA.test(resource.type) || PROTECTS.test(resource.type);
+  return [...resources.filter(first), ...resources.filter((resource) => !first(resource))];
 }
 
 /** Replacements whose new object is risky (judged as a create is) first, so no number of routine ones hides them. */
