@@ -325,3 +325,13 @@ test("a public access block setting that is sensitive is not judged off", () => 
     ),
   ).toBe("routine");
 });
+
+test("a prefix list created with an internet-wide entry is open to the internet wherever a rule names it", () => {
+  expect(riskyEntry("aws_ec2_managed_prefix_list.office", { name: "office", address_family: "IPv4", max_entries: 5, entry: [{ cidr: "10.1.0.0/16", description: "vpn" }, { cidr: "0.0.0.0/0", description: "office" }] })).toBe(
+    "- `aws_ec2_managed_prefix_list.office`: **exposure or loss**\n  - **a prefix list holding the internet (open wherever a rule names it):** `entry[1].cidr` = `0.0.0.0/0`",
+  );
+  expect(riskyEntry("aws_ec2_managed_prefix_list_entry.office", { prefix_list_id: "pl-1", cidr: "::/0" })).toBe(
+    "- `aws_ec2_managed_prefix_list_entry.office`: **exposure or loss**\n  - **a prefix list holding the internet (open wherever a rule names it):** `cidr` = `::/0`",
+  );
+  expect(riskyEntry("aws_ec2_managed_prefix_list.vpn", { name: "vpn", entry: [{ cidr: "10.1.0.0/16" }] })).toBe("routine");
+});

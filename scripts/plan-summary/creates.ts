@@ -86,6 +86,7 @@ const LONG_LIVED_CREDENTIALS: Readonly<Record<string, string>> = {
 export function createFindings(resource: ResourceChange): CreateFinding[] {
   return [
     ...networkFindings(resource),
+    ...prefixListFindings(resource),
     ...publicDataFindings(resource),
     ...publicEndpointFindings(resource),
     ...encryptionFindings(resource),
@@ -149,6 +150,21 @@ function portsOf(rule: Record<string, unknown>, shape: RuleShape): string {
   if (!Number.isInteger(from) || !Number.isInteger(to)) return `${name}, ports as listed`;
   if ((from === 0 || from === -1) && (to === 65535 || to === 0 || to === -1) && name !== "protocol") return `${name}, all ports`;
   return from === to ? `${name} port ${from}` : `${name} ports ${from}–${to}`;
+}
+
+/** A prefix list is a set of CIDRs a rule may name instead of them: one holding the internet opens every such rule. */
+function prefixListFindings(resource: ResourceChange): CreateFinding[] {
+  const paths: PathStep[][] = [];
+  if (resource.type === "aws_ec2_managed_prefix_list_entry") paths.push(["cidr"]);
+  if (resource.type === "aws_ec2_managed_prefix_list") {
+    const entries = known(resource, ["entry"]);
+    if (Array.isArray(entries)) entries.forEach((_, index) => paths.push(["entry", index, "cidr"]));
+  }
+  const open = paths.filter((path) => {
+    const cidr = known(resource, path);
+    return typeof cidr === "string" && isInternetWide(cidr);
+  });
+  return open.length > 0 ? [{ severity: Severity.Exposure, risk: "a prefix list holding the internet (open wherever a rule names it)", paths: open }] : [];
 }
 
 function publicDataFindings(resource: ResourceChange): CreateFinding[] {
