@@ -189,6 +189,9 @@ describe("risky creates", () => {
     expect(riskyEntry("aws_security_group.dynamic", { name: "web" }, { after_unknown: { ingress: true } })).toBe(
       "- `aws_security_group.dynamic`: **other**\n  - **inbound rules the plan does not show (sensitive or known only after apply), not judged:** `ingress` = (known after apply)",
     );
+    expect(riskyEntry("aws_network_acl.part", { ingress: [{ action: "allow", cidr_block: "10.0.0.0/8", protocol: "-1", from_port: 0, to_port: 0 }, null] }, { after_unknown: { ingress: [false, true] } })).toBe(
+      "- `aws_network_acl.part`: **other**\n  - **inbound rules the plan does not show (sensitive or known only after apply), not judged:** `ingress[1]` = (known after apply)",
+    );
     // Egress, and a rule from another security group (no CIDR at all), are not listed.
     expect(riskyEntry("aws_security_group_rule.out", { type: "egress", protocol: "tcp", from_port: 22, to_port: 22 }, { after_unknown: { cidr_blocks: true } })).toBe("routine");
     expect(riskyEntry("aws_security_group_rule.peer", { type: "ingress", protocol: "tcp", from_port: 22, to_port: 22, cidr_blocks: null, source_security_group_id: null }, { after_unknown: { source_security_group_id: true } })).toBe(

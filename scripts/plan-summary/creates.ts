@@ -114,6 +114,7 @@ function networkFindings(resource: ResourceChange): CreateFinding[] {
   }
   return rules.flatMap((at) => {
     const rule = known(resource, at);
+    if (at.length > 0 && unreadable(resource, at)) return [{ severity: Severity.Other, risk: UNREADABLE_RULES, paths: [at] }];
     if (!isRecord(rule) || !shape.inbound(rule)) return [];
     const hidden: PathStep[][] = [];
     const open = shape.cidrs.flatMap((attribute) => {
