@@ -338,3 +338,10 @@ test("a prefix list created with an internet-wide entry is open to the internet 
   );
   expect(riskyEntry("aws_ec2_managed_prefix_list.vpn", { name: "vpn", entry: [{ cidr: "10.1.0.0/16" }] })).toBe("routine");
 });
+
+test("a DMS replication instance created without publicly_accessible is public: DMS's default is true", () => {
+  expect(riskyEntry("aws_dms_replication_instance.migrate", { replication_instance_class: "dms.t3.micro", publicly_accessible: null }, { after_unknown: { publicly_accessible: true } })).toBe(
+    "- `aws_dms_replication_instance.migrate`: **exposure or loss**\n  - **reachable from the internet unless publicly_accessible is false (DMS makes an instance public by default):** `publicly_accessible` = (known after apply)",
+  );
+  expect(riskyEntry("aws_dms_replication_instance.private", { replication_instance_class: "dms.t3.micro", publicly_accessible: false })).toBe("routine");
+});

@@ -224,6 +224,10 @@ function publicEndpointFindings(resource: ResourceChange): CreateFinding[] {
   if (known(resource, ["publicly_accessible"]) === true) {
     findings.push({ severity: Severity.Exposure, risk: "reachable from the internet", paths: [["publicly_accessible"]] });
   }
+  // Optional and computed: left unset it is planned as unknown, and DMS then makes the instance public.
+  if (resource.type === "aws_dms_replication_instance" && isMarked(resource.change.after_unknown, ["publicly_accessible"]) && !isMarked(resource.change.after_sensitive, ["publicly_accessible"])) {
+    findings.push({ severity: Severity.Exposure, risk: "reachable from the internet unless publicly_accessible is false (DMS makes an instance public by default)", paths: [["publicly_accessible"]] });
+  }
   if (resource.type === "aws_instance" && known(resource, ["associate_public_ip_address"]) === true) {
     findings.push({ severity: Severity.Exposure, risk: "a public IP address", paths: [["associate_public_ip_address"]] });
   }
