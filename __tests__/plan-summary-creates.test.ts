@@ -345,3 +345,26 @@ test("a DMS replication instance created without publicly_accessible is public: 
   );
   expect(riskyEntry("aws_dms_replication_instance.private", { replication_instance_class: "dms.t3.micro", publicly_accessible: false })).toBe("routine");
 });
+
+describe("one create with thousands of risky values", () => {
+  const decoy = create("aws_security_group.aaa_decoy", {
+    ingress: Array.from({ length: 2000 }, (_, i) => ({ cidr_blocks: ["0.0.0.0/0", "::/0", "0.0.0.0/1", "128.0.0.0/1"], protocol: "tcp", from_port: 10000 + i, to_port: 10000 + i })),
+  });
+  const ssh = create("aws_security_group_rule.ssh", { type: "ingress", cidr_blocks: ["0.0.0.0/0"], protocol: "tcp", from_port: 22, to_port: 22 });
+
+  test("takes a few lines, so the risky creates after it are still in the comment", () => {
+    const markdown = summarizePlan(planOf(decoy, ssh));
+    expect(markdown).toContain(
+      "  - **open to the internet (tcp port 10004):** `ingress[4].cidr_blocks[0]` = `0.0.0.0/0`, `ingress[4].cidr_blocks[1]` = `::/0`, `ingress[4].cidr_blocks[2]` = `0.0.0.0/1`, `ingress[4].cidr_blocks[3]` = `128.0.0.0/1`, `ingress[4].protocol` = `tcp`, `ingress[4].from_port` = `10004`, `ingress[4].to_port` = `10004`\n" +
+        "  - … and 1,995 more risks of this resource, left out for length\n" +
+        "- `aws_security_group_rule.ssh`: **exposure or loss**\n",
+    );
+    expect(markdown.length).toBeLessThan(5_000);
+  });
+
+  test("without a size limit, every one is listed", () => {
+    const markdown = summarizePlan(planOf(decoy, ssh), { maxChars: Infinity });
+    expect(markdown).toContain("  - **open to the internet (tcp port 11999):**");
+    expect(markdown).not.toContain("more risks of this resource");
+  });
+});

@@ -112,7 +112,7 @@ function networkFindings(resource: ResourceChange): CreateFinding[] {
     // Rules the plan does not show cannot be judged, and are not taken as safe either.
     else if (unreadable(resource, [shape.list])) return [{ severity: Severity.Other, risk: UNREADABLE_RULES, paths: [[shape.list]] }];
   }
-  return rules.flatMap((at) => {
+  return rules.flatMap((at): CreateFinding[] => {
     const rule = known(resource, at);
     if (at.length > 0 && unreadable(resource, at)) return [{ severity: Severity.Other, risk: UNREADABLE_RULES, paths: [at] }];
     if (!isRecord(rule) || !shape.inbound(rule)) return [];
@@ -289,13 +289,26 @@ function credentialFindings(resource: ResourceChange): CreateFinding[] {
   return [{ severity: Severity.Weakening, risk: what, paths }];
 }
 
+/**
+ * Findings and values listed per resource when the summary has a size limit: one create with
+ * thousands of open rules must not take the room of the risky creates after it.
+ */
+const MAX_FINDINGS = 5;
+const MAX_VALUES = 10;
+
 /** One line per finding: what is risky, then each value behind it, masked as everywhere else. */
-export function renderFindings(resource: ResourceChange, findings: readonly CreateFinding[]): string[] {
-  return findings.map((finding) => {
-    const values = finding.paths.map((path) => {
+export function renderFindings(resource: ResourceChange, findings: readonly CreateFinding[], whole = false): string[] {
+  const shown = whole ? findings : findings.slice(0, MAX_FINDINGS);
+  const lines = shown.map((finding) => {
+    const paths = whole ? finding.paths : finding.paths.slice(0, MAX_VALUES);
+    const values = paths.map((path) => {
       const text = describeAt(afterSide(resource.change), path);
       return `${literal(formatPath(path))} = ${/^\((sensitive|known after apply|none)\)$/.test(text) ? text : literal(text)}`;
     });
-    return `  - **${finding.risk}:** ${values.join(", ")}`;
+    const more = finding.paths.length - paths.length;
+    return `  - **${finding.risk}:** ${values.join(", ")}${more > 0 ? ` and ${more.toLocaleString("en-US")} more` : ""}`;
   });
+  const left = findings.length - shown.length;
+  if (left > 0) lines.push(`  - … and ${left.toLocaleString("en-US")} more risks of this resource, left out for length`);
+  return lines;
 }

@@ -119,7 +119,7 @@ function buildSections(plan: Plan, outputs: [string, Change][], whole: boolean):
     },
     {
       ...risky("Risky creates", riskyCreates.map(({ resource }) => resource), () => ""),
-      entries: riskyCreates.map(({ resource, findings, severity }) => renderRiskyCreate(resource, findings, severity)),
+      entries: riskyCreates.map(({ resource, findings, severity }) => renderRiskyCreate(resource, findings, severity, whole)),
       ranks: riskyCreates.map(({ severity }) => SEVERITY_LABELS[severity]),
     },
     risky("Changed outside Terraform", drifted, (resource) => renderDrift(resource, relevant)),
@@ -252,7 +252,7 @@ function renderReplacement(resource: ResourceChange, whole: boolean): string {
   });
   // The new object is created with its after values: what makes a create risky makes it risky too,
   // whichever attribute forced the replacement (or none, with -replace).
-  return [header, ...breaking(resource), ...renderFindings(resource, createFindings(resource)), ...details].join("\n");
+  return [header, ...breaking(resource), ...renderFindings(resource, createFindings(resource), whole), ...details].join("\n");
 }
 
 // A forcing block (a list or object) also lists which of its own attributes change.
@@ -349,8 +349,8 @@ function renderUpdate(resource: ResourceChange, changes: readonly AttributeChang
   return [`- ${addressOf(resource)}${why}`, ...attributeLines(resource, changes, whole)].join("\n");
 }
 
-function renderRiskyCreate(resource: ResourceChange, findings: readonly CreateFinding[], severity: Severity): string {
-  return [`- ${addressOf(resource)}: **${SEVERITY_LABELS[severity]}**`, ...renderFindings(resource, findings)].join("\n");
+function renderRiskyCreate(resource: ResourceChange, findings: readonly CreateFinding[], severity: Severity, whole: boolean): string {
+  return [`- ${addressOf(resource)}: **${SEVERITY_LABELS[severity]}**`, ...renderFindings(resource, findings, whole)].join("\n");
 }
 
 function renderCreate(resource: ResourceChange): string {
