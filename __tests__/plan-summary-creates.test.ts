@@ -368,3 +368,24 @@ describe("one create with thousands of risky values", () => {
     expect(markdown).not.toContain("more risks of this resource");
   });
 });
+
+test("a replacement with thousands of replace_paths takes a few lines, so the replacements after it are still in the comment", () => {
+  const paths = Array.from({ length: 3000 }, (_, i) => `attribute_${i}`);
+  const decoy = managed(
+    "aws_s3_bucket.aaa",
+    { actions: ["delete", "create"], before: Object.fromEntries(paths.map((p) => [p, "a"])), after: Object.fromEntries(paths.map((p) => [p, "b"])), replace_paths: paths.map((p) => [p]) },
+  );
+  const rule = managed("aws_security_group_rule.ssh", {
+    actions: ["delete", "create"],
+    before: { type: "ingress", cidr_blocks: ["10.0.0.0/8"], protocol: "tcp", from_port: 22, to_port: 22 },
+    after: { type: "ingress", cidr_blocks: ["0.0.0.0/0"], protocol: "tcp", from_port: 22, to_port: 22 },
+    replace_paths: [["cidr_blocks"]],
+  });
+  const markdown = summarizePlan(planOf(decoy, rule));
+  expect(markdown).toContain("  - `attribute_19`: `a` → `b`\n  - … and 2,980 more attributes that force it, left out for length\n");
+  expect(markdown).toContain("- `aws_s3_bucket.aaa` (destroy, then create): forced by `attribute_0`, `attribute_1`");
+  expect(markdown).toContain("`attribute_19` and 2,980 more\n");
+  expect(markdown).toContain("- `aws_security_group_rule.ssh` (destroy, then create): forced by `cidr_blocks`\n");
+  expect(markdown.length).toBeLessThan(10_000);
+  expect(summarizePlan(planOf(decoy, rule), { maxChars: Infinity })).toContain("  - `attribute_2999`: `a` → `b`\n");
+});

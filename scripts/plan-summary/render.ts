@@ -242,8 +242,11 @@ function breaking(resource: ResourceChange): string[] {
 function renderReplacement(resource: ResourceChange, whole: boolean): string {
   const explanation = explainReplacement(resource);
   const order = explanation.order === "create first" ? "create new, then destroy old" : "destroy, then create";
-  const header = `- ${addressOf(resource)} (${order}): ${replacementSummary(resource, explanation)}`;
-  const details = explanation.causes.flatMap((cause) => {
+  // Under a size limit a pathological plan's thousands of replace_paths are counted, not listed.
+  const causes = whole ? explanation.causes : explanation.causes.slice(0, MAX_CAUSES);
+  const left = explanation.causes.length - causes.length;
+  const header = `- ${addressOf(resource)} (${order}): ${replacementSummary(resource, { ...explanation, causes })}${left > 0 ? ` and ${left.toLocaleString("en-US")} more` : ""}`;
+  const details = causes.flatMap((cause) => {
     const path = literal(formatPath(cause.path));
     const inner = blockChanges(resource, cause.path, whole);
     // A forcing block lists its changed attributes below; its own value is only a reminder.
@@ -252,8 +255,12 @@ function renderReplacement(resource: ResourceChange, whole: boolean): string {
   });
   // The new object is created with its after values: what makes a create risky makes it risky too,
   // whichever attribute forced the replacement (or none, with -replace).
-  return [header, ...breaking(resource), ...renderFindings(resource, createFindings(resource), whole), ...details].join("\n");
+  const more = left > 0 ? [`  - … and ${plural(left, "more attribute")} that force it, left out for length`] : [];
+  return [header, ...breaking(resource), ...renderFindings(resource, createFindings(resource), whole), ...details, ...more].join("\n");
 }
+
+/** Forcing attributes listed per replacement under a size limit; a real plan has a handful. */
+const MAX_CAUSES = 20;
 
 // A forcing block (a list or object) also lists which of its own attributes change.
 function blockChanges(resource: ResourceChange, path: PathStep[], whole: boolean): string[] {
