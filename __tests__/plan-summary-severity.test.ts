@@ -166,3 +166,16 @@ describe("an update that widens what a rule open to the internet lets in", () =>
     expect(summarizePlan(planOf(rule("aws_vpc_security_group_ingress_rule.inside", "10.0.0.0/8")))).toContain("- `aws_vpc_security_group_ingress_rule.inside`: network exposure\n");
   });
 });
+
+test("a function's environment variable named status set to disabled is not an exposure either", () => {
+  const decoys = Array.from({ length: 3 }, (_, i) =>
+    managed(`aws_lambda_function.app_${i}`, {
+      actions: ["update"],
+      before: { environment: [{ variables: { status: "on", kms_key: "k" } }] },
+      after: { environment: [{ variables: { status: "disabled" } }] },
+    }),
+  );
+  const markdown = summarizePlan(planOf(...decoys));
+  expect(markdown).toContain("- `aws_lambda_function.app_0`: encryption, deletion protection\n");
+  expect(markdown).not.toContain("exposure or loss");
+});

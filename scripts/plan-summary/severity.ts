@@ -32,8 +32,9 @@ const RETENTION = /retention|expiration|expire|days|ttl|max_delivery_duration/;
 export function updateSeverity(resource: ResourceChange, changes: readonly AttributeChange[]): Severity {
   let worst = Severity.Other;
   for (const { path } of changes) {
-    // A tag is a label: a tag named "status" set to "disabled" exposes nothing.
-    if (TAG_ATTRIBUTES.has(String(path[0]))) continue;
+    // A tag is a label, and an environment variable a name the user chose: a tag or variable
+    // named "status" set to "disabled" exposes nothing.
+    if (TAG_ATTRIBUTES.has(String(path[0])) || path.includes("variables")) continue;
     worst = Math.min(worst, changeSeverity(resource, path));
     if (worst === Severity.Exposure) break;
   }
