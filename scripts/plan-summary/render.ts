@@ -283,12 +283,20 @@ function replacementSummary(resource: ResourceChange, { source, causes, reason }
   return `the plan does not say which attribute forces it${code}`;
 }
 
+/** Action names listed per resource: a pathological plan's thousands are counted, not listed. */
+const MAX_ACTIONS = 10;
+
+function listed(names: readonly string[]): string {
+  const more = names.length > MAX_ACTIONS ? ` and ${(names.length - MAX_ACTIONS).toLocaleString("en-US")} more` : "";
+  return `${names.slice(0, MAX_ACTIONS).map((name) => literal(name)).join(", ")}${more}`;
+}
+
 function renderOther(resource: ResourceChange): string {
-  const actions = resource.change.actions.map((action) => literal(action)).join(", ");
+  const actions = listed(resource.change.actions);
   const unknown = unknownActions(resource.change.actions);
   const flag =
     unknown.length > 0
-      ? ` (**unknown action** ${unknown.map((action) => literal(action)).join(", ")}: not an action of Terraform's JSON format this summary knows; read Terraform's own plan)`
+      ? ` (**unknown action** ${listed(unknown)}: not an action of Terraform's JSON format this summary knows; read Terraform's own plan)`
       : " (an unusual combination: read Terraform's own plan)";
   return `- ${addressOf(resource)}: actions ${actions}${flag}`;
 }
