@@ -297,3 +297,12 @@ describe(CONTEXT_VARIABLE, () => {
     expect(() => checkContextVariable({ [CONTEXT_VARIABLE]: raw })).not.toThrow();
   });
 });
+
+describe("numbers JSON cannot write back", () => {
+  test("a number too large for a double (1e309 reads as Infinity) is shown as Infinity, not as null", () => {
+    expect(problemsOf(JSON.parse('{"deliveryStream":{"bufferingSizeMiB":1e309},"analytics":{"queryWindowDays":-1e999}}'))).toEqual([
+      "deliveryStream.bufferingSizeMiB Infinity is invalid: use a number.",
+      "analytics.queryWindowDays -Infinity is invalid: use a number.",
+    ]);
+  });
+});

@@ -91,7 +91,8 @@ export function looksSecret(value: unknown): boolean {
  */
 export function show(value: unknown): string {
   if (looksSecret(value)) return "(a value that looks like a secret, not shown)";
-  const raw = value === undefined ? "undefined" : jsonOf(value);
+  // JSON writes Infinity (1e309 parsed) as null: say what the number is.
+  const raw = value === undefined ? "undefined" : typeof value === "number" && !Number.isFinite(value) ? String(value) : jsonOf(value);
   if (raw === undefined) return "(a value nested too deep to show)";
   const json = escapeInvisible(raw);
   if (json.length <= SHOWN_LENGTH) return json;

@@ -171,15 +171,32 @@ describe("risky creates", () => {
     expect(isInternetWide(cidr)).toBe(wide);
   });
 
-  test("a CIDR that is sensitive or only known after apply is neither judged nor shown", () => {
+  test("a CIDR that is sensitive or only known after apply is neither judged nor shown, nor taken as safe", () => {
+    const hidden = "inbound sources the plan does not show (sensitive or known only after apply), not judged (tcp port 22)";
     expect(
       riskyEntry(
         "aws_security_group_rule.hidden",
         { type: "ingress", protocol: "tcp", from_port: 22, to_port: 22, cidr_blocks: ["0.0.0.0/0"] },
         { after_sensitive: { cidr_blocks: true } },
       ),
-    ).toBe("routine");
-    expect(riskyEntry("aws_security_group_rule.later", { type: "ingress", protocol: "tcp", from_port: 22, to_port: 22 }, { after_unknown: { cidr_blocks: true } })).toBe("routine");
+    ).toBe(`- \`aws_security_group_rule.hidden\`: **other**\n  - **${hidden}:** \`cidr_blocks\` = (sensitive), \`protocol\` = \`tcp\`, \`from_port\` = \`22\`, \`to_port\` = \`22\``);
+    expect(riskyEntry("aws_security_group_rule.later", { type: "ingress", protocol: "tcp", from_port: 22, to_port: 22 }, { after_unknown: { cidr_blocks: true } })).toBe(
+      `- \`aws_security_group_rule.later\`: **other**\n  - **${hidden}:** \`cidr_blocks\` = (known after apply), \`protocol\` = \`tcp\`, \`from_port\` = \`22\`, \`to_port\` = \`22\``,
+    );
+    expect(
+      riskyEntry("aws_security_group_rule.partly", { type: "ingress", protocol: "tcp", from_port: 22, to_port: 22, cidr_blocks: ["10.0.0.0/8", null] }, { after_unknown: { cidr_blocks: [false, true] } }),
+    ).toBe(`- \`aws_security_group_rule.partly\`: **other**\n  - **${hidden}:** \`cidr_blocks[1]\` = (known after apply), \`protocol\` = \`tcp\`, \`from_port\` = \`22\`, \`to_port\` = \`22\``);
+    expect(riskyEntry("aws_security_group.dynamic", { name: "web" }, { after_unknown: { ingress: true } })).toBe(
+      "- `aws_security_group.dynamic`: **other**\n  - **inbound rules the plan does not show (sensitive or known only after apply), not judged:** `ingress` = (known after apply)",
+    );
+    expect(riskyEntry("aws_network_acl.part", { ingress: [{ action: "allow", cidr_block: "10.0.0.0/8", protocol: "-1", from_port: 0, to_port: 0 }, null] }, { after_unknown: { ingress: [false, true] } })).toBe(
+      "- `aws_network_acl.part`: **other**\n  - **inbound rules the plan does not show (sensitive or known only after apply), not judged:** `ingress[1]` = (known after apply)",
+    );
+    // Egress, and a rule from another security group (no CIDR at all), are not listed.
+    expect(riskyEntry("aws_security_group_rule.out", { type: "egress", protocol: "tcp", from_port: 22, to_port: 22 }, { after_unknown: { cidr_blocks: true } })).toBe("routine");
+    expect(riskyEntry("aws_security_group_rule.peer", { type: "ingress", protocol: "tcp", from_port: 22, to_port: 22, cidr_blocks: null, source_security_group_id: null }, { after_unknown: { source_security_group_id: true } })).toBe(
+      "routine",
+    );
   });
 
   test("a sensitive value behind a risky create is masked, the rest shown", () => {
@@ -251,4 +268,124 @@ describe("a plan of 5,000 creates with eight risky ones in the middle", () => {
     expect(markdown).toContain("### Create (4,992)\n\nBy type: `aws_s3_bucket` 4,992.\n\n");
     expect(markdown).toMatch(/\*\*Not listed here, to fit 65,000 characters:\*\* Create: [\d,]+ of 4,992\./);
   });
+});
+
+describe("a risky object created by a replacement", () => {
+  test("a rule replaced for another attribute, opened to the internet in the same change, says so", () => {
+    const rule = managed("aws_vpc_security_group_ingress_rule.ssh", {
+      actions: ["delete", "create"],
+      before: { security_group_id: "sg-1", cidr_ipv4: "10.0.0.0/8", ip_protocol: "tcp", from_port: 22, to_port: 22 },
+      after: { security_group_id: "sg-2", cidr_ipv4: "0.0.0.0/0", ip_protocol: "tcp", from_port: 22, to_port: 22 },
+      replace_paths: [["security_group_id"]],
+    });
+    expect(summarizePlan(planOf(rule))).toContain(
+      "- `aws_vpc_security_group_ingress_rule.ssh` (destroy, then create): forced by `security_group_id`\n" +
+        "  - **open to the internet (tcp port 22):** `cidr_ipv4` = `0.0.0.0/0`, `ip_protocol` = `tcp`, `from_port` = `22`, `to_port` = `22`\n" +
+        "  - `security_group_id`: `sg-1` → `sg-2`\n",
+    );
+  });
+
+  test("a public access block replaced on request with its settings off says so, and is listed before routine replacements", () => {
+    const routine = Array.from({ length: 3000 }, (_, i) =>
+      managed(`aws_instance.app_${String(i).padStart(4, "0")}`, { actions: ["delete", "create"], before: { ami: "ami-1" }, after: { ami: "ami-2" }, replace_paths: [["ami"]] }),
+    );
+    const block = managed(
+      "aws_s3_bucket_public_access_block.events",
+      { actions: ["delete", "create"], before: { bucket: "events", block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true }, after: { bucket: "events", block_public_acls: false, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true } },
+      { action_reason: "replace_by_request" },
+    );
+    const markdown = summarizePlan(planOf(...routine, block));
+    expect(markdown.length).toBeLessThanOrEqual(DEFAULT_MAX_CHARS);
+    expect(markdown).toContain(
+      "### Replace (3,001)\n\nBy type: `aws_instance` 3,000, `aws_s3_bucket_public_access_block` 1.\n\n" +
+        "- `aws_s3_bucket_public_access_block.events` (destroy, then create): replacement was requested with -replace\n" +
+        "  - **public access not fully blocked (1 of 4 settings off):** `block_public_acls` = `false`\n",
+    );
+  });
+});
+
+test("a bucket created with an inline grant to everyone is a public bucket ACL", () => {
+  expect(
+    riskyEntry("aws_s3_bucket.legacy", {
+      bucket: "legacy",
+      grant: [
+        { id: "abc", type: "CanonicalUser", uri: "", permissions: ["FULL_CONTROL"] },
+        { id: "", type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers", permissions: ["READ", "WRITE"] },
+      ],
+    }),
+  ).toBe(
+    "- `aws_s3_bucket.legacy`: **exposure or loss**\n" +
+      '  - **a bucket ACL grant to everyone:** `grant[1].uri` = `http://acs.amazonaws.com/groups/global/AllUsers`, `grant[1].permissions` = `["READ","WRITE"]`',
+  );
+});
+
+test("a public access block setting that is sensitive is not judged off", () => {
+  expect(
+    riskyEntry(
+      "aws_s3_bucket_public_access_block.hidden",
+      { bucket: "b", block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
+      { after_sensitive: { block_public_acls: true } },
+    ),
+  ).toBe("routine");
+});
+
+test("a prefix list created with an internet-wide entry is open to the internet wherever a rule names it", () => {
+  expect(riskyEntry("aws_ec2_managed_prefix_list.office", { name: "office", address_family: "IPv4", max_entries: 5, entry: [{ cidr: "10.1.0.0/16", description: "vpn" }, { cidr: "0.0.0.0/0", description: "office" }] })).toBe(
+    "- `aws_ec2_managed_prefix_list.office`: **exposure or loss**\n  - **a prefix list holding the internet (open wherever a rule names it):** `entry[1].cidr` = `0.0.0.0/0`",
+  );
+  expect(riskyEntry("aws_ec2_managed_prefix_list_entry.office", { prefix_list_id: "pl-1", cidr: "::/0" })).toBe(
+    "- `aws_ec2_managed_prefix_list_entry.office`: **exposure or loss**\n  - **a prefix list holding the internet (open wherever a rule names it):** `cidr` = `::/0`",
+  );
+  expect(riskyEntry("aws_ec2_managed_prefix_list.vpn", { name: "vpn", entry: [{ cidr: "10.1.0.0/16" }] })).toBe("routine");
+});
+
+test("a DMS replication instance created without publicly_accessible is public: DMS's default is true", () => {
+  expect(riskyEntry("aws_dms_replication_instance.migrate", { replication_instance_class: "dms.t3.micro", publicly_accessible: null }, { after_unknown: { publicly_accessible: true } })).toBe(
+    "- `aws_dms_replication_instance.migrate`: **exposure or loss**\n  - **reachable from the internet unless publicly_accessible is false (DMS makes an instance public by default):** `publicly_accessible` = (known after apply)",
+  );
+  expect(riskyEntry("aws_dms_replication_instance.private", { replication_instance_class: "dms.t3.micro", publicly_accessible: false })).toBe("routine");
+});
+
+describe("one create with thousands of risky values", () => {
+  const decoy = create("aws_security_group.aaa_decoy", {
+    ingress: Array.from({ length: 2000 }, (_, i) => ({ cidr_blocks: ["0.0.0.0/0", "::/0", "0.0.0.0/1", "128.0.0.0/1"], protocol: "tcp", from_port: 10000 + i, to_port: 10000 + i })),
+  });
+  const ssh = create("aws_security_group_rule.ssh", { type: "ingress", cidr_blocks: ["0.0.0.0/0"], protocol: "tcp", from_port: 22, to_port: 22 });
+
+  test("takes a few lines, so the risky creates after it are still in the comment", () => {
+    const markdown = summarizePlan(planOf(decoy, ssh));
+    expect(markdown).toContain(
+      "  - **open to the internet (tcp port 10004):** `ingress[4].cidr_blocks[0]` = `0.0.0.0/0`, `ingress[4].cidr_blocks[1]` = `::/0`, `ingress[4].cidr_blocks[2]` = `0.0.0.0/1`, `ingress[4].cidr_blocks[3]` = `128.0.0.0/1`, `ingress[4].protocol` = `tcp`, `ingress[4].from_port` = `10004`, `ingress[4].to_port` = `10004`\n" +
+        "  - … and 1,995 more risks of this resource, left out for length\n" +
+        "- `aws_security_group_rule.ssh`: **exposure or loss**\n",
+    );
+    expect(markdown.length).toBeLessThan(5_000);
+  });
+
+  test("without a size limit, every one is listed", () => {
+    const markdown = summarizePlan(planOf(decoy, ssh), { maxChars: Infinity });
+    expect(markdown).toContain("  - **open to the internet (tcp port 11999):**");
+    expect(markdown).not.toContain("more risks of this resource");
+  });
+});
+
+test("a replacement with thousands of replace_paths takes a few lines, so the replacements after it are still in the comment", () => {
+  const paths = Array.from({ length: 3000 }, (_, i) => `attribute_${i}`);
+  const decoy = managed(
+    "aws_s3_bucket.aaa",
+    { actions: ["delete", "create"], before: Object.fromEntries(paths.map((p) => [p, "a"])), after: Object.fromEntries(paths.map((p) => [p, "b"])), replace_paths: paths.map((p) => [p]) },
+  );
+  const rule = managed("aws_security_group_rule.ssh", {
+    actions: ["delete", "create"],
+    before: { type: "ingress", cidr_blocks: ["10.0.0.0/8"], protocol: "tcp", from_port: 22, to_port: 22 },
+    after: { type: "ingress", cidr_blocks: ["0.0.0.0/0"], protocol: "tcp", from_port: 22, to_port: 22 },
+    replace_paths: [["cidr_blocks"]],
+  });
+  const markdown = summarizePlan(planOf(decoy, rule));
+  expect(markdown).toContain("  - `attribute_19`: `a` → `b`\n  - … and 2,980 more attributes that force it, left out for length\n");
+  expect(markdown).toContain("- `aws_s3_bucket.aaa` (destroy, then create): forced by `attribute_0`, `attribute_1`");
+  expect(markdown).toContain("`attribute_19` and 2,980 more\n");
+  expect(markdown).toContain("- `aws_security_group_rule.ssh` (destroy, then create): forced by `cidr_blocks`\n");
+  expect(markdown.length).toBeLessThan(10_000);
+  expect(summarizePlan(planOf(decoy, rule), { maxChars: Infinity })).toContain("  - `attribute_2999`: `a` → `b`\n");
 });

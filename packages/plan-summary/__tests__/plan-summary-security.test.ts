@@ -1,6 +1,6 @@
 // Security-relevant updates are listed in full above the routine ones, each with what makes it
 // relevant; a deleted or replaced configuration set is marked as breaking for its senders.
-import { summarizePlan } from "..";
+import { DEFAULT_MAX_CHARS, summarizePlan } from "..";
 import { managed, planOf } from "./plan-summary-helpers";
 
 function firstLine(type: string, before: object, after: object): string {
@@ -80,6 +80,25 @@ describe("destroys", () => {
     expect(markdown).toContain(
       "### Destroy (4)\n\nBy type: `aws_cloudwatch_metric_alarm` 1, `aws_iam_role_policy` 1, `aws_kms_key` 1, `aws_s3_bucket` 1.\n\n" +
         "- `aws_s3_bucket.events`\n- `aws_kms_key.k`\n- `aws_iam_role_policy.p`\n- `aws_cloudwatch_metric_alarm.a`\n",
+    );
+  });
+});
+
+describe("destroys of what protects or delivers", () => {
+  test("a destroyed public access block, encryption configuration or event destination survives thousands of routine destroys", () => {
+    const routine = Array.from({ length: 3000 }, (_, i) => managed(`aws_instance.app_${i}`, { actions: ["delete"], before: { ami: "ami-1" } }));
+    const protections = [
+      "aws_s3_bucket_public_access_block.events",
+      "aws_s3_bucket_server_side_encryption_configuration.events",
+      "aws_sesv2_configuration_set_event_destination.events",
+      "aws_s3_account_public_access_block.account",
+      "aws_cloudtrail.audit",
+    ].map((address) => managed(address, { actions: ["delete"], before: {} }));
+    const markdown = summarizePlan(planOf(...routine, ...protections));
+    expect(markdown.length).toBeLessThanOrEqual(DEFAULT_MAX_CHARS);
+    expect(markdown).toContain(
+      "- `aws_s3_bucket_public_access_block.events`\n- `aws_s3_bucket_server_side_encryption_configuration.events`\n- `aws_sesv2_configuration_set_event_destination.events`\n" +
+        "- `aws_s3_account_public_access_block.account`\n- `aws_cloudtrail.audit`\n- `aws_instance.app_0`\n",
     );
   });
 });

@@ -216,6 +216,17 @@ describe("unknown actions", () => {
   });
 });
 
+describe("a resource with thousands of unknown actions", () => {
+  test("lists a few of them, so the unknown actions after it are still in the comment", () => {
+    const actions = Array.from({ length: 5000 }, (_, i) => `upgrade${i}`);
+    const markdown = summarizePlan(planOf(managed("aws_s3_bucket.aaa", { actions }), managed("aws_s3_bucket.events", { actions: ["upgrade"] })));
+    expect(markdown).toContain("- `aws_s3_bucket.aaa`: actions `upgrade0`, `upgrade1`");
+    expect(markdown).toContain("`upgrade9` and 4,990 more (**unknown action** `upgrade0`");
+    expect(markdown).toContain("- `aws_s3_bucket.events`: actions `upgrade` (**unknown action** `upgrade`:");
+    expect(markdown.length).toBeLessThan(3_000);
+  });
+});
+
 describe("unknown actions of data sources", () => {
   test("a data source with an action this summary does not know is flagged too, never No changes", () => {
     const markdown = summarizePlan(planOf(managed("data.aws_iam_policy_document.trust", { actions: ["upgrade"] }, { mode: "data", type: "aws_iam_policy_document" })));

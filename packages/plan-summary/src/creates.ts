@@ -8,7 +8,7 @@
 import type { ResourceChange } from "./read";
 import { afterSide } from "./replacements";
 import { isInternetWide } from "./network";
-import { Severity } from "./severity";
+import { PUBLIC_GRANTEES, Severity } from "./severity";
 import { literal } from "./markdown";
 import { describeAt, formatPath, isHiddenAt, isMarked, isRecord, lookup, valueAt, type PathStep } from "./values";
 
@@ -59,7 +59,6 @@ const NETWORK_RULES: Readonly<Record<string, RuleShape>> = {
 };
 
 const PUBLIC_CANNED_ACLS: ReadonlySet<string> = new Set(["public-read", "public-read-write", "authenticated-read"]);
-const PUBLIC_GRANTEES = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)$/;
 const PUBLIC_ACCESS_BLOCK_TYPES: ReadonlySet<string> = new Set(["aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block"]);
 const PUBLIC_ACCESS_SETTINGS = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
 
@@ -87,6 +86,7 @@ const LONG_LIVED_CREDENTIALS: Readonly<Record<string, string>> = {
 export function createFindings(resource: ResourceChange): CreateFinding[] {
   return [
     ...networkFindings(resource),
+    ...prefixListFindings(resource),
     ...publicDataFindings(resource),
     ...publicEndpointFindings(resource),
     ...encryptionFindings(resource),
@@ -109,19 +109,35 @@ function networkFindings(resource: ResourceChange): CreateFinding[] {
   else {
     const list = known(resource, [shape.list]);
     if (Array.isArray(list)) list.forEach((_, index) => rules.push([shape.list as string, index]));
+    // Rules the plan does not show cannot be judged, and are not taken as safe either.
+    else if (unreadable(resource, [shape.list])) return [{ severity: Severity.Other, risk: UNREADABLE_RULES, paths: [[shape.list]] }];
   }
-  return rules.flatMap((at) => {
+  return rules.flatMap((at): CreateFinding[] => {
     const rule = known(resource, at);
+    if (at.length > 0 && unreadable(resource, at)) return [{ severity: Severity.Other, risk: UNREADABLE_RULES, paths: [at] }];
     if (!isRecord(rule) || !shape.inbound(rule)) return [];
+    const hidden: PathStep[][] = [];
     const open = shape.cidrs.flatMap((attribute) => {
+      if (unreadable(resource, [...at, attribute])) hidden.push([...at, attribute]);
       const value = known(resource, [...at, attribute]);
       const cidrs = Array.isArray(value) ? value.map((cidr, index) => ({ cidr, path: [...at, attribute, index] })) : [{ cidr: value, path: [...at, attribute] }];
+      for (const { path } of Array.isArray(value) ? cidrs : []) if (unreadable(resource, path)) hidden.push(path);
       return cidrs.filter(({ path, cidr }) => typeof cidr === "string" && isInternetWide(cidr) && known(resource, path) !== undefined);
     });
-    if (open.length === 0) return [];
     const ports = [shape.protocol, shape.from, shape.to].map((attribute) => [...at, attribute]).filter((path) => known(resource, path) !== null);
-    return [{ severity: Severity.Exposure, risk: `open to the internet (${portsOf(rule, shape)})`, paths: [...open.map(({ path }) => path), ...ports] }];
+    if (open.length > 0) return [{ severity: Severity.Exposure, risk: `open to the internet (${portsOf(rule, shape)})`, paths: [...open.map(({ path }) => path), ...ports] }];
+    if (hidden.length > 0) return [{ severity: Severity.Other, risk: `${UNREADABLE_SOURCES} (${portsOf(rule, shape)})`, paths: [...hidden, ...ports] }];
+    return [];
   });
+}
+
+const UNREADABLE_RULES = "inbound rules the plan does not show (sensitive or known only after apply), not judged";
+const UNREADABLE_SOURCES = "inbound sources the plan does not show (sensitive or known only after apply), not judged";
+
+/** True when the value at `path` is sensitive or only known after apply: it cannot be judged. */
+function unreadable(resource: ResourceChange, path: PathStep[]): boolean {
+  const { after, after_sensitive: sensitive, after_unknown: unknown } = resource.change;
+  return isHiddenAt(after, sensitive, path) || isMarked(unknown, path);
 }
 
 /** "all protocols and ports", "tcp port 22", "tcp ports 1000–2000". */
@@ -137,6 +153,21 @@ function portsOf(rule: Record<string, unknown>, shape: RuleShape): string {
   return from === to ? `${name} port ${from}` : `${name} ports ${from}–${to}`;
 }
 
+/** A prefix list is a set of CIDRs a rule may name instead of them: one holding the internet opens every such rule. */
+function prefixListFindings(resource: ResourceChange): CreateFinding[] {
+  const paths: PathStep[][] = [];
+  if (resource.type === "aws_ec2_managed_prefix_list_entry") paths.push(["cidr"]);
+  if (resource.type === "aws_ec2_managed_prefix_list") {
+    const entries = known(resource, ["entry"]);
+    if (Array.isArray(entries)) entries.forEach((_, index) => paths.push(["entry", index, "cidr"]));
+  }
+  const open = paths.filter((path) => {
+    const cidr = known(resource, path);
+    return typeof cidr === "string" && isInternetWide(cidr);
+  });
+  return open.length > 0 ? [{ severity: Severity.Exposure, risk: "a prefix list holding the internet (open wherever a rule names it)", paths: open }] : [];
+}
+
 function publicDataFindings(resource: ResourceChange): CreateFinding[] {
   const findings: CreateFinding[] = [];
   if (resource.type === "aws_s3_bucket_acl" || resource.type === "aws_s3_bucket") {
@@ -148,7 +179,8 @@ function publicDataFindings(resource: ResourceChange): CreateFinding[] {
   if (PUBLIC_ACCESS_BLOCK_TYPES.has(resource.type)) {
     // A setting left unset is false: the block then does not block that kind of public access.
     const off = PUBLIC_ACCESS_SETTINGS.filter((setting) => {
-      if (isMarked(resource.change.after_unknown, [setting])) return false;
+      const { after, after_sensitive: sensitive, after_unknown: unknown } = resource.change;
+      if (isMarked(unknown, [setting]) || isHiddenAt(after, sensitive, [setting])) return false;
       const value = known(resource, [setting]);
       return value === false || value === null || value === undefined;
     });
@@ -159,12 +191,11 @@ function publicDataFindings(resource: ResourceChange): CreateFinding[] {
   return findings;
 }
 
-/** The grantee URIs of an `access_control_policy` that name all users or all AWS accounts. */
+/** The grantee URIs of an `access_control_policy` (or a bucket's inline `grant`) that name all users or all AWS accounts. */
 function publicGrantPaths(resource: ResourceChange): PathStep[][] {
   const out: PathStep[][] = [];
   const policies = known(resource, ["access_control_policy"]);
-  if (!Array.isArray(policies)) return out;
-  policies.forEach((policy, p) => {
+  (Array.isArray(policies) ? policies : []).forEach((policy, p) => {
     const grants = isRecord(policy) ? policy.grant : undefined;
     if (!Array.isArray(grants)) return;
     grants.forEach((grant, g) => {
@@ -177,6 +208,14 @@ function publicGrantPaths(resource: ResourceChange): PathStep[][] {
       });
     });
   });
+  // aws_s3_bucket's own (deprecated) `grant` blocks: one grantee each, with its permissions.
+  const inline = resource.type === "aws_s3_bucket" ? known(resource, ["grant"]) : undefined;
+  if (Array.isArray(inline)) {
+    inline.forEach((_, g) => {
+      const uri = known(resource, ["grant", g, "uri"]);
+      if (typeof uri === "string" && PUBLIC_GRANTEES.test(uri)) out.push(["grant", g, "uri"], ["grant", g, "permissions"]);
+    });
+  }
   return out;
 }
 
@@ -184,6 +223,10 @@ function publicEndpointFindings(resource: ResourceChange): CreateFinding[] {
   const findings: CreateFinding[] = [];
   if (known(resource, ["publicly_accessible"]) === true) {
     findings.push({ severity: Severity.Exposure, risk: "reachable from the internet", paths: [["publicly_accessible"]] });
+  }
+  // Optional and computed: left unset it is planned as unknown, and DMS then makes the instance public.
+  if (resource.type === "aws_dms_replication_instance" && isMarked(resource.change.after_unknown, ["publicly_accessible"]) && !isMarked(resource.change.after_sensitive, ["publicly_accessible"])) {
+    findings.push({ severity: Severity.Exposure, risk: "reachable from the internet unless publicly_accessible is false (DMS makes an instance public by default)", paths: [["publicly_accessible"]] });
   }
   if (resource.type === "aws_instance" && known(resource, ["associate_public_ip_address"]) === true) {
     findings.push({ severity: Severity.Exposure, risk: "a public IP address", paths: [["associate_public_ip_address"]] });
@@ -246,13 +289,26 @@ function credentialFindings(resource: ResourceChange): CreateFinding[] {
   return [{ severity: Severity.Weakening, risk: what, paths }];
 }
 
+/**
+ * Findings and values listed per resource when the summary has a size limit: one create with
+ * thousands of open rules must not take the room of the risky creates after it.
+ */
+const MAX_FINDINGS = 5;
+const MAX_VALUES = 10;
+
 /** One line per finding: what is risky, then each value behind it, masked as everywhere else. */
-export function renderFindings(resource: ResourceChange, findings: readonly CreateFinding[]): string[] {
-  return findings.map((finding) => {
-    const values = finding.paths.map((path) => {
+export function renderFindings(resource: ResourceChange, findings: readonly CreateFinding[], whole = false): string[] {
+  const shown = whole ? findings : findings.slice(0, MAX_FINDINGS);
+  const lines = shown.map((finding) => {
+    const paths = whole ? finding.paths : finding.paths.slice(0, MAX_VALUES);
+    const values = paths.map((path) => {
       const text = describeAt(afterSide(resource.change), path);
       return `${literal(formatPath(path))} = ${/^\((sensitive|known after apply|none)\)$/.test(text) ? text : literal(text)}`;
     });
-    return `  - **${finding.risk}:** ${values.join(", ")}`;
+    const more = finding.paths.length - paths.length;
+    return `  - **${finding.risk}:** ${values.join(", ")}${more > 0 ? ` and ${more.toLocaleString("en-US")} more` : ""}`;
   });
+  const left = findings.length - shown.length;
+  if (left > 0) lines.push(`  - … and ${left.toLocaleString("en-US")} more risks of this resource, left out for length`);
+  return lines;
 }

@@ -106,7 +106,7 @@ function buildSections(plan: Plan, outputs: [string, Change][], whole: boolean):
   const drifted = driftedResources(plan);
   return [
     risky("Destroy", holdingDataFirst(byKind.delete), renderDelete),
-    risky("Replace", holdingDataFirst(byKind.replace), (resource) => renderReplacement(resource, whole)),
+    risky("Replace", riskyFirst(holdingDataFirst(byKind.replace)), (resource) => renderReplacement(resource, whole)),
     { title: "Unknown or unusual actions", full: true, intro: [], entries: byKind.other.map(renderOther) },
     { title: "Failing checks", full: true, intro: [], entries: renderFailingChecks(plan) },
     { title: "Deferred", full: true, intro: [], entries: renderDeferred(plan) },
@@ -119,7 +119,7 @@ function buildSections(plan: Plan, outputs: [string, Change][], whole: boolean):
     },
     {
       ...risky("Risky creates", riskyCreates.map(({ resource }) => resource), () => ""),
-      entries: riskyCreates.map(({ resource, findings, severity }) => renderRiskyCreate(resource, findings, severity)),
+      entries: riskyCreates.map(({ resource, findings, severity }) => renderRiskyCreate(resource, findings, severity, whole)),
       ranks: riskyCreates.map(({ severity }) => SEVERITY_LABELS[severity]),
     },
     risky("Changed outside Terraform", drifted, (resource) => renderDrift(resource, relevant)),
@@ -142,8 +142,18 @@ function buildSections(plan: Plan, outputs: [string, Change][], whole: boolean):
 function reviewUpdate(resource: ResourceChange): { resource: ResourceChange; changes: AttributeChange[]; topics: string[]; severity: Severity } {
   const all = changedAttributes(resource.change, [], Infinity);
   const topics = securityTopics(resource, all);
-  const severity = topics.length > 0 ? updateSeverity(resource, all) : Severity.Other;
+  const severity = topics.length > 0 ? Math.min(updateSeverity(resource, all), riskTouched(resource, all)) : Severity.Other;
   return { resource, topics, severity, changes: securityChangesFirst(resource, all, MAX_CHANGED_PATHS) };
+}
+
+/**
+ * An update that changes a value behind what would make the object a risky create (the ports of a
+ * rule open to the internet, say) is as severe as that risk: it widens an exposure.
+ */
+function riskTouched(resource: ResourceChange, changes: readonly AttributeChange[]): Severity {
+  const prefix = (a: readonly PathStep[], b: readonly PathStep[]) => a.every((step, index) => index < b.length && b[index] === step);
+  const touched = createFindings(resource).filter(({ paths }) => paths.some((path) => changes.some((change) => prefix(change.path, path) || prefix(path, change.path))));
+  return Math.min(Severity.Other, ...touched.map((finding) => finding.severity));
 }
 
 /** Most severe first; entries of one severity keep the plan's order. */
@@ -155,8 +165,22 @@ function bySeverity<T extends { severity: Severity }>(entries: readonly T[]): T[
 const HOLDS_DATA =
   /^aws_s3_bucket$|^aws_kms_key$|^aws_kms_replica_key$|^aws_cloudwatch_log_group$|^aws_dynamodb_table$|^aws_db_instance$|^aws_rds_cluster$|^aws_efs_file_system$|^aws_secretsmanager_secret$|^aws_kinesis_stream$|^aws_kinesis_firehose_delivery_stream$|^aws_sqs_queue$|^aws_sesv2_configuration_set$|^aws_glue_catalog_(database|table)$|^aws_backup_vault$/;
 
+/**
+ * Resource types whose deletion exposes data or loses events: public access blocks, encryption and
+ * logging configurations, audit trails, and the event destination itself. Listed with those above.
+ */
+const PROTECTS =
+  /_public_access_block$|_server_side_encryption_configuration$|_encryption_configuration$|^aws_s3_bucket_logging$|^aws_s3_bucket_versioning$|^aws_cloudtrail$|^aws_flow_log$|^aws_sesv2_configuration_set_event_destination$|^aws_ses_event_destination$/;
+
 function holdingDataFirst(resources: readonly ResourceChange[]): ResourceChange[] {
-  return [...resources.filter((resource) => HOLDS_DATA.test(resource.type)), ...resources.filter((resource) => !HOLDS_DATA.test(resource.type))];
+  const first = (resource: ResourceChange) => HOLDS_DATA.test(resource.type) || PROTECTS.test(resource.type);
+  return [...resources.filter(first), ...resources.filter((resource) => !first(resource))];
+}
+
+/** Replacements whose new object is risky (judged as a create is) first, so no number of routine ones hides them. */
+function riskyFirst(resources: readonly ResourceChange[]): ResourceChange[] {
+  const risky = new Set(resources.filter((resource) => createFindings(resource).length > 0));
+  return [...resources.filter((resource) => risky.has(resource)), ...resources.filter((resource) => !risky.has(resource))];
 }
 
 type Group = "delete" | "replace" | "other" | "forget" | "import" | "move" | "update" | "create";
@@ -218,16 +242,25 @@ function breaking(resource: ResourceChange): string[] {
 function renderReplacement(resource: ResourceChange, whole: boolean): string {
   const explanation = explainReplacement(resource);
   const order = explanation.order === "create first" ? "create new, then destroy old" : "destroy, then create";
-  const header = `- ${addressOf(resource)} (${order}): ${replacementSummary(resource, explanation)}`;
-  const details = explanation.causes.flatMap((cause) => {
+  // Under a size limit a pathological plan's thousands of replace_paths are counted, not listed.
+  const causes = whole ? explanation.causes : explanation.causes.slice(0, MAX_CAUSES);
+  const left = explanation.causes.length - causes.length;
+  const header = `- ${addressOf(resource)} (${order}): ${replacementSummary(resource, { ...explanation, causes })}${left > 0 ? ` and ${left.toLocaleString("en-US")} more` : ""}`;
+  const details = causes.flatMap((cause) => {
     const path = literal(formatPath(cause.path));
     const inner = blockChanges(resource, cause.path, whole);
     // A forcing block lists its changed attributes below; its own value is only a reminder.
     const [first = "", ...rest] = inner.length > 0 ? [`  - ${path}: ${value(cause.before)} → ${value(cause.after)}`] : changeLines(path, cause.before, cause.after, "  ", whole);
     return [`${first}${cause.hint ? `. ${cause.hint}` : ""}`, ...rest, ...inner];
   });
-  return [header, ...breaking(resource), ...details].join("\n");
+  // The new object is created with its after values: what makes a create risky makes it risky too,
+  // whichever attribute forced the replacement (or none, with -replace).
+  const more = left > 0 ? [`  - … and ${plural(left, "more attribute")} that force it, left out for length`] : [];
+  return [header, ...breaking(resource), ...renderFindings(resource, createFindings(resource), whole), ...details, ...more].join("\n");
 }
+
+/** Forcing attributes listed per replacement under a size limit; a real plan has a handful. */
+const MAX_CAUSES = 20;
 
 // A forcing block (a list or object) also lists which of its own attributes change.
 function blockChanges(resource: ResourceChange, path: PathStep[], whole: boolean): string[] {
@@ -250,12 +283,20 @@ function replacementSummary(resource: ResourceChange, { source, causes, reason }
   return `the plan does not say which attribute forces it${code}`;
 }
 
+/** Action names listed per resource: a pathological plan's thousands are counted, not listed. */
+const MAX_ACTIONS = 10;
+
+function listed(names: readonly string[]): string {
+  const more = names.length > MAX_ACTIONS ? ` and ${(names.length - MAX_ACTIONS).toLocaleString("en-US")} more` : "";
+  return `${names.slice(0, MAX_ACTIONS).map((name) => literal(name)).join(", ")}${more}`;
+}
+
 function renderOther(resource: ResourceChange): string {
-  const actions = resource.change.actions.map((action) => literal(action)).join(", ");
+  const actions = listed(resource.change.actions);
   const unknown = unknownActions(resource.change.actions);
   const flag =
     unknown.length > 0
-      ? ` (**unknown action** ${unknown.map((action) => literal(action)).join(", ")}: not an action of Terraform's JSON format this summary knows; read Terraform's own plan)`
+      ? ` (**unknown action** ${listed(unknown)}: not an action of Terraform's JSON format this summary knows; read Terraform's own plan)`
       : " (an unusual combination: read Terraform's own plan)";
   return `- ${addressOf(resource)}: actions ${actions}${flag}`;
 }
@@ -323,8 +364,8 @@ function renderUpdate(resource: ResourceChange, changes: readonly AttributeChang
   return [`- ${addressOf(resource)}${why}`, ...attributeLines(resource, changes, whole)].join("\n");
 }
 
-function renderRiskyCreate(resource: ResourceChange, findings: readonly CreateFinding[], severity: Severity): string {
-  return [`- ${addressOf(resource)}: **${SEVERITY_LABELS[severity]}**`, ...renderFindings(resource, findings)].join("\n");
+function renderRiskyCreate(resource: ResourceChange, findings: readonly CreateFinding[], severity: Severity, whole: boolean): string {
+  return [`- ${addressOf(resource)}: **${SEVERITY_LABELS[severity]}**`, ...renderFindings(resource, findings, whole)].join("\n");
 }
 
 function renderCreate(resource: ResourceChange): string {

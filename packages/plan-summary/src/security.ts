@@ -81,7 +81,7 @@ function namesAt(resource: ResourceChange, path: readonly (string | number)[]): 
   ];
 }
 
-const TAG_ATTRIBUTES: ReadonlySet<string> = new Set(["tags", "tags_all"]);
+export const TAG_ATTRIBUTES: ReadonlySet<string> = new Set(["tags", "tags_all"]);
 
 /** Attribute names inside a value, a few levels deep: enough for a provider's nested blocks. */
 function keysWithin(value: unknown, depth = 0, out: string[] = []): string[] {

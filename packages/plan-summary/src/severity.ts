@@ -7,6 +7,7 @@
 import type { AttributeChange } from "./attributes";
 import { isInternetWide } from "./network";
 import type { ResourceChange } from "./read";
+import { TAG_ATTRIBUTES } from "./security";
 import { isHiddenAt, isMarked, isRecord, valueAt, type PathStep } from "./values";
 
 export enum Severity {
@@ -31,6 +32,9 @@ const RETENTION = /retention|expiration|expire|days|ttl|max_delivery_duration/;
 export function updateSeverity(resource: ResourceChange, changes: readonly AttributeChange[]): Severity {
   let worst = Severity.Other;
   for (const { path } of changes) {
+    // A tag is a label, and an environment variable a name the user chose: a tag or variable
+    // named "status" set to "disabled" exposes nothing.
+    if (TAG_ATTRIBUTES.has(String(path[0])) || path.includes("variables")) continue;
     worst = Math.min(worst, changeSeverity(resource, path));
     if (worst === Severity.Exposure) break;
   }
@@ -55,6 +59,7 @@ function changeSeverity(resource: ResourceChange, path: PathStep[]): Severity {
   // Exposure to the internet and loss of data or events.
   if (PUBLIC_ACCESS_SETTINGS.test(name) && before === true && after !== true && !unknownAfter) return Severity.Exposure;
   if (name === "acl" && typeof after === "string" && PUBLIC_ACLS.test(after)) return Severity.Exposure;
+  if (grantsToEveryone(resource, path)) return Severity.Exposure;
   if (/^(publicly_accessible|associate_public_ip_address)$/.test(name) && after === true) return Severity.Exposure;
   if (/^(authorization_type|auth_type|authorization)$/.test(name) && after === "NONE") return Severity.Exposure;
   if ((/enabled$|^enable$/.test(name) && before === true && after === false) || (/^disabled?$/.test(name) && after === true)) return Severity.Exposure;
@@ -69,6 +74,22 @@ function changeSeverity(resource: ResourceChange, path: PathStep[]): Severity {
   if (within(ENCRYPTION) && present(before) && present(after)) return Severity.Weakening;
   if (/^(force_destroy|skip_final_snapshot)$/.test(name) && after === true && before !== true) return Severity.Weakening;
   return Severity.Other;
+}
+
+/** Grantee URIs that name all users, or every AWS account: a grant to either is public. */
+export const PUBLIC_GRANTEES = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)$/;
+
+/**
+ * True when the change at `path` is inside an ACL grant (the whole `grant` list, or one grant and
+ * what it holds: its grantee, its permission) whose new value grants to everyone.
+ */
+function grantsToEveryone(resource: ResourceChange, path: PathStep[]): boolean {
+  const at = path.indexOf("grant");
+  if (at < 0) return false;
+  const scope = path.slice(0, Math.min(path.length, at + 2));
+  const { change } = resource;
+  if (isMarked(change.after_unknown, scope) || isHiddenAt(change.after, change.after_sensitive, scope)) return false;
+  return strings(valueAt(change.after, scope)).some((text) => PUBLIC_GRANTEES.test(text));
 }
 
 /** Log group retention 0 means "never expire": going to 0 is longer, leaving it is shorter. */
