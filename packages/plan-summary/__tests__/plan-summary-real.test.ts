@@ -93,11 +93,10 @@ function shownResourceChanges(plan: RawPlan, codes: Set<string>): string[] {
 const CANARY = "sensitive-canary-";
 
 /**
- * Plans whose summary still shows a value once it is marked sensitive: an inline policy's name
- * (`inline_policy "put-ses-events"`) is printed from the role's inline_policy block even when that
- * block is sensitive. These run as failing tests, so fixing the summary turns them red until removed here.
+ * Plans whose summary still shows a value once it is marked sensitive (none today). They run as
+ * failing tests, so fixing the summary turns them red until removed here.
  */
-const KNOWN_LEAKS = new Set(["real/destroy.json"]);
+const KNOWN_LEAKS = new Set<string>([]);
 
 /**
  * The plan as Terraform writes it when every attribute of every change and every output is sensitive,

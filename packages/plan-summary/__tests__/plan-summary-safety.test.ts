@@ -206,6 +206,23 @@ describe("sensitive values", () => {
     return markdown;
   }
 
+  test("an inline policy whose name is sensitive is named by its position, never by its name", () => {
+    const document = (action: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: "arn:aws:s3:::b/*" }] });
+    const markdown = expectNoSecret(
+      planOf(
+        managed("aws_iam_role.r", {
+          actions: ["update"],
+          before: { name: "r", inline_policy: [{ name: SECRET, policy: document("s3:GetObject") }] },
+          after: { name: "r", inline_policy: [{ name: SECRET, policy: document("s3:PutObject") }] },
+          before_sensitive: { inline_policy: [{ name: true }] },
+          after_sensitive: { inline_policy: [{ name: true }] },
+        }),
+      ),
+    );
+    expect(markdown).toContain("inline_policy (sensitive name) #1");
+    expect(markdown).toContain("s3:PutObject");
+  });
+
   test("a replacement forced by a block whose child is sensitive masks that child", () => {
     const markdown = expectNoSecret(
       planOf(

@@ -273,23 +273,28 @@ export function policyAttributes(resource: ResourceChange): PolicyAttribute[] {
 
 function inlinePolicyAttributes(change: Change): PolicyAttribute[] {
   if (isMarked(change.after_unknown, ["inline_policy"])) return [];
-  const before = inlinePolicies(change.before);
-  const after = inlinePolicies(change.after);
+  const before = inlinePolicies(change.before, change.before_sensitive);
+  const after = inlinePolicies(change.after, change.after_sensitive);
   const names = [...new Set([...after.keys(), ...before.keys()])];
   return names.map((name) => ({
-    label: `inline_policy ${JSON.stringify(name)}`,
+    label: name.startsWith(SENSITIVE_NAME) ? `inline_policy ${name}` : `inline_policy ${JSON.stringify(name)}`,
     kind: "identity" as const,
     before: inlinePolicyText(change.before, change.before_sensitive, undefined, before.get(name)),
     after: inlinePolicyText(change.after, change.after_sensitive, change.after_unknown, after.get(name)),
   }));
 }
 
-function inlinePolicies(object: unknown): Map<string, number> {
+/** The label of an inline policy whose name is sensitive: its position, never its name. */
+const SENSITIVE_NAME = "(sensitive name) #";
+
+/** Each inline policy's index by its name, or by its position when the plan marks the name sensitive. */
+function inlinePolicies(object: unknown, sensitive: unknown): Map<string, number> {
   const entries = valueAt(object, ["inline_policy"]);
   const byName = new Map<string, number>();
   if (!Array.isArray(entries)) return byName;
   entries.forEach((entry, index) => {
-    if (isRecord(entry) && typeof entry.name === "string" && entry.name !== "") byName.set(entry.name, index);
+    if (!isRecord(entry) || typeof entry.name !== "string" || entry.name === "") return;
+    byName.set(isHiddenAt(object, sensitive, ["inline_policy", index, "name"]) ? `${SENSITIVE_NAME}${index + 1}` : entry.name, index);
   });
   return byName;
 }
