@@ -358,7 +358,7 @@ describe("the faults seeded into the default stack", () => {
 });
 
 describe("the check's shell scripts", () => {
-  const files = ["packages/terraform-check/terraform-check.sh", ...["isolation.sh", "mock.sh", "provider.sh", "stack.sh", "terraform-build.sh", "unit-tests.sh"].map((f) => `packages/terraform-check/${f}`)];
+  const files = ["packages/terraform-check/terraform-check.sh", ...["isolation.sh", "mock.sh", "provider.sh", "stack.sh", "terraform-build.sh", "prebuild.sh", "unit-tests.sh"].map((f) => `packages/terraform-check/${f}`)];
   const text = files.map((f) => readFileSync(path.join(ROOT, f), "utf8")).join("\n");
 
   it("call only functions they define", () => {
