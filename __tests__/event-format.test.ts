@@ -18,6 +18,11 @@ const EXPECTED: { today: string; answers: Record<string, Json[]> } = JSON.parse(
 const LOAD_TIMEOUT_MS = 90_000;
 const DATABASE = '"ses_events"';
 
+/** Every problem of `props`, one sentence each. */
+function problems(props: Json): string[] {
+  return errorOf(props).split("\n").slice(1).map((line) => line.replace(/^  - /, ""));
+}
+
 function tables(stack: Json): Json[] {
   return Object.values<Json>(stack.resource.aws_glue_catalog_table);
 }
@@ -168,6 +173,26 @@ describe("format settings at synth time", () => {
   it("refuses a source record prefix that overlaps the events", () => {
     expect(errorOf({ deliveryStream: { sourceRecordBackup: { prefix: "events-parquet/raw/" } } })).toContain(
       'deliveryStream.sourceRecordBackup.prefix "events-parquet/raw/" is invalid: it overlaps deliveryStream.prefix',
+    );
+  });
+
+  it("refuses events delivered under the default source record prefix, which its expiration would delete", () => {
+    const prefix = "source-records/events/event_type=!{partitionKeyFromQuery:event_type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/";
+    expect(problems({ deliveryStream: { prefix, format: EventFormat.PARQUET } })).toContain(
+      `deliveryStream.sourceRecordBackup.prefix "source-records/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" is invalid: it overlaps deliveryStream.prefix ${JSON.stringify(prefix)}, so the source records' expiration would delete those objects or a table would read the backup; use a folder of its own, such as "source-records/".`,
+    );
+  });
+
+  it("refuses a JSON history under the default source record prefix, where its table would read the backup", () => {
+    const jsonPrefix = "source-records/old/event_type=!{partitionKeyFromQuery:event_type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/";
+    expect(problems({ deliveryStream: { jsonPrefix } })).toContain(
+      `deliveryStream.sourceRecordBackup.prefix "source-records/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" is invalid: it overlaps deliveryStream.jsonPrefix ${JSON.stringify(jsonPrefix)}, so the source records' expiration would delete those objects or a table would read the backup; use a folder of its own, such as "source-records/".`,
+    );
+  });
+
+  it("refuses query results under the source record prefix, whose lifecycle rules would expire each other", () => {
+    expect(problems({ analytics: { resultsPrefix: "source-records/results/" } })).toContain(
+      'deliveryStream.sourceRecordBackup.prefix "source-records/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" is invalid: it overlaps analytics.resultsPrefix "source-records/results/", so the source records\' expiration would delete those objects or a table would read the backup; use a folder of its own, such as "source-records/".',
     );
   });
 

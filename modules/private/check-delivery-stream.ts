@@ -114,24 +114,36 @@ function checkFormat(problems: rules.Problems, resolved: ResolvedDestination): v
     `${at}.jsonPrefix is set but format is "json": it names the JSON delivered before a switch to Parquet; remove it or set ${at}.format to "parquet".`,
   );
   problems.check(`${at}.jsonPrefix`, options.jsonPrefix, rules.maxLength(1024), rules.NO_TERRAFORM_TEMPLATE);
-  const backup = options.sourceRecordBackup;
-  if (backup === undefined) return;
   const setting = `${at}.sourceRecordBackup`;
-  problems.check(`${setting}.prefix`, backup.prefix, SOURCE_RECORDS_PREFIX, rules.NO_TERRAFORM_TEMPLATE, {
-    test: (p) => !p.includes("partitionKeyFromQuery") && !p.includes("!{firehose:error-output-type}"),
-    text: "the source records are not partitioned and have no error type: use only !{timestamp:...} expressions",
-  });
-  problems.check(`${setting}.expirationDays`, backup.expirationDays, rules.integerBetween(1, 36500));
-  problems.when(
-    stream.sourceRecords === undefined && (backup.prefix !== undefined || backup.expirationDays !== undefined),
-    `${setting}.prefix or .expirationDays is set but the backup is off (${setting}.enabled is false, or format is "json"); remove them or set ${setting}.enabled to true.`,
-  );
+  const backup = options.sourceRecordBackup;
+  if (backup !== undefined) {
+    problems.check(`${setting}.prefix`, backup.prefix, SOURCE_RECORDS_PREFIX, rules.NO_TERRAFORM_TEMPLATE, {
+      test: (p) => !p.includes("partitionKeyFromQuery") && !p.includes("!{firehose:error-output-type}"),
+      text: "the source records are not partitioned and have no error type: use only !{timestamp:...} expressions",
+    });
+    problems.check(`${setting}.expirationDays`, backup.expirationDays, rules.integerBetween(1, 36500));
+    problems.when(
+      stream.sourceRecords === undefined && (backup.prefix !== undefined || backup.expirationDays !== undefined),
+      `${setting}.prefix or .expirationDays is set but the backup is off (${setting}.enabled is false, or format is "json"); remove them or set ${setting}.enabled to true.`,
+    );
+  }
+}
+
+/**
+ * Checks the source records' prefix against every other prefix of the bucket. The backup is on by
+ * default with Parquet, so this runs whether or not deliveryStream or its backup was set.
+ */
+export function checkSourceRecordsPrefix(problems: rules.Problems, resolved: ResolvedDestination): void {
+  const at = "deliveryStream";
+  const setting = `${at}.sourceRecordBackup`;
+  const stream = resolved.stream;
   const records = stream.sourceRecords;
   if (records === undefined || rules.isToken(records.prefix) || !SOURCE_RECORDS_PREFIX.test(records.prefix)) return;
   const written: Array<[string, string | undefined]> = [
     [`${at}.prefix`, stream.prefix],
     [`${at}.jsonPrefix`, stream.jsonPrefix],
     [`${at}.errorOutputPrefix`, stream.errorOutputPrefix],
+    ...(resolved.analytics === undefined ? [] : [["analytics.resultsPrefix", resolved.queryResults.prefix] as [string, string]]),
   ];
   for (const [name, prefix] of written) {
     problems.when(
