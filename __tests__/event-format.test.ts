@@ -196,6 +196,28 @@ describe("format settings at synth time", () => {
     );
   });
 
+  it.each([
+    ["raw/!{timestamp:yyyy/", "!{timestamp:yyyy/"],
+    ["raw/!{foo:bar}/", "!{foo:bar}"],
+    ["raw/!{timestamp:}/", "!{timestamp:}"],
+  ])("refuses the source record prefix %j, whose expression %s Firehose rejects", (prefix) => {
+    expect(problems({ deliveryStream: { sourceRecordBackup: { prefix } } })).toEqual([
+      `deliveryStream.sourceRecordBackup.prefix ${JSON.stringify(prefix)} is invalid: every !{ must open a whole !{timestamp:FORMAT} expression, such as !{timestamp:yyyy}; Firehose rejects others.`,
+    ]);
+  });
+
+  it("refuses a source record backup turned on with JSON, which keeps no source records", () => {
+    expect(problems({ deliveryStream: { format: EventFormat.JSON, sourceRecordBackup: { enabled: true } } })).toEqual([
+      'deliveryStream.sourceRecordBackup.enabled is true but format is "json": Firehose backs up the source records only of a conversion to Parquet; remove it or set deliveryStream.format to "parquet".',
+    ]);
+  });
+
+  it.each([null, "yes", ["source-records/"]])("refuses a source record backup given as %j", (backup) => {
+    expect(problems({ deliveryStream: { sourceRecordBackup: backup } })).toEqual([
+      `deliveryStream.sourceRecordBackup ${JSON.stringify(backup)} is invalid: use an object, such as { "enabled": true, "prefix": "source-records/", "expirationDays": 365 }.`,
+    ]);
+  });
+
   it("refuses a JSON history that overlaps the Parquet objects", () => {
     expect(errorOf({ deliveryStream: { jsonPrefix: "events-parquet/old/event_type=!{partitionKeyFromQuery:event_type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" } })).toContain(
       'deliveryStream.jsonPrefix "events-parquet/old/event_type=!{partitionKeyFromQuery:event_type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" is invalid: its location "events-parquet/old/" overlaps that of the Parquet prefix ("events-parquet/"): JSON and Parquet objects each need a location of their own.',

@@ -116,11 +116,29 @@ function checkFormat(problems: rules.Problems, resolved: ResolvedDestination): v
   problems.check(`${at}.jsonPrefix`, options.jsonPrefix, rules.maxLength(1024), rules.NO_TERRAFORM_TEMPLATE);
   const setting = `${at}.sourceRecordBackup`;
   const backup = options.sourceRecordBackup;
-  if (backup !== undefined) {
-    problems.check(`${setting}.prefix`, backup.prefix, SOURCE_RECORDS_PREFIX, rules.NO_TERRAFORM_TEMPLATE, {
-      test: (p) => !p.includes("partitionKeyFromQuery") && !p.includes("!{firehose:error-output-type}"),
-      text: "the source records are not partitioned and have no error type: use only !{timestamp:...} expressions",
-    });
+  problems.check(setting, backup, {
+    test: (b) => typeof b === "object" && b !== null && !Array.isArray(b),
+    text: 'use an object, such as { "enabled": true, "prefix": "source-records/", "expirationDays": 365 }',
+  });
+  if (typeof backup === "object" && backup !== null && !Array.isArray(backup)) {
+    problems.check(
+      `${setting}.prefix`,
+      backup.prefix,
+      SOURCE_RECORDS_PREFIX,
+      rules.NO_TERRAFORM_TEMPLATE,
+      {
+        test: (p) => !p.includes("partitionKeyFromQuery") && !p.includes("!{firehose:error-output-type}"),
+        text: "the source records are not partitioned and have no error type: use only !{timestamp:...} expressions",
+      },
+      {
+        test: (p) => !p.replace(/!\{timestamp:[^{}!]+\}/g, "").includes("!{"),
+        text: "every !{ must open a whole !{timestamp:FORMAT} expression, such as !{timestamp:yyyy}; Firehose rejects others",
+      },
+    );
+    problems.when(
+      backup.enabled === true && !parquet,
+      `${setting}.enabled is true but format is "json": Firehose backs up the source records only of a conversion to Parquet; remove it or set ${at}.format to "parquet".`,
+    );
     problems.check(`${setting}.expirationDays`, backup.expirationDays, rules.integerBetween(1, 36500));
     problems.when(
       stream.sourceRecords === undefined && (backup.prefix !== undefined || backup.expirationDays !== undefined),
