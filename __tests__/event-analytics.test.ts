@@ -628,6 +628,13 @@ describe("values of the wrong type from JavaScript callers", () => {
   ])("refuses %s", (_, analytics, message) => {
     expect(problems({ analytics: analytics as object })).toContain(message);
   });
+
+  it.each([
+    ["deliveryStream.prefix", { prefix: 5 }, 'deliveryStream.prefix 5 is invalid: use a string such as "events/year=!{timestamp:yyyy}/".'],
+    ["deliveryStream.jsonPrefix", { jsonPrefix: 5 }, 'deliveryStream.jsonPrefix 5 is invalid: use a string such as "events/year=!{timestamp:yyyy}/".'],
+  ])("refuses a number as %s, without a TypeError", (_, deliveryStream, message) => {
+    expect(problems({ deliveryStream: deliveryStream as object })).toContain(message);
+  });
 });
 
 describe("EventAnalytics used on its own: its format, columns and JSON history", () => {

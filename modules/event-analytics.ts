@@ -189,7 +189,7 @@ export class EventAnalytics extends Construct {
       defaultsToPrimaryWorkgroup(props.workgroupName, props.nameBase),
       `workgroupName defaults to nameBase "${props.nameBase}", the workgroup every account and Region already has; set workgroupName.`,
     );
-    problems.check("prefix", props.prefix, rules.NO_TERRAFORM_TEMPLATE);
+    problems.check("prefix", props.prefix, rules.PREFIX_STRING, rules.NO_TERRAFORM_TEMPLATE);
     problems.check("errorOutputPrefix", props.errorOutputPrefix, rules.NO_TERRAFORM_TEMPLATE);
     checkAnalyticsLayout(problems, {
       prefix: ["prefix", props.prefix],
@@ -199,7 +199,7 @@ export class EventAnalytics extends Construct {
       format: props.format,
     });
     problems.check("format", props.format, rules.oneOf(Object.values(EventFormat)));
-    const prefixLayout = rules.isToken(props.prefix) ? undefined : eventLayout(props.prefix);
+    const prefixLayout = rules.isToken(props.prefix) || typeof props.prefix !== "string" ? undefined : eventLayout(props.prefix);
     const partitionKeys = prefixLayout !== undefined && !("problems" in prefixLayout) ? prefixLayout.keys.map((key) => key.name) : [];
     checkColumns(problems, "columns", props.columns, partitionKeys);
     problems.when(

@@ -61,6 +61,7 @@ export function checkDeliveryStream(problems: rules.Problems, resolved: Resolved
   problems.check(
     `${at}.prefix`,
     options.prefix,
+    rules.PREFIX_STRING,
     rules.maxLength(1024),
     rules.NO_TERRAFORM_TEMPLATE,
     {
@@ -80,6 +81,7 @@ export function checkDeliveryStream(problems: rules.Problems, resolved: Resolved
   problems.check(
     `${at}.errorOutputPrefix`,
     options.errorOutputPrefix,
+    rules.PREFIX_STRING,
     rules.pattern(/^.{1,1024}$/su, "use 1-1024 characters (Firehose needs an error prefix when the prefix has expressions)"),
     rules.NO_TERRAFORM_TEMPLATE,
     {
@@ -113,7 +115,7 @@ function checkFormat(problems: rules.Problems, resolved: ResolvedDestination): v
     !parquet && options.jsonPrefix !== undefined,
     `${at}.jsonPrefix is set but format is "json": it names the JSON delivered before a switch to Parquet; remove it or set ${at}.format to "parquet".`,
   );
-  problems.check(`${at}.jsonPrefix`, options.jsonPrefix, rules.maxLength(1024), rules.NO_TERRAFORM_TEMPLATE);
+  problems.check(`${at}.jsonPrefix`, options.jsonPrefix, rules.PREFIX_STRING, rules.maxLength(1024), rules.NO_TERRAFORM_TEMPLATE);
   const setting = `${at}.sourceRecordBackup`;
   const backup = options.sourceRecordBackup;
   problems.check(setting, backup, {
@@ -165,7 +167,7 @@ export function checkSourceRecordsPrefix(problems: rules.Problems, resolved: Res
   ];
   for (const [name, prefix] of written) {
     problems.when(
-      prefix !== undefined && !rules.isToken(prefix) && (mayWriteUnder(prefix, literalFolder(records.prefix)) || mayWriteUnder(records.prefix, literalFolder(prefix))),
+      typeof prefix === "string" && !rules.isToken(prefix) && (mayWriteUnder(prefix, literalFolder(records.prefix)) || mayWriteUnder(records.prefix, literalFolder(prefix))),
       `${setting}.prefix ${rules.show(records.prefix)} is invalid: it overlaps ${name} ${rules.show(prefix)}, so the source records' expiration would delete those objects or a table would read the backup; use a folder of its own, such as "source-records/".`,
     );
   }
@@ -248,6 +250,6 @@ export function checkAnalytics(problems: rules.Problems, resolved: ResolvedDesti
       compression: ["deliveryStream.compression", defaults.DEFAULT_COMPRESSION],
       resultsPrefix: ["analytics.resultsPrefix", resolved.queryResults.prefix],
     });
-    if (!rules.isToken(stream.prefix)) historyLayout(problems, ["deliveryStream.jsonPrefix", stream.jsonPrefix], stream.prefix);
+    if (!rules.isToken(stream.prefix) && typeof stream.prefix === "string" && typeof stream.jsonPrefix === "string") historyLayout(problems, ["deliveryStream.jsonPrefix", stream.jsonPrefix], stream.prefix);
   }
 }

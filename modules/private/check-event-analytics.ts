@@ -62,6 +62,8 @@ export function checkAnalyticsLayout(
     refuse("the table's partitions follow the prefix, so it must be a literal, not a Terraform token");
     return;
   }
+  // A prefix that is not a string is refused where it is set.
+  if (typeof prefix !== "string") return;
   const layout = eventLayout(prefix);
   if ("problems" in layout) {
     layout.problems.forEach(refuse);
@@ -75,7 +77,7 @@ export function checkAnalyticsLayout(
     `${compressionName} ${JSON.stringify(compression)} is invalid with analytics: Athena reads JSON only GZIP-compressed or uncompressed; use GZIP or UNCOMPRESSED, or set analytics.enabled to false.`,
   );
   const [resultsName, results] = settings.resultsPrefix;
-  if (rules.isToken(results)) return;
+  if (rules.isToken(results) || typeof results !== "string") return;
   const aroundLocation = layout.location !== "" && (layout.location.startsWith(results) || results.startsWith(layout.location));
   problems.when(
     aroundLocation,
@@ -87,7 +89,7 @@ export function checkAnalyticsLayout(
   );
   const [errorName, errorPrefix] = settings.errorOutputPrefix;
   problems.when(
-    errorPrefix !== undefined && errorPrefix !== "" && !rules.isToken(errorPrefix) && mayWriteUnder(errorPrefix, results),
+    typeof errorPrefix === "string" && errorPrefix !== "" && !rules.isToken(errorPrefix) && mayWriteUnder(errorPrefix, results),
     `${resultsName} ${JSON.stringify(results)} is invalid: it holds ${errorName} ${JSON.stringify(errorPrefix)}, whose records its lifecycle would expire; use a prefix of its own, such as "${defaults.DEFAULT_RESULTS_PREFIX}".`,
   );
 }
