@@ -206,6 +206,16 @@ describe("format settings at synth time", () => {
     ]);
   });
 
+  it.each([
+    ["deliveryStream.prefix", { prefix: "ev/!{foo:bar}/" }, "ev/!{foo:bar}/"],
+    ["deliveryStream.prefix", { prefix: "ev/!{timestamp:yyyy/" }, "ev/!{timestamp:yyyy/"],
+    ["deliveryStream.errorOutputPrefix", { errorOutputPrefix: "errors/!{firehose:error-output-type}/!{firehose:bogus}/" }, "errors/!{firehose:error-output-type}/!{firehose:bogus}/"],
+  ])("refuses an expression Firehose rejects in %s, with the query layer off too", (setting, deliveryStream, value) => {
+    expect(problems({ analytics: { enabled: false }, deliveryStream: { partitionByEventType: false, ...deliveryStream } })).toEqual([
+      `${setting} ${JSON.stringify(value)} is invalid: every !{ must open a whole expression Firehose knows: !{timestamp:FORMAT}, !{firehose:error-output-type}, !{firehose:random-string}, !{partitionKeyFromQuery:KEY} or !{partitionKeyFromLambda:KEY}.`,
+    ]);
+  });
+
   it("refuses a source record backup turned on with JSON, which keeps no source records", () => {
     expect(problems({ deliveryStream: { format: EventFormat.JSON, sourceRecordBackup: { enabled: true } } })).toEqual([
       'deliveryStream.sourceRecordBackup.enabled is true but format is "json": Firehose backs up the source records only of a conversion to Parquet; remove it or set deliveryStream.format to "parquet".',

@@ -190,7 +190,7 @@ export class EventAnalytics extends Construct {
       `workgroupName defaults to nameBase "${props.nameBase}", the workgroup every account and Region already has; set workgroupName.`,
     );
     problems.check("prefix", props.prefix, rules.PREFIX_STRING, rules.NO_TERRAFORM_TEMPLATE);
-    problems.check("errorOutputPrefix", props.errorOutputPrefix, rules.NO_TERRAFORM_TEMPLATE);
+    problems.check("errorOutputPrefix", props.errorOutputPrefix, rules.NO_TERRAFORM_TEMPLATE, rules.FIREHOSE_EXPRESSIONS);
     checkAnalyticsLayout(problems, {
       prefix: ["prefix", props.prefix],
       errorOutputPrefix: ["errorOutputPrefix", props.errorOutputPrefix],

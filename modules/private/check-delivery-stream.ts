@@ -64,6 +64,8 @@ export function checkDeliveryStream(problems: rules.Problems, resolved: Resolved
     rules.PREFIX_STRING,
     rules.maxLength(1024),
     rules.NO_TERRAFORM_TEMPLATE,
+    // With the query layer the table's layout check names what is wrong in more detail.
+    ...(resolved.analytics === undefined ? [rules.FIREHOSE_EXPRESSIONS] : []),
     {
       test: (p) => !p.includes("!{firehose:error-output-type}"),
       text: "!{firehose:error-output-type} belongs in errorOutputPrefix only",
@@ -84,6 +86,7 @@ export function checkDeliveryStream(problems: rules.Problems, resolved: Resolved
     rules.PREFIX_STRING,
     rules.pattern(/^.{1,1024}$/su, "use 1-1024 characters (Firehose needs an error prefix when the prefix has expressions)"),
     rules.NO_TERRAFORM_TEMPLATE,
+    rules.FIREHOSE_EXPRESSIONS,
     {
       test: (p) => !p.includes("!{") || p.includes("!{firehose:error-output-type}"),
       text: "an error prefix with expressions must contain !{firehose:error-output-type}",
