@@ -628,4 +628,89 @@ describe("values of the wrong type from JavaScript callers", () => {
   ])("refuses %s", (_, analytics, message) => {
     expect(problems({ analytics: analytics as object })).toContain(message);
   });
+
+  it.each([
+    ["deliveryStream.prefix", { prefix: 5 }, 'deliveryStream.prefix 5 is invalid: use a string such as "events/year=!{timestamp:yyyy}/".'],
+    ["deliveryStream.jsonPrefix", { jsonPrefix: 5 }, 'deliveryStream.jsonPrefix 5 is invalid: use a string such as "events/year=!{timestamp:yyyy}/".'],
+  ])("refuses a number as %s, without a TypeError", (_, deliveryStream, message) => {
+    expect(problems({ deliveryStream: deliveryStream as object })).toContain(message);
+  });
+});
+
+describe("EventAnalytics used on its own: its format, columns and JSON history", () => {
+  const LAYOUT = `events/event_type=!{partitionKeyFromQuery:event_type}/${DATES.replace("!{timestamp:yyyy}", "year=!{timestamp:yyyy}").replace("!{timestamp:MM}", "month=!{timestamp:MM}").replace("!{timestamp:dd}", "day=!{timestamp:dd}")}`;
+  const HISTORY = LAYOUT.replace("events/", "old/");
+  const analyticsError = (props: Record<string, unknown>) => {
+    try {
+      new EventAnalytics(newStack(), "Analytics", {
+        prefix: LAYOUT,
+        compression: FirehoseCompression.GZIP,
+        eventsBucketName: "events",
+        eventsBucketArn: "arn:aws:s3:::events",
+        nameBase: "ses-events",
+        ...props,
+      });
+    } catch (error) {
+      return (error as Error).message.split("\n").slice(1).map((line) => line.replace(/^  - /, ""));
+    }
+    throw new Error("expected the props to be rejected");
+  };
+
+  it("refuses a format that is not one of the enum's values, such as PARQUET", () => {
+    expect(analyticsError({ format: "PARQUET" })).toEqual(['format "PARQUET" is invalid: use one of parquet, json.']);
+  });
+
+  it.each([
+    ["no columns", [], "columns [] is invalid: use a non-empty list of { name, type, comment }."],
+    ["a list that is not one", "eventtype", 'columns "eventtype" is invalid: use a non-empty list of { name, type, comment }.'],
+    ["a name Athena cannot read", [{ name: "Event Type", type: "string", comment: "" }], `columns[0].name "Event Type" is invalid: use 1-255 lowercase letters, digits or '_' (Athena reads no other names).`],
+    [
+      "a name twice",
+      [{ name: "a", type: "string", comment: "" }, { name: "a", type: "int", comment: "" }],
+      'columns[1].name "a" is invalid: columns[0] has this name already; give each column a name of its own.',
+    ],
+    [
+      "a name of a partition key",
+      [{ name: "year", type: "string", comment: "" }],
+      'columns[0].name "year" is invalid: it is a partition key of the prefix too; name the column otherwise.',
+    ],
+    ["a type Glue would store and Athena not read", [{ name: "a", type: "strin g<", comment: "" }], `columns[0].type "strin g<" is invalid: use a Hive type, such as string, bigint, array<string> or struct<name:string,value:string>.`],
+    ["a struct field without a type", [{ name: "a", type: "struct<b:string,c>", comment: "" }], `columns[0].type "struct<b:string,c>" is invalid: use a Hive type, such as string, bigint, array<string> or struct<name:string,value:string>.`],
+    ["a comment Terraform would evaluate", [{ name: "a", type: "string", comment: '${file("x")}' }], 'columns[0].comment "${file(\\"x\\")}" is invalid: Terraform reads ${ and %{ as the start of an expression; remove them.'],
+    ["a comment longer than Glue keeps", [{ name: "a", type: "string", comment: "c".repeat(256) }], `columns[0].comment "${"c".repeat(180)}…" (256 characters) is invalid: use at most 255 characters.`],
+  ])("refuses columns with %s", (_, columns, message) => {
+    expect(analyticsError({ format: EventFormat.PARQUET, columns })).toEqual([message]);
+  });
+
+  it("takes columns of nested Hive types", () => {
+    const stack = newStack();
+    new EventAnalytics(stack, "Analytics", {
+      prefix: LAYOUT,
+      compression: FirehoseCompression.GZIP,
+      eventsBucketName: "events",
+      eventsBucketArn: "arn:aws:s3:::events",
+      nameBase: "ses-events",
+      columns: [
+        { name: "eventtype", type: "string", comment: "" },
+        { name: "mail", type: "struct<tags:map<string,array<string>>,n:decimal(10,2),when:timestamp>", comment: "the message" },
+      ],
+    });
+    expect(parse(stack).resource("aws_glue_catalog_table").storage_descriptor.columns.map((c: Record<string, string>) => c.type)).toEqual([
+      "string",
+      "struct<tags:map<string,array<string>>,n:decimal(10,2),when:timestamp>",
+    ]);
+  });
+
+  it("refuses a JSON history with JSON objects, with a compression Athena cannot read, and over the query results", () => {
+    const jsonHistory = { prefix: HISTORY, compression: FirehoseCompression.GZIP };
+    expect(analyticsError({ jsonHistory })).toEqual([
+      'jsonHistory is set but format is "json": it names the JSON delivered before a switch to Parquet; remove it or set format to "parquet".',
+    ]);
+    expect(analyticsError({ format: EventFormat.PARQUET, jsonHistory: { ...jsonHistory, compression: "ZIP" } })).toEqual([
+      'jsonHistory.compression "ZIP" is invalid with analytics: Athena reads JSON only GZIP-compressed or uncompressed; use GZIP or UNCOMPRESSED, or set analytics.enabled to false.',
+    ]);
+    expect(analyticsError({ format: EventFormat.PARQUET, resultsPrefix: "old/", jsonHistory })).toEqual([
+      'resultsPrefix "old/" is invalid: it overlaps the events under "old/", so its lifecycle would expire events or the table would read results; use a prefix of its own, such as "athena-results/".',
+    ]);
+  });
 });

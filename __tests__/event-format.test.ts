@@ -18,6 +18,11 @@ const EXPECTED: { today: string; answers: Record<string, Json[]> } = JSON.parse(
 const LOAD_TIMEOUT_MS = 90_000;
 const DATABASE = '"ses_events"';
 
+/** Every problem of `props`, one sentence each. */
+function problems(props: Json): string[] {
+  return errorOf(props).split("\n").slice(1).map((line) => line.replace(/^  - /, ""));
+}
+
 function tables(stack: Json): Json[] {
   return Object.values<Json>(stack.resource.aws_glue_catalog_table);
 }
@@ -169,6 +174,58 @@ describe("format settings at synth time", () => {
     expect(errorOf({ deliveryStream: { sourceRecordBackup: { prefix: "events-parquet/raw/" } } })).toContain(
       'deliveryStream.sourceRecordBackup.prefix "events-parquet/raw/" is invalid: it overlaps deliveryStream.prefix',
     );
+  });
+
+  it("refuses events delivered under the default source record prefix, which its expiration would delete", () => {
+    const prefix = "source-records/events/event_type=!{partitionKeyFromQuery:event_type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/";
+    expect(problems({ deliveryStream: { prefix, format: EventFormat.PARQUET } })).toContain(
+      `deliveryStream.sourceRecordBackup.prefix "source-records/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" is invalid: it overlaps deliveryStream.prefix ${JSON.stringify(prefix)}, so the source records' expiration would delete those objects or a table would read the backup; use a folder of its own, such as "source-records/".`,
+    );
+  });
+
+  it("refuses a JSON history under the default source record prefix, where its table would read the backup", () => {
+    const jsonPrefix = "source-records/old/event_type=!{partitionKeyFromQuery:event_type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/";
+    expect(problems({ deliveryStream: { jsonPrefix } })).toContain(
+      `deliveryStream.sourceRecordBackup.prefix "source-records/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" is invalid: it overlaps deliveryStream.jsonPrefix ${JSON.stringify(jsonPrefix)}, so the source records' expiration would delete those objects or a table would read the backup; use a folder of its own, such as "source-records/".`,
+    );
+  });
+
+  it("refuses query results under the source record prefix, whose lifecycle rules would expire each other", () => {
+    expect(problems({ analytics: { resultsPrefix: "source-records/results/" } })).toContain(
+      'deliveryStream.sourceRecordBackup.prefix "source-records/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" is invalid: it overlaps analytics.resultsPrefix "source-records/results/", so the source records\' expiration would delete those objects or a table would read the backup; use a folder of its own, such as "source-records/".',
+    );
+  });
+
+  it.each([
+    ["raw/!{timestamp:yyyy/", "!{timestamp:yyyy/"],
+    ["raw/!{foo:bar}/", "!{foo:bar}"],
+    ["raw/!{timestamp:}/", "!{timestamp:}"],
+  ])("refuses the source record prefix %j, whose expression %s Firehose rejects", (prefix) => {
+    expect(problems({ deliveryStream: { sourceRecordBackup: { prefix } } })).toEqual([
+      `deliveryStream.sourceRecordBackup.prefix ${JSON.stringify(prefix)} is invalid: every !{ must open a whole !{timestamp:FORMAT} expression, such as !{timestamp:yyyy}; Firehose rejects others.`,
+    ]);
+  });
+
+  it.each([
+    ["deliveryStream.prefix", { prefix: "ev/!{foo:bar}/" }, "ev/!{foo:bar}/"],
+    ["deliveryStream.prefix", { prefix: "ev/!{timestamp:yyyy/" }, "ev/!{timestamp:yyyy/"],
+    ["deliveryStream.errorOutputPrefix", { errorOutputPrefix: "errors/!{firehose:error-output-type}/!{firehose:bogus}/" }, "errors/!{firehose:error-output-type}/!{firehose:bogus}/"],
+  ])("refuses an expression Firehose rejects in %s, with the query layer off too", (setting, deliveryStream, value) => {
+    expect(problems({ analytics: { enabled: false }, deliveryStream: { partitionByEventType: false, ...deliveryStream } })).toEqual([
+      `${setting} ${JSON.stringify(value)} is invalid: every !{ must open a whole expression Firehose knows: !{timestamp:FORMAT}, !{firehose:error-output-type}, !{firehose:random-string}, !{partitionKeyFromQuery:KEY} or !{partitionKeyFromLambda:KEY}.`,
+    ]);
+  });
+
+  it("refuses a source record backup turned on with JSON, which keeps no source records", () => {
+    expect(problems({ deliveryStream: { format: EventFormat.JSON, sourceRecordBackup: { enabled: true } } })).toEqual([
+      'deliveryStream.sourceRecordBackup.enabled is true but format is "json": Firehose backs up the source records only of a conversion to Parquet; remove it or set deliveryStream.format to "parquet".',
+    ]);
+  });
+
+  it.each([null, "yes", ["source-records/"]])("refuses a source record backup given as %j", (backup) => {
+    expect(problems({ deliveryStream: { sourceRecordBackup: backup } })).toEqual([
+      `deliveryStream.sourceRecordBackup ${JSON.stringify(backup)} is invalid: use an object, such as { "enabled": true, "prefix": "source-records/", "expirationDays": 365 }.`,
+    ]);
   });
 
   it("refuses a JSON history that overlaps the Parquet objects", () => {

@@ -105,6 +105,35 @@ describe("EventKey", () => {
   });
 });
 
+describe("EventKey's props", () => {
+  const keyError = (props: Record<string, unknown>) => {
+    try {
+      new EventKey(newStack(), "Key", { purpose: "stream ses-events", ...props });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error("expected the props to be rejected");
+  };
+
+  it("refuses a purpose that Terraform would evaluate in the key's description", () => {
+    expect(keyError({ purpose: '${file("/etc/passwd")}' })).toBe(
+      'EventKey "test/Key": invalid settings:\n  - purpose "${file(\\"/etc/passwd\\")}" is invalid: Terraform reads ${ and %{ as the start of an expression; remove them.',
+    );
+  });
+
+  it("refuses a purpose too long for the 8192 characters of a key description", () => {
+    expect(keyError({ purpose: "p".repeat(8100) })).toBe(
+      `EventKey "test/Key": invalid settings:\n  - purpose "${"p".repeat(180)}…" (8100 characters) is invalid: use at most 8084 characters.`,
+    );
+  });
+
+  it("refuses tags AWS would reject", () => {
+    expect(keyError({ tags: { "aws:owner": "me" } })).toBe(
+      'EventKey "test/Key": invalid settings:\n  - tags key "aws:owner" is invalid: the aws: prefix is reserved for AWS.',
+    );
+  });
+});
+
 describe("deliveryStream.createKmsKey", () => {
   const keyPolicy = (synthesized: Synthesized) => statements(synthesized).map((statement) => statement.Sid);
 

@@ -11,7 +11,7 @@ import { defined } from "./private/defined";
 import { EventBucket } from "./event-bucket";
 import { EventLayout, eventLayout } from "./private/event-layout";
 import { projectionParameters, readerStatements } from "./private/analytics-helpers";
-import { checkAnalyticsLayout, checkEventAnalyticsOptions } from "./private/check-event-analytics";
+import { checkAnalyticsLayout, checkColumns, checkEventAnalyticsOptions } from "./private/check-event-analytics";
 import { SkippedEventQuery, eventQueries } from "./private/event-queries";
 import { defaultDatabaseName, defaultsToPrimaryWorkgroup } from "./private/names";
 import { EVENT_COLUMNS, EventColumn } from "./private/event-schema";
@@ -189,8 +189,8 @@ export class EventAnalytics extends Construct {
       defaultsToPrimaryWorkgroup(props.workgroupName, props.nameBase),
       `workgroupName defaults to nameBase "${props.nameBase}", the workgroup every account and Region already has; set workgroupName.`,
     );
-    problems.check("prefix", props.prefix, rules.NO_TERRAFORM_TEMPLATE);
-    problems.check("errorOutputPrefix", props.errorOutputPrefix, rules.NO_TERRAFORM_TEMPLATE);
+    problems.check("prefix", props.prefix, rules.PREFIX_STRING, rules.NO_TERRAFORM_TEMPLATE);
+    problems.check("errorOutputPrefix", props.errorOutputPrefix, rules.NO_TERRAFORM_TEMPLATE, rules.FIREHOSE_EXPRESSIONS);
     checkAnalyticsLayout(problems, {
       prefix: ["prefix", props.prefix],
       errorOutputPrefix: ["errorOutputPrefix", props.errorOutputPrefix],
@@ -198,7 +198,26 @@ export class EventAnalytics extends Construct {
       resultsPrefix: ["resultsPrefix", resultsPrefix],
       format: props.format,
     });
-    const history = props.jsonHistory === undefined ? undefined : historyLayout(problems, ["jsonHistory.prefix", props.jsonHistory.prefix], props.prefix);
+    problems.check("format", props.format, rules.oneOf(Object.values(EventFormat)));
+    const prefixLayout = rules.isToken(props.prefix) || typeof props.prefix !== "string" ? undefined : eventLayout(props.prefix);
+    const partitionKeys = prefixLayout !== undefined && !("problems" in prefixLayout) ? prefixLayout.keys.map((key) => key.name) : [];
+    checkColumns(problems, "columns", props.columns, partitionKeys);
+    problems.when(
+      props.jsonHistory !== undefined && props.format !== EventFormat.PARQUET,
+      'jsonHistory is set but format is "json": it names the JSON delivered before a switch to Parquet; remove it or set format to "parquet".',
+    );
+    if (props.jsonHistory !== undefined && props.format === EventFormat.PARQUET) {
+      checkAnalyticsLayout(problems, {
+        prefix: ["jsonHistory.prefix", props.jsonHistory.prefix],
+        errorOutputPrefix: ["errorOutputPrefix", props.errorOutputPrefix],
+        compression: ["jsonHistory.compression", props.jsonHistory.compression],
+        resultsPrefix: ["resultsPrefix", resultsPrefix],
+      });
+    }
+    const history =
+      props.jsonHistory === undefined || props.format !== EventFormat.PARQUET
+        ? undefined
+        : historyLayout(problems, ["jsonHistory.prefix", props.jsonHistory.prefix], props.prefix);
     problems.throwIfAny(`EventAnalytics "${this.node.path}"`);
     const layout = eventLayout(props.prefix) as EventLayout;
 

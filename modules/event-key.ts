@@ -8,6 +8,13 @@ import { PolicyStatement, policyDocument } from "./private/policy";
 import { EVENT_KEY_PROPS } from "./private/prop-shapes";
 import * as rules from "./private/validation";
 
+/** The most characters KMS keeps in a key's description. */
+const MAX_KEY_DESCRIPTION = 8192;
+
+function keyDescription(purpose: string): string {
+  return `Encrypts the SES events of ${purpose}: the stream, the delivered objects, the delivery-error logs and the alarm topic.`;
+}
+
 /** Props of `EventKey`. */
 export interface EventKeyProps {
   /** What the key encrypts, for its description, such as the stream's name. */
@@ -41,11 +48,13 @@ export class EventKey extends Construct {
     super(scope, id);
     const problems = new rules.Problems();
     rules.checkKnownProps(problems, "", props, EVENT_KEY_PROPS);
+    problems.check("purpose", props.purpose, rules.maxLength(MAX_KEY_DESCRIPTION - keyDescription("").length), rules.NO_TERRAFORM_TEMPLATE);
+    rules.checkTags(problems, "tags", props.tags);
     problems.throwIfAny(`EventKey "${this.node.path}"`);
     this.aws = AwsContext.of(this, props.provider);
     this.statements = [accountStatement(this.aws)];
     this.key = new KmsKey(this, "Key", defined({
-      description: `Encrypts the SES events of ${props.purpose}: the stream, the delivered objects, the delivery-error logs and the alarm topic.`,
+      description: keyDescription(props.purpose),
       enableKeyRotation: true,
       deletionWindowInDays: defaults.KEY_DELETION_WINDOW_DAYS,
       policy: Lazy.stringValue({ produce: () => policyDocument(...this.statements) }),

@@ -61,8 +61,11 @@ export function checkDeliveryStream(problems: rules.Problems, resolved: Resolved
   problems.check(
     `${at}.prefix`,
     options.prefix,
+    rules.PREFIX_STRING,
     rules.maxLength(1024),
     rules.NO_TERRAFORM_TEMPLATE,
+    // With the query layer the table's layout check names what is wrong in more detail.
+    ...(resolved.analytics === undefined ? [rules.FIREHOSE_EXPRESSIONS] : []),
     {
       test: (p) => !p.includes("!{firehose:error-output-type}"),
       text: "!{firehose:error-output-type} belongs in errorOutputPrefix only",
@@ -80,8 +83,10 @@ export function checkDeliveryStream(problems: rules.Problems, resolved: Resolved
   problems.check(
     `${at}.errorOutputPrefix`,
     options.errorOutputPrefix,
+    rules.PREFIX_STRING,
     rules.pattern(/^.{1,1024}$/su, "use 1-1024 characters (Firehose needs an error prefix when the prefix has expressions)"),
     rules.NO_TERRAFORM_TEMPLATE,
+    rules.FIREHOSE_EXPRESSIONS,
     {
       test: (p) => !p.includes("!{") || p.includes("!{firehose:error-output-type}"),
       text: "an error prefix with expressions must contain !{firehose:error-output-type}",
@@ -113,29 +118,59 @@ function checkFormat(problems: rules.Problems, resolved: ResolvedDestination): v
     !parquet && options.jsonPrefix !== undefined,
     `${at}.jsonPrefix is set but format is "json": it names the JSON delivered before a switch to Parquet; remove it or set ${at}.format to "parquet".`,
   );
-  problems.check(`${at}.jsonPrefix`, options.jsonPrefix, rules.maxLength(1024), rules.NO_TERRAFORM_TEMPLATE);
-  const backup = options.sourceRecordBackup;
-  if (backup === undefined) return;
+  problems.check(`${at}.jsonPrefix`, options.jsonPrefix, rules.PREFIX_STRING, rules.maxLength(1024), rules.NO_TERRAFORM_TEMPLATE);
   const setting = `${at}.sourceRecordBackup`;
-  problems.check(`${setting}.prefix`, backup.prefix, SOURCE_RECORDS_PREFIX, rules.NO_TERRAFORM_TEMPLATE, {
-    test: (p) => !p.includes("partitionKeyFromQuery") && !p.includes("!{firehose:error-output-type}"),
-    text: "the source records are not partitioned and have no error type: use only !{timestamp:...} expressions",
+  const backup = options.sourceRecordBackup;
+  problems.check(setting, backup, {
+    test: (b) => typeof b === "object" && b !== null && !Array.isArray(b),
+    text: 'use an object, such as { "enabled": true, "prefix": "source-records/", "expirationDays": 365 }',
   });
-  problems.check(`${setting}.expirationDays`, backup.expirationDays, rules.integerBetween(1, 36500));
-  problems.when(
-    stream.sourceRecords === undefined && (backup.prefix !== undefined || backup.expirationDays !== undefined),
-    `${setting}.prefix or .expirationDays is set but the backup is off (${setting}.enabled is false, or format is "json"); remove them or set ${setting}.enabled to true.`,
-  );
+  if (typeof backup === "object" && backup !== null && !Array.isArray(backup)) {
+    problems.check(
+      `${setting}.prefix`,
+      backup.prefix,
+      SOURCE_RECORDS_PREFIX,
+      rules.NO_TERRAFORM_TEMPLATE,
+      {
+        test: (p) => !p.includes("partitionKeyFromQuery") && !p.includes("!{firehose:error-output-type}"),
+        text: "the source records are not partitioned and have no error type: use only !{timestamp:...} expressions",
+      },
+      {
+        test: (p) => !p.replace(/!\{timestamp:[^{}!]+\}/g, "").includes("!{"),
+        text: "every !{ must open a whole !{timestamp:FORMAT} expression, such as !{timestamp:yyyy}; Firehose rejects others",
+      },
+    );
+    problems.when(
+      backup.enabled === true && !parquet,
+      `${setting}.enabled is true but format is "json": Firehose backs up the source records only of a conversion to Parquet; remove it or set ${at}.format to "parquet".`,
+    );
+    problems.check(`${setting}.expirationDays`, backup.expirationDays, rules.integerBetween(1, 36500));
+    problems.when(
+      stream.sourceRecords === undefined && (backup.prefix !== undefined || backup.expirationDays !== undefined),
+      `${setting}.prefix or .expirationDays is set but the backup is off (${setting}.enabled is false, or format is "json"); remove them or set ${setting}.enabled to true.`,
+    );
+  }
+}
+
+/**
+ * Checks the source records' prefix against every other prefix of the bucket. The backup is on by
+ * default with Parquet, so this runs whether or not deliveryStream or its backup was set.
+ */
+export function checkSourceRecordsPrefix(problems: rules.Problems, resolved: ResolvedDestination): void {
+  const at = "deliveryStream";
+  const setting = `${at}.sourceRecordBackup`;
+  const stream = resolved.stream;
   const records = stream.sourceRecords;
   if (records === undefined || rules.isToken(records.prefix) || !SOURCE_RECORDS_PREFIX.test(records.prefix)) return;
   const written: Array<[string, string | undefined]> = [
     [`${at}.prefix`, stream.prefix],
     [`${at}.jsonPrefix`, stream.jsonPrefix],
     [`${at}.errorOutputPrefix`, stream.errorOutputPrefix],
+    ...(resolved.analytics === undefined ? [] : [["analytics.resultsPrefix", resolved.queryResults.prefix] as [string, string]]),
   ];
   for (const [name, prefix] of written) {
     problems.when(
-      prefix !== undefined && !rules.isToken(prefix) && (mayWriteUnder(prefix, literalFolder(records.prefix)) || mayWriteUnder(records.prefix, literalFolder(prefix))),
+      typeof prefix === "string" && !rules.isToken(prefix) && (mayWriteUnder(prefix, literalFolder(records.prefix)) || mayWriteUnder(records.prefix, literalFolder(prefix))),
       `${setting}.prefix ${rules.show(records.prefix)} is invalid: it overlaps ${name} ${rules.show(prefix)}, so the source records' expiration would delete those objects or a table would read the backup; use a folder of its own, such as "source-records/".`,
     );
   }
@@ -218,6 +253,6 @@ export function checkAnalytics(problems: rules.Problems, resolved: ResolvedDesti
       compression: ["deliveryStream.compression", defaults.DEFAULT_COMPRESSION],
       resultsPrefix: ["analytics.resultsPrefix", resolved.queryResults.prefix],
     });
-    if (!rules.isToken(stream.prefix)) historyLayout(problems, ["deliveryStream.jsonPrefix", stream.jsonPrefix], stream.prefix);
+    if (!rules.isToken(stream.prefix) && typeof stream.prefix === "string" && typeof stream.jsonPrefix === "string") historyLayout(problems, ["deliveryStream.jsonPrefix", stream.jsonPrefix], stream.prefix);
   }
 }

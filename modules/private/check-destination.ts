@@ -4,7 +4,7 @@ import * as defaults from "./defaults";
 import { DESTINATION_PROPS } from "./prop-shapes";
 import { ResolvedDestination, resolveDestination } from "./resolve";
 import * as rules from "./validation";
-import { checkAlarms, checkAnalytics, checkDeliveryStream } from "./check-delivery-stream";
+import { checkAlarms, checkAnalytics, checkDeliveryStream, checkSourceRecordsPrefix } from "./check-delivery-stream";
 
 /*
  * The checks of a SesFirehoseEventDestination's props, collected and thrown together: the SES side
@@ -54,6 +54,7 @@ export function destinationProblems(resolved: ResolvedDestination, context: Dest
     "sesRoleArn and sesRolePath are both set: sesRolePath places the role the module creates, sesRoleArn uses an existing one; remove one of them.",
   );
   if (props.deliveryStream !== undefined) checkDeliveryStream(problems, resolved);
+  if (resolved.createsStream) checkSourceRecordsPrefix(problems, resolved);
   checkConfigurationSet(problems, resolved);
   if (props.alarms !== undefined) checkAlarms(problems, resolved);
   problems.when(

@@ -2,7 +2,7 @@ import type { EventAnalyticsOptions } from "../event-analytics";
 import { EventFormat, FirehoseCompression } from "../ses-event-type";
 import * as defaults from "./defaults";
 import { eventLayout, mayWriteUnder } from "./event-layout";
-import { EVENT_COLUMNS } from "./event-schema";
+import { EVENT_COLUMNS, EventColumn } from "./event-schema";
 import * as rules from "./validation";
 
 const NAME = rules.pattern(/^[a-z0-9_]{1,255}$/, "use 1-255 lowercase letters, digits or '_' (Athena reads no other names)");
@@ -62,6 +62,8 @@ export function checkAnalyticsLayout(
     refuse("the table's partitions follow the prefix, so it must be a literal, not a Terraform token");
     return;
   }
+  // A prefix that is not a string is refused where it is set.
+  if (typeof prefix !== "string") return;
   const layout = eventLayout(prefix);
   if ("problems" in layout) {
     layout.problems.forEach(refuse);
@@ -75,7 +77,7 @@ export function checkAnalyticsLayout(
     `${compressionName} ${JSON.stringify(compression)} is invalid with analytics: Athena reads JSON only GZIP-compressed or uncompressed; use GZIP or UNCOMPRESSED, or set analytics.enabled to false.`,
   );
   const [resultsName, results] = settings.resultsPrefix;
-  if (rules.isToken(results)) return;
+  if (rules.isToken(results) || typeof results !== "string") return;
   const aroundLocation = layout.location !== "" && (layout.location.startsWith(results) || results.startsWith(layout.location));
   problems.when(
     aroundLocation,
@@ -87,7 +89,61 @@ export function checkAnalyticsLayout(
   );
   const [errorName, errorPrefix] = settings.errorOutputPrefix;
   problems.when(
-    errorPrefix !== undefined && errorPrefix !== "" && !rules.isToken(errorPrefix) && mayWriteUnder(errorPrefix, results),
+    typeof errorPrefix === "string" && errorPrefix !== "" && !rules.isToken(errorPrefix) && mayWriteUnder(errorPrefix, results),
     `${resultsName} ${JSON.stringify(results)} is invalid: it holds ${errorName} ${JSON.stringify(errorPrefix)}, whose records its lifecycle would expire; use a prefix of its own, such as "${defaults.DEFAULT_RESULTS_PREFIX}".`,
   );
+}
+
+/** Hive's primitive types, as Glue stores them and Athena reads them. */
+const HIVE_PRIMITIVE = /^(?:tinyint|smallint|int|integer|bigint|float|double|boolean|string|binary|timestamp|date|decimal(?:\(\d{1,2}(?:,\d{1,2})?\))?|char\(\d{1,3}\)|varchar\(\d{1,5}\))/;
+
+/** True when `type` is one whole Hive type: a primitive, array<T>, map<K,V> or struct<name:T,...>. */
+export function isHiveType(type: string): boolean {
+  let at = 0;
+  const eat = (text: string) => type.startsWith(text, at) && ((at += text.length), true);
+  const one = (): boolean => {
+    if (eat("array<")) return one() && eat(">");
+    if (eat("map<")) return one() && eat(",") && one() && eat(">");
+    if (eat("struct<")) {
+      do {
+        const field = /^[A-Za-z0-9_]{1,255}:/.exec(type.slice(at));
+        if (field === null) return false;
+        at += field[0].length;
+        if (!one()) return false;
+      } while (eat(","));
+      return eat(">");
+    }
+    const primitive = HIVE_PRIMITIVE.exec(type.slice(at));
+    if (primitive === null) return false;
+    at += primitive[0].length;
+    return true;
+  };
+  return one() && at === type.length;
+}
+
+/** Checks the table's columns (`at` how the user reaches them) against Glue's and Athena's rules and the partition keys. */
+export function checkColumns(problems: rules.Problems, at: string, columns: readonly EventColumn[] | undefined, partitionKeys: readonly string[]): void {
+  if (columns === undefined || rules.isToken(columns)) return;
+  if (!Array.isArray(columns) || columns.length === 0) {
+    problems.when(true, `${at} ${rules.show(columns)} is invalid: use a non-empty list of { name, type, comment }.`);
+    return;
+  }
+  const seen = new Map<string, number>();
+  columns.forEach((column, i) => {
+    const where = `${at}[${i}]`;
+    const { name, type, comment } = (column ?? {}) as Partial<EventColumn>;
+    problems.check(`${where}.name`, (name ?? null) as string, NAME, {
+      test: (n) => !seen.has(n),
+      text: `${at}[${seen.get(name!)}] has this name already; give each column a name of its own`,
+    }, {
+      test: (n) => !partitionKeys.includes(n),
+      text: "it is a partition key of the prefix too; name the column otherwise",
+    });
+    if (typeof name === "string" && !seen.has(name)) seen.set(name, i);
+    problems.check(`${where}.type`, (type ?? null) as string, {
+      test: (t) => typeof t === "string" && t.length <= 131072 && isHiveType(t),
+      text: "use a Hive type, such as string, bigint, array<string> or struct<name:string,value:string>",
+    });
+    problems.check(`${where}.comment`, comment, { test: (c) => typeof c === "string", text: "use a string" }, rules.maxLength(255), rules.NO_TERRAFORM_TEMPLATE);
+  });
 }

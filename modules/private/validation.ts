@@ -208,6 +208,20 @@ export const NO_TERRAFORM_TEMPLATE: Rule<string> = {
   text: "Terraform reads ${ and %{ as the start of an expression; remove them",
 };
 
+/** For a Firehose prefix given from JavaScript as something else than a string. */
+export const PREFIX_STRING: Rule<string> = { test: (v) => typeof v === "string", text: 'use a string such as "events/year=!{timestamp:yyyy}/"' };
+
+/** Firehose's expressions in S3 prefixes: every !{ opens one whole expression of a namespace it knows. */
+export const FIREHOSE_EXPRESSIONS: Rule<string> = {
+  test: (v) =>
+    !v
+      .replace(/!\{(?:timestamp:[^{}!]+|firehose:(?:error-output-type|random-string)|partitionKeyFrom(?:Query|Lambda):[A-Za-z0-9_-]+)\}/g, "")
+      .includes("!{"),
+  text:
+    "every !{ must open a whole expression Firehose knows: !{timestamp:FORMAT}, !{firehose:error-output-type}, !{firehose:random-string}, " +
+    "!{partitionKeyFromQuery:KEY} or !{partitionKeyFromLambda:KEY}",
+};
+
 export const SES_NAME = pattern(/^[A-Za-z0-9_-]{1,64}$/, "use 1-64 letters, digits, '_' or '-'");
 /** Firehose delivery stream names. */
 export const STREAM_NAME = pattern(/^[A-Za-z0-9_.-]{1,64}$/, "use 1-64 letters, digits, '_', '.' or '-'");

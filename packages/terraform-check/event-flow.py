@@ -164,6 +164,14 @@ def prefix_root(prefix):
     return fixed.rsplit("/", 1)[0] + "/" if "/" in fixed else ""
 
 
+def object_path(objects_dir, key):
+    """Where the object KEY is read back to under OBJECTS_DIR, or None when the key (its prefix is the
+    stack's: "/...", "../...") would put it elsewhere on this machine."""
+    root = os.path.realpath(objects_dir)
+    path = os.path.realpath(os.path.join(root, key))
+    return path if path.startswith(root + os.sep) else None
+
+
 def expected_partition(prefix, event_type):
     """The folder under prefix_root an event of EVENT_TYPE belongs in, when the prefix partitions by a query key."""
     rest = prefix[len(prefix_root(prefix)):].split("/")[0]
@@ -376,7 +384,10 @@ def main(state_file, objects_dir, out_file, record_files):
                 checks.problem("events", problem)
             if not found:
                 continue
-            path = os.path.join(objects_dir, key)
+            path = object_path(objects_dir, key)
+            if path is None:
+                checks.problem("events", f"s3://{stream.bucket}/{key} is not read back: its key leads out of {objects_dir}")
+                continue
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "wb") as f:
                 f.write(body)

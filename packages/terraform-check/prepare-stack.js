@@ -11,6 +11,7 @@
 //
 // Usage: node prepare-stack.js --stack FILE --out DIR --mock-url URL --provider-version V
 //          --endpoints FILE [--no-import TYPE,...]
+//        node prepare-stack.js --check FILE: only whether the check may run the stack (refusals())
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -26,6 +27,182 @@ const MOCK_PROVIDER_SETTINGS = {
   max_retries: 2,
 };
 
+// A stack is configuration the check runs with the real Terraform on this machine, so whatever
+// Terraform would run, fetch or read besides the AWS provider against the mock is refused before
+// Terraform starts: a stack from a pull request or a stranger gets no further than this list.
+const TOP_LEVEL_KEYS = ["//", "terraform", "provider", "resource", "data", "output", "locals", "variable", "import", "moved"];
+const TERRAFORM_KEYS = ["//", "required_providers", "required_version", "backend", "cloud"];
+const AWS_SOURCES = ["aws", "hashicorp/aws", "registry.terraform.io/hashicorp/aws"];
+const CREDENTIAL_KEYS = ["access_key", "secret_key", "token", "profile", "assume_role", "assume_role_with_web_identity", "shared_credentials_files", "shared_config_files"];
+// What the copy keeps of an aws provider block (the mock settings and the endpoints are replaced).
+const PROVIDER_KEYS = [
+  "//", "alias", "region", "default_tags", "ignore_tags", "allowed_account_ids", "retry_mode", "user_agent",
+  "s3_us_east_1_regional_endpoint", "use_fips_endpoint", "use_dualstack_endpoint", "token_bucket_rate_limiter_capacity",
+  ...Object.keys(MOCK_PROVIDER_SETTINGS), "endpoints",
+];
+// Terraform's functions that read this machine's files.
+const FILE_FUNCTIONS = /(?<![\w.:])(?:core::)?(file|fileexists|fileset|filebase64|filebase64sha256|filebase64sha512|filemd5|filesha1|filesha256|filesha512|templatefile)(?![\w-])/;
+/** The largest cdk.tf.json the check reads: the all-options stack is about 60 kB. */
+const MAX_STACK_BYTES = 5 * 1024 * 1024;
+
+/** A block in Terraform's JSON syntax is an object or an array of objects. */
+function blocksOf(value) {
+  return Array.isArray(value) ? value : [value];
+}
+
+function isObject(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** The ${...} and %{...} parts of a string Terraform reads as a template ($${ is a literal). */
+function templateExpressions(text) {
+  const parts = [];
+  for (let i = 0; i < text.length - 1; i++) {
+    if ((text[i] !== "$" && text[i] !== "%") || text[i + 1] !== "{") continue;
+    if (text[i - 1] === text[i]) continue;
+    let depth = 0;
+    let end = i + 1;
+    for (; end < text.length; end++) {
+      if (text[end] === "{") depth++;
+      else if (text[end] === "}" && --depth === 0) break;
+    }
+    parts.push(text.slice(i, end + 1));
+    i = end;
+  }
+  return parts;
+}
+
+/** Every string (values and object keys, which Terraform reads as templates too) with where it is. */
+function* strings(value, where) {
+  if (typeof value === "string") yield [value, where];
+  else if (Array.isArray(value)) for (const [i, item] of value.entries()) yield* strings(item, `${where}[${i}]`);
+  else if (isObject(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      yield [key, `${where} (a key)`];
+      yield* strings(item, where ? `${where}.${key}` : key);
+    }
+  }
+}
+
+/**
+ * What in STACK the check refuses to run, each as "WHERE: WHAT: WHY"; empty when nothing. Only the
+ * hashicorp/aws provider runs, with its endpoints at the mock: no other provider (nothing is
+ * downloaded), no module (nothing is fetched), no provisioner or connection (no command runs, nothing
+ * is reached over SSH or WinRM), no check, removed, ephemeral or action block, no template reading
+ * this machine's files; the backend is replaced by local state in the copy.
+ */
+function refusals(stack) {
+  if (!isObject(stack)) return ["the stack is not a JSON object"];
+  const found = [];
+  for (const key of Object.keys(stack)) {
+    if (key === "module") {
+      for (const block of blocksOf(stack.module)) {
+        for (const [name, body] of Object.entries(isObject(block) ? block : {})) {
+          const source = blocksOf(body).map((b) => (isObject(b) ? b.source : undefined)).find((s) => s !== undefined);
+          found.push(`module.${name} (source ${JSON.stringify(source)}): modules are not run: Terraform would fetch and run code from their source`);
+        }
+      }
+    } else if (!TOP_LEVEL_KEYS.includes(key)) {
+      found.push(`${key}: a "${key}" block is not run: the check runs only ${TOP_LEVEL_KEYS.filter((k) => k !== "//").join(", ")}`);
+    }
+  }
+
+  if (!isObject(stack.terraform)) {
+    found.push("terraform: must be one object (the check rewrites its provider version and backend)");
+  } else {
+    for (const key of Object.keys(stack.terraform).filter((k) => !TERRAFORM_KEYS.includes(k))) {
+      found.push(`terraform.${key}: not run: the check allows only ${TERRAFORM_KEYS.filter((k) => k !== "//").join(", ")} there`);
+    }
+    const required = stack.terraform.required_providers;
+    if (required !== undefined && !isObject(required)) found.push("terraform.required_providers: must be one object");
+    for (const [name, requirement] of Object.entries(isObject(required) ? required : {})) {
+      const source = isObject(requirement) ? requirement.source : requirement;
+      if (name !== "aws") {
+        found.push(`terraform.required_providers.${name} (source ${JSON.stringify(source)}): only the hashicorp/aws provider runs: no other provider is installed`);
+      } else if (!isObject(requirement) || !AWS_SOURCES.includes(String(requirement.source).toLowerCase())) {
+        found.push(`terraform.required_providers.aws: source ${JSON.stringify(source)} is not hashicorp/aws: use one of ${AWS_SOURCES.join(", ")}`);
+      }
+    }
+  }
+
+  if (stack.provider !== undefined && !isObject(stack.provider)) found.push("provider: must be one object");
+  for (const [name, value] of Object.entries(isObject(stack.provider) ? stack.provider : {})) {
+    if (name === "//") continue;
+    if (name !== "aws") {
+      found.push(`provider.${name}: only the hashicorp/aws provider runs`);
+      continue;
+    }
+    for (const [i, block] of blocksOf(value).entries()) {
+      for (const key of Object.keys(isObject(block) ? block : {})) {
+        if (CREDENTIAL_KEYS.includes(key)) found.push(`the aws provider block sets ${key}: credentials must come from the environment`);
+        else if (!PROVIDER_KEYS.includes(key)) {
+          found.push(`provider.aws[${i}].${key}: not allowed: the check sets how the provider reaches the mock; allowed: ${PROVIDER_KEYS.filter((k) => k !== "//").join(", ")}`);
+        }
+      }
+    }
+  }
+
+  for (const kind of ["resource", "data"]) {
+    if (stack[kind] === undefined) continue;
+    for (const typed of blocksOf(stack[kind])) {
+      for (const [type, named] of Object.entries(isObject(typed) ? typed : {})) {
+        if (type === "//") continue;
+        const address = kind === "data" ? `data.${type}` : type;
+        if (!type.startsWith("aws_")) {
+          found.push(`${address}: only aws_ ${kind === "data" ? "data sources" : "resources"} run (the hashicorp/aws provider's)`);
+        }
+        for (const names of blocksOf(named)) {
+          for (const [name, bodies] of Object.entries(isObject(names) ? names : {})) {
+            for (const body of blocksOf(bodies)) {
+              if (!isObject(body)) continue;
+              for (const key of ["provisioner", "connection"]) {
+                if (key in body) {
+                  const kinds = blocksOf(body[key]).flatMap((b) => (isObject(b) ? Object.keys(b) : []));
+                  found.push(`${address}.${name}: ${key}${key === "provisioner" && kinds.length ? ` ${kinds.join(", ")}` : ""}: provisioners and connections are not run: they run commands on this machine or reach other hosts`);
+                }
+              }
+              if ("provider" in body && !/^aws(\.[A-Za-z0-9_-]+)?$/.test(String(body.provider))) {
+                found.push(`${address}.${name}: provider ${JSON.stringify(body.provider)}: only the aws provider (aws or aws.ALIAS) runs`);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  for (const [text, where] of strings(stack, "")) {
+    for (const expression of templateExpressions(text)) {
+      const call = FILE_FUNCTIONS.exec(expression);
+      if (call) found.push(`${where || "(top level)"}: ${JSON.stringify(expression)} calls ${call[1]}(), which reads this machine's files: not run`);
+    }
+  }
+  return found;
+}
+
+/** Refuses STACK (throws naming every refusal) unless the check may run it. */
+function assertRunnable(stack) {
+  const found = refusals(stack);
+  if (found.length === 1 && found[0] === "the stack is not a JSON object") throw new Error(found[0]);
+  if (found.length) throw new Error(`the stack is refused, nothing of it was run:\n  - ${found.join("\n  - ")}`);
+}
+
+/** Reads a cdk.tf.json: a regular file (symlinks followed) of at most MAX_STACK_BYTES. */
+function readStack(file) {
+  const stat = fs.statSync(file);
+  if (!stat.isFile()) throw new Error(`${file} is not a regular file`);
+  if (stat.size > MAX_STACK_BYTES) {
+    throw new Error(`${file} has ${stat.size} bytes: the check reads a stack of at most ${MAX_STACK_BYTES} bytes (a synthesized one has about 60 kB)`);
+  }
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    // Node's message quotes the file's first characters: only the position (when given) is shown.
+    const position = /at position \d+/.exec(error.message);
+    throw new Error(`${file} is not JSON${position ? ` (${position[0]})` : ""}`);
+  }
+}
+
 function prepareStack(stack, { mockUrl, providerVersion, endpointNames, noImportTypes = [] }) {
   if (!/^http:\/\/127\.0\.0\.1:\d{1,5}$/.test(mockUrl)) {
     throw new Error(`mock URL ${JSON.stringify(mockUrl)} is not http://127.0.0.1:PORT: the mock runs on loopback only`);
@@ -33,7 +210,7 @@ function prepareStack(stack, { mockUrl, providerVersion, endpointNames, noImport
   if (!Array.isArray(endpointNames) || endpointNames.length === 0 || !endpointNames.every((n) => /^[a-z0-9]+$/.test(n))) {
     throw new Error("the endpoint names must be a non-empty list of lower-case service names");
   }
-  if (stack === null || typeof stack !== "object" || Array.isArray(stack)) throw new Error("the stack is not a JSON object");
+  assertRunnable(stack);
   const copy = structuredClone(stack);
   const notes = [];
   const terraform = (copy.terraform ??= {});
@@ -53,9 +230,6 @@ function prepareStack(stack, { mockUrl, providerVersion, endpointNames, noImport
   if (!Array.isArray(providers) || providers.length === 0) throw new Error("the stack has no aws provider block");
   const endpoints = Object.fromEntries(endpointNames.map((name) => [name, mockUrl]));
   for (const provider of providers) {
-    for (const key of ["access_key", "secret_key", "token", "profile", "assume_role", "shared_credentials_files", "shared_config_files"]) {
-      if (key in provider) throw new Error(`the aws provider block sets ${key}: credentials must come from the environment`);
-    }
     if ("allowed_account_ids" in provider) {
       notes.push(`aws provider: allowed_account_ids ${JSON.stringify(provider.allowed_account_ids)} left out: the account lookup is skipped against the mock`);
       delete provider.allowed_account_ids;
@@ -85,12 +259,17 @@ function main(argv) {
       "provider-version": { type: "string" },
       endpoints: { type: "string" },
       "no-import": { type: "string", default: "" },
+      check: { type: "string" },
     },
   });
+  if (values.check) {
+    assertRunnable(readStack(values.check));
+    return;
+  }
   for (const required of ["stack", "out", "mock-url", "provider-version", "endpoints"]) {
     if (!values[required]) throw new Error(`--${required} is required`);
   }
-  const stack = JSON.parse(fs.readFileSync(values.stack, "utf8"));
+  const stack = readStack(values.stack);
   const endpointNames = JSON.parse(fs.readFileSync(values.endpoints, "utf8"));
   const { copy, notes } = prepareStack(stack, {
     mockUrl: values["mock-url"],
@@ -112,4 +291,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { prepareStack };
+module.exports = { prepareStack, refusals, MAX_STACK_BYTES };

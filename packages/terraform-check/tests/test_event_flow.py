@@ -195,6 +195,15 @@ class ObjectsTest(unittest.TestCase):
         self.assertIsNone(flow.expected_partition("events/!{timestamp:yyyy}/", "Send"))
         self.assertEqual(flow.prefix_root("!{timestamp:yyyy}/"), "")
 
+    def test_an_object_is_read_back_only_under_the_objects_folder(self):
+        objects = os.path.realpath(tempfile.mkdtemp(prefix="objects-"))
+        self.assertEqual(flow.object_path(objects, "events/event_type=Send/a.gz"), os.path.join(objects, "events/event_type=Send/a.gz"))
+        self.assertEqual(flow.object_path(objects, "events/../ok/a.gz"), os.path.join(objects, "ok/a.gz"))
+        for key in ["/tmp/escaped/a.gz", "../escaped/a.gz", "events/../../escaped/a.gz", "..", ""]:
+            self.assertIsNone(flow.object_path(objects, key), key)
+        os.symlink("/tmp", os.path.join(objects, "link"))
+        self.assertIsNone(flow.object_path(objects, "link/a.gz"))
+
     def test_decode_object_reads_gzip_json_lines(self):
         self.assertEqual(flow.decode_object("k", gzip.compress(b'{"a":1}\n{"b":2}\n')), (['{"a":1}', '{"b":2}'], None))
         self.assertEqual(flow.decode_object("k", gzip.compress(b'{"a":1}'))[1], "k does not end with a newline")
