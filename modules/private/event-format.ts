@@ -20,8 +20,9 @@ const STORAGE: Record<EventFormat, { inputFormat: string; outputFormat: string; 
 /**
  * Compression inside the Parquet objects Firehose writes: GZIP, which the Parquet SerDe offers "if the
  * compression ratio is more important than speed" (Firehose API Reference, ParquetSerDe). Athena bills the
- * bytes it reads, not the time it spends decompressing them: the saved queries read about 40% fewer bytes
- * than with Snappy, and the objects are about 30% smaller (docs/lake-benchmark.md).
+ * bytes it reads, not the time it spends decompressing them: the saved queries over the large partitions
+ * read about a third fewer bytes than with Snappy, and the objects are about 38% smaller
+ * (`npm run bench:lake -- --parquet-compression SNAPPY` against the default, docs/lake-benchmark.md).
  */
 export const PARQUET_COMPRESSION = "GZIP";
 
