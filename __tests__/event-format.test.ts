@@ -34,11 +34,11 @@ describe("the default stream delivers Parquet", () => {
   const stack: Json = synth().json;
   const s3 = () => stream(stack).extended_s3_configuration;
 
-  it("converts each record with the OpenX JSON SerDe to Parquet with Snappy, its schema the event table", () => {
+  it("converts each record with the OpenX JSON SerDe to Parquet with GZIP, its schema the event table", () => {
     expect(s3().data_format_conversion_configuration).toEqual({
       enabled: true,
       input_format_configuration: { deserializer: { open_x_json_ser_de: { case_insensitive: true } } },
-      output_format_configuration: { serializer: { parquet_ser_de: { compression: "SNAPPY", enable_dictionary_compression: true } } },
+      output_format_configuration: { serializer: { parquet_ser_de: { compression: "GZIP", enable_dictionary_compression: true } } },
       schema_configuration: {
         catalog_id: "${data.aws_caller_identity.AwsContext_Account_CAD0E3E2.account_id}",
         database_name: "${aws_glue_catalog_database.Events_Analytics_Database_7B3A15C1.name}",
@@ -102,7 +102,7 @@ describe("the default stream delivers Parquet", () => {
 
   it("reads the Parquet objects through a Parquet table, and the JSON delivered before through a table of its own", () => {
     expect(tableNamed(stack, "events")).toMatchObject({
-      parameters: { classification: "parquet", "parquet.compression": "SNAPPY" },
+      parameters: { classification: "parquet", "parquet.compression": "GZIP" },
       storage_descriptor: {
         location: "s3://${aws_s3_bucket.Events_Bucket_C2BC09FD.bucket}/events-parquet/",
         input_format: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
@@ -151,7 +151,7 @@ describe("format settings at synth time", () => {
 
   it("refuses S3 compression with Parquet", () => {
     expect(errorOf({ deliveryStream: { compression: FirehoseCompression.GZIP } })).toContain(
-      'deliveryStream.compression "GZIP" is invalid: Firehose compresses Parquet inside each object (Snappy) and needs the S3 compression UNCOMPRESSED (format "parquet"); remove it or set deliveryStream.format to "json".',
+      'deliveryStream.compression "GZIP" is invalid: Firehose compresses Parquet inside each object (GZIP) and needs the S3 compression UNCOMPRESSED (format "parquet"); remove it or set deliveryStream.format to "json".',
     );
   });
 

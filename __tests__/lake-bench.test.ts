@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { eventTypesRead, fieldsNamed, jsonBytesRead, leafField, parquetBytesRead } from "../bench/lake-accounting";
+import { eventTypesRead, fieldsNamed, jsonBytesRead, leafField, parquetBytesRead, parquetFooterBytes } from "../bench/lake-accounting";
 import { EVENT_COLUMNS } from "../modules";
 import { Json, writeParquet } from "../scripts/athena-harness";
 import { synth } from "./helpers";
@@ -54,6 +54,15 @@ describe("the benchmark's byte accounting", () => {
     expect(parquetBytesRead(chunks, ["mail"])).toBe(1310);
   });
 
+  it("counts what of a Parquet object is no column chunk as its footer, and refuses chunks larger than the object", () => {
+    const chunks = [
+      { path: "mail, messageid", compressedBytes: 10 },
+      { path: "mail, timestamp", compressedBytes: 20 },
+    ];
+    expect(parquetFooterBytes(100, chunks)).toBe(70);
+    expect(() => parquetFooterBytes(25, chunks)).toThrow("the column chunks hold 30 bytes, more than the object's 25");
+  });
+
   it("bills JSON objects whole, in the partitions read", () => {
     const objects = [
       { eventType: "Send", bytes: 100 },
@@ -79,6 +88,7 @@ describe("the benchmark's byte accounting", () => {
       expect(named).toBeGreaterThan(0);
       expect(named).toBeLessThan(parquetBytesRead(chunks, ["mail.headers"]));
       expect(all).toBeLessThan(statSync(file).size);
+      expect(parquetFooterBytes(statSync(file).size, chunks)).toBeGreaterThan(0);
     } finally {
       connection.closeSync();
       instance.closeSync();

@@ -2,7 +2,9 @@
  * What a query engine reads for one saved query, in Athena's billing model:
  *   JSON     every byte of every object in the partitions the query reads (a text object is read whole);
  *   Parquet  the column chunks of the columns the query names, in the same partitions' objects (Athena
- *            engine version 3 reads nested fields by themselves, so `mail.messageid` costs that leaf only).
+ *            engine version 3 reads nested fields by themselves, so `mail.messageid` costs that leaf only),
+ *            and each object's footer (its schema and every column chunk's metadata and statistics), which
+ *            the engine reads first to find the chunks.
  * Partitions are pruned on the event type the query names; every saved query reads a 30-day window,
  * and the lake holds exactly that window, so the dates prune nothing.
  */
@@ -59,6 +61,13 @@ export function parquetBytesRead(chunks: readonly ColumnChunk[], fields: readonl
 /** A map's keys and values are read whole: `mail.tags` names `mail, tags, key_value, key` and `..., value, list, element`. */
 function isMapValue(path: string): boolean {
   return path.includes("key_value");
+}
+
+/** Bytes of a Parquet object that are no column chunk: the magic numbers and the footer, read with any column. */
+export function parquetFooterBytes(objectBytes: number, chunks: readonly ColumnChunk[]): number {
+  const inChunks = chunks.reduce((sum, chunk) => sum + chunk.compressedBytes, 0);
+  if (inChunks > objectBytes) throw new Error(`the column chunks hold ${inChunks} bytes, more than the object's ${objectBytes}`);
+  return objectBytes - inChunks;
 }
 
 /** Bytes of whole objects in the partitions read. */

@@ -26,7 +26,7 @@ export enum SesEventType {
 export enum EventFormat {
   /**
    * Apache Parquet, converted by Firehose from the JSON SES writes with the event table as its
-   * schema (Snappy inside each object): Athena reads only the columns a query names.
+   * schema (GZIP inside each object): Athena reads only the columns a query names.
    */
   PARQUET = "parquet",
   /** The JSON records as SES writes them, one per line. */

@@ -80,7 +80,7 @@ export interface DeliveryStreamOptions {
    * @default - on with Parquet, off with JSON
    */
   readonly sourceRecordBackup?: SourceRecordBackupOptions;
-  /** @default - UNCOMPRESSED with Parquet (Parquet compresses with Snappy inside), GZIP with JSON */
+  /** @default - UNCOMPRESSED with Parquet (Parquet compresses with GZIP inside), GZIP with JSON */
   readonly compression?: FirehoseCompression;
   /**
    * Customer managed KMS key that encrypts everything the module creates: the stream, the

@@ -178,6 +178,8 @@ export interface FirehoseSettings {
   readonly jqQuery?: string;
   /** "parquet" when the stream converts records to Parquet, with the columns of its schema table. */
   readonly format?: "json" | "parquet";
+  /** The Parquet SerDe's compression inside each object, when the stream converts. */
+  readonly parquetCompression?: "SNAPPY" | "GZIP" | "UNCOMPRESSED";
 }
 
 export function firehoseSettings(stack: Json): FirehoseSettings {
@@ -190,6 +192,7 @@ export function firehoseSettings(stack: Json): FirehoseSettings {
     compression: s3.compression_format,
     jqQuery: parameters.find((p) => p.parameter_name === "MetadataExtractionQuery")?.parameter_value,
     format: s3.data_format_conversion_configuration?.enabled === false || s3.data_format_conversion_configuration === undefined ? "json" : "parquet",
+    parquetCompression: s3.data_format_conversion_configuration?.output_format_configuration?.serializer?.parquet_ser_de?.compression ?? "SNAPPY",
   };
 }
 
@@ -224,7 +227,7 @@ export async function deliver(
     for (const [prefix, lines] of objects) {
       const key = `${prefix}${firehose.name}-1-2026-01-01-00-00-00-${keys.length}.parquet`;
       mkdirSync(path.join(root, path.dirname(key)), { recursive: true });
-      await writeParquet(path.join(root, key), lines, columns);
+      await writeParquet(path.join(root, key), lines, columns, firehose.parquetCompression);
       keys.push(key);
     }
     return keys;

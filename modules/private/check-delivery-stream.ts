@@ -108,7 +108,7 @@ function checkFormat(problems: rules.Problems, resolved: ResolvedDestination): v
   const parquet = stream.format === EventFormat.PARQUET;
   problems.check(`${at}.compression`, parquet ? options.compression : undefined, {
     test: (v) => v === FirehoseCompression.UNCOMPRESSED,
-    text: `Firehose compresses Parquet inside each object (Snappy) and needs the S3 compression UNCOMPRESSED (format "parquet"); remove it or set ${at}.format to "json"`,
+    text: `Firehose compresses Parquet inside each object (GZIP) and needs the S3 compression UNCOMPRESSED (format "parquet"); remove it or set ${at}.format to "json"`,
   });
   problems.when(
     options.format === EventFormat.PARQUET && resolved.createsStream && resolved.analytics === undefined,

@@ -50,6 +50,13 @@ Extensions, where ministack skips an authorization AWS makes:
    writes is authorized as the stream's delivery role, against its policies, the bucket policy
    and a customer managed key's key policy; refusals are listed at
    GET /_terraform-check/delivery-errors (DELETE clears them).
+
+Also corrected (update_destination_with_backup): Firehose UpdateDestination with an
+ExtendedS3DestinationUpdate holding S3BackupUpdate (the source record backup): ministack stores
+the update under its own name, so DescribeDeliveryStream keeps the old backup (or none). AWS
+applies it to the destination's backup, merged into the one it has ("Firehose merges the configuration parameters specified with the destination
+configuration that already exists"; API Reference, UpdateDestination and
+ExtendedS3DestinationUpdate: S3BackupUpdate), and returns it as S3BackupDescription.
 """
 
 import contextvars
@@ -272,6 +279,23 @@ def patch_firehose():
         for stream, dest, records, lambda_keys in groups.values():
             deliver_buffer(stream, dest, records, lambda_keys)
         return answer
+
+    update_destination = firehose._update_destination
+
+    def update_destination_with_backup(data):
+        """S3BackupUpdate merged into the destination's S3BackupConfiguration (see the module docstring)."""
+        update = data.get("ExtendedS3DestinationUpdate")
+        if isinstance(update, dict) and "S3BackupUpdate" in update:
+            stream = firehose._streams.get(data.get("DeliveryStreamName", "")) or {}
+            dest = next((d for d in stream.get("destinations", []) if d["id"] == data.get("DestinationId", "")), None)
+            current = (dest or {}).get("config", {}).get("S3BackupConfiguration") or {}
+            update = {key: value for key, value in update.items() if key != "S3BackupUpdate"}
+            update["S3BackupConfiguration"] = {**current, **data["ExtendedS3DestinationUpdate"]["S3BackupUpdate"]}
+            data = {**data, "ExtendedS3DestinationUpdate": update}
+        return update_destination(data)
+
+    firehose._update_destination = update_destination_with_backup
+    firehose._HANDLERS["UpdateDestination"] = update_destination_with_backup
 
     internal_put = firehose._put_s3_object
     firehose._put_s3_object = lambda bucket, key, body: authorized_put(internal_put, bucket, key, body)

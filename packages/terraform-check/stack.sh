@@ -225,3 +225,65 @@ save_fixtures() { # [NAME...]: only these fixtures (all by default)
     log "fixture: $FIXTURES/${pair%%:*}.json"
   done
 }
+
+# The "switch" check (a run of a profile with deliveryStream.format "json"): the applied JSON stack
+# is sent half the realistic records, switched to Parquet in place (the same stack, the context with
+# format "parquet": synthesized, planned, applied, and its plan after apply empty), sent the other
+# half, and the saved queries of the switched stack, over the JSON objects read back from the bucket
+# after the switch and the Parquet ones, must give the hand-worked answers of all the records. The
+# Parquet half alone must not (else the split proves nothing). format-switch.js splits the records,
+# switches the context and holds the plan to keeping the bucket, the stream and the event table.
+check_format_switch() { # RUN CONTEXT_FILE
+  local run="$1" stack dir out="$SCRATCH/$1/switch" table
+  stack="$(profile_stacks "$SCRATCH/$run/synth" | head -n 1 | cut -d' ' -f1)"
+  dir="$SCRATCH/$run/$stack"
+  rm -rf "$out" && mkdir -p "$out/json-objects" "$out/parquet-objects" "$out/objects"
+  log "-- $run/$stack: switch from JSON to Parquet"
+  node "$LIB/format-switch.js" split __tests__/fixtures/realistic-events.jsonl "$out/before.jsonl" "$out/after.jsonl" || die "switch: splitting the records failed"
+  node "$LIB/format-switch.js" context "$2" >"$out/context.json" || die "switch: the run's context is not a JSON stack's"
+  mock_client "$LIB/event-flow.py" "$dir/state.json" "$out/json-objects" "$out/json-event-flow.json" \
+    __tests__/fixtures/ses-event-examples.json "$out/before.jsonl" >&2 || defer_failure "$run/$stack: switch: the events sent as JSON (${out#"$ROOT/"}/json-event-flow.json)"
+
+  synth_profile "$out/context.json" "$out/synth"
+  prepare_copy "$out/synth/stacks/$stack/cdk.tf.json" "$dir" "$UNSUPPORTED_TYPES" 2>/dev/null
+  plan_and_summarize "$dir" switch
+  node "$LIB/format-switch.js" plan "$dir/switch.json" || fail "$run/$stack: the switch to Parquet replaces or deletes what must stay"
+  tf_step "$dir" switch-apply.log apply -input=false -no-color -auto-approve switch.tfplan
+  plan_and_summarize "$dir" after-switch
+  node "$CHECK_PLAN" after-apply "$dir/after-switch.json" "$UNSUPPORTED_TYPES" "$SCRATCH/mock-evidence.json" ||
+    fail "$run/$stack: the plan after the switch is not empty (see above)"
+  tf "$dir" show -json >"$out/state.json" || fail "terraform show -json (the state) failed after the switch"
+  log "   switched: applied, the plan after it empty"
+
+  mock_client "$LIB/event-flow.py" "$out/state.json" "$out/parquet-objects" "$out/parquet-event-flow.json" "$out/after.jsonl" >&2 ||
+    defer_failure "$run/$stack: switch: the events sent as Parquet (${out#"$ROOT/"}/parquet-event-flow.json)"
+  # The JSON delivered before the switch, as the bucket holds it now: under the history table's location.
+  table="$(node -e '
+    const state = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const tables = state.values.root_module.resources.filter((r) => r.type === "aws_glue_catalog_table" && r.values.name.endsWith("_json"));
+    if (tables.length !== 1) throw new Error(`the switched stack has ${tables.length} history tables, not one`);
+    console.log(tables[0].values.storage_descriptor[0].location);' "$out/state.json")" || fail "$run/$stack: switch: no table over the JSON history"
+  mock_client -c '
+import os, sys, boto3
+bucket, prefix = sys.argv[1][len("s3://"):].split("/", 1)
+s3 = boto3.client("s3")
+for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+    for item in page.get("Contents", []):
+        path = os.path.join(sys.argv[2], item["Key"])
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        s3.download_file(bucket, item["Key"], path)
+' "$table" "$out/objects" || fail "$run/$stack: switch: reading the JSON history back from $table failed"
+  cp -R "$out/parquet-objects/." "$out/objects/"
+  log "   the saved queries over $(find "$out/objects" -type f | wc -l) objects: JSON from before the switch, Parquet after"
+  local queries='
+    const [state, objects, out] = process.argv.slice(1);
+    require("./scripts/run-ts").loadTypeScript("packages/terraform-check/check-queries.ts").checkQueries(state, objects, out)
+      .then((ok) => { process.exitCode = ok ? 0 : 1; }, (e) => { console.error(`terraform-check: error: check-queries: ${e.message}`); process.exitCode = 2; });'
+  node -e "$queries" "$out/state.json" "$out/objects" "$out/queries.json" ||
+    defer_failure "$run/$stack: switch: the saved queries across the switch differ from their hand-worked answers (see above)"
+  if node -e "$queries" "$out/state.json" "$out/parquet-objects" "$out/parquet-only-queries.json" 2>"$out/parquet-only-queries.log"; then
+    defer_failure "$run/$stack: switch: the Parquet half alone gives the hand-worked answers, so the switch check proves nothing"
+  else
+    log "   the Parquet half alone answers otherwise ($(node -p 'require(process.argv[1]).failures.length' "$out/parquet-only-queries.json") queries differ), as it must"
+  fi
+}

@@ -25,6 +25,8 @@
 #            (check-queries.ts; the answers are worked out for the default settings)
 #   changes  the change plans (in-place update, replacement, IAM statement, rename) checked
 #            against expectations.js
+#   switch   (a JSON profile) the stack switched to Parquet in place, events sent on both sides, and
+#            the saved queries answering across the switch (stack.sh, check_format_switch)
 # --faults: after the default run, seeds each fault of packages/terraform-check/faults.js into
 # the applied default stack (terraform apply of the edited copy), requires the check the fault
 # names to catch it, and puts the stack back.
@@ -82,7 +84,7 @@ MATRIX=(
   "default cdktn $TERRAFORM_VERSION events,queries"
   "all-options cdktf $TERRAFORM_VERSION events"
   "multi-environment cdktn $TERRAFORM_VERSION -"
-  "json cdktf $TERRAFORM_VERSION events,queries"
+  "json cdktf $TERRAFORM_VERSION events,queries,switch"
   "default cdktf $TERRAFORM_NEWEST events,queries"
 )
 TOOLCHAINS=(cdktf cdktn)
@@ -198,6 +200,7 @@ check_run() { # PROFILE TOOLCHAIN TERRAFORM CHECKS
     log "cdktn: NOTE its stacks pin hashicorp/aws $(node -e 'console.log(require(process.argv[1]).terraform.required_providers.aws.version)' \
       "$(profile_stacks "$SCRATCH/$run/synth" | head -n 1 | cut -d' ' -f2)"), the check runs $PROVIDER_VERSION (the newest the Go module proxy serves that this machine builds)"
   [[ " $checks " != *" changes "* ]] || check_change_plans "$run" "$SCRATCH/$run/context.json"
+  [[ " $checks " != *" switch "* ]] || check_format_switch "$run" "$SCRATCH/$run/context.json"
   use_toolchain cdktf
 }
 

@@ -380,6 +380,26 @@ class DescribeCorrectionsTest(unittest.TestCase):
         [destination] = firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"]["Destinations"]
         self.assertEqual(destination["ExtendedS3DestinationDescription"]["CustomTimeZone"], "UTC")
 
+    def test_update_destination_stores_the_source_record_backup_as_described(self):
+        name = "b" + uuid.uuid4().hex[:10]
+        firehose = client("firehose")
+        role = f"arn:aws:iam::{ACCOUNT}:role/x"
+        firehose.create_delivery_stream(DeliveryStreamName=name, ExtendedS3DestinationConfiguration={"RoleARN": role, "BucketARN": "arn:aws:s3:::events"})
+        stream = firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"]
+        self.assertNotIn("S3BackupDescription", stream["Destinations"][0]["ExtendedS3DestinationDescription"])
+        backup = {"RoleARN": role, "BucketARN": "arn:aws:s3:::events", "Prefix": "source-records/", "CompressionFormat": "GZIP"}
+        firehose.update_destination(DeliveryStreamName=name, CurrentDeliveryStreamVersionId=stream["VersionId"], DestinationId=stream["Destinations"][0]["DestinationId"],
+                                    ExtendedS3DestinationUpdate={"S3BackupMode": "Enabled", "S3BackupUpdate": backup})
+        stream = firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"]
+        described = stream["Destinations"][0]["ExtendedS3DestinationDescription"]
+        self.assertEqual(described["S3BackupMode"], "Enabled")
+        self.assertEqual({k: described["S3BackupDescription"][k] for k in backup}, backup)
+        # A later update merges into the backup it has: what it leaves out stays.
+        firehose.update_destination(DeliveryStreamName=name, CurrentDeliveryStreamVersionId=stream["VersionId"], DestinationId=stream["Destinations"][0]["DestinationId"],
+                                    ExtendedS3DestinationUpdate={"S3BackupUpdate": {"Prefix": "raw/"}})
+        described = firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"]["Destinations"][0]["ExtendedS3DestinationDescription"]
+        self.assertEqual((described["S3BackupDescription"]["Prefix"], described["S3BackupDescription"]["CompressionFormat"]), ("raw/", "GZIP"))
+
     def test_a_metric_math_alarm_has_no_period_or_statistic(self):
         name = "m" + uuid.uuid4().hex[:10]
         metrics = [{"Id": "e", "Expression": "m1 * 2", "ReturnData": True},
