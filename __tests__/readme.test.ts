@@ -83,3 +83,38 @@ describe("README and docs", () => {
     expect([...named].filter((name) => !outputs.has(name))).toEqual([]);
   });
 });
+
+describe("what the README and docs/ say of the package", () => {
+  const version = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).version as string;
+
+  it.each(["README.md", "docs/api.md"])("%s names the version and tarball of package.json", (page) => {
+    const text = TEXT.get(page)!;
+    const versions = [...text.matchAll(/`ses-firehose-events`,? \(?(?:version )?(\d+\.\d+\.\d+)/g)].map((match) => match[1]);
+    const tarballs = [...text.matchAll(/ses-firehose-events-(\d+\.\d+\.\d+)\.tgz/g)].map((match) => match[1]);
+    expect(versions).toEqual([version]);
+    expect(tarballs.length).toBeGreaterThanOrEqual(2);
+    expect(tarballs.filter((v) => v !== version)).toEqual([]);
+  });
+});
+
+/** Paths written in backticks that are made when the project runs, not files of the repository. */
+const RUNTIME_PATHS = new Set(["cdktf.out/", "cdktf.out/stacks/ses-events/cdk.tf.json", "cdktf.out/all-options/", ".scratch/", ".venv-mock/"]);
+
+describe("repository paths in backticks", () => {
+  const top = new Set(readdirSync(ROOT));
+  /** `a/b.ts`, `a/b/`: a path whose first segment is a file or folder of the project's root. */
+  const pathsOf = (text: string) =>
+    [...text.matchAll(/`([A-Za-z0-9_.-]+\/[A-Za-z0-9_.\/-]*)`/g)]
+      .map((match) => match[1]!)
+      .filter((file) => (file.endsWith("/") || /\.[a-z]+$/.test(file)) && (top.has(file.split("/")[0]!) || file.startsWith("cdktf.out/")));
+
+  it("are found", () => {
+    expect(pathsOf(ALL).length).toBeGreaterThan(20);
+    expect(pathsOf("see `packages/tools/docs/docs.js` and `events/` and `__tests__/nope.test.ts`")).toEqual(["packages/tools/docs/docs.js", "__tests__/nope.test.ts"]);
+  });
+
+  it.each(PAGES)("every repository path %s writes in backticks exists", (page) => {
+    const missing = pathsOf(TEXT.get(page)!).filter((file) => !RUNTIME_PATHS.has(file) && !existsSync(path.join(ROOT, file)));
+    expect(missing).toEqual([]);
+  });
+});
