@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { execFileSync } from "child_process";
 import * as path from "path";
-import { Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import { readSettings } from "../settings";
 import { SesEventsStack } from "../stack";
 import { testApp } from "./helpers";
+import { SesEventType, SesFirehoseEventDestination } from "../modules";
 
 const ROOT = path.join(__dirname, "..");
 /** The README and every page of docs/, by path from the project root. */
@@ -204,4 +205,19 @@ describe("the construct's documentation", () => {
     },
     120_000
   );
+});
+
+describe("the README example's saved queries", () => {
+  it("the README names every saved query the example's event types leave out, and what each needs", () => {
+    const readme = TEXT.get("README.md")!;
+    const example = readme.match(/```ts\n(import \{ App[\s\S]*?)```/)![1]!;
+    const eventTypes = [...example.match(/eventTypes: \[([^\]]*)\]/)![1]!.matchAll(/SesEventType\.(\w+)/g)].map((match) => SesEventType[match[1] as keyof typeof SesEventType]);
+    expect(eventTypes).toHaveLength(3);
+    const stack = new TerraformStack(testApp(), "email");
+    const events = new SesFirehoseEventDestination(stack, "Transactional", { configurationSetName: "transactional", eventTypes });
+    const skipped = events.analytics!.skippedQueries.map((query) => `\`${query.name}\` needs \`${query.needs.all.join("`, `")}\``);
+    expect(skipped.length).toBeGreaterThanOrEqual(2);
+    const said = [...readme.replace(/\s+/g, " ").matchAll(/`[a-z-]+` needs `[A-Z_]+`/g)].map((match) => match[0]);
+    expect(said.sort()).toEqual(skipped.sort());
+  });
 });
