@@ -119,7 +119,25 @@ describe("the construct library", () => {
     expect(manifest.exports["./cdktn"]).toEqual({ types: "./dist/cdktn/index.d.ts", default: "./dist/cdktn/index.js" });
     // TypeScript's CommonJS resolution ignores exports: typesVersions maps the subpath for it.
     expect(manifest.typesVersions).toEqual({ "*": { cdktn: ["dist/cdktn/index.d.ts"] } });
-    expect(manifest.files).toEqual(["dist/", "CHANGELOG.md"]);
+    expect(manifest.files).toEqual(["dist/", "docs/", "CHANGELOG.md"]);
+  });
+
+  it("ships every page the packaged README links to: docs/ holds markdown alone, and every relative link names a shipped file", () => {
+    const files = (dir: string): string[] =>
+      readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? files(`${dir}/${entry.name}`) : [`${dir}/${entry.name}`]));
+    expect(files("docs").filter((file) => !file.endsWith(".md"))).toEqual([]);
+    const shipped = (file: string) =>
+      ["README.md", "LICENSE", "package.json"].includes(file) || manifest.files.some((entry: string) => (entry.endsWith("/") ? file.startsWith(entry) : file === entry));
+    const unshipped: string[] = [];
+    for (const page of ["README.md", ...files("docs")]) {
+      const text = readFileSync(path.join(ROOT, page), "utf8").replace(/```[\s\S]*?```/g, "");
+      for (const [, target] of text.matchAll(/\]\(([^)\s#]+)(?:#[^)\s]*)?\)/g)) {
+        if (/^[a-z]+:/.test(target!)) continue;
+        const file = path.posix.normalize(path.posix.join(path.posix.dirname(page), target!));
+        if (!shipped(file)) unshipped.push(`${page}: ${target}`);
+      }
+    }
+    expect(unshipped).toEqual([]);
   });
 
   it("takes both toolchains as optional peers and constructs as a required one", () => {
@@ -184,8 +202,8 @@ describe("the workspace packages", () => {
     }
   });
 
-  it("are not shipped: the tarball holds the library's build and the changelog alone", () => {
-    expect(manifest.files).toEqual(["dist/", "CHANGELOG.md"]);
+  it("are not shipped: the tarball holds the library's build, its documentation and the changelog alone", () => {
+    expect(manifest.files).toEqual(["dist/", "docs/", "CHANGELOG.md"]);
   });
 
 

@@ -1,9 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from "fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { execFileSync } from "child_process";
 import * as path from "path";
-import { Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import { readSettings } from "../settings";
 import { SesEventsStack } from "../stack";
 import { testApp } from "./helpers";
+import { SesEventType, SesFirehoseEventDestination } from "../modules";
 
 const ROOT = path.join(__dirname, "..");
 /** The README and every page of docs/, by path from the project root. */
@@ -81,5 +83,141 @@ describe("README and docs", () => {
     const named = new Set([...ALL.matchAll(/output `([a-z_]+)`/g)].map((match) => match[1]!));
     expect(named.size).toBeGreaterThan(3);
     expect([...named].filter((name) => !outputs.has(name))).toEqual([]);
+  });
+});
+
+describe("what the README and docs/ say of the package", () => {
+  const version = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).version as string;
+
+  it.each(["README.md", "docs/api.md"])("%s names the version and tarball of package.json", (page) => {
+    const text = TEXT.get(page)!;
+    const versions = [...text.matchAll(/`ses-firehose-events`,? \(?(?:version )?(\d+\.\d+\.\d+)/g)].map((match) => match[1]);
+    const tarballs = [...text.matchAll(/ses-firehose-events-(\d+\.\d+\.\d+)\.tgz/g)].map((match) => match[1]);
+    expect(versions).toEqual([version]);
+    expect(tarballs.length).toBeGreaterThanOrEqual(2);
+    expect(tarballs.filter((v) => v !== version)).toEqual([]);
+  });
+});
+
+/** Paths written in backticks that are made when the project runs, not files of the repository. */
+const RUNTIME_PATHS = ["cdktf.out/", ".scratch/", ".venv-mock/", "dist/"];
+
+describe("repository paths in backticks", () => {
+  const top = new Set(readdirSync(ROOT));
+  /** `a/b.ts`, `a/b/`: a path whose first segment is a file or folder of the project's root. */
+  const pathsOf = (text: string) =>
+    [...text.matchAll(/`([A-Za-z0-9_.-]+\/[A-Za-z0-9_.\/-]*)`/g)]
+      .map((match) => match[1]!)
+      .filter((file) => (file.endsWith("/") || /\.[a-z]+$/.test(file)) && top.has(file.split("/")[0]!));
+
+  it("are found", () => {
+    expect(pathsOf(ALL).length).toBeGreaterThan(20);
+    expect(pathsOf("see `packages/tools/docs/docs.js` and `events/` and `__tests__/nope.test.ts`")).toEqual([
+      "packages/tools/docs/docs.js",
+      "__tests__/nope.test.ts",
+    ]);
+  });
+
+  it.each(PAGES)("every repository path %s writes in backticks exists", (page) => {
+    const missing = pathsOf(TEXT.get(page)!).filter((file) => !RUNTIME_PATHS.some((prefix) => file.startsWith(prefix)) && !existsSync(path.join(ROOT, file)));
+    expect(missing).toEqual([]);
+  });
+});
+
+describe("the construct's documentation", () => {
+  const source = readFileSync(path.join(ROOT, "modules/ses-firehose-event-destination.ts"), "utf8");
+
+  it("the deliveryStream table of docs/api.md has a row for every prop of DeliveryStreamOptions", () => {
+    const body = source.match(/export interface DeliveryStreamOptions \{([\s\S]*?)\n\}/)![1]!;
+    const props = [...body.matchAll(/^  readonly (\w+)\?:/gm)].map((match) => match[1]!);
+    expect(props).toEqual(expect.arrayContaining(["format", "jsonPrefix", "sourceRecordBackup", "createKmsKey"]));
+    const table = TEXT.get("docs/api.md")!.split("`deliveryStream` (`DeliveryStreamOptions`):")[1]!.split("\n\n")[1]!;
+    const rows = [...table.matchAll(/^\| `(\w+)` \|/gm)].map((match) => match[1]!);
+    expect(rows.sort()).toEqual([...props].sort());
+  });
+
+  it("docs/architecture.md names every file of modules/", () => {
+    const text = TEXT.get("docs/architecture.md")!;
+    const files = (dir: string): string[] =>
+      readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? files(`${dir}/${entry.name}`) : [`${dir}/${entry.name}`]
+      );
+    const all = files("modules");
+    expect(all).toContain("modules/private/prop-shapes.ts");
+    // Named in full, or by its name in a list that starts with a file of the same folder.
+    const named = (file: string) =>
+      text.includes(`\`${file}\``) ||
+      new RegExp(`\`${path.posix.dirname(file)}/[^\`/]+\`[^|\n]*\`${path.posix.basename(file).replace(/\./g, "\\.")}\``).test(text);
+    expect(all.filter((file) => !named(file))).toEqual([]);
+  });
+
+  /** The README's and docs/api.md's TypeScript examples that import what they use, with the package read from modules/. */
+  const SNIPPETS = ["README.md", "docs/api.md"].flatMap((page) =>
+    [...TEXT.get(page)!.matchAll(/```ts\n([\s\S]*?)```/g)]
+      .map((match) => match[1]!)
+      .filter((code) => code.includes("import ") && code.includes("new "))
+      .map((code, i) => [`${page} example ${i + 1}`, code.replace(/from "ses-firehose-events"/g, `from "${path.join(ROOT, "modules")}"`)] as const)
+  );
+
+  it("the README and docs/api.md have examples to compile", () => {
+    expect(SNIPPETS.map(([name]) => name)).toEqual(["README.md example 1", "docs/api.md example 1"]);
+  });
+
+  it.each(SNIPPETS)(
+    "%s compiles under strict",
+    (_, code) => {
+      const dir = path.join(ROOT, ".scratch", `snippet-${process.pid}`);
+      mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, "example.ts");
+      writeFileSync(file, code);
+      writeFileSync(
+        path.join(dir, "tsconfig.json"),
+        JSON.stringify({
+          compilerOptions: {
+            strict: true,
+            exactOptionalPropertyTypes: true,
+            noUncheckedIndexedAccess: true,
+            noEmit: true,
+            skipLibCheck: true,
+            target: "ES2022",
+            module: "preserve",
+            moduleResolution: "bundler",
+            types: ["node"],
+          },
+          files: ["example.ts"],
+        })
+      );
+      try {
+        const tsc = path.join(ROOT, "node_modules", ".bin", "tsc");
+        let errors = "";
+        try {
+          execFileSync(tsc, ["-p", dir, "--pretty", "false"], {
+            encoding: "utf8",
+            stdio: "pipe",
+          });
+        } catch (error) {
+          errors = String((error as { stdout?: string }).stdout) || String(error);
+        }
+        expect(errors).toBe("");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    120_000
+  );
+});
+
+describe("the README example's saved queries", () => {
+  it("the README names every saved query the example's event types leave out, and what each needs", () => {
+    const readme = TEXT.get("README.md")!;
+    const example = readme.match(/```ts\n(import \{ App[\s\S]*?)```/)![1]!;
+    const eventTypes = [...example.match(/eventTypes: \[([^\]]*)\]/)![1]!.matchAll(/SesEventType\.(\w+)/g)].map((match) => SesEventType[match[1] as keyof typeof SesEventType]);
+    expect(eventTypes).toHaveLength(3);
+    const stack = new TerraformStack(testApp(), "email");
+    const events = new SesFirehoseEventDestination(stack, "Transactional", { configurationSetName: "transactional", eventTypes });
+    const skipped = events.analytics!.skippedQueries.map((query) => `\`${query.name}\` needs \`${query.needs.all.join("`, `")}\``);
+    expect(skipped.length).toBeGreaterThanOrEqual(2);
+    const said = [...readme.replace(/\s+/g, " ").matchAll(/`[a-z-]+` needs `[A-Z_]+`/g)].map((match) => match[0]);
+    expect(said.sort()).toEqual(skipped.sort());
   });
 });

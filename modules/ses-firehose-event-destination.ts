@@ -41,8 +41,8 @@ export interface DeliveryStreamOptions {
   /**
    * S3 key prefix of delivered events. With `partitionByEventType` it must contain
    * `!{partitionKeyFromQuery:event_type}`.
-   * @default "events/event_type=!{partitionKeyFromQuery:event_type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/",
-   * or "events/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" without partitioning
+   * @default - with Parquet "events-parquet/event_type=!{partitionKeyFromQuery:event_type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/",
+   * with JSON the same under "events/"; without partitioning the same without "event_type=.../"
    */
   readonly prefix?: string;
   /**
@@ -51,8 +51,8 @@ export interface DeliveryStreamOptions {
    */
   readonly errorOutputPrefix?: string;
   /**
-   * MiB Firehose buffers before writing an object: 1-128, at least 64 with partitioning.
-   * @default 64 with partitioning, else 5
+   * MiB Firehose buffers before writing an object: 1-128, at least 64 with Parquet or partitioning.
+   * @default 64 with Parquet or partitioning, else 5
    */
   readonly bufferingSizeMiB?: number;
   /**
@@ -65,7 +65,8 @@ export interface DeliveryStreamOptions {
    * its schema, and a query reads only the columns it names. JSON: the records as SES writes them.
    * Changing it updates the stream in place and keeps the bucket and every object in it; with
    * Parquet the query layer keeps a table over the JSON delivered before (`jsonPrefix`).
-   * @default EventFormat.PARQUET
+   * @default - EventFormat.PARQUET with the query layer (`analytics`, on with the bucket the module
+   * creates), EventFormat.JSON without it (Parquet needs the event table as its schema)
    */
   readonly format?: EventFormat;
   /**

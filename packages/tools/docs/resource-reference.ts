@@ -96,7 +96,7 @@ export function resourcesTable(counts: Record<keyof typeof PROFILES, Counts> = c
     "| Terraform type | Default | All options | What it is for |",
     "| --- | ---: | ---: | --- |",
     ...rows,
-    `| Resources in all | ${total("default")} | ${total("all-options")} | |`,
+    `| Resources in all | ${total("default")} | ${total("all-options")} | Data sources (\`data.*\`) not counted |`,
     "",
   ].join("\n");
 }
