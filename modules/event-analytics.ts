@@ -110,6 +110,17 @@ export interface EventAnalyticsProps extends Omit<EventAnalyticsOptions, "enable
   /** Start of generated names (lowercase letters, digits and '-'). */
   readonly nameBase: string;
   /**
+   * Values of the partition keys the prefix names as `!{partitionKeyFromQuery:<key>}` beyond the
+   * event type, such as a lake's `account_id` and `region`: each is projected as an enum of them.
+   * @default - the prefix has no other such key
+   */
+  readonly partitionValues?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Partition keys the saved queries answer per value of (rates, bounced recipients, failing templates).
+   * @default - one answer for the whole table
+   */
+  readonly groupBy?: readonly string[];
+  /**
    * Tags on every taggable resource created.
    * @default - none beyond the provider's default tags
    */
@@ -168,6 +179,8 @@ export function checkAnalyticsLayout(
     readonly errorOutputPrefix: Setting<string | undefined>;
     readonly compression: Setting<FirehoseCompression>;
     readonly resultsPrefix: Setting<string>;
+    /** Values of the prefix's further `partitionKeyFromQuery` keys (see `EventAnalyticsProps.partitionValues`). */
+    readonly partitionValues?: Readonly<Record<string, readonly string[]>> | undefined;
   },
 ): void {
   const [prefixName, prefix] = settings.prefix;
@@ -177,7 +190,7 @@ export function checkAnalyticsLayout(
     refuse("the table's partitions follow the prefix, so it must be a literal, not a Terraform token");
     return;
   }
-  const layout = eventLayout(prefix);
+  const layout = eventLayout(prefix, settings.partitionValues);
   if ("problems" in layout) {
     layout.problems.forEach(refuse);
     return;
@@ -253,9 +266,13 @@ export class EventAnalytics extends Construct {
       errorOutputPrefix: ["errorOutputPrefix", props.errorOutputPrefix],
       compression: ["compression", props.compression],
       resultsPrefix: ["resultsPrefix", resultsPrefix],
+      partitionValues: props.partitionValues,
     });
+    for (const key of props.groupBy ?? []) {
+      problems.whenAbout("groupBy", !Object.hasOwn(props.partitionValues ?? {}, key), `entry ${rules.show(key)} is not a key of partitionValues: the queries group only by partition keys of the prefix.`);
+    }
     problems.throwIfAny(`EventAnalytics "${this.node.path}"`);
-    const layout = eventLayout(props.prefix) as EventLayout;
+    const layout = eventLayout(props.prefix, props.partitionValues) as EventLayout;
 
     const provider = props.provider;
     const aws = AwsContext.of(this, provider);
@@ -286,7 +303,7 @@ export class EventAnalytics extends Construct {
     }));
     this.databaseName = this.database.name;
 
-    const typeKey = layout.keys.find((key) => key.projection.type === "enum");
+    const typeKey = layout.keys.find((key) => key.expression === defaults.PARTITION_KEY_EXPRESSION);
     const dateKeys = ["yyyy", "MM", "dd"].map((format) => layout.keys.find((key) => key.expression === `!{timestamp:${format}}`)!.name);
     this.table = new GlueCatalogTable(this, "Table", defined({
       catalogId: this.database.catalogId,
@@ -353,6 +370,7 @@ export class EventAnalytics extends Construct {
       windowDays: props.queryWindowDays ?? defaults.DEFAULT_QUERY_WINDOW_DAYS,
       tagName: props.tagName ?? defaults.DEFAULT_ENGAGEMENT_TAG_NAME,
       eventTypes,
+      ...(props.groupBy === undefined ? {} : { groupBy: props.groupBy }),
     });
     this.skippedQueries = skipped;
     for (const query of skipped) Annotations.of(this).addWarning(skippedQueryMessage(query, eventTypes));

@@ -18,7 +18,7 @@ import {
 } from "./defaults";
 import { RESERVED_BUCKET_PREFIX } from "./defaults";
 import { defined } from "./defined";
-import { policyDocument } from "./policy";
+import { PolicyStatement, policyDocument } from "./policy";
 import { BUCKET_NAME, Problems, integerBetween, isToken, maxLength } from "./validation";
 
 /** How long delivered event objects are kept and where they move. */
@@ -96,6 +96,12 @@ export interface EventBucketProps extends EventBucketOptions {
     readonly expirationDays: number;
   };
   /**
+   * Statements the bucket policy holds after the one denying requests without TLS, built from the
+   * bucket's ARN (such as a lake's grants to the accounts that write to it).
+   * @default - none
+   */
+  readonly policyStatements?: (bucketArn: string) => readonly PolicyStatement[];
+  /**
    * Tags on the bucket.
    * @default - none beyond the provider's default tags
    */
@@ -112,10 +118,14 @@ const MAX_BUCKET_PREFIX = 37;
 const STANDARD_IA_MIN_DAYS = 30;
 const MAX_LIFECYCLE_DAYS = 36500;
 
-/** Checks `options` into `problems`; `setting` is how the user wrote them (e.g. `deliveryStream.bucket`). */
+/**
+ * Checks `options` into `problems`; `setting` is how the user wrote them (e.g. `deliveryStream.bucket`),
+ * "" when they are top-level props.
+ */
 export function checkEventBucketOptions(problems: Problems, setting: string, options: EventBucketOptions): void {
+  const of = (name: string) => (setting === "" ? name : `${setting}.${name}`);
   problems.check(
-    `${setting}.bucketPrefix`,
+    of("bucketPrefix"),
     options.bucketPrefix,
     maxLength(MAX_BUCKET_PREFIX),
     {
@@ -124,11 +134,11 @@ export function checkEventBucketOptions(problems: Problems, setting: string, opt
     },
     { test: (v) => !RESERVED_BUCKET_PREFIX.test(v), text: "S3 reserves names starting with xn--, sthree- or amzn-s3-demo-" },
   );
-  problems.check(`${setting}.accessLogBucketName`, options.accessLogBucketName, BUCKET_NAME);
-  problems.check(`${setting}.accessLogPrefix`, options.accessLogPrefix, maxLength(1024));
+  problems.check(of("accessLogBucketName"), options.accessLogBucketName, BUCKET_NAME);
+  problems.check(of("accessLogPrefix"), options.accessLogPrefix, maxLength(1024));
   const lifecycle = options.lifecycle ?? {};
   const days = integerBetween(0, MAX_LIFECYCLE_DAYS);
-  const at = `${setting}.lifecycle`;
+  const at = of("lifecycle");
   problems.check(`${at}.abortIncompleteMultipartUploadDays`, lifecycle.abortIncompleteMultipartUploadDays, integerBetween(1, MAX_LIFECYCLE_DAYS));
   problems.check(`${at}.transitionToInfrequentAccessDays`, lifecycle.transitionToInfrequentAccessDays, days, {
     test: (v) => v === 0 || v >= STANDARD_IA_MIN_DAYS,
@@ -208,14 +218,17 @@ export class EventBucket extends Construct {
     }));
     this.policy = new S3BucketPolicy(this, "Policy", defined({
       bucket,
-      policy: policyDocument({
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: { AWS: "*" },
-        Action: ["s3:*"],
-        Resource: [this.bucketArn, `${this.bucketArn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      }),
+      policy: policyDocument(
+        {
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Principal: { AWS: "*" },
+          Action: ["s3:*"],
+          Resource: [this.bucketArn, `${this.bucketArn}/*`],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+        ...(props.policyStatements?.(this.bucketArn) ?? []),
+      ),
       dependsOn: [publicAccess],
       provider,
     }));

@@ -15,3 +15,6 @@ export type { SkippedEventQuery } from "./event-queries";
 export { AwsContext } from "./aws-context";
 export { ValidationError } from "./validation";
 export type { Problem } from "./validation";
+export { SesEventLake } from "./ses-event-lake";
+export type { SesEventLakeProps } from "./ses-event-lake";
+export type { PolicyStatement } from "./policy";

@@ -1,0 +1,110 @@
+import { LAKE_ERRORS_ROOT, LAKE_EVENTS_ROOT, lakeAccountErrors, lakeAccountEvents, LAKE_ACCOUNT_KEY } from "./lake-layout";
+import { PolicyStatement } from "./policy";
+
+/** Who may write to a lake: listed accounts, or every account of an AWS Organization. */
+export type LakeSources = { readonly accountIds: readonly string[] } | { readonly organizationId: string };
+
+/** What a source's delivery role does to the lake bucket's objects (Firehose's S3 destination needs). */
+export const SOURCE_OBJECT_ACTIONS = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"] as const;
+/** What it does to the bucket itself: find it and its uploads. No object is read through these. */
+export const SOURCE_BUCKET_ACTIONS = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"] as const;
+
+/** `aws:PrincipalAccount` as an IAM policy variable; `$${` keeps Terraform from reading it as its own. */
+const PRINCIPAL_ACCOUNT = "$${aws:PrincipalAccount}";
+
+const root = (partition: string, account: string) => `arn:${partition}:iam::${account}:root`;
+
+/**
+ * The lake bucket's grants to its sources: each account may write only under its own
+ * `events/account_id=<account>/` and `errors/account_id=<account>/` folders. Listed accounts get one
+ * statement each (the account in the resource); an organization one statement whose resource holds
+ * `${aws:PrincipalAccount}`, conditioned on `aws:PrincipalOrgID`. No statement names an
+ * unconditioned `*` principal.
+ */
+export function lakeBucketStatements(bucketArn: string, partition: string, sources: LakeSources): PolicyStatement[] {
+  if ("organizationId" in sources) {
+    const inOrganization = { StringEquals: { "aws:PrincipalOrgID": sources.organizationId } };
+    return [
+      {
+        Sid: "LocateLakeFromOrganization",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: [...SOURCE_BUCKET_ACTIONS],
+        Resource: [bucketArn],
+        Condition: inOrganization,
+      },
+      {
+        Sid: "WriteOwnAccountFoldersFromOrganization",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: [...SOURCE_OBJECT_ACTIONS],
+        Resource: [
+          `${bucketArn}/${LAKE_EVENTS_ROOT}${LAKE_ACCOUNT_KEY}=${PRINCIPAL_ACCOUNT}/*`,
+          `${bucketArn}/${LAKE_ERRORS_ROOT}${LAKE_ACCOUNT_KEY}=${PRINCIPAL_ACCOUNT}/*`,
+        ],
+        Condition: inOrganization,
+      },
+    ];
+  }
+  return [
+    {
+      Sid: "LocateLakeFromSourceAccounts",
+      Effect: "Allow",
+      Principal: { AWS: sources.accountIds.map((account) => root(partition, account)) },
+      Action: [...SOURCE_BUCKET_ACTIONS],
+      Resource: [bucketArn],
+    },
+    ...sources.accountIds.map(
+      (account): PolicyStatement => ({
+        Sid: `WriteOwnFoldersFrom${account}`,
+        Effect: "Allow",
+        Principal: { AWS: root(partition, account) },
+        Action: [...SOURCE_OBJECT_ACTIONS],
+        Resource: [`${bucketArn}/${lakeAccountEvents(account)}*`, `${bucketArn}/${lakeAccountErrors(account)}*`],
+      }),
+    ),
+  ];
+}
+
+/** Where a key may be used: through S3 in the lake's Region, for the lake bucket's objects. */
+export interface LakeKeyScope {
+  readonly keyArn: string;
+  readonly bucketArn: string;
+  /** The lake's account, whose IAM policies decide who else in it uses the key. */
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition: string;
+  readonly dnsSuffix: string;
+}
+
+/**
+ * The lake key's policy: the lake account administers it through IAM; the sources may only
+ * encrypt and decrypt with it through S3 in the lake's Region, for the lake bucket.
+ */
+export function lakeKeyStatements(scope: LakeKeyScope, sources: LakeSources): PolicyStatement[] {
+  const throughLakeBucket = {
+    "kms:ViaService": `s3.${scope.region}.${scope.dnsSuffix}`,
+  };
+  const forLakeBucket = { "kms:EncryptionContext:aws:s3:arn": [scope.bucketArn, `${scope.bucketArn}/*`] };
+  const organization = "organizationId" in sources;
+  return [
+    {
+      Sid: "AdministerThroughLakeAccountIam",
+      Effect: "Allow",
+      Principal: { AWS: root(scope.partition, scope.accountId) },
+      Action: ["kms:*"],
+      Resource: [scope.keyArn],
+    },
+    {
+      Sid: organization ? "EncryptLakeObjectsFromOrganization" : "EncryptLakeObjectsFromSourceAccounts",
+      Effect: "Allow",
+      Principal: { AWS: organization ? "*" : sources.accountIds.map((account) => root(scope.partition, account)) },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: [scope.keyArn],
+      Condition: {
+        StringEquals: organization ? { ...throughLakeBucket, "aws:PrincipalOrgID": sources.organizationId } : throughLakeBucket,
+        StringLike: forLakeBucket,
+      },
+    },
+  ];
+}
