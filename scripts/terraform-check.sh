@@ -7,6 +7,8 @@
 #   all-options        scripts/scan-all-options.json (every option on, import blocks adopting
 #                      objects seeded into the emulator)
 #   multi-environment  scripts/terraform-check/profiles/multi-environment.json (two stacks)
+#   organization       scripts/terraform-check/profiles/organization.json (a lake and three source
+#                      stacks in three accounts and two Regions; scripts/terraform-check/organization.sh)
 # and each again as cdktn-<profile>, synthesized by CDK Terrain (toolchains/cdktn).
 # For each stack: init (hashicorp/aws from a local filesystem mirror) and validate (no error, no
 # warning); plan, show -json and the plan summary; apply of every resource; a second plan that
@@ -38,6 +40,7 @@ source "$LIB/provider.sh"
 source "$LIB/mock.sh"
 source "$LIB/isolation.sh"
 source "$LIB/stack.sh"
+source "$LIB/organization.sh"
 
 TERRAFORM_VERSION="1.11.4"
 KEEP=0
@@ -130,13 +133,13 @@ main() {
       --update-fixtures) update_fixtures=1 ;;
       --keep) KEEP=1 ;;
       --profile) only="${2:-}"; shift ;;
-      *) die "usage: npm run terraform:check [-- --update-fixtures] [--keep] [--profile default|all-options|multi-environment]" ;;
+      *) die "usage: npm run terraform:check [-- --update-fixtures] [--keep] [--profile default|all-options|multi-environment|organization]" ;;
     esac
     shift
   done
   case "$only" in
-    "" | default | all-options | multi-environment) ;;
-    *) die "--profile '$only': use default, all-options or multi-environment" ;;
+    "" | default | all-options | multi-environment | organization) ;;
+    *) die "--profile '$only': use default, all-options, multi-environment or organization" ;;
   esac
   ((update_fixtures == 0)) || [[ -z "$only" ]] || die "--update-fixtures needs every profile: leave out --profile"
   local started=$SECONDS
@@ -147,7 +150,7 @@ main() {
   log "provider: NOTE the synthesized JSON pins $PROVIDER_PINNED_VERSION, which the Go module proxy does not serve; every copy is rewritten to $PROVIDER_VERSION"
   ensure_mock_venv
   start_mock "$SCRATCH/ministack.log"
-  trap 'stop_mock; ((KEEP)) || rm -rf "$SCRATCH"/{,cdktn-}{default,all-options,multi-environment} "$SCRATCH/ministack"' EXIT
+  trap 'stop_mock; ((KEEP)) || rm -rf "$SCRATCH"/{,cdktn-}{default,all-options,multi-environment,organization} "$SCRATCH/ministack"' EXIT
   provider_endpoint_names "$SCRATCH/endpoints.json"
   prove_isolation "$SCRATCH/isolation"
   collect_mock_evidence "$SCRATCH/mock-evidence.json"
@@ -162,6 +165,9 @@ main() {
   fi
   if [[ -z "$only" || "$only" == multi-environment ]]; then
     check_profile multi-environment "$LIB/profiles/multi-environment.json"
+  fi
+  if [[ -z "$only" || "$only" == organization ]]; then
+    check_organization organization
   fi
 
   check_cdktn "$only"
