@@ -1,6 +1,5 @@
 import { App } from "cdktf";
-import { ValidationError } from "./modules";
-import { printable } from "./modules/validation";
+import { ValidationError, internal } from "./modules";
 import { SettingsError, readSettings } from "./settings";
 import { SesEventsStack } from "./stack";
 
@@ -25,5 +24,5 @@ function describe(error: unknown): string {
     return error.stack ?? error.message;
   }
   const message = error instanceof Error ? error.message : String(error);
-  return `error: ${printable(message.split("\n")[0])} (set ${DEBUG_VARIABLE}=1 for the stack trace)`;
+  return `error: ${internal.printable(message.split("\n")[0])} (set ${DEBUG_VARIABLE}=1 for the stack trace)`;
 }

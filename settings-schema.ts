@@ -11,9 +11,11 @@ import type {
   SesFirehoseEventDestinationProps,
   VdmOptions,
 } from "./modules";
-import { ConfigurationSetTlsPolicy, HttpsPolicy, SuppressionReasons } from "./modules/configuration-set";
-import { FirehoseCompression, SesEventType } from "./modules/ses-event-type";
-import { BUCKET_NAME, MAX_TAGS } from "./modules/validation";
+import { ConfigurationSetTlsPolicy, FirehoseCompression, HttpsPolicy, SesEventType, SuppressionReasons, internal } from "./modules";
+
+const { BUCKET_NAME, MAX_TAGS, defaults } = internal;
+const gib = (bytes: number) => `${bytes / 1024 ** 3} GiB`;
+const mib = (bytes: number) => `${bytes / 1024 ** 2} MiB`;
 
 /*
  * The one schema of the app's settings: cdktf.json's `context` (and each `environments` entry),
@@ -113,10 +115,10 @@ const tags = z
 const lifecycle = group(
   "lifecycle",
   {
-    abortIncompleteMultipartUploadDays: count("Days before incomplete multipart uploads are aborted (default 7)"),
-    transitionToInfrequentAccessDays: count("Days before objects move to Standard-IA; 0 = never (default 30)"),
-    expirationDays: count("Days before current objects expire; 0 = never (default 0)"),
-    noncurrentVersionExpirationDays: count("Days before noncurrent versions expire (default 90)"),
+    abortIncompleteMultipartUploadDays: count(`Days before incomplete multipart uploads are aborted (default ${defaults.DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS})`),
+    transitionToInfrequentAccessDays: count(`Days before objects move to Standard-IA; 0 = never (default ${defaults.DEFAULT_TRANSITION_TO_INFREQUENT_ACCESS_DAYS})`),
+    expirationDays: count(`Days before current objects expire; 0 = never (default ${defaults.DEFAULT_EXPIRATION_DAYS})`),
+    noncurrentVersionExpirationDays: count(`Days before noncurrent versions expire (default ${defaults.DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS})`),
   },
   "Lifecycle of the event bucket",
 );
@@ -125,9 +127,9 @@ const bucket = group(
   "bucket",
   {
     bucketPrefix: text("Prefix of the generated bucket name, read when the bucket is created"),
-    forceDestroy: flag("Let Terraform delete or replace the bucket with its events; unless true it has lifecycle.prevent_destroy (default false)"),
+    forceDestroy: flag(`Let Terraform delete or replace the bucket with its events; unless true it has lifecycle.prevent_destroy (default ${defaults.DEFAULT_FORCE_DESTROY})`),
     accessLogBucketName: text("Bucket that receives S3 server access logs"),
-    accessLogPrefix: optionalText("Key prefix of the access logs (default s3-access-logs/)"),
+    accessLogPrefix: optionalText(`Key prefix of the access logs (default ${defaults.DEFAULT_ACCESS_LOG_PREFIX})`),
     lifecycle,
   },
   "Settings of the bucket the app creates; not with deliveryStream.bucketArn",
@@ -141,16 +143,16 @@ const deliveryStream = group(
     bucket,
     prefix: optionalText("S3 key prefix of delivered events"),
     errorOutputPrefix: text("S3 key prefix of records Firehose could not deliver"),
-    bufferingSizeMiB: count("MiB buffered before writing: 1-128, at least 64 with partitioning"),
-    bufferingIntervalSeconds: count("Seconds buffered before writing: 0-900 (default 300)"),
-    compression: oneOf(FirehoseCompression, "Compression of delivered objects (default GZIP)"),
+    bufferingSizeMiB: count(`MiB buffered before writing: 1-128, at least ${defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB} with partitioning`),
+    bufferingIntervalSeconds: count(`Seconds buffered before writing: 0-900 (default ${defaults.DEFAULT_BUFFERING_INTERVAL_SECONDS})`),
+    compression: oneOf(FirehoseCompression, `Compression of delivered objects (default ${defaults.DEFAULT_COMPRESSION})`),
     kmsKeyArn: text("Customer managed KMS key ARN that encrypts everything created"),
-    partitionByEventType: flag("Dynamic partitioning by event type (default true); changing it replaces the stream"),
-    partitioningRetrySeconds: count("Seconds partitioned delivery is retried: 0-7200 (default 300)"),
+    partitionByEventType: flag(`Dynamic partitioning by event type (default ${defaults.DEFAULT_PARTITION_BY_EVENT_TYPE}); changing it replaces the stream`),
+    partitioningRetrySeconds: count(`Seconds partitioned delivery is retried: 0-7200 (default ${defaults.DEFAULT_PARTITIONING_RETRY_SECONDS})`),
     roleName: text("Fixed name of the Firehose role (default: generated)"),
     rolePath: text("Path of the Firehose role, such as /service-role/ (default /)"),
-    logging: flag("Log delivery errors to CloudWatch Logs (default true)"),
-    logRetentionDays: count("Days the delivery-error logs are kept (default 365; 0 = never expire)"),
+    logging: flag(`Log delivery errors to CloudWatch Logs (default ${defaults.DEFAULT_LOGGING_ENABLED})`),
+    logRetentionDays: count(`Days the delivery-error logs are kept (default ${defaults.DEFAULT_LOG_RETENTION_DAYS}; 0 = never expire)`),
   },
   "Settings of the delivery stream the app creates; not with deliveryStreamArn",
 );
@@ -167,15 +169,15 @@ const vdmOptions = group(
 const configurationSet = group(
   "configurationSet",
   {
-    reputationMetrics: flag("Publish the set's bounce and complaint rates to CloudWatch (default true)"),
+    reputationMetrics: flag(`Publish the set's bounce and complaint rates to CloudWatch (default ${defaults.DEFAULT_REPUTATION_METRICS})`),
     sendingEnabled: flag("Let messages be sent with the set; false pauses it (default: as SES has it)"),
     tlsPolicy: oneOf(ConfigurationSetTlsPolicy, "REQUIRE delivers only over TLS (default: SES's OPTIONAL, TLS when offered)"),
     suppressionReasons: oneOf(SuppressionReasons, "Events that add addresses to the suppression list (default: the account's settings)"),
     disableSuppressionList: flag("Ignore the account suppression list for the set (default false)"),
     customTrackingRedirectDomain: text("Host name of the open and click tracking domain, such as track.example.com"),
-    customTrackingHttpsPolicy: oneOf(HttpsPolicy, "HTTPS use of tracking links (default OPTIONAL with a domain)"),
+    customTrackingHttpsPolicy: oneOf(HttpsPolicy, `HTTPS use of tracking links (default ${defaults.DEFAULT_TRACKING_HTTPS_POLICY} with a domain)`),
     dedicatedIpPool: text("Dedicated IP pool that sends the set's mail"),
-    maxDeliveryDurationSeconds: count("Seconds SES tries to deliver a message: 300-50400 (default 50400)"),
+    maxDeliveryDurationSeconds: count(`Seconds SES tries to deliver a message: ${defaults.MIN_MAX_DELIVERY_SECONDS}-${defaults.MAX_MAX_DELIVERY_SECONDS} (default ${defaults.MAX_MAX_DELIVERY_SECONDS})`),
     vdmOptions,
   },
   "Options of the configuration set the app creates (or adopts with importExisting.configurationSet)",
@@ -184,13 +186,13 @@ const configurationSet = group(
 const alarms = group(
   "alarms",
   {
-    enabled: flag("Create the alarms (default false)"),
+    enabled: flag(`Create the alarms (default ${defaults.DEFAULT_ALARMS_ENABLED})`),
     snsTopicArn: text("Existing SNS topic the alarms notify"),
-    freshnessThresholdSeconds: count("Data freshness alarm threshold in seconds (default 900)"),
-    periodSeconds: count("Period of the delivery alarms in seconds (default 300)"),
+    freshnessThresholdSeconds: count(`Data freshness alarm threshold in seconds (default ${defaults.DEFAULT_FRESHNESS_THRESHOLD_SECONDS})`),
+    periodSeconds: count(`Period of the delivery alarms in seconds (default ${defaults.DEFAULT_ALARM_PERIOD_SECONDS})`),
     reputation: flag("Bounce and complaint rate alarms (default true when the app manages the configuration set)"),
-    bounceRateThreshold: count("Bounce rate that raises its alarm, 0-1 (default 0.025; SES reviews at 0.05)"),
-    complaintRateThreshold: count("Complaint rate that raises its alarm, 0-1 (default 0.0005; SES reviews at 0.001)"),
+    bounceRateThreshold: count(`Bounce rate that raises its alarm, 0-1 (default ${defaults.DEFAULT_BOUNCE_RATE_THRESHOLD}; SES reviews at ${defaults.BOUNCE_RATE_REVIEW_LEVEL})`),
+    complaintRateThreshold: count(`Complaint rate that raises its alarm, 0-1 (default ${defaults.DEFAULT_COMPLAINT_RATE_THRESHOLD}; SES reviews at ${defaults.COMPLAINT_RATE_REVIEW_LEVEL})`),
     silentPipeline: flag("Alarm when SES sends but no record reaches the stream (default true when SEND is published)"),
   },
   "CloudWatch alarms on delivery to S3 and on the configuration set",
@@ -207,14 +209,14 @@ const analytics = group(
   {
     enabled: flag("Create the query layer (default true when the app creates the bucket, false with deliveryStream.bucketArn)"),
     databaseName: text("Glue database name (default: the configuration set name in lowercase, other characters replaced by '_')"),
-    tableName: text("Glue table name (default events)"),
+    tableName: text(`Glue table name (default ${defaults.DEFAULT_ANALYTICS_TABLE_NAME})`),
     workgroupName: text("Athena workgroup name (default: the configuration set name in lowercase, other characters replaced by '-')"),
-    resultsPrefix: text("S3 key prefix of query results (default athena-results/)"),
-    resultsExpirationDays: count("Days before query results expire (default 30)"),
-    bytesScannedCutoffPerQuery: count("Bytes one query may scan (default 10 GiB; at least 10 MiB)"),
-    firstYear: count("First year of the year partition projection (default 2020)"),
-    queryWindowDays: count("Days the saved queries look back (default 30)"),
-    tagName: text("Message tag the opens-and-clicks query groups by (default campaign)"),
+    resultsPrefix: text(`S3 key prefix of query results (default ${defaults.DEFAULT_RESULTS_PREFIX})`),
+    resultsExpirationDays: count(`Days before query results expire (default ${defaults.DEFAULT_RESULTS_EXPIRATION_DAYS})`),
+    bytesScannedCutoffPerQuery: count(`Bytes one query may scan (default ${gib(defaults.DEFAULT_BYTES_SCANNED_CUTOFF_PER_QUERY)}; at least ${mib(defaults.MIN_BYTES_SCANNED_CUTOFF_PER_QUERY)})`),
+    firstYear: count(`First year of the year partition projection (default ${defaults.DEFAULT_PROJECTION_FIRST_YEAR})`),
+    queryWindowDays: count(`Days the saved queries look back (default ${defaults.DEFAULT_QUERY_WINDOW_DAYS})`),
+    tagName: text(`Message tag the opens-and-clicks query groups by (default ${defaults.DEFAULT_ENGAGEMENT_TAG_NAME})`),
   },
   "Query-ready tables: Glue table with partition projection, Athena workgroup, saved queries, reader policy",
 );
@@ -285,13 +287,13 @@ const STACK_SETTINGS = {
     .check(z.regex(/^\d{12}$/, rule("use the 12-digit AWS account ID")))
     .register(z.globalRegistry, { description: "The only AWS account the stack may be applied to (provider allowed_account_ids)" }),
   configurationSetName: text("SES configuration set name (default ses-events; with environments <name>-<environment>)"),
-  createConfigurationSet: flag("Create the configuration set (default true); false attaches to an existing one"),
+  createConfigurationSet: flag(`Create the configuration set (default ${defaults.DEFAULT_CREATE_CONFIGURATION_SET}); false attaches to an existing one`),
   configurationSet,
-  eventDestinationName: text("Event destination name (default firehose)"),
+  eventDestinationName: text(`Event destination name (default ${defaults.DEFAULT_EVENT_DESTINATION_NAME})`),
   eventTypes: z
     .array(oneOf(SesEventType, "SES event type"), rule("use a list of strings"))
-    .register(z.globalRegistry, { description: "Events to publish (default all ten)" }),
-  enabled: flag("Publish events (default true)"),
+    .register(z.globalRegistry, { description: "Events to publish (default: every event type)" }),
+  enabled: flag(`Publish events (default ${defaults.DEFAULT_ENABLED})`),
   deliveryStreamArn: text("Existing delivery stream ARN: no stream, bucket or Firehose role is created"),
   deliveryStream,
   sesRoleArn: text("Existing role for SES"),

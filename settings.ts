@@ -1,7 +1,8 @@
-import type { SesFirehoseEventDestinationProps } from "./modules";
-import { PhysicalName, PhysicalNameKind, identityOf, physicalNames, showClash } from "./modules/physical-names";
-import { MAX_TAGS, Problems, checkTags, isToken, looksSecret, plain, roleArnParts, show, showAs } from "./modules/validation";
+import { type SesFirehoseEventDestinationProps, internal } from "./modules";
 import { ContextSettings, EnvironmentSettings, STACK_NAME, STACK_NAME_RULE, WORKSPACE_NAME, WORKSPACE_NAME_RULE, contextSettings } from "./settings-schema";
+
+const { MAX_TAGS, PhysicalNameKind, Problems, checkTags, identityOf, isToken, looksSecret, physicalNames, plain, roleArnParts, show, showAs, showClash } = internal;
+type PhysicalName = internal.PhysicalName;
 
 /** Where a stack keeps its Terraform state. */
 export type BackendSettings =

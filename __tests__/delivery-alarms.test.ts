@@ -1,6 +1,6 @@
 import { TerraformVariable } from "cdktf";
 import { errorOf, newStack, parse, synth } from "./helpers";
-import { SesEventType, SesFirehoseEventDestination } from "../modules";
+import { DeliveryAlarms, DeliveryAlarmsProps, SesEventType, SesFirehoseEventDestination } from "../modules";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
@@ -213,5 +213,63 @@ describe("reputation alarm thresholds from Terraform", () => {
     const bounce = parse(stack).resources("aws_cloudwatch_metric_alarm").find((a) => a.metric_name === "Reputation.BounceRate")!;
     expect(bounce.threshold).toBe("${var.bounce}");
     expect(bounce.alarm_description).toContain(" is at least the threshold (SES reviews an account at 5%");
+  });
+});
+
+describe("DeliveryAlarms on its own", () => {
+  function errorOfAlarms(props: Partial<DeliveryAlarmsProps>): string {
+    try {
+      new DeliveryAlarms(newStack(), "Alarms", { deliveryStreamName: "mail", ...props });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error("expected the props to be rejected");
+  }
+
+  it("checks its own props, every problem in one error", () => {
+    expect(
+      errorOfAlarms({
+        deliveryStreamName: "a/b",
+        snsTopicArn: "topic",
+        periodSeconds: 90,
+        freshnessThresholdSeconds: 30,
+        bounceRateThreshold: 2,
+        topicKmsKeyArn: "key",
+        configurationSetName: "my set",
+        tags: { "aws:owner": "me" },
+      }),
+    ).toMatch(
+      new RegExp(
+        [
+          '^DeliveryAlarms "test/Alarms": invalid settings:',
+          `  - deliveryStreamName "a/b" is invalid: use 1-64 letters, digits, '_', '\\.' or '-'\\.`,
+          '  - snsTopicArn "topic" is invalid: .*',
+          "  - periodSeconds 90 is invalid: use a multiple of 60\\.",
+          "  - freshnessThresholdSeconds 30 is invalid: use a whole number from 60 to 86400\\.",
+          "  - bounceRateThreshold 2 is invalid: use a rate above 0 and at most 1, such as 0\\.025 for 2\\.5%\\.",
+          '  - topicKmsKeyArn "key" is invalid: .*',
+          `  - configurationSetName "my set" is invalid: use 1-64 letters, digits, '_' or '-'\\.`,
+          "  - tags .*$",
+        ].join("\n"),
+      ),
+    );
+  });
+
+  it("refuses alarms on the configuration set without its name", () => {
+    expect(errorOfAlarms({ reputation: true, silentPipeline: true })).toBe(
+      [
+        'DeliveryAlarms "test/Alarms": invalid settings:',
+        "  - reputation is true but configurationSetName is not set: the alarm watches the configuration set's metrics; name the set or set reputation to false.",
+        "  - silentPipeline is true but configurationSetName is not set: the alarm watches the configuration set's metrics; name the set or set silentPipeline to false.",
+      ].join("\n"),
+    );
+  });
+
+  it("takes the options DeliveryAlarmOptions has, besides the stream and the set", () => {
+    const stack = newStack();
+    new DeliveryAlarms(stack, "Alarms", { deliveryStreamName: "mail", configurationSetName: "mail", reputation: true, bounceRateThreshold: 0.04, periodSeconds: 120 });
+    const alarms = parse(stack).resources("aws_cloudwatch_metric_alarm");
+    expect(alarms.find((a) => a.alarm_name === "mail-bounce-rate")?.threshold).toBe(0.04);
+    expect(alarms.find((a) => a.alarm_name === "mail-delivery-success")?.period).toBe(120);
   });
 });

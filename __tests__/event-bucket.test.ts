@@ -1,4 +1,5 @@
-import { errorOf, synth } from "./helpers";
+import { EventBucket, EventBucketProps } from "../modules";
+import { errorOf, newStack, synth } from "./helpers";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const BUCKET = "${aws_s3_bucket.Events_Bucket_C2BC09FD.id}";
@@ -199,5 +200,41 @@ describe("query results bucket (for a given event bucket)", () => {
       force_destroy: true,
       lifecycle: { ignore_changes: ["bucket_prefix"], prevent_destroy: false },
     });
+  });
+});
+
+describe("EventBucket on its own", () => {
+  function errorOfBucket(props: Partial<EventBucketProps>): string {
+    try {
+      new EventBucket(newStack(), "Bucket", { bucketPrefix: "mail-", ...props });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error("expected the props to be rejected");
+  }
+
+  it("checks its own props, every problem in one error, naming them as its props", () => {
+    expect(
+      errorOfBucket({
+        bucketPrefix: "Mail_",
+        kmsKeyArn: "key",
+        lifecycle: { transitionToInfrequentAccessDays: 10 },
+        queryResults: { prefix: "results/", expirationDays: 0 },
+      }),
+    ).toMatch(
+      new RegExp(
+        [
+          '^EventBucket "test/Bucket": invalid settings:',
+          `  - bucketPrefix "Mail_" is invalid: use lowercase letters, digits, '\\.' or '-', starting with a letter or digit, without '\\.\\.'\\.`,
+          "  - lifecycle\\.transitionToInfrequentAccessDays 10 is invalid: S3 moves objects to Standard-IA only after 30 days: use 0 \\(off\\) or at least 30\\.",
+          '  - kmsKeyArn "key" is invalid: .*',
+          "  - queryResults\\.expirationDays 0 is invalid: use a whole number from 1 to 36500\\.$",
+        ].join("\n"),
+      ),
+    );
+  });
+
+  it("still names the destination's settings when the destination checks the same options", () => {
+    expect(errorOf({ deliveryStream: { bucket: { bucketPrefix: "Mail_" } } })).toContain('\n  - deliveryStream.bucket.bucketPrefix "Mail_" is invalid:');
   });
 });

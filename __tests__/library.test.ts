@@ -62,7 +62,24 @@ describe("the construct library", () => {
       "ValidationError",
       "VdmOptions",
     ]);
-    expect(Object.keys(library).sort()).toEqual(exportedNames().filter((name) => !/(Props|Options|Lifecycle|Problem|SkippedEventQuery|PolicyStatement)$/.test(name)).sort());
+    // Besides, `internal`: what the app in this repository shares with the constructs, kept out of
+    // the API reference and the published declarations (@internal).
+    expect(Object.keys(library).sort()).toEqual(
+      [...exportedNames().filter((name) => !/(Props|Options|Lifecycle|Problem|SkippedEventQuery|PolicyStatement)$/.test(name)), "internal"].sort(),
+    );
+  });
+
+  it("is the app's only way into modules/: main.ts, settings.ts, settings-schema.ts and stack.ts import from ./modules alone", () => {
+    for (const file of ["main.ts", "settings.ts", "settings-schema.ts", "stack.ts"]) {
+      const sources = [...readFileSync(path.join(ROOT, file), "utf8").matchAll(/from "(\.\/modules[^"]*)"/g)].map((match) => match[1]);
+      expect([file, sources.filter((source) => source !== "./modules")]).toEqual([file, []]);
+    }
+  });
+
+  it("marks `internal` @internal, so that TypeDoc leaves it out and the declarations can strip it", () => {
+    const source = readFileSync(path.join(ROOT, "modules", "index.ts"), "utf8");
+    expect(source).toMatch(/\* @internal\n \*\/\nexport \* as internal from "\.\/private\/app";/);
+    expect(json("tsconfig.build.json").compilerOptions.stripInternal).toBe(true);
   });
 
   it("has a page in docs/api for every export", () => {

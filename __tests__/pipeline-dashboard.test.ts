@@ -1,3 +1,4 @@
+import { TerraformVariable } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { PipelineDashboard } from "../modules";
 import { errorOf, newStack, parse, synth } from "./helpers";
@@ -137,5 +138,54 @@ describe("pipeline dashboard", () => {
     const board = parse(stack).resource("aws_cloudwatch_dashboard");
     expect(board.provider).toBe("aws.eu");
     expect(JSON.parse(board.dashboard_body).widgets[0].properties.region).toBe("eu-west-1");
+  });
+});
+
+describe("PipelineDashboard on its own", () => {
+  const valid = { configurationSetName: "mail", deliveryStreamName: "mail", region: "eu-west-1", reputationMetrics: true, partitioned: false };
+
+  function errorOfBoard(props: Partial<ConstructorParameters<typeof PipelineDashboard>[2]>): string {
+    try {
+      new PipelineDashboard(newStack(), "Board", { ...valid, ...props });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error("expected the props to be rejected");
+  }
+
+  it("checks its own props, every problem in one error", () => {
+    expect(
+      errorOfBoard({
+        configurationSetName: "my set",
+        deliveryStreamName: "a/b",
+        dashboardName: "a.b",
+        region: "Europe",
+        bounceRateThreshold: 5,
+        complaintRateThreshold: 0,
+      }),
+    ).toBe(
+      [
+        'PipelineDashboard "test/Board": invalid settings:',
+        `  - configurationSetName "my set" is invalid: use 1-64 letters, digits, '_' or '-'.`,
+        `  - deliveryStreamName "a/b" is invalid: use 1-64 letters, digits, '_', '.' or '-'.`,
+        `  - dashboardName "a.b" is invalid: use 1-255 letters, digits, '-' or '_'.`,
+        `  - region "Europe" is invalid: use a Region code such as us-east-1.`,
+        "  - bounceRateThreshold 5 is invalid: use a rate above 0 and at most 1, such as 0.025 for 2.5%.",
+        "  - complaintRateThreshold 0 is invalid: use a rate above 0 and at most 1, such as 0.0005 for 0.05%.",
+      ].join("\n"),
+    );
+  });
+
+  it("refuses alarm thresholds to draw without the reputation widgets", () => {
+    expect(errorOfBoard({ reputationMetrics: false, bounceRateThreshold: 0.02 })).toContain(
+      "\n  - bounceRateThreshold or complaintRateThreshold is set but reputationMetrics is false: the thresholds are drawn on the reputation widgets; remove them or set reputationMetrics to true.",
+    );
+  });
+
+  it("does not judge names and a Region only known at apply time", () => {
+    const stack = newStack();
+    const variable = (name: string) => new TerraformVariable(stack, name, { type: "string" }).stringValue;
+    new PipelineDashboard(stack, "Board", { ...valid, deliveryStreamName: variable("stream"), region: variable("region") });
+    expect(parse(stack).resource("aws_cloudwatch_dashboard").dashboard_name).toBe("${var.stream}-ses-events");
   });
 });

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { SesEventLake, SesEventLakeProps } from "../modules";
-import { EVENT_TYPE_PARTITION_QUERY } from "../modules/defaults";
-import { lakeErrorOutputPrefix, lakePrefix } from "../modules/lake-layout";
+import { EVENT_TYPE_PARTITION_QUERY } from "../modules/private/defaults";
+import { lakeErrorOutputPrefix, lakePrefix } from "../modules/private/lake-layout";
 import { AthenaStandIn, Json, deliver, glueTable, projectedObjects } from "./athena-harness";
 import { Synthesized, newStack, parse } from "./helpers";
 

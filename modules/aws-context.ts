@@ -3,7 +3,7 @@ import { TerraformProvider, TerraformStack } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
-import { defined } from "./defined";
+import { defined } from "./private/defined";
 
 const CONTEXT_ID = "AwsContext";
 

@@ -1,8 +1,9 @@
 import { Construct } from "constructs";
 import { TerraformProvider } from "cdktf";
 import { Sesv2ConfigurationSet, Sesv2ConfigurationSetConfig } from "@cdktf/provider-aws/lib/sesv2-configuration-set";
-import * as defaults from "./defaults";
-import * as rules from "./validation";
+import * as defaults from "./private/defaults";
+import { defined } from "./private/defined";
+import * as rules from "./private/validation";
 
 /** Whether SES delivers a message over a connection that is not TLS (AWS CDK `ConfigurationSetTlsPolicy`). */
 export enum ConfigurationSetTlsPolicy {
@@ -130,12 +131,12 @@ export class ConfigurationSet extends Construct {
 
     this.reputationMetrics = props.reputationMetrics ?? defaults.DEFAULT_REPUTATION_METRICS;
     // "Default" keeps the resource's Terraform address that of a set created directly under `scope`.
-    this.resource = new Sesv2ConfigurationSet(this, "Default", {
+    this.resource = new Sesv2ConfigurationSet(this, "Default", defined({
       configurationSetName: props.configurationSetName,
       ...configurationSetBlocks(props),
-      ...(props.tags === undefined ? {} : { tags: props.tags }),
-      ...(props.provider === undefined ? {} : { provider: props.provider }),
-    });
+      tags: props.tags,
+      provider: props.provider,
+    }));
     if (props.importExisting === true) this.resource.importFrom(props.configurationSetName, props.provider);
     this.configurationSetName = this.resource.configurationSetName;
     this.configurationSetArn = this.resource.arn;
@@ -157,11 +158,11 @@ function configurationSetBlocks(options: ConfigurationSetOptions): Partial<Sesv2
   };
   if (options.sendingEnabled !== undefined) blocks.sendingOptions = { sendingEnabled: options.sendingEnabled };
   if (options.tlsPolicy !== undefined || options.dedicatedIpPool !== undefined || options.maxDeliveryDurationSeconds !== undefined) {
-    blocks.deliveryOptions = {
-      ...(options.tlsPolicy === undefined ? {} : { tlsPolicy: options.tlsPolicy }),
-      ...(options.dedicatedIpPool === undefined ? {} : { sendingPoolName: options.dedicatedIpPool }),
-      ...(options.maxDeliveryDurationSeconds === undefined ? {} : { maxDeliverySeconds: options.maxDeliveryDurationSeconds }),
-    };
+    blocks.deliveryOptions = defined({
+      tlsPolicy: options.tlsPolicy,
+      sendingPoolName: options.dedicatedIpPool,
+      maxDeliverySeconds: options.maxDeliveryDurationSeconds,
+    });
   }
   if (options.disableSuppressionList === true) blocks.suppressionOptions = { suppressedReasons: [] };
   else if (options.suppressionReasons !== undefined) blocks.suppressionOptions = { suppressedReasons: [...REASONS[options.suppressionReasons]] };
@@ -173,12 +174,10 @@ function configurationSetBlocks(options: ConfigurationSetOptions): Partial<Sesv2
   }
   const vdm = options.vdmOptions;
   if (vdm?.engagementMetrics !== undefined || vdm?.optimizedSharedDelivery !== undefined) {
-    blocks.vdmOptions = {
-      ...(vdm.engagementMetrics === undefined ? {} : { dashboardOptions: { engagementMetrics: enabledOrNot(vdm.engagementMetrics) } }),
-      ...(vdm.optimizedSharedDelivery === undefined
-        ? {}
-        : { guardianOptions: { optimizedSharedDelivery: enabledOrNot(vdm.optimizedSharedDelivery) } }),
-    };
+    blocks.vdmOptions = defined({
+      dashboardOptions: vdm.engagementMetrics === undefined ? undefined : { engagementMetrics: enabledOrNot(vdm.engagementMetrics) },
+      guardianOptions: vdm.optimizedSharedDelivery === undefined ? undefined : { optimizedSharedDelivery: enabledOrNot(vdm.optimizedSharedDelivery) },
+    });
   }
   return blocks;
 }

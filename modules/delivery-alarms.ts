@@ -2,7 +2,9 @@ import { Construct } from "constructs";
 import { TerraformProvider, Token } from "cdktf";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
-import * as defaults from "./defaults";
+import * as defaults from "./private/defaults";
+import { defined } from "./private/defined";
+import * as rules from "./private/validation";
 
 /** CloudWatch alarms on the delivery stream and the configuration set; off unless `enabled` is true. */
 export interface DeliveryAlarmOptions {
@@ -51,53 +53,78 @@ export interface DeliveryAlarmOptions {
 }
 
 /** Props of `DeliveryAlarms`, the alarms on one delivery stream and its configuration set. */
-export interface DeliveryAlarmsProps {
+export interface DeliveryAlarmsProps extends Omit<DeliveryAlarmOptions, "enabled" | "reputation" | "silentPipeline"> {
   /** Name of the delivery stream the alarms watch. */
   readonly deliveryStreamName: string;
   /**
-   * SNS topic the alarms notify.
-   * @default - a topic is created for you
+   * KMS key of the created topic (not used with `snsTopicArn`); its key policy must let CloudWatch use it.
+   * @default - SNS's own encryption
    */
-  readonly snsTopicArn?: string | undefined;
+  readonly topicKmsKeyArn?: string;
   /**
-   * Alarm when the oldest record in the stream is older than this (DeliveryToS3.DataFreshness).
-   * @default 900
+   * The configuration set whose reputation and sends the alarms watch; needed by `reputation` and
+   * `silentPipeline`.
+   * @default - no alarm on the configuration set
    */
-  readonly freshnessThresholdSeconds?: number | undefined;
+  readonly configurationSetName?: string;
   /**
-   * Period of the delivery alarms, a multiple of 60.
-   * @default 300
+   * Create the reputation alarms (needs `configurationSetName`).
+   * @default false
    */
-  readonly periodSeconds?: number | undefined;
-  /** KMS key of the created topic; its key policy must let CloudWatch use it. */
-  readonly topicKmsKeyArn?: string | undefined;
-  /** The configuration set whose reputation and sends the alarms watch. */
-  readonly configurationSetName?: string | undefined;
-  /** Create the reputation alarms (needs `configurationSetName`). @default false */
-  readonly reputation?: boolean | undefined;
-  /**
-   * Bounce rate (0-1) at which the bounce rate alarm fires.
-   * @default - see DeliveryAlarmOptions.bounceRateThreshold
-   */
-  readonly bounceRateThreshold?: number | undefined;
-  /**
-   * Complaint rate (0-1) at which the complaint rate alarm fires.
-   * @default - see DeliveryAlarmOptions.complaintRateThreshold
-   */
-  readonly complaintRateThreshold?: number | undefined;
+  readonly reputation?: boolean;
   /**
    * Create the silent pipeline alarm (needs `configurationSetName` and the set's SES Send metric
    * by the `ses:configuration-set` dimension, which a CloudWatch event destination publishes).
    * @default false
    */
-  readonly silentPipeline?: boolean | undefined;
+  readonly silentPipeline?: boolean;
   /**
    * Tags on the topic and the alarms.
    * @default - none beyond the provider's default tags
    */
-  readonly tags?: Record<string, string> | undefined;
+  readonly tags?: Record<string, string>;
   /** @default - the stack's default AWS provider */
-  readonly provider?: TerraformProvider | undefined;
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * Checks the options the alarms share with `DeliveryAlarmOptions` into `problems`; `at` is how the
+ * user reaches them (`alarms.`). `freshness` adds a rule on the freshness threshold.
+ */
+export function checkDeliveryAlarmOptions(problems: rules.Problems, at: string, options: DeliveryAlarmOptions, ...freshness: rules.Rule<number>[]): void {
+  problems.check(`${at}snsTopicArn`, options.snsTopicArn, rules.SNS_TOPIC_ARN);
+  problems.check(`${at}periodSeconds`, options.periodSeconds, rules.integerBetween(60, 86400), {
+    test: (v) => v % 60 === 0,
+    text: "use a multiple of 60",
+  });
+  problems.check(`${at}freshnessThresholdSeconds`, options.freshnessThresholdSeconds, rules.integerBetween(60, 86400), ...freshness);
+}
+
+/** Checks the alarm thresholds on the set's reputation into `problems`. */
+export function checkReputationThresholds(problems: rules.Problems, at: string, options: DeliveryAlarmOptions): void {
+  const rate = (example: string) => ({
+    test: (v: number) => typeof v === "number" && v > 0 && v <= 1,
+    text: `use a rate above 0 and at most 1, such as ${example}`,
+  });
+  problems.check(`${at}bounceRateThreshold`, options.bounceRateThreshold, rate("0.025 for 2.5%"));
+  problems.check(`${at}complaintRateThreshold`, options.complaintRateThreshold, rate("0.0005 for 0.05%"));
+}
+
+function checkProps(scope: string, props: DeliveryAlarmsProps): void {
+  const problems = new rules.Problems();
+  problems.check("deliveryStreamName", props.deliveryStreamName, rules.STREAM_NAME);
+  checkDeliveryAlarmOptions(problems, "", props);
+  checkReputationThresholds(problems, "", props);
+  problems.check("topicKmsKeyArn", props.topicKmsKeyArn, rules.KMS_KEY_ARN);
+  problems.check("configurationSetName", props.configurationSetName, rules.SES_NAME);
+  for (const alarm of ["reputation", "silentPipeline"] as const) {
+    problems.when(
+      props[alarm] === true && props.configurationSetName === undefined,
+      `${alarm} is true but configurationSetName is not set: the alarm watches the configuration set's metrics; name the set or set ${alarm} to false.`,
+    );
+  }
+  rules.checkTags(problems, "tags", props.tags);
+  problems.throwIfAny(scope);
 }
 
 /**
@@ -122,15 +149,16 @@ export class DeliveryAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: DeliveryAlarmsProps) {
     super(scope, id);
-    const provider = props.provider === undefined ? {} : { provider: props.provider };
-    const tags = props.tags === undefined ? {} : { tags: props.tags };
+    checkProps(`DeliveryAlarms "${this.node.path}"`, props);
+    const provider = defined({ provider: props.provider });
+    const tags = defined({ tags: props.tags });
     if (props.snsTopicArn === undefined) {
-      this.topic = new SnsTopic(this, "Topic", {
+      this.topic = new SnsTopic(this, "Topic", defined({
         namePrefix: defaults.ALARM_TOPIC_NAME_PREFIX,
-        ...(props.topicKmsKeyArn === undefined ? {} : { kmsMasterKeyId: props.topicKmsKeyArn }),
-        ...tags,
-        ...provider,
-      });
+        kmsMasterKeyId: props.topicKmsKeyArn,
+        tags: props.tags,
+        provider: props.provider,
+      }));
     }
     this.topicArn = props.snsTopicArn ?? this.topic!.arn;
     const stream = props.deliveryStreamName;

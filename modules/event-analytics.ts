@@ -6,16 +6,18 @@ import { GlueCatalogDatabase } from "@cdktf/provider-aws/lib/glue-catalog-databa
 import { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { AwsContext } from "./aws-context";
-import * as defaults from "./defaults";
-import { defined } from "./defined";
+import * as defaults from "./private/defaults";
+import { defined } from "./private/defined";
 import { EventBucket } from "./event-bucket";
-import { EventLayout, PartitionKey, eventLayout, mayWriteUnder } from "./event-layout";
-import { SkippedEventQuery, eventQueries } from "./event-queries";
-import { defaultDatabaseName } from "./physical-names";
-import { EVENT_COLUMNS } from "./event-schema";
-import { PolicyStatement, policyDocument } from "./policy";
+import { EventLayout, eventLayout } from "./private/event-layout";
+import { projectionParameters, readerStatements } from "./private/analytics-helpers";
+import { checkAnalyticsLayout, checkEventAnalyticsOptions } from "./private/check-event-analytics";
+import { SkippedEventQuery, eventQueries } from "./private/event-queries";
+import { defaultDatabaseName, defaultsToPrimaryWorkgroup } from "./private/names";
+import { EVENT_COLUMNS } from "./private/event-schema";
+import { policyDocument } from "./private/policy";
 import { FirehoseCompression, SesEventType } from "./ses-event-type";
-import * as rules from "./validation";
+import * as rules from "./private/validation";
 
 /** The query layer over delivered events: a Glue table, an Athena workgroup, saved queries, a reader policy. */
 export interface EventAnalyticsOptions {
@@ -133,93 +135,6 @@ export interface EventAnalyticsProps extends Omit<EventAnalyticsOptions, "enable
   readonly provider?: TerraformProvider;
 }
 
-const NAME = rules.pattern(/^[a-z0-9_]{1,255}$/, "use 1-255 lowercase letters, digits or '_' (Athena reads no other names)");
-const WORKGROUP_NAME = rules.pattern(/^[A-Za-z0-9._-]{1,128}$/, "use 1-128 letters, digits, '.', '_' or '-'");
-const TAG_NAME = rules.pattern(/^[A-Za-z0-9_:-]{1,256}$/, "use 1-256 letters, digits, '_', ':' or '-', as SES message tag names do");
-const READABLE_COMPRESSION: readonly FirehoseCompression[] = [FirehoseCompression.GZIP, FirehoseCompression.UNCOMPRESSED];
-
-/** Checks the options into `problems`; `at` is how the user reaches them (e.g. `analytics.`). */
-export function checkEventAnalyticsOptions(problems: rules.Problems, at: string, options: EventAnalyticsOptions): void {
-  problems.check(`${at}databaseName`, options.databaseName, NAME);
-  problems.check(`${at}tableName`, options.tableName, NAME);
-  problems.check(`${at}workgroupName`, options.workgroupName, WORKGROUP_NAME, {
-    test: (name) => name !== defaults.ATHENA_PRIMARY_WORKGROUP,
-    text: `every account and Region already has Athena's workgroup ${defaults.ATHENA_PRIMARY_WORKGROUP}; choose another name`,
-  });
-  problems.check(
-    `${at}resultsPrefix`,
-    options.resultsPrefix,
-    rules.pattern(/^[^/].{0,1022}\/$/su, "use 1-1024 characters that end with '/' and do not start with '/'"),
-    rules.NO_TERRAFORM_TEMPLATE,
-    { test: (p) => !/\p{Cc}/u.test(p), text: "use no control characters: S3 advises against them in keys, and most cannot be written in the XML of a lifecycle rule" },
-    { test: (p) => !p.includes("!{"), text: "query results are not partitioned: remove the !{...} expression" },
-    {
-      test: (p) => Buffer.byteLength(p, "utf8") <= defaults.MAX_RESULTS_PREFIX_BYTES,
-      text: `use at most ${defaults.MAX_RESULTS_PREFIX_BYTES} bytes in UTF-8: S3 keys hold 1024, and Athena appends the query ID and .csv.metadata`,
-    },
-  );
-  problems.check(`${at}resultsExpirationDays`, options.resultsExpirationDays, rules.integerBetween(1, 36500));
-  problems.check(`${at}bytesScannedCutoffPerQuery`, options.bytesScannedCutoffPerQuery, {
-    test: (v) => Number.isSafeInteger(v) && v >= defaults.MIN_BYTES_SCANNED_CUTOFF_PER_QUERY,
-    text: `use a whole number of bytes, at least ${defaults.MIN_BYTES_SCANNED_CUTOFF_PER_QUERY} (10 MiB)`,
-  });
-  problems.check(`${at}firstYear`, options.firstYear, rules.integerBetween(2011, new Date().getUTCFullYear()));
-  problems.check(`${at}queryWindowDays`, options.queryWindowDays, rules.integerBetween(1, 36500));
-  problems.check(`${at}tagName`, options.tagName, TAG_NAME);
-}
-
-/** A setting as the user wrote it: its name in messages and its value. */
-type Setting<T> = readonly [name: string, value: T];
-
-/** Checks that the table can follow what Firehose writes, naming the setting at fault. */
-export function checkAnalyticsLayout(
-  problems: rules.Problems,
-  settings: {
-    readonly prefix: Setting<string>;
-    readonly errorOutputPrefix: Setting<string | undefined>;
-    readonly compression: Setting<FirehoseCompression>;
-    readonly resultsPrefix: Setting<string>;
-    /** Values of the prefix's further `partitionKeyFromQuery` keys (see `EventAnalyticsProps.partitionValues`). */
-    readonly partitionValues?: Readonly<Record<string, readonly string[]>> | undefined;
-  },
-): void {
-  const [prefixName, prefix] = settings.prefix;
-  const refuse = (reason: string) =>
-    problems.when(true, `${prefixName} ${JSON.stringify(prefix)} is invalid with analytics: ${reason}; change it or set analytics.enabled to false.`);
-  if (rules.isToken(prefix)) {
-    refuse("the table's partitions follow the prefix, so it must be a literal, not a Terraform token");
-    return;
-  }
-  const layout = eventLayout(prefix, settings.partitionValues);
-  if ("problems" in layout) {
-    layout.problems.forEach(refuse);
-    return;
-  }
-  const dataColumn = layout.keys.find((key) => EVENT_COLUMNS.some((column) => column.name === key.name));
-  if (dataColumn !== undefined) refuse(`the partition name ${dataColumn.name} is also a column of the event record; name the partition otherwise`);
-  const [compressionName, compression] = settings.compression;
-  problems.when(
-    !rules.isToken(compression) && !READABLE_COMPRESSION.includes(compression),
-    `${compressionName} ${JSON.stringify(compression)} is invalid with analytics: Athena reads JSON only GZIP-compressed or uncompressed; use GZIP or UNCOMPRESSED, or set analytics.enabled to false.`,
-  );
-  const [resultsName, results] = settings.resultsPrefix;
-  if (rules.isToken(results)) return;
-  const aroundLocation = layout.location !== "" && (layout.location.startsWith(results) || results.startsWith(layout.location));
-  problems.when(
-    aroundLocation,
-    `${resultsName} ${JSON.stringify(results)} is invalid: it overlaps the events under ${JSON.stringify(layout.location)}, so its lifecycle would expire events or the table would read results; use a prefix of its own, such as "${defaults.DEFAULT_RESULTS_PREFIX}".`,
-  );
-  problems.when(
-    !aroundLocation && mayWriteUnder(prefix, results),
-    `${resultsName} ${JSON.stringify(results)} is invalid: ${prefixName} ${JSON.stringify(prefix)} may write events under it, so its lifecycle would expire them; use a prefix of its own, such as "${defaults.DEFAULT_RESULTS_PREFIX}".`,
-  );
-  const [errorName, errorPrefix] = settings.errorOutputPrefix;
-  problems.when(
-    errorPrefix !== undefined && errorPrefix !== "" && !rules.isToken(errorPrefix) && mayWriteUnder(errorPrefix, results),
-    `${resultsName} ${JSON.stringify(results)} is invalid: it holds ${errorName} ${JSON.stringify(errorPrefix)}, whose records its lifecycle would expire; use a prefix of its own, such as "${defaults.DEFAULT_RESULTS_PREFIX}".`,
-  );
-}
-
 /**
  * A Glue table over the events Firehose delivers, with partition projection that follows the
  * delivery prefix (no crawler, no MSCK REPAIR); an Athena workgroup that enforces encrypted,
@@ -256,7 +171,7 @@ export class EventAnalytics extends Construct {
     const problems = new rules.Problems();
     checkEventAnalyticsOptions(problems, "", props);
     problems.when(
-      props.workgroupName === undefined && props.nameBase === defaults.ATHENA_PRIMARY_WORKGROUP,
+      defaultsToPrimaryWorkgroup(props.workgroupName, props.nameBase),
       `workgroupName defaults to nameBase "${props.nameBase}", the workgroup every account and Region already has; set workgroupName.`,
     );
     problems.check("prefix", props.prefix, rules.NO_TERRAFORM_TEMPLATE);
@@ -418,114 +333,3 @@ export function skippedQueryMessage(query: SkippedEventQuery, eventTypes: readon
   return `saved query ${query.name} is not created: eventTypes ${JSON.stringify(eventTypes)} leaves out ${needs.join(" and ")}, which it needs to answer; add ${pronoun} to eventTypes to have the query.`;
 }
 
-/** Athena partition projection for `layout`: one set of `projection.<key>.*` per key, in prefix order. */
-function projectionParameters(layout: EventLayout, firstYear: number, bucketName: string): Record<string, string> {
-  const parameters: Record<string, string> = { "projection.enabled": "true" };
-  for (const key of layout.keys) Object.assign(parameters, keyProjection(key, firstYear));
-  // `$${` keeps Terraform from reading Athena's `${key}` placeholders as interpolations.
-  parameters["storage.location.template"] = `s3://${bucketName}/${layout.template.replace(/\$\{/g, () => "$${")}`;
-  return parameters;
-}
-
-function keyProjection(key: PartitionKey, firstYear: number): Record<string, string> {
-  const at = `projection.${key.name}`;
-  const projection = key.projection;
-  switch (projection.type) {
-    case "enum":
-      return { [`${at}.type`]: "enum", [`${at}.values`]: projection.values.join(",") };
-    case "integer":
-      return { [`${at}.type`]: "integer", [`${at}.range`]: `${projection.min},${projection.max}`, [`${at}.digits`]: `${projection.digits}` };
-    case "year":
-      return {
-        [`${at}.type`]: "date",
-        [`${at}.format`]: "yyyy",
-        [`${at}.range`]: `${firstYear},NOW`,
-        [`${at}.interval`]: "1",
-        [`${at}.interval.unit`]: "YEARS",
-      };
-  }
-}
-
-/** `s3:ListBucket` on `bucketArn`, only under `prefixes`. */
-function listing(sid: string, bucketArn: string, prefixes: readonly string[]): PolicyStatement {
-  return {
-    Sid: sid,
-    Effect: "Allow",
-    Action: ["s3:ListBucket"],
-    Resource: [bucketArn],
-    Condition: { StringLike: { "s3:prefix": prefixes.map((prefix) => `${prefix}*`) } },
-  };
-}
-
-interface ReaderScope {
-  readonly workgroupArn: string;
-  readonly databaseName: string;
-  readonly tableName: string;
-  /** `objects`: the keys of the partitions' folders, each partition value a `*`. */
-  readonly events: { readonly bucketArn: string; readonly prefix: string; readonly objects: string };
-  readonly results: { readonly bucketArn: string; readonly prefix: string };
-  readonly kmsKeyArn?: string | undefined;
-}
-
-function readerStatements(aws: AwsContext, scope: ReaderScope): PolicyStatement[] {
-  const { events, results } = scope;
-  const buckets = [...new Set([events.bucketArn, results.bucketArn])];
-  const statements: PolicyStatement[] = [
-    {
-      Sid: "RunQueriesInWorkgroup",
-      Effect: "Allow",
-      Action: [
-        "athena:BatchGetNamedQuery",
-        "athena:BatchGetQueryExecution",
-        "athena:GetNamedQuery",
-        "athena:GetQueryExecution",
-        "athena:GetQueryResults",
-        "athena:GetQueryResultsStream",
-        "athena:GetQueryRuntimeStatistics",
-        "athena:GetWorkGroup",
-        "athena:ListNamedQueries",
-        "athena:ListQueryExecutions",
-        "athena:StartQueryExecution",
-        "athena:StopQueryExecution",
-      ],
-      Resource: [scope.workgroupArn],
-    },
-    {
-      Sid: "BrowseCatalogInAthena",
-      Effect: "Allow",
-      Action: ["athena:GetDataCatalog", "athena:GetDatabase", "athena:GetTableMetadata", "athena:ListDatabases", "athena:ListTableMetadata"],
-      Resource: [aws.arn("athena", `datacatalog/${defaults.ATHENA_DATA_CATALOG}`)],
-    },
-    {
-      Sid: "ReadEventTable",
-      Effect: "Allow",
-      Action: ["glue:GetDatabase", "glue:GetPartition", "glue:GetPartitions", "glue:GetTable"],
-      Resource: [
-        aws.arn("glue", "catalog"),
-        aws.arn("glue", `database/${scope.databaseName}`),
-        aws.arn("glue", `table/${scope.databaseName}/${scope.tableName}`),
-      ],
-    },
-    { Sid: "LocateBuckets", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: buckets },
-    ...(events.bucketArn === results.bucketArn
-      ? [listing("ListEventsAndResults", events.bucketArn, [events.prefix, results.prefix])]
-      : [listing("ListEvents", events.bucketArn, [events.prefix]), listing("ListResults", results.bucketArn, [results.prefix])]),
-    { Sid: "ReadEvents", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${events.bucketArn}/${events.objects}*`] },
-    {
-      Sid: "ReadAndWriteQueryResults",
-      Effect: "Allow",
-      Action: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"],
-      Resource: [`${results.bucketArn}/${results.prefix}*`],
-    },
-  ];
-  if (scope.kmsKeyArn !== undefined) {
-    statements.push({
-      Sid: "DecryptEventsAndEncryptResults",
-      Effect: "Allow",
-      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-      Resource: [scope.kmsKeyArn],
-      Condition: { StringEquals: { "kms:ViaService": `s3.${aws.region}.${aws.dnsSuffix}` } },
-    });
-  }
-  return statements;
-}

@@ -15,11 +15,11 @@ import {
   DEFAULT_FORCE_DESTROY,
   DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS,
   DEFAULT_TRANSITION_TO_INFREQUENT_ACCESS_DAYS,
-} from "./defaults";
-import { RESERVED_BUCKET_PREFIX } from "./defaults";
-import { defined } from "./defined";
-import { PolicyStatement, policyDocument } from "./policy";
-import { BUCKET_NAME, Problems, integerBetween, isToken, maxLength } from "./validation";
+  RESERVED_BUCKET_PREFIX,
+} from "./private/defaults";
+import { defined } from "./private/defined";
+import { PolicyStatement, policyDocument } from "./private/policy";
+import { BUCKET_NAME, KMS_KEY_ARN, NO_TERRAFORM_TEMPLATE, Problems, checkTags, integerBetween, isToken, maxLength, pattern } from "./private/validation";
 
 /** How long delivered event objects are kept and where they move. */
 export interface EventBucketLifecycle {
@@ -118,14 +118,10 @@ const MAX_BUCKET_PREFIX = 37;
 const STANDARD_IA_MIN_DAYS = 30;
 const MAX_LIFECYCLE_DAYS = 36500;
 
-/**
- * Checks `options` into `problems`; `setting` is how the user wrote them (e.g. `deliveryStream.bucket`),
- * "" when they are top-level props.
- */
-export function checkEventBucketOptions(problems: Problems, setting: string, options: EventBucketOptions): void {
-  const of = (name: string) => (setting === "" ? name : `${setting}.${name}`);
+/** Checks `options` into `problems`; `at` is how the user reaches them (e.g. `deliveryStream.bucket.`). */
+export function checkEventBucketOptions(problems: Problems, at: string, options: EventBucketOptions): void {
   problems.check(
-    of("bucketPrefix"),
+    `${at}bucketPrefix`,
     options.bucketPrefix,
     maxLength(MAX_BUCKET_PREFIX),
     {
@@ -134,23 +130,23 @@ export function checkEventBucketOptions(problems: Problems, setting: string, opt
     },
     { test: (v) => !RESERVED_BUCKET_PREFIX.test(v), text: "S3 reserves names starting with xn--, sthree- or amzn-s3-demo-" },
   );
-  problems.check(of("accessLogBucketName"), options.accessLogBucketName, BUCKET_NAME);
-  problems.check(of("accessLogPrefix"), options.accessLogPrefix, maxLength(1024));
+  problems.check(`${at}accessLogBucketName`, options.accessLogBucketName, BUCKET_NAME);
+  problems.check(`${at}accessLogPrefix`, options.accessLogPrefix, maxLength(1024));
   const lifecycle = options.lifecycle ?? {};
   const days = integerBetween(0, MAX_LIFECYCLE_DAYS);
-  const at = of("lifecycle");
-  problems.check(`${at}.abortIncompleteMultipartUploadDays`, lifecycle.abortIncompleteMultipartUploadDays, integerBetween(1, MAX_LIFECYCLE_DAYS));
-  problems.check(`${at}.transitionToInfrequentAccessDays`, lifecycle.transitionToInfrequentAccessDays, days, {
+  const lifecycleAt = `${at}lifecycle`;
+  problems.check(`${lifecycleAt}.abortIncompleteMultipartUploadDays`, lifecycle.abortIncompleteMultipartUploadDays, integerBetween(1, MAX_LIFECYCLE_DAYS));
+  problems.check(`${lifecycleAt}.transitionToInfrequentAccessDays`, lifecycle.transitionToInfrequentAccessDays, days, {
     test: (v) => v === 0 || v >= STANDARD_IA_MIN_DAYS,
     text: `S3 moves objects to Standard-IA only after ${STANDARD_IA_MIN_DAYS} days: use 0 (off) or at least ${STANDARD_IA_MIN_DAYS}`,
   });
-  problems.check(`${at}.expirationDays`, lifecycle.expirationDays, days);
-  problems.check(`${at}.noncurrentVersionExpirationDays`, lifecycle.noncurrentVersionExpirationDays, integerBetween(1, MAX_LIFECYCLE_DAYS));
+  problems.check(`${lifecycleAt}.expirationDays`, lifecycle.expirationDays, days);
+  problems.check(`${lifecycleAt}.noncurrentVersionExpirationDays`, lifecycle.noncurrentVersionExpirationDays, integerBetween(1, MAX_LIFECYCLE_DAYS));
   const transition = lifecycle.transitionToInfrequentAccessDays ?? DEFAULT_TRANSITION_TO_INFREQUENT_ACCESS_DAYS;
   const expiration = lifecycle.expirationDays ?? DEFAULT_EXPIRATION_DAYS;
   problems.when(
     !isToken(transition) && !isToken(expiration) && expiration > 0 && transition > 0 && expiration <= transition,
-    `${at}.expirationDays ${expiration} is invalid: objects must expire after they move to Standard-IA (day ${transition}); raise it or set transitionToInfrequentAccessDays to 0.`,
+    `${lifecycleAt}.expirationDays ${expiration} is invalid: objects must expire after they move to Standard-IA (day ${transition}); raise it or set transitionToInfrequentAccessDays to 0.`,
   );
 }
 
@@ -171,6 +167,7 @@ export class EventBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: EventBucketProps) {
     super(scope, id);
+    checkProps(`EventBucket "${this.node.path}"`, props);
     const provider = props.provider;
     const forceDestroy = props.forceDestroy ?? DEFAULT_FORCE_DESTROY;
     this.bucket = new S3Bucket(this, "Bucket", defined({
@@ -247,6 +244,18 @@ export class EventBucket extends Construct {
       }));
     }
   }
+}
+
+function checkProps(scope: string, props: EventBucketProps): void {
+  const problems = new Problems();
+  checkEventBucketOptions(problems, "", props);
+  problems.check("kmsKeyArn", props.kmsKeyArn, KMS_KEY_ARN);
+  if (props.queryResults !== undefined) {
+    problems.check("queryResults.prefix", props.queryResults.prefix, pattern(/^.{1,1024}$/su, "use 1-1024 characters"), NO_TERRAFORM_TEMPLATE);
+    problems.check("queryResults.expirationDays", props.queryResults.expirationDays, integerBetween(1, MAX_LIFECYCLE_DAYS));
+  }
+  checkTags(problems, "tags", props.tags);
+  problems.throwIfAny(scope);
 }
 
 function lifecycleRules(

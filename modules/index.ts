@@ -11,10 +11,16 @@ export { EventBucket } from "./event-bucket";
 export type { EventBucketLifecycle, EventBucketOptions, EventBucketProps } from "./event-bucket";
 export { EventAnalytics } from "./event-analytics";
 export type { EventAnalyticsOptions, EventAnalyticsProps } from "./event-analytics";
-export type { SkippedEventQuery } from "./event-queries";
+export type { SkippedEventQuery } from "./private/event-queries";
 export { AwsContext } from "./aws-context";
-export { ValidationError } from "./validation";
-export type { Problem } from "./validation";
+export { ValidationError } from "./private/validation";
+export type { Problem } from "./private/validation";
 export { SesEventLake } from "./ses-event-lake";
 export type { SesEventLakeProps } from "./ses-event-lake";
-export type { PolicyStatement } from "./policy";
+export type { PolicyStatement } from "./private/policy";
+/**
+ * The defaults, rules and physical names the app in this repository shares with the constructs.
+ * Not part of the published API: it may change in any release.
+ * @internal
+ */
+export * as internal from "./private/app";

@@ -1,7 +1,10 @@
 import { Construct } from "constructs";
 import { TerraformProvider, Token } from "cdktf";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
-import * as defaults from "./defaults";
+import { checkReputationThresholds } from "./delivery-alarms";
+import * as defaults from "./private/defaults";
+import { defined } from "./private/defined";
+import * as rules from "./private/validation";
 
 /** A CloudWatch dashboard of the event pipeline. */
 export interface PipelineDashboardOptions {
@@ -22,7 +25,7 @@ export interface PipelineDashboardProps {
    * Name of the dashboard: letters, digits, '-' and '_'.
    * @default - "<deliveryStreamName>-ses-events", with any other character replaced by '-'
    */
-  readonly dashboardName?: string | undefined;
+  readonly dashboardName?: string;
   /** Region of the metrics (each widget names it). */
   readonly region: string;
   /** Show the reputation rates: the set publishes them. */
@@ -30,11 +33,11 @@ export interface PipelineDashboardProps {
   /** Show the dynamic partitioning widget: the stream partitions by event type. */
   readonly partitioned: boolean;
   /** Alarm thresholds to draw on the rate widgets. @default - SES's review levels only */
-  readonly bounceRateThreshold?: number | undefined;
+  readonly bounceRateThreshold?: number;
   /** The complaint rate alarm's threshold to draw. @default - SES's review levels only */
-  readonly complaintRateThreshold?: number | undefined;
+  readonly complaintRateThreshold?: number;
   /** @default - the stack's default AWS provider */
-  readonly provider?: TerraformProvider | undefined;
+  readonly provider?: TerraformProvider;
 }
 
 type Metric = (string | Record<string, unknown>)[];
@@ -58,6 +61,7 @@ export class PipelineDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineDashboardProps) {
     super(scope, id);
+    checkProps(`PipelineDashboard "${this.node.path}"`, props);
     const set = props.configurationSetName;
     const stream = props.deliveryStreamName;
     const ses = (metric: string, extra: Record<string, unknown> = {}): Metric => [
@@ -143,12 +147,29 @@ export class PipelineDashboard extends Construct {
     }
 
     this.dashboardName = props.dashboardName ?? dashboardName(stream);
-    this.dashboard = new CloudwatchDashboard(this, "Dashboard", {
+    this.dashboard = new CloudwatchDashboard(this, "Dashboard", defined({
       dashboardName: this.dashboardName,
       dashboardBody: JSON.stringify({ widgets }),
-      ...(props.provider === undefined ? {} : { provider: props.provider }),
-    });
+      provider: props.provider,
+    }));
   }
+}
+
+const DASHBOARD_NAME = rules.pattern(/^[A-Za-z0-9_-]{1,255}$/, "use 1-255 letters, digits, '-' or '_'");
+const REGION = rules.pattern(/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/, "use a Region code such as us-east-1");
+
+function checkProps(scope: string, props: PipelineDashboardProps): void {
+  const problems = new rules.Problems();
+  problems.check("configurationSetName", props.configurationSetName, rules.SES_NAME);
+  problems.check("deliveryStreamName", props.deliveryStreamName, rules.STREAM_NAME);
+  problems.check("dashboardName", props.dashboardName, DASHBOARD_NAME);
+  problems.check("region", props.region, REGION);
+  checkReputationThresholds(problems, "", props);
+  problems.when(
+    !props.reputationMetrics && (props.bounceRateThreshold !== undefined || props.complaintRateThreshold !== undefined),
+    "bounceRateThreshold or complaintRateThreshold is set but reputationMetrics is false: the thresholds are drawn on the reputation widgets; remove them or set reputationMetrics to true.",
+  );
+  problems.throwIfAny(scope);
 }
 
 /** Dashboard names take letters, digits, '-' and '_': the stream name with its '.' replaced. */

@@ -3,15 +3,16 @@ import { TerraformProvider } from "cdktf";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
 import { AwsContext } from "./aws-context";
-import * as defaults from "./defaults";
-import { defined } from "./defined";
-import { EventAnalytics, EventAnalyticsOptions, checkEventAnalyticsOptions } from "./event-analytics";
+import * as defaults from "./private/defaults";
+import { defined } from "./private/defined";
+import { EventAnalytics, EventAnalyticsOptions } from "./event-analytics";
+import { checkEventAnalyticsOptions } from "./private/check-event-analytics";
 import { EventBucket, EventBucketOptions, checkEventBucketOptions } from "./event-bucket";
-import { LAKE_ACCOUNT_KEY, LAKE_REGION_KEY, LAKE_TABLE_ERROR_PREFIX, LAKE_TABLE_PREFIX } from "./lake-layout";
-import { LakeSources, lakeBucketStatements, lakeKeyStatements } from "./lake-policies";
-import { policyDocument } from "./policy";
+import { LAKE_ACCOUNT_KEY, LAKE_REGION_KEY, LAKE_TABLE_ERROR_PREFIX, LAKE_TABLE_PREFIX } from "./private/lake-layout";
+import { LakeSources, lakeBucketStatements, lakeKeyStatements } from "./private/lake-policies";
+import { policyDocument } from "./private/policy";
 import { FirehoseCompression } from "./ses-event-type";
-import * as rules from "./validation";
+import * as rules from "./private/validation";
 
 /** Props of `SesEventLake`; the bucket settings are those of the event bucket. */
 export interface SesEventLakeProps extends EventBucketOptions {

@@ -1,27 +1,24 @@
 import { Construct } from "constructs";
 import { TerraformProvider } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { CloudwatchLogStream } from "@cdktf/provider-aws/lib/cloudwatch-log-stream";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import {
-  KinesisFirehoseDeliveryStream,
-  KinesisFirehoseDeliveryStreamExtendedS3Configuration,
-} from "@cdktf/provider-aws/lib/kinesis-firehose-delivery-stream";
+import { KinesisFirehoseDeliveryStream } from "@cdktf/provider-aws/lib/kinesis-firehose-delivery-stream";
 import { Sesv2ConfigurationSetEventDestination } from "@cdktf/provider-aws/lib/sesv2-configuration-set-event-destination";
 import { AwsContext } from "./aws-context";
-import { ConfigurationSet, ConfigurationSetOptions, checkConfigurationSetOptions, hasConfigurationSetOptions } from "./configuration-set";
-import { PhysicalNames, adoptedRole, nameBase, physicalNames } from "./physical-names";
-import * as defaults from "./defaults";
-import { defined } from "./defined";
+import { ConfigurationSet, ConfigurationSetOptions } from "./configuration-set";
 import { DeliveryAlarmOptions, DeliveryAlarms } from "./delivery-alarms";
-import { EventAnalytics, EventAnalyticsOptions, checkAnalyticsLayout, checkEventAnalyticsOptions } from "./event-analytics";
-import { EventBucket, EventBucketOptions, checkEventBucketOptions } from "./event-bucket";
-import { mayWriteUnder } from "./event-layout";
+import { EventAnalytics, EventAnalyticsOptions } from "./event-analytics";
+import { EventBucket, EventBucketOptions } from "./event-bucket";
 import { PipelineDashboard, PipelineDashboardOptions, dashboardName } from "./pipeline-dashboard";
-import { PolicyStatement, policyDocument, trustPolicy } from "./policy";
 import { FirehoseCompression, SesEventType } from "./ses-event-type";
-import * as rules from "./validation";
+import { checkDestination } from "./private/check-destination";
+import * as defaults from "./private/defaults";
+import { defined } from "./private/defined";
+import { createDeliveryStream } from "./private/delivery-stream";
+import { PhysicalNames, physicalNamesOf } from "./private/physical-names";
+import { resolveDestination } from "./private/resolve";
+import { createEventDestination, createMetricsDestination, createSesRole } from "./private/ses-destination";
 
 /** Settings of the Firehose delivery stream the module creates. */
 export interface DeliveryStreamOptions {
@@ -269,34 +266,30 @@ export class SesFirehoseEventDestination extends Construct {
   constructor(scope: Construct, id: string, props: SesFirehoseEventDestinationProps) {
     super(scope, id);
     const label = `SesFirehoseEventDestination "${this.node.path}"`;
-    checkProps(label, props);
-    PhysicalNames.of(this).claim(label, physicalNames(props));
+    const resolved = resolveDestination(props);
+    checkDestination(label, resolved);
+    PhysicalNames.of(this).claim(label, physicalNamesOf(resolved));
 
-    const provider = props.provider;
+    const { provider, tags, monitoring } = resolved;
     const aws = AwsContext.of(this, provider);
-    const imports = props.importExisting ?? {};
-    const tags = props.tags;
-    const baseName = nameBase(props.configurationSetName);
 
-    const given = givenSet(props);
-    if (given !== undefined) {
-      this.configurationSet = given;
-    } else if (props.createConfigurationSet ?? defaults.DEFAULT_CREATE_CONFIGURATION_SET) {
+    if (resolved.givenSet !== undefined) {
+      this.configurationSet = resolved.givenSet;
+    } else if (resolved.createsSet) {
       // Its resource keeps the address it had when the module created it directly (see ConfigurationSet).
       this.configurationSet = new ConfigurationSet(this, "ConfigurationSet", defined({
-        ...(props.configurationSet as ConfigurationSetOptions | undefined),
+        ...resolved.setOptions,
         configurationSetName: props.configurationSetName,
-        importExisting: imports.configurationSet === true,
+        importExisting: resolved.imports.configurationSet === true,
         tags,
         provider,
       }));
     }
     this.configurationSetName = this.configurationSet?.configurationSetName ?? props.configurationSetName;
-    const monitoring = monitoringOf(props);
     this.configurationSetArn = aws.arn("ses", `configuration-set/${props.configurationSetName}`);
 
-    if (props.deliveryStreamArn === undefined) {
-      const created = this.createDeliveryStream(aws, props, baseName, imports, tags);
+    if (resolved.createsStream) {
+      const created = createDeliveryStream(this, resolved, aws);
       this.deliveryStream = created.stream;
       this.deliveryStreamArn = created.stream.arn;
       this.deliveryRole = created.role;
@@ -310,7 +303,7 @@ export class SesFirehoseEventDestination extends Construct {
         this.alarms = new DeliveryAlarms(this, "Alarms", defined({
           ...alarms,
           deliveryStreamName: created.stream.name,
-          topicKmsKeyArn: props.deliveryStream?.kmsKeyArn,
+          topicKmsKeyArn: resolved.stream.kmsKeyArn,
           configurationSetName: this.configurationSetName,
           reputation: monitoring.reputationAlarms,
           silentPipeline: monitoring.silentPipeline,
@@ -319,624 +312,39 @@ export class SesFirehoseEventDestination extends Construct {
         }));
       }
       if (monitoring.dashboard) {
-        this.dashboard = new PipelineDashboard(this, "Dashboard", {
-          ...(provider === undefined ? {} : { provider }),
+        this.dashboard = new PipelineDashboard(this, "Dashboard", defined({
+          provider,
           configurationSetName: props.configurationSetName,
           // The stream keeps its first name when the set is renamed (see event-bucket's renames):
           // the widgets follow the stream's name in state, the dashboard's own name the settings.
           deliveryStreamName: created.stream.name,
-          dashboardName: dashboardName(props.deliveryStream?.name ?? props.configurationSetName),
+          dashboardName: dashboardName(resolved.stream.name),
           region: aws.region,
           reputationMetrics: monitoring.reputationMetrics,
-          partitioned: props.deliveryStream?.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE,
-          ...(monitoring.reputationAlarms
-            ? {
-                bounceRateThreshold: alarms.bounceRateThreshold ?? defaults.DEFAULT_BOUNCE_RATE_THRESHOLD,
-                complaintRateThreshold: alarms.complaintRateThreshold ?? defaults.DEFAULT_COMPLAINT_RATE_THRESHOLD,
-              }
-            : {}),
-        });
+          partitioned: resolved.stream.partitioned,
+          bounceRateThreshold: monitoring.reputationAlarms ? (alarms.bounceRateThreshold ?? defaults.DEFAULT_BOUNCE_RATE_THRESHOLD) : undefined,
+          complaintRateThreshold: monitoring.reputationAlarms ? (alarms.complaintRateThreshold ?? defaults.DEFAULT_COMPLAINT_RATE_THRESHOLD) : undefined,
+        }));
       }
     } else {
-      this.deliveryStreamArn = props.deliveryStreamArn;
+      this.deliveryStreamArn = props.deliveryStreamArn!;
     }
 
     if (props.sesRoleArn === undefined) {
-      const adopted = adoptedRole(imports.sesRole, props.sesRoleName, props.sesRolePath);
-      this.sesRole = new IamRole(this, "SesRole", defined({
-        ...roleName(adopted.name, `${baseName.slice(0, 33)}-ses-`),
-        path: adopted.path,
-        description: `Lets SES publish events of configuration set ${props.configurationSetName} to Firehose.`,
-        assumeRolePolicy: trustPolicy("AllowSesForThisConfigurationSet", "ses.amazonaws.com", {
-          StringEquals: { "AWS:SourceAccount": aws.accountId, "AWS:SourceArn": this.configurationSetArn },
-        }),
-        tags,
-        provider,
-      }));
-      if (imports.sesRole) this.sesRole.importFrom(adopted.name!, provider);
-      this.sesRolePolicy = new IamRolePolicy(this, "SesRolePolicy", defined({
-        name: defaults.SES_ROLE_POLICY_NAME,
-        role: this.sesRole.id,
-        policy: policyDocument({
-          Sid: "PutEventRecords",
-          Effect: "Allow",
-          Action: ["firehose:PutRecordBatch"],
-          Resource: [this.deliveryStreamArn],
-        }),
-        provider,
-      }));
+      const ses = createSesRole(this, resolved, aws, { configurationSet: this.configurationSetArn, deliveryStream: this.deliveryStreamArn });
+      this.sesRole = ses.role;
+      this.sesRolePolicy = ses.policy;
     }
     this.sesRoleArn = this.sesRole?.arn ?? props.sesRoleArn!;
 
-    const eventDestinationName = props.eventDestinationName ?? defaults.DEFAULT_EVENT_DESTINATION_NAME;
-    this.eventDestination = new Sesv2ConfigurationSetEventDestination(this, "EventDestination", defined({
+    this.eventDestination = createEventDestination(this, resolved, {
       configurationSetName: this.configurationSetName,
-      eventDestinationName,
-      eventDestination: {
-        enabled: props.enabled ?? defaults.DEFAULT_ENABLED,
-        matchingEventTypes: [...(props.eventTypes ?? defaults.DEFAULT_EVENT_TYPES)],
-        kinesisFirehoseDestination: { deliveryStreamArn: this.deliveryStreamArn, iamRoleArn: this.sesRoleArn },
-      },
-      dependsOn: this.sesRolePolicy ? [this.sesRolePolicy] : undefined,
-      provider,
-    }));
-    if (imports.eventDestination) {
-      this.eventDestination.importFrom(`${props.configurationSetName}|${eventDestinationName}`, provider);
-    }
+      deliveryStreamArn: this.deliveryStreamArn,
+      sesRoleArn: this.sesRoleArn,
+      sesRolePolicy: this.sesRolePolicy,
+    });
     if (monitoring.metricsDestination) {
-      this.metricsDestination = new Sesv2ConfigurationSetEventDestination(this, "MetricsDestination", {
-        ...(provider === undefined ? {} : { provider }),
-        configurationSetName: this.configurationSetName,
-        eventDestinationName: defaults.METRICS_EVENT_DESTINATION_NAME,
-        eventDestination: {
-          enabled: true,
-          matchingEventTypes: [...defaults.METRICS_EVENT_TYPES],
-          cloudWatchDestination: {
-            dimensionConfiguration: [
-              {
-                dimensionName: defaults.CONFIGURATION_SET_DIMENSION,
-                dimensionValueSource: "MESSAGE_TAG",
-                defaultDimensionValue: props.configurationSetName,
-              },
-            ],
-          },
-        },
-      });
+      this.metricsDestination = createMetricsDestination(this, resolved, this.configurationSetName);
     }
   }
-
-  private createDeliveryStream(
-    aws: AwsContext,
-    props: SesFirehoseEventDestinationProps,
-    baseName: string,
-    imports: ImportExistingOptions,
-    tags: Record<string, string> | undefined,
-  ): CreatedStream {
-    const provider = props.provider;
-    const options = props.deliveryStream ?? {};
-    const streamName = options.name ?? props.configurationSetName;
-    // A stream named after the set keeps its name when the set is renamed: a new name would replace
-    // it, and Firehose does not promise to deliver what a deleted stream still buffers. Its log group
-    // follows it, so that it keeps the delivery-error logs.
-    const keepDerivedName = options.name === undefined ? { lifecycle: { ignoreChanges: ["name"] } } : {};
-    const partitioned = options.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE;
-    const prefix = options.prefix ?? (partitioned ? defaults.DEFAULT_PARTITIONED_PREFIX : defaults.DEFAULT_DATED_PREFIX);
-    const errorOutputPrefix = options.errorOutputPrefix ?? defaults.DEFAULT_ERROR_OUTPUT_PREFIX;
-    const compression = options.compression ?? defaults.DEFAULT_COMPRESSION;
-    const analytics = props.analytics ?? {};
-    const analyticsEnabled = analytics.enabled ?? options.bucketArn === undefined;
-    const resultsPrefix = analytics.resultsPrefix ?? defaults.DEFAULT_RESULTS_PREFIX;
-
-    const bucket =
-      options.bucketArn === undefined
-        ? new EventBucket(this, "Bucket", defined({
-            ...options.bucket,
-            bucketPrefix: options.bucket?.bucketPrefix ?? `${baseName.slice(0, 36)}-`,
-            kmsKeyArn: options.kmsKeyArn,
-            queryResults: keepsResultsExpiring(analyticsEnabled, prefix, errorOutputPrefix, resultsPrefix)
-              ? { prefix: resultsPrefix, expirationDays: analytics.resultsExpirationDays ?? defaults.DEFAULT_RESULTS_EXPIRATION_DAYS }
-              : undefined,
-            tags,
-            provider,
-          }))
-        : undefined;
-    const bucketArn = bucket?.bucketArn ?? options.bucketArn!;
-
-    const statements: PolicyStatement[] = [
-      {
-        Sid: "WriteEventObjects",
-        Effect: "Allow",
-        Action: [
-          "s3:AbortMultipartUpload",
-          "s3:GetBucketLocation",
-          "s3:GetObject",
-          "s3:ListBucket",
-          "s3:ListBucketMultipartUploads",
-          "s3:PutObject",
-        ],
-        Resource: [bucketArn, `${bucketArn}/*`],
-      },
-    ];
-    if (options.kmsKeyArn !== undefined) {
-      statements.push({
-        Sid: "EncryptEventObjects",
-        Effect: "Allow",
-        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-        Resource: [options.kmsKeyArn],
-        Condition: {
-          StringEquals: { "kms:ViaService": `s3.${aws.region}.${aws.dnsSuffix}` },
-          StringLike: { "kms:EncryptionContext:aws:s3:arn": [bucketArn, `${bucketArn}/*`] },
-        },
-      });
-    }
-
-    let logging: KinesisFirehoseDeliveryStreamExtendedS3Configuration["cloudwatchLoggingOptions"];
-    let logGroup: CloudwatchLogGroup | undefined;
-    if (options.logging ?? defaults.DEFAULT_LOGGING_ENABLED) {
-      logGroup = new CloudwatchLogGroup(this, "LogGroup", defined({
-        name: `${defaults.LOG_GROUP_PREFIX}${streamName}`,
-        retentionInDays: options.logRetentionDays ?? defaults.DEFAULT_LOG_RETENTION_DAYS,
-        kmsKeyId: options.kmsKeyArn,
-        tags,
-        ...keepDerivedName,
-        provider,
-      }));
-      const logStream = new CloudwatchLogStream(this, "LogStream", defined({
-        name: defaults.DELIVERY_LOG_STREAM_NAME,
-        logGroupName: logGroup.name,
-        provider,
-      }));
-      if (imports.deliveryLogs) {
-        logGroup.importFrom(`${defaults.LOG_GROUP_PREFIX}${streamName}`, provider);
-        logStream.importFrom(`${defaults.LOG_GROUP_PREFIX}${streamName}:${defaults.DELIVERY_LOG_STREAM_NAME}`, provider);
-      }
-      const logGroupName = logGroup.name;
-      const logStreamName = logStream.name;
-      logging = { enabled: true, logGroupName, logStreamName };
-      statements.push({
-        Sid: "WriteDeliveryErrorLogs",
-        Effect: "Allow",
-        Action: ["logs:PutLogEvents"],
-        Resource: [aws.arn("logs", `log-group:${logGroupName}:log-stream:${logStreamName}`)],
-      });
-    }
-
-    const adopted = adoptedRole(imports.deliveryRole, options.roleName, options.rolePath);
-    const role = new IamRole(this, "DeliveryRole", defined({
-      ...roleName(adopted.name, `${baseName.slice(0, 28)}-firehose-`),
-      path: adopted.path,
-      description: `Lets Firehose deliver SES events of stream ${streamName} to S3.`,
-      assumeRolePolicy: trustPolicy("AllowFirehoseInThisAccount", "firehose.amazonaws.com", {
-        StringEquals: { "sts:ExternalId": aws.accountId },
-      }),
-      tags,
-      provider,
-    }));
-    if (imports.deliveryRole) role.importFrom(adopted.name!, provider);
-    const rolePolicy = new IamRolePolicy(this, "DeliveryRolePolicy", defined({
-      name: defaults.DELIVERY_ROLE_POLICY_NAME,
-      role: role.id,
-      policy: policyDocument(...statements),
-      provider,
-    }));
-
-    const stream = new KinesisFirehoseDeliveryStream(this, "Stream", defined({
-      name: streamName,
-      destination: "extended_s3",
-      serverSideEncryption:
-        options.kmsKeyArn === undefined
-          ? { enabled: true, keyType: defaults.DEFAULT_STREAM_ENCRYPTION_KEY_TYPE }
-          : { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: options.kmsKeyArn },
-      extendedS3Configuration: defined({
-        roleArn: role.arn,
-        bucketArn,
-        prefix,
-        errorOutputPrefix,
-        bufferingSize:
-          options.bufferingSizeMiB ??
-          (partitioned ? defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB : defaults.DEFAULT_BUFFERING_SIZE_MIB),
-        bufferingInterval: options.bufferingIntervalSeconds ?? defaults.DEFAULT_BUFFERING_INTERVAL_SECONDS,
-        compressionFormat: compression,
-        kmsKeyArn: options.kmsKeyArn,
-        cloudwatchLoggingOptions: logging ?? { enabled: false },
-        ...(partitioned ? eventTypePartitioning(options.partitioningRetrySeconds) : {}),
-      }),
-      tags,
-      ...keepDerivedName,
-      dependsOn: [rolePolicy],
-      provider,
-    }));
-    if (imports.deliveryStream) {
-      stream.importFrom(aws.arn("firehose", `deliverystream/${streamName}`), provider);
-    }
-    const eventsBucketName = bucket?.bucketName ?? bucketArn.slice(bucketArn.lastIndexOf(":") + 1);
-    const queries = analyticsEnabled
-      ? new EventAnalytics(this, "Analytics", defined({
-          ...analytics,
-          prefix,
-          errorOutputPrefix,
-          compression,
-          eventTypes: props.eventTypes,
-          eventsBucketName,
-          eventsBucketArn: bucketArn,
-          resultsBucket: bucket === undefined ? undefined : { bucketName: bucket.bucketName, bucketArn: bucket.bucketArn },
-          kmsKeyArn: options.kmsKeyArn,
-          nameBase: baseName,
-          tags,
-          provider,
-        }))
-      : undefined;
-    return { stream, role, rolePolicy, bucket, logGroup, analytics: queries };
-  }
-}
-
-/** The set given as a construct, if it is one. */
-function givenSet(props: SesFirehoseEventDestinationProps): ConfigurationSet | undefined {
-  return props.configurationSet instanceof ConfigurationSet ? props.configurationSet : undefined;
-}
-
-/** What the alarms and the dashboard watch, and what they need. */
-interface Monitoring {
-  readonly alarms: boolean;
-  readonly dashboard: boolean;
-  /** The set publishes reputation metrics (false when the module cannot know: an existing set). */
-  readonly reputationMetrics: boolean;
-  readonly reputationAlarms: boolean;
-  readonly silentPipeline: boolean;
-  /** The CloudWatch event destination that gives the set's sends by the ses:configuration-set dimension. */
-  readonly metricsDestination: boolean;
-}
-
-function monitoringOf(props: SesFirehoseEventDestinationProps): Monitoring {
-  const alarms = props.alarms ?? {};
-  const streamCreated = props.deliveryStreamArn === undefined;
-  const alarmsOn = streamCreated && (alarms.enabled ?? defaults.DEFAULT_ALARMS_ENABLED);
-  const dashboard = streamCreated && (props.dashboard?.enabled ?? alarmsOn);
-  const given = givenSet(props);
-  const managed = given !== undefined || (props.createConfigurationSet ?? defaults.DEFAULT_CREATE_CONFIGURATION_SET);
-  const options = given === undefined ? ((props.configurationSet ?? {}) as ConfigurationSetOptions) : {};
-  const reputationMetrics = given?.reputationMetrics ?? (managed ? (options.reputationMetrics ?? defaults.DEFAULT_REPUTATION_METRICS) : (alarms.reputation ?? false));
-  const publishesSends = (props.enabled ?? defaults.DEFAULT_ENABLED) && (props.eventTypes ?? defaults.DEFAULT_EVENT_TYPES).includes(SesEventType.SEND);
-  const silentPipeline = alarmsOn && (alarms.silentPipeline ?? publishesSends);
-  return {
-    alarms: alarmsOn,
-    dashboard,
-    reputationMetrics,
-    reputationAlarms: alarmsOn && (alarms.reputation ?? managed),
-    silentPipeline,
-    metricsDestination: silentPipeline || dashboard,
-  };
-}
-
-interface CreatedStream {
-  readonly stream: KinesisFirehoseDeliveryStream;
-  readonly role: IamRole;
-  readonly rolePolicy: IamRolePolicy;
-  readonly bucket?: EventBucket | undefined;
-  readonly logGroup?: CloudwatchLogGroup | undefined;
-  readonly analytics?: EventAnalytics | undefined;
-}
-
-/**
- * Whether the event bucket keeps the `query-results` lifecycle rule. With the query layer on it is
- * checked to stay clear of the events; with it off it stays, so that results written while it was
- * on still expire, unless the stream may now write events under it (a literal check; a token, never).
- */
-function keepsResultsExpiring(analyticsEnabled: boolean, prefix: string, errorOutputPrefix: string, resultsPrefix: string): boolean {
-  if (analyticsEnabled) return true;
-  if ([prefix, errorOutputPrefix, resultsPrefix].some(rules.isToken)) return false;
-  return ![prefix, errorOutputPrefix].some((written) => mayWriteUnder(written, resultsPrefix));
-}
-
-function eventTypePartitioning(retrySeconds: number | undefined): Partial<KinesisFirehoseDeliveryStreamExtendedS3Configuration> {
-  return {
-    dynamicPartitioningConfiguration: {
-      enabled: true,
-      retryDuration: retrySeconds ?? defaults.DEFAULT_PARTITIONING_RETRY_SECONDS,
-    },
-    processingConfiguration: {
-      enabled: true,
-      processors: [
-        {
-          type: "MetadataExtraction",
-          parameters: [
-            { parameterName: "MetadataExtractionQuery", parameterValue: defaults.EVENT_TYPE_PARTITION_QUERY },
-            { parameterName: "JsonParsingEngine", parameterValue: "JQ-1.6" },
-          ],
-        },
-      ],
-    },
-  };
-}
-
-/**
- * A role's name, or a prefix for a generated one. A generated name stays when the prefix changes
- * (a renamed configuration set): replacing the role would leave SES or Firehose without it between
- * its deletion and the update of what uses it.
- */
-function roleName(name: string | undefined, prefix: string): { name: string } | { namePrefix: string; lifecycle: { ignoreChanges: string[] } } {
-  return name === undefined ? { namePrefix: prefix, lifecycle: { ignoreChanges: ["name_prefix"] } } : { name };
-}
-
-function checkProps(scope: string, props: SesFirehoseEventDestinationProps): void {
-  const problems = new rules.Problems();
-  problems.check("configurationSetName", props.configurationSetName, rules.SES_NAME);
-  problems.check("eventDestinationName", props.eventDestinationName, rules.SES_NAME);
-  checkEventTypes(problems, props.eventTypes);
-  problems.check("deliveryStreamArn", props.deliveryStreamArn, rules.DELIVERY_STREAM_ARN);
-  problems.check("sesRoleArn", props.sesRoleArn, rules.ROLE_ARN);
-  problems.check("sesRoleName", props.sesRoleName, rules.ROLE_NAME);
-  problems.check("sesRolePath", props.sesRolePath, rules.ROLE_PATH);
-  rules.checkTags(problems, "tags", props.tags);
-
-  problems.when(
-    props.deliveryStreamArn !== undefined && props.deliveryStream !== undefined,
-    "deliveryStreamArn and deliveryStream are both set: deliveryStream configures the stream the module creates, deliveryStreamArn uses an existing one; remove one of them.",
-  );
-  problems.when(
-    props.sesRoleArn !== undefined && props.sesRoleName !== undefined,
-    "sesRoleArn and sesRoleName are both set: sesRoleName names the role the module creates, sesRoleArn uses an existing one; remove one of them.",
-  );
-  problems.when(
-    props.sesRoleArn !== undefined && props.sesRolePath !== undefined,
-    "sesRoleArn and sesRolePath are both set: sesRolePath places the role the module creates, sesRoleArn uses an existing one; remove one of them.",
-  );
-  if (props.deliveryStream !== undefined) checkDeliveryStream(problems, props.deliveryStream);
-  checkConfigurationSet(problems, props);
-  if (props.alarms !== undefined) checkAlarms(problems, props);
-  problems.when(
-    monitoringOf(props).metricsDestination && props.eventDestinationName === defaults.METRICS_EVENT_DESTINATION_NAME,
-    `eventDestinationName ${rules.show(props.eventDestinationName)} is the name of the CloudWatch event destination the alarms and the dashboard use; choose another name.`,
-  );
-  problems.when(
-    props.dashboard?.enabled === true && props.deliveryStreamArn !== undefined,
-    "dashboard.enabled is true with deliveryStreamArn: the dashboard is created only for a stream the module creates; remove one of them.",
-  );
-  if (props.importExisting !== undefined) checkImports(problems, props, props.importExisting);
-  checkAnalytics(problems, props);
-  problems.throwIfAny(scope);
-}
-
-function checkEventTypes(problems: rules.Problems, eventTypes: readonly string[] | undefined): void {
-  if (eventTypes === undefined || rules.isToken(eventTypes)) return;
-  const known: readonly string[] = defaults.DEFAULT_EVENT_TYPES;
-  problems.whenAbout("eventTypes", eventTypes.length === 0, `[] is invalid: list at least one of ${known.join(", ")}.`);
-  for (const type of eventTypes) {
-    problems.whenAbout("eventTypes", !known.includes(type), `entry ${rules.show(type)} is invalid: use one of ${known.join(", ")}.`);
-  }
-  const repeated = eventTypes.filter((type, i) => eventTypes.indexOf(type) !== i);
-  problems.whenAbout("eventTypes", repeated.length > 0, `lists ${[...new Set(repeated)].map(rules.plain).join(", ")} more than once: list each event type once.`);
-}
-
-function checkDeliveryStream(problems: rules.Problems, options: DeliveryStreamOptions): void {
-  const at = "deliveryStream";
-  const partitioned = options.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE;
-  problems.check(`${at}.name`, options.name, rules.STREAM_NAME);
-  problems.check(`${at}.bucketArn`, options.bucketArn, rules.BUCKET_ARN);
-  problems.check(`${at}.kmsKeyArn`, options.kmsKeyArn, rules.KMS_KEY_ARN);
-  problems.check(`${at}.roleName`, options.roleName, rules.ROLE_NAME);
-  problems.check(`${at}.rolePath`, options.rolePath, rules.ROLE_PATH);
-  problems.check(`${at}.compression`, options.compression, rules.oneOf(Object.values(FirehoseCompression)));
-  problems.check(`${at}.bufferingIntervalSeconds`, options.bufferingIntervalSeconds, rules.integerBetween(0, 900), {
-    test: (v) => !partitioned || v > 0,
-    text: "Firehose offers no zero buffering with dynamic partitioning (partitionByEventType); use 1-900 or turn partitioning off",
-  });
-  problems.check(
-    `${at}.bufferingSizeMiB`,
-    options.bufferingSizeMiB,
-    rules.integerBetween(1, 128),
-    rules.atLeast(
-      partitioned ? defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB : 1,
-      `Firehose needs at least ${defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB} MiB of buffer with dynamic partitioning (partitionByEventType); use 64-128 or turn partitioning off`,
-    ),
-  );
-  problems.check(`${at}.partitioningRetrySeconds`, options.partitioningRetrySeconds, rules.integerBetween(0, 7200));
-  problems.when(
-    !partitioned && options.partitioningRetrySeconds !== undefined,
-    `${at}.partitioningRetrySeconds is set but partitionByEventType is false: it applies only to dynamic partitioning; remove it or turn partitioning on.`,
-  );
-  problems.check(`${at}.logRetentionDays`, options.logRetentionDays, rules.oneOf<number>(rules.LOG_RETENTION_DAYS));
-  problems.when(
-    options.logging === false && options.logRetentionDays !== undefined,
-    `${at}.logRetentionDays is set but logging is false: remove it or turn logging on.`,
-  );
-  problems.check(
-    `${at}.prefix`,
-    options.prefix,
-    rules.maxLength(1024),
-    rules.NO_TERRAFORM_TEMPLATE,
-    {
-      test: (p) => !p.includes("!{firehose:error-output-type}"),
-      text: "!{firehose:error-output-type} belongs in errorOutputPrefix only",
-    },
-    partitioned
-      ? {
-          test: (p) => p.includes(defaults.PARTITION_KEY_EXPRESSION),
-          text: `with partitionByEventType the prefix must contain ${defaults.PARTITION_KEY_EXPRESSION}`,
-        }
-      : {
-          test: (p) => !p.includes("partitionKeyFromQuery"),
-          text: "partitionKeyFromQuery needs dynamic partitioning: turn partitionByEventType on or remove it",
-        },
-  );
-  problems.check(
-    `${at}.errorOutputPrefix`,
-    options.errorOutputPrefix,
-    rules.pattern(/^.{1,1024}$/su, "use 1-1024 characters (Firehose needs an error prefix when the prefix has expressions)"),
-    rules.NO_TERRAFORM_TEMPLATE,
-    {
-      test: (p) => !p.includes("!{") || p.includes("!{firehose:error-output-type}"),
-      text: "an error prefix with expressions must contain !{firehose:error-output-type}",
-    },
-    { test: (p) => !p.includes("partitionKeyFromQuery"), text: "an error prefix cannot use partitionKeyFromQuery" },
-  );
-  problems.when(
-    options.bucketArn !== undefined && options.bucket !== undefined,
-    `${at}.bucketArn and ${at}.bucket are both set: bucket configures the bucket the module creates, bucketArn uses an existing one; remove one of them.`,
-  );
-  if (options.bucket !== undefined) checkEventBucketOptions(problems, `${at}.bucket`, options.bucket);
-}
-
-function checkAlarms(problems: rules.Problems, props: SesFirehoseEventDestinationProps): void {
-  const alarms = props.alarms!;
-  problems.check("alarms.snsTopicArn", alarms.snsTopicArn, rules.SNS_TOPIC_ARN);
-  problems.check("alarms.periodSeconds", alarms.periodSeconds, rules.integerBetween(60, 86400), {
-    test: (v) => v % 60 === 0,
-    text: "use a multiple of 60",
-  });
-  const interval = props.deliveryStream?.bufferingIntervalSeconds ?? defaults.DEFAULT_BUFFERING_INTERVAL_SECONDS;
-  const normalDelay = interval * defaults.NORMAL_DELIVERY_DELAY_FACTOR;
-  problems.check("alarms.freshnessThresholdSeconds", alarms.freshnessThresholdSeconds, rules.integerBetween(60, 86400), {
-    test: (v) => rules.isToken(interval) || v > normalDelay,
-    text: `it must exceed ${normalDelay} s (1.5 times the ${interval} s buffering interval, a normal delivery delay), or the alarm fires on normal deliveries`,
-  });
-  problems.when(
-    (alarms.enabled ?? defaults.DEFAULT_ALARMS_ENABLED) && props.deliveryStreamArn !== undefined,
-    "alarms.enabled is true with deliveryStreamArn: alarms are created only for a stream the module creates; set alarms on your own stream instead.",
-  );
-  const rate = (example: string) => ({
-    test: (v: number) => typeof v === "number" && v > 0 && v <= 1,
-    text: `use a rate above 0 and at most 1, such as ${example}`,
-  });
-  problems.check("alarms.bounceRateThreshold", alarms.bounceRateThreshold, rate("0.025 for 2.5%"));
-  problems.check("alarms.complaintRateThreshold", alarms.complaintRateThreshold, rate("0.0005 for 0.05%"));
-  const monitoring = monitoringOf(props);
-  const given = givenSet(props);
-  const managed = given !== undefined || (props.createConfigurationSet ?? defaults.DEFAULT_CREATE_CONFIGURATION_SET);
-  problems.when(
-    monitoring.reputationAlarms && managed && !monitoring.reputationMetrics,
-    `alarms.reputation is ${alarms.reputation === undefined ? "on by default" : "true"} but ${given === undefined ? "configurationSet.reputationMetrics is false" : "the given ConfigurationSet has reputationMetrics false"}: SES publishes a set's Reputation.BounceRate and Reputation.ComplaintRate only with reputation metrics on; turn them on, or set alarms.reputation to false.`,
-  );
-  const eventTypes = props.eventTypes ?? defaults.DEFAULT_EVENT_TYPES;
-  problems.when(
-    alarms.silentPipeline === true && !rules.isToken(eventTypes) && !eventTypes.includes(SesEventType.SEND),
-    "alarms.silentPipeline is true but eventTypes does not list SEND: the alarm expects a record in the stream for each hour with sends; list SEND in eventTypes or set alarms.silentPipeline to false.",
-  );
-  problems.when(
-    alarms.silentPipeline === true && props.enabled === false,
-    "alarms.silentPipeline is true but enabled is false: a destination that publishes nothing would raise the alarm whenever SES sends; set alarms.silentPipeline to false while publishing is off.",
-  );
-}
-
-function checkConfigurationSet(problems: rules.Problems, props: SesFirehoseEventDestinationProps): void {
-  const given = givenSet(props);
-  const set = props.configurationSet;
-  if (given !== undefined) {
-    const name = given.resource.configurationSetNameInput;
-    problems.when(
-      name !== undefined && !rules.isToken(name) && !rules.isToken(props.configurationSetName) && name !== props.configurationSetName,
-      `configurationSet is the ConfigurationSet ${rules.show(name)} but configurationSetName is ${rules.show(props.configurationSetName)}: the event destination and the SES role name the set; make them the same.`,
-    );
-    problems.when(
-      props.createConfigurationSet === false,
-      "configurationSet is a ConfigurationSet construct and createConfigurationSet is false: the given set is used as it is; remove createConfigurationSet.",
-    );
-    problems.when(
-      props.importExisting?.configurationSet === true,
-      "importExisting.configurationSet is true with a ConfigurationSet construct as configurationSet: the construct imports its own set (its importExisting prop); remove one of them.",
-    );
-    return;
-  }
-  if (set === undefined) return;
-  checkConfigurationSetOptions(problems, "configurationSet.", set);
-  problems.when(
-    props.createConfigurationSet === false && hasConfigurationSetOptions(set),
-    "configurationSet is set but createConfigurationSet is false: options apply only to a set the module creates, and an existing set keeps its own; remove configurationSet, or adopt the set with importExisting.configurationSet.",
-  );
-}
-
-function checkAnalytics(problems: rules.Problems, props: SesFirehoseEventDestinationProps): void {
-  const analytics = props.analytics ?? {};
-  if (props.analytics !== undefined) checkEventAnalyticsOptions(problems, "analytics.", analytics);
-  if (props.deliveryStreamArn !== undefined) {
-    problems.when(
-      analytics.enabled === true,
-      "analytics.enabled is true with deliveryStreamArn: the table follows the prefix and bucket of a stream the module creates; remove one of them.",
-    );
-    return;
-  }
-  const options = props.deliveryStream ?? {};
-  if (!(analytics.enabled ?? options.bucketArn === undefined)) return;
-  problems.when(
-    options.bucketArn !== undefined && rules.isToken(options.bucketArn),
-    "analytics.enabled is true with a deliveryStream.bucketArn that is a Terraform token: the table's location needs the bucket's name at synth time; give the ARN as a literal or set analytics.enabled to false.",
-  );
-  problems.when(
-    analytics.workgroupName === undefined && nameBase(props.configurationSetName) === defaults.ATHENA_PRIMARY_WORKGROUP,
-    `analytics.workgroupName defaults to "${defaults.ATHENA_PRIMARY_WORKGROUP}" from configurationSetName ${rules.show(props.configurationSetName)}, the workgroup every account and Region already has; set analytics.workgroupName.`,
-  );
-  const partitioned = options.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE;
-  checkAnalyticsLayout(problems, {
-    prefix: ["deliveryStream.prefix", options.prefix ?? (partitioned ? defaults.DEFAULT_PARTITIONED_PREFIX : defaults.DEFAULT_DATED_PREFIX)],
-    errorOutputPrefix: ["deliveryStream.errorOutputPrefix", options.errorOutputPrefix ?? defaults.DEFAULT_ERROR_OUTPUT_PREFIX],
-    compression: ["deliveryStream.compression", options.compression ?? defaults.DEFAULT_COMPRESSION],
-    resultsPrefix: ["analytics.resultsPrefix", analytics.resultsPrefix ?? defaults.DEFAULT_RESULTS_PREFIX],
-  });
-}
-
-function checkImports(problems: rules.Problems, props: SesFirehoseEventDestinationProps, imports: ImportExistingOptions): void {
-  problems.when(
-    imports.configurationSet === true && props.createConfigurationSet !== false && props.configurationSet === undefined,
-    "importExisting.configurationSet is true but configurationSet is not set: Terraform clears every delivery, suppression, tracking and VDM option of the existing set that the configuration leaves out, so state the options the set has (tlsPolicy, dedicatedIpPool, maxDeliveryDurationSeconds, suppressionReasons or disableSuppressionList, customTrackingRedirectDomain and customTrackingHttpsPolicy, vdmOptions; configurationSet {} for a set with none).",
-  );
-  problems.when(
-    imports.configurationSet === true && props.createConfigurationSet === false,
-    "importExisting.configurationSet is true but createConfigurationSet is false: only a configuration set the module manages can be imported.",
-  );
-  problems.when(
-    imports.deliveryStream === true && props.deliveryStreamArn !== undefined,
-    "importExisting.deliveryStream is true with deliveryStreamArn: an existing stream passed by ARN is used as it is; remove one of them.",
-  );
-  checkRoleImport(problems, "importExisting.sesRole", imports.sesRole, { name: "sesRoleName", path: "sesRolePath" }, props.sesRoleName, props.sesRolePath);
-  problems.when(
-    imports.sesRole !== undefined && imports.sesRole !== false && props.sesRoleArn !== undefined,
-    "importExisting.sesRole is set with sesRoleArn: a role passed by sesRoleArn is used as it is, not imported; remove one of them.",
-  );
-  problems.when(
-    imports.deliveryStream === true && props.deliveryStreamArn === undefined && props.deliveryStream?.partitionByEventType === undefined,
-    "importExisting.deliveryStream is true but deliveryStream.partitionByEventType is not set: Firehose turns dynamic partitioning on only when it creates a stream, so set it as the existing stream has it (false for a stream created without dynamic partitioning, as the console does by default), or Terraform replaces the stream.",
-  );
-  problems.when(
-    imports.deliveryLogs === true && (props.deliveryStreamArn !== undefined || props.deliveryStream?.logging === false),
-    "importExisting.deliveryLogs is true but the module creates no delivery-error logs (deliveryStreamArn is set or deliveryStream.logging is false): remove it.",
-  );
-  checkRoleImport(
-    problems,
-    "importExisting.deliveryRole",
-    imports.deliveryRole,
-    { name: "deliveryStream.roleName", path: "deliveryStream.rolePath" },
-    props.deliveryStream?.roleName,
-    props.deliveryStream?.rolePath,
-  );
-  problems.when(
-    imports.deliveryRole !== undefined && imports.deliveryRole !== false && props.deliveryStreamArn !== undefined,
-    "importExisting.deliveryRole is set with deliveryStreamArn: the module creates no Firehose role for an existing stream; remove it.",
-  );
-}
-
-/** A role to import is named by its settings or by its ARN; both, when given, must agree. */
-function checkRoleImport(
-  problems: rules.Problems,
-  setting: string,
-  imported: boolean | string | undefined,
-  settings: { name: string; path: string },
-  name: string | undefined,
-  path: string | undefined,
-): void {
-  problems.when(
-    imported === true && name === undefined,
-    `${setting} is true but ${settings.name} is not set: name the existing role to import (its name is the import ID), or give its ARN as ${setting}.`,
-  );
-  if (typeof imported !== "string") return;
-  problems.check(setting, imported, rules.ROLE_ARN);
-  const parts = rules.roleArnParts(imported);
-  if (parts === undefined) return;
-  problems.when(
-    name !== undefined && !rules.isToken(name) && name !== parts.name,
-    `${setting} ${rules.show(imported)} names the role ${rules.show(parts.name)} but ${settings.name} is ${rules.show(name)}: the import ID and the role must be the same; remove ${settings.name} or make them agree.`,
-  );
-  problems.when(
-    path !== undefined && !rules.isToken(path) && path !== parts.path,
-    `${setting} ${rules.show(imported)} has the path ${rules.show(parts.path)} but ${settings.path} is ${rules.show(path)}: Terraform would replace the role to move it; remove ${settings.path} or make them agree.`,
-  );
 }

@@ -25,9 +25,12 @@ function build() {
   const tsc = path.join(ROOT, "node_modules", ".bin", "tsc");
   const result = spawnSync(tsc, ["-p", path.join(ROOT, "tsconfig.build.json")], { cwd: ROOT, stdio: "inherit" });
   if (result.status !== 0) process.exit(result.status ?? 1);
-  fs.mkdirSync(CDKTN_OUT, { recursive: true });
-  for (const file of fs.readdirSync(CDKTF_OUT)) {
+  // Every file, modules/private/ included.
+  for (const entry of fs.readdirSync(CDKTF_OUT, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.relative(CDKTF_OUT, path.join(entry.parentPath, entry.name));
     const text = fs.readFileSync(path.join(CDKTF_OUT, file), "utf8");
+    fs.mkdirSync(path.dirname(path.join(CDKTN_OUT, file)), { recursive: true });
     fs.writeFileSync(path.join(CDKTN_OUT, file), file.endsWith(".map") ? text : forCdktn(text));
   }
 }

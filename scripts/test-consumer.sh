@@ -23,7 +23,7 @@ trap 'rm -rf "$WORK"' EXIT
 log "npm pack"
 TARBALL="$WORK/$(cd "$ROOT" && npm pack --silent --pack-destination "$WORK" | tail -n 1)"
 tar -tzf "$TARBALL" | sort > "$WORK/contents"
-if grep -Ev '^package/(dist/(cdktf|cdktn)/[a-z-]+\.(js|d\.ts|js\.map)|package\.json|README\.md|CHANGELOG\.md|LICENSE)$' "$WORK/contents"; then
+if grep -Ev '^package/(dist/(cdktf|cdktn)/(private/)?[a-z-]+\.(js|d\.ts|js\.map)|package\.json|README\.md|CHANGELOG\.md|LICENSE)$' "$WORK/contents"; then
   log "the tarball holds the files above, which a consumer does not need: narrow package.json's files"
   exit 1
 fi

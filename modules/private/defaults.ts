@@ -1,4 +1,4 @@
-import { FirehoseCompression, SesEventType } from "./ses-event-type";
+import { FirehoseCompression, SesEventType } from "../ses-event-type";
 
 export const DEFAULT_CREATE_CONFIGURATION_SET = true;
 export const DEFAULT_EVENT_DESTINATION_NAME = "firehose";
@@ -53,7 +53,7 @@ export const NORMAL_DELIVERY_DELAY_FACTOR = 1.5;
 export const DEFAULT_BOUNCE_RATE_THRESHOLD = 0.025;
 /** Half of the complaint rate at which SES puts an account under review (0.1%). */
 export const DEFAULT_COMPLAINT_RATE_THRESHOLD = 0.0005;
-/** SES's review levels, drawn on the dashboard. */
+/** SES reviews an account whose bounce rate reaches 5% or whose complaint rate reaches 0.1%: drawn on the dashboard, flagged by the saved queries. */
 export const BOUNCE_RATE_REVIEW_LEVEL = 0.05;
 export const COMPLAINT_RATE_REVIEW_LEVEL = 0.001;
 /** Reputation rates move slowly: one hour is period enough, and pages no one for a blip. */

@@ -1,5 +1,6 @@
 import { Fn, Token } from "cdktf";
-import { SesEventRecordType as T, SesEventType } from "./ses-event-type";
+import { SesEventRecordType as T, SesEventType } from "../ses-event-type";
+import { BOUNCE_RATE_REVIEW_LEVEL, COMPLAINT_RATE_REVIEW_LEVEL } from "./defaults";
 
 /** What the queries need to know about the table. */
 export interface EventQueryContext {
@@ -45,9 +46,8 @@ export interface SkippedEventQuery {
   };
 }
 
-/** SES reviews an account whose bounce rate reaches 5% or whose complaint rate reaches 0.1%. */
-export const SES_BOUNCE_RATE_REVIEW = 0.05;
-export const SES_COMPLAINT_RATE_REVIEW = 0.001;
+/** 0.05 as "5%". */
+const percent = (rate: number): string => `${Number((rate * 100).toPrecision(6))}%`;
 
 /** `replace` run now on a literal, or by Terraform on a token, which is only known at apply time. */
 const replaceAll = (value: string, search: string, by: string): string =>
@@ -154,7 +154,7 @@ export function eventQueries(context: EventQueryContext): { queries: EventQuery[
           description:
             `Per day over ${window}, as SES counts them: sends (every recipient of each sent message, suppressed ones included), ` +
             "hard bounces (recipients bouncing Permanent, not those on a suppression list) and complaints (recipients, not those on the account suppression list), " +
-            `with the rates SES reviews an account at (bounce 5%, complaint 0.1%).${perScope} ${once}` +
+            `with the rates SES reviews an account at (bounce ${percent(BOUNCE_RATE_REVIEW_LEVEL)}, complaint ${percent(COMPLAINT_RATE_REVIEW_LEVEL)}).${perScope} ${once}` +
             unpublished([
               [SesEventType.BOUNCE, "hard_bounces"],
               [SesEventType.COMPLAINT, "complaints"],
@@ -163,8 +163,8 @@ export function eventQueries(context: EventQueryContext): { queries: EventQuery[
             `SELECT ${scoped}event_date, sends, hard_bounces, complaints,`,
             `  round(${rate("hard_bounces")}, 4) AS bounce_rate,`,
             `  round(${rate("complaints")}, 4) AS complaint_rate,`,
-            `  ${rate("hard_bounces")} >= ${SES_BOUNCE_RATE_REVIEW} AS bounce_rate_at_review_level,`,
-            `  ${rate("complaints")} >= ${SES_COMPLAINT_RATE_REVIEW} AS complaint_rate_at_review_level`,
+            `  ${rate("hard_bounces")} >= ${BOUNCE_RATE_REVIEW_LEVEL} AS bounce_rate_at_review_level,`,
+            `  ${rate("complaints")} >= ${COMPLAINT_RATE_REVIEW_LEVEL} AS complaint_rate_at_review_level`,
             "FROM (",
             `  SELECT ${scoped}${dayOf("occurred_at")} AS event_date,`,
             `    ${countOf(SesEventType.SEND, "recipient", "sends")},`,

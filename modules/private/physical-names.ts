@@ -1,8 +1,8 @@
 import { IConstruct } from "constructs";
 import { TerraformStack } from "cdktf";
-import * as defaults from "./defaults";
-import type { SesFirehoseEventDestinationProps } from "./ses-firehose-event-destination";
-import { ValidationError, isToken, roleArnParts, show } from "./validation";
+import type { SesFirehoseEventDestinationProps } from "../ses-firehose-event-destination";
+import { ResolvedDestination, resolveDestination } from "./resolve";
+import { ValidationError, isToken, show } from "./validation";
 
 /** What a physical name names. */
 export enum PhysicalNameKind {
@@ -25,60 +25,30 @@ export interface PhysicalName {
   readonly regional: boolean;
 }
 
-/** The name and path of a role the module creates: as set, or taken from the ARN given to import it. */
-export function adoptedRole(
-  imported: boolean | string | undefined,
-  name: string | undefined,
-  path: string | undefined,
-): { name?: string | undefined; path?: string | undefined } {
-  const fromArn = typeof imported === "string" ? roleArnParts(imported) : undefined;
-  return { name: name ?? fromArn?.name, path: path ?? (fromArn?.path === "/" ? undefined : fromArn?.path) };
-}
-
-/** A lowercase, hyphenated base for generated names, from the configuration set name. */
-export function nameBase(configurationSetName: string): string {
-  if (isToken(configurationSetName)) return defaults.DEFAULT_RESOURCE_NAME_BASE;
-  const base = configurationSetName
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .replace(/-+/g, "-")
-    .replace(/^-|-$/g, "");
-  if (base === "") return defaults.DEFAULT_RESOURCE_NAME_BASE;
-  return defaults.RESERVED_BUCKET_PREFIX.test(base) ? `ses-${base}` : base;
-}
-
-/** The Glue database named after `nameBase`: Athena reads only lowercase letters, digits and '_'. */
-export function defaultDatabaseName(base: string): string {
-  return base.replace(/[^a-z0-9_]/g, "_");
-}
-
 /** The fixed names of what a destination with `props` creates; generated names never collide. */
 export function physicalNames(props: SesFirehoseEventDestinationProps): PhysicalName[] {
+  return physicalNamesOf(resolveDestination(props));
+}
+
+/** The fixed names of what a destination with these resolved settings creates. */
+export function physicalNamesOf(resolved: ResolvedDestination): PhysicalName[] {
+  const { props, stream, analytics } = resolved;
   const names: PhysicalName[] = [];
   const add = (kind: PhysicalNameKind, name: string | undefined, setting: string, derived = false) => {
     if (name !== undefined && !isToken(name)) names.push({ kind, name, setting, derived, regional: kind !== PhysicalNameKind.ROLE });
   };
-  if (props.createConfigurationSet ?? defaults.DEFAULT_CREATE_CONFIGURATION_SET) {
-    add(PhysicalNameKind.CONFIGURATION_SET, props.configurationSetName, "configurationSetName");
-  }
-  const destination = props.eventDestinationName ?? defaults.DEFAULT_EVENT_DESTINATION_NAME;
+  if (resolved.managesSet) add(PhysicalNameKind.CONFIGURATION_SET, props.configurationSetName, "configurationSetName");
   if (!isToken(props.configurationSetName)) {
-    add(PhysicalNameKind.EVENT_DESTINATION, `${props.configurationSetName}|${destination}`, "eventDestinationName");
+    add(PhysicalNameKind.EVENT_DESTINATION, `${props.configurationSetName}|${resolved.eventDestinationName}`, "eventDestinationName");
   }
-  const imports = props.importExisting ?? {};
-  if (props.sesRoleArn === undefined) {
-    add(PhysicalNameKind.ROLE, adoptedRole(imports.sesRole, props.sesRoleName, props.sesRolePath).name, "sesRoleName");
+  if (props.sesRoleArn === undefined) add(PhysicalNameKind.ROLE, resolved.sesRole.name, "sesRoleName");
+  if (resolved.createsStream) {
+    add(PhysicalNameKind.DELIVERY_STREAM, stream.name, "deliveryStream.name", stream.nameDerived);
+    add(PhysicalNameKind.ROLE, stream.role.name, "deliveryStream.roleName");
   }
-  if (props.deliveryStreamArn === undefined) {
-    const options = props.deliveryStream ?? {};
-    add(PhysicalNameKind.DELIVERY_STREAM, options.name ?? props.configurationSetName, "deliveryStream.name", options.name === undefined);
-    add(PhysicalNameKind.ROLE, adoptedRole(imports.deliveryRole, options.roleName, options.rolePath).name, "deliveryStream.roleName");
-    const analytics = props.analytics ?? {};
-    if (analytics.enabled ?? options.bucketArn === undefined) {
-      const base = nameBase(props.configurationSetName);
-      add(PhysicalNameKind.GLUE_DATABASE, analytics.databaseName ?? defaultDatabaseName(base), "analytics.databaseName", analytics.databaseName === undefined);
-      add(PhysicalNameKind.ATHENA_WORKGROUP, analytics.workgroupName ?? base, "analytics.workgroupName", analytics.workgroupName === undefined);
-    }
+  if (analytics !== undefined) {
+    add(PhysicalNameKind.GLUE_DATABASE, analytics.databaseName, "analytics.databaseName", analytics.options.databaseName === undefined);
+    add(PhysicalNameKind.ATHENA_WORKGROUP, analytics.workgroupName, "analytics.workgroupName", analytics.options.workgroupName === undefined);
   }
   return names;
 }

@@ -1,5 +1,5 @@
 import { EVENT_TYPE_PARTITION_KEY, PARTITION_KEY_EXPRESSION } from "./defaults";
-import { SesEventRecordType } from "./ses-event-type";
+import { SesEventRecordType } from "../ses-event-type";
 
 /** How Athena computes one partition key's values (partition projection). */
 export type PartitionProjection =

@@ -1,0 +1,57 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "fs";
+import * as path from "path";
+import { Testing } from "cdktf";
+import { readSettings } from "../settings";
+import { SesEventsStack } from "../stack";
+import { TOOLCHAIN_FIELDS, testApp, toolchainUnderTest } from "./helpers";
+
+/**
+ * The synthesized Terraform JSON of three profiles, kept byte for byte under
+ * __tests__/fixtures/synth/<profile>/<stack>.json: a change of any address, attribute or policy
+ * fails here until the files are regenerated on purpose with
+ * `npm run golden:update` (`UPDATE_SYNTH_GOLDEN=1 npx jest __tests__/synth-golden.test.ts`).
+ */
+const ROOT = path.join(__dirname, "..");
+const GOLDEN = path.join(__dirname, "fixtures", "synth");
+const UPDATE_VARIABLE = "UPDATE_SYNTH_GOLDEN";
+const update = process.env[UPDATE_VARIABLE] === "1";
+
+const readJson = (file: string) => JSON.parse(readFileSync(path.join(ROOT, file), "utf8"));
+const PROFILES: Record<string, Record<string, unknown>> = {
+  default: readJson("cdktf.json").context,
+  "all-options": readJson("scripts/scan-all-options.json"),
+  "multi-environment": readJson("scripts/terraform-check/profiles/multi-environment.json"),
+};
+
+/** Every stack of the profile's settings (no environment variables), as Testing.synth writes it. */
+function synthesize(context: Record<string, unknown>): Record<string, string> {
+  const app = testApp();
+  return Object.fromEntries(readSettings(context, {}).map((settings) => [settings.stackName, Testing.synth(new SesEventsStack(app, settings))]));
+}
+
+/**
+ * The text as the cdktf toolchain writes it: CDK Terrain's bindings require another AWS provider
+ * source and version, its only difference (__tests__/toolchain.test.ts proves the rest is the same).
+ */
+function asCdktf(text: string): string {
+  const toolchain = toolchainUnderTest().name;
+  if (toolchain === "cdktf") return text;
+  const required = ({ source, version }: { source: string; version: string }) => `"source": "${source}",\n        "version": "${version}"`;
+  return text.replace(required(TOOLCHAIN_FIELDS[toolchain].awsProvider), required(TOOLCHAIN_FIELDS.cdktf.awsProvider));
+}
+
+describe("the synthesized JSON", () => {
+  it.each(Object.keys(PROFILES))("of the %s profile is the golden copy, byte for byte", (profile) => {
+    const stacks = synthesize(PROFILES[profile]!);
+    const dir = path.join(GOLDEN, profile);
+    if (update) {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      for (const [name, text] of Object.entries(stacks)) writeFileSync(path.join(dir, `${name}.json`), text);
+    }
+    expect(existsSync(dir) ? readdirSync(dir).sort() : []).toEqual(Object.keys(stacks).map((name) => `${name}.json`).sort());
+    for (const [name, text] of Object.entries(stacks)) {
+      expect(asCdktf(text)).toBe(readFileSync(path.join(dir, `${name}.json`), "utf8"));
+    }
+  });
+});

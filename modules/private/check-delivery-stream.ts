@@ -1,0 +1,142 @@
+import { FirehoseCompression, SesEventType } from "../ses-event-type";
+import { checkAnalyticsLayout, checkEventAnalyticsOptions } from "./check-event-analytics";
+import { checkDeliveryAlarmOptions, checkReputationThresholds } from "../delivery-alarms";
+import { checkEventBucketOptions } from "../event-bucket";
+import * as defaults from "./defaults";
+import { ResolvedDestination } from "./resolve";
+import * as rules from "./validation";
+
+/*
+ * The checks of the Firehose side of a SesFirehoseEventDestination: the stream's options, the
+ * alarms and dashboard on it, and the query layer over what it delivers.
+ */
+
+/** Checks the options of the stream the module creates. */
+export function checkDeliveryStream(problems: rules.Problems, resolved: ResolvedDestination): void {
+  const at = "deliveryStream";
+  const { options, partitioned } = resolved.stream;
+  problems.check(`${at}.name`, options.name, rules.STREAM_NAME);
+  problems.check(`${at}.bucketArn`, options.bucketArn, rules.BUCKET_ARN);
+  problems.check(`${at}.kmsKeyArn`, options.kmsKeyArn, rules.KMS_KEY_ARN);
+  problems.check(`${at}.roleName`, options.roleName, rules.ROLE_NAME);
+  problems.check(`${at}.rolePath`, options.rolePath, rules.ROLE_PATH);
+  problems.check(`${at}.compression`, options.compression, rules.oneOf(Object.values(FirehoseCompression)));
+  problems.check(`${at}.bufferingIntervalSeconds`, options.bufferingIntervalSeconds, rules.integerBetween(0, 900), {
+    test: (v) => !partitioned || v > 0,
+    text: "Firehose offers no zero buffering with dynamic partitioning (partitionByEventType); use 1-900 or turn partitioning off",
+  });
+  problems.check(
+    `${at}.bufferingSizeMiB`,
+    options.bufferingSizeMiB,
+    rules.integerBetween(1, 128),
+    rules.atLeast(
+      partitioned ? defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB : 1,
+      `Firehose needs at least ${defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB} MiB of buffer with dynamic partitioning (partitionByEventType); use 64-128 or turn partitioning off`,
+    ),
+  );
+  problems.check(`${at}.partitioningRetrySeconds`, options.partitioningRetrySeconds, rules.integerBetween(0, 7200));
+  problems.when(
+    !partitioned && options.partitioningRetrySeconds !== undefined,
+    `${at}.partitioningRetrySeconds is set but partitionByEventType is false: it applies only to dynamic partitioning; remove it or turn partitioning on.`,
+  );
+  problems.check(`${at}.logRetentionDays`, options.logRetentionDays, rules.oneOf<number>(rules.LOG_RETENTION_DAYS));
+  problems.when(
+    options.logging === false && options.logRetentionDays !== undefined,
+    `${at}.logRetentionDays is set but logging is false: remove it or turn logging on.`,
+  );
+  problems.check(
+    `${at}.prefix`,
+    options.prefix,
+    rules.maxLength(1024),
+    rules.NO_TERRAFORM_TEMPLATE,
+    {
+      test: (p) => !p.includes("!{firehose:error-output-type}"),
+      text: "!{firehose:error-output-type} belongs in errorOutputPrefix only",
+    },
+    partitioned
+      ? {
+          test: (p) => p.includes(defaults.PARTITION_KEY_EXPRESSION),
+          text: `with partitionByEventType the prefix must contain ${defaults.PARTITION_KEY_EXPRESSION}`,
+        }
+      : {
+          test: (p) => !p.includes("partitionKeyFromQuery"),
+          text: "partitionKeyFromQuery needs dynamic partitioning: turn partitionByEventType on or remove it",
+        },
+  );
+  problems.check(
+    `${at}.errorOutputPrefix`,
+    options.errorOutputPrefix,
+    rules.pattern(/^.{1,1024}$/su, "use 1-1024 characters (Firehose needs an error prefix when the prefix has expressions)"),
+    rules.NO_TERRAFORM_TEMPLATE,
+    {
+      test: (p) => !p.includes("!{") || p.includes("!{firehose:error-output-type}"),
+      text: "an error prefix with expressions must contain !{firehose:error-output-type}",
+    },
+    { test: (p) => !p.includes("partitionKeyFromQuery"), text: "an error prefix cannot use partitionKeyFromQuery" },
+  );
+  problems.when(
+    options.bucketArn !== undefined && options.bucket !== undefined,
+    `${at}.bucketArn and ${at}.bucket are both set: bucket configures the bucket the module creates, bucketArn uses an existing one; remove one of them.`,
+  );
+  if (options.bucket !== undefined) checkEventBucketOptions(problems, `${at}.bucket.`, options.bucket);
+}
+
+/** Checks the alarms' options against the stream and the configuration set they watch. */
+export function checkAlarms(problems: rules.Problems, resolved: ResolvedDestination): void {
+  const { props, monitoring, givenSet: given, managesSet: managed } = resolved;
+  const alarms = props.alarms!;
+  const interval = resolved.stream.bufferingIntervalSeconds;
+  const normalDelay = interval * defaults.NORMAL_DELIVERY_DELAY_FACTOR;
+  checkDeliveryAlarmOptions(problems, "alarms.", alarms, {
+    test: (v) => rules.isToken(interval) || v > normalDelay,
+    text: `it must exceed ${normalDelay} s (1.5 times the ${interval} s buffering interval, a normal delivery delay), or the alarm fires on normal deliveries`,
+  });
+  problems.when(
+    (alarms.enabled ?? defaults.DEFAULT_ALARMS_ENABLED) && props.deliveryStreamArn !== undefined,
+    "alarms.enabled is true with deliveryStreamArn: alarms are created only for a stream the module creates; set alarms on your own stream instead.",
+  );
+  checkReputationThresholds(problems, "alarms.", alarms);
+  problems.when(
+    monitoring.reputationAlarms && managed && !monitoring.reputationMetrics,
+    `alarms.reputation is ${alarms.reputation === undefined ? "on by default" : "true"} but ${given === undefined ? "configurationSet.reputationMetrics is false" : "the given ConfigurationSet has reputationMetrics false"}: SES publishes a set's Reputation.BounceRate and Reputation.ComplaintRate only with reputation metrics on; turn them on, or set alarms.reputation to false.`,
+  );
+  const eventTypes = resolved.eventTypes;
+  problems.when(
+    alarms.silentPipeline === true && !rules.isToken(eventTypes) && !eventTypes.includes(SesEventType.SEND),
+    "alarms.silentPipeline is true but eventTypes does not list SEND: the alarm expects a record in the stream for each hour with sends; list SEND in eventTypes or set alarms.silentPipeline to false.",
+  );
+  problems.when(
+    alarms.silentPipeline === true && props.enabled === false,
+    "alarms.silentPipeline is true but enabled is false: a destination that publishes nothing would raise the alarm whenever SES sends; set alarms.silentPipeline to false while publishing is off.",
+  );
+}
+
+/** Checks the query layer's options against the stream's layout. */
+export function checkAnalytics(problems: rules.Problems, resolved: ResolvedDestination): void {
+  const { props } = resolved;
+  const analytics = props.analytics ?? {};
+  if (props.analytics !== undefined) checkEventAnalyticsOptions(problems, "analytics.", analytics);
+  if (!resolved.createsStream) {
+    problems.when(
+      analytics.enabled === true,
+      "analytics.enabled is true with deliveryStreamArn: the table follows the prefix and bucket of a stream the module creates; remove one of them.",
+    );
+    return;
+  }
+  const stream = resolved.stream;
+  if (resolved.analytics === undefined) return;
+  problems.when(
+    stream.bucketArn !== undefined && rules.isToken(stream.bucketArn),
+    "analytics.enabled is true with a deliveryStream.bucketArn that is a Terraform token: the table's location needs the bucket's name at synth time; give the ARN as a literal or set analytics.enabled to false.",
+  );
+  problems.when(
+    resolved.analytics.primaryWorkgroupByDefault,
+    `analytics.workgroupName defaults to "${defaults.ATHENA_PRIMARY_WORKGROUP}" from configurationSetName ${rules.show(props.configurationSetName)}, the workgroup every account and Region already has; set analytics.workgroupName.`,
+  );
+  checkAnalyticsLayout(problems, {
+    prefix: ["deliveryStream.prefix", stream.prefix],
+    errorOutputPrefix: ["deliveryStream.errorOutputPrefix", stream.errorOutputPrefix],
+    compression: ["deliveryStream.compression", stream.compression],
+    resultsPrefix: ["analytics.resultsPrefix", resolved.queryResults.prefix],
+  });
+}

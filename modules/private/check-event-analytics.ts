@@ -1,0 +1,93 @@
+import type { EventAnalyticsOptions } from "../event-analytics";
+import { FirehoseCompression } from "../ses-event-type";
+import * as defaults from "./defaults";
+import { eventLayout, mayWriteUnder } from "./event-layout";
+import { EVENT_COLUMNS } from "./event-schema";
+import * as rules from "./validation";
+
+const NAME = rules.pattern(/^[a-z0-9_]{1,255}$/, "use 1-255 lowercase letters, digits or '_' (Athena reads no other names)");
+const WORKGROUP_NAME = rules.pattern(/^[A-Za-z0-9._-]{1,128}$/, "use 1-128 letters, digits, '.', '_' or '-'");
+const TAG_NAME = rules.pattern(/^[A-Za-z0-9_:-]{1,256}$/, "use 1-256 letters, digits, '_', ':' or '-', as SES message tag names do");
+const READABLE_COMPRESSION: readonly FirehoseCompression[] = [FirehoseCompression.GZIP, FirehoseCompression.UNCOMPRESSED];
+
+/** Checks the options into `problems`; `at` is how the user reaches them (e.g. `analytics.`). */
+export function checkEventAnalyticsOptions(problems: rules.Problems, at: string, options: EventAnalyticsOptions): void {
+  problems.check(`${at}databaseName`, options.databaseName, NAME);
+  problems.check(`${at}tableName`, options.tableName, NAME);
+  problems.check(`${at}workgroupName`, options.workgroupName, WORKGROUP_NAME, {
+    test: (name) => name !== defaults.ATHENA_PRIMARY_WORKGROUP,
+    text: `every account and Region already has Athena's workgroup ${defaults.ATHENA_PRIMARY_WORKGROUP}; choose another name`,
+  });
+  problems.check(
+    `${at}resultsPrefix`,
+    options.resultsPrefix,
+    rules.pattern(/^[^/].{0,1022}\/$/su, "use 1-1024 characters that end with '/' and do not start with '/'"),
+    rules.NO_TERRAFORM_TEMPLATE,
+    { test: (p) => !/\p{Cc}/u.test(p), text: "use no control characters: S3 advises against them in keys, and most cannot be written in the XML of a lifecycle rule" },
+    { test: (p) => !p.includes("!{"), text: "query results are not partitioned: remove the !{...} expression" },
+    {
+      test: (p) => Buffer.byteLength(p, "utf8") <= defaults.MAX_RESULTS_PREFIX_BYTES,
+      text: `use at most ${defaults.MAX_RESULTS_PREFIX_BYTES} bytes in UTF-8: S3 keys hold 1024, and Athena appends the query ID and .csv.metadata`,
+    },
+  );
+  problems.check(`${at}resultsExpirationDays`, options.resultsExpirationDays, rules.integerBetween(1, 36500));
+  problems.check(`${at}bytesScannedCutoffPerQuery`, options.bytesScannedCutoffPerQuery, {
+    test: (v) => Number.isSafeInteger(v) && v >= defaults.MIN_BYTES_SCANNED_CUTOFF_PER_QUERY,
+    text: `use a whole number of bytes, at least ${defaults.MIN_BYTES_SCANNED_CUTOFF_PER_QUERY} (10 MiB)`,
+  });
+  problems.check(`${at}firstYear`, options.firstYear, rules.integerBetween(2011, new Date().getUTCFullYear()));
+  problems.check(`${at}queryWindowDays`, options.queryWindowDays, rules.integerBetween(1, 36500));
+  problems.check(`${at}tagName`, options.tagName, TAG_NAME);
+}
+
+/** A setting as the user wrote it: its name in messages and its value. */
+type Setting<T> = readonly [name: string, value: T];
+
+/** Checks that the table can follow what Firehose writes, naming the setting at fault. */
+export function checkAnalyticsLayout(
+  problems: rules.Problems,
+  settings: {
+    readonly prefix: Setting<string>;
+    readonly errorOutputPrefix: Setting<string | undefined>;
+    readonly compression: Setting<FirehoseCompression>;
+    readonly resultsPrefix: Setting<string>;
+    /** Values of the prefix's further `partitionKeyFromQuery` keys (see `EventAnalyticsProps.partitionValues`). */
+    readonly partitionValues?: Readonly<Record<string, readonly string[]>> | undefined;
+  },
+): void {
+  const [prefixName, prefix] = settings.prefix;
+  const refuse = (reason: string) =>
+    problems.when(true, `${prefixName} ${JSON.stringify(prefix)} is invalid with analytics: ${reason}; change it or set analytics.enabled to false.`);
+  if (rules.isToken(prefix)) {
+    refuse("the table's partitions follow the prefix, so it must be a literal, not a Terraform token");
+    return;
+  }
+  const layout = eventLayout(prefix, settings.partitionValues);
+  if ("problems" in layout) {
+    layout.problems.forEach(refuse);
+    return;
+  }
+  const dataColumn = layout.keys.find((key) => EVENT_COLUMNS.some((column) => column.name === key.name));
+  if (dataColumn !== undefined) refuse(`the partition name ${dataColumn.name} is also a column of the event record; name the partition otherwise`);
+  const [compressionName, compression] = settings.compression;
+  problems.when(
+    !rules.isToken(compression) && !READABLE_COMPRESSION.includes(compression),
+    `${compressionName} ${JSON.stringify(compression)} is invalid with analytics: Athena reads JSON only GZIP-compressed or uncompressed; use GZIP or UNCOMPRESSED, or set analytics.enabled to false.`,
+  );
+  const [resultsName, results] = settings.resultsPrefix;
+  if (rules.isToken(results)) return;
+  const aroundLocation = layout.location !== "" && (layout.location.startsWith(results) || results.startsWith(layout.location));
+  problems.when(
+    aroundLocation,
+    `${resultsName} ${JSON.stringify(results)} is invalid: it overlaps the events under ${JSON.stringify(layout.location)}, so its lifecycle would expire events or the table would read results; use a prefix of its own, such as "${defaults.DEFAULT_RESULTS_PREFIX}".`,
+  );
+  problems.when(
+    !aroundLocation && mayWriteUnder(prefix, results),
+    `${resultsName} ${JSON.stringify(results)} is invalid: ${prefixName} ${JSON.stringify(prefix)} may write events under it, so its lifecycle would expire them; use a prefix of its own, such as "${defaults.DEFAULT_RESULTS_PREFIX}".`,
+  );
+  const [errorName, errorPrefix] = settings.errorOutputPrefix;
+  problems.when(
+    errorPrefix !== undefined && errorPrefix !== "" && !rules.isToken(errorPrefix) && mayWriteUnder(errorPrefix, results),
+    `${resultsName} ${JSON.stringify(results)} is invalid: it holds ${errorName} ${JSON.stringify(errorPrefix)}, whose records its lifecycle would expire; use a prefix of its own, such as "${defaults.DEFAULT_RESULTS_PREFIX}".`,
+  );
+}
