@@ -80,6 +80,12 @@ export interface EventBucketProps extends EventBucketOptions {
   /** Start of the generated bucket name (S3 appends a unique suffix); at most 37 characters. */
   readonly bucketPrefix: string;
   /**
+   * A fixed bucket name instead of one generated from `bucketPrefix`, for a bucket other accounts
+   * must name before it exists (a lake's). Read only when the bucket is created.
+   * @default - generated from `bucketPrefix`
+   */
+  readonly bucketName?: string;
+  /**
    * Customer managed KMS key for default bucket encryption (SSE-KMS).
    * @default - SSE-S3
    */
@@ -171,7 +177,7 @@ export class EventBucket extends Construct {
     const provider = props.provider;
     const forceDestroy = props.forceDestroy ?? DEFAULT_FORCE_DESTROY;
     this.bucket = new S3Bucket(this, "Bucket", defined({
-      bucketPrefix: props.bucketPrefix,
+      ...(props.bucketName === undefined ? { bucketPrefix: props.bucketPrefix } : { bucket: props.bucketName }),
       forceDestroy,
       tags: props.tags,
       lifecycle: {
@@ -250,6 +256,7 @@ function checkProps(scope: string, props: EventBucketProps): void {
   const problems = new Problems();
   checkEventBucketOptions(problems, "", props);
   problems.check("kmsKeyArn", props.kmsKeyArn, KMS_KEY_ARN);
+  problems.check("bucketName", props.bucketName, BUCKET_NAME);
   if (props.queryResults !== undefined) {
     problems.check("queryResults.prefix", props.queryResults.prefix, pattern(/^.{1,1024}$/su, "use 1-1024 characters"), NO_TERRAFORM_TEMPLATE);
     problems.check("queryResults.expirationDays", props.queryResults.expirationDays, integerBetween(1, MAX_LIFECYCLE_DAYS));

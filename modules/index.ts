@@ -1,5 +1,5 @@
 export { SesFirehoseEventDestination } from "./ses-firehose-event-destination";
-export type { DeliveryStreamOptions, ImportExistingOptions, SesFirehoseEventDestinationProps } from "./ses-firehose-event-destination";
+export type { DeliveryStreamOptions, ImportExistingOptions, LakeDeliveryOptions, SesFirehoseEventDestinationProps } from "./ses-firehose-event-destination";
 export { FirehoseCompression, SesEventRecordType, SesEventType } from "./ses-event-type";
 export { ConfigurationSet, ConfigurationSetTlsPolicy, HttpsPolicy, SuppressionReasons } from "./configuration-set";
 export type { ConfigurationSetOptions, ConfigurationSetProps, VdmOptions } from "./configuration-set";

@@ -52,6 +52,13 @@ export interface SesEventLakeProps extends EventBucketOptions {
    */
   readonly analytics?: Omit<EventAnalyticsOptions, "enabled">;
   /**
+   * A fixed name for the lake bucket, which the sources can then name before it exists (such as
+   * `<name>-<account>-<region>`); each source's role writes only to a bucket the lake's account
+   * owns (`deliveryStream.lake.accountId`), so another account's bucket of that name gets nothing.
+   * @default - generated from `bucketPrefix`
+   */
+  readonly bucketName?: string;
+  /**
    * Start of the generated names (bucket prefix, Glue database, workgroup): 1-28 lowercase letters,
    * digits or '-', starting with a letter.
    * @default "ses-event-lake"
@@ -113,6 +120,11 @@ export function checkLakeProps(problems: rules.Problems, props: SesEventLakeProp
     );
   }
   checkEventBucketOptions(problems, "", props);
+  problems.check("bucketName", props.bucketName, rules.BUCKET_NAME);
+  problems.when(
+    props.bucketName !== undefined && props.bucketPrefix !== undefined,
+    "bucketName and bucketPrefix are both set: the bucket has a fixed name or a generated one; remove one of them.",
+  );
   if (props.analytics !== undefined) checkEventAnalyticsOptions(problems, "analytics.", props.analytics);
   rules.checkTags(problems, "tags", props.tags);
 }
@@ -171,6 +183,7 @@ export class SesEventLake extends Construct {
     }
     this.bucket = new EventBucket(this, "Bucket", defined({
       bucketPrefix: props.bucketPrefix ?? `${name}-`,
+      bucketName: props.bucketName,
       forceDestroy: props.forceDestroy,
       accessLogBucketName: props.accessLogBucketName,
       accessLogPrefix: props.accessLogPrefix,

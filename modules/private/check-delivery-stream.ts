@@ -79,6 +79,43 @@ export function checkDeliveryStream(problems: rules.Problems, resolved: Resolved
     `${at}.bucketArn and ${at}.bucket are both set: bucket configures the bucket the module creates, bucketArn uses an existing one; remove one of them.`,
   );
   if (options.bucket !== undefined) checkEventBucketOptions(problems, `${at}.bucket.`, options.bucket);
+  if (options.lake !== undefined) checkLake(problems, resolved);
+}
+
+/** A source of a lake writes as the lake's bucket policy and table expect: its place, GZIP, by event type. */
+function checkLake(problems: rules.Problems, resolved: ResolvedDestination): void {
+  const at = "deliveryStream";
+  const { options } = resolved.stream;
+  const lake = options.lake!;
+  problems.check(`${at}.lake.bucketArn`, lake.bucketArn, rules.BUCKET_ARN);
+  problems.check(`${at}.lake.kmsKeyArn`, lake.kmsKeyArn, rules.KMS_KEY_ARN);
+  problems.check(`${at}.lake.accountId`, lake.accountId, rules.pattern(/^\d{12}$/, "use a 12-digit AWS account ID"));
+  const keyAccount = lake.kmsKeyArn === undefined || rules.isToken(lake.kmsKeyArn) ? undefined : lake.kmsKeyArn.split(":")[4];
+  problems.when(
+    keyAccount !== undefined && lake.accountId !== undefined && !rules.isToken(lake.accountId) && /^\d{12}$/.test(keyAccount) && keyAccount !== lake.accountId,
+    `${at}.lake.accountId ${lake.accountId} is not the account of ${at}.lake.kmsKeyArn (${keyAccount}): the lake's key is in the lake's account; make them agree.`,
+  );
+  const decided: ReadonlyArray<readonly [keyof typeof options, string]> = [
+    ["bucketArn", "the stream delivers to the lake's bucket"],
+    ["bucket", "the lake's bucket is created in the lake's account (SesEventLake)"],
+    ["prefix", "a source writes under events/account_id=<account>/region=<region>/ of the lake, which its table reads and its bucket policy allows"],
+    ["errorOutputPrefix", "a source writes its errors under errors/account_id=<account>/region=<region>/ of the lake, which its bucket policy allows"],
+  ];
+  for (const [key, why] of decided) {
+    problems.when(options[key] !== undefined, `${at}.lake and ${at}.${key} are both set: ${why}; remove ${at}.${key}.`);
+  }
+  problems.when(
+    options.compression !== undefined && options.compression !== FirehoseCompression.GZIP,
+    `${at}.compression ${rules.show(options.compression)} is invalid with ${at}.lake: the lake's table reads GZIP; remove it or use GZIP.`,
+  );
+  problems.when(
+    options.partitionByEventType === false,
+    `${at}.partitionByEventType is false with ${at}.lake: the lake's table is partitioned by event type; remove it.`,
+  );
+  problems.when(
+    resolved.props.analytics?.enabled === true,
+    `analytics.enabled is true with ${at}.lake: the query layer is the lake's, in its own account; remove analytics.enabled.`,
+  );
 }
 
 /** Checks the alarms' options against the stream and the configuration set they watch. */

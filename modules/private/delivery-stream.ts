@@ -16,6 +16,8 @@ import { mayWriteUnder } from "./event-layout";
 import { roleName } from "./helpers";
 import { PolicyStatement, policyDocument, trustPolicy } from "./policy";
 import { ResolvedDestination, ResolvedStream } from "./resolve";
+import { lakeErrorOutputPrefix, lakePrefix, lakeSourceFolders } from "./lake-layout";
+import { arnField, lakeSourceStatements } from "./lake-policies";
 import { isToken } from "./validation";
 
 /** What `createDeliveryStream` made. */
@@ -60,8 +62,13 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
         }))
       : undefined;
   const bucketArn = bucket?.bucketArn ?? stream.bucketArn!;
+  const lake = stream.lake;
+  // A source of a lake writes under its own account and Region there, the lake key on its objects.
+  const prefix = lake === undefined ? stream.prefix : lakePrefix(aws.accountId, aws.region);
+  const errorOutputPrefix = lake === undefined ? stream.errorOutputPrefix : lakeErrorOutputPrefix(aws.accountId, aws.region);
+  const objectKeyArn = lake === undefined ? stream.kmsKeyArn : lake.kmsKeyArn;
 
-  const statements: PolicyStatement[] = [
+  const statements: PolicyStatement[] = lake !== undefined ? lakeStatements(lake, bucketArn, aws) : [
     {
       Sid: "WriteEventObjects",
       Effect: "Allow",
@@ -76,7 +83,7 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
       Resource: [bucketArn, `${bucketArn}/*`],
     },
   ];
-  if (stream.kmsKeyArn !== undefined) {
+  if (lake === undefined && stream.kmsKeyArn !== undefined) {
     statements.push({
       Sid: "EncryptEventObjects",
       Effect: "Allow",
@@ -120,12 +127,12 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
     extendedS3Configuration: defined({
       roleArn: role.arn,
       bucketArn,
-      prefix: stream.prefix,
-      errorOutputPrefix: stream.errorOutputPrefix,
+      prefix,
+      errorOutputPrefix,
       bufferingSize: stream.bufferingSizeMiB,
       bufferingInterval: stream.bufferingIntervalSeconds,
       compressionFormat: stream.compression,
-      kmsKeyArn: stream.kmsKeyArn,
+      kmsKeyArn: objectKeyArn,
       cloudwatchLoggingOptions: logs?.options ?? { enabled: false },
       ...(stream.partitioned ? eventTypePartitioning(stream) : {}),
     }),
@@ -157,6 +164,19 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
           provider,
         }));
   return { stream: deliveryStream, role, rolePolicy, bucket, logGroup: logs?.logGroup, analytics: queries };
+}
+
+/** The delivery role's statements on a lake: its own folders there, the lake key through S3. */
+function lakeStatements(lake: NonNullable<ResolvedStream["lake"]>, bucketArn: string, aws: AwsContext): PolicyStatement[] {
+  const keyAccount = lake.kmsKeyArn === undefined || isToken(lake.kmsKeyArn) ? undefined : arnField(lake.kmsKeyArn, 4);
+  return lakeSourceStatements({
+    bucketArn,
+    folders: lakeSourceFolders(aws.accountId, aws.region),
+    kmsKeyArn: lake.kmsKeyArn,
+    lakeAccountId: lake.accountId ?? keyAccount,
+    keyRegion: lake.kmsKeyArn === undefined ? undefined : arnField(lake.kmsKeyArn, 3),
+    dnsSuffix: aws.dnsSuffix,
+  });
 }
 
 /** The delivery-error log group `/aws/kinesisfirehose/<stream>` and its log stream, imported on request. */

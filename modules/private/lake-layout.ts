@@ -52,3 +52,8 @@ export function lakeErrorOutputPrefix(account: string, region: string): string {
 export const LAKE_TABLE_PREFIX = lakePrefix(`!{partitionKeyFromQuery:${LAKE_ACCOUNT_KEY}}`, `!{partitionKeyFromQuery:${LAKE_REGION_KEY}}`);
 /** The lake's error layout, for the checks that keep query results clear of it. */
 export const LAKE_TABLE_ERROR_PREFIX = `${LAKE_ERRORS_ROOT}${afterRoot(DEFAULT_ERROR_OUTPUT_PREFIX, LAKE_ERRORS_ROOT)}`;
+
+/** The two folders a source stream in `account` and `region` writes: its events and its errors. */
+export function lakeSourceFolders(account: string, region: string): [string, string] {
+  return [`${LAKE_EVENTS_ROOT}${scope(account, region)}`, `${LAKE_ERRORS_ROOT}${scope(account, region)}`];
+}

@@ -1,5 +1,7 @@
-import { LAKE_ERRORS_ROOT, LAKE_EVENTS_ROOT, lakeAccountErrors, lakeAccountEvents, LAKE_ACCOUNT_KEY } from "./lake-layout";
+import { Fn } from "cdktf";
+import { LAKE_ACCOUNT_KEY, LAKE_ERRORS_ROOT, LAKE_EVENTS_ROOT, lakeAccountErrors, lakeAccountEvents } from "./lake-layout";
 import { PolicyStatement } from "./policy";
+import { isToken } from "./validation";
 
 /** Who may write to a lake: listed accounts, or every account of an AWS Organization. */
 export type LakeSources = { readonly accountIds: readonly string[] } | { readonly organizationId: string };
@@ -107,4 +109,53 @@ export function lakeKeyStatements(scope: LakeKeyScope, sources: LakeSources): Po
       },
     },
   ];
+}
+
+/** What a source stream's delivery role needs of the lake. */
+export interface LakeSourceScope {
+  readonly bucketArn: string;
+  /** The folders it writes: `events/account_id=<account>/region=<region>/` and the same under `errors/`. */
+  readonly folders: readonly string[];
+  readonly kmsKeyArn?: string | undefined;
+  /** The lake's account, when known: the bucket must be that account's. */
+  readonly lakeAccountId?: string | undefined;
+  /** The lake key's Region (S3 uses the key there). */
+  readonly keyRegion?: string | undefined;
+  readonly dnsSuffix: string;
+}
+
+/**
+ * A source's delivery role statements: find the lake bucket, write only under its own folders,
+ * and use the lake key only through S3 in the key's Region for the lake bucket.
+ */
+export function lakeSourceStatements(scope: LakeSourceScope): PolicyStatement[] {
+  const owned = scope.lakeAccountId === undefined ? {} : { Condition: { StringEquals: { "s3:ResourceAccount": scope.lakeAccountId } } };
+  const statements: PolicyStatement[] = [
+    { Sid: "LocateLake", Effect: "Allow", Action: [...SOURCE_BUCKET_ACTIONS], Resource: [scope.bucketArn], ...owned },
+    {
+      Sid: "WriteOwnLakeFolders",
+      Effect: "Allow",
+      Action: [...SOURCE_OBJECT_ACTIONS],
+      Resource: scope.folders.map((folder) => `${scope.bucketArn}/${folder}*`),
+      ...owned,
+    },
+  ];
+  if (scope.kmsKeyArn !== undefined) {
+    statements.push({
+      Sid: "EncryptLakeObjects",
+      Effect: "Allow",
+      Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+      Resource: [scope.kmsKeyArn],
+      Condition: {
+        StringEquals: { "kms:ViaService": `s3.${scope.keyRegion}.${scope.dnsSuffix}` },
+        StringLike: { "kms:EncryptionContext:aws:s3:arn": [scope.bucketArn, `${scope.bucketArn}/*`] },
+      },
+    });
+  }
+  return statements;
+}
+
+/** The Region and account fields of an ARN: literals from a literal, Terraform expressions from a token. */
+export function arnField(arn: string, field: 3 | 4): string {
+  return isToken(arn) ? Fn.element(Fn.split(":", arn), field) : (arn.split(":")[field] ?? "");
 }

@@ -2,7 +2,7 @@ import { TerraformProvider } from "cdktf";
 import { ConfigurationSet, ConfigurationSetOptions } from "../configuration-set";
 import type { EventAnalyticsOptions } from "../event-analytics";
 import { FirehoseCompression, SesEventType } from "../ses-event-type";
-import type { DeliveryStreamOptions, ImportExistingOptions, SesFirehoseEventDestinationProps } from "../ses-firehose-event-destination";
+import type { DeliveryStreamOptions, ImportExistingOptions, LakeDeliveryOptions, SesFirehoseEventDestinationProps } from "../ses-firehose-event-destination";
 import * as defaults from "./defaults";
 import { adoptedRole, defaultDatabaseName, defaultsToPrimaryWorkgroup, nameBase } from "./names";
 
@@ -31,8 +31,11 @@ export interface ResolvedStream {
   readonly name: string;
   /** The name is the configuration set's (no `deliveryStream.name`). */
   readonly nameDerived: boolean;
+  /** The bucket given: `bucketArn`, or the lake's. */
   readonly bucketArn?: string | undefined;
   readonly kmsKeyArn?: string | undefined;
+  /** The lake the stream delivers to, when `deliveryStream.lake` is set. */
+  readonly lake?: LakeDeliveryOptions | undefined;
   readonly partitioned: boolean;
   readonly prefix: string;
   readonly errorOutputPrefix: string;
@@ -139,8 +142,9 @@ function resolveStream(props: SesFirehoseEventDestinationProps, options: Deliver
     options,
     name: options.name ?? props.configurationSetName,
     nameDerived: options.name === undefined,
-    bucketArn: options.bucketArn,
+    bucketArn: options.lake?.bucketArn ?? options.bucketArn,
     kmsKeyArn: options.kmsKeyArn,
+    lake: options.lake,
     partitioned,
     prefix: options.prefix ?? defaultPrefix(partitioned),
     errorOutputPrefix: options.errorOutputPrefix ?? defaults.DEFAULT_ERROR_OUTPUT_PREFIX,
