@@ -360,7 +360,15 @@ const lake = group(
     accessLogBucketName: text("Bucket that receives S3 server access logs of the lake bucket"),
     accessLogPrefix: optionalText(`Key prefix of the access logs (default ${defaults.DEFAULT_ACCESS_LOG_PREFIX})`),
     lifecycle,
-    analytics: group("lakeAnalytics", QUERY_LAYER, "The lake's Glue table, Athena workgroup and saved queries"),
+    analytics: group(
+      "lakeAnalytics",
+      {
+        ...QUERY_LAYER,
+        databaseName: text("Glue database name (default: lake.name with '-' replaced by '_')"),
+        workgroupName: text("Athena workgroup name (default: lake.name)"),
+      },
+      "The lake's Glue table, Athena workgroup and saved queries (per account and Region where SES counts so)",
+    ),
     tags,
     state,
     cloud,

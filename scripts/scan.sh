@@ -3,6 +3,8 @@
 # terraform_json), twice, then audit the GitHub workflows (zizmor, actionlint; see below):
 #   default       the stacks of cdktf.json as configured            -> cdktf.out
 #   all-options   one stack with every option on (scan-all-options.json) -> cdktf.out/all-options
+#   organization  a lake and its source stacks in other accounts and Regions
+#                 (scripts/terraform-check/profiles/organization.json) -> cdktf.out/organization
 # Exits non-zero on any failed check, on a file checkov could not parse, or when nothing was
 # scanned, so CI fails on a new finding. Then lints every IAM policy of both profiles with
 # parliament (scripts/lint-policies.py), failing on any finding.
@@ -46,6 +48,8 @@ VENV=".venv"
 OUT_DEFAULT="cdktf.out"
 OUT_ALL_OPTIONS="cdktf.out/all-options"
 ALL_OPTIONS_CONTEXT="scripts/scan-all-options.json"
+OUT_ORGANIZATION="cdktf.out/organization"
+ORGANIZATION_CONTEXT="scripts/terraform-check/profiles/organization.json"
 
 log() { printf 'scan: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 2; }
@@ -96,6 +100,13 @@ synth_all_options() {
   log "synthesizing the all-options profile into $OUT_ALL_OPTIONS"
   rm -rf "$OUT_ALL_OPTIONS"
   CDKTF_CONTEXT_JSON="$(cat "$ALL_OPTIONS_CONTEXT")" CDKTF_OUTDIR="$OUT_ALL_OPTIONS" clean_env node scripts/app.js >&2
+}
+
+# The organization's stacks: the lake's and each source's, as scripts/app.js writes them.
+synth_organization() {
+  log "synthesizing the organization profile into $OUT_ORGANIZATION"
+  rm -rf "$OUT_ORGANIZATION"
+  CDKTF_CONTEXT_JSON="$(cat "$ORGANIZATION_CONTEXT")" CDKTF_OUTDIR="$OUT_ORGANIZATION" clean_env node scripts/app.js >&2
 }
 
 skip_check_ids() { # ENTRY... prints the comma-separated check IDs; dies on a malformed entry
@@ -214,7 +225,7 @@ PY
 # resources that do not match an action, condition keys that do not apply.
 lint_policies() {
   log "parliament $("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("parliament"))') on the IAM policies of both profiles"
-  "$VENV/bin/python" scripts/lint-policies.py "$OUT_DEFAULT" "$OUT_ALL_OPTIONS"
+  "$VENV/bin/python" scripts/lint-policies.py "$OUT_DEFAULT" "$OUT_ALL_OPTIONS" "$OUT_ORGANIZATION"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -272,11 +283,13 @@ main() {
   if [[ "${SCAN_SKIP_SYNTH:-0}" != 1 ]]; then
     synth_default
     synth_all_options
+    synth_organization
   fi
   ensure_checkov
   local rc=0
   scan_profile default "$OUT_DEFAULT" "$default_only" || rc=1
   scan_profile all-options "$OUT_ALL_OPTIONS" "$always" || rc=1
+  scan_profile organization "$OUT_ORGANIZATION" "$default_only" || rc=1
   local lint=0
   lint_policies || lint=$?
   ((lint == 0)) || rc=$lint

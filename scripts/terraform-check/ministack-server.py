@@ -15,7 +15,9 @@ Corrections:
   ARNs it builds to read tags (Athena workgroups, Glue databases, SESv2 configuration sets) have
   no account: arn:aws:athena:us-east-1::workgroup/NAME. AWS never sees such an ARN (the provider
   knows the account there). The middleware writes the account into a Regional ARN whose account
-  is empty, in the query string and the body of each request, before ministack reads it.
+  is empty, in the query string and the body of each request, before ministack reads it: the
+  caller's, which ministack takes from a 12-digit access key ID (the organization profile applies
+  each stack as its own account), else 123456789012.
 - Firehose DescribeDeliveryStream leaves out an S3 destination's CustomTimeZone. AWS returns it
   ("UTC" unless set; API Reference, ExtendedS3DestinationDescription), and so does this
   launcher: without it the provider reads "" where the stack has "UTC", a perpetual diff.
@@ -82,8 +84,22 @@ def configure_environment(data_dir):
 _ACCOUNTLESS_ARN = re.compile(rb"(arn(:|%3A)aws[a-z-]*\2[a-z0-9-]+\2[a-z]{2}(?:-[a-z]+)+-\d+)\2\2", re.IGNORECASE)
 
 
-def with_account(data: bytes) -> bytes:
-    return _ACCOUNTLESS_ARN.sub(lambda m: m.group(1) + m.group(2) + ACCOUNT.encode() + m.group(2), data)
+def with_account(data: bytes, account: str = ACCOUNT) -> bytes:
+    return _ACCOUNTLESS_ARN.sub(lambda m: m.group(1) + m.group(2) + account.encode() + m.group(2), data)
+
+
+# The access key ID of a SigV4 Authorization header; ministack takes a 12-digit one as the account.
+_ACCESS_KEY_ACCOUNT = re.compile(rb"Credential=(\d{12})/")
+
+
+def request_account(headers) -> str:
+    """The account of the request: its 12-digit access key ID, else the stacks' account."""
+    for name, value in headers:
+        if name.lower() == b"authorization":
+            match = _ACCESS_KEY_ACCOUNT.search(value)
+            if match:
+                return match.group(1).decode()
+    return ACCOUNT
 
 
 def account_in_arns(app):
@@ -93,7 +109,9 @@ def account_in_arns(app):
         if scope.get("type") != "http":
             return await app(scope, receive, send)
         scope = dict(scope)
-        scope["query_string"] = with_account(scope.get("query_string", b""))
+        # The provider would write its own account (the caller's) into the ARN.
+        account = request_account(scope.get("headers", []))
+        scope["query_string"] = with_account(scope.get("query_string", b""), account)
         raw = scope.get("raw_path")
         if raw:
             scope["raw_path"] = raw
@@ -103,7 +121,7 @@ def account_in_arns(app):
             chunks.append(message.get("body", b""))
             if not message.get("more_body"):
                 break
-        body = with_account(b"".join(chunks))
+        body = with_account(b"".join(chunks), account)
         headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"content-length"]
         if body or any(k.lower() == b"content-length" for k, _ in scope.get("headers", [])):
             headers.append((b"content-length", str(len(body)).encode()))

@@ -18,6 +18,13 @@ stack_account() { # STACK_JSON: the account its provider is pinned to (allowed_a
   ' "$1"
 }
 
+lake_first() { # SYNTH_DIR: profile_stacks, the lake's stack (the one with the Glue table) first
+  local stacks
+  stacks="$(profile_stacks "$1")"
+  grep -F "$(grep -l aws_glue_catalog_table $(cut -d' ' -f2 <<<"$stacks"))" <<<"$stacks"
+  grep -vF "$(grep -l aws_glue_catalog_table $(cut -d' ' -f2 <<<"$stacks"))" <<<"$stacks"
+}
+
 check_organization() { # PROFILE (organization or cdktn-organization)
   local profile="$1" name file account
   log "== profile $profile ($ORGANIZATION_CONTEXT)"
@@ -26,7 +33,7 @@ check_organization() { # PROFILE (organization or cdktn-organization)
   while read -r name file; do
     account="$(stack_account "$file")" || fail "$profile/$name: its provider names no account"
     MOCK_ACCESS_KEY_ID="$account" check_stack "$profile" "$name" "$file"
-  done < <(profile_stacks "$SCRATCH/$profile/synth")
+  done < <(lake_first "$SCRATCH/$profile/synth")
   [[ "$profile" == organization ]] || return 0
 
   local dir="$SCRATCH/$profile" lake scopes
