@@ -148,6 +148,11 @@ describe("the lake key", () => {
     expect(statement(policy, "AdministerThroughLakeAccountIam").Principal).toEqual({
       AWS: "arn:${data.aws_partition.AwsContext_Partition_821FC74B.partition}:iam::${data.aws_caller_identity.AwsContext_Account_CAD0E3E2.account_id}:root",
     });
+    // The lake account administers the key itself through IAM: no account-level action, no "*".
+    const administer = statement(policy, "AdministerThroughLakeAccountIam");
+    expect(administer.Resource).toEqual([KEY]);
+    expect(administer.Action).toContain("kms:PutKeyPolicy");
+    expect(administer.Action.filter((action: string) => action.includes("*") || /Alias|CreateKey|ListKeys/.test(action))).toEqual([]);
     expect(policy.Statement).toHaveLength(2);
   });
 

@@ -6,7 +6,7 @@
 #   organization  a lake and its source stacks in other accounts and Regions
 #                 (scripts/terraform-check/profiles/organization.json) -> cdktf.out/organization
 # Exits non-zero on any failed check, on a file checkov could not parse, or when nothing was
-# scanned, so CI fails on a new finding. Then lints every IAM policy of both profiles with
+# scanned, so CI fails on a new finding. Then lints every IAM policy of the profiles with
 # parliament (scripts/lint-policies.py), failing on any finding.
 # Exit status: 0 clean, 1 failed checks or unparsable output, 2 setup or usage error.
 #
@@ -27,14 +27,14 @@ export CHECKPOINT_DISABLE=1               # cdktf / terraform checkpoint
 export CKV_SKIP_PACKAGE_UPDATE_CHECK=true # checkov's PyPI "new version" check
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# Checks that do not apply to this product at all: skipped in both profiles.
+# Checks that do not apply to this product at all: skipped in every profile.
 # One entry per check: "CHECK_ID  # one-line reason". Keep sorted.
 SKIP_ALWAYS=(
   "CKV2_AWS_62  # S3 event notifications: readers of the events query or poll the bucket; nothing is to be triggered per object"
   "CKV_AWS_144  # S3 cross-region replication: a disaster-recovery and cost choice for the user; versioning already protects delivered events"
 )
-# Hardening the module offers as an option and leaves off by default: skipped in the default
-# profile only, so the all-options profile proves each option passes.
+# Hardening the module offers as an option and leaves off by default: skipped in the default and
+# organization profiles only, so the all-options profile proves each option passes.
 SKIP_DEFAULT_ONLY=(
   "CKV_AWS_145  # S3 default encryption with KMS: SSE-S3 by default by design; deliveryStream.kmsKeyArn switches to SSE-KMS"
   "CKV_AWS_158  # log group KMS encryption: the group holds only delivery-error messages, encrypted by CloudWatch Logs; deliveryStream.kmsKeyArn adds a customer key"
@@ -221,10 +221,10 @@ PY
   return "$rc"
 }
 
-# parliament on every IAM policy of both profiles (scripts/lint-policies.py): unknown actions,
+# parliament on every IAM policy of the profiles (scripts/lint-policies.py): unknown actions,
 # resources that do not match an action, condition keys that do not apply.
 lint_policies() {
-  log "parliament $("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("parliament"))') on the IAM policies of both profiles"
+  log "parliament $("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("parliament"))') on the IAM policies of the three profiles"
   "$VENV/bin/python" scripts/lint-policies.py "$OUT_DEFAULT" "$OUT_ALL_OPTIONS" "$OUT_ORGANIZATION"
 }
 

@@ -68,6 +68,37 @@ export function lakeBucketStatements(bucketArn: string, partition: string, sourc
   ];
 }
 
+/** Every KMS action on a symmetric encryption key itself (Service Authorization Reference, AWS KMS). */
+export const KEY_ACTIONS = [
+  "kms:CancelKeyDeletion",
+  "kms:CreateGrant",
+  "kms:Decrypt",
+  "kms:DescribeKey",
+  "kms:DisableKey",
+  "kms:DisableKeyRotation",
+  "kms:EnableKey",
+  "kms:EnableKeyRotation",
+  "kms:Encrypt",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:GetKeyPolicy",
+  "kms:GetKeyRotationStatus",
+  "kms:ListGrants",
+  "kms:ListKeyPolicies",
+  "kms:ListKeyRotations",
+  "kms:ListResourceTags",
+  "kms:PutKeyPolicy",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+  "kms:RetireGrant",
+  "kms:RevokeGrant",
+  "kms:RotateKeyOnDemand",
+  "kms:ScheduleKeyDeletion",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:UpdateKeyDescription",
+] as const;
+
 /** Where a key may be used: through S3 in the lake's Region, for the lake bucket's objects. */
 export interface LakeKeyScope {
   readonly keyArn: string;
@@ -91,10 +122,12 @@ export function lakeKeyStatements(scope: LakeKeyScope, sources: LakeSources): Po
   const organization = "organizationId" in sources;
   return [
     {
+      // What can be done to this key, delegated to the lake account's IAM policies (AWS's
+      // default key statement, without the account-level actions "kms:*" would name too).
       Sid: "AdministerThroughLakeAccountIam",
       Effect: "Allow",
       Principal: { AWS: root(scope.partition, scope.accountId) },
-      Action: ["kms:*"],
+      Action: [...KEY_ACTIONS],
       Resource: [scope.keyArn],
     },
     {
