@@ -27,7 +27,10 @@ Corrections:
   CompressionFormat GZIP compressed and named <evaluated prefix><stream>-<version>-<time>-<uuid>
   .gz ("Configure Amazon S3 object name format"). Here the records of one PutRecordBatch call
   are one buffer: one GZIP object per evaluated prefix. What fails partitioning still goes to
-  ministack's own error output (ErrorOutputPrefix), record by record.
+  ministack's own error output (ErrorOutputPrefix), record by record. ministack writes the object
+  in the stream's account and Region, where a bucket of another account (a lake's) is not found;
+  Firehose writes to the bucket where it is ("Cross-account delivery to an Amazon S3
+  destination"), so the launcher writes in the bucket owner's account and the bucket's Region.
 - IAM: the resource of Athena GetNamedQuery. ministack authorizes it against "*" (it finds no
   WorkGroup in the request), so a policy that grants it on the workgroup denies it. Its
   resource is the named query's workgroup (Service Authorization Reference, "Actions, resources,
@@ -41,6 +44,11 @@ Corrections:
   for such an alarm (they belong to a single-metric alarm; CloudWatch API Reference,
   PutMetricAlarm: "If you specify Metrics, you cannot specify ... Period, Statistic"), and the
   provider reads them as a perpetual diff. The launcher leaves them out for such an alarm.
+
+- IAM: s3:ResourceAccount (and aws:ResourceAccount) of an S3 bucket or object. ministack takes
+  the caller's account, since an S3 ARN names none; AWS gives the account that owns the bucket
+  (Service Authorization Reference, Amazon S3 condition keys: "the resource owner's AWS account
+  ID"), which differs for a write into another account's bucket (the organization profile's lake).
 
 And one stand-in for a service principal: when SES assumes a role it sets the global condition
 keys aws:SourceArn (the configuration set) and aws:SourceAccount (IAM User Guide, "AWS global
@@ -209,6 +217,18 @@ def patch_firehose():
             deliver_buffer(stream, dest, records, lambda_keys)
         return answer
 
+    put_object = firehose._put_s3_object
+
+    def put_where_the_bucket_is(bucket, key, body):
+        # The bucket's owner and Region, not the stream's: a lake in another account and Region.
+        from ministack.core.responses import get_account_id, get_region, request_scope
+        from ministack.services import s3
+
+        owner = s3._bucket_owner_account(bucket) or get_account_id()
+        with request_scope(owner, s3.bucket_region(bucket) or get_region()):
+            put_object(bucket, key, body)
+
+    firehose._put_s3_object = put_where_the_bucket_is
     firehose._deliver_records_to_s3 = deliver_records_to_s3
     firehose._put_record_batch = buffered_put_record_batch
     firehose._HANDLERS["PutRecordBatch"] = buffered_put_record_batch
@@ -241,6 +261,24 @@ def patch_service_principal():
             _source_arn.reset(token)
 
     sts.handle_request = handle_request
+
+
+def patch_s3_resource_account():
+    """s3:ResourceAccount of a bucket or object: the account that owns the bucket, as AWS has it."""
+    from ministack.core import iam_evaluator
+    from ministack.services import s3
+
+    resolve = iam_evaluator._resolve_condition_key
+
+    def resolve_condition_key(key, ctx):
+        arn = ctx.resource_arn or ""
+        if key.lower() in ("s3:resourceaccount", "aws:resourceaccount") and arn.startswith("arn:aws:s3:::"):
+            owner = s3._bucket_owner_account(arn[len("arn:aws:s3:::"):].split("/", 1)[0])
+            if owner:
+                return owner
+        return resolve(key, ctx)
+
+    iam_evaluator._resolve_condition_key = resolve_condition_key
 
 
 def patch_named_query_resource():
@@ -324,6 +362,7 @@ def main(port, data_dir):
 
     patch_firehose()
     patch_service_principal()
+    patch_s3_resource_account()
     patch_named_query_resource()
     patch_logs_kms()
     patch_metric_math_alarms()
