@@ -30,6 +30,8 @@ export interface StackSettings {
   readonly tags: Readonly<Record<string, string>>;
   readonly backend: BackendSettings;
   readonly destination: SesFirehoseEventDestinationProps;
+  /** What synth prints as a warning on the stack: settings that work but not yet as meant. */
+  readonly warnings?: readonly string[];
   /**
    * How messages name the settings of `destination` that came from an environment variable or an
    * `environments` entry (`{ "configurationSetName": "SES_EVENTS_CONFIGURATION_SET_NAME" }`), by
@@ -312,8 +314,9 @@ function lakeStackSettings(
       );
     }
     if (lake.createKmsKey === true && stack.destination.deliveryStream?.lake?.kmsKeyArn === undefined) {
-      problems.push(
-        `${where("deliveryStream.lake.kmsKeyArn")} is not set but lake.createKmsKey is true: the lake bucket encrypts with the lake's key, which the stack's Firehose role must name; deploy the lake stack first, then set its output lake_kms_key_arn as deliveryStream.lake.kmsKeyArn.`,
+      // A warning, not an error: the lake stack must deploy first to make the key.
+      (stack.warnings as string[]).push(
+        `${where("deliveryStream.lake.kmsKeyArn")} is not set but lake.createKmsKey is true: the lake bucket encrypts with the lake's key, which the stack's Firehose role must name, so the lake refuses its deliveries; deploy the lake stack first, set its output lake_kms_key_arn as deliveryStream.lake.kmsKeyArn, then deploy this stack.`,
       );
     }
   }
@@ -494,6 +497,7 @@ function stackSettings(problems: string[], sources: Sources, input: StackInput):
     backend: backendSettings(problems, input, named, region),
     // A lake without its bucket ARN is reported above; nothing is built from these settings then.
     destination: { configurationSetName, ...destination } as SesFirehoseEventDestinationProps,
+    warnings: [],
     settingNames: settingNamesOf(named, destination),
   };
 }

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { CloudBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack } from "cdktf";
+import { Annotations, CloudBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SesEventLake, SesFirehoseEventDestination, ValidationError } from "./modules";
 import { BackendSettings, LakeStackSettings, StackSettings } from "./settings";
@@ -12,6 +12,7 @@ export class SesEventsStack extends TerraformStack {
     super(scope, settings.stackName);
     awsProvider(this, settings);
     useBackend(this, settings.backend);
+    for (const warning of settings.warnings ?? []) Annotations.of(this).addWarning(warning);
 
     try {
       this.events = new SesFirehoseEventDestination(this, "SesEvents", settings.destination);

@@ -139,12 +139,24 @@ describe("organization settings errors name the environment and the setting", ()
     ]);
   });
 
-  it("a lake key the environments do not name", () => {
-    const problems = problemsOf({ ...ORGANIZATION, lake: { ...ORGANIZATION.lake, createKmsKey: true } });
-    expect(problems).toContain(
-      "environments.app-a-us.deliveryStream.lake.kmsKeyArn is not set but lake.createKmsKey is true: the lake bucket encrypts with the lake's key, which the stack's Firehose role must name; deploy the lake stack first, then set its output lake_kms_key_arn as deliveryStream.lake.kmsKeyArn.",
+  it("a lake key the environments do not name yet: a warning on each source, so that the lake stack deploys first", () => {
+    const settings = read({ ...ORGANIZATION, lake: { ...ORGANIZATION.lake, createKmsKey: true } });
+    expect(settings.stacks.map((stack) => stack.warnings)).toEqual(
+      ["app-a-us", "app-a-eu", "app-b-us"].map((name) => [
+        `environments.${name}.deliveryStream.lake.kmsKeyArn is not set but lake.createKmsKey is true: the lake bucket encrypts with the lake's key, which the stack's Firehose role must name, so the lake refuses its deliveries; deploy the lake stack first, set its output lake_kms_key_arn as deliveryStream.lake.kmsKeyArn, then deploy this stack.`,
+      ]),
     );
-    expect(problems).toHaveLength(3);
+    const app = testApp();
+    const stack = new SesEventsStack(app, settings.stacks[0]!);
+    Testing.synth(stack);
+    expect(Testing.synth(stack)).toContain("aws_kinesis_firehose_delivery_stream");
+    expect(stack.node.metadata.filter((entry) => entry.type === "@cdktf/warn").map((entry) => String(entry.data))).toEqual([settings.stacks[0]!.warnings![0]]);
+    const keyed = read({
+      ...ORGANIZATION,
+      lake: { ...ORGANIZATION.lake, createKmsKey: true },
+      deliveryStream: { lake: { kmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab" } },
+    });
+    expect(keyed.stacks.flatMap((stack) => stack.warnings ?? [])).toEqual([]);
   });
 
   it("a lake without its account, and a lake stack named like an environment", () => {
