@@ -46,6 +46,7 @@ describe("the construct library", () => {
       "FirehoseCompression",
       "HttpsPolicy",
       "ImportExistingOptions",
+      "LakeDeliveryOptions",
       "PipelineDashboard",
       "PipelineDashboardOptions",
       "PipelineDashboardProps",

@@ -60,6 +60,7 @@ describe("defaults", () => {
           importExisting: undefined,
         },
         settingNames: {},
+        warnings: [],
       },
     ]);
   });
