@@ -1,12 +1,13 @@
 import { App } from "cdktf";
 import { ValidationError, internal } from "./modules";
-import { SettingsError, readApp } from "./settings";
+import { SettingsError, checkContextVariable, readApp } from "./settings";
 import { SesEventLakeStack, SesEventsStack } from "./stack";
 
 /** Set to 1 to see the stack trace of an unexpected error. */
 const DEBUG_VARIABLE = "SES_EVENTS_DEBUG";
 
 try {
+  checkContextVariable(process.env);
   const app = new App();
   const { lake, stacks } = readApp(app.node.getAllContext(), process.env);
   if (lake !== undefined) new SesEventLakeStack(app, lake);

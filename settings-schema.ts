@@ -11,9 +11,10 @@ import type {
   PipelineDashboardOptions,
   SesEventLakeProps,
   SesFirehoseEventDestinationProps,
+  SourceRecordBackupOptions,
   VdmOptions,
 } from "./modules";
-import { ConfigurationSetTlsPolicy, FirehoseCompression, HttpsPolicy, SesEventType, SuppressionReasons, internal } from "./modules";
+import { ConfigurationSetTlsPolicy, EventFormat, FirehoseCompression, HttpsPolicy, SesEventType, SuppressionReasons, internal } from "./modules";
 
 const { BUCKET_NAME, MAX_TAGS, defaults } = internal;
 const gib = (bytes: number) => `${bytes / 1024 ** 3} GiB`;
@@ -53,6 +54,11 @@ export const WORKSPACE_NAME_RULE = "an HCP Terraform workspace name uses 1-90 le
 export const WORKSPACE_PREFIX = /^[A-Za-z0-9_-]{1,25}$/;
 export const WORKSPACE_PREFIX_RULE =
   "a workspace prefix uses 1-25 letters, digits, '_' or '-', so that with '-' and an environment name of up to 64 characters it stays within HCP Terraform's 90";
+/** A host name and optional port, as Terraform's cloud block takes it: no scheme, no path. */
+const HOSTNAME = /^(?=[^:]{1,253}(:|$))(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*(:\d{1,5})?$/;
+const HOSTNAME_RULE = "use a host name such as app.terraform.io, with a port if it needs one (tfe.example.com:8443), not a URL; write an internationalized name in its xn-- form";
+const ORGANIZATION = /^[A-Za-z0-9_-]{1,255}$/;
+const ORGANIZATION_RULE = "an HCP Terraform organization name uses letters, digits, '_' or '-'";
 const REGION_CODE = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 const REGION_RULE = "use an AWS Region code such as us-east-1";
 
@@ -162,6 +168,16 @@ const lakeDelivery = group(
   "Deliver to a central event lake in another account, under events/account_id=<account>/region=<region>/: no bucket or query layer here",
 );
 
+const sourceRecordBackup = group(
+  "sourceRecordBackup",
+  {
+    enabled: flag("Keep every record as SES wrote it, GZIP, beside the Parquet objects (default true with parquet, false with json)"),
+    prefix: text(`S3 key prefix of the source records (default ${defaults.DEFAULT_SOURCE_RECORDS_PREFIX})`),
+    expirationDays: count(`Days before a source record is deleted: 1-36500 (default ${defaults.DEFAULT_SOURCE_RECORDS_EXPIRATION_DAYS})`),
+  },
+  "Firehose's backup of the source records, so that a field the table lacks can be recovered",
+);
+
 const deliveryStream = group(
   "deliveryStream",
   {
@@ -170,10 +186,14 @@ const deliveryStream = group(
     bucket,
     prefix: optionalText("S3 key prefix of delivered events"),
     errorOutputPrefix: text("S3 key prefix of records Firehose could not deliver"),
-    bufferingSizeMiB: count(`MiB buffered before writing: 1-128, at least ${defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB} with partitioning`),
+    bufferingSizeMiB: count(`MiB buffered before writing: 1-128, at least ${defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB} with partitioning or parquet`),
     bufferingIntervalSeconds: count(`Seconds buffered before writing: 0-900 (default ${defaults.DEFAULT_BUFFERING_INTERVAL_SECONDS})`),
-    compression: oneOf(FirehoseCompression, `Compression of delivered objects (default ${defaults.DEFAULT_COMPRESSION})`),
+    compression: oneOf(FirehoseCompression, `Compression of delivered objects (default UNCOMPRESSED with parquet, which compresses inside; ${defaults.DEFAULT_COMPRESSION} with json)`),
+    format: oneOf(EventFormat, `Format of delivered objects: parquet (default; Firehose converts each record, queries read only the columns they name) or json (as SES writes them; the default, and the only one, with lake or without the query layer)`),
+    jsonPrefix: text("With parquet: the S3 prefix JSON was delivered under before the switch; the query layer keeps a table over it (default: the JSON default prefix, unless prefix is set)"),
+    sourceRecordBackup,
     kmsKeyArn: text("Customer managed KMS key ARN that encrypts everything created"),
+    createKmsKey: flag(`Create a customer managed KMS key, rotated yearly, with the key policy its services need, to encrypt everything created (default ${defaults.DEFAULT_CREATE_KMS_KEY}); not with kmsKeyArn`),
     partitionByEventType: flag(`Dynamic partitioning by event type (default ${defaults.DEFAULT_PARTITION_BY_EVENT_TYPE}); changing it replaces the stream`),
     partitioningRetrySeconds: count(`Seconds partitioned delivery is retried: 0-7200 (default ${defaults.DEFAULT_PARTITIONING_RETRY_SECONDS})`),
     roleName: text("Fixed name of the Firehose role (default: generated)"),
@@ -290,7 +310,7 @@ const state = group(
 const cloud = group(
   "cloud",
   {
-    organization: text("HCP Terraform organization"),
+    organization: text("HCP Terraform organization", z.regex(ORGANIZATION, rule(ORGANIZATION_RULE))),
     workspace: text(
       "Workspace name (default TF_WORKSPACE, else <workspacePrefix>-<environment> with environments, else the stack name)",
       z.regex(WORKSPACE_NAME, rule(WORKSPACE_NAME_RULE)),
@@ -303,7 +323,7 @@ const cloud = group(
       .array(text("Workspace tag"), rule("use a list of strings"))
       .check(z.minLength(1, rule("list at least one tag")))
       .register(z.globalRegistry, { description: "Select workspaces by tags instead of a name" }),
-    hostname: text("HCP Terraform or Terraform Enterprise hostname"),
+    hostname: text("HCP Terraform or Terraform Enterprise hostname", z.regex(HOSTNAME, rule(HOSTNAME_RULE))),
     project: text("HCP Terraform project"),
   },
   "HCP Terraform backend",
@@ -449,6 +469,7 @@ export const SCHEMA_AGREES_WITH_MODULE: [
   Agrees<DestinationSettings, Destination>,
   Agrees<NonNullable<EnvironmentSettings["deliveryStream"]>, NonNullable<Destination["deliveryStream"]>>,
   Agrees<NonNullable<NonNullable<EnvironmentSettings["deliveryStream"]>["bucket"]>, EventBucketOptions>,
+  Agrees<NonNullable<NonNullable<EnvironmentSettings["deliveryStream"]>["sourceRecordBackup"]>, SourceRecordBackupOptions>,
   Agrees<NonNullable<NonNullable<NonNullable<EnvironmentSettings["deliveryStream"]>["bucket"]>["lifecycle"]>, EventBucketLifecycle>,
   Agrees<NonNullable<EnvironmentSettings["configurationSet"]>, ConfigurationSetOptions>,
   Agrees<NonNullable<NonNullable<EnvironmentSettings["configurationSet"]>["vdmOptions"]>, VdmOptions>,
@@ -459,4 +480,4 @@ export const SCHEMA_AGREES_WITH_MODULE: [
   // bucketArn may be left out in the settings: it defaults to the lake's bucket (settings.ts).
   Agrees<NonNullable<NonNullable<EnvironmentSettings["deliveryStream"]>["lake"]>, Partial<LakeDeliveryOptions>>,
   Agrees<NonNullable<NonNullable<ContextSettings["lake"]>["analytics"]>, NonNullable<SesEventLakeProps["analytics"]>>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true];

@@ -1,7 +1,9 @@
-import { type SesEventLakeProps, type SesFirehoseEventDestinationProps, internal } from "./modules";
+import { Token } from "cdktf";
+import type * as z from "zod/mini";
+import { type SesEventLakeProps, type SesFirehoseEventDestinationProps, ValidationError, internal } from "./modules";
 import { ContextSettings, EnvironmentSettings, STACK_NAME, STACK_NAME_RULE, WORKSPACE_NAME, WORKSPACE_NAME_RULE, contextSettings } from "./settings-schema";
 
-const { MAX_TAGS, PhysicalNameKind, Problems, checkTags, identityOf, isToken, looksSecret, physicalNames, plain, roleArnParts, show, showAs, showClash } = internal;
+const { MAX_TAGS, PhysicalNameKind, Problems, checkTags, identityOf, looksSecret, physicalNames, plain, roleArnParts, show, showAs, showClash } = internal;
 const { DEFAULT_LAKE_NAME } = internal;
 type PhysicalName = internal.PhysicalName;
 
@@ -166,12 +168,36 @@ class Sources {
 function formatPath(path: Path, continued: boolean): string {
   let out = "";
   path.forEach((key, i) => {
-    const inTags = i > 0 && path[i - 1] === "tags";
+    const inTags = i > 0 && (path[i - 1] === "tags" || path[i - 1] === "SES_EVENTS_TAGS");
     if (typeof key === "number") out += `[${key}]`;
     else if (!inTags && /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(key) && !looksSecret(key)) out += out === "" && !continued ? key : `.${key}`;
     else out += `[${show(key)}]`;
   });
   return out;
+}
+
+/** Where cdktf reads the context from: the cdktf CLI passes cdktf.json's `context` in it. */
+export const CONTEXT_VARIABLE = "CDKTF_CONTEXT_JSON";
+
+/**
+ * Refuses a CDKTF_CONTEXT_JSON that is JSON but not an object, which cdktf would read as settings
+ * named "0", "1", ... (a list or string), as none (a number) or fail on (null). JSON it cannot
+ * parse is left to cdktf, whose message quotes it.
+ */
+export function checkContextVariable(env: Readonly<Record<string, string | undefined>>): void {
+  const raw = env[CONTEXT_VARIABLE];
+  if (raw === undefined || raw === "") return;
+  let context: unknown;
+  try {
+    context = JSON.parse(raw);
+  } catch {
+    return;
+  }
+  if (!isObject(context)) {
+    throw new SettingsError([
+      `${CONTEXT_VARIABLE} ${show(context)} is invalid: the context must be a JSON object of settings, such as {"region":"eu-west-1"}.`,
+    ]);
+  }
 }
 
 /**
@@ -189,21 +215,24 @@ export function readSettings(context: Layer, env: Readonly<Record<string, string
 export function readApp(context: Layer, env: Readonly<Record<string, string | undefined>>): AppSettings {
   const problems: string[] = [];
   const sources = new Sources();
-  const top: Layer = Object.fromEntries(Object.entries(context).filter(([key]) => !isCdktfContextKey(key)));
-  findReservedKeys(problems, [], top);
-  if (problems.length > 0) throw new SettingsError(problems);
-  const variable = (name: string) => (env[name]?.trim() ? env[name] : undefined);
+  const own: Layer = Object.fromEntries(Object.entries(context).filter(([key]) => !isCdktfContextKey(key)));
+  // Reserved keys and token-shaped values are reported here and dropped, so nothing below meets them.
+  const refusedFirst = findRefused(problems, [], own);
+  let top = withoutPaths(own, refusedFirst);
 
-  const ambient = AMBIENT_REGION_VARIABLES.find((name) => variable(name) !== undefined);
+  const ambient = AMBIENT_REGION_VARIABLES.find((name) => env[name] !== undefined && env[name] !== "");
   // Only where a stack would take it: an ambient variable no stack uses is none of the app's business.
   const entries = isObject(top.environments) ? Object.values(top.environments) : undefined;
-  const regionless = entries === undefined || entries.some((own) => !isObject(own) || own.region === undefined);
+  const regionless = entries === undefined || entries.some((entry) => !isObject(entry) || entry.region === undefined);
   if (top.region === undefined && ambient !== undefined && regionless) {
-    top.region = variable(ambient)!.trim();
-    sources.setBy(["region"], ambient);
+    const raw = readVariable(problems, env, ambient);
+    if (raw !== undefined) {
+      top.region = raw.trim();
+      sources.setBy(["region"], ambient);
+    }
   }
   for (const [name, path, parse] of ENV_OVERRIDES) {
-    const raw = variable(name);
+    const raw = readVariable(problems, env, name);
     if (raw === undefined) continue;
     const value = parse(raw, name);
     if (value instanceof Invalid) problems.push(value.message);
@@ -212,33 +241,32 @@ export function readApp(context: Layer, env: Readonly<Record<string, string | un
       sources.setBy(path, name);
     }
   }
-  mergeTagsFromEnv(problems, sources, top, variable("SES_EVENTS_TAGS"));
+  // A JSON object: its tags are looked at one by one.
+  mergeTagsFromEnv(problems, sources, top, readVariable(problems, env, "SES_EVENTS_TAGS", false));
   findUnknownVariables(problems, env);
+  const workspaceFromEnv = readVariable(problems, env, "TF_WORKSPACE")?.trim();
 
-  // Types and shapes first: the checks between settings below need them right.
+  // Types and shapes first: the checks between settings below need them right. A setting the
+  // schema refuses is reported and left out, and the checks go on with the others, so that one
+  // run reports every problem; unless what is left still fails, or what failed holds every stack.
   const parsed = contextSettings.safeParse(top);
+  let settings = parsed.data;
+  const refusedAll: Path[] = [...refusedFirst];
   if (!parsed.success) {
-    const reported = new Set<string>();
-    for (const issue of parsed.error.issues) {
-      // One problem per setting: a value of the wrong type fails its length check too.
-      const at = JSON.stringify(issue.path);
-      if (reported.has(at)) continue;
-      reported.add(at);
-      if (issue.code === "unrecognized_keys") {
-        for (const key of issue.keys) problems.push(`${sources.nameOf([...issue.path, key] as Path)} is not a setting: ${issue.message}.`);
-      } else {
-        const path = issue.path as Path;
-        problems.push(`${sources.nameOf(path)} ${Sources.showAt(path, valueAt(top, path))} is invalid: ${issue.message}.`);
-      }
-    }
+    const refused = reportSchemaIssues(problems, sources, top, parsed.error.issues, refusedFirst);
+    refusedAll.push(...refused);
+    const structural = refused.some((path) => path.length === 0 || (path.length === 1 && path[0] === "environments"));
+    const rest = structural ? undefined : contextSettings.safeParse((top = withoutPaths(top, refused)));
+    if (rest?.success !== true) throw new SettingsError([...new Set(problems)]);
+    settings = rest.data;
   }
-  if (!parsed.success || problems.length > 0) {
-    throw new SettingsError([...new Set(problems)]);
-  }
-  const settings = parsed.data;
-  const workspaceFromEnv = variable("TF_WORKSPACE")?.trim();
 
-  const { environments, stackName, lake, ...shared } = settings;
+  // A lake whose settings were refused above is reported once: what it would lack is not said
+  // again, and nothing is built from it (the problems stop the synth).
+  const lakeRefused = refusedAll.some((path) => path[0] === "lake");
+  const refusedLakeBucket = refusedAll.some((path) => path.slice(-3).join(".") === "deliveryStream.lake.bucketArn");
+  const { environments, stackName, lake: lakeContext, ...shared } = settings!;
+  const lake = lakeRefused ? undefined : lakeContext;
   const lakeSettings = lake === undefined ? undefined : resolveLake(lake, shared);
   // With a lake, a stack sends to it unless it names its own stream or bucket.
   const toLake = (layer: EnvironmentSettings): EnvironmentSettings =>
@@ -247,16 +275,19 @@ export function readApp(context: Layer, env: Readonly<Record<string, string | un
       : merge({ deliveryStream: { lake: lakeSettings.delivery } }, layer);
   const stacks =
     environments === undefined
-      ? [stackSettings(problems, sources, { stackName: stackName ?? DEFAULT_STACK_NAME, layer: toLake(shared), workspaceFromEnv })]
-      : Object.entries(environments).map(([name, own]) =>
-          stackSettings(problems, sources, { stackName: name, layer: toLake(merge(shared, own)), own, workspaceFromEnv }),
+      ? [stackSettings(problems, sources, { stackName: stackName ?? DEFAULT_STACK_NAME, layer: toLake(shared), workspaceFromEnv, refusedLakeBucket })]
+      : Object.entries(environments).map(([name, entry]) =>
+          stackSettings(problems, sources, { stackName: name, layer: toLake(merge(shared, entry)), own: entry, workspaceFromEnv, refusedLakeBucket }),
         );
   const lakeStack = lake === undefined ? undefined : lakeStackSettings(problems, sources, lake, shared, stacks, environments ?? {}, workspaceFromEnv);
   checkStackNames(problems, stacks);
   // A lake stack named like an environment is reported once, above, not again for its state.
   const lakeApart = lakeStack !== undefined && !stacks.some((stack) => stack.stackName.toLowerCase() === lakeStack.stackName.toLowerCase());
   checkSharedState(problems, lakeApart ? [lakeStack, ...stacks] : stacks, workspaceFromEnv);
-  checkPhysicalNames(problems, sources, stacks, settings);
+  checkPhysicalNames(problems, sources, stacks, settings!);
+  checkDestinations(problems, stacks);
+  // What the lake's settings above already refused is not said again by its construct.
+  if (lakeStack !== undefined && !problems.some((problem) => problem.startsWith("lake."))) checkLake(problems, lakeStack);
   if (problems.length > 0) throw new SettingsError([...new Set(problems)]);
   return { stacks, lake: lakeStack };
 }
@@ -378,6 +409,114 @@ function checkAssumedRole(problems: string[], named: Namer, arn: string | undefi
 }
 
 /**
+ * The event destination's own checks (names, ARNs and their Regions, options that exclude each
+ * other), run on each stack's settings here so that they are reported with the settings' problems,
+ * each setting named as the user wrote it. They are the checks its constructor runs: nothing is built.
+ */
+function checkDestinations(problems: string[], stacks: readonly StackSettings[]): void {
+  for (const stack of stacks) {
+    // A refused environment name makes a refused configuration set name of it: said once is enough.
+    if (!STACK_NAME.test(stack.stackName) || stack.stackName in Object.prototype) continue;
+    const found = internal.destinationProblemsOf(stack.destination, stack.region);
+    if (found.length === 0) continue;
+    problems.push(...new ValidationError("", found).renamed((setting) => nameOfSetting(stack, setting), Object.keys(stack.settingNames)).problems);
+  }
+}
+
+/** Reports what the lake's construct would refuse, named as its settings under `lake`. */
+function checkLake(problems: string[], lakeStack: LakeStackSettings): void {
+  const found = internal.lakeProblemsOf(lakeStack.lake);
+  if (found.length === 0) return;
+  const named = (setting: string) => `lake.${setting}`;
+  problems.push(...new ValidationError("", found).renamed(named, Object.keys(lakeStack.lake).filter((key) => key !== "tags")).problems);
+}
+
+/** How messages name a setting of `stack`'s destination: the variable or environments entry that set it. */
+export function nameOfSetting(stack: Pick<StackSettings, "settingNames">, setting: string): string {
+  return Object.prototype.hasOwnProperty.call(stack.settingNames, setting) ? stack.settingNames[setting] : setting;
+}
+
+/**
+ * Reports the schema's issues, one per setting, and returns the paths of the settings they refuse.
+ * A setting that fails only because a part of it was refused already (an `environments` left
+ * empty) is not reported again.
+ */
+function reportSchemaIssues(problems: string[], sources: Sources, top: Layer, issues: readonly z.core.$ZodIssue[], before: readonly Path[]): Path[] {
+  const refused: Path[] = [];
+  const reported = new Set<string>();
+  for (const issue of issues) {
+    // One problem per setting: a value of the wrong type fails its length check too.
+    const path = issue.path as Path;
+    const at = JSON.stringify(path);
+    if (reported.has(at)) continue;
+    reported.add(at);
+    if (before.some((inside) => inside.length > path.length && path.every((key, i) => inside[i] === key))) {
+      refused.push(path);
+      continue;
+    }
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        problems.push(`${sources.nameOf([...path, key])} is not a setting: ${issue.message}.`);
+        refused.push([...path, key]);
+      }
+    } else {
+      problems.push(`${sources.nameOf(path)} ${Sources.showAt(path, valueAt(top, path))} is invalid: ${issue.message}.`);
+      refused.push(path);
+    }
+  }
+  return refused;
+}
+
+/**
+ * A variable's value, or undefined when it is not set. An empty or blank value, or one shaped
+ * like a cdktf token (unless the value is JSON, `whole` false, whose parts are looked at), is
+ * reported and taken as not set. Terraform and the AWS SDKs take an empty
+ * TF_ or AWS_ variable for an unset one, and so does the app.
+ */
+function readVariable(problems: string[], env: Readonly<Record<string, string | undefined>>, name: string, whole = true): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || (raw === "" && EMPTY_MEANS_UNSET.has(name))) return undefined;
+  if (raw.trim() === "") {
+    problems.push(`${name} ${show(raw)} is invalid: it is ${raw === "" ? "empty" : "blank"}; give it a value or unset it.`);
+  } else if (whole && looksLikeToken(raw)) {
+    problems.push(`${name} ${showAs(name, raw)} is invalid: ${TOKEN_RULE}.`);
+  } else {
+    return raw;
+  }
+  return undefined;
+}
+
+/** Variables Terraform or the AWS SDKs read as well, which take an empty value for an unset one. */
+const EMPTY_MEANS_UNSET: ReadonlySet<string> = new Set([
+  ...AMBIENT_REGION_VARIABLES,
+  ...ENV_OVERRIDES.map(([name]) => name).filter((name) => name.startsWith("TF_")),
+  "TF_WORKSPACE",
+]);
+
+/** The variables the app reads, each set before its setting is read: its own, Terraform's and the AWS SDKs'. */
+export const READ_VARIABLES: readonly string[] = [...ENV_OVERRIDES.map(([name]) => name), "SES_EVENTS_TAGS", "TF_WORKSPACE", ...AMBIENT_REGION_VARIABLES];
+
+/**
+ * What cdktf reads as a token: its string markers (`${TfToken[...]}`, a list's `#{TfToken[...]}`,
+ * a map's `&{TfToken[...]}`, in cdktf's lib/tokens/private/encoding) and AWS CDK's `${Token[...]}`.
+ */
+const TOKEN_MARKER = /[$#&]\{TfToken\[|\$\{Token\[/;
+
+export const TOKEN_RULE =
+  "it has the form of a cdktf token (such as ${TfToken[TOKEN.1]} or one of the numbers cdktf encodes a token as), which cdktf would replace with an unrelated value; a setting is taken as written, so write the value itself";
+
+/**
+ * True for a string or number cdktf would resolve as a token: only code makes tokens, so a value
+ * read from cdktf.json or the environment that has one's form is a mistake or an attack.
+ */
+export function looksLikeToken(value: unknown): boolean {
+  if (typeof value === "string") return TOKEN_MARKER.test(value) || Token.isUnresolved(value);
+  // Numbers: cdktf's marker bits of a number token, or of a list of numbers.
+  if (typeof value === "number") return Token.isUnresolved(value) || Token.isUnresolved([value]);
+  return false;
+}
+
+/**
  * Deeper than any setting goes (context, environments, an entry, deliveryStream, bucket,
  * lifecycle, a value): below it the schema refuses the shape, so nothing there is looked at.
  */
@@ -396,15 +535,55 @@ function findUnknownVariables(problems: string[], env: Readonly<Record<string, s
   }
 }
 
-/** JavaScript gives `__proto__` a meaning of its own: such a key would vanish silently, so it is refused. */
-function findReservedKeys(problems: string[], path: Path, value: unknown): void {
-  if (path.length > MAX_SETTINGS_DEPTH) return;
-  if (Array.isArray(value)) value.forEach((item, i) => findReservedKeys(problems, [...path, i], item));
-  if (!isObject(value)) return;
-  for (const key of Object.keys(value)) {
-    if (key === "__proto__") problems.push(`${formatPath(path, false)}["__proto__"] is not a setting: the name __proto__ is reserved; remove it.`);
-    else findReservedKeys(problems, [...path, key], value[key]);
+/**
+ * Keys and values no setting may hold, at any depth, reported and returned by path: a `__proto__`
+ * key (JavaScript gives it a meaning of its own, so it would vanish silently) and a key or value
+ * shaped like a cdktf token.
+ */
+function findRefused(problems: string[], path: Path, value: unknown): Path[] {
+  if (path.length > MAX_SETTINGS_DEPTH) return [];
+  if (looksLikeToken(value)) {
+    problems.push(`${formatPath(path, false)} ${Sources.showAt(path, value)} is invalid: ${TOKEN_RULE}.`);
+    return [path];
   }
+  if (Array.isArray(value)) return value.flatMap((item, i) => findRefused(problems, [...path, i], item));
+  if (!isObject(value)) return [];
+  return Object.keys(value).flatMap((key) => {
+    if (key === "__proto__") {
+      problems.push(`${formatPath(path, false)}["__proto__"] is not a setting: the name __proto__ is reserved; remove it.`);
+      return [[...path, key]];
+    }
+    if (looksLikeToken(key)) {
+      problems.push(`${path.length === 0 ? "context" : formatPath(path, false)} key ${show(key)} is invalid: ${TOKEN_RULE}.`);
+      return [[...path, key]];
+    }
+    return findRefused(problems, [...path, key], value[key]);
+  });
+}
+
+/**
+ * `layer` without the settings at `paths` (copied where it changes). A path into a list leaves
+ * out the whole list.
+ */
+function withoutPaths(layer: Layer, paths: readonly Path[]): Layer {
+  let out = layer;
+  for (const path of paths) {
+    const cut = path.findIndex((key) => typeof key === "number");
+    out = without(out, cut === -1 ? path : path.slice(0, cut));
+  }
+  return out;
+}
+
+function without(layer: Layer, path: Path): Layer {
+  const [head, ...rest] = path as string[];
+  if (head === undefined || !Object.prototype.hasOwnProperty.call(layer, head)) return layer;
+  const copy: Layer = {};
+  for (const [key, value] of Object.entries(layer)) {
+    if (key !== head) Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  const child = layer[head];
+  if (rest.length > 0 && isObject(child)) Object.defineProperty(copy, head, { value: without(child, rest), enumerable: true, writable: true, configurable: true });
+  return copy;
 }
 
 /** SES_EVENTS_TAGS: a JSON object whose tags win over cdktf.json's, key by key. */
@@ -417,12 +596,11 @@ function mergeTagsFromEnv(problems: string[], sources: Sources, top: Layer, raw:
     tags = undefined;
   }
   if (!isObject(tags)) {
-    problems.push(`SES_EVENTS_TAGS ${show(raw)} is invalid: use a JSON object of tag values, e.g. {"team":"email"}.`);
+    const rule = looksLikeToken(raw) ? TOKEN_RULE : 'use a JSON object of tag values, e.g. {"team":"email"}';
+    problems.push(`SES_EVENTS_TAGS ${show(raw)} is invalid: ${rule}.`);
     return;
   }
-  const before = problems.length;
-  findReservedKeys(problems, ["SES_EVENTS_TAGS"], tags);
-  if (problems.length > before) return;
+  if (findRefused(problems, ["SES_EVENTS_TAGS"], tags).length > 0) return;
   if (top.tags !== undefined && !isObject(top.tags)) return;
   top.tags = { ...top.tags };
   for (const [key, value] of Object.entries(tags)) {
@@ -438,6 +616,8 @@ interface StackInput {
   /** The stack's own `environments` entry, when there are environments. */
   readonly own?: EnvironmentSettings;
   readonly workspaceFromEnv?: string;
+  /** A `deliveryStream.lake.bucketArn` was refused already: that it is missing is not said again. */
+  readonly refusedLakeBucket?: boolean;
 }
 
 /** How messages name a setting of one stack: under its environments entry only when that entry sets it. */
@@ -454,6 +634,11 @@ function stackSettings(problems: string[], sources: Sources, input: StackInput):
   const named = namerOf(sources, input);
   // The schema checks stackName; environment names are the keys of `environments`.
   if (!STACK_NAME.test(stackName)) problems.push(`environments ${show(stackName)} is invalid: ${STACK_NAME_RULE}.`);
+  else if (stackName in Object.prototype) {
+    // The construct tree keeps children in a plain object, and takes these for children it already has.
+    const setting = environment === undefined ? `${sources.nameOf(["stackName"])} ${show(stackName)}` : `environments ${show(stackName)}`;
+    problems.push(`${setting} is invalid: JavaScript reserves the name ${stackName} on every object, and cdktf takes a stack of that name for one it already has; choose another name.`);
+  }
   const region = layer.region ?? DEFAULT_REGION;
   const sharedName = layer.configurationSetName ?? DEFAULT_CONFIGURATION_SET_NAME;
   const configurationSetName = own?.configurationSetName ?? (environment === undefined ? sharedName : `${sharedName}-${environment}`);
@@ -470,19 +655,10 @@ function stackSettings(problems: string[], sources: Sources, input: StackInput):
     const environmentTag = tagCount > Object.keys(tags).length ? " (with Environment)" : "";
     problems.push(`${named("tags")} holds ${tagCount} tags${environmentTag}: AWS allows at most ${MAX_TAGS} on a resource; remove some.`);
   }
-  checkRegionOf(problems, named("deliveryStreamArn"), layer.deliveryStreamArn, region, "SES publishes only to a stream in its own Region");
-  checkRegionOf(problems, named("alarms", "snsTopicArn"), layer.alarms?.snsTopicArn, region, "CloudWatch alarms notify topics in their own Region");
-  checkRegionOf(
-    problems,
-    named("deliveryStream", "kmsKeyArn"),
-    layer.deliveryStream?.kmsKeyArn,
-    region,
-    "Firehose, S3 and CloudWatch use a KMS key in their own Region",
-  );
   checkAccountOf(problems, named, layer);
   checkAssumedRole(problems, named, layer.assumeRoleArn, layer.accountId);
   const lake = layer.deliveryStream?.lake;
-  if (lake !== undefined && lake.bucketArn === undefined) {
+  if (lake !== undefined && lake.bucketArn === undefined && input.refusedLakeBucket !== true) {
     problems.push(
       `${named("deliveryStream", "lake", "bucketArn")} is not set: give the ARN of the lake bucket (the lake stack's output lake_bucket_arn), or describe the lake with lake so that it is known.`,
     );
@@ -575,15 +751,6 @@ function backendSettings(problems: string[], input: StackInput, named: Namer, re
   return { kind: "local" };
 }
 
-/** An ARN given for a stack must be in the stack's Region. */
-function checkRegionOf(problems: string[], setting: string, arn: string | undefined, region: string, why: string): void {
-  if (arn === undefined || isToken(arn)) return;
-  const arnRegion = /^arn:[^:]+:[^:]+:([^:]+):/.exec(arn)?.[1];
-  if (arnRegion !== undefined && arnRegion !== region) {
-    problems.push(`${setting} ${show(arn)} is invalid: it is in ${plain(arnRegion)} but the stack is in ${plain(region)}, and ${why}; use one in ${plain(region)}.`);
-  }
-}
-
 /** Stack names become folders (cdktf.out/stacks/<name>) and local state files: case-insensitive file systems fold them. */
 function checkStackNames(problems: string[], stacks: readonly Pick<StackSettings, "stackName">[]): void {
   const seen = new Map<string, string>();
@@ -673,7 +840,7 @@ function checkPhysicalNames(problems: string[], sources: Sources, stacks: readon
       const [fromA, fromB] = [where(a, name), where(b, same)];
       const from = fromA === fromB ? `${fromA}, inherited by both` : `${plain(a.stackName)}: ${fromA}, ${plain(b.stackName)}: ${fromB}`;
       problems.push(
-        `stacks ${plain(a.stackName)} and ${plain(b.stackName)} would both create the ${name.kind} ${showClash(name, same)} (${from}) in ${name.regional ? `${plain(a.region)} of ` : ""}${account}: give each environment its own ${name.setting} in its environments entry, or, if they use different accounts, set accountId on each.`,
+        `stacks ${plain(a.stackName)} and ${plain(b.stackName)} would both create the ${name.kind} ${showClash(name, same)} (${from}) in ${name.regional ? `${plain(a.region)} of ` : ""}${account}: ${name.fix ?? `give each environment its own ${name.setting} in its environments entry`}, or, if they use different accounts, set accountId on each.`,
       );
     }
   }

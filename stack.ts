@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { Annotations, CloudBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SesEventLake, SesFirehoseEventDestination, ValidationError } from "./modules";
-import { BackendSettings, LakeStackSettings, StackSettings } from "./settings";
+import { BackendSettings, LakeStackSettings, StackSettings, nameOfSetting } from "./settings";
 
 /** One environment: the AWS provider, its state backend, the event destination and its outputs. */
 export class SesEventsStack extends TerraformStack {
@@ -18,8 +18,9 @@ export class SesEventsStack extends TerraformStack {
       this.events = new SesFirehoseEventDestination(this, "SesEvents", settings.destination);
     } catch (error) {
       // Name each setting as the user wrote it: the environment variable or environments entry.
-      const names = settings.settingNames;
-      throw error instanceof ValidationError ? error.renamed((setting) => names[setting] ?? setting, Object.keys(names)) : error;
+      throw error instanceof ValidationError
+        ? error.renamed((setting) => nameOfSetting(settings, setting), Object.keys(settings.settingNames))
+        : error;
     }
 
     new TerraformOutput(this, "configuration_set_name", {
@@ -34,8 +35,7 @@ export class SesEventsStack extends TerraformStack {
       value: this.events.sesRoleArn,
       description: "IAM role SES assumes to put records into the stream.",
     });
-    const bucketArn = settings.destination.deliveryStream?.bucketArn;
-    const bucketName = this.events.bucketName ?? bucketArn?.slice(bucketArn.lastIndexOf(":") + 1);
+    const bucketName = this.events.bucketName;
     if (bucketName !== undefined) {
       new TerraformOutput(this, "bucket_name", { value: bucketName, description: "S3 bucket the events land in." });
     }

@@ -265,6 +265,26 @@ describe("DeliveryAlarms on its own", () => {
     );
   });
 
+  it("names its topic after the stream, and keeps a topic whose prefix changes later", () => {
+    const stack = newStack();
+    new DeliveryAlarms(stack, "Alarms", { deliveryStreamName: "mail.events" });
+    expect(parse(stack).resource("aws_sns_topic")).toEqual({ name_prefix: "mail-events-alarms-", lifecycle: { ignore_changes: ["name_prefix"] } });
+  });
+
+  it("takes a topic name prefix, and a fixed one for a stream named by a token", () => {
+    const stack = newStack();
+    new DeliveryAlarms(stack, "Alarms", { deliveryStreamName: "mail", topicNamePrefix: "oncall-mail-" });
+    const name = new TerraformVariable(stack, "stream", { type: "string" }).stringValue;
+    new DeliveryAlarms(stack, "Other", { deliveryStreamName: name });
+    expect(parse(stack).resources("aws_sns_topic").map((topic) => topic.name_prefix)).toEqual(["oncall-mail-", "ses-events-delivery-alarms-"]);
+  });
+
+  it.each(["mail.alarms-", "", "x".repeat(201)])("refuses the topic name prefix %j", (prefix) => {
+    expect(errorOfAlarms({ topicNamePrefix: prefix })).toBe(
+      `DeliveryAlarms "test/Alarms": invalid settings:\n  - topicNamePrefix ${JSON.stringify(prefix).length > 202 ? `"${"x".repeat(180)}…" (201 characters)` : JSON.stringify(prefix)} is invalid: use 1-200 letters, digits, '_' or '-'.`,
+    );
+  });
+
   it("takes the options DeliveryAlarmOptions has, besides the stream and the set", () => {
     const stack = newStack();
     new DeliveryAlarms(stack, "Alarms", { deliveryStreamName: "mail", configurationSetName: "mail", reputation: true, bounceRateThreshold: 0.04, periodSeconds: 120 });

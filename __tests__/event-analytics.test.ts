@@ -1,12 +1,22 @@
 import { Fn, TerraformVariable } from "cdktf";
 import {
   EventAnalytics,
+  EventFormat,
   FirehoseCompression,
   SesEventRecordType,
   SesFirehoseEventDestination,
   SesFirehoseEventDestinationProps,
 } from "../modules";
-import { errorOf, newStack, parse, synth } from "./helpers";
+import { errorOf as errorOfDestination, newStack, parse, synth as synthDestination } from "./helpers";
+
+/**
+ * The query layer over the JSON the stream writes with `format: "json"`; event-format.test.ts tests
+ * the Parquet table and the JSON history table of the default stream.
+ */
+const asJson = (props: Partial<SesFirehoseEventDestinationProps>): Partial<SesFirehoseEventDestinationProps> =>
+  props.deliveryStreamArn === undefined ? { ...props, deliveryStream: { format: EventFormat.JSON, ...props.deliveryStream } } : props;
+const synth = (props: Partial<SesFirehoseEventDestinationProps> = {}) => synthDestination(asJson(props));
+const errorOf = (props: Partial<SesFirehoseEventDestinationProps>) => errorOfDestination(asJson(props));
 
 const ACCOUNT = "${data.aws_caller_identity.AwsContext_Account_CAD0E3E2.account_id}";
 const REGION = "${data.aws_region.AwsContext_Region_51268B9B.region}";

@@ -83,7 +83,7 @@ describe("event bucket", () => {
     ]);
   });
 
-  it("aborts stale uploads, moves events to Standard-IA, keeps them, expires old versions and query results", () => {
+  it("aborts stale uploads, moves events to Standard-IA, keeps them, expires old versions, query results and source records", () => {
     expect(synth().resource("aws_s3_bucket_lifecycle_configuration").rule).toEqual([
       {
         id: "abort-incomplete-multipart-uploads",
@@ -104,6 +104,12 @@ describe("event bucket", () => {
         filter: [{ prefix: "athena-results/" }],
         expiration: [{ days: 30 }],
         noncurrent_version_expiration: [{ noncurrent_days: 1 }],
+      },
+      {
+        id: "source-records",
+        status: "Enabled",
+        filter: [{ prefix: "source-records/" }],
+        expiration: [{ days: 365 }],
       },
     ]);
   });
@@ -231,6 +237,12 @@ describe("EventBucket on its own", () => {
           "  - queryResults\\.expirationDays 0 is invalid: use a whole number from 1 to 36500\\.$",
         ].join("\n"),
       ),
+    );
+  });
+
+  it("refuses an access log prefix that Terraform would read as an expression", () => {
+    expect(errorOfBucket({ accessLogBucketName: "logs-bucket", accessLogPrefix: "logs/${var.env}/" })).toBe(
+      'EventBucket "test/Bucket": invalid settings:\n  - accessLogPrefix "logs/${var.env}/" is invalid: Terraform reads ${ and %{ as the start of an expression; remove them.',
     );
   });
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "fs";
 import * as path from "path";
-import { AMBIENT_REGION_VARIABLES, ENV_OVERRIDES, OTHER_VARIABLES } from "../settings";
+import { OTHER_VARIABLES, READ_VARIABLES } from "../settings";
 
 const ROOT = path.join(__dirname, "..");
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
@@ -25,12 +25,13 @@ const UNIVERSAL = ["HOME", "PATH"];
  * assignments prefixed to a command.
  */
 function variablesInCode(): Set<string> {
-  const found = new Set<string>([...ENV_OVERRIDES.map(([name]) => name), ...AMBIENT_REGION_VARIABLES, ...OTHER_VARIABLES]);
+  const found = new Set<string>([...READ_VARIABLES, ...OTHER_VARIABLES]);
   const add = (text: string, pattern: RegExp) => {
     for (const match of text.matchAll(pattern)) found.add(match[1]!);
   };
-  const code = ["main.ts", "settings.ts", "stack.ts", ...files("modules", (file) => file.endsWith(".ts")), ...files("scripts", (file) => /\.(ts|js)$/.test(file)), ...files("bench", (file) => /\.(ts|js)$/.test(file))];
-  for (const file of [...code, ...files("__tests__", (file) => file.endsWith(".ts"))]) {
+  const code = ["main.ts", "settings.ts", "stack.ts", ...files("modules", (file) => file.endsWith(".ts")), ...["scripts", "bench", "packages"].flatMap((dir) => files(dir, (file) => /\.(ts|js)$/.test(file) && !file.includes("/__tests__/")))];
+  const tests = ["__tests__", ...readdirSync(path.join(ROOT, "packages")).map((name) => `packages/${name}/__tests__`)];
+  for (const file of [...code, ...tests.flatMap((dir) => files(dir, (file) => file.endsWith(".ts")))]) {
     const text = read(file);
     add(text, /process\.env\.([A-Z][A-Z0-9_]*)/g);
     add(text, /process\.env\[["']([A-Z][A-Z0-9_]*)["']\]/g);
@@ -41,7 +42,7 @@ function variablesInCode(): Set<string> {
       for (const [, keys] of text.matchAll(/\{ \.\.\.process\.env, ([^}]*)\}/g)) add(keys!, /\b([A-Z][A-Z0-9_]*):/g);
     }
   }
-  const shell = [".ci/run", ...files("scripts", (file) => file.endsWith(".sh"))];
+  const shell = [".ci/run", ...["scripts", "packages"].flatMap((dir) => files(dir, (file) => file.endsWith(".sh")))];
   for (const file of shell) {
     const text = read(file);
     add(text, /\$\{([A-Z][A-Z0-9_]*):?[-+]/g);

@@ -107,6 +107,41 @@ describe("deliveryStream.lake", () => {
     );
   });
 
+  it("delivers GZIP JSON as SES wrote it, the format the lake's table reads: no conversion, no source record backup", () => {
+    const s3 = toLake({ bucketArn: LAKE_BUCKET }).resource("aws_kinesis_firehose_delivery_stream").extended_s3_configuration;
+    expect(s3.compression_format).toBe("GZIP");
+    expect(s3.data_format_conversion_configuration).toBeUndefined();
+    expect(s3.s3_backup_mode).toBeUndefined();
+    expect(s3.s3_backup_configuration).toBeUndefined();
+  });
+
+  it("refuses Parquet and the source record backup with a lake", () => {
+    const message = errorOf({ deliveryStream: { lake: { bucketArn: LAKE_BUCKET }, format: "parquet" as never, sourceRecordBackup: { enabled: true } } });
+    expect(message).toContain(
+      'deliveryStream.format is "parquet" with deliveryStream.lake: the lake\'s table reads the GZIP JSON its sources deliver, and Firehose would need a schema table of its own in this account; remove deliveryStream.format or set it to "json".',
+    );
+    expect(message).toContain(
+      "deliveryStream.sourceRecordBackup.enabled is true with deliveryStream.lake: a source delivers JSON as SES wrote it, and may write only under its own folders of the lake; remove deliveryStream.sourceRecordBackup.",
+    );
+    // Said once, as the lake's rule, not again as the query layer's.
+    expect(message).not.toContain("but the query layer is off");
+    expect(() => toLake({ bucketArn: LAKE_BUCKET }, { deliveryStream: { format: "json" as never } })).not.toThrow();
+  });
+
+  it("with createKmsKey, encrypts the stream and its logs with the key made here, the objects with the lake's", () => {
+    const stack = toLake({ bucketArn: LAKE_BUCKET, kmsKeyArn: LAKE_KEY }, { deliveryStream: { createKmsKey: true } });
+    const made = "${aws_kms_key.Events_Key_958BE3C3.arn}";
+    const stream = stack.resource("aws_kinesis_firehose_delivery_stream");
+    expect(stream.extended_s3_configuration.kms_key_arn).toBe(LAKE_KEY);
+    expect(stream.server_side_encryption).toEqual({ enabled: true, key_type: "CUSTOMER_MANAGED_CMK", key_arn: made });
+    expect(stack.resource("aws_cloudwatch_log_group").kms_key_id).toBe(made);
+    const policy = stack.policy("aws_iam_role_policy", "policy", (p) => p.name === "deliver-ses-events");
+    // The made key is not the objects' key: no statement lets the role use it through S3.
+    expect(policy.Statement.map((s) => s.Sid)).toEqual(["LocateLake", "WriteOwnLakeFolders", "EncryptLakeObjects", "WriteDeliveryErrorLogs"]);
+    const keyPolicy = stack.policy("aws_kms_key", "policy");
+    expect(JSON.stringify(keyPolicy)).not.toContain("s3.");
+  });
+
   it("checks the lake's ARNs and account", () => {
     const message = errorOf({ deliveryStream: { lake: { bucketArn: "ses-event-lake", kmsKeyArn: "alias/lake", accountId: "123" } } });
     expect(message).toContain('deliveryStream.lake.bucketArn "ses-event-lake" is invalid: use an S3 bucket ARN, arn:<partition>:s3:::<bucket-name>.');

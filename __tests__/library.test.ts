@@ -24,6 +24,24 @@ function lowEnd(range: string): string {
   return match[1]!;
 }
 
+/** The project's own .ts and .js files under `dir` (no node_modules, no fixtures), as paths from the root. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+    const file = path.posix.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === "node_modules" || entry.name === "fixtures" ? [] : sourceFiles(file);
+    return /\.(ts|js)$/.test(entry.name) && !entry.name.endsWith(".d.ts") ? [file] : [];
+  });
+}
+
+/** The project files `file` imports or requires (relative specifiers only), as paths from the root. */
+function localImports(file: string): string[] {
+  const text = readFileSync(path.join(ROOT, file), "utf8");
+  const specifiers = [...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^import\s+)["'](\.{1,2}\/[^"']*)["']/gm)].map((match) => match[1]!);
+  return specifiers.map((specifier) => path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier)));
+}
+
+const isTest = (file: string) => file.split("/").includes("__tests__");
+
 describe("the construct library", () => {
   it("exports the constructs, their props, the enums and ValidationError, and no app internals", () => {
     expect(exportedNames().sort()).toEqual([
@@ -36,6 +54,7 @@ describe("the construct library", () => {
       "DeliveryAlarms",
       "DeliveryAlarmsProps",
       "DeliveryStreamOptions",
+      "EVENT_COLUMNS",
       "EventAnalytics",
       "EventAnalyticsOptions",
       "EventAnalyticsProps",
@@ -43,6 +62,10 @@ describe("the construct library", () => {
       "EventBucketLifecycle",
       "EventBucketOptions",
       "EventBucketProps",
+      "EventColumn",
+      "EventFormat",
+      "EventKey",
+      "EventKeyProps",
       "FirehoseCompression",
       "HttpsPolicy",
       "ImportExistingOptions",
@@ -59,6 +82,7 @@ describe("the construct library", () => {
       "SesFirehoseEventDestination",
       "SesFirehoseEventDestinationProps",
       "SkippedEventQuery",
+      "SourceRecordBackupOptions",
       "SuppressionReasons",
       "ValidationError",
       "VdmOptions",
@@ -66,7 +90,7 @@ describe("the construct library", () => {
     // Besides, `internal`: what the app in this repository shares with the constructs, kept out of
     // the API reference and the published declarations (@internal).
     expect(Object.keys(library).sort()).toEqual(
-      [...exportedNames().filter((name) => !/(Props|Options|Lifecycle|Problem|SkippedEventQuery|PolicyStatement)$/.test(name)), "internal"].sort(),
+      [...exportedNames().filter((name) => !/(Props|Options|Lifecycle|Problem|SkippedEventQuery|PolicyStatement|EventColumn)$/.test(name)), "internal"].sort(),
     );
   });
 
@@ -84,7 +108,7 @@ describe("the construct library", () => {
   });
 
   it("has a page in docs/api for every export", () => {
-    const pages = ["classes", "interfaces", "enumerations"].flatMap((folder) =>
+    const pages = ["classes", "interfaces", "enumerations", "variables"].flatMap((folder) =>
       readdirSync(path.join(ROOT, "docs", "api", folder)).map((file) => file.replace(/\.md$/, "")),
     );
     expect(pages.sort()).toEqual(exportedNames().sort());
@@ -110,8 +134,8 @@ describe("the construct library", () => {
   });
 
   it("is tested at the low end of every peer range by the consumer projects", () => {
-    const cdktf = json("scripts/consumer/cdktf/package.json").dependencies;
-    const cdktn = json("scripts/consumer/cdktn/package.json").dependencies;
+    const cdktf = json("packages/tools/library/consumer/cdktf/package.json").dependencies;
+    const cdktn = json("packages/tools/library/consumer/cdktn/package.json").dependencies;
     const peers = manifest.peerDependencies;
     if (!migrated) for (const name of ["cdktf", "@cdktf/provider-aws"]) expect(`${name}@${cdktf[name]}`).toBe(`${name}@${lowEnd(peers[name])}`);
     for (const name of ["cdktn", "@cdktn/provider-aws", "constructs"]) expect(`${name}@${cdktn[name]}`).toBe(`${name}@${lowEnd(peers[name])}`);
@@ -137,5 +161,59 @@ describe("the construct library", () => {
     const changelog = readFileSync(path.join(ROOT, "CHANGELOG.md"), "utf8");
     expect(existsSync(path.join(ROOT, "CHANGELOG.md"))).toBe(true);
     expect(/^## \[(\d+\.\d+\.\d+)\]/m.exec(changelog)?.[1]).toBe(manifest.version);
+  });
+});
+
+describe("the workspace packages", () => {
+  const packages = readdirSync(path.join(ROOT, "packages")).sort();
+
+  it("are the plan summary, the Terraform check and the tools, installed by the root's npm ci and private", () => {
+    expect(manifest.workspaces).toEqual(["packages/*"]);
+    expect(packages).toEqual(["plan-summary", "terraform-check", "tools"]);
+    for (const name of packages) {
+      expect([name, json(`packages/${name}/package.json`).private]).toEqual([name, true]);
+      expect(json("package-lock.json").packages[`packages/${name}`]).toBeDefined();
+    }
+  });
+
+  it("have their tests run by the root's npm test", () => {
+    const config = require("../jest.config.js");
+    expect(config.projects).toContain("<rootDir>/packages/*");
+    for (const name of packages) {
+      expect([name, existsSync(path.join(ROOT, "packages", name, "jest.config.js"))]).toEqual([name, true]);
+      // Every test must assert, in the packages as in the library.
+      const setup: string[] = require(path.join(ROOT, "packages", name, "jest.config.js")).setupFilesAfterEnv ?? [];
+      expect([name, setup.some((file) => file.endsWith("scripts/jest-every-test-asserts.js"))]).toEqual([name, true]);
+      expect([name, sourceFiles(`packages/${name}/__tests__`).some((file) => file.endsWith(".test.ts"))]).toEqual([name, true]);
+    }
+  });
+
+  it("are not shipped: the tarball holds the library's build and the changelog alone", () => {
+    expect(manifest.files).toEqual(["dist/", "CHANGELOG.md"]);
+  });
+
+
+  it("no tool imports a test", () => {
+    const imports = packages
+      .flatMap((name) => sourceFiles(`packages/${name}`))
+      .filter((file) => !isTest(file))
+      .flatMap((file) => localImports(file).filter(isTest).map((target) => `${file} -> ${target}`));
+    expect(imports).toEqual([]);
+  });
+
+  it("no test of the library or the app imports a tool", () => {
+    const imports = sourceFiles("__tests__").flatMap((file) => localImports(file).filter((target) => target.startsWith("packages/")).map((target) => `${file} -> ${target}`));
+    expect(imports).toEqual([]);
+  });
+
+  it("a package's tests import only their own package, the app and the root's scripts", () => {
+    const imports = packages.flatMap((name) =>
+      sourceFiles(`packages/${name}/__tests__`).flatMap((file) =>
+        localImports(file)
+          .filter((target) => target.startsWith("packages/") && !target.startsWith(`packages/${name}/`))
+          .map((target) => `${file} -> ${target}`),
+      ),
+    );
+    expect(imports).toEqual([]);
   });
 });

@@ -179,9 +179,12 @@ describe("organization settings errors name the environment and the setting", ()
     ]);
   });
 
-  it("the lake's own rules, under lake", () => {
-    const settings = read({ ...ORGANIZATION, lake: { ...ORGANIZATION.lake, organizationId: "org-1" } });
-    expect(() => synthesize(settings)).toThrow('lake.organizationId "org-1" is invalid: use an AWS Organizations ID: o- then 10-32 lowercase letters or digits.');
+  it("the lake's own rules, under lake, with the other settings' problems", () => {
+    const problems = problemsOf({ ...ORGANIZATION, region: "eu-west-1", lake: { ...ORGANIZATION.lake, organizationId: "org-1" }, deliveryStream: { format: "parquet" } });
+    expect(problems).toContain('lake.organizationId "org-1" is invalid: use an AWS Organizations ID: o- then 10-32 lowercase letters or digits.');
+    expect(problems).toContain(
+      'deliveryStream.format is "parquet" with deliveryStream.lake: the lake\'s table reads the GZIP JSON its sources deliver, and Firehose would need a schema table of its own in this account; remove deliveryStream.format or set it to "json".',
+    );
   });
 
   it("a lake setting that is not one", () => {

@@ -4,7 +4,7 @@ import * as path from "path";
 import { SesEventLake, SesEventLakeProps } from "../modules";
 import { EVENT_TYPE_PARTITION_QUERY } from "../modules/private/defaults";
 import { lakeErrorOutputPrefix, lakePrefix } from "../modules/private/lake-layout";
-import { AthenaStandIn, Json, deliver, glueTable, projectedObjects } from "./athena-harness";
+import { AthenaStandIn, Json, deliver, glueTable, projectedObjects } from "../scripts/athena-harness";
 import { Synthesized, newStack, parse } from "./helpers";
 
 const A = "111111111111";

@@ -1,5 +1,7 @@
-import { TerraformStack, TerraformVariable } from "cdktf";
+import { TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import {
+  EventFormat,
   FirehoseCompression,
   SesEventType,
   SesFirehoseEventDestination,
@@ -141,8 +143,8 @@ describe("SES role", () => {
 });
 
 describe("delivery stream", () => {
-  it("delivers to S3 partitioned by event type, GZIP, with a 64 MiB buffer and an error prefix", () => {
-    const stream = synth().resource("aws_kinesis_firehose_delivery_stream");
+  it("delivers JSON to S3 partitioned by event type, GZIP, with a 64 MiB buffer and an error prefix", () => {
+    const stream = synth({ deliveryStream: { format: EventFormat.JSON } }).resource("aws_kinesis_firehose_delivery_stream");
     expect(stream.name).toBe("ses-events");
     expect(stream.destination).toBe("extended_s3");
     expect(stream.extended_s3_configuration).toMatchObject({
@@ -169,8 +171,8 @@ describe("delivery stream", () => {
     });
   });
 
-  it("writes a dated prefix with a 5 MiB buffer and no partitioning when partitionByEventType is false", () => {
-    const s3 = synth({ deliveryStream: { partitionByEventType: false } }).resource("aws_kinesis_firehose_delivery_stream")
+  it("writes JSON under a dated prefix with a 5 MiB buffer and no partitioning when partitionByEventType is false", () => {
+    const s3 = synth({ deliveryStream: { partitionByEventType: false, format: EventFormat.JSON } }).resource("aws_kinesis_firehose_delivery_stream")
       .extended_s3_configuration;
     expect(s3.prefix).toBe("events/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/");
     expect(s3.buffering_size).toBe(5);
@@ -246,7 +248,7 @@ describe("delivery stream", () => {
   });
 
   it("creates no log group and grants no logging when logging is off", () => {
-    const out = synth({ deliveryStream: { logging: false } });
+    const out = synth({ deliveryStream: { logging: false, format: EventFormat.JSON } });
     expect(out.resources("aws_cloudwatch_log_group")).toHaveLength(0);
     expect(out.resources("aws_cloudwatch_log_stream")).toHaveLength(0);
     expect(out.resource("aws_kinesis_firehose_delivery_stream").extended_s3_configuration.cloudwatch_logging_options).toEqual({
@@ -296,8 +298,8 @@ describe("Firehose delivery role", () => {
     ]);
   });
 
-  it("may write only to the event bucket and its objects, and only to its log stream", () => {
-    expect(deliveryPolicy().Statement).toEqual([
+  it("may write only to the event bucket and its objects, and only to its log stream (JSON: no schema to read)", () => {
+    expect(deliveryPolicy({ deliveryStream: { format: EventFormat.JSON } }).Statement).toEqual([
       {
         Sid: "WriteEventObjects",
         Effect: "Allow",
@@ -467,6 +469,45 @@ describe("several instances", () => {
     );
   });
 
+  it("refuses two destinations on one existing configuration set that both create its CloudWatch metrics destination", () => {
+    const onShared = (stream: string, destination: string) => ({
+      configurationSetName: "shared",
+      createConfigurationSet: false,
+      eventDestinationName: destination,
+      deliveryStream: { name: stream },
+      analytics: { enabled: false },
+      alarms: { enabled: true },
+    });
+    expect(clashOf(onShared("stream-a", "to-a"), onShared("stream-b", "to-b"))).toBe(
+      'SesFirehoseEventDestination "test/B": invalid settings:\n' +
+        '  - the event destination "shared|cloudwatch-metrics" (alarms) is also created by SesFirehoseEventDestination "test/A" (alarms): an account holds one per Region; a configuration set holds one event destination named cloudwatch-metrics, which counts its sends for the silent pipeline alarm and the dashboard: turn alarms.silentPipeline and dashboard.enabled off on every destination of the set but one.',
+    );
+  });
+
+  it("lets the metrics destination of one existing set be created by one destination while another has alarms without it", () => {
+    const stack = newStack();
+    const shared = { configurationSetName: "shared", createConfigurationSet: false, analytics: { enabled: false } };
+    new SesFirehoseEventDestination(stack, "A", { ...shared, eventDestinationName: "to-a", deliveryStream: { name: "a" }, alarms: { enabled: true } });
+    new SesFirehoseEventDestination(stack, "B", {
+      ...shared,
+      eventDestinationName: "to-b",
+      deliveryStream: { name: "b" },
+      alarms: { enabled: true, silentPipeline: false },
+      dashboard: { enabled: false },
+    });
+    const names = parse(stack).resources("aws_sesv2_configuration_set_event_destination").map((r) => r.event_destination_name);
+    expect(names.sort()).toEqual(["cloudwatch-metrics", "to-a", "to-b"]);
+  });
+
+  it("names each destination's alarm topic after its stream", () => {
+    const stack = newStack();
+    new SesFirehoseEventDestination(stack, "A", { configurationSetName: "tenant-a", alarms: { enabled: true } });
+    new SesFirehoseEventDestination(stack, "B", { configurationSetName: "tenant-b", deliveryStream: { name: "tenant.b" }, alarms: { enabled: true } });
+    const topics = parse(stack).resources("aws_sns_topic");
+    expect(topics.map((topic) => topic.name_prefix)).toEqual(["tenant-a-alarms-", "tenant-b-alarms-"]);
+    for (const topic of topics) expect(topic.lifecycle).toEqual({ ignore_changes: ["name_prefix"] });
+  });
+
   it("lets two destinations share an existing stream, an existing bucket and an existing SES role", () => {
     const stack = newStack();
     for (const id of ["A", "B"]) {
@@ -505,6 +546,95 @@ describe("several instances", () => {
     const stacks = ["one", "two"].map((id) => new TerraformStack(app, id));
     for (const stack of stacks) new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail" });
     expect(stacks.map((stack) => parse(stack).resource("aws_sesv2_configuration_set").configuration_set_name)).toEqual(["mail", "mail"]);
+  });
+});
+
+describe("the Region of the AWS provider", () => {
+  const EU_KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  const EU_STREAM = "arn:aws:firehose:eu-west-1:123456789012:deliverystream/existing";
+  const EU_TOPIC = "arn:aws:sns:eu-west-1:123456789012:oncall";
+
+  /** The message of building a destination with `props` in a stack whose default AWS provider has `config`. */
+  function errorIn(config: { region?: string }, props: Partial<SesFirehoseEventDestinationProps>): string {
+    const stack = newStack();
+    new AwsProvider(stack, "aws", config);
+    try {
+      new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail", ...props });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return "";
+  }
+
+  it("refuses a KMS key, a stream and a topic in another Region than the stack's provider, as the app does", () => {
+    expect(errorIn({ region: "us-east-1" }, { deliveryStream: { kmsKeyArn: EU_KEY } })).toBe(
+      'SesFirehoseEventDestination "test/Events": invalid settings:\n' +
+        `  - deliveryStream.kmsKeyArn "${EU_KEY}" is invalid: it is in eu-west-1 but the AWS provider is in us-east-1, and Firehose, S3 and CloudWatch use a KMS key in their own Region; use one in us-east-1.`,
+    );
+    expect(errorIn({ region: "us-east-1" }, { deliveryStreamArn: EU_STREAM })).toBe(
+      'SesFirehoseEventDestination "test/Events": invalid settings:\n' +
+        `  - deliveryStreamArn "${EU_STREAM}" is invalid: it is in eu-west-1 but the AWS provider is in us-east-1, and SES publishes only to a stream in its own Region; use one in us-east-1.`,
+    );
+    expect(errorIn({ region: "us-east-1" }, { alarms: { enabled: true, snsTopicArn: EU_TOPIC } })).toBe(
+      'SesFirehoseEventDestination "test/Events": invalid settings:\n' +
+        `  - alarms.snsTopicArn "${EU_TOPIC}" is invalid: it is in eu-west-1 but the AWS provider is in us-east-1, and CloudWatch alarms notify topics in their own Region; use one in us-east-1.`,
+    );
+  });
+
+  it("judges against the provider it is given, not the stack's default one", () => {
+    const stack = newStack();
+    new AwsProvider(stack, "aws", { region: "us-east-1" });
+    const eu = new AwsProvider(stack, "eu", { region: "eu-west-1", alias: "eu" });
+    new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail", deliveryStream: { kmsKeyArn: EU_KEY }, provider: eu });
+    expect(parse(stack).resource("aws_kinesis_firehose_delivery_stream").provider).toBe("aws.eu");
+    const us = new AwsProvider(stack, "us", { region: "us-east-1", alias: "us" });
+    expect(() => new SesFirehoseEventDestination(stack, "Other", { configurationSetName: "other", deliveryStream: { kmsKeyArn: EU_KEY }, provider: us })).toThrow(
+      "it is in eu-west-1 but the AWS provider is in us-east-1",
+    );
+  });
+
+  it("does not judge when the provider's Region is a variable or not written", () => {
+    expect(errorIn({}, { deliveryStream: { kmsKeyArn: EU_KEY } })).toBe("");
+    const stack = newStack();
+    const region = new TerraformVariable(stack, "region", { type: "string" }).stringValue;
+    new AwsProvider(stack, "aws", { region });
+    new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail", deliveryStream: { kmsKeyArn: EU_KEY } });
+    expect(parse(stack).resources("aws_kinesis_firehose_delivery_stream")).toHaveLength(1);
+  });
+
+  it("accepts a key in the provider's Region", () => {
+    expect(errorIn({ region: "eu-west-1" }, { deliveryStream: { kmsKeyArn: EU_KEY } })).toBe("");
+  });
+});
+
+describe("bucketName", () => {
+  /** What `bucketName` synthesizes to, as an output of the stack. */
+  function synthesized(stack: TerraformStack, bucketName: string | undefined): unknown {
+    new TerraformOutput(stack, "bucket_name", { value: bucketName });
+    return parse(stack).json.output?.bucket_name?.value;
+  }
+
+  it("is the created bucket's name", () => {
+    const stack = newStack();
+    const events = new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail" });
+    expect(synthesized(stack, events.bucketName)).toBe("${aws_s3_bucket.Events_Bucket_C2BC09FD.bucket}");
+  });
+
+  it("is taken from deliveryStream.bucketArn when the bucket is given", () => {
+    const events = new SesFirehoseEventDestination(newStack(), "Events", { configurationSetName: "mail", deliveryStream: { bucketArn: EXISTING_BUCKET } });
+    expect(events.bucketName).toBe("existing-events");
+  });
+
+  it("is taken out of a bucket ARN known only at apply time by an expression", () => {
+    const stack = newStack();
+    const arn = new TerraformVariable(stack, "bucket_arn", { type: "string" }).stringValue;
+    const events = new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail", deliveryStream: { bucketArn: arn } });
+    expect(synthesized(stack, events.bucketName)).toBe('${element(split(":", var.bucket_arn), 5)}');
+  });
+
+  it("is undefined with an existing delivery stream, whose bucket the module does not know", () => {
+    const events = new SesFirehoseEventDestination(newStack(), "Events", { configurationSetName: "mail", deliveryStreamArn: EXISTING_STREAM });
+    expect(events.bucketName).toBeUndefined();
   });
 });
 
@@ -697,7 +827,7 @@ describe("validation", () => {
     ["an unknown compression", { deliveryStream: { compression: "BZIP2" } }, `deliveryStream.compression "BZIP2" is invalid: use one of UNCOMPRESSED, GZIP, ZIP, Snappy, HADOOP_SNAPPY.`],
     ["a buffering interval over 900", { deliveryStream: { bufferingIntervalSeconds: 901 } }, "deliveryStream.bufferingIntervalSeconds 901 is invalid: use a whole number from 0 to 900."],
     ["a buffering size over 128", { deliveryStream: { bufferingSizeMiB: 129 } }, "deliveryStream.bufferingSizeMiB 129 is invalid: use a whole number from 1 to 128."],
-    ["a partitioned buffer under 64 MiB", { deliveryStream: { bufferingSizeMiB: 32 } }, "deliveryStream.bufferingSizeMiB 32 is invalid: Firehose needs at least 64 MiB of buffer with dynamic partitioning (partitionByEventType); use 64-128 or turn partitioning off."],
+    ["a partitioned buffer under 64 MiB", { deliveryStream: { bufferingSizeMiB: 32, format: EventFormat.JSON } }, "deliveryStream.bufferingSizeMiB 32 is invalid: Firehose needs at least 64 MiB of buffer with dynamic partitioning (partitionByEventType); use 64-128 or turn partitioning off."],
     ["a partitioning retry over 7200", { deliveryStream: { partitioningRetrySeconds: 7201 } }, "deliveryStream.partitioningRetrySeconds 7201 is invalid: use a whole number from 0 to 7200."],
     ["a partitioning retry without partitioning", { deliveryStream: { partitionByEventType: false, partitioningRetrySeconds: 60 } }, "deliveryStream.partitioningRetrySeconds is set but partitionByEventType is false: it applies only to dynamic partitioning; remove it or turn partitioning on."],
     ["a log retention CloudWatch does not offer", { deliveryStream: { logRetentionDays: 10 } }, "deliveryStream.logRetentionDays 10 is invalid: use one of 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."],

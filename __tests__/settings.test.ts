@@ -76,8 +76,9 @@ describe("defaults", () => {
     expect({ ...stack, tags: {} }).toEqual(only({}));
   });
 
-  test("environment variables set to blanks are ignored", () => {
-    expect(readSettings({}, { AWS_REGION: "  ", SES_EVENTS_ENABLED: "", TF_WORKSPACE: " " })).toEqual(readSettings({}, {}));
+  test("empty TF_ and AWS_ variables are unset, as Terraform and the AWS SDKs take them", () => {
+    const env = { AWS_REGION: "", AWS_DEFAULT_REGION: "", TF_WORKSPACE: "", TF_CLOUD_ORGANIZATION: "", TF_CLOUD_HOSTNAME: "", TF_CLOUD_PROJECT: "" };
+    expect(readSettings({}, env)).toEqual(readSettings({}, {}));
   });
 
   test("the context's stackName names the single stack", () => {
@@ -93,7 +94,7 @@ describe("defaults", () => {
       sesRoleName: "ses-events-publisher",
       deliveryStream: { name: "events", bufferingIntervalSeconds: 60 },
       alarms: { enabled: true },
-      importExisting: { configurationSet: true },
+      importExisting: { eventDestination: true },
     }).destination;
     expect(destination).toMatchObject({
       createConfigurationSet: false,
@@ -103,7 +104,7 @@ describe("defaults", () => {
       sesRoleName: "ses-events-publisher",
       deliveryStream: { name: "events", bufferingIntervalSeconds: 60 },
       alarms: { enabled: true },
-      importExisting: { configurationSet: true },
+      importExisting: { eventDestination: true },
     });
   });
 });
@@ -120,7 +121,9 @@ describe("environment variable overrides", () => {
   });
 
   test("a text value starting with '!' is a value, not a parse error", () => {
-    expect(only({}, { SES_EVENTS_CONFIGURATION_SET_NAME: "!bang" }).destination.configurationSetName).toBe("!bang");
+    expect(problemsOf({}, { SES_EVENTS_CONFIGURATION_SET_NAME: "!bang" })).toEqual([
+      `SES_EVENTS_CONFIGURATION_SET_NAME "!bang" is invalid: use 1-64 letters, digits, '_' or '-'.`,
+    ]);
   });
 
   test("SES_EVENTS_EVENT_DESTINATION_NAME beats the context's eventDestinationName", () => {
@@ -456,7 +459,10 @@ describe("environments", () => {
 
   test("a prefix and the longest environment name still make a valid workspace name", () => {
     const longest = "e".repeat(64);
-    const stacks = byName({ cloud: { workspacePrefix: "p".repeat(25) }, environments: { [longest]: {} } }, { TF_CLOUD_ORGANIZATION: "acme" });
+    const stacks = byName(
+      { cloud: { workspacePrefix: "p".repeat(25) }, environments: { [longest]: { configurationSetName: "events" } } },
+      { TF_CLOUD_ORGANIZATION: "acme" },
+    );
     expect(stacks[longest]?.backend).toMatchObject({ workspace: `${"p".repeat(25)}-${longest}` });
     expect(`${"p".repeat(25)}-${longest}`).toHaveLength(90);
   });
@@ -596,7 +602,7 @@ describe("environments", () => {
     ]);
   });
 
-  test("several problems are reported together; checks between stacks wait until types are right", () => {
+  test("several problems are reported together, the checks between stacks with the schema's in one round", () => {
     expect(
       problemsOf(
         { tags: ["team"], environments: { staging: { region: 1 }, production: { eventTypes: "SEND", enabled: "yes" } } },
@@ -608,6 +614,7 @@ describe("environments", () => {
       'environments.production.eventTypes "SEND" is invalid: use a list of strings.',
       'environments.production.enabled "yes" is invalid: use true or false.',
       'tags ["team"] is invalid: use an object of string values.',
+      'stacks staging and production would share the S3 state "s3://tf-state/ses.tfstate" (one object, whatever state.region says): give each environment its own state.key in its environments entry, and leave SES_EVENTS_STATE_KEY unset.',
     ]);
   });
 });
@@ -645,7 +652,7 @@ describe("unknown settings", () => {
 
   test("a misspelt stream option is refused with the options that exist", () => {
     expect(problemsOf({ deliveryStream: { bufferSizeMiB: 64 } })).toEqual([
-      "deliveryStream.bufferSizeMiB is not a setting: use one of name, bucketArn, bucket, prefix, errorOutputPrefix, bufferingSizeMiB, bufferingIntervalSeconds, compression, kmsKeyArn, partitionByEventType, partitioningRetrySeconds, roleName, rolePath, logging, logRetentionDays, lake.",
+      "deliveryStream.bufferSizeMiB is not a setting: use one of name, bucketArn, bucket, prefix, errorOutputPrefix, bufferingSizeMiB, bufferingIntervalSeconds, compression, format, jsonPrefix, sourceRecordBackup, kmsKeyArn, createKmsKey, partitionByEventType, partitioningRetrySeconds, roleName, rolePath, logging, logRetentionDays, lake.",
     ]);
   });
 
@@ -700,11 +707,11 @@ describe("checks that need the stack's Region", () => {
         alarms: { snsTopicArn: "arn:aws:sns:eu-west-1:123456789012:oncall" },
       }),
     ).toEqual([
-      'deliveryStreamArn "arn:aws:firehose:eu-west-1:123456789012:deliverystream/events" is invalid: it is in eu-west-1 but the stack is in us-east-1, and SES publishes only to a stream in its own Region; use one in us-east-1.',
-      'alarms.snsTopicArn "arn:aws:sns:eu-west-1:123456789012:oncall" is invalid: it is in eu-west-1 but the stack is in us-east-1, and CloudWatch alarms notify topics in their own Region; use one in us-east-1.',
+      'deliveryStreamArn "arn:aws:firehose:eu-west-1:123456789012:deliverystream/events" is invalid: it is in eu-west-1 but the AWS provider is in us-east-1, and SES publishes only to a stream in its own Region; use one in us-east-1.',
+      'alarms.snsTopicArn "arn:aws:sns:eu-west-1:123456789012:oncall" is invalid: it is in eu-west-1 but the AWS provider is in us-east-1, and CloudWatch alarms notify topics in their own Region; use one in us-east-1.',
     ]);
     expect(problemsOf({ region: "us-east-1", deliveryStream: { kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/abc" } })).toEqual([
-      'deliveryStream.kmsKeyArn "arn:aws:kms:eu-west-1:123456789012:key/abc" is invalid: it is in eu-west-1 but the stack is in us-east-1, and Firehose, S3 and CloudWatch use a KMS key in their own Region; use one in us-east-1.',
+      'deliveryStream.kmsKeyArn "arn:aws:kms:eu-west-1:123456789012:key/abc" is invalid: it is in eu-west-1 but the AWS provider is in us-east-1, and Firehose, S3 and CloudWatch use a KMS key in their own Region; use one in us-east-1.',
     ]);
   });
 
@@ -719,6 +726,7 @@ describe("wrong types at every depth", () => {
     [{ region: null }, "region null is invalid: use a string."],
     [{ configurationSetName: "" }, 'configurationSetName "" is invalid: it is empty; give a value or remove the setting.'],
     [{ deliveryStream: { partitionByEventType: "false" } }, 'deliveryStream.partitionByEventType "false" is invalid: use true or false.'],
+    [{ deliveryStream: { createKmsKey: "yes" } }, 'deliveryStream.createKmsKey "yes" is invalid: use true or false.'],
     [{ deliveryStream: { bucket: null } }, "deliveryStream.bucket null is invalid: use an object."],
     [{ deliveryStream: { errorOutputPrefix: 5 } }, "deliveryStream.errorOutputPrefix 5 is invalid: use a string."],
     [{ deliveryStream: { compression: "gzip" } }, 'deliveryStream.compression "gzip" is invalid: use one of UNCOMPRESSED, GZIP, ZIP, Snappy, HADOOP_SNAPPY.'],
@@ -796,7 +804,10 @@ describe("wrong types at every depth", () => {
 
   test("an environment name with a line break stays on one line", () => {
     const problems = problemsOf({ environments: { "a\nb": { region: 1 } } });
-    expect(problems).toEqual(['environments["a\\nb"].region 1 is invalid: use a string.']);
+    expect(problems).toEqual([
+      'environments["a\\nb"].region 1 is invalid: use a string.',
+      'environments "a\\nb" is invalid: a stack name uses 1-64 letters, digits, \'_\' or \'-\'.',
+    ]);
   });
 
   test("values that look like credentials are never repeated", () => {
@@ -1080,12 +1091,12 @@ describe("adoption settings", () => {
     const destination = only({
       sesRolePath: "/service-role/",
       deliveryStream: { rolePath: "/service-role/", partitionByEventType: false },
-      importExisting: { sesRole: "arn:aws:iam::123456789012:role/service-role/ses", deliveryRole: true, deliveryStream: true },
+      importExisting: { sesRole: "arn:aws:iam::123456789012:role/service-role/ses", deliveryRole: "arn:aws:iam::123456789012:role/service-role/firehose", deliveryStream: true },
     }).destination;
     expect(destination).toMatchObject({
       sesRolePath: "/service-role/",
       deliveryStream: { rolePath: "/service-role/", partitionByEventType: false },
-      importExisting: { sesRole: "arn:aws:iam::123456789012:role/service-role/ses", deliveryRole: true, deliveryStream: true },
+      importExisting: { sesRole: "arn:aws:iam::123456789012:role/service-role/ses", deliveryRole: "arn:aws:iam::123456789012:role/service-role/firehose", deliveryStream: true },
     });
   });
 });
@@ -1099,7 +1110,7 @@ describe("names of settings in the module's messages", () => {
   });
 
   test("a setting of an environments entry is named under the entry; inherited ones keep their top-level name", () => {
-    const stacks = byName({ deliveryStream: { bufferingIntervalSeconds: 60 }, environments: { staging: { deliveryStream: { bucket: { lifecycle: { expirationDays: 5 } } } }, production: {} } });
+    const stacks = byName({ deliveryStream: { bufferingIntervalSeconds: 60 }, environments: { staging: { deliveryStream: { bucket: { lifecycle: { expirationDays: 500 } } } }, production: {} } });
     expect(stacks.staging.settingNames).toEqual({
       "deliveryStream.bucket.lifecycle.expirationDays": "environments.staging.deliveryStream.bucket.lifecycle.expirationDays",
     });
@@ -1117,10 +1128,10 @@ describe("values in messages cannot forge lines or terminal escapes", () => {
   /** A problem line must be one line of printable text: no line breaks, no terminal controls. */
   const PRINTABLE_LINE = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]*$/;
 
-  test("the Region of an ARN from another Region is shown as a value, not pasted", () => {
+  test("a malformed ARN with a line break and an escape is shown as a value, not pasted", () => {
     const problems = problemsOf({ deliveryStreamArn: "arn:aws:firehose:us\n  - forged \u001b[31m:123456789012:deliverystream/x" });
     expect(problems).toEqual([
-      'deliveryStreamArn "arn:aws:firehose:us\\n  - forged \\u001b[31m:123456789012:deliverystream/x" is invalid: it is in "us\\n  - forged \\u001b[31m" but the stack is in us-east-1, and SES publishes only to a stream in its own Region; use one in us-east-1.',
+      'deliveryStreamArn "arn:aws:firehose:us\\n  - forged \\u001b[31m:123456789012:deliverystream/x" is invalid: use a Firehose delivery stream ARN, arn:<partition>:firehose:<region>:<account>:deliverystream/<name>.',
     ]);
   });
 
@@ -1348,9 +1359,8 @@ describe("configuration set, reputation alarm and dashboard settings", () => {
   });
 
   test("a module rule on a configuration set option of an environments entry is named under the entry", () => {
-    const stacks = byName({ environments: { staging: { configurationSet: { maxDeliveryDurationSeconds: 60 } }, production: {} } });
-    expect(stacks.staging.settingNames).toEqual({
-      "configurationSet.maxDeliveryDurationSeconds": "environments.staging.configurationSet.maxDeliveryDurationSeconds",
-    });
+    expect(problemsOf({ environments: { staging: { configurationSet: { maxDeliveryDurationSeconds: 60 } }, production: {} } })).toEqual([
+      "environments.staging.configurationSet.maxDeliveryDurationSeconds 60 is invalid: use a whole number from 300 to 50400.",
+    ]);
   });
 });

@@ -1,3 +1,6 @@
 import { Testing } from "cdktf";
 
 Testing.setupJest();
+
+// Every test must assert: scripts/jest-every-test-asserts.js.
+import "../scripts/jest-every-test-asserts";

@@ -11,7 +11,7 @@ import { KinesisFirehoseDeliveryStream } from "@cdktf/provider-aws/lib/kinesis-f
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { Sesv2ConfigurationSet } from "@cdktf/provider-aws/lib/sesv2-configuration-set";
 import { Sesv2ConfigurationSetEventDestination } from "@cdktf/provider-aws/lib/sesv2-configuration-set-event-destination";
-import { CONTEXT_KEYS, StackSettings, readSettings } from "../settings";
+import { CONTEXT_KEYS, StackSettings, TOKEN_RULE, readSettings } from "../settings";
 import { SesEventsStack } from "../stack";
 import { TOOLCHAIN_FIELDS, toolchainUnderTest } from "./helpers";
 
@@ -206,7 +206,9 @@ describe("outputs", () => {
     const json = synth({});
     const value = (name: string) => json.output[name].value;
     expect(value("analytics_database")).toBe(`\${${address(json, "aws_glue_catalog_database")}.name}`);
-    expect(value("analytics_table")).toBe(`\${${address(json, "aws_glue_catalog_table")}.name}`);
+    // The Parquet event table; the JSON history table beside it is not an output.
+    const table = Object.keys(json.resource.aws_glue_catalog_table).find((name) => !name.includes("HistoryTable"));
+    expect(value("analytics_table")).toBe(`\${aws_glue_catalog_table.${table}.name}`);
     expect(value("analytics_workgroup")).toBe(`\${${address(json, "aws_athena_workgroup")}.name}`);
     expect(value("analytics_reader_policy_arn")).toBe(`\${${address(json, "aws_iam_policy")}.arn}`);
   });
@@ -282,31 +284,39 @@ describe("multi-stack app", () => {
 });
 
 describe("the module's messages name settings as the user wrote them", () => {
+  /** The message the settings are refused with: the module's checks run when they are read. */
   function messageOf(context: Record<string, unknown>, env: Record<string, string> = {}): string {
-    const stacks = readSettings(context, env);
     try {
-      for (const stack of stacks) new SesEventsStack(testApp(), stack);
+      for (const stack of readSettings(context, env)) new SesEventsStack(testApp(), stack);
     } catch (error) {
       return (error as Error).message;
     }
     throw new Error("expected the settings to be refused");
   }
 
+  test("a stack built from settings by hand still names the module's problems as the settings name them", () => {
+    const [stack] = readSettings({}, { SES_EVENTS_CONFIGURATION_SET_NAME: "events" });
+    const bad = { ...stack, destination: { ...stack.destination, configurationSetName: "bad name" } };
+    expect(() => new SesEventsStack(testApp(), bad)).toThrow(
+      'SesFirehoseEventDestination "ses-events/SesEvents": invalid settings:\n  - SES_EVENTS_CONFIGURATION_SET_NAME "bad name" is invalid: use 1-64 letters, digits, \'_\' or \'-\'.',
+    );
+  });
+
   test("a value from an environment variable is reported under the variable", () => {
     expect(messageOf({}, { SES_EVENTS_DELIVERY_STREAM_ARN: "arn:aws:firehose:us-east-1:123456789012:stream/x" })).toBe(
-      'SesFirehoseEventDestination "ses-events/SesEvents": invalid settings:\n  - SES_EVENTS_DELIVERY_STREAM_ARN "arn:aws:firehose:us-east-1:123456789012:stream/x" is invalid: use a Firehose delivery stream ARN, arn:<partition>:firehose:<region>:<account>:deliverystream/<name>.',
+      'invalid app settings:\n  - SES_EVENTS_DELIVERY_STREAM_ARN "arn:aws:firehose:us-east-1:123456789012:stream/x" is invalid: use a Firehose delivery stream ARN, arn:<partition>:firehose:<region>:<account>:deliverystream/<name>.',
     );
   });
 
   test("a value from an environments entry is reported under the entry", () => {
     expect(messageOf({ environments: { staging: { deliveryStream: { bufferingIntervalSeconds: 1000 } } } })).toBe(
-      'SesFirehoseEventDestination "staging/SesEvents": invalid settings:\n  - environments.staging.deliveryStream.bufferingIntervalSeconds 1000 is invalid: use a whole number from 0 to 900.',
+      'invalid app settings:\n  - environments.staging.deliveryStream.bufferingIntervalSeconds 1000 is invalid: use a whole number from 0 to 900.',
     );
   });
 
   test("a value from the top level keeps its own name", () => {
     expect(messageOf({ deliveryStream: { logRetentionDays: 2 } })).toBe(
-      'SesFirehoseEventDestination "ses-events/SesEvents": invalid settings:\n  - deliveryStream.logRetentionDays 2 is invalid: use one of 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.',
+      'invalid app settings:\n  - deliveryStream.logRetentionDays 2 is invalid: use one of 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.',
     );
   });
 });
@@ -482,7 +492,7 @@ describe("main.ts", () => {
     const result = await runApp({ CDKTF_OUTDIR: outdir, SES_EVENTS_CONFIGURATION_SET_NAME: "bad name" });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      `SesFirehoseEventDestination "ses-events/SesEvents": invalid settings:\n  - SES_EVENTS_CONFIGURATION_SET_NAME "bad name" is invalid: use 1-64 letters, digits, '_' or '-'.\n`,
+      `invalid app settings:\n  - SES_EVENTS_CONFIGURATION_SET_NAME "bad name" is invalid: use 1-64 letters, digits, '_' or '-'.\n`,
     );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(path.join(outdir, "stacks", "ses-events", "cdk.tf.json"))).toBe(false);
@@ -492,7 +502,7 @@ describe("main.ts", () => {
     const result = await runApp({ CDKTF_OUTDIR: tempDir(), SES_EVENTS_EVENT_TYPES: ",," });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      `SesFirehoseEventDestination "ses-events/SesEvents": invalid settings:\n  - SES_EVENTS_EVENT_TYPES [] is invalid: list at least one of SEND, REJECT, BOUNCE, COMPLAINT, DELIVERY, OPEN, CLICK, RENDERING_FAILURE, DELIVERY_DELAY, SUBSCRIPTION.\n`,
+      `invalid app settings:\n  - SES_EVENTS_EVENT_TYPES [] is invalid: list at least one of SEND, REJECT, BOUNCE, COMPLAINT, DELIVERY, OPEN, CLICK, RENDERING_FAILURE, DELIVERY_DELAY, SUBSCRIPTION.\n`,
     );
   });
 
@@ -505,9 +515,23 @@ describe("main.ts", () => {
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      'SesFirehoseEventDestination "ses-events/SesEvents": invalid settings:\n' +
+      "invalid app settings:\n" +
         "  - SES_EVENTS_DELIVERY_STREAM_ARN and deliveryStream are both set: deliveryStream configures the stream the module creates, SES_EVENTS_DELIVERY_STREAM_ARN uses an existing one; remove one of them.\n" +
         "  - SES_EVENTS_SES_ROLE_ARN and sesRoleName are both set: sesRoleName names the role the module creates, SES_EVENTS_SES_ROLE_ARN uses an existing one; remove one of them.\n",
+    );
+  });
+
+  test.concurrent("a key ARN given while the app is asked to make the key exits 1 naming both settings", async () => {
+    const result = await runApp({
+      CDKTF_OUTDIR: tempDir(),
+      CDKTF_CONTEXT_JSON: JSON.stringify({
+        deliveryStream: { createKmsKey: true, kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
+      }),
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      "invalid app settings:\n" +
+        "  - deliveryStream.kmsKeyArn and deliveryStream.createKmsKey are both set: createKmsKey has the module create the key, kmsKeyArn uses an existing one; remove one of them.\n",
     );
   });
 
@@ -550,6 +574,53 @@ describe("main.ts", () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       'invalid app settings:\n  - stacks staging and production would share the HCP Terraform workspace "ses-ci", which TF_WORKSPACE picks among the workspaces tagged ses: give each environment its own cloud.workspace in its environments entry, and leave TF_WORKSPACE unset.\n',
+    );
+    expect(writtenStacks(outdir)).toEqual([]);
+  });
+
+  test.concurrent.each([["[1,2]"], ['"str"'], ["null"], ["42"]])(
+    "CDKTF_CONTEXT_JSON %s exits 1 saying the context must be an object, and writes no stack",
+    async (raw) => {
+      const outdir = tempDir();
+      const result = await runApp({ CDKTF_OUTDIR: outdir, CDKTF_CONTEXT_JSON: raw });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe(
+        `invalid app settings:\n  - CDKTF_CONTEXT_JSON ${raw} is invalid: the context must be a JSON object of settings, such as {"region":"eu-west-1"}.\n`,
+      );
+      expect(writtenStacks(outdir)).toEqual([]);
+    },
+  );
+
+  test.concurrent("token-shaped settings from cdktf.json and the environment exit 1 naming each, and write no stack", async () => {
+    const outdir = tempDir();
+    const result = await runApp({
+      CDKTF_OUTDIR: outdir,
+      CDKTF_CONTEXT_JSON: JSON.stringify({ configurationSetName: "${TfToken[TOKEN.1]}" }),
+      SES_EVENTS_DELIVERY_STREAM_ARN: "${TfToken[TOKEN.2]}",
+      SES_EVENTS_REGION: "  ",
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      [
+        "invalid app settings:",
+        `  - configurationSetName "\${TfToken[TOKEN.1]}" is invalid: ${TOKEN_RULE}.`,
+        '  - SES_EVENTS_REGION "  " is invalid: it is blank; give it a value or unset it.',
+        `  - SES_EVENTS_DELIVERY_STREAM_ARN "\${TfToken[TOKEN.2]}" is invalid: ${TOKEN_RULE}.`,
+        "",
+      ].join("\n"),
+    );
+    expect(writtenStacks(outdir)).toEqual([]);
+  });
+
+  test.concurrent("a schema problem and the event destination's own come in one run, and no stack is written", async () => {
+    const outdir = tempDir();
+    const result = await runApp({
+      CDKTF_OUTDIR: outdir,
+      CDKTF_CONTEXT_JSON: JSON.stringify({ eventTypes: ["SEND", "SEND"], alarms: { enabled: "yes" } }),
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'invalid app settings:\n  - alarms.enabled "yes" is invalid: use true or false.\n  - eventTypes lists SEND more than once: list each event type once.\n',
     );
     expect(writtenStacks(outdir)).toEqual([]);
   });

@@ -4,7 +4,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { App } from "cdktf";
 import { Construct } from "constructs";
-import { CDKTN_DIR, CDKTN_MODULES, TOOLCHAINS, assertNodeForCdktnCli, ToolchainName, cdktnInstalled, comparisonRequired, installedToolchain, mapSpecifier, selectedToolchain } from "../scripts/toolchain";
+import { CDKTN_DIR, CDKTN_MODULES, TOOLCHAINS, ToolchainError, assertNodeForCdktnCli, ToolchainName, cdktnInstalled, comparisonRequired, installedToolchain, mapSpecifier, selectedToolchain } from "../scripts/toolchain";
 import { TOOLCHAIN_FIELDS, toolchainUnderTest } from "./helpers";
 
 const ROOT = path.join(__dirname, "..");
@@ -71,6 +71,15 @@ describe("CDK_TOOLCHAIN", () => {
     },
   );
 
+  test.each([
+    ["a C1 control sequence", "\u009b31mcdktn", '"\\u009b31mcdktn"'],
+    ["a line separator", "cdktn\u2028Injected", '"cdktn\\u2028Injected"'],
+    ["a bidirectional override", "\u202ecdktn", '"\\u202ecdktn"'],
+    ["DEL", "cdktn\u007f", '"cdktn\\u007f"'],
+  ])("escapes %s, which JSON leaves as it is but a terminal acts on", (_, value, shownValue) => {
+    expect(errorOf({ CDK_TOOLCHAIN: value }, ROOT)).toBe(`CDK_TOOLCHAIN ${shownValue} is not a toolchain: use cdktf (the default) or cdktn.`);
+  });
+
   test("shows at most 40 characters of a huge value", () => {
     expect(errorOf({ CDK_TOOLCHAIN: "x".repeat(100_000) }, ROOT)).toBe(`CDK_TOOLCHAIN "${"x".repeat(40)}..." is not a toolchain: use cdktf (the default) or cdktn.`);
   });
@@ -86,8 +95,7 @@ describe("CDK_TOOLCHAIN", () => {
 
   test.each([
     ["the app", ["scripts/app.js"]],
-    ["the plan summary", ["scripts/plan-summary-cli.js", "--help"]],
-    ["the schema writer", ["scripts/schema.js", "--check"]],
+    ["the schema writer", ["packages/tools/docs/schema.js", "--check"]],
     ["the bench's TypeScript runner", ["bench/run-ts.js", "bench/product.ts", "1"]],
     ["the bench's floor", ["bench/floor.js", "1", "cdktf.out/unused"]],
   ])("%s exits 1 with the message, and no stack trace, for an unknown toolchain", (_, args) => {
@@ -165,6 +173,12 @@ describe("when the two-toolchain comparison is required", () => {
     [{}, false],
   ])("with %j: %s", (env, required) => {
     expect(comparisonRequired(env)).toBe(required);
+  });
+
+  test.each(["true", "yes", " 1", "1\n", "01", "\u009b1"])("REQUIRE_CDKTN %j is refused, not read as 0", (value) => {
+    expect(() => comparisonRequired({ REQUIRE_CDKTN: value })).toThrow(
+      new ToolchainError(`REQUIRE_CDKTN ${JSON.stringify(value).replace("\u009b", "\\u009b")} is invalid: use 1 to require the comparison of the two toolchains, or 0 or unset not to.`),
+    );
   });
 
   test("the project's CI requires it before npm test, and the GitHub workflows do not", () => {

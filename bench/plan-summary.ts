@@ -1,7 +1,7 @@
 // Times the plan summary on a generated plan: node bench/run-ts.js bench/plan-summary.ts [changes] [runs]
 // Prints one JSON line: the median time to parse and summarize, and the summary's size.
-import { parsePlan, summarizePlan } from "../scripts/plan-summary";
-import { largePlan } from "./large-plan";
+import { parsePlan, summarizePlan } from "../packages/plan-summary";
+import { largePlan } from "../packages/plan-summary/large-plan";
 
 const changes = Number(process.argv[2] ?? 5000);
 const runs = Number(process.argv[3] ?? 5);

@@ -3,6 +3,7 @@ import { TerraformProvider } from "cdktf";
 import { Sesv2ConfigurationSet, Sesv2ConfigurationSetConfig } from "@cdktf/provider-aws/lib/sesv2-configuration-set";
 import * as defaults from "./private/defaults";
 import { defined } from "./private/defined";
+import { CONFIGURATION_SET_PROPS } from "./private/prop-shapes";
 import * as rules from "./private/validation";
 
 /** Whether SES delivers a message over a connection that is not TLS (AWS CDK `ConfigurationSetTlsPolicy`). */
@@ -124,6 +125,7 @@ export class ConfigurationSet extends Construct {
   constructor(scope: Construct, id: string, props: ConfigurationSetProps) {
     super(scope, id);
     const problems = new rules.Problems();
+    rules.checkKnownProps(problems, "", props, CONFIGURATION_SET_PROPS);
     problems.check("configurationSetName", props.configurationSetName, rules.SES_NAME);
     checkConfigurationSetOptions(problems, "", props);
     rules.checkTags(problems, "tags", props.tags);

@@ -1,9 +1,11 @@
 import { Construct } from "constructs";
-import { TerraformProvider, Token } from "cdktf";
+import { TerraformProvider } from "cdktf";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import * as defaults from "./private/defaults";
 import { defined } from "./private/defined";
+import { percent } from "./private/helpers";
+import { DELIVERY_ALARMS_PROPS } from "./private/prop-shapes";
 import * as rules from "./private/validation";
 
 /** CloudWatch alarms on the delivery stream and the configuration set; off unless `enabled` is true. */
@@ -62,6 +64,12 @@ export interface DeliveryAlarmsProps extends Omit<DeliveryAlarmOptions, "enabled
    */
   readonly topicKmsKeyArn?: string;
   /**
+   * Prefix of the generated name of the created topic (not used with `snsTopicArn`): 1-200
+   * letters, digits, '_' or '-'. Changing it later keeps the existing topic and its subscriptions.
+   * @default - `<deliveryStreamName>-alarms-` ('.' as '-'), or `ses-events-delivery-alarms-` when the stream's name is a token
+   */
+  readonly topicNamePrefix?: string;
+  /**
    * The configuration set whose reputation and sends the alarms watch; needed by `reputation` and
    * `silentPipeline`.
    * @default - no alarm on the configuration set
@@ -110,12 +118,22 @@ export function checkReputationThresholds(problems: rules.Problems, at: string, 
   problems.check(`${at}complaintRateThreshold`, options.complaintRateThreshold, rate("0.0005 for 0.05%"));
 }
 
+/** SNS topic names take letters, digits, '_' and '-' (256 at most, with Terraform's 26-character suffix). */
+const TOPIC_NAME_PREFIX = /^[A-Za-z0-9_-]{1,200}$/;
+
+/** The default topic name prefix of the alarms on `stream`: one per stream, so each destination's topic says whose it is. */
+export function alarmTopicNamePrefix(stream: string): string {
+  return rules.isToken(stream) ? defaults.ALARM_TOPIC_NAME_PREFIX : `${stream.replace(/[^A-Za-z0-9_-]/g, "-")}-alarms-`;
+}
+
 function checkProps(scope: string, props: DeliveryAlarmsProps): void {
   const problems = new rules.Problems();
+  rules.checkKnownProps(problems, "", props, DELIVERY_ALARMS_PROPS);
   problems.check("deliveryStreamName", props.deliveryStreamName, rules.STREAM_NAME);
   checkDeliveryAlarmOptions(problems, "", props);
   checkReputationThresholds(problems, "", props);
   problems.check("topicKmsKeyArn", props.topicKmsKeyArn, rules.KMS_KEY_ARN);
+  problems.check("topicNamePrefix", props.topicNamePrefix, rules.pattern(TOPIC_NAME_PREFIX, "use 1-200 letters, digits, '_' or '-'"));
   problems.check("configurationSetName", props.configurationSetName, rules.SES_NAME);
   for (const alarm of ["reputation", "silentPipeline"] as const) {
     problems.when(
@@ -154,7 +172,9 @@ export class DeliveryAlarms extends Construct {
     const tags = defined({ tags: props.tags });
     if (props.snsTopicArn === undefined) {
       this.topic = new SnsTopic(this, "Topic", defined({
-        namePrefix: defaults.ALARM_TOPIC_NAME_PREFIX,
+        namePrefix: props.topicNamePrefix ?? alarmTopicNamePrefix(props.deliveryStreamName),
+        // A new prefix would replace the topic, and lose its subscriptions.
+        lifecycle: { ignoreChanges: ["name_prefix"] },
         kmsMasterKeyId: props.topicKmsKeyArn,
         tags: props.tags,
         provider: props.provider,
@@ -211,7 +231,7 @@ export class DeliveryAlarms extends Construct {
       this.bounceRateAlarm = new CloudwatchMetricAlarm(this, "BounceRate", {
         ...reputation,
         alarmName: `${set}-bounce-rate`,
-        alarmDescription: `The bounce rate of configuration set ${set} is at least ${percent(bounce)} (SES reviews an account at 5% and may pause sending at 10%).`,
+        alarmDescription: `The bounce rate of configuration set ${set} is at least ${percent(bounce)} (SES reviews an account at ${percent(defaults.BOUNCE_RATE_REVIEW_LEVEL)} and may pause sending at ${percent(defaults.BOUNCE_RATE_PAUSE_LEVEL)}).`,
         metricName: "Reputation.BounceRate",
         threshold: bounce,
       });
@@ -219,7 +239,7 @@ export class DeliveryAlarms extends Construct {
       this.complaintRateAlarm = new CloudwatchMetricAlarm(this, "ComplaintRate", {
         ...reputation,
         alarmName: `${set}-complaint-rate`,
-        alarmDescription: `The complaint rate of configuration set ${set} is at least ${percent(complaint)} (SES reviews an account at 0.1% and may pause sending at 0.5%).`,
+        alarmDescription: `The complaint rate of configuration set ${set} is at least ${percent(complaint)} (SES reviews an account at ${percent(defaults.COMPLAINT_RATE_REVIEW_LEVEL)} and may pause sending at ${percent(defaults.COMPLAINT_RATE_PAUSE_LEVEL)}).`,
         metricName: "Reputation.ComplaintRate",
         threshold: complaint,
       });
@@ -267,9 +287,4 @@ export class DeliveryAlarms extends Construct {
       });
     }
   }
-}
-
-/** 0.025 as "2.5%"; a rate only known at apply time as "the threshold". */
-function percent(rate: number): string {
-  return Token.isUnresolved(rate) ? "the threshold" : `${Number((rate * 100).toPrecision(6))}%`;
 }

@@ -14,9 +14,11 @@ import { projectionParameters, readerStatements } from "./private/analytics-help
 import { checkAnalyticsLayout, checkEventAnalyticsOptions } from "./private/check-event-analytics";
 import { SkippedEventQuery, eventQueries } from "./private/event-queries";
 import { defaultDatabaseName, defaultsToPrimaryWorkgroup } from "./private/names";
-import { EVENT_COLUMNS } from "./private/event-schema";
+import { EVENT_COLUMNS, EventColumn } from "./private/event-schema";
+import { HISTORY_TABLE_SUFFIX, historyLayout, tableStorage } from "./private/event-format";
 import { policyDocument } from "./private/policy";
-import { FirehoseCompression, SesEventType } from "./ses-event-type";
+import { EventFormat, FirehoseCompression, SesEventType } from "./ses-event-type";
+import { EVENT_ANALYTICS_PROPS } from "./private/prop-shapes";
 import * as rules from "./private/validation";
 
 /** The query layer over delivered events: a Glue table, an Athena workgroup, saved queries, a reader policy. */
@@ -82,8 +84,29 @@ export interface EventAnalyticsProps extends Omit<EventAnalyticsOptions, "enable
    * @default - none to check
    */
   readonly errorOutputPrefix?: string;
-  /** Compression of the delivered objects: GZIP or UNCOMPRESSED, which Athena reads. */
+  /** Compression of the delivered objects: GZIP or UNCOMPRESSED, which Athena reads (UNCOMPRESSED with Parquet). */
   readonly compression: FirehoseCompression;
+  /**
+   * Format of the delivered objects.
+   * @default EventFormat.JSON
+   */
+  readonly format?: EventFormat;
+  /**
+   * Columns of the event table (and, with Parquet, the schema Firehose converts to).
+   * @default - every field of the ten SES event types (EVENT_COLUMNS)
+   */
+  readonly columns?: readonly EventColumn[];
+  /**
+   * JSON objects delivered before the stream switched to Parquet: a second table (`<tableName>_json`)
+   * over them, and the saved queries read both. Its prefix must give the same partition keys.
+   * @default - no history table
+   */
+  readonly jsonHistory?: {
+    /** Firehose's S3 prefix the JSON objects were delivered under. */
+    readonly prefix: string;
+    /** Their compression: GZIP or UNCOMPRESSED. */
+    readonly compression: FirehoseCompression;
+  };
   /**
    * The event types the destination publishes: a saved query that can read none of the types it
    * needs is not created (a synth warning says so), and a count of a type not published is empty.
@@ -154,6 +177,8 @@ export class EventAnalytics extends Construct {
   readonly database: GlueCatalogDatabase;
   /** The Glue table, with partition projection over the delivery prefix. */
   readonly table: GlueCatalogTable;
+  /** The table over the JSON objects delivered before a switch to Parquet, with `jsonHistory`. */
+  readonly historyTable?: GlueCatalogTable;
   /** The Athena workgroup. */
   readonly workgroup: AthenaWorkgroup;
   /** The saved deliverability queries. */
@@ -169,6 +194,7 @@ export class EventAnalytics extends Construct {
     super(scope, id);
     const resultsPrefix = props.resultsPrefix ?? defaults.DEFAULT_RESULTS_PREFIX;
     const problems = new rules.Problems();
+    rules.checkKnownProps(problems, "", props, EVENT_ANALYTICS_PROPS);
     checkEventAnalyticsOptions(problems, "", props);
     problems.when(
       defaultsToPrimaryWorkgroup(props.workgroupName, props.nameBase),
@@ -182,10 +208,12 @@ export class EventAnalytics extends Construct {
       compression: ["compression", props.compression],
       resultsPrefix: ["resultsPrefix", resultsPrefix],
       partitionValues: props.partitionValues,
+      format: props.format,
     });
     for (const key of props.groupBy ?? []) {
       problems.whenAbout("groupBy", !Object.hasOwn(props.partitionValues ?? {}, key), `entry ${rules.show(key)} is not a key of partitionValues: the queries group only by partition keys of the prefix.`);
     }
+    const history = props.jsonHistory === undefined ? undefined : historyLayout(problems, ["jsonHistory.prefix", props.jsonHistory.prefix], props.prefix);
     problems.throwIfAny(`EventAnalytics "${this.node.path}"`);
     const layout = eventLayout(props.prefix, props.partitionValues) as EventLayout;
 
@@ -220,34 +248,52 @@ export class EventAnalytics extends Construct {
 
     const typeKey = layout.keys.find((key) => key.expression === defaults.PARTITION_KEY_EXPRESSION);
     const dateKeys = ["yyyy", "MM", "dd"].map((format) => layout.keys.find((key) => key.expression === `!{timestamp:${format}}`)!.name);
-    this.table = new GlueCatalogTable(this, "Table", defined({
-      catalogId: this.database.catalogId,
-      databaseName: this.database.name,
-      name: tableName,
-      description: "One row per SES event record; partitions are projected from the Firehose prefix.",
-      tableType: "EXTERNAL_TABLE",
-      parameters: {
-        EXTERNAL: "TRUE",
-        classification: "json",
-        compressionType: props.compression === FirehoseCompression.GZIP ? "gzip" : "none",
-        typeOfData: "file",
-        ...projectionParameters(layout, props.firstYear ?? defaults.DEFAULT_PROJECTION_FIRST_YEAR, props.eventsBucketName),
-      },
-      partitionKeys: layout.keys.map((key) => ({ name: key.name, type: "string", comment: `Firehose ${key.expression}` })),
-      storageDescriptor: {
-        location: `s3://${props.eventsBucketName}/${layout.location}`,
-        inputFormat: "org.apache.hadoop.mapred.TextInputFormat",
-        outputFormat: "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
-        compressed: props.compression === FirehoseCompression.GZIP,
-        serDeInfo: {
-          name: "ses-event-json",
-          serializationLibrary: defaults.JSON_SERDE,
-          parameters: { "case.insensitive": "TRUE", "ignore.malformed.json": "FALSE" },
+    const format = props.format ?? EventFormat.JSON;
+    const columns = props.columns ?? EVENT_COLUMNS;
+    const firstYear = props.firstYear ?? defaults.DEFAULT_PROJECTION_FIRST_YEAR;
+    const tableOver = (id: string, name: string, over: EventLayout, objects: EventFormat, compression: FirehoseCompression, description: string) => {
+      const storage = tableStorage(objects, compression);
+      return new GlueCatalogTable(this, id, defined({
+        catalogId: this.database.catalogId,
+        databaseName: this.database.name,
+        name,
+        description,
+        tableType: "EXTERNAL_TABLE",
+        parameters: {
+          EXTERNAL: "TRUE",
+          ...storage.parameters,
+          typeOfData: "file",
+          ...projectionParameters(over, firstYear, props.eventsBucketName),
         },
-        columns: EVENT_COLUMNS.map((column) => ({ ...column })),
-      },
-      provider,
-    }));
+        partitionKeys: over.keys.map((key) => ({ name: key.name, type: "string", comment: `Firehose ${key.expression}` })),
+        storageDescriptor: {
+          location: `s3://${props.eventsBucketName}/${over.location}`,
+          ...storage.storage,
+          columns: columns.map((column) => ({ ...column })),
+        },
+        provider,
+      }));
+    };
+    this.table = tableOver(
+      "Table",
+      tableName,
+      layout,
+      format,
+      props.compression,
+      format === EventFormat.PARQUET
+        ? "One row per SES event record, in Parquet; partitions are projected from the Firehose prefix."
+        : "One row per SES event record; partitions are projected from the Firehose prefix.",
+    );
+    if (history !== undefined) {
+      this.historyTable = tableOver(
+        "HistoryTable",
+        `${tableName}${HISTORY_TABLE_SUFFIX}`,
+        history,
+        EventFormat.JSON,
+        props.jsonHistory!.compression,
+        "SES event records delivered as JSON before the stream converted to Parquet; the saved queries read them with the Parquet table.",
+      );
+    }
     this.tableName = this.table.name;
 
     const resultsLocation = `s3://${results.bucketName}/${resultsPrefix}`;
@@ -280,6 +326,7 @@ export class EventAnalytics extends Construct {
     const { queries, skipped } = eventQueries({
       databaseName,
       tableName,
+      ...(history === undefined ? {} : { historyTableName: `${tableName}${HISTORY_TABLE_SUFFIX}` }),
       eventTypeColumn: typeKey?.name ?? "eventtype",
       dateKeys: dateKeys as [string, string, string],
       windowDays: props.queryWindowDays ?? defaults.DEFAULT_QUERY_WINDOW_DAYS,
@@ -308,8 +355,14 @@ export class EventAnalytics extends Construct {
         ...readerStatements(aws, {
           workgroupArn: aws.arn("athena", `workgroup/${this.workgroup.name}`),
           databaseName: this.database.name,
-          tableName: this.table.name,
-          events: { bucketArn: props.eventsBucketArn, prefix: layout.location, objects: layout.template.replace(/\$\{[^}]*\}/g, "*") },
+          tableNames: [this.table.name, ...(this.historyTable === undefined ? [] : [this.historyTable.name])],
+          events: {
+            bucketArn: props.eventsBucketArn,
+            layouts: [layout, ...(history === undefined ? [] : [history])].map((over) => ({
+              prefix: over.location,
+              objects: over.template.replace(/\$\{[^}]*\}/g, "*"),
+            })),
+          },
           results: { bucketArn: results.bucketArn, prefix: resultsPrefix },
           kmsKeyArn: props.kmsKeyArn,
         }),

@@ -19,7 +19,8 @@ import {
 } from "./private/defaults";
 import { defined } from "./private/defined";
 import { PolicyStatement, policyDocument } from "./private/policy";
-import { BUCKET_NAME, KMS_KEY_ARN, NO_TERRAFORM_TEMPLATE, Problems, checkTags, integerBetween, isToken, maxLength, pattern } from "./private/validation";
+import { EVENT_BUCKET_PROPS } from "./private/prop-shapes";
+import { BUCKET_NAME, KMS_KEY_ARN, NO_TERRAFORM_TEMPLATE, Problems, checkKnownProps, checkTags, integerBetween, isToken, maxLength, pattern } from "./private/validation";
 
 /** How long delivered event objects are kept and where they move. */
 export interface EventBucketLifecycle {
@@ -108,6 +109,16 @@ export interface EventBucketProps extends EventBucketOptions {
    */
   readonly policyStatements?: (bucketArn: string) => readonly PolicyStatement[];
   /**
+   * Where Firehose keeps the source records beside converted events, expiring on their own.
+   * @default - no source records
+   */
+  readonly sourceRecords?: {
+    /** Key prefix of the source records. */
+    readonly prefix: string;
+    /** Days after which a source record expires. */
+    readonly expirationDays: number;
+  };
+  /**
    * Tags on the bucket.
    * @default - none beyond the provider's default tags
    */
@@ -137,7 +148,7 @@ export function checkEventBucketOptions(problems: Problems, at: string, options:
     { test: (v) => !RESERVED_BUCKET_PREFIX.test(v), text: "S3 reserves names starting with xn--, sthree- or amzn-s3-demo-" },
   );
   problems.check(`${at}accessLogBucketName`, options.accessLogBucketName, BUCKET_NAME);
-  problems.check(`${at}accessLogPrefix`, options.accessLogPrefix, maxLength(1024));
+  problems.check(`${at}accessLogPrefix`, options.accessLogPrefix, maxLength(1024), NO_TERRAFORM_TEMPLATE);
   const lifecycle = options.lifecycle ?? {};
   const days = integerBetween(0, MAX_LIFECYCLE_DAYS);
   const lifecycleAt = `${at}lifecycle`;
@@ -237,7 +248,7 @@ export class EventBucket extends Construct {
     }));
     new S3BucketLifecycleConfiguration(this, "Lifecycle", defined({
       bucket,
-      rule: lifecycleRules(props.lifecycle ?? {}, props.queryResults),
+      rule: lifecycleRules(props.lifecycle ?? {}, props.queryResults, props.sourceRecords),
       dependsOn: [versioning],
       provider,
     }));
@@ -254,6 +265,7 @@ export class EventBucket extends Construct {
 
 function checkProps(scope: string, props: EventBucketProps): void {
   const problems = new Problems();
+  checkKnownProps(problems, "", props, EVENT_BUCKET_PROPS);
   checkEventBucketOptions(problems, "", props);
   problems.check("kmsKeyArn", props.kmsKeyArn, KMS_KEY_ARN);
   problems.check("bucketName", props.bucketName, BUCKET_NAME);
@@ -268,6 +280,7 @@ function checkProps(scope: string, props: EventBucketProps): void {
 function lifecycleRules(
   lifecycle: EventBucketLifecycle,
   expiring: EventBucketProps["queryResults"],
+  sourceRecords: EventBucketProps["sourceRecords"],
 ): S3BucketLifecycleConfigurationRule[] {
   const transitionDays = lifecycle.transitionToInfrequentAccessDays ?? DEFAULT_TRANSITION_TO_INFREQUENT_ACCESS_DAYS;
   const expirationDays = lifecycle.expirationDays ?? DEFAULT_EXPIRATION_DAYS;
@@ -299,6 +312,17 @@ function lifecycleRules(
       filter: [{ prefix: expiring.prefix }],
       expiration: [{ days: expiring.expirationDays }],
       noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
+    });
+  }
+  if (sourceRecords !== undefined) {
+    // The folder before the first expression: S3 filters on a literal prefix.
+    const expression = sourceRecords.prefix.indexOf("!{");
+    const literal = expression < 0 ? sourceRecords.prefix : sourceRecords.prefix.slice(0, sourceRecords.prefix.lastIndexOf("/", expression) + 1);
+    rules.push({
+      id: "source-records",
+      status: "Enabled",
+      filter: [{ prefix: literal }],
+      expiration: [{ days: sourceRecords.expirationDays }],
     });
   }
   return rules;

@@ -4,6 +4,8 @@ import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboar
 import { checkReputationThresholds } from "./delivery-alarms";
 import * as defaults from "./private/defaults";
 import { defined } from "./private/defined";
+import { percent } from "./private/helpers";
+import { PIPELINE_DASHBOARD_PROPS } from "./private/prop-shapes";
 import * as rules from "./private/validation";
 
 /** A CloudWatch dashboard of the event pipeline. */
@@ -111,7 +113,7 @@ export class PipelineDashboard extends Construct {
           yAxis: { left: { min: 0 } },
           annotations: {
             horizontal: [
-              line("SES review (5%)", defaults.BOUNCE_RATE_REVIEW_LEVEL),
+              line(`SES review (${percent(defaults.BOUNCE_RATE_REVIEW_LEVEL)})`, defaults.BOUNCE_RATE_REVIEW_LEVEL),
               ...(props.bounceRateThreshold === undefined ? [] : [line("Alarm", props.bounceRateThreshold)]),
             ],
           },
@@ -120,7 +122,7 @@ export class PipelineDashboard extends Construct {
           yAxis: { left: { min: 0 } },
           annotations: {
             horizontal: [
-              line("SES review (0.1%)", defaults.COMPLAINT_RATE_REVIEW_LEVEL),
+              line(`SES review (${percent(defaults.COMPLAINT_RATE_REVIEW_LEVEL)})`, defaults.COMPLAINT_RATE_REVIEW_LEVEL),
               ...(props.complaintRateThreshold === undefined ? [] : [line("Alarm", props.complaintRateThreshold)]),
             ],
           },
@@ -160,6 +162,7 @@ const REGION = rules.pattern(/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/, "use a Region cod
 
 function checkProps(scope: string, props: PipelineDashboardProps): void {
   const problems = new rules.Problems();
+  rules.checkKnownProps(problems, "", props, PIPELINE_DASHBOARD_PROPS);
   problems.check("configurationSetName", props.configurationSetName, rules.SES_NAME);
   problems.check("deliveryStreamName", props.deliveryStreamName, rules.STREAM_NAME);
   problems.check("dashboardName", props.dashboardName, DASHBOARD_NAME);

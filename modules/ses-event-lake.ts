@@ -11,7 +11,8 @@ import { EventBucket, EventBucketOptions, checkEventBucketOptions } from "./even
 import { LAKE_ACCOUNT_KEY, LAKE_REGION_KEY, LAKE_TABLE_ERROR_PREFIX, LAKE_TABLE_PREFIX } from "./private/lake-layout";
 import { LakeSources, lakeBucketStatements, lakeKeyStatements } from "./private/lake-policies";
 import { policyDocument } from "./private/policy";
-import { FirehoseCompression } from "./ses-event-type";
+import { SES_EVENT_LAKE_PROPS } from "./private/prop-shapes";
+import { EventFormat, FirehoseCompression } from "./ses-event-type";
 import * as rules from "./private/validation";
 
 /** Props of `SesEventLake`; the bucket settings are those of the event bucket. */
@@ -93,6 +94,7 @@ function checkList(problems: rules.Problems, setting: string, values: readonly s
 
 /** Checks `props` into `problems`. */
 export function checkLakeProps(problems: rules.Problems, props: SesEventLakeProps): void {
+  rules.checkKnownProps(problems, "", props, SES_EVENT_LAKE_PROPS);
   problems.when(
     props.sourceAccountIds === undefined && props.organizationId === undefined,
     "neither sourceAccountIds nor organizationId is set: list the accounts that send to the lake, or give their AWS Organizations ID.",
@@ -127,6 +129,13 @@ export function checkLakeProps(problems: rules.Problems, props: SesEventLakeProp
   );
   if (props.analytics !== undefined) checkEventAnalyticsOptions(problems, "analytics.", props.analytics);
   rules.checkTags(problems, "tags", props.tags);
+}
+
+/** The problems `SesEventLake` finds in `props`: pure checks, nothing is created. */
+export function lakeProblemsOf(props: SesEventLakeProps): readonly rules.Problem[] {
+  const problems = new rules.Problems();
+  checkLakeProps(problems, props);
+  return problems.all;
 }
 
 /**
@@ -213,6 +222,8 @@ export class SesEventLake extends Construct {
       ...analytics,
       prefix: LAKE_TABLE_PREFIX,
       errorOutputPrefix: LAKE_TABLE_ERROR_PREFIX,
+      // The sources deliver GZIP JSON (see deliveryStream.lake): the table reads it as it lands.
+      format: EventFormat.JSON,
       compression: FirehoseCompression.GZIP,
       eventsBucketName: this.bucketName,
       eventsBucketArn: this.bucketArn,

@@ -22,6 +22,17 @@ export enum SesEventType {
   SUBSCRIPTION = "SUBSCRIPTION",
 }
 
+/** How Firehose writes the event records to S3. */
+export enum EventFormat {
+  /**
+   * Apache Parquet, converted by Firehose from the JSON SES writes with the event table as its
+   * schema (Snappy inside each object): Athena reads only the columns a query names.
+   */
+  PARQUET = "parquet",
+  /** The JSON records as SES writes them, one per line. */
+  JSON = "json",
+}
+
 /** Compression Firehose applies to the objects it writes to S3. */
 export enum FirehoseCompression {
   /** Objects are written as they are. */

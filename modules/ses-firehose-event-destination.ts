@@ -7,13 +7,14 @@ import { KinesisFirehoseDeliveryStream } from "@cdktf/provider-aws/lib/kinesis-f
 import { Sesv2ConfigurationSetEventDestination } from "@cdktf/provider-aws/lib/sesv2-configuration-set-event-destination";
 import { AwsContext } from "./aws-context";
 import { ConfigurationSet, ConfigurationSetOptions } from "./configuration-set";
-import { DeliveryAlarmOptions, DeliveryAlarms } from "./delivery-alarms";
+import { DeliveryAlarmOptions, DeliveryAlarms, alarmTopicNamePrefix } from "./delivery-alarms";
 import { EventAnalytics, EventAnalyticsOptions } from "./event-analytics";
 import { EventBucket, EventBucketOptions } from "./event-bucket";
+import { EventKey } from "./event-key";
 import { PipelineDashboard, PipelineDashboardOptions, dashboardName } from "./pipeline-dashboard";
-import { FirehoseCompression, SesEventType } from "./ses-event-type";
+import { EventFormat, FirehoseCompression, SesEventType } from "./ses-event-type";
 import { checkDestination } from "./private/check-destination";
-import * as defaults from "./private/defaults";
+import { literalRegion } from "./private/helpers";
 import { defined } from "./private/defined";
 import { createDeliveryStream } from "./private/delivery-stream";
 import { PhysicalNames, physicalNamesOf, providerScope } from "./private/physical-names";
@@ -59,7 +60,27 @@ export interface DeliveryStreamOptions {
    * @default 300
    */
   readonly bufferingIntervalSeconds?: number;
-  /** @default FirehoseCompression.GZIP */
+  /**
+   * Format of the delivered objects. Parquet: Firehose converts each record with the event table as
+   * its schema, and a query reads only the columns it names. JSON: the records as SES writes them.
+   * Changing it updates the stream in place and keeps the bucket and every object in it; with
+   * Parquet the query layer keeps a table over the JSON delivered before (`jsonPrefix`).
+   * @default EventFormat.PARQUET
+   */
+  readonly format?: EventFormat;
+  /**
+   * With Parquet: the S3 prefix the stream delivered JSON under before it converted to Parquet.
+   * The query layer keeps a table over it (`<tableName>_json`), and the saved queries read both.
+   * @default - the default JSON prefix ("events/..."), with or without event-type partitions as the stream has them
+   */
+  readonly jsonPrefix?: string;
+  /**
+   * Firehose's backup of the source records with Parquet: every record as SES wrote it, GZIP,
+   * under its own prefix with its own expiration, so a field the table lacks can be recovered.
+   * @default - on with Parquet, off with JSON
+   */
+  readonly sourceRecordBackup?: SourceRecordBackupOptions;
+  /** @default - UNCOMPRESSED with Parquet (Parquet compresses with Snappy inside), GZIP with JSON */
   readonly compression?: FirehoseCompression;
   /**
    * Customer managed KMS key that encrypts everything the module creates: the stream, the
@@ -69,6 +90,14 @@ export interface DeliveryStreamOptions {
    * @default - AWS owned key for the stream, SSE-S3 for the bucket, CloudWatch Logs' own encryption
    */
   readonly kmsKeyArn?: string;
+  /**
+   * Create the customer managed KMS key that `kmsKeyArn` would name (see `EventKey`): rotated
+   * yearly, kept from `destroy` unless `bucket.forceDestroy` is true, with a key policy of the
+   * account's statement and one conditioned statement for each service that uses it (the delivery
+   * role through S3, CloudWatch Logs, CloudWatch alarms). Not with `kmsKeyArn`.
+   * @default false
+   */
+  readonly createKmsKey?: boolean;
   /**
    * Partition objects by SES event type with Firehose dynamic partitioning. Can only be set when
    * the stream is created: changing it replaces the stream.
@@ -128,6 +157,25 @@ export interface LakeDeliveryOptions {
    * @default - the account of `kmsKeyArn`; without it, unchecked
    */
   readonly accountId?: string;
+}
+
+/** Firehose's backup of the records as SES wrote them, beside the converted objects. */
+export interface SourceRecordBackupOptions {
+  /**
+   * Keep the source records.
+   * @default - true with Parquet, false with JSON
+   */
+  readonly enabled?: boolean;
+  /**
+   * S3 key prefix of the source records, apart from the events.
+   * @default "source-records/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
+   */
+  readonly prefix?: string;
+  /**
+   * Days after which a source record is deleted (a bucket lifecycle rule of its own).
+   * @default 365
+   */
+  readonly expirationDays?: number;
 }
 
 /** Adopt resources that already exist into Terraform state (Terraform `import` blocks). */
@@ -261,7 +309,7 @@ export class SesFirehoseEventDestination extends Construct {
   readonly deliveryStreamArn: string;
   /** ARN of the role SES assumes to write to the stream, created or given. */
   readonly sesRoleArn: string;
-  /** Name of the bucket events land in, when the module created it. */
+  /** Name of the bucket events land in, created or given by `deliveryStream.bucketArn`; unknown with `deliveryStreamArn`. */
   readonly bucketName?: string | undefined;
   /** The configuration set, when the module created it or was given it. */
   readonly configurationSet?: ConfigurationSet;
@@ -289,12 +337,16 @@ export class SesFirehoseEventDestination extends Construct {
   readonly dashboard?: PipelineDashboard;
   /** The query layer, when `analytics` is on. */
   readonly analytics?: EventAnalytics | undefined;
+  /** The KMS key the module created, with `deliveryStream.createKmsKey`. */
+  readonly key?: EventKey | undefined;
+  /** ARN of the KMS key that encrypts what the module created, created or given. */
+  readonly kmsKeyArn?: string | undefined;
 
   constructor(scope: Construct, id: string, props: SesFirehoseEventDestinationProps) {
     super(scope, id);
     const label = `SesFirehoseEventDestination "${this.node.path}"`;
     const resolved = resolveDestination(props);
-    checkDestination(label, resolved);
+    checkDestination(label, resolved, { region: literalRegion(this, props.provider) });
     PhysicalNames.of(this).claim(label, physicalNamesOf(resolved), props.provider);
 
     const { provider, tags, monitoring } = resolved;
@@ -322,15 +374,18 @@ export class SesFirehoseEventDestination extends Construct {
       this.deliveryRole = created.role;
       this.deliveryRolePolicy = created.rolePolicy;
       this.bucket = created.bucket;
-      this.bucketName = created.bucket?.bucketName;
+      this.bucketName = created.bucketName;
       this.logGroup = created.logGroup;
       this.analytics = created.analytics;
-      const alarms = props.alarms ?? {};
+      this.key = created.key;
+      this.kmsKeyArn = created.kmsKeyArn;
       if (monitoring.alarms) {
+        const { enabled: _enabled, ...options } = props.alarms ?? {};
         this.alarms = new DeliveryAlarms(this, "Alarms", defined({
-          ...alarms,
+          ...options,
           deliveryStreamName: created.stream.name,
-          topicKmsKeyArn: resolved.stream.kmsKeyArn,
+          topicKmsKeyArn: created.kmsKeyArn,
+          topicNamePrefix: alarmTopicNamePrefix(resolved.stream.name),
           configurationSetName: this.configurationSetName,
           reputation: monitoring.reputationAlarms,
           silentPipeline: monitoring.silentPipeline,
@@ -338,6 +393,7 @@ export class SesFirehoseEventDestination extends Construct {
           provider,
         }));
       }
+      if (this.alarms?.topic !== undefined) created.key?.allowAlarms();
       if (monitoring.dashboard) {
         this.dashboard = new PipelineDashboard(this, "Dashboard", defined({
           provider,
@@ -351,8 +407,8 @@ export class SesFirehoseEventDestination extends Construct {
           region: aws.region,
           reputationMetrics: monitoring.reputationMetrics,
           partitioned: resolved.stream.partitioned,
-          bounceRateThreshold: monitoring.reputationAlarms ? (alarms.bounceRateThreshold ?? defaults.DEFAULT_BOUNCE_RATE_THRESHOLD) : undefined,
-          complaintRateThreshold: monitoring.reputationAlarms ? (alarms.complaintRateThreshold ?? defaults.DEFAULT_COMPLAINT_RATE_THRESHOLD) : undefined,
+          bounceRateThreshold: monitoring.bounceRateThreshold,
+          complaintRateThreshold: monitoring.complaintRateThreshold,
         }));
       }
     } else {

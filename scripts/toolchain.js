@@ -46,8 +46,7 @@ function selectedToolchain(env = process.env, root = ROOT) {
   const value = env[VARIABLE];
   if (value === undefined || value === "") return { ...TOOLCHAINS[installed], mapped: false };
   if (!Object.hasOwn(TOOLCHAINS, value)) {
-    const shown = value.length > 40 ? `${value.slice(0, 40)}...` : value;
-    throw new ToolchainError(`${VARIABLE} ${JSON.stringify(shown)} is not a toolchain: use cdktf (the default) or cdktn.`);
+    throw new ToolchainError(`${VARIABLE} ${shown(value)} is not a toolchain: use cdktf (the default) or cdktn.`);
   }
   if (value === installed) return { ...TOOLCHAINS[value], mapped: false };
   if (value === "cdktf") {
@@ -63,9 +62,31 @@ function selectedToolchain(env = process.env, root = ROOT) {
  */
 const REQUIRE_VARIABLE = "REQUIRE_CDKTN";
 
-/** Whether `env` asks for the two-toolchain comparison whatever is installed (REQUIRE_CDKTN=1). */
+/**
+ * Whether `env` asks for the two-toolchain comparison whatever is installed (REQUIRE_CDKTN=1).
+ * Any value but 1, 0 or empty is refused: `true` or ` 1` would otherwise skip it without a word.
+ */
 function comparisonRequired(env = process.env) {
-  return env[REQUIRE_VARIABLE] === "1";
+  const value = env[REQUIRE_VARIABLE];
+  if (value === undefined || value === "" || value === "0") return false;
+  if (value === "1") return true;
+  throw new ToolchainError(`${REQUIRE_VARIABLE} ${shown(value)} is invalid: use 1 to require the comparison of the two toolchains, or 0 or unset not to.`);
+}
+
+/** The longest part of a value a message shows. */
+const SHOWN_LENGTH = 40;
+
+/**
+ * `value` as a message shows it: JSON, cut past 40 characters, with what JSON leaves as it is but
+ * a terminal acts on (DEL and C1 controls such as U+009B, line separators, zero-width and
+ * bidirectional characters) escaped too, so it stays one line of the text it is.
+ */
+function shown(value) {
+  const cut = value.length > SHOWN_LENGTH ? `${value.slice(0, SHOWN_LENGTH)}...` : value;
+  return JSON.stringify(cut).replace(
+    /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u206f\ufeff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** Whether toolchains/cdktn's packages are installed (`npm ci --prefix toolchains/cdktn`). */

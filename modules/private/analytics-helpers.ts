@@ -45,15 +45,16 @@ function listing(sid: string, bucketArn: string, prefixes: readonly string[]): P
 interface ReaderScope {
   readonly workgroupArn: string;
   readonly databaseName: string;
-  readonly tableName: string;
-  /** `objects`: the keys of the partitions' folders, each partition value a `*`. */
-  readonly events: { readonly bucketArn: string; readonly prefix: string; readonly objects: string };
+  readonly tableNames: readonly string[];
+  /** Per table, its location and `objects`: the keys of the partitions' folders, each partition value a `*`. */
+  readonly events: { readonly bucketArn: string; readonly layouts: ReadonlyArray<{ readonly prefix: string; readonly objects: string }> };
   readonly results: { readonly bucketArn: string; readonly prefix: string };
   readonly kmsKeyArn?: string | undefined;
 }
 
 export function readerStatements(aws: AwsContext, scope: ReaderScope): PolicyStatement[] {
   const { events, results } = scope;
+  const eventPrefixes = events.layouts.map((over) => over.prefix);
   const buckets = [...new Set([events.bucketArn, results.bucketArn])];
   const statements: PolicyStatement[] = [
     {
@@ -88,14 +89,14 @@ export function readerStatements(aws: AwsContext, scope: ReaderScope): PolicySta
       Resource: [
         aws.arn("glue", "catalog"),
         aws.arn("glue", `database/${scope.databaseName}`),
-        aws.arn("glue", `table/${scope.databaseName}/${scope.tableName}`),
+        ...scope.tableNames.map((name) => aws.arn("glue", `table/${scope.databaseName}/${name}`)),
       ],
     },
     { Sid: "LocateBuckets", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: buckets },
     ...(events.bucketArn === results.bucketArn
-      ? [listing("ListEventsAndResults", events.bucketArn, [events.prefix, results.prefix])]
-      : [listing("ListEvents", events.bucketArn, [events.prefix]), listing("ListResults", results.bucketArn, [results.prefix])]),
-    { Sid: "ReadEvents", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${events.bucketArn}/${events.objects}*`] },
+      ? [listing("ListEventsAndResults", events.bucketArn, [...eventPrefixes, results.prefix])]
+      : [listing("ListEvents", events.bucketArn, eventPrefixes), listing("ListResults", results.bucketArn, [results.prefix])]),
+    { Sid: "ReadEvents", Effect: "Allow", Action: ["s3:GetObject"], Resource: events.layouts.map((over) => `${events.bucketArn}/${over.objects}*`) },
     {
       Sid: "ReadAndWriteQueryResults",
       Effect: "Allow",

@@ -6,5 +6,6 @@
 export * as defaults from "./defaults";
 export { BUCKET_NAME, MAX_TAGS, Problems, checkTags, isToken, looksSecret, plain, printable, roleArnParts, show, showAs } from "./validation";
 export { PhysicalNameKind, identityOf, physicalNames, showClash } from "./physical-names";
+export { destinationProblemsOf } from "./check-destination";
 export type { PhysicalName } from "./physical-names";
-export { DEFAULT_LAKE_NAME } from "../ses-event-lake";
+export { DEFAULT_LAKE_NAME, lakeProblemsOf } from "../ses-event-lake";

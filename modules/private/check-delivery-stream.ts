@@ -1,8 +1,10 @@
-import { FirehoseCompression, SesEventType } from "../ses-event-type";
+import { EventFormat, FirehoseCompression, SesEventType } from "../ses-event-type";
 import { checkAnalyticsLayout, checkEventAnalyticsOptions } from "./check-event-analytics";
 import { checkDeliveryAlarmOptions, checkReputationThresholds } from "../delivery-alarms";
 import { checkEventBucketOptions } from "../event-bucket";
 import * as defaults from "./defaults";
+import { historyLayout } from "./event-format";
+import { mayWriteUnder } from "./event-layout";
 import { ResolvedDestination } from "./resolve";
 import * as rules from "./validation";
 
@@ -18,6 +20,10 @@ export function checkDeliveryStream(problems: rules.Problems, resolved: Resolved
   problems.check(`${at}.name`, options.name, rules.STREAM_NAME);
   problems.check(`${at}.bucketArn`, options.bucketArn, rules.BUCKET_ARN);
   problems.check(`${at}.kmsKeyArn`, options.kmsKeyArn, rules.KMS_KEY_ARN);
+  problems.when(
+    options.createKmsKey === true && options.kmsKeyArn !== undefined,
+    `${at}.kmsKeyArn and ${at}.createKmsKey are both set: createKmsKey has the module create the key, kmsKeyArn uses an existing one; remove one of them.`,
+  );
   problems.check(`${at}.roleName`, options.roleName, rules.ROLE_NAME);
   problems.check(`${at}.rolePath`, options.rolePath, rules.ROLE_PATH);
   problems.check(`${at}.compression`, options.compression, rules.oneOf(Object.values(FirehoseCompression)));
@@ -25,15 +31,23 @@ export function checkDeliveryStream(problems: rules.Problems, resolved: Resolved
     test: (v) => !partitioned || v > 0,
     text: "Firehose offers no zero buffering with dynamic partitioning (partitionByEventType); use 1-900 or turn partitioning off",
   });
+  problems.check(`${at}.format`, options.format, rules.oneOf(Object.values(EventFormat)));
+  const parquet = resolved.stream.format === EventFormat.PARQUET;
   problems.check(
     `${at}.bufferingSizeMiB`,
     options.bufferingSizeMiB,
     rules.integerBetween(1, 128),
-    rules.atLeast(
-      partitioned ? defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB : 1,
-      `Firehose needs at least ${defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB} MiB of buffer with dynamic partitioning (partitionByEventType); use 64-128 or turn partitioning off`,
-    ),
+    parquet
+      ? rules.atLeast(
+          defaults.MIN_CONVERSION_BUFFERING_SIZE_MIB,
+          `Firehose needs at least ${defaults.MIN_CONVERSION_BUFFERING_SIZE_MIB} MiB of buffer to convert records to Parquet (format "parquet"); use 64-128 or set ${at}.format to "json"`,
+        )
+      : rules.atLeast(
+          partitioned ? defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB : 1,
+          `Firehose needs at least ${defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB} MiB of buffer with dynamic partitioning (partitionByEventType); use 64-128 or turn partitioning off`,
+        ),
   );
+  checkFormat(problems, resolved);
   problems.check(`${at}.partitioningRetrySeconds`, options.partitioningRetrySeconds, rules.integerBetween(0, 7200));
   problems.when(
     !partitioned && options.partitioningRetrySeconds !== undefined,
@@ -116,6 +130,73 @@ function checkLake(problems: rules.Problems, resolved: ResolvedDestination): voi
     resolved.props.analytics?.enabled === true,
     `analytics.enabled is true with ${at}.lake: the query layer is the lake's, in its own account; remove analytics.enabled.`,
   );
+  // Converting to Parquet needs a schema table Firehose reads with the delivery role; the lake's
+  // table is in the lake's account and reads GZIP JSON, so a source delivers JSON.
+  problems.when(
+    options.format === EventFormat.PARQUET,
+    `${at}.format is "parquet" with ${at}.lake: the lake's table reads the GZIP JSON its sources deliver, and Firehose would need a schema table of its own in this account; remove ${at}.format or set it to "json".`,
+  );
+  problems.when(
+    options.sourceRecordBackup?.enabled === true,
+    `${at}.sourceRecordBackup.enabled is true with ${at}.lake: a source delivers JSON as SES wrote it, and may write only under its own folders of the lake; remove ${at}.sourceRecordBackup.`,
+  );
+}
+
+/** Checks the format against the rules Firehose sets for record format conversion, and the backup of source records. */
+function checkFormat(problems: rules.Problems, resolved: ResolvedDestination): void {
+  const at = "deliveryStream";
+  const stream = resolved.stream;
+  const options = stream.options;
+  const parquet = stream.format === EventFormat.PARQUET;
+  problems.check(`${at}.compression`, parquet ? options.compression : undefined, {
+    test: (v) => v === FirehoseCompression.UNCOMPRESSED,
+    text: `Firehose compresses Parquet inside each object (Snappy) and needs the S3 compression UNCOMPRESSED (format "parquet"); remove it or set ${at}.format to "json"`,
+  });
+  problems.when(
+    options.format === EventFormat.PARQUET && resolved.createsStream && resolved.analytics === undefined && options.lake === undefined,
+    `${at}.format is "parquet" but the query layer is off (analytics.enabled is false, or ${at}.bucketArn is set without it): Firehose converts records with the event table as its schema; turn analytics on or set ${at}.format to "json".`,
+  );
+  problems.when(
+    !parquet && options.jsonPrefix !== undefined,
+    `${at}.jsonPrefix is set but format is "json": it names the JSON delivered before a switch to Parquet; remove it or set ${at}.format to "parquet".`,
+  );
+  problems.check(`${at}.jsonPrefix`, options.jsonPrefix, rules.maxLength(1024), rules.NO_TERRAFORM_TEMPLATE);
+  const backup = options.sourceRecordBackup;
+  if (backup === undefined) return;
+  const setting = `${at}.sourceRecordBackup`;
+  problems.check(`${setting}.prefix`, backup.prefix, SOURCE_RECORDS_PREFIX, rules.NO_TERRAFORM_TEMPLATE, {
+    test: (p) => !p.includes("partitionKeyFromQuery") && !p.includes("!{firehose:error-output-type}"),
+    text: "the source records are not partitioned and have no error type: use only !{timestamp:...} expressions",
+  });
+  problems.check(`${setting}.expirationDays`, backup.expirationDays, rules.integerBetween(1, 36500));
+  problems.when(
+    stream.sourceRecords === undefined && (backup.prefix !== undefined || backup.expirationDays !== undefined),
+    `${setting}.prefix or .expirationDays is set but the backup is off (${setting}.enabled is false, or format is "json"); remove them or set ${setting}.enabled to true.`,
+  );
+  const records = stream.sourceRecords;
+  if (records === undefined || rules.isToken(records.prefix) || !SOURCE_RECORDS_PREFIX.test(records.prefix)) return;
+  const written: Array<[string, string | undefined]> = [
+    [`${at}.prefix`, stream.prefix],
+    [`${at}.jsonPrefix`, stream.jsonPrefix],
+    [`${at}.errorOutputPrefix`, stream.errorOutputPrefix],
+  ];
+  for (const [name, prefix] of written) {
+    problems.when(
+      prefix !== undefined && !rules.isToken(prefix) && (mayWriteUnder(prefix, literalFolder(records.prefix)) || mayWriteUnder(records.prefix, literalFolder(prefix))),
+      `${setting}.prefix ${rules.show(records.prefix)} is invalid: it overlaps ${name} ${rules.show(prefix)}, so the source records' expiration would delete those objects or a table would read the backup; use a folder of its own, such as "source-records/".`,
+    );
+  }
+}
+
+const SOURCE_RECORDS_PREFIX = rules.pattern(
+  /^[^!/][^]{0,1022}\/$/u,
+  "use 1-1024 characters that start with a literal folder of their own and end with '/'",
+);
+
+/** The folder a prefix starts with, up to its last '/' before any expression. */
+function literalFolder(prefix: string): string {
+  const expression = prefix.indexOf("!{");
+  return expression < 0 ? prefix : prefix.slice(0, prefix.lastIndexOf("/", expression) + 1);
 }
 
 /** Checks the alarms' options against the stream and the configuration set they watch. */
@@ -175,5 +256,15 @@ export function checkAnalytics(problems: rules.Problems, resolved: ResolvedDesti
     errorOutputPrefix: ["deliveryStream.errorOutputPrefix", stream.errorOutputPrefix],
     compression: ["deliveryStream.compression", stream.compression],
     resultsPrefix: ["analytics.resultsPrefix", resolved.queryResults.prefix],
+    format: stream.format,
   });
+  if (stream.jsonPrefix !== undefined) {
+    checkAnalyticsLayout(problems, {
+      prefix: ["deliveryStream.jsonPrefix", stream.jsonPrefix],
+      errorOutputPrefix: ["deliveryStream.errorOutputPrefix", stream.errorOutputPrefix],
+      compression: ["deliveryStream.compression", defaults.DEFAULT_COMPRESSION],
+      resultsPrefix: ["analytics.resultsPrefix", resolved.queryResults.prefix],
+    });
+    if (!rules.isToken(stream.prefix)) historyLayout(problems, ["deliveryStream.jsonPrefix", stream.jsonPrefix], stream.prefix);
+  }
 }

@@ -1,7 +1,8 @@
-import type { ImportExistingOptions } from "../ses-firehose-event-destination";
+import type { ImportExistingOptions, SesFirehoseEventDestinationProps } from "../ses-firehose-event-destination";
 import { checkConfigurationSetOptions, hasConfigurationSetOptions } from "../configuration-set";
 import * as defaults from "./defaults";
-import { ResolvedDestination } from "./resolve";
+import { DESTINATION_PROPS } from "./prop-shapes";
+import { ResolvedDestination, resolveDestination } from "./resolve";
 import * as rules from "./validation";
 import { checkAlarms, checkAnalytics, checkDeliveryStream } from "./check-delivery-stream";
 
@@ -10,10 +11,27 @@ import { checkAlarms, checkAnalytics, checkDeliveryStream } from "./check-delive
  * (names, roles, the configuration set, imports) here, the Firehose side in check-delivery-stream.
  */
 
+/** What the checks know of where a destination is built. */
+export interface DestinationContext {
+  /** Region of the destination's AWS provider, when it is a literal. */
+  readonly region?: string | undefined;
+}
+
 /** Checks every prop of a destination; throws one ValidationError naming `scope` with every problem. */
-export function checkDestination(scope: string, resolved: ResolvedDestination): void {
+export function checkDestination(scope: string, resolved: ResolvedDestination, context: DestinationContext): void {
+  destinationProblems(resolved, context).throwIfAny(scope);
+}
+
+/** The problems a destination's constructor finds in `props` under an AWS provider in `region`. */
+export function destinationProblemsOf(props: SesFirehoseEventDestinationProps, region: string | undefined): readonly rules.Problem[] {
+  return destinationProblems(resolveDestination(props), { region }).all;
+}
+
+/** Every problem of a destination's props: pure checks, nothing is created. */
+export function destinationProblems(resolved: ResolvedDestination, context: DestinationContext): rules.Problems {
   const { props } = resolved;
   const problems = new rules.Problems();
+  rules.checkKnownProps(problems, "", props, DESTINATION_PROPS);
   problems.check("configurationSetName", props.configurationSetName, rules.SES_NAME);
   problems.check("eventDestinationName", props.eventDestinationName, rules.SES_NAME);
   checkEventTypes(problems, props.eventTypes);
@@ -48,7 +66,29 @@ export function checkDestination(scope: string, resolved: ResolvedDestination): 
   );
   if (props.importExisting !== undefined) checkImports(problems, props, props.importExisting);
   checkAnalytics(problems, resolved);
-  problems.throwIfAny(scope);
+  if (context.region !== undefined) checkRegions(problems, resolved, context.region);
+  return problems;
+}
+
+/** ARNs of regional resources the destination uses must be in its provider's Region. */
+function checkRegions(problems: rules.Problems, resolved: ResolvedDestination, region: string): void {
+  if (rules.isToken(region)) return;
+  const { props } = resolved;
+  const arns: [string, string | undefined, rules.Rule<string>, string][] = [
+    ["deliveryStreamArn", props.deliveryStreamArn, rules.DELIVERY_STREAM_ARN, "SES publishes only to a stream in its own Region"],
+    ["alarms.snsTopicArn", props.alarms?.snsTopicArn, rules.SNS_TOPIC_ARN, "CloudWatch alarms notify topics in their own Region"],
+    ["deliveryStream.kmsKeyArn", resolved.stream.kmsKeyArn, rules.KMS_KEY_ARN, "Firehose, S3 and CloudWatch use a KMS key in their own Region"],
+  ];
+  for (const [setting, arn, format, why] of arns) {
+    // A malformed ARN is reported by its own rule.
+    if (arn === undefined || rules.isToken(arn) || !format.test(arn)) continue;
+    const arnRegion = arn.split(":")[3] ?? "";
+    problems.whenAbout(
+      setting,
+      arnRegion !== region,
+      `${rules.show(arn)} is invalid: it is in ${rules.plain(arnRegion)} but the AWS provider is in ${rules.plain(region)}, and ${why}; use one in ${rules.plain(region)}.`,
+    );
+  }
 }
 
 function checkEventTypes(problems: rules.Problems, eventTypes: readonly string[] | undefined): void {

@@ -1,5 +1,5 @@
 import type { EventAnalyticsOptions } from "../event-analytics";
-import { FirehoseCompression } from "../ses-event-type";
+import { EventFormat, FirehoseCompression } from "../ses-event-type";
 import * as defaults from "./defaults";
 import { eventLayout, mayWriteUnder } from "./event-layout";
 import { EVENT_COLUMNS } from "./event-schema";
@@ -53,6 +53,8 @@ export function checkAnalyticsLayout(
     readonly resultsPrefix: Setting<string>;
     /** Values of the prefix's further `partitionKeyFromQuery` keys (see `EventAnalyticsProps.partitionValues`). */
     readonly partitionValues?: Readonly<Record<string, readonly string[]>> | undefined;
+    /** The objects' format: with Parquet the compression is Parquet's own, not checked here. */
+    readonly format?: EventFormat | undefined;
   },
 ): void {
   const [prefixName, prefix] = settings.prefix;
@@ -71,7 +73,7 @@ export function checkAnalyticsLayout(
   if (dataColumn !== undefined) refuse(`the partition name ${dataColumn.name} is also a column of the event record; name the partition otherwise`);
   const [compressionName, compression] = settings.compression;
   problems.when(
-    !rules.isToken(compression) && !READABLE_COMPRESSION.includes(compression),
+    settings.format !== EventFormat.PARQUET && !rules.isToken(compression) && !READABLE_COMPRESSION.includes(compression),
     `${compressionName} ${JSON.stringify(compression)} is invalid with analytics: Athena reads JSON only GZIP-compressed or uncompressed; use GZIP or UNCOMPRESSED, or set analytics.enabled to false.`,
   );
   const [resultsName, results] = settings.resultsPrefix;

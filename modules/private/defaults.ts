@@ -1,4 +1,4 @@
-import { FirehoseCompression, SesEventType } from "../ses-event-type";
+import { EventFormat, FirehoseCompression, SesEventType } from "../ses-event-type";
 
 export const DEFAULT_CREATE_CONFIGURATION_SET = true;
 export const DEFAULT_EVENT_DESTINATION_NAME = "firehose";
@@ -28,8 +28,21 @@ const DATE_PATH = "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:
 export const DEFAULT_PARTITIONED_PREFIX = `events/${EVENT_TYPE_PARTITION_KEY}=${PARTITION_KEY_EXPRESSION}/${DATE_PATH}`;
 export const DEFAULT_DATED_PREFIX = `events/${DATE_PATH}`;
 export const DEFAULT_ERROR_OUTPUT_PREFIX = `errors/!{firehose:error-output-type}/${DATE_PATH}`;
+/** Parquet objects get a location of their own, so JSON delivered before a switch keeps its own table. */
+export const DEFAULT_PARQUET_PARTITIONED_PREFIX = `events-parquet/${EVENT_TYPE_PARTITION_KEY}=${PARTITION_KEY_EXPRESSION}/${DATE_PATH}`;
+export const DEFAULT_PARQUET_DATED_PREFIX = `events-parquet/${DATE_PATH}`;
+export const DEFAULT_FORMAT = EventFormat.PARQUET;
+/** Firehose requires at least 64 MiB of buffer when it converts records to Parquet. */
+export const MIN_CONVERSION_BUFFERING_SIZE_MIB = 64;
+/** The records as SES wrote them, kept beside the Parquet objects (Firehose's source record backup). */
+export const DEFAULT_SOURCE_RECORDS_PREFIX = `source-records/${DATE_PATH}`;
+/** A year of source records: long enough to recover a field the schema gained later. */
+export const DEFAULT_SOURCE_RECORDS_EXPIRATION_DAYS = 365;
 
 export const DEFAULT_STREAM_ENCRYPTION_KEY_TYPE = "AWS_OWNED_CMK";
+export const DEFAULT_CREATE_KMS_KEY = false;
+/** The longest waiting period KMS allows: a key scheduled for deletion can be restored until then. */
+export const KEY_DELETION_WINDOW_DAYS = 30;
 export const DEFAULT_LOGGING_ENABLED = true;
 export const DEFAULT_LOG_RETENTION_DAYS = 365;
 export const DELIVERY_LOG_STREAM_NAME = "DestinationDelivery";
@@ -56,6 +69,9 @@ export const DEFAULT_COMPLAINT_RATE_THRESHOLD = 0.0005;
 /** SES reviews an account whose bounce rate reaches 5% or whose complaint rate reaches 0.1%: drawn on the dashboard, flagged by the saved queries. */
 export const BOUNCE_RATE_REVIEW_LEVEL = 0.05;
 export const COMPLAINT_RATE_REVIEW_LEVEL = 0.001;
+/** The rates at which SES may pause an account's sending. */
+export const BOUNCE_RATE_PAUSE_LEVEL = 0.1;
+export const COMPLAINT_RATE_PAUSE_LEVEL = 0.005;
 /** Reputation rates move slowly: one hour is period enough, and pages no one for a blip. */
 export const REPUTATION_ALARM_PERIOD_SECONDS = 3600;
 /**

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { Annotations } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchLogStream } from "@cdktf/provider-aws/lib/cloudwatch-log-stream";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -10,10 +11,14 @@ import {
 import { AwsContext } from "../aws-context";
 import { EventAnalytics } from "../event-analytics";
 import { EventBucket } from "../event-bucket";
+import { EventKey } from "../event-key";
+import { EventFormat, FirehoseCompression } from "../ses-event-type";
 import * as defaults from "./defaults";
 import { defined } from "./defined";
+import { PREFIX_OF_YOUR_OWN_WARNING, formatConversion } from "./event-format";
 import { mayWriteUnder } from "./event-layout";
 import { roleName } from "./helpers";
+import { bucketNameOf } from "./names";
 import { PolicyStatement, policyDocument, trustPolicy } from "./policy";
 import { ResolvedDestination, ResolvedStream } from "./resolve";
 import { lakeErrorOutputPrefix, lakePrefix, lakeSourceFolders } from "./lake-layout";
@@ -26,9 +31,18 @@ export interface CreatedStream {
   readonly role: IamRole;
   readonly rolePolicy: IamRolePolicy;
   readonly bucket?: EventBucket | undefined;
+  /** Name of the bucket the events land in, created or given by ARN. */
+  readonly bucketName: string;
   readonly logGroup?: CloudwatchLogGroup | undefined;
   readonly analytics?: EventAnalytics | undefined;
+  /** The key made with `createKmsKey`. */
+  readonly key?: EventKey | undefined;
+  /** The key that encrypts what was created: made or given. */
+  readonly kmsKeyArn?: string | undefined;
 }
+
+/** `lifecycle.ignore_changes` on the name of what is named after the configuration set, or nothing. */
+type KeepDerivedName = { lifecycle: { ignoreChanges: string[] } } | Record<string, never>;
 
 /** The delivery-error log group and log stream, and what the stream and its role need of them. */
 interface DeliveryLogs {
@@ -48,25 +62,44 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
   // A stream named after the set keeps its name when the set is renamed: a new name would replace
   // it, and Firehose does not promise to deliver what a deleted stream still buffers. Its log group
   // follows it, so that it keeps the delivery-error logs.
-  const keepDerivedName = stream.nameDerived ? { lifecycle: { ignoreChanges: ["name"] } } : {};
+  const keepDerivedName: KeepDerivedName = stream.nameDerived ? { lifecycle: { ignoreChanges: ["name"] } } : {};
+  const key = stream.createsKey
+    ? new EventKey(scope, "Key", defined({
+        purpose: `stream ${stream.name}`,
+        // Like the bucket's: the key outlives a destroy unless the events may go too.
+        preventDestroy: stream.options.bucket?.forceDestroy !== true,
+        tags,
+        provider,
+      }))
+    : undefined;
+  const kmsKeyArn = key?.keyArn ?? stream.kmsKeyArn;
+  const given = stream.options;
+  if (given.format === undefined && given.prefix !== undefined && given.jsonPrefix === undefined && stream.format === EventFormat.PARQUET) {
+    Annotations.of(scope).addWarning(PREFIX_OF_YOUR_OWN_WARNING);
+  }
 
   const bucket =
     stream.bucketArn === undefined
       ? new EventBucket(scope, "Bucket", defined({
           ...stream.options.bucket,
           bucketPrefix: stream.options.bucket?.bucketPrefix ?? `${baseName.slice(0, 36)}-`,
-          kmsKeyArn: stream.kmsKeyArn,
+          kmsKeyArn,
           queryResults: keepsResultsExpiring(resolved) ? { ...resolved.queryResults } : undefined,
+          sourceRecords: stream.sourceRecords,
           tags,
           provider,
         }))
       : undefined;
   const bucketArn = bucket?.bucketArn ?? stream.bucketArn!;
   const lake = stream.lake;
-  // A source of a lake writes under its own account and Region there, the lake key on its objects.
+  // A source of a lake writes under its own account and Region there, the lake key on its objects;
+  // the stream's own key (given or made) encrypts only what stays here: the stream and its logs.
   const prefix = lake === undefined ? stream.prefix : lakePrefix(aws.accountId, aws.region);
   const errorOutputPrefix = lake === undefined ? stream.errorOutputPrefix : lakeErrorOutputPrefix(aws.accountId, aws.region);
-  const objectKeyArn = lake === undefined ? stream.kmsKeyArn : lake.kmsKeyArn;
+  const objectKeyArn = lake === undefined ? kmsKeyArn : lake.kmsKeyArn;
+  // The query layer comes first: with Parquet its table is the schema Firehose converts to.
+  const queries = analytics === undefined ? undefined : createAnalytics(scope, resolved, bucket, bucketArn, kmsKeyArn);
+  const schemaTable = stream.format === EventFormat.PARQUET ? queries : undefined;
 
   const statements: PolicyStatement[] = lake !== undefined ? lakeStatements(lake, bucketArn, aws) : [
     {
@@ -83,12 +116,12 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
       Resource: [bucketArn, `${bucketArn}/*`],
     },
   ];
-  if (lake === undefined && stream.kmsKeyArn !== undefined) {
+  if (lake === undefined && kmsKeyArn !== undefined) {
     statements.push({
       Sid: "EncryptEventObjects",
       Effect: "Allow",
       Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-      Resource: [stream.kmsKeyArn],
+      Resource: [kmsKeyArn],
       Condition: {
         StringEquals: { "kms:ViaService": `s3.${aws.region}.${aws.dnsSuffix}` },
         StringLike: { "kms:EncryptionContext:aws:s3:arn": [bucketArn, `${bucketArn}/*`] },
@@ -96,7 +129,21 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
     });
   }
 
-  const logs = stream.logging ? createDeliveryLogs(scope, resolved, aws, keepDerivedName) : undefined;
+  if (schemaTable !== undefined) {
+    // Firehose reads the Parquet schema from the event table, and from nothing else.
+    statements.push({
+      Sid: "ReadRecordSchema",
+      Effect: "Allow",
+      Action: ["glue:GetTable", "glue:GetTableVersion", "glue:GetTableVersions"],
+      Resource: [
+        aws.arn("glue", "catalog"),
+        aws.arn("glue", `database/${schemaTable.databaseName}`),
+        aws.arn("glue", `table/${schemaTable.databaseName}/${schemaTable.tableName}`),
+      ],
+    });
+  }
+
+  const logs = stream.logging ? createDeliveryLogs(scope, resolved, aws, keepDerivedName, kmsKeyArn) : undefined;
   if (logs !== undefined) statements.push(logs.statement);
 
   const role = new IamRole(scope, "DeliveryRole", defined({
@@ -110,6 +157,8 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
     provider,
   }));
   if (imports.deliveryRole) role.importFrom(stream.role.name!, provider);
+  if (lake === undefined) key?.allowDeliveryThroughS3(role.arn, bucketArn);
+  if (logs !== undefined) key?.allowLogGroups(defaults.LOG_GROUP_PREFIX);
   const rolePolicy = new IamRolePolicy(scope, "DeliveryRolePolicy", defined({
     name: defaults.DELIVERY_ROLE_POLICY_NAME,
     role: role.id,
@@ -121,9 +170,9 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
     name: stream.name,
     destination: "extended_s3",
     serverSideEncryption:
-      stream.kmsKeyArn === undefined
+      kmsKeyArn === undefined
         ? { enabled: true, keyType: defaults.DEFAULT_STREAM_ENCRYPTION_KEY_TYPE }
-        : { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: stream.kmsKeyArn },
+        : { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: kmsKeyArn },
     extendedS3Configuration: defined({
       roleArn: role.arn,
       bucketArn,
@@ -135,6 +184,33 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
       kmsKeyArn: objectKeyArn,
       cloudwatchLoggingOptions: logs?.options ?? { enabled: false },
       ...(stream.partitioned ? eventTypePartitioning(stream) : {}),
+      dataFormatConversionConfiguration:
+        schemaTable === undefined
+          ? undefined
+          : formatConversion({
+              catalogId: aws.accountId,
+              databaseName: schemaTable.databaseName,
+              tableName: schemaTable.tableName,
+              region: aws.region,
+              roleArn: role.arn,
+            }),
+      ...(stream.sourceRecords === undefined
+        ? {}
+        : {
+            // The records as SES wrote them, so that a field the table lacks can be recovered.
+            s3BackupMode: "Enabled",
+            s3BackupConfiguration: defined({
+              roleArn: role.arn,
+              bucketArn,
+              prefix: stream.sourceRecords.prefix,
+              errorOutputPrefix: stream.errorOutputPrefix,
+              compressionFormat: FirehoseCompression.GZIP,
+              bufferingSize: stream.bufferingSizeMiB,
+              bufferingInterval: stream.bufferingIntervalSeconds,
+              kmsKeyArn,
+              cloudwatchLoggingOptions: logs?.options ?? { enabled: false },
+            }),
+          }),
     }),
     tags,
     ...keepDerivedName,
@@ -145,25 +221,41 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
     deliveryStream.importFrom(aws.arn("firehose", `deliverystream/${stream.name}`), provider);
   }
 
-  const eventsBucketName = bucket?.bucketName ?? bucketArn.slice(bucketArn.lastIndexOf(":") + 1);
-  const queries =
-    analytics === undefined
-      ? undefined
-      : new EventAnalytics(scope, "Analytics", defined({
-          ...analytics.options,
-          prefix: stream.prefix,
-          errorOutputPrefix: stream.errorOutputPrefix,
-          compression: stream.compression,
-          eventTypes: resolved.props.eventTypes,
-          eventsBucketName,
-          eventsBucketArn: bucketArn,
-          resultsBucket: bucket === undefined ? undefined : { bucketName: bucket.bucketName, bucketArn: bucket.bucketArn },
-          kmsKeyArn: stream.kmsKeyArn,
-          nameBase: baseName,
-          tags,
-          provider,
-        }));
-  return { stream: deliveryStream, role, rolePolicy, bucket, logGroup: logs?.logGroup, analytics: queries };
+  return { stream: deliveryStream, role, rolePolicy, bucket, bucketName: eventsBucketName(bucket, bucketArn), logGroup: logs?.logGroup, analytics: queries, key, kmsKeyArn };
+}
+
+/** Name of the bucket the events land in: the bucket made, or the one its ARN names. */
+function eventsBucketName(bucket: EventBucket | undefined, bucketArn: string): string {
+  return bucket?.bucketName ?? bucketNameOf(bucketArn);
+}
+
+/** The query layer over what the stream writes: the Parquet table (and a table over the JSON before it) or the JSON table. */
+function createAnalytics(
+  scope: Construct,
+  resolved: ResolvedDestination,
+  bucket: EventBucket | undefined,
+  bucketArn: string,
+  kmsKeyArn: string | undefined,
+): EventAnalytics {
+  const { provider, tags, baseName } = resolved;
+  const stream = resolved.stream;
+  const { enabled: _enabled, ...options } = resolved.analytics!.options;
+  return new EventAnalytics(scope, "Analytics", defined({
+    ...options,
+    prefix: stream.prefix,
+    errorOutputPrefix: stream.errorOutputPrefix,
+    compression: stream.compression,
+    format: stream.format,
+    jsonHistory: stream.jsonPrefix === undefined ? undefined : { prefix: stream.jsonPrefix, compression: defaults.DEFAULT_COMPRESSION },
+    eventTypes: resolved.props.eventTypes,
+    eventsBucketName: eventsBucketName(bucket, bucketArn),
+    eventsBucketArn: bucketArn,
+    resultsBucket: bucket === undefined ? undefined : { bucketName: bucket.bucketName, bucketArn: bucket.bucketArn },
+    kmsKeyArn,
+    nameBase: baseName,
+    tags,
+    provider,
+  }));
 }
 
 /** The delivery role's statements on a lake: its own folders there, the lake key through S3. */
@@ -180,13 +272,19 @@ function lakeStatements(lake: NonNullable<ResolvedStream["lake"]>, bucketArn: st
 }
 
 /** The delivery-error log group `/aws/kinesisfirehose/<stream>` and its log stream, imported on request. */
-function createDeliveryLogs(scope: Construct, resolved: ResolvedDestination, aws: AwsContext, keepDerivedName: object): DeliveryLogs {
+function createDeliveryLogs(
+  scope: Construct,
+  resolved: ResolvedDestination,
+  aws: AwsContext,
+  keepDerivedName: KeepDerivedName,
+  kmsKeyArn: string | undefined,
+): DeliveryLogs {
   const { provider } = resolved;
   const stream = resolved.stream;
   const logGroup = new CloudwatchLogGroup(scope, "LogGroup", defined({
     name: `${defaults.LOG_GROUP_PREFIX}${stream.name}`,
     retentionInDays: stream.logRetentionDays,
-    kmsKeyId: stream.kmsKeyArn,
+    kmsKeyId: kmsKeyArn,
     tags: resolved.tags,
     ...keepDerivedName,
     provider,

@@ -1,11 +1,17 @@
 import { Fn, Token } from "cdktf";
 import { SesEventRecordType as T, SesEventType } from "../ses-event-type";
 import { BOUNCE_RATE_REVIEW_LEVEL, COMPLAINT_RATE_REVIEW_LEVEL } from "./defaults";
+import { percent } from "./helpers";
 
 /** What the queries need to know about the table. */
 export interface EventQueryContext {
   readonly databaseName: string;
   readonly tableName: string;
+  /**
+   * A second table with the same columns and partition keys whose rows the queries read too: the
+   * JSON events delivered before the stream converted to Parquet.
+   */
+  readonly historyTableName?: string;
   /** The column holding the event type: the partition key when there is one (it prunes), else `eventtype`. */
   readonly eventTypeColumn: string;
   /** Names of the year, month and day partition keys. */
@@ -46,9 +52,6 @@ export interface SkippedEventQuery {
   };
 }
 
-/** 0.05 as "5%". */
-const percent = (rate: number): string => `${Number((rate * 100).toPrecision(6))}%`;
-
 /** `replace` run now on a literal, or by Terraform on a token, which is only known at apply time. */
 const replaceAll = (value: string, search: string, by: string): string =>
   Token.isUnresolved(value) ? Fn.replace(value, Fn.rawString(search), Fn.rawString(by)) : value.split(search).join(by);
@@ -88,7 +91,13 @@ interface QuerySpec {
  * so two copies delivered on either side of midnight fall on one day.
  */
 export function eventQueries(context: EventQueryContext): { queries: EventQuery[]; skipped: SkippedEventQuery[] } {
-  const table = `${quote(context.databaseName)}.${quote(context.tableName)}`;
+  const tableOf = (name: string) => `${quote(context.databaseName)}.${quote(name)}`;
+  // Both tables have the same columns and partition keys; the engine prunes partitions and reads
+  // only the named columns of each side of the union.
+  const table =
+    context.historyTableName === undefined
+      ? tableOf(context.tableName)
+      : `(SELECT * FROM ${tableOf(context.tableName)} UNION ALL SELECT * FROM ${tableOf(context.historyTableName)}) AS events`;
   const type = quote(context.eventTypeColumn);
   const [year, month, day] = context.dateKeys.map(quote);
   const since = `current_date - INTERVAL '${context.windowDays}' DAY`;

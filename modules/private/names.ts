@@ -1,3 +1,4 @@
+import { Fn } from "cdktf";
 import * as defaults from "./defaults";
 import { isToken, roleArnParts } from "./validation";
 
@@ -9,6 +10,14 @@ export function adoptedRole(
 ): { name?: string | undefined; path?: string | undefined } {
   const fromArn = typeof imported === "string" ? roleArnParts(imported) : undefined;
   return { name: name ?? fromArn?.name, path: path ?? (fromArn?.path === "/" ? undefined : fromArn?.path) };
+}
+
+/**
+ * The name of the bucket of an S3 bucket ARN (`arn:<partition>:s3:::<name>`); for an ARN known
+ * only at apply time, the expression that takes it out.
+ */
+export function bucketNameOf(bucketArn: string): string {
+  return isToken(bucketArn) ? Fn.element(Fn.split(":", bucketArn), 5) : bucketArn.slice(bucketArn.lastIndexOf(":") + 1);
 }
 
 /** A lowercase, hyphenated base for generated names, from the configuration set name. */

@@ -2,6 +2,7 @@ import { IConstruct } from "constructs";
 import { TerraformProvider, TerraformStack } from "cdktf";
 import type { SesFirehoseEventDestinationProps } from "../ses-firehose-event-destination";
 import { dashboardName } from "../pipeline-dashboard";
+import * as defaults from "./defaults";
 import { ResolvedDestination, resolveDestination } from "./resolve";
 import { ValidationError, isToken, show } from "./validation";
 
@@ -28,7 +29,12 @@ export interface PhysicalName {
   /** True when the name is another prop's value (a stream named after its configuration set). */
   readonly derived: boolean;
   readonly regional: boolean;
+  /** How to resolve a clash, when it is not to give each its own `setting`. */
+  readonly fix?: string | undefined;
 }
+
+/** How to resolve a clash of the CloudWatch metrics event destination, whose name is fixed. */
+const METRICS_DESTINATION_FIX = `a configuration set holds one event destination named ${defaults.METRICS_EVENT_DESTINATION_NAME}, which counts its sends for the silent pipeline alarm and the dashboard: turn alarms.silentPipeline and dashboard.enabled off on every destination of the set but one`;
 
 /** The fixed names of what a destination with `props` creates; generated names never collide. */
 export function physicalNames(props: SesFirehoseEventDestinationProps): PhysicalName[] {
@@ -39,12 +45,16 @@ export function physicalNames(props: SesFirehoseEventDestinationProps): Physical
 export function physicalNamesOf(resolved: ResolvedDestination): PhysicalName[] {
   const { props, stream, analytics } = resolved;
   const names: PhysicalName[] = [];
-  const add = (kind: PhysicalNameKind, name: string | undefined, setting: string, derived = false) => {
-    if (name !== undefined && !isToken(name)) names.push({ kind, name, setting, derived, regional: !ACCOUNT_GLOBAL.includes(kind) });
+  const add = (kind: PhysicalNameKind, name: string | undefined, setting: string, derived = false, fix?: string) => {
+    if (name !== undefined && !isToken(name)) names.push({ kind, name, setting, derived, regional: !ACCOUNT_GLOBAL.includes(kind), fix });
   };
   if (resolved.managesSet) add(PhysicalNameKind.CONFIGURATION_SET, props.configurationSetName, "configurationSetName");
   if (!isToken(props.configurationSetName)) {
     add(PhysicalNameKind.EVENT_DESTINATION, `${props.configurationSetName}|${resolved.eventDestinationName}`, "eventDestinationName");
+    if (resolved.monitoring.metricsDestination) {
+      const metrics = `${props.configurationSetName}|${defaults.METRICS_EVENT_DESTINATION_NAME}`;
+      add(PhysicalNameKind.EVENT_DESTINATION, metrics, "alarms", false, METRICS_DESTINATION_FIX);
+    }
   }
   if (props.sesRoleArn === undefined) add(PhysicalNameKind.ROLE, resolved.sesRole.name, "sesRoleName");
   if (resolved.createsStream) {
@@ -129,7 +139,7 @@ export class PhysicalNames {
       const other = (taken.get(identityOf(name)) ?? []).find((claim) => !apart(name, scope, claim.scope));
       if (other === undefined) continue;
       problems.push(
-        `the ${name.kind} ${showClash(name, other.name)} (${settingOf(name)}) is also created by ${other.owner} (${settingOf(other.name)}): ${name.regional ? "an account holds one per Region" : "an account holds one for all Regions"}; give each destination its own ${name.setting}.`,
+        `the ${name.kind} ${showClash(name, other.name)} (${settingOf(name)}) is also created by ${other.owner} (${settingOf(other.name)}): ${name.regional ? "an account holds one per Region" : "an account holds one for all Regions"}; ${name.fix ?? `give each destination its own ${name.setting}`}.`,
       );
     }
     if (problems.length > 0) throw new ValidationError(owner, problems);

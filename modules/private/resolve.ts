@@ -1,9 +1,10 @@
 import { TerraformProvider } from "cdktf";
 import { ConfigurationSet, ConfigurationSetOptions } from "../configuration-set";
 import type { EventAnalyticsOptions } from "../event-analytics";
-import { FirehoseCompression, SesEventType } from "../ses-event-type";
+import { EventFormat, FirehoseCompression, SesEventType } from "../ses-event-type";
 import type { DeliveryStreamOptions, ImportExistingOptions, LakeDeliveryOptions, SesFirehoseEventDestinationProps } from "../ses-firehose-event-destination";
 import * as defaults from "./defaults";
+import { deliveryLayout } from "./event-format";
 import { adoptedRole, defaultDatabaseName, defaultsToPrimaryWorkgroup, nameBase } from "./names";
 
 /** The name and path of a role the module creates: as set, or taken from the ARN given to import it. */
@@ -19,6 +20,9 @@ export interface Monitoring {
   /** The set publishes reputation metrics (false when the module cannot know: an existing set). */
   readonly reputationMetrics: boolean;
   readonly reputationAlarms: boolean;
+  /** The rates the reputation alarms fire at, when they are on (the dashboard draws them). */
+  readonly bounceRateThreshold?: number | undefined;
+  readonly complaintRateThreshold?: number | undefined;
   readonly silentPipeline: boolean;
   /** The CloudWatch event destination that gives the set's sends by the ses:configuration-set dimension. */
   readonly metricsDestination: boolean;
@@ -33,11 +37,20 @@ export interface ResolvedStream {
   readonly nameDerived: boolean;
   /** The bucket given: `bucketArn`, or the lake's. */
   readonly bucketArn?: string | undefined;
+  /** The key given by `kmsKeyArn`; see `createsKey`. */
   readonly kmsKeyArn?: string | undefined;
   /** The lake the stream delivers to, when `deliveryStream.lake` is set. */
   readonly lake?: LakeDeliveryOptions | undefined;
+  /** The module creates the KMS key (`createKmsKey`). */
+  readonly createsKey: boolean;
   readonly partitioned: boolean;
+  /** Parquet by default when the query layer (whose table is the schema) is on, else JSON. */
+  readonly format: EventFormat;
   readonly prefix: string;
+  /** With Parquet, where JSON was delivered before the switch (a table of its own reads it). */
+  readonly jsonPrefix?: string | undefined;
+  /** With the source record backup on, where the records go and when they expire. */
+  readonly sourceRecords?: { readonly prefix: string; readonly expirationDays: number } | undefined;
   readonly errorOutputPrefix: string;
   readonly compression: FirehoseCompression;
   readonly bufferingSizeMiB: number;
@@ -108,9 +121,9 @@ export function resolveDestination(props: SesFirehoseEventDestinationProps): Res
   const enabled = props.enabled ?? defaults.DEFAULT_ENABLED;
   const options = props.deliveryStream ?? {};
   const createsStream = props.deliveryStreamArn === undefined;
-  const stream = resolveStream(props, options, imports);
   const analyticsOptions = props.analytics ?? {};
-  const analyticsOn = createsStream && (analyticsOptions.enabled ?? stream.bucketArn === undefined);
+  const analyticsOn = createsStream && (analyticsOptions.enabled ?? (options.bucketArn === undefined && options.lake === undefined));
+  const stream = resolveStream(props, options, imports, analyticsOn);
   return {
     props,
     baseName,
@@ -136,8 +149,14 @@ export function resolveDestination(props: SesFirehoseEventDestinationProps): Res
   };
 }
 
-function resolveStream(props: SesFirehoseEventDestinationProps, options: DeliveryStreamOptions, imports: ImportExistingOptions): ResolvedStream {
-  const partitioned = options.partitionByEventType ?? defaults.DEFAULT_PARTITION_BY_EVENT_TYPE;
+function resolveStream(
+  props: SesFirehoseEventDestinationProps,
+  options: DeliveryStreamOptions,
+  imports: ImportExistingOptions,
+  analyticsOn: boolean,
+): ResolvedStream {
+  const layout = deliveryLayout({ ...options, analyticsEnabled: analyticsOn });
+  const partitioned = layout.partitioned;
   return {
     options,
     name: options.name ?? props.configurationSetName,
@@ -145,11 +164,15 @@ function resolveStream(props: SesFirehoseEventDestinationProps, options: Deliver
     bucketArn: options.lake?.bucketArn ?? options.bucketArn,
     kmsKeyArn: options.kmsKeyArn,
     lake: options.lake,
+    createsKey: options.createKmsKey ?? defaults.DEFAULT_CREATE_KMS_KEY,
     partitioned,
-    prefix: options.prefix ?? defaultPrefix(partitioned),
+    format: layout.format,
+    prefix: layout.prefix,
+    jsonPrefix: layout.jsonPrefix,
+    sourceRecords: layout.sourceRecords,
     errorOutputPrefix: options.errorOutputPrefix ?? defaults.DEFAULT_ERROR_OUTPUT_PREFIX,
-    compression: options.compression ?? defaults.DEFAULT_COMPRESSION,
-    bufferingSizeMiB: options.bufferingSizeMiB ?? (partitioned ? defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB : defaults.DEFAULT_BUFFERING_SIZE_MIB),
+    compression: layout.compression,
+    bufferingSizeMiB: layout.bufferingSizeMiB,
     bufferingIntervalSeconds: options.bufferingIntervalSeconds ?? defaults.DEFAULT_BUFFERING_INTERVAL_SECONDS,
     partitioningRetrySeconds: options.partitioningRetrySeconds ?? defaults.DEFAULT_PARTITIONING_RETRY_SECONDS,
     logging: options.logging ?? defaults.DEFAULT_LOGGING_ENABLED,
@@ -158,7 +181,7 @@ function resolveStream(props: SesFirehoseEventDestinationProps, options: Deliver
   };
 }
 
-/** The prefix of delivered events when none is set: by event type with partitioning, else by date. */
+/** The prefix of delivered JSON when none is set: by event type with partitioning, else by date. */
 export function defaultPrefix(partitioned: boolean): string {
   return partitioned ? defaults.DEFAULT_PARTITIONED_PREFIX : defaults.DEFAULT_DATED_PREFIX;
 }
@@ -189,11 +212,14 @@ function monitoringOf(
     givenSet?.reputationMetrics ?? (managed ? (options.reputationMetrics ?? defaults.DEFAULT_REPUTATION_METRICS) : (alarms.reputation ?? false));
   const publishesSends = enabled && eventTypes.includes(SesEventType.SEND);
   const silentPipeline = alarmsOn && (alarms.silentPipeline ?? publishesSends);
+  const reputationAlarms = alarmsOn && (alarms.reputation ?? managed);
   return {
     alarms: alarmsOn,
     dashboard,
     reputationMetrics,
-    reputationAlarms: alarmsOn && (alarms.reputation ?? managed),
+    reputationAlarms,
+    bounceRateThreshold: reputationAlarms ? (alarms.bounceRateThreshold ?? defaults.DEFAULT_BOUNCE_RATE_THRESHOLD) : undefined,
+    complaintRateThreshold: reputationAlarms ? (alarms.complaintRateThreshold ?? defaults.DEFAULT_COMPLAINT_RATE_THRESHOLD) : undefined,
     silentPipeline,
     metricsDestination: silentPipeline || dashboard,
   };

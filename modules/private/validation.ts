@@ -91,7 +91,8 @@ export function looksSecret(value: unknown): boolean {
  */
 export function show(value: unknown): string {
   if (looksSecret(value)) return "(a value that looks like a secret, not shown)";
-  const raw = value === undefined ? "undefined" : jsonOf(value);
+  // JSON writes Infinity (1e309 parsed) as null: say what the number is.
+  const raw = value === undefined ? "undefined" : typeof value === "number" && !Number.isFinite(value) ? String(value) : jsonOf(value);
   if (raw === undefined) return "(a value nested too deep to show)";
   const json = escapeInvisible(raw);
   if (json.length <= SHOWN_LENGTH) return json;
@@ -163,6 +164,11 @@ export class Problems {
   /** The problems found so far. */
   get messages(): readonly string[] {
     return this.found.map(sentence);
+  }
+
+  /** The problems found so far, each with the setting it is about. */
+  get all(): readonly Problem[] {
+    return [...this.found];
   }
 
   throwIfAny(scope: string): void {
@@ -276,4 +282,37 @@ export function roleArnParts(arn: string): { path: string; name: string } | unde
   const resource = arn.slice(arn.indexOf(":role/") + ":role".length);
   const cut = resource.lastIndexOf("/") + 1;
   return { path: resource.slice(0, cut), name: resource.slice(cut) };
+}
+
+/**
+ * The props a construct takes, by name: `true` for a prop, the group's own shape for a group of
+ * options that is looked into. Typed against the props interface (`PropShape<XxxProps>`), so
+ * that `tsc` fails until a prop added there is named here too; messages list the known props
+ * from it.
+ */
+export type PropShape<T> = { readonly [K in keyof T]-?: true | PropShape<NonNullable<T[K]>> };
+
+/**
+ * Refuses a prop that `shape` does not name, at any depth of its groups: from JavaScript, a typo
+ * or a prop of a newer version would otherwise be ignored without a word. Only plain objects are
+ * looked into (a construct or a token given for a group is the construct's own business).
+ */
+export function checkKnownProps(problems: Problems, at: string, props: unknown, shape: object): void {
+  if (!isPlainObject(props) || isToken(props)) return;
+  const known = Object.keys(shape);
+  for (const key of Object.keys(props)) {
+    const inner: unknown = Object.prototype.hasOwnProperty.call(shape, key) ? (shape as Record<string, unknown>)[key] : undefined;
+    if (inner === undefined) {
+      const name = /^[A-Za-z_$][\w$]{0,63}$/.test(key) && !looksSecret(key) ? `${at}${key}` : `${at.replace(/\.$/, "")}[${show(key)}]`;
+      problems.whenAbout(name, true, `is not a prop: use one of ${known.join(", ")}.`);
+    } else if (typeof inner === "object") {
+      checkKnownProps(problems, `${at}${key}.`, (props as Record<string, unknown>)[key], inner as object);
+    }
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }

@@ -1,0 +1,159 @@
+import { Construct } from "constructs";
+import * as library from "../modules";
+import { ConfigurationSet, DeliveryAlarms, EventAnalytics, EventBucket, EventKey, FirehoseCompression, PipelineDashboard, SesEventLake, SesFirehoseEventDestination } from "../modules";
+import { newStack, parse } from "./helpers";
+
+/** Builds one construct with `props` (plus what it needs) in a fresh stack; the message it throws, or undefined. */
+type Build = (extra: Record<string, unknown>) => void;
+
+const BUILDERS: Record<string, Build> = {
+  SesFirehoseEventDestination: (extra) => new SesFirehoseEventDestination(newStack(), "Events", { configurationSetName: "mail", ...extra }),
+  ConfigurationSet: (extra) => new ConfigurationSet(newStack(), "Set", { configurationSetName: "mail", ...extra }),
+  DeliveryAlarms: (extra) => new DeliveryAlarms(newStack(), "Alarms", { deliveryStreamName: "mail", ...extra }),
+  PipelineDashboard: (extra) =>
+    new PipelineDashboard(newStack(), "Board", {
+      configurationSetName: "mail",
+      deliveryStreamName: "mail",
+      region: "eu-west-1",
+      reputationMetrics: true,
+      partitioned: false,
+      ...extra,
+    }),
+  EventBucket: (extra) => new EventBucket(newStack(), "Bucket", { bucketPrefix: "mail-", ...extra }),
+  EventKey: (extra) => new EventKey(newStack(), "Key", { purpose: "stream mail", ...extra }),
+  SesEventLake: (extra) => new SesEventLake(newStack(), "Lake", { sourceAccountIds: ["222222222222"], regions: ["eu-west-1"], ...extra }),
+  EventAnalytics: (extra) =>
+    new EventAnalytics(newStack(), "Analytics", {
+      prefix: "events/!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/",
+      compression: FirehoseCompression.GZIP,
+      eventsBucketName: "events",
+      eventsBucketArn: "arn:aws:s3:::events",
+      nameBase: "mail",
+      ...extra,
+    }),
+};
+
+function errorOf(build: Build, extra: Record<string, unknown>): string {
+  try {
+    build(extra);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error("expected the props to be refused");
+}
+
+const DESTINATION_PROPS =
+  "configurationSetName, createConfigurationSet, configurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, sesRolePath, alarms, dashboard, analytics, importExisting, tags, provider";
+const SET_OPTIONS =
+  "reputationMetrics, sendingEnabled, tlsPolicy, suppressionReasons, disableSuppressionList, customTrackingRedirectDomain, customTrackingHttpsPolicy, dedicatedIpPool, maxDeliveryDurationSeconds, vdmOptions";
+const STREAM_OPTIONS =
+  "name, bucketArn, bucket, prefix, errorOutputPrefix, bufferingSizeMiB, bufferingIntervalSeconds, compression, format, jsonPrefix, sourceRecordBackup, kmsKeyArn, createKmsKey, partitionByEventType, partitioningRetrySeconds, roleName, rolePath, logging, logRetentionDays, lake";
+const LAKE_PROPS =
+  "bucketPrefix, forceDestroy, accessLogBucketName, accessLogPrefix, lifecycle, sourceAccountIds, organizationId, accountIds, regions, createKmsKey, analytics, bucketName, name, tags, provider";
+const LIFECYCLE = "abortIncompleteMultipartUploadDays, transitionToInfrequentAccessDays, expirationDays, noncurrentVersionExpirationDays";
+
+describe("a prop the construct does not know, from JavaScript", () => {
+  test("every exported construct is covered", () => {
+    const constructs = Object.entries(library)
+      .filter(([, value]) => typeof value === "function" && value.prototype instanceof Construct)
+      .map(([name]) => name)
+      // AwsContext is reached through AwsContext.of, which takes no props.
+      .filter((name) => name !== "AwsContext");
+    expect(constructs.sort()).toEqual(Object.keys(BUILDERS).sort());
+  });
+
+  test.each([
+    ["SesFirehoseEventDestination", { eventType: ["SEND"] }, `SesFirehoseEventDestination "test/Events": invalid settings:\n  - eventType is not a prop: use one of ${DESTINATION_PROPS}.`],
+    [
+      "ConfigurationSet",
+      { tlsPolicies: "REQUIRE" },
+      `ConfigurationSet "test/Set": invalid settings:\n  - tlsPolicies is not a prop: use one of ${SET_OPTIONS}, configurationSetName, importExisting, tags, provider.`,
+    ],
+    [
+      "DeliveryAlarms",
+      { enabled: true },
+      `DeliveryAlarms "test/Alarms": invalid settings:\n  - enabled is not a prop: use one of snsTopicArn, freshnessThresholdSeconds, periodSeconds, reputation, bounceRateThreshold, complaintRateThreshold, silentPipeline, deliveryStreamName, topicKmsKeyArn, topicNamePrefix, configurationSetName, tags, provider.`,
+    ],
+    [
+      "PipelineDashboard",
+      { enabled: true },
+      `PipelineDashboard "test/Board": invalid settings:\n  - enabled is not a prop: use one of configurationSetName, deliveryStreamName, dashboardName, region, reputationMetrics, partitioned, bounceRateThreshold, complaintRateThreshold, provider.`,
+    ],
+    [
+      "EventBucket",
+      { lifecycle: { expirationDay: 30 } },
+      `EventBucket "test/Bucket": invalid settings:\n  - lifecycle.expirationDay is not a prop: use one of ${LIFECYCLE}.`,
+    ],
+    [
+      "EventKey",
+      { rotation: false },
+      `EventKey "test/Key": invalid settings:\n  - rotation is not a prop: use one of purpose, preventDestroy, tags, provider.`,
+    ],
+    [
+      "EventAnalytics",
+      { tableNme: "events" },
+      `EventAnalytics "test/Analytics": invalid settings:\n  - tableNme is not a prop: use one of databaseName, tableName, workgroupName, resultsPrefix, resultsExpirationDays, bytesScannedCutoffPerQuery, firstYear, queryWindowDays, tagName, prefix, errorOutputPrefix, compression, format, columns, jsonHistory, eventTypes, eventsBucketName, eventsBucketArn, resultsBucket, kmsKeyArn, nameBase, partitionValues, groupBy, tags, provider.`,
+    ],
+    [
+      "SesEventLake",
+      { sourceAccounts: ["222222222222"] },
+      `SesEventLake "test/Lake": invalid settings:\n  - sourceAccounts is not a prop: use one of ${LAKE_PROPS}.`,
+    ],
+  ])("%s refuses it with the list of the props it knows", (name, extra, message) => {
+    expect(errorOf(BUILDERS[name]!, extra)).toBe(message);
+  });
+
+  test.each([
+    ["deliveryStream.bufferSizeMiB", { deliveryStream: { bufferSizeMiB: 64 } }, `deliveryStream.bufferSizeMiB is not a prop: use one of ${STREAM_OPTIONS}.`],
+    ["deliveryStream.bucket.lifecycle", { deliveryStream: { bucket: { lifecycle: { expiration: 1 } } } }, `deliveryStream.bucket.lifecycle.expiration is not a prop: use one of ${LIFECYCLE}.`],
+    [
+      "configurationSet.vdmOptions",
+      { configurationSet: { vdmOptions: { engagementMetric: true } } },
+      "configurationSet.vdmOptions.engagementMetric is not a prop: use one of engagementMetrics, optimizedSharedDelivery.",
+    ],
+    ["dashboard", { dashboard: { on: true } }, "dashboard.on is not a prop: use one of enabled."],
+    [
+      "importExisting",
+      { importExisting: { bucket: true } },
+      "importExisting.bucket is not a prop: use one of configurationSet, eventDestination, deliveryStream, sesRole, deliveryRole, deliveryLogs.",
+    ],
+    ["a key that is no identifier", { "dead line": 1 }, `["dead line"] is not a prop: use one of ${DESTINATION_PROPS}.`],
+    ["a nested key that is no identifier", { alarms: { "a\nb": 1 } }, 'alarms["a\\nb"] is not a prop: use one of enabled, snsTopicArn, freshnessThresholdSeconds, periodSeconds, reputation, bounceRateThreshold, complaintRateThreshold, silentPipeline.'],
+    ["an own __proto__ key", JSON.parse('{"__proto__": {"x": 1}}'), `__proto__ is not a prop: use one of ${DESTINATION_PROPS}.`],
+    ["a prop of a newer version, left undefined", { deliveryStream: { name: "mail", sharding: undefined } }, `deliveryStream.sharding is not a prop: use one of ${STREAM_OPTIONS}.`],
+  ])("SesFirehoseEventDestination refuses one in %s", (_, extra, problem) => {
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, extra)).toBe(`SesFirehoseEventDestination "test/Events": invalid settings:\n  - ${problem}`);
+  });
+
+  test.each([
+    [
+      "analytics (which the lake always has)",
+      { analytics: { enabled: true } },
+      "analytics.enabled is not a prop: use one of databaseName, tableName, workgroupName, resultsPrefix, resultsExpirationDays, bytesScannedCutoffPerQuery, firstYear, queryWindowDays, tagName.",
+    ],
+    ["lifecycle", { lifecycle: { expirationDay: 30 } }, `lifecycle.expirationDay is not a prop: use one of ${LIFECYCLE}.`],
+  ])("SesEventLake refuses one in %s", (_, extra, problem) => {
+    expect(errorOf(BUILDERS.SesEventLake!, extra)).toBe(`SesEventLake "test/Lake": invalid settings:\n  - ${problem}`);
+  });
+
+  test("SesFirehoseEventDestination refuses one in deliveryStream.lake", () => {
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { deliveryStream: { lake: { bucketArn: "arn:aws:s3:::lake", keyArn: "x" } } })).toBe(
+      'SesFirehoseEventDestination "test/Events": invalid settings:\n  - deliveryStream.lake.keyArn is not a prop: use one of bucketArn, kmsKeyArn, accountId.',
+    );
+  });
+
+  test("a ConfigurationSet construct given as configurationSet is not looked into", () => {
+    const stack = newStack();
+    const set = new ConfigurationSet(stack, "Set", { configurationSetName: "mail" });
+    new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail", configurationSet: set });
+    expect(parse(stack).resources("aws_sesv2_configuration_set")).toHaveLength(1);
+  });
+
+  test("every problem comes in the one error, an unknown prop with the others", () => {
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { configurationSetName: "bad name", eventType: [] })).toBe(
+      'SesFirehoseEventDestination "test/Events": invalid settings:\n' +
+        `  - eventType is not a prop: use one of ${DESTINATION_PROPS}.\n` +
+        `  - configurationSetName "bad name" is invalid: use 1-64 letters, digits, '_' or '-'.`,
+    );
+  });
+});
