@@ -581,6 +581,36 @@ class DeliverySession:
 
         return contextvars.copy_context().run(run)
 
+    def foreign_bucket_denial(self, resource, context):
+        """With the bucket in another account (a lake's), its owner's bucket policy must allow the write too; a denial or None.
+
+        ministack's evaluator reads the bucket policy only in the caller's own account (its S3 front
+        door checks another owner's policy itself, which this internal write never passes); across
+        accounts AWS requires an allow in both the role's policies and the bucket policy, and an
+        explicit deny in either refuses (IAM User Guide, "Cross-account policy evaluation logic").
+        """
+        from ministack.core import iam_evaluator
+        from ministack.services import s3
+
+        owner, region = bucket_home(self.bucket)
+        role_account = self.role_arn.split(":")[4] if len(self.role_arn.split(":")) > 5 else self.account
+        if owner == role_account:
+            return None
+        policy = s3._bucket_policies.get_scoped(owner, None, self.bucket)
+
+        def run():
+            iam_evaluator.pin_request_origin("firehose.amazonaws.com", True)
+            ctx = iam_evaluator.EvalContext(principal_arn=self.session_arn, principal_type="AssumedRole", principal_account=role_account,
+                                            action="s3:PutObject", resource_arn=resource, region=region,
+                                            service_context={k.lower(): v for k, v in context.items()})
+            return iam_evaluator.evaluate_resource_policy(policy or "", ctx)
+
+        result = contextvars.copy_context().run(run)
+        if result.decision == "Allow":
+            return None
+        result.resource_policy_arn = f"arn:aws:s3:::{self.bucket}"
+        return result
+
     def kms_key(self, key):
         """The customer managed key an object written here is encrypted with, and whether the bucket key is on."""
         stream_key = (self.config.get("EncryptionConfiguration") or {}).get("KMSEncryptionConfig") or {}
@@ -612,7 +642,7 @@ class DeliverySession:
             return refused
         resource = f"arn:aws:s3:::{self.bucket}/{key}"
         context = s3_service_context("s3:PutObject", {}, f"/{self.bucket}/{key}", {})
-        denied = self.enforce("s3:PutObject", "s3", resource, context)
+        denied = self.enforce("s3:PutObject", "s3", resource, context) or self.foreign_bucket_denial(resource, context)
         if denied:
             return DeliveryRefused(
                 "S3.AccessDenied",

@@ -408,15 +408,16 @@ class CrossAccountDeliveryTest(unittest.TestCase):
 
     LAKE, SOURCE, SOURCE_REGION = "111111111111", "222222222222", "eu-west-1"
 
-    def deliver(self, resource_account):
-        """Keys the lake holds after one batch through a source stream whose role writes only to a bucket RESOURCE_ACCOUNT owns."""
+    def deliver(self, resource_account, granted=None):
+        """Keys the lake holds after one batch through a source stream whose role writes only to a
+        bucket RESOURCE_ACCOUNT owns, into a lake whose bucket policy grants GRANTED (the source's account) its folder."""
         name = "x" + uuid.uuid4().hex[:10]
         bucket, folder = name + "-lake", f"events/account_id={self.SOURCE}/region={self.SOURCE_REGION}/"
         bucket_arn = f"arn:aws:s3:::{bucket}"
         lake = account_client("s3", self.LAKE)
         lake.create_bucket(Bucket=bucket)
         lake.put_bucket_policy(Bucket=bucket, Policy=policy(
-            {"Sid": "SourceWrites", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{self.SOURCE}:root"},
+            {"Sid": "SourceWrites", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{granted or self.SOURCE}:root"},
              "Action": "s3:PutObject", "Resource": f"{bucket_arn}/{folder}*"}))
         iam = account_client("iam", self.SOURCE)
         role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust("firehose.amazonaws.com", {"StringEquals": {"sts:ExternalId": self.SOURCE}}))["Role"]
@@ -437,6 +438,13 @@ class CrossAccountDeliveryTest(unittest.TestCase):
         self.assertEqual(len(keys), 1)
         self.assertTrue(keys[0].startswith(folder), keys)
         self.assertEqual(seen["errors"], [])
+
+    def test_refuses_a_write_the_owners_bucket_policy_does_not_grant(self):
+        keys, _, seen = self.deliver(self.LAKE, granted="333333333333")
+        self.assertEqual(keys, [])
+        [error] = seen["errors"]
+        self.assertEqual(error["errorCode"], "S3.AccessDenied")
+        self.assertIn("not allowed to arn:aws:sts::222222222222:assumed-role/", error["rule"])
 
     def test_s3_resource_account_is_the_bucket_owners(self):
         keys, _, seen = self.deliver(self.SOURCE)
