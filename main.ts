@@ -1,7 +1,7 @@
 import { App } from "cdktf";
 import { ValidationError, internal } from "./modules";
-import { SettingsError, checkContextVariable, readSettings } from "./settings";
-import { SesEventsStack } from "./stack";
+import { SettingsError, checkContextVariable, readApp } from "./settings";
+import { SesEventLakeStack, SesEventsStack } from "./stack";
 
 /** Set to 1 to see the stack trace of an unexpected error. */
 const DEBUG_VARIABLE = "SES_EVENTS_DEBUG";
@@ -9,7 +9,9 @@ const DEBUG_VARIABLE = "SES_EVENTS_DEBUG";
 try {
   checkContextVariable(process.env);
   const app = new App();
-  for (const settings of readSettings(app.node.getAllContext(), process.env)) new SesEventsStack(app, settings);
+  const { lake, stacks } = readApp(app.node.getAllContext(), process.env);
+  if (lake !== undefined) new SesEventLakeStack(app, lake);
+  for (const settings of stacks) new SesEventsStack(app, settings);
   app.synth();
 } catch (error) {
   process.stderr.write(`${describe(error)}\n`);

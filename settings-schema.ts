@@ -7,7 +7,9 @@ import type {
   EventBucketLifecycle,
   EventBucketOptions,
   ImportExistingOptions,
+  LakeDeliveryOptions,
   PipelineDashboardOptions,
+  SesEventLakeProps,
   SesFirehoseEventDestinationProps,
   SourceRecordBackupOptions,
   VdmOptions,
@@ -141,6 +143,31 @@ const bucket = group(
   "Settings of the bucket the app creates; not with deliveryStream.bucketArn",
 );
 
+/** A 12-digit account ID. */
+function account(description: string) {
+  return z
+    .string(rule("use a string"))
+    .check(z.regex(/^\d{12}$/, rule("use the 12-digit AWS account ID")))
+    .register(z.globalRegistry, { description });
+}
+
+function list<T extends z.ZodMiniType>(item: T, description: string) {
+  return z
+    .array(item, rule("use a list"))
+    .check(z.minLength(1, rule("list at least one")))
+    .register(z.globalRegistry, { description });
+}
+
+const lakeDelivery = group(
+  "lakeDelivery",
+  {
+    bucketArn: text("ARN of the lake bucket (default with lake: the lake's bucket, arn:aws:s3:::<lake.bucketName>)"),
+    kmsKeyArn: text("ARN of the lake's KMS key, its stack's output lake_kms_key_arn (needed with lake.createKmsKey)"),
+    accountId: account("The lake's account: the Firehose role writes only to a bucket it owns (default with lake: lake.accountId)"),
+  },
+  "Deliver to a central event lake in another account, under events/account_id=<account>/region=<region>/: no bucket or query layer here",
+);
+
 const sourceRecordBackup = group(
   "sourceRecordBackup",
   {
@@ -162,7 +189,7 @@ const deliveryStream = group(
     bufferingSizeMiB: count(`MiB buffered before writing: 1-128, at least ${defaults.MIN_PARTITIONED_BUFFERING_SIZE_MIB} with partitioning or parquet`),
     bufferingIntervalSeconds: count(`Seconds buffered before writing: 0-900 (default ${defaults.DEFAULT_BUFFERING_INTERVAL_SECONDS})`),
     compression: oneOf(FirehoseCompression, `Compression of delivered objects (default UNCOMPRESSED with parquet, which compresses inside; ${defaults.DEFAULT_COMPRESSION} with json)`),
-    format: oneOf(EventFormat, `Format of delivered objects: parquet (default; Firehose converts each record, queries read only the columns they name) or json (as SES writes them)`),
+    format: oneOf(EventFormat, `Format of delivered objects: parquet (default; Firehose converts each record, queries read only the columns they name) or json (as SES writes them; the default, and the only one, with lake or without the query layer)`),
     jsonPrefix: text("With parquet: the S3 prefix JSON was delivered under before the switch; the query layer keeps a table over it (default: the JSON default prefix, unless prefix is set)"),
     sourceRecordBackup,
     kmsKeyArn: text("Customer managed KMS key ARN that encrypts everything created"),
@@ -173,6 +200,7 @@ const deliveryStream = group(
     rolePath: text("Path of the Firehose role, such as /service-role/ (default /)"),
     logging: flag(`Log delivery errors to CloudWatch Logs (default ${defaults.DEFAULT_LOGGING_ENABLED})`),
     logRetentionDays: count(`Days the delivery-error logs are kept (default ${defaults.DEFAULT_LOG_RETENTION_DAYS}; 0 = never expire)`),
+    lake: lakeDelivery,
   },
   "Settings of the delivery stream the app creates; not with deliveryStreamArn",
 );
@@ -224,10 +252,8 @@ const dashboard = group(
   "CloudWatch dashboard of the pipeline",
 );
 
-const analytics = group(
-  "analytics",
-  {
-    enabled: flag("Create the query layer (default true when the app creates the bucket, false with deliveryStream.bucketArn)"),
+/** The query layer's settings but `enabled`: the analytics of a stack, and the lake's. */
+const QUERY_LAYER = {
     databaseName: text("Glue database name (default: the configuration set name in lowercase, other characters replaced by '_')"),
     tableName: text(`Glue table name (default ${defaults.DEFAULT_ANALYTICS_TABLE_NAME})`),
     workgroupName: text("Athena workgroup name (default: the configuration set name in lowercase, other characters replaced by '-')"),
@@ -237,6 +263,13 @@ const analytics = group(
     firstYear: count(`First year of the year partition projection (default ${defaults.DEFAULT_PROJECTION_FIRST_YEAR})`),
     queryWindowDays: count(`Days the saved queries look back (default ${defaults.DEFAULT_QUERY_WINDOW_DAYS})`),
     tagName: text(`Message tag the opens-and-clicks query groups by (default ${defaults.DEFAULT_ENGAGEMENT_TAG_NAME})`),
+};
+
+const analytics = group(
+  "analytics",
+  {
+    enabled: flag("Create the query layer (default true when the app creates the bucket, false with deliveryStream.bucketArn)"),
+    ...QUERY_LAYER,
   },
   "Query-ready tables: Glue table with partition projection, Athena workgroup, saved queries, reader policy",
 );
@@ -302,10 +335,8 @@ const STACK_SETTINGS = {
     "AWS Region of the stack (default AWS_REGION or AWS_DEFAULT_REGION, else us-east-1); SES_EVENTS_REGION overrides the top-level one",
     z.regex(REGION_CODE, rule(REGION_RULE)),
   ),
-  accountId: z
-    .string(rule("use a string"))
-    .check(z.regex(/^\d{12}$/, rule("use the 12-digit AWS account ID")))
-    .register(z.globalRegistry, { description: "The only AWS account the stack may be applied to (provider allowed_account_ids)" }),
+  accountId: account("The only AWS account the stack may be applied to (provider allowed_account_ids); required with lake"),
+  assumeRoleArn: text("Role the stack's AWS provider assumes to deploy (provider assume_role), in the account of accountId"),
   configurationSetName: text("SES configuration set name (default ses-events; with environments <name>-<environment>)"),
   createConfigurationSet: flag(`Create the configuration set (default ${defaults.DEFAULT_CREATE_CONFIGURATION_SET}); false attaches to an existing one`),
   configurationSet,
@@ -330,6 +361,41 @@ const STACK_SETTINGS = {
 
 export const environmentSettings = group("environment", STACK_SETTINGS, "Settings of one environment; they win over the top-level ones", "use an object of settings");
 
+/** The lake's stack: its account and Region, who may write to it, its bucket, key and query layer. */
+const lake = group(
+  "lake",
+  {
+    accountId: account("The lake's account (required): its stack's provider is pinned to it"),
+    region: text("Region of the lake (default: the top-level region)", z.regex(REGION_CODE, rule(REGION_RULE))),
+    stackName: text("Name of the lake's stack (default ses-event-lake)", z.regex(STACK_NAME, rule(STACK_NAME_RULE))),
+    assumeRoleArn: text("Role the lake stack's AWS provider assumes to deploy, in the lake's account"),
+    sourceAccountIds: list(account("Account ID"), "Accounts that may write to the lake, each under its own folders (default: every environment's accountId)"),
+    organizationId: text("AWS Organizations ID (o-...) whose accounts may write to the lake, instead of sourceAccountIds"),
+    accountIds: list(account("Account ID"), "Accounts the lake's table reads (default: sourceAccountIds, else every environment's accountId)"),
+    regions: list(text("Region", z.regex(REGION_CODE, rule(REGION_RULE))), "Regions the lake's table reads (default: every environment's region)"),
+    createKmsKey: flag("Create a customer managed KMS key for the lake (default false: SSE-S3)"),
+    name: text("Start of the lake's names: bucket, Glue database, workgroup (default ses-event-lake)"),
+    bucketName: text("Name of the lake bucket (default <name>-<accountId>-<region>)", z.regex(BUCKET_NAME.regex, rule(BUCKET_NAME.text))),
+    forceDestroy: flag(`Let Terraform delete or replace the lake bucket with its events (default ${defaults.DEFAULT_FORCE_DESTROY})`),
+    accessLogBucketName: text("Bucket that receives S3 server access logs of the lake bucket"),
+    accessLogPrefix: optionalText(`Key prefix of the access logs (default ${defaults.DEFAULT_ACCESS_LOG_PREFIX})`),
+    lifecycle,
+    analytics: group(
+      "lakeAnalytics",
+      {
+        ...QUERY_LAYER,
+        databaseName: text("Glue database name (default: lake.name with '-' replaced by '_')"),
+        workgroupName: text("Athena workgroup name (default: lake.name)"),
+      },
+      "The lake's Glue table, Athena workgroup and saved queries (per account and Region where SES counts so)",
+    ),
+    tags,
+    state,
+    cloud,
+  },
+  "A central event lake in its own stack, account and Region, that every environment sends to (docs/organization.md)",
+);
+
 const ENVIRONMENTS_RULE = 'use an object of environment name to settings, e.g. {"staging": {}, "production": {}}';
 
 /** cdktf.json's `context`. */
@@ -342,6 +408,7 @@ export const contextSettings = group(
       .check(z.refine((value) => Object.keys(value).length > 0, rule(ENVIRONMENTS_RULE)))
       // What the checks in settings.ts refuse, said again for editors: no entries, bad names.
       .register(z.globalRegistry, { description: "One stack per entry, named after it", minProperties: 1, propertyNames: keyNames(STACK_NAME) }),
+    lake,
     ...STACK_SETTINGS,
   },
   "The settings of the SES events app (cdktf.json context)",
@@ -394,11 +461,13 @@ type Agrees<Settings, Props> = [Settings] extends [Props]
     ? true
     : false
   : false;
-type Destination = Omit<SesFirehoseEventDestinationProps, "configurationSetName" | "tags" | "provider">;
-type DestinationSettings = Omit<EnvironmentSettings, "region" | "accountId" | "state" | "cloud" | "configurationSetName" | "tags">;
+type Destination = Omit<SesFirehoseEventDestinationProps, "configurationSetName" | "tags" | "provider" | "deliveryStream"> & {
+  deliveryStream?: Omit<DeliveryStreamOptions, "lake"> & { lake?: Partial<LakeDeliveryOptions> };
+};
+type DestinationSettings = Omit<EnvironmentSettings, "region" | "accountId" | "assumeRoleArn" | "state" | "cloud" | "configurationSetName" | "tags">;
 export const SCHEMA_AGREES_WITH_MODULE: [
   Agrees<DestinationSettings, Destination>,
-  Agrees<NonNullable<EnvironmentSettings["deliveryStream"]>, DeliveryStreamOptions>,
+  Agrees<NonNullable<EnvironmentSettings["deliveryStream"]>, NonNullable<Destination["deliveryStream"]>>,
   Agrees<NonNullable<NonNullable<EnvironmentSettings["deliveryStream"]>["bucket"]>, EventBucketOptions>,
   Agrees<NonNullable<NonNullable<EnvironmentSettings["deliveryStream"]>["sourceRecordBackup"]>, SourceRecordBackupOptions>,
   Agrees<NonNullable<NonNullable<NonNullable<EnvironmentSettings["deliveryStream"]>["bucket"]>["lifecycle"]>, EventBucketLifecycle>,
@@ -408,4 +477,7 @@ export const SCHEMA_AGREES_WITH_MODULE: [
   Agrees<NonNullable<EnvironmentSettings["dashboard"]>, PipelineDashboardOptions>,
   Agrees<NonNullable<EnvironmentSettings["analytics"]>, EventAnalyticsOptions>,
   Agrees<NonNullable<EnvironmentSettings["importExisting"]>, ImportExistingOptions>,
-] = [true, true, true, true, true, true, true, true, true, true, true];
+  // bucketArn may be left out in the settings: it defaults to the lake's bucket (settings.ts).
+  Agrees<NonNullable<NonNullable<EnvironmentSettings["deliveryStream"]>["lake"]>, Partial<LakeDeliveryOptions>>,
+  Agrees<NonNullable<NonNullable<ContextSettings["lake"]>["analytics"]>, NonNullable<SesEventLakeProps["analytics"]>>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true];

@@ -1,9 +1,10 @@
 import { Token } from "cdktf";
 import type * as z from "zod/mini";
-import { type SesFirehoseEventDestinationProps, ValidationError, internal } from "./modules";
+import { type SesEventLakeProps, type SesFirehoseEventDestinationProps, ValidationError, internal } from "./modules";
 import { ContextSettings, EnvironmentSettings, STACK_NAME, STACK_NAME_RULE, WORKSPACE_NAME, WORKSPACE_NAME_RULE, contextSettings } from "./settings-schema";
 
 const { MAX_TAGS, PhysicalNameKind, Problems, checkTags, identityOf, looksSecret, physicalNames, plain, roleArnParts, show, showAs, showClash } = internal;
+const { DEFAULT_LAKE_NAME } = internal;
 type PhysicalName = internal.PhysicalName;
 
 /** Where a stack keeps its Terraform state. */
@@ -25,10 +26,14 @@ export interface StackSettings {
   readonly region: string;
   /** The only account the stack may be applied to (the provider's `allowed_account_ids`). */
   readonly accountId?: string;
+  /** The role the provider assumes to deploy (`assume_role`). */
+  readonly assumeRoleArn?: string | undefined;
   /** The provider's default tags. */
   readonly tags: Readonly<Record<string, string>>;
   readonly backend: BackendSettings;
   readonly destination: SesFirehoseEventDestinationProps;
+  /** What synth prints as a warning on the stack: settings that work but not yet as meant. */
+  readonly warnings?: readonly string[];
   /**
    * How messages name the settings of `destination` that came from an environment variable or an
    * `environments` entry (`{ "configurationSetName": "SES_EVENTS_CONFIGURATION_SET_NAME" }`), by
@@ -36,6 +41,25 @@ export interface StackSettings {
    */
   readonly settingNames: Readonly<Record<string, string>>;
 }
+
+/** The lake's stack (`lake`): where it is, its state, and the lake's props. */
+export interface LakeStackSettings {
+  readonly stackName: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly assumeRoleArn?: string | undefined;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly backend: BackendSettings;
+  readonly lake: SesEventLakeProps;
+}
+
+/** Every stack of the app: one per environment, and the lake's when `lake` is set. */
+export interface AppSettings {
+  readonly stacks: StackSettings[];
+  readonly lake?: LakeStackSettings | undefined;
+}
+
+export const DEFAULT_LAKE_STACK_NAME = "ses-event-lake";
 
 /** A setting the app cannot use; the message names it, its value and the rule. */
 export class SettingsError extends Error {
@@ -184,6 +208,11 @@ export function checkContextVariable(env: Readonly<Record<string, string | undef
  * and must agree with one that does, because Terraform itself reads it.
  */
 export function readSettings(context: Layer, env: Readonly<Record<string, string | undefined>>): StackSettings[] {
+  return readApp(context, env).stacks;
+}
+
+/** Like `readSettings`, with the lake's stack when `lake` describes one. */
+export function readApp(context: Layer, env: Readonly<Record<string, string | undefined>>): AppSettings {
   const problems: string[] = [];
   const sources = new Sources();
   const own: Layer = Object.fromEntries(Object.entries(context).filter(([key]) => !isCdktfContextKey(key)));
@@ -222,27 +251,161 @@ export function readSettings(context: Layer, env: Readonly<Record<string, string
   // run reports every problem; unless what is left still fails, or what failed holds every stack.
   const parsed = contextSettings.safeParse(top);
   let settings = parsed.data;
+  const refusedAll: Path[] = [...refusedFirst];
   if (!parsed.success) {
     const refused = reportSchemaIssues(problems, sources, top, parsed.error.issues, refusedFirst);
+    refusedAll.push(...refused);
     const structural = refused.some((path) => path.length === 0 || (path.length === 1 && path[0] === "environments"));
     const rest = structural ? undefined : contextSettings.safeParse((top = withoutPaths(top, refused)));
     if (rest?.success !== true) throw new SettingsError([...new Set(problems)]);
     settings = rest.data;
   }
 
-  const { environments, stackName, ...shared } = settings!;
+  // A lake whose settings were refused above is reported once: what it would lack is not said
+  // again, and nothing is built from it (the problems stop the synth).
+  const lakeRefused = refusedAll.some((path) => path[0] === "lake");
+  const refusedLakeBucket = refusedAll.some((path) => path.slice(-3).join(".") === "deliveryStream.lake.bucketArn");
+  const { environments, stackName, lake: lakeContext, ...shared } = settings!;
+  const lake = lakeRefused ? undefined : lakeContext;
+  const lakeSettings = lake === undefined ? undefined : resolveLake(lake, shared);
+  // With a lake, a stack sends to it unless it names its own stream or bucket.
+  const toLake = (layer: EnvironmentSettings): EnvironmentSettings =>
+    lakeSettings === undefined || layer.deliveryStreamArn !== undefined || layer.deliveryStream?.bucketArn !== undefined
+      ? layer
+      : merge({ deliveryStream: { lake: lakeSettings.delivery } }, layer);
   const stacks =
     environments === undefined
-      ? [stackSettings(problems, sources, { stackName: stackName ?? DEFAULT_STACK_NAME, layer: shared, workspaceFromEnv })]
+      ? [stackSettings(problems, sources, { stackName: stackName ?? DEFAULT_STACK_NAME, layer: toLake(shared), workspaceFromEnv, refusedLakeBucket })]
       : Object.entries(environments).map(([name, entry]) =>
-          stackSettings(problems, sources, { stackName: name, layer: merge(shared, entry), own: entry, workspaceFromEnv }),
+          stackSettings(problems, sources, { stackName: name, layer: toLake(merge(shared, entry)), own: entry, workspaceFromEnv, refusedLakeBucket }),
         );
+  const lakeStack = lake === undefined ? undefined : lakeStackSettings(problems, sources, lake, shared, stacks, environments ?? {}, workspaceFromEnv);
   checkStackNames(problems, stacks);
-  checkSharedState(problems, stacks, workspaceFromEnv);
+  // A lake stack named like an environment is reported once, above, not again for its state.
+  const lakeApart = lakeStack !== undefined && !stacks.some((stack) => stack.stackName.toLowerCase() === lakeStack.stackName.toLowerCase());
+  checkSharedState(problems, lakeApart ? [lakeStack, ...stacks] : stacks, workspaceFromEnv);
   checkPhysicalNames(problems, sources, stacks, settings!);
   checkDestinations(problems, stacks);
+  // What the lake's settings above already refused is not said again by its construct.
+  if (lakeStack !== undefined && !problems.some((problem) => problem.startsWith("lake."))) checkLake(problems, lakeStack);
   if (problems.length > 0) throw new SettingsError([...new Set(problems)]);
-  return stacks;
+  return { stacks, lake: lakeStack };
+}
+
+type LakeContext = NonNullable<ContextSettings["lake"]>;
+
+/** The lake's account, Region, bucket name, and what each source's `deliveryStream.lake` defaults to. */
+function resolveLake(lake: LakeContext, shared: EnvironmentSettings) {
+  const region = lake.region ?? shared.region ?? DEFAULT_REGION;
+  const bucketName = lake.bucketName ?? `${lake.name ?? DEFAULT_LAKE_NAME}-${lake.accountId}-${region}`;
+  return { region, bucketName, delivery: { bucketArn: `arn:aws:s3:::${bucketName}`, ...(lake.accountId === undefined ? {} : { accountId: lake.accountId }) } };
+}
+
+/**
+ * The lake's stack. Its account is required; who may write and what the table reads default to the
+ * accounts and Regions of the stacks that send to it, so adding an environment extends them.
+ */
+function lakeStackSettings(
+  problems: string[],
+  sources: Sources,
+  lake: LakeContext,
+  shared: EnvironmentSettings,
+  stacks: readonly StackSettings[],
+  environments: Readonly<Record<string, EnvironmentSettings>>,
+  workspaceFromEnv: string | undefined,
+): LakeStackSettings {
+  const stackName = lake.stackName ?? DEFAULT_LAKE_STACK_NAME;
+  const { region, bucketName } = resolveLake(lake, shared);
+  const named: Namer = (...path) => (hasPath(lake, path) ? sources.nameOf(["lake", ...path]) : sources.nameOf(path));
+  const sameName = stacks.find((stack) => stack.stackName.toLowerCase() === stackName.toLowerCase());
+  if (sameName !== undefined) {
+    problems.push(
+      `lake.stackName ${show(stackName)} is the name of stack ${plain(sameName.stackName)} too (or differs only in case): each stack has its own cdktf.out folder and state; set lake.stackName to another name.`,
+    );
+  }
+  if (lake.accountId === undefined) {
+    problems.push(`lake.accountId is not set: name the lake's account; its stack is pinned to it, and each source's Firehose role writes only to a bucket it owns.`);
+  }
+  checkAssumedRole(problems, named, lake.assumeRoleArn, lake.accountId);
+  const senders = stacks.filter((stack) => stack.destination.deliveryStream?.lake !== undefined);
+  for (const stack of senders) {
+    const where = (setting: string) => (stack.stackName in environments ? `environments.${stack.stackName}.${setting}` : setting);
+    if (stack.accountId === undefined) {
+      problems.push(
+        `${where("accountId")} is not set but stack ${plain(stack.stackName)} sends to the lake (lake): the lake admits and reads accounts by ID; set accountId to the stack's account.`,
+      );
+    } else if (lake.sourceAccountIds !== undefined && !lake.sourceAccountIds.includes(stack.accountId)) {
+      problems.push(
+        `${where("accountId")} ${stack.accountId} is not in lake.sourceAccountIds: the lake would deny stack ${plain(stack.stackName)}'s events; add it to lake.sourceAccountIds.`,
+      );
+    }
+    if (lake.regions !== undefined && !lake.regions.includes(stack.region)) {
+      problems.push(
+        `${where("region")} ${stack.region} is not in lake.regions: the lake's table would not read stack ${plain(stack.stackName)}'s events (they are kept, and found once it is added); add it to lake.regions.`,
+      );
+    }
+    if (lake.createKmsKey === true && stack.destination.deliveryStream?.lake?.kmsKeyArn === undefined) {
+      // A warning, not an error: the lake stack must deploy first to make the key.
+      (stack.warnings as string[]).push(
+        `${where("deliveryStream.lake.kmsKeyArn")} is not set but lake.createKmsKey is true: the lake bucket encrypts with the lake's key, which the stack's Firehose role must name, so the lake refuses its deliveries; deploy the lake stack first, set its output lake_kms_key_arn as deliveryStream.lake.kmsKeyArn, then deploy this stack.`,
+      );
+    }
+  }
+  const unique = (values: readonly (string | undefined)[]) => [...new Set(values.filter((value): value is string => value !== undefined))];
+  const sendingAccounts = unique(senders.map((stack) => stack.accountId));
+  const sendingRegions = unique(senders.map((stack) => stack.region));
+  const sourceAccountIds = lake.organizationId === undefined ? (lake.sourceAccountIds ?? sendingAccounts) : undefined;
+  const accountIds = lake.accountIds ?? (lake.organizationId === undefined ? undefined : sendingAccounts);
+  const regions = lake.regions ?? sendingRegions;
+  if (lake.organizationId === undefined && sourceAccountIds !== undefined && sourceAccountIds.length === 0) {
+    problems.push("lake.sourceAccountIds is not set and no stack sends to the lake with its accountId: list the accounts that send to it, or give each environment its accountId.");
+  }
+  if (regions.length === 0) problems.push("lake.regions is not set and no stack sends to the lake: list the Regions the lake's table reads.");
+  const tags = { ...(shared.tags ?? {}), ...(lake.tags ?? {}) };
+  const layer = { ...(shared.state === undefined ? {} : { state: shared.state }), ...(shared.cloud === undefined ? {} : { cloud: shared.cloud }) } as EnvironmentSettings;
+  const own = { ...(lake.state === undefined ? {} : { state: lake.state }), ...(lake.cloud === undefined ? {} : { cloud: lake.cloud }) } as EnvironmentSettings;
+  return {
+    stackName,
+    region,
+    accountId: lake.accountId ?? "",
+    assumeRoleArn: lake.assumeRoleArn,
+    tags,
+    backend: backendSettings(problems, { stackName, layer: merge(layer, own), own, workspaceFromEnv }, named, region),
+    lake: defined({
+      sourceAccountIds,
+      organizationId: lake.organizationId,
+      accountIds,
+      regions,
+      createKmsKey: lake.createKmsKey,
+      name: lake.name,
+      bucketName,
+      forceDestroy: lake.forceDestroy,
+      accessLogBucketName: lake.accessLogBucketName,
+      accessLogPrefix: lake.accessLogPrefix,
+      lifecycle: lake.lifecycle,
+      analytics: lake.analytics,
+    }) as SesEventLakeProps,
+  };
+}
+
+/** `value` without its undefined entries. */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** A role the provider assumes must be a role ARN in the stack's account. */
+function checkAssumedRole(problems: string[], named: Namer, arn: string | undefined, accountId: string | undefined): void {
+  if (arn === undefined) return;
+  if (roleArnParts(arn) === undefined) {
+    problems.push(`${named("assumeRoleArn")} ${show(arn)} is invalid: use an IAM role ARN, arn:<partition>:iam::<account>:role/<name>.`);
+    return;
+  }
+  const account = arn.split(":")[4];
+  if (accountId !== undefined && account !== accountId) {
+    problems.push(
+      `${named("assumeRoleArn")} ${show(arn)} is invalid: it is in account ${account} but ${named("accountId")} is ${accountId}, and the provider would refuse to work there; use a role of account ${accountId}.`,
+    );
+  }
 }
 
 /**
@@ -258,6 +421,14 @@ function checkDestinations(problems: string[], stacks: readonly StackSettings[])
     if (found.length === 0) continue;
     problems.push(...new ValidationError("", found).renamed((setting) => nameOfSetting(stack, setting), Object.keys(stack.settingNames)).problems);
   }
+}
+
+/** Reports what the lake's construct would refuse, named as its settings under `lake`. */
+function checkLake(problems: string[], lakeStack: LakeStackSettings): void {
+  const found = internal.lakeProblemsOf(lakeStack.lake);
+  if (found.length === 0) return;
+  const named = (setting: string) => `lake.${setting}`;
+  problems.push(...new ValidationError("", found).renamed(named, Object.keys(lakeStack.lake).filter((key) => key !== "tags")).problems);
 }
 
 /** How messages name a setting of `stack`'s destination: the variable or environments entry that set it. */
@@ -445,6 +616,8 @@ interface StackInput {
   /** The stack's own `environments` entry, when there are environments. */
   readonly own?: EnvironmentSettings;
   readonly workspaceFromEnv?: string;
+  /** A `deliveryStream.lake.bucketArn` was refused already: that it is missing is not said again. */
+  readonly refusedLakeBucket?: boolean;
 }
 
 /** How messages name a setting of one stack: under its environments entry only when that entry sets it. */
@@ -483,14 +656,24 @@ function stackSettings(problems: string[], sources: Sources, input: StackInput):
     problems.push(`${named("tags")} holds ${tagCount} tags${environmentTag}: AWS allows at most ${MAX_TAGS} on a resource; remove some.`);
   }
   checkAccountOf(problems, named, layer);
-  const { region: _region, accountId, tags: _tags, state: _state, cloud: _cloud, configurationSetName: _name, ...destination } = layer;
+  checkAssumedRole(problems, named, layer.assumeRoleArn, layer.accountId);
+  const lake = layer.deliveryStream?.lake;
+  if (lake !== undefined && lake.bucketArn === undefined && input.refusedLakeBucket !== true) {
+    problems.push(
+      `${named("deliveryStream", "lake", "bucketArn")} is not set: give the ARN of the lake bucket (the lake stack's output lake_bucket_arn), or describe the lake with lake so that it is known.`,
+    );
+  }
+  const { region: _region, accountId, assumeRoleArn, tags: _tags, state: _state, cloud: _cloud, configurationSetName: _name, ...destination } = layer;
   return {
     stackName,
     region,
     accountId,
+    assumeRoleArn,
     tags: environment === undefined ? tags : { Environment: environment, ...tags },
     backend: backendSettings(problems, input, named, region),
-    destination: { configurationSetName, ...destination },
+    // A lake without its bucket ARN is reported above; nothing is built from these settings then.
+    destination: { configurationSetName, ...destination } as SesFirehoseEventDestinationProps,
+    warnings: [],
     settingNames: settingNamesOf(named, destination),
   };
 }
@@ -569,7 +752,7 @@ function backendSettings(problems: string[], input: StackInput, named: Namer, re
 }
 
 /** Stack names become folders (cdktf.out/stacks/<name>) and local state files: case-insensitive file systems fold them. */
-function checkStackNames(problems: string[], stacks: readonly StackSettings[]): void {
+function checkStackNames(problems: string[], stacks: readonly Pick<StackSettings, "stackName">[]): void {
   const seen = new Map<string, string>();
   for (const { stackName } of stacks) {
     const other = seen.get(stackName.toLowerCase());
@@ -586,7 +769,7 @@ function checkStackNames(problems: string[], stacks: readonly StackSettings[]): 
  * Where a backend keeps its state: a label for messages, what makes it distinct, and how to
  * separate two stacks that share it.
  */
-function stateOf(stack: StackSettings, workspaceFromEnv: string | undefined): { label: string; identity: string; fix: string } | undefined {
+function stateOf(stack: Pick<StackSettings, "stackName" | "backend">, workspaceFromEnv: string | undefined): { label: string; identity: string; fix: string } | undefined {
   const backend = stack.backend;
   switch (backend.kind) {
     case "s3":
@@ -614,7 +797,7 @@ function stateOf(stack: StackSettings, workspaceFromEnv: string | undefined): { 
 }
 
 /** Two stacks must never share one state. */
-function checkSharedState(problems: string[], stacks: readonly StackSettings[], workspaceFromEnv: string | undefined): void {
+function checkSharedState(problems: string[], stacks: readonly Pick<StackSettings, "stackName" | "backend">[], workspaceFromEnv: string | undefined): void {
   const seen = new Map<string, string>();
   for (const stack of stacks) {
     const state = stateOf(stack, workspaceFromEnv);

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import * as library from "../modules";
-import { ConfigurationSet, DeliveryAlarms, EventAnalytics, EventBucket, EventKey, FirehoseCompression, PipelineDashboard, SesFirehoseEventDestination } from "../modules";
+import { ConfigurationSet, DeliveryAlarms, EventAnalytics, EventBucket, EventKey, FirehoseCompression, PipelineDashboard, SesEventLake, SesFirehoseEventDestination } from "../modules";
 import { newStack, parse } from "./helpers";
 
 /** Builds one construct with `props` (plus what it needs) in a fresh stack; the message it throws, or undefined. */
@@ -21,6 +21,7 @@ const BUILDERS: Record<string, Build> = {
     }),
   EventBucket: (extra) => new EventBucket(newStack(), "Bucket", { bucketPrefix: "mail-", ...extra }),
   EventKey: (extra) => new EventKey(newStack(), "Key", { purpose: "stream mail", ...extra }),
+  SesEventLake: (extra) => new SesEventLake(newStack(), "Lake", { sourceAccountIds: ["222222222222"], regions: ["eu-west-1"], ...extra }),
   EventAnalytics: (extra) =>
     new EventAnalytics(newStack(), "Analytics", {
       prefix: "events/!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/",
@@ -46,7 +47,9 @@ const DESTINATION_PROPS =
 const SET_OPTIONS =
   "reputationMetrics, sendingEnabled, tlsPolicy, suppressionReasons, disableSuppressionList, customTrackingRedirectDomain, customTrackingHttpsPolicy, dedicatedIpPool, maxDeliveryDurationSeconds, vdmOptions";
 const STREAM_OPTIONS =
-  "name, bucketArn, bucket, prefix, errorOutputPrefix, bufferingSizeMiB, bufferingIntervalSeconds, compression, format, jsonPrefix, sourceRecordBackup, kmsKeyArn, createKmsKey, partitionByEventType, partitioningRetrySeconds, roleName, rolePath, logging, logRetentionDays";
+  "name, bucketArn, bucket, prefix, errorOutputPrefix, bufferingSizeMiB, bufferingIntervalSeconds, compression, format, jsonPrefix, sourceRecordBackup, kmsKeyArn, createKmsKey, partitionByEventType, partitioningRetrySeconds, roleName, rolePath, logging, logRetentionDays, lake";
+const LAKE_PROPS =
+  "bucketPrefix, forceDestroy, accessLogBucketName, accessLogPrefix, lifecycle, sourceAccountIds, organizationId, accountIds, regions, createKmsKey, analytics, bucketName, name, tags, provider";
 const LIFECYCLE = "abortIncompleteMultipartUploadDays, transitionToInfrequentAccessDays, expirationDays, noncurrentVersionExpirationDays";
 
 describe("a prop the construct does not know, from JavaScript", () => {
@@ -89,7 +92,12 @@ describe("a prop the construct does not know, from JavaScript", () => {
     [
       "EventAnalytics",
       { tableNme: "events" },
-      `EventAnalytics "test/Analytics": invalid settings:\n  - tableNme is not a prop: use one of databaseName, tableName, workgroupName, resultsPrefix, resultsExpirationDays, bytesScannedCutoffPerQuery, firstYear, queryWindowDays, tagName, prefix, errorOutputPrefix, compression, format, columns, jsonHistory, eventTypes, eventsBucketName, eventsBucketArn, resultsBucket, kmsKeyArn, nameBase, tags, provider.`,
+      `EventAnalytics "test/Analytics": invalid settings:\n  - tableNme is not a prop: use one of databaseName, tableName, workgroupName, resultsPrefix, resultsExpirationDays, bytesScannedCutoffPerQuery, firstYear, queryWindowDays, tagName, prefix, errorOutputPrefix, compression, format, columns, jsonHistory, eventTypes, eventsBucketName, eventsBucketArn, resultsBucket, kmsKeyArn, nameBase, partitionValues, groupBy, tags, provider.`,
+    ],
+    [
+      "SesEventLake",
+      { sourceAccounts: ["222222222222"] },
+      `SesEventLake "test/Lake": invalid settings:\n  - sourceAccounts is not a prop: use one of ${LAKE_PROPS}.`,
     ],
   ])("%s refuses it with the list of the props it knows", (name, extra, message) => {
     expect(errorOf(BUILDERS[name]!, extra)).toBe(message);
@@ -115,6 +123,23 @@ describe("a prop the construct does not know, from JavaScript", () => {
     ["a prop of a newer version, left undefined", { deliveryStream: { name: "mail", sharding: undefined } }, `deliveryStream.sharding is not a prop: use one of ${STREAM_OPTIONS}.`],
   ])("SesFirehoseEventDestination refuses one in %s", (_, extra, problem) => {
     expect(errorOf(BUILDERS.SesFirehoseEventDestination!, extra)).toBe(`SesFirehoseEventDestination "test/Events": invalid settings:\n  - ${problem}`);
+  });
+
+  test.each([
+    [
+      "analytics (which the lake always has)",
+      { analytics: { enabled: true } },
+      "analytics.enabled is not a prop: use one of databaseName, tableName, workgroupName, resultsPrefix, resultsExpirationDays, bytesScannedCutoffPerQuery, firstYear, queryWindowDays, tagName.",
+    ],
+    ["lifecycle", { lifecycle: { expirationDay: 30 } }, `lifecycle.expirationDay is not a prop: use one of ${LIFECYCLE}.`],
+  ])("SesEventLake refuses one in %s", (_, extra, problem) => {
+    expect(errorOf(BUILDERS.SesEventLake!, extra)).toBe(`SesEventLake "test/Lake": invalid settings:\n  - ${problem}`);
+  });
+
+  test("SesFirehoseEventDestination refuses one in deliveryStream.lake", () => {
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { deliveryStream: { lake: { bucketArn: "arn:aws:s3:::lake", keyArn: "x" } } })).toBe(
+      'SesFirehoseEventDestination "test/Events": invalid settings:\n  - deliveryStream.lake.keyArn is not a prop: use one of bucketArn, kmsKeyArn, accountId.',
+    );
   });
 
   test("a ConfigurationSet construct given as configurationSet is not looked into", () => {

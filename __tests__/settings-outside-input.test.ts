@@ -58,12 +58,22 @@ function leavesOf(): Leaf[] {
   return leaves;
 }
 
-/** `{ a: { b: [value] } }` for the path a.b[0]. */
+/** Settings a group cannot do without (a lake delivery names its bucket), given beside a leaf of it so that only the leaf is judged. */
+const NEEDED: ReadonlyArray<readonly [group: readonly string[], key: string, value: string]> = [[["deliveryStream", "lake"], "bucketArn", "arn:aws:s3:::ses-event-lake"]];
+
+/** `{ a: { b: [value] } }` for the path a.b[0], with what the leaf's group needs beside it. */
 function contextWith(path: readonly Step[], value: unknown): Record<string, unknown> {
   const build = (at: number): unknown => {
     if (at === path.length) return value;
     const step = path[at];
-    return typeof step === "number" ? [build(at + 1)] : { [step]: build(at + 1) };
+    if (typeof step === "number") return [build(at + 1)];
+    const group: Record<string, unknown> = { [step]: build(at + 1) };
+    for (const [needed, key, given] of NEEDED) {
+      // path[at] ends the group: the leaf is inside it.
+      const inside = at + 1 >= needed.length && needed.every((name, i) => path[at + 1 - needed.length + i] === name);
+      if (inside && path[at + 1] !== key) (group[step] as Record<string, unknown>)[key] = given;
+    }
+    return group;
   };
   return build(0) as Record<string, unknown>;
 }

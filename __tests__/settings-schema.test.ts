@@ -24,9 +24,9 @@ describe("committed JSON Schema", () => {
     expect(Object.keys(context.patternProperties)).toEqual(["^cdktf"]);
     expect(context.additionalProperties).toBe(false);
     const environment = schema.definitions.environment;
-    expect(Object.keys(environment.properties)).toEqual(Object.keys(contextSettings.def.shape).filter((key) => key !== "stackName" && key !== "environments"));
+    expect(Object.keys(environment.properties)).toEqual(Object.keys(contextSettings.def.shape).filter((key) => !["stackName", "environments", "lake"].includes(key)));
     expect(environment.additionalProperties).toBe(false);
-    for (const group of ["deliveryStream", "bucket", "lifecycle", "alarms", "importExisting", "state", "cloud"]) {
+    for (const group of ["deliveryStream", "bucket", "lifecycle", "alarms", "importExisting", "state", "cloud", "lake", "lakeDelivery", "lakeAnalytics"]) {
       expect(schema.definitions[group].additionalProperties).toBe(false);
     }
   });

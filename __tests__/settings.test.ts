@@ -60,6 +60,7 @@ describe("defaults", () => {
           importExisting: undefined,
         },
         settingNames: {},
+        warnings: [],
       },
     ]);
   });
@@ -639,7 +640,7 @@ describe("wrong types at the top level", () => {
 describe("unknown settings", () => {
   test("a misspelt top-level setting is refused with the settings that exist", () => {
     expect(problemsOf({ configurationSetname: "x" })).toEqual([
-      "configurationSetname is not a setting: use one of stackName, environments, region, accountId, configurationSetName, createConfigurationSet, configurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, sesRolePath, alarms, dashboard, analytics, importExisting, tags, state, cloud.",
+      "configurationSetname is not a setting: use one of stackName, environments, lake, region, accountId, assumeRoleArn, configurationSetName, createConfigurationSet, configurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, sesRolePath, alarms, dashboard, analytics, importExisting, tags, state, cloud.",
     ]);
   });
 
@@ -651,7 +652,7 @@ describe("unknown settings", () => {
 
   test("a misspelt stream option is refused with the options that exist", () => {
     expect(problemsOf({ deliveryStream: { bufferSizeMiB: 64 } })).toEqual([
-      "deliveryStream.bufferSizeMiB is not a setting: use one of name, bucketArn, bucket, prefix, errorOutputPrefix, bufferingSizeMiB, bufferingIntervalSeconds, compression, format, jsonPrefix, sourceRecordBackup, kmsKeyArn, createKmsKey, partitionByEventType, partitioningRetrySeconds, roleName, rolePath, logging, logRetentionDays.",
+      "deliveryStream.bufferSizeMiB is not a setting: use one of name, bucketArn, bucket, prefix, errorOutputPrefix, bufferingSizeMiB, bufferingIntervalSeconds, compression, format, jsonPrefix, sourceRecordBackup, kmsKeyArn, createKmsKey, partitionByEventType, partitioningRetrySeconds, roleName, rolePath, logging, logRetentionDays, lake.",
     ]);
   });
 
@@ -794,7 +795,7 @@ describe("wrong types at every depth", () => {
   test("HTML and Markdown in values and keys are shown as JSON text on one line", () => {
     expect(problemsOf({ region: "<script>alert(1)</script>\n# Title", "**bold** <b>": 1 })).toEqual([
       'region "<script>alert(1)</script>\\n# Title" is invalid: use an AWS Region code such as us-east-1.',
-      '["**bold** <b>"] is not a setting: use one of stackName, environments, region, accountId, configurationSetName, createConfigurationSet, configurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, sesRolePath, alarms, dashboard, analytics, importExisting, tags, state, cloud.',
+      '["**bold** <b>"] is not a setting: use one of stackName, environments, lake, region, accountId, assumeRoleArn, configurationSetName, createConfigurationSet, configurationSet, eventDestinationName, eventTypes, enabled, deliveryStreamArn, deliveryStream, sesRoleArn, sesRoleName, sesRolePath, alarms, dashboard, analytics, importExisting, tags, state, cloud.',
     ]);
     expect(problemsOf({ region: "<script>alert(1)</script>\n# Title" })).toEqual([
       'region "<script>alert(1)</script>\\n# Title" is invalid: use an AWS Region code such as us-east-1.',

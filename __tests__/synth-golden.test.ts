@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { Testing } from "cdktf";
-import { readSettings } from "../settings";
-import { SesEventsStack } from "../stack";
+import { readApp } from "../settings";
+import { SesEventLakeStack, SesEventsStack } from "../stack";
 import { TOOLCHAIN_FIELDS, testApp, toolchainUnderTest } from "./helpers";
 
 /**
- * The synthesized Terraform JSON of three profiles, kept byte for byte under
+ * The synthesized Terraform JSON of four profiles, kept byte for byte under
  * __tests__/fixtures/synth/<profile>/<stack>.json: a change of any address, attribute or policy
  * fails here until the files are regenerated on purpose with
  * `npm run golden:update` (`UPDATE_SYNTH_GOLDEN=1 npx jest __tests__/synth-golden.test.ts`).
@@ -21,12 +21,17 @@ const PROFILES: Record<string, Record<string, unknown>> = {
   default: readJson("cdktf.json").context,
   "all-options": readJson("scripts/scan-all-options.json"),
   "multi-environment": readJson("packages/terraform-check/profiles/multi-environment.json"),
+  organization: readJson("packages/terraform-check/profiles/organization.json"),
 };
 
 /** Every stack of the profile's settings (no environment variables), as Testing.synth writes it. */
 function synthesize(context: Record<string, unknown>): Record<string, string> {
   const app = testApp();
-  return Object.fromEntries(readSettings(context, {}).map((settings) => [settings.stackName, Testing.synth(new SesEventsStack(app, settings))]));
+  const { lake, stacks } = readApp(context, {});
+  return Object.fromEntries([
+    ...(lake === undefined ? [] : [[lake.stackName, Testing.synth(new SesEventLakeStack(app, lake))]]),
+    ...stacks.map((settings) => [settings.stackName, Testing.synth(new SesEventsStack(app, settings))]),
+  ]);
 }
 
 /**

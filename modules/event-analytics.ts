@@ -135,6 +135,17 @@ export interface EventAnalyticsProps extends Omit<EventAnalyticsOptions, "enable
   /** Start of generated names (lowercase letters, digits and '-'). */
   readonly nameBase: string;
   /**
+   * Values of the partition keys the prefix names as `!{partitionKeyFromQuery:<key>}` beyond the
+   * event type, such as a lake's `account_id` and `region`: each is projected as an enum of them.
+   * @default - the prefix has no other such key
+   */
+  readonly partitionValues?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Partition keys the saved queries answer per value of (rates, bounced recipients, failing templates).
+   * @default - one answer for the whole table
+   */
+  readonly groupBy?: readonly string[];
+  /**
    * Tags on every taggable resource created.
    * @default - none beyond the provider's default tags
    */
@@ -196,10 +207,14 @@ export class EventAnalytics extends Construct {
       errorOutputPrefix: ["errorOutputPrefix", props.errorOutputPrefix],
       compression: ["compression", props.compression],
       resultsPrefix: ["resultsPrefix", resultsPrefix],
+      partitionValues: props.partitionValues,
       format: props.format,
     });
+    for (const key of props.groupBy ?? []) {
+      problems.whenAbout("groupBy", !Object.hasOwn(props.partitionValues ?? {}, key), `entry ${rules.show(key)} is not a key of partitionValues: the queries group only by partition keys of the prefix.`);
+    }
     problems.check("format", props.format, rules.oneOf(Object.values(EventFormat)));
-    const prefixLayout = rules.isToken(props.prefix) || typeof props.prefix !== "string" ? undefined : eventLayout(props.prefix);
+    const prefixLayout = rules.isToken(props.prefix) || typeof props.prefix !== "string" ? undefined : eventLayout(props.prefix, props.partitionValues);
     const partitionKeys = prefixLayout !== undefined && !("problems" in prefixLayout) ? prefixLayout.keys.map((key) => key.name) : [];
     checkColumns(problems, "columns", props.columns, partitionKeys);
     problems.when(
@@ -219,7 +234,7 @@ export class EventAnalytics extends Construct {
         ? undefined
         : historyLayout(problems, ["jsonHistory.prefix", props.jsonHistory.prefix], props.prefix);
     problems.throwIfAny(`EventAnalytics "${this.node.path}"`);
-    const layout = eventLayout(props.prefix) as EventLayout;
+    const layout = eventLayout(props.prefix, props.partitionValues) as EventLayout;
 
     const provider = props.provider;
     const aws = AwsContext.of(this, provider);
@@ -250,7 +265,7 @@ export class EventAnalytics extends Construct {
     }));
     this.databaseName = this.database.name;
 
-    const typeKey = layout.keys.find((key) => key.projection.type === "enum");
+    const typeKey = layout.keys.find((key) => key.expression === defaults.PARTITION_KEY_EXPRESSION);
     const dateKeys = ["yyyy", "MM", "dd"].map((format) => layout.keys.find((key) => key.expression === `!{timestamp:${format}}`)!.name);
     const format = props.format ?? EventFormat.JSON;
     const columns = props.columns ?? EVENT_COLUMNS;
@@ -336,6 +351,7 @@ export class EventAnalytics extends Construct {
       windowDays: props.queryWindowDays ?? defaults.DEFAULT_QUERY_WINDOW_DAYS,
       tagName: props.tagName ?? defaults.DEFAULT_ENGAGEMENT_TAG_NAME,
       eventTypes,
+      ...(props.groupBy === undefined ? {} : { groupBy: props.groupBy }),
     });
     this.skippedQueries = skipped;
     for (const query of skipped) Annotations.of(this).addWarning(skippedQueryMessage(query, eventTypes));

@@ -18,7 +18,7 @@ import {
   RESERVED_BUCKET_PREFIX,
 } from "./private/defaults";
 import { defined } from "./private/defined";
-import { policyDocument } from "./private/policy";
+import { PolicyStatement, policyDocument } from "./private/policy";
 import { EVENT_BUCKET_PROPS } from "./private/prop-shapes";
 import { BUCKET_NAME, KMS_KEY_ARN, NO_TERRAFORM_TEMPLATE, Problems, checkKnownProps, checkTags, integerBetween, isToken, maxLength, pattern } from "./private/validation";
 
@@ -81,6 +81,12 @@ export interface EventBucketProps extends EventBucketOptions {
   /** Start of the generated bucket name (S3 appends a unique suffix); at most 37 characters. */
   readonly bucketPrefix: string;
   /**
+   * A fixed bucket name instead of one generated from `bucketPrefix`, for a bucket other accounts
+   * must name before it exists (a lake's). Read only when the bucket is created.
+   * @default - generated from `bucketPrefix`
+   */
+  readonly bucketName?: string;
+  /**
    * Customer managed KMS key for default bucket encryption (SSE-KMS).
    * @default - SSE-S3
    */
@@ -96,6 +102,12 @@ export interface EventBucketProps extends EventBucketOptions {
     /** Days after which query results expire. */
     readonly expirationDays: number;
   };
+  /**
+   * Statements the bucket policy holds after the one denying requests without TLS, built from the
+   * bucket's ARN (such as a lake's grants to the accounts that write to it).
+   * @default - none
+   */
+  readonly policyStatements?: (bucketArn: string) => readonly PolicyStatement[];
   /**
    * Where Firehose keeps the source records beside converted events, expiring on their own.
    * @default - no source records
@@ -176,7 +188,7 @@ export class EventBucket extends Construct {
     const provider = props.provider;
     const forceDestroy = props.forceDestroy ?? DEFAULT_FORCE_DESTROY;
     this.bucket = new S3Bucket(this, "Bucket", defined({
-      bucketPrefix: props.bucketPrefix,
+      ...(props.bucketName === undefined ? { bucketPrefix: props.bucketPrefix } : { bucket: props.bucketName }),
       forceDestroy,
       tags: props.tags,
       lifecycle: {
@@ -220,14 +232,17 @@ export class EventBucket extends Construct {
     }));
     this.policy = new S3BucketPolicy(this, "Policy", defined({
       bucket,
-      policy: policyDocument({
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: { AWS: "*" },
-        Action: ["s3:*"],
-        Resource: [this.bucketArn, `${this.bucketArn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      }),
+      policy: policyDocument(
+        {
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Principal: { AWS: "*" },
+          Action: ["s3:*"],
+          Resource: [this.bucketArn, `${this.bucketArn}/*`],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+        ...(props.policyStatements?.(this.bucketArn) ?? []),
+      ),
       dependsOn: [publicAccess],
       provider,
     }));
@@ -253,6 +268,7 @@ function checkProps(scope: string, props: EventBucketProps): void {
   checkKnownProps(problems, "", props, EVENT_BUCKET_PROPS);
   checkEventBucketOptions(problems, "", props);
   problems.check("kmsKeyArn", props.kmsKeyArn, KMS_KEY_ARN);
+  problems.check("bucketName", props.bucketName, BUCKET_NAME);
   if (props.queryResults !== undefined) {
     problems.check("queryResults.prefix", props.queryResults.prefix, pattern(/^.{1,1024}$/su, "use 1-1024 characters"), NO_TERRAFORM_TEMPLATE);
     problems.check("queryResults.expirationDays", props.queryResults.expirationDays, integerBetween(1, MAX_LIFECYCLE_DAYS));

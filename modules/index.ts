@@ -1,5 +1,5 @@
 export { SesFirehoseEventDestination } from "./ses-firehose-event-destination";
-export type { DeliveryStreamOptions, ImportExistingOptions, SesFirehoseEventDestinationProps, SourceRecordBackupOptions } from "./ses-firehose-event-destination";
+export type { DeliveryStreamOptions, ImportExistingOptions, LakeDeliveryOptions, SesFirehoseEventDestinationProps, SourceRecordBackupOptions } from "./ses-firehose-event-destination";
 export { EventFormat, FirehoseCompression, SesEventRecordType, SesEventType } from "./ses-event-type";
 export { ConfigurationSet, ConfigurationSetTlsPolicy, HttpsPolicy, SuppressionReasons } from "./configuration-set";
 export type { ConfigurationSetOptions, ConfigurationSetProps, VdmOptions } from "./configuration-set";
@@ -19,6 +19,9 @@ export type { EventColumn } from "./private/event-schema";
 export { AwsContext } from "./aws-context";
 export { ValidationError } from "./private/validation";
 export type { Problem } from "./private/validation";
+export { SesEventLake } from "./ses-event-lake";
+export type { SesEventLakeProps } from "./ses-event-lake";
+export type { PolicyStatement } from "./private/policy";
 /**
  * The defaults, rules and physical names the app in this repository shares with the constructs.
  * Not part of the published API: it may change in any release.

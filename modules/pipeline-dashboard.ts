@@ -175,7 +175,11 @@ function checkProps(scope: string, props: PipelineDashboardProps): void {
   problems.throwIfAny(scope);
 }
 
-/** Dashboard names take letters, digits, '-' and '_': the stream name with its '.' replaced. */
-export function dashboardName(streamName: string): string {
-  return Token.isUnresolved(streamName) ? `${streamName}-ses-events` : `${streamName.replace(/[^A-Za-z0-9_-]/g, "-")}-ses-events`;
+/**
+ * Dashboard names take letters, digits, '-' and '_': the stream name with its '.' replaced, then
+ * `-<region>` when given (dashboards are global to an account, streams are not).
+ */
+export function dashboardName(streamName: string, region?: string): string {
+  const base = Token.isUnresolved(streamName) ? `${streamName}-ses-events` : `${streamName.replace(/[^A-Za-z0-9_-]/g, "-")}-ses-events`;
+  return region === undefined ? base : `${base}-${region}`;
 }

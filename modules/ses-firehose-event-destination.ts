@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformProvider } from "cdktf";
+import { TerraformProvider, TerraformStack } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -17,7 +17,7 @@ import { checkDestination } from "./private/check-destination";
 import { literalRegion } from "./private/helpers";
 import { defined } from "./private/defined";
 import { createDeliveryStream } from "./private/delivery-stream";
-import { PhysicalNames, physicalNamesOf } from "./private/physical-names";
+import { PhysicalNames, physicalNamesOf, providerScope } from "./private/physical-names";
 import { resolveDestination } from "./private/resolve";
 import { createEventDestination, createMetricsDestination, createSesRole } from "./private/ses-destination";
 
@@ -131,6 +131,33 @@ export interface DeliveryStreamOptions {
    * @default 365
    */
   readonly logRetentionDays?: number;
+  /**
+   * Deliver to a central event lake (`SesEventLake`) in another account: the stream writes under
+   * `events/account_id=<this account>/region=<this Region>/` of the lake bucket (errors under
+   * `errors/` likewise), its role may write only there, and no bucket or query layer is created
+   * here. Not with `bucketArn`, `bucket`, `prefix` or `errorOutputPrefix`.
+   * @default - no lake: the events land in this account's bucket
+   */
+  readonly lake?: LakeDeliveryOptions;
+}
+
+/** Where a source account's stream delivers in a central event lake: the lake's outputs. */
+export interface LakeDeliveryOptions {
+  /** ARN of the lake bucket (`SesEventLake.bucketArn`). */
+  readonly bucketArn: string;
+  /**
+   * The lake's customer managed key (`SesEventLake.kmsKeyArn`): the delivered objects are
+   * encrypted with it, and the delivery role may use it only through S3 in the key's Region, for
+   * the lake bucket.
+   * @default - the lake bucket's own default encryption (SSE-S3)
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * The lake's account: the delivery role may write only to a bucket that account owns
+   * (`s3:ResourceAccount`), so a bucket of the same name elsewhere never receives events.
+   * @default - the account of `kmsKeyArn`; without it, unchecked
+   */
+  readonly accountId?: string;
 }
 
 /** Firehose's backup of the records as SES wrote them, beside the converted objects. */
@@ -321,7 +348,7 @@ export class SesFirehoseEventDestination extends Construct {
     const label = `SesFirehoseEventDestination "${this.node.path}"`;
     const resolved = resolveDestination(props);
     checkDestination(label, resolved, { region: literalRegion(this, props.provider) });
-    PhysicalNames.of(this).claim(label, physicalNamesOf(resolved));
+    PhysicalNames.of(this).claim(label, physicalNamesOf(resolved), props.provider);
 
     const { provider, tags, monitoring } = resolved;
     const aws = AwsContext.of(this, provider);
@@ -375,7 +402,9 @@ export class SesFirehoseEventDestination extends Construct {
           // The stream keeps its first name when the set is renamed (see event-bucket's renames):
           // the widgets follow the stream's name in state, the dashboard's own name the settings.
           deliveryStreamName: created.stream.name,
-          dashboardName: dashboardName(resolved.stream.name),
+          // Dashboard names are global to an account: one placed through a given provider (another
+          // Region or account) carries its Region; the default provider's keeps its plain name.
+          dashboardName: dashboardName(resolved.stream.name, provider === undefined ? undefined : (providerScope(TerraformStack.of(this), provider).region ?? aws.region)),
           region: aws.region,
           reputationMetrics: monitoring.reputationMetrics,
           partitioned: resolved.stream.partitioned,

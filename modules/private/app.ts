@@ -8,3 +8,4 @@ export { BUCKET_NAME, MAX_TAGS, Problems, checkTags, isToken, looksSecret, plain
 export { PhysicalNameKind, identityOf, physicalNames, showClash } from "./physical-names";
 export { destinationProblemsOf } from "./check-destination";
 export type { PhysicalName } from "./physical-names";
+export { DEFAULT_LAKE_NAME, lakeProblemsOf } from "../ses-event-lake";

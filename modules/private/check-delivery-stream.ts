@@ -98,6 +98,53 @@ export function checkDeliveryStream(problems: rules.Problems, resolved: Resolved
     `${at}.bucketArn and ${at}.bucket are both set: bucket configures the bucket the module creates, bucketArn uses an existing one; remove one of them.`,
   );
   if (options.bucket !== undefined) checkEventBucketOptions(problems, `${at}.bucket.`, options.bucket);
+  if (options.lake !== undefined) checkLake(problems, resolved);
+}
+
+/** A source of a lake writes as the lake's bucket policy and table expect: its place, GZIP, by event type. */
+function checkLake(problems: rules.Problems, resolved: ResolvedDestination): void {
+  const at = "deliveryStream";
+  const { options } = resolved.stream;
+  const lake = options.lake!;
+  problems.check(`${at}.lake.bucketArn`, lake.bucketArn, rules.BUCKET_ARN);
+  problems.check(`${at}.lake.kmsKeyArn`, lake.kmsKeyArn, rules.KMS_KEY_ARN);
+  problems.check(`${at}.lake.accountId`, lake.accountId, rules.pattern(/^\d{12}$/, "use a 12-digit AWS account ID"));
+  const keyAccount = lake.kmsKeyArn === undefined || rules.isToken(lake.kmsKeyArn) ? undefined : lake.kmsKeyArn.split(":")[4];
+  problems.when(
+    keyAccount !== undefined && lake.accountId !== undefined && !rules.isToken(lake.accountId) && /^\d{12}$/.test(keyAccount) && keyAccount !== lake.accountId,
+    `${at}.lake.accountId ${lake.accountId} is not the account of ${at}.lake.kmsKeyArn (${keyAccount}): the lake's key is in the lake's account; make them agree.`,
+  );
+  const decided: ReadonlyArray<readonly [keyof typeof options, string]> = [
+    ["bucketArn", "the stream delivers to the lake's bucket"],
+    ["bucket", "the lake's bucket is created in the lake's account (SesEventLake)"],
+    ["prefix", "a source writes under events/account_id=<account>/region=<region>/ of the lake, which its table reads and its bucket policy allows"],
+    ["errorOutputPrefix", "a source writes its errors under errors/account_id=<account>/region=<region>/ of the lake, which its bucket policy allows"],
+  ];
+  for (const [key, why] of decided) {
+    problems.when(options[key] !== undefined, `${at}.lake and ${at}.${key} are both set: ${why}; remove ${at}.${key}.`);
+  }
+  problems.when(
+    options.compression !== undefined && options.compression !== FirehoseCompression.GZIP,
+    `${at}.compression ${rules.show(options.compression)} is invalid with ${at}.lake: the lake's table reads GZIP; remove it or use GZIP.`,
+  );
+  problems.when(
+    options.partitionByEventType === false,
+    `${at}.partitionByEventType is false with ${at}.lake: the lake's table is partitioned by event type; remove it.`,
+  );
+  problems.when(
+    resolved.props.analytics?.enabled === true,
+    `analytics.enabled is true with ${at}.lake: the query layer is the lake's, in its own account; remove analytics.enabled.`,
+  );
+  // Converting to Parquet needs a schema table Firehose reads with the delivery role; the lake's
+  // table is in the lake's account and reads GZIP JSON, so a source delivers JSON.
+  problems.when(
+    options.format === EventFormat.PARQUET,
+    `${at}.format is "parquet" with ${at}.lake: the lake's table reads the GZIP JSON its sources deliver, and Firehose would need a schema table of its own in this account; remove ${at}.format or set it to "json".`,
+  );
+  problems.when(
+    options.sourceRecordBackup?.enabled === true,
+    `${at}.sourceRecordBackup.enabled is true with ${at}.lake: a source delivers JSON as SES wrote it, and may write only under its own folders of the lake; remove ${at}.sourceRecordBackup.`,
+  );
 }
 
 /** Checks the format against the rules Firehose sets for record format conversion, and the backup of source records. */
@@ -111,7 +158,7 @@ function checkFormat(problems: rules.Problems, resolved: ResolvedDestination): v
     text: `Firehose compresses Parquet inside each object (GZIP) and needs the S3 compression UNCOMPRESSED (format "parquet"); remove it or set ${at}.format to "json"`,
   });
   problems.when(
-    options.format === EventFormat.PARQUET && resolved.createsStream && resolved.analytics === undefined,
+    options.format === EventFormat.PARQUET && resolved.createsStream && resolved.analytics === undefined && options.lake === undefined,
     `${at}.format is "parquet" but the query layer is off (analytics.enabled is false, or ${at}.bucketArn is set without it): Firehose converts records with the event table as its schema; turn analytics on or set ${at}.format to "json".`,
   );
   problems.when(

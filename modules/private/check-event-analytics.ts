@@ -51,6 +51,8 @@ export function checkAnalyticsLayout(
     readonly errorOutputPrefix: Setting<string | undefined>;
     readonly compression: Setting<FirehoseCompression>;
     readonly resultsPrefix: Setting<string>;
+    /** Values of the prefix's further `partitionKeyFromQuery` keys (see `EventAnalyticsProps.partitionValues`). */
+    readonly partitionValues?: Readonly<Record<string, readonly string[]>> | undefined;
     /** The objects' format: with Parquet the compression is Parquet's own, not checked here. */
     readonly format?: EventFormat | undefined;
   },
@@ -64,7 +66,7 @@ export function checkAnalyticsLayout(
   }
   // A prefix that is not a string is refused where it is set.
   if (typeof prefix !== "string") return;
-  const layout = eventLayout(prefix);
+  const layout = eventLayout(prefix, settings.partitionValues);
   if ("problems" in layout) {
     layout.problems.forEach(refuse);
     return;

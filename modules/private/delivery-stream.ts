@@ -21,6 +21,8 @@ import { roleName } from "./helpers";
 import { bucketNameOf } from "./names";
 import { PolicyStatement, policyDocument, trustPolicy } from "./policy";
 import { ResolvedDestination, ResolvedStream } from "./resolve";
+import { lakeErrorOutputPrefix, lakePrefix, lakeSourceFolders } from "./lake-layout";
+import { arnField, lakeSourceStatements } from "./lake-policies";
 import { isToken } from "./validation";
 
 /** What `createDeliveryStream` made. */
@@ -89,11 +91,17 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
         }))
       : undefined;
   const bucketArn = bucket?.bucketArn ?? stream.bucketArn!;
+  const lake = stream.lake;
+  // A source of a lake writes under its own account and Region there, the lake key on its objects;
+  // the stream's own key (given or made) encrypts only what stays here: the stream and its logs.
+  const prefix = lake === undefined ? stream.prefix : lakePrefix(aws.accountId, aws.region);
+  const errorOutputPrefix = lake === undefined ? stream.errorOutputPrefix : lakeErrorOutputPrefix(aws.accountId, aws.region);
+  const objectKeyArn = lake === undefined ? kmsKeyArn : lake.kmsKeyArn;
   // The query layer comes first: with Parquet its table is the schema Firehose converts to.
   const queries = analytics === undefined ? undefined : createAnalytics(scope, resolved, bucket, bucketArn, kmsKeyArn);
   const schemaTable = stream.format === EventFormat.PARQUET ? queries : undefined;
 
-  const statements: PolicyStatement[] = [
+  const statements: PolicyStatement[] = lake !== undefined ? lakeStatements(lake, bucketArn, aws) : [
     {
       Sid: "WriteEventObjects",
       Effect: "Allow",
@@ -108,7 +116,7 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
       Resource: [bucketArn, `${bucketArn}/*`],
     },
   ];
-  if (kmsKeyArn !== undefined) {
+  if (lake === undefined && kmsKeyArn !== undefined) {
     statements.push({
       Sid: "EncryptEventObjects",
       Effect: "Allow",
@@ -149,7 +157,7 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
     provider,
   }));
   if (imports.deliveryRole) role.importFrom(stream.role.name!, provider);
-  key?.allowDeliveryThroughS3(role.arn, bucketArn);
+  if (lake === undefined) key?.allowDeliveryThroughS3(role.arn, bucketArn);
   if (logs !== undefined) key?.allowLogGroups(defaults.LOG_GROUP_PREFIX);
   const rolePolicy = new IamRolePolicy(scope, "DeliveryRolePolicy", defined({
     name: defaults.DELIVERY_ROLE_POLICY_NAME,
@@ -168,12 +176,12 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
     extendedS3Configuration: defined({
       roleArn: role.arn,
       bucketArn,
-      prefix: stream.prefix,
-      errorOutputPrefix: stream.errorOutputPrefix,
+      prefix,
+      errorOutputPrefix,
       bufferingSize: stream.bufferingSizeMiB,
       bufferingInterval: stream.bufferingIntervalSeconds,
       compressionFormat: stream.compression,
-      kmsKeyArn,
+      kmsKeyArn: objectKeyArn,
       cloudwatchLoggingOptions: logs?.options ?? { enabled: false },
       ...(stream.partitioned ? eventTypePartitioning(stream) : {}),
       dataFormatConversionConfiguration:
@@ -248,6 +256,19 @@ function createAnalytics(
     tags,
     provider,
   }));
+}
+
+/** The delivery role's statements on a lake: its own folders there, the lake key through S3. */
+function lakeStatements(lake: NonNullable<ResolvedStream["lake"]>, bucketArn: string, aws: AwsContext): PolicyStatement[] {
+  const keyAccount = lake.kmsKeyArn === undefined || isToken(lake.kmsKeyArn) ? undefined : arnField(lake.kmsKeyArn, 4);
+  return lakeSourceStatements({
+    bucketArn,
+    folders: lakeSourceFolders(aws.accountId, aws.region),
+    kmsKeyArn: lake.kmsKeyArn,
+    lakeAccountId: lake.accountId ?? keyAccount,
+    keyRegion: lake.kmsKeyArn === undefined ? undefined : arnField(lake.kmsKeyArn, 3),
+    dnsSuffix: aws.dnsSuffix,
+  });
 }
 
 /** The delivery-error log group `/aws/kinesisfirehose/<stream>` and its log stream, imported on request. */

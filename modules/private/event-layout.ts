@@ -43,9 +43,13 @@ const COLUMN_NAME = /^[a-z_][a-z0-9_]{0,127}$/;
 
 /**
  * Reads a Firehose S3 prefix as a partitioned table: a fixed location, then a partition key per
- * expression. Returns the reasons when the table could not follow the prefix exactly.
+ * expression. `enums` lists the values of further `!{partitionKeyFromQuery:<key>}` keys, projected
+ * as enums. Returns the reasons when the table could not follow the prefix exactly.
  */
-export function eventLayout(prefix: string): EventLayout | { readonly problems: readonly string[] } {
+export function eventLayout(
+  prefix: string,
+  enums: Readonly<Record<string, readonly string[]>> = {},
+): EventLayout | { readonly problems: readonly string[] } {
   const problems: string[] = [];
   const keys: PartitionKey[] = [];
   let template = "";
@@ -54,7 +58,7 @@ export function eventLayout(prefix: string): EventLayout | { readonly problems: 
     const before = prefix.slice(last, match.index);
     template += before;
     last = match.index + match[0].length;
-    const found = keyOf(match[0], match[1]!, (template.match(HIVE_NAME) ?? [])[1]);
+    const found = keyOf(match[0], match[1]!, (template.match(HIVE_NAME) ?? [])[1], enums);
     if (typeof found === "string") {
       problems.push(found);
       continue;
@@ -84,12 +88,21 @@ export function eventLayout(prefix: string): EventLayout | { readonly problems: 
   return { location, keys, template };
 }
 
-function keyOf(expression: string, body: string, hiveName: string | undefined): PartitionKey | string {
+function keyOf(
+  expression: string,
+  body: string,
+  hiveName: string | undefined,
+  enums: Readonly<Record<string, readonly string[]>>,
+): PartitionKey | string {
   let name: string;
   let projection: PartitionProjection;
+  const queried = /^partitionKeyFromQuery:(.*)$/.exec(body)?.[1];
   if (expression === PARTITION_KEY_EXPRESSION) {
     name = EVENT_TYPE_PARTITION_KEY;
     projection = { type: "enum", values: Object.values(SesEventRecordType) };
+  } else if (queried !== undefined && Object.hasOwn(enums, queried)) {
+    name = queried;
+    projection = { type: "enum", values: enums[queried]! };
   } else if (body.startsWith("timestamp:") && TIMESTAMP_KEYS[body.slice("timestamp:".length)] !== undefined) {
     ({ name, projection } = TIMESTAMP_KEYS[body.slice("timestamp:".length)]!);
   } else {

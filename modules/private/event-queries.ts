@@ -22,6 +22,12 @@ export interface EventQueryContext {
   readonly tagName: string;
   /** The event types the destination publishes: a query needs some of them to answer. */
   readonly eventTypes: readonly SesEventType[];
+  /**
+   * Partition keys that scope SES's own counts, such as the account and the Region of a lake: the
+   * rates, the bounced recipients and the failing templates are answered per value of them.
+   * @default - none: one answer for the whole table
+   */
+  readonly groupBy?: readonly string[];
 }
 
 /** One saved Athena query. */
@@ -136,6 +142,11 @@ export function eventQueries(context: EventQueryContext): { queries: EventQuery[
       : ` ${missing.map(([, column]) => column).join(" and ")} ${missing.length === 1 ? "is" : "are"} empty: eventTypes leaves out ${missing.map(([eventType]) => eventType).join(" and ")}.`;
   };
   const once = "Each event counts once however often Firehose delivered it.";
+  const scopeKeys = (context.groupBy ?? []).map(quote);
+  /** The scope columns followed by a comma, to lead a select or group list; nothing without them. */
+  const scoped = scopeKeys.map((key) => `${key}, `).join("");
+  const perScope = scopeKeys.length === 0 ? "" : ` Per ${(context.groupBy ?? []).join(" and ")}.`;
+  const thenScope = scopeKeys.map((key) => `, ${key}`).join("");
 
   // The Hive OpenX SerDe lowercases map keys, Trino's own OpenX reader keeps them; either way the
   // tag is found by its name in any case (one spelling per message: two make the Hive SerDe fail).
@@ -152,19 +163,19 @@ export function eventQueries(context: EventQueryContext): { queries: EventQuery[
           description:
             `Per day over ${window}, as SES counts them: sends (every recipient of each sent message, suppressed ones included), ` +
             "hard bounces (recipients bouncing Permanent, not those on a suppression list) and complaints (recipients, not those on the account suppression list), " +
-            `with the rates SES reviews an account at (bounce ${percent(BOUNCE_RATE_REVIEW_LEVEL)}, complaint ${percent(COMPLAINT_RATE_REVIEW_LEVEL)}). ${once}` +
+            `with the rates SES reviews an account at (bounce ${percent(BOUNCE_RATE_REVIEW_LEVEL)}, complaint ${percent(COMPLAINT_RATE_REVIEW_LEVEL)}).${perScope} ${once}` +
             unpublished([
               [SesEventType.BOUNCE, "hard_bounces"],
               [SesEventType.COMPLAINT, "complaints"],
             ]),
           sql: [
-            "SELECT event_date, sends, hard_bounces, complaints,",
+            `SELECT ${scoped}event_date, sends, hard_bounces, complaints,`,
             `  round(${rate("hard_bounces")}, 4) AS bounce_rate,`,
             `  round(${rate("complaints")}, 4) AS complaint_rate,`,
             `  ${rate("hard_bounces")} >= ${BOUNCE_RATE_REVIEW_LEVEL} AS bounce_rate_at_review_level,`,
             `  ${rate("complaints")} >= ${COMPLAINT_RATE_REVIEW_LEVEL} AS complaint_rate_at_review_level`,
             "FROM (",
-            `  SELECT ${dayOf("occurred_at")} AS event_date,`,
+            `  SELECT ${scoped}${dayOf("occurred_at")} AS event_date,`,
             `    ${countOf(SesEventType.SEND, "recipient", "sends")},`,
             `    ${countOf(SesEventType.BOUNCE, "recipient", "hard_bounces")},`,
             `    ${countOf(SesEventType.COMPLAINT, "recipient", "complaints")}`,
@@ -180,13 +191,13 @@ export function eventQueries(context: EventQueryContext): { queries: EventQuery[
                 },
                 { eventType: SesEventType.COMPLAINT, recipients: emailAddresses("complaint.complainedrecipients"), where: notSuppressedComplaint, at: "complaint.timestamp" },
               ],
-              [`${recipient} AS recipient`],
+              [...scopeKeys, `${recipient} AS recipient`],
             ).map((line) => `    ${line}`),
             "  ) AS events",
-            `  GROUP BY ${dayOf("occurred_at")}`,
+            `  GROUP BY ${scoped}${dayOf("occurred_at")}`,
             ") AS daily",
             `WHERE event_date >= ${since}`,
-            "ORDER BY event_date DESC",
+            `ORDER BY event_date DESC${thenScope}`,
           ].join("\n"),
         };
       },
@@ -198,18 +209,18 @@ export function eventQueries(context: EventQueryContext): { queries: EventQuery[
       build: () => ({
         description:
           `Recipients (lowercased) that bounced Permanent over ${window}, with the number of messages that did and the last time: add them to the suppression list. ` +
-          `Addresses SES did not try because they are on a suppression list are left out. ${once}`,
+          `Addresses SES did not try because they are on a suppression list are left out.${perScope} ${once}`,
         sql: [
-          "SELECT email_address, count(DISTINCT message_id) AS hard_bounces, max(bounced_at) AS last_bounced_at",
+          `SELECT ${scoped}email_address, count(DISTINCT message_id) AS hard_bounces, max(bounced_at) AS last_bounced_at`,
           "FROM (",
-          "  SELECT lower(address) AS email_address, mail.messageid AS message_id, bounce.timestamp AS bounced_at",
+          `  SELECT ${scoped}lower(address) AS email_address, mail.messageid AS message_id, bounce.timestamp AS bounced_at`,
           `  FROM ${table}`,
           `  CROSS JOIN UNNEST(${emailAddresses("bounce.bouncedrecipients")}) AS recipients (address)`,
           `  WHERE ${of(SesEventType.BOUNCE)} AND bounce.bouncetype = 'Permanent' AND ${notSuppressedBounce} AND ${recent}`,
           ") AS bounced",
           `WHERE ${dayOf("bounced_at")} >= ${since}`,
-          "GROUP BY email_address",
-          "ORDER BY last_bounced_at DESC, email_address",
+          `GROUP BY ${scoped}email_address`,
+          `ORDER BY last_bounced_at DESC${thenScope}, email_address`,
         ].join("\n"),
       }),
     },
@@ -304,18 +315,18 @@ export function eventQueries(context: EventQueryContext): { queries: EventQuery[
       name: "rendering-failures-by-template",
       needs: { all: [SesEventType.RENDERING_FAILURE], anyOf: [] },
       build: () => ({
-        description: `Templates that failed to render over ${window}: the messages that failed, the last time and one of their errors. ${once}`,
+        description: `Templates that failed to render over ${window}: the messages that failed, the last time and one of their errors.${perScope} ${once}`,
         sql: [
-          "SELECT template_name, count(DISTINCT message_id) AS failures,",
+          `SELECT ${scoped}template_name, count(DISTINCT message_id) AS failures,`,
           "  max(failed_at) AS last_failed_at, min(error) AS example_error",
           "FROM (",
-          "  SELECT failure.templatename AS template_name, mail.messageid AS message_id, mail.timestamp AS failed_at, failure.errormessage AS error",
+          `  SELECT ${scoped}failure.templatename AS template_name, mail.messageid AS message_id, mail.timestamp AS failed_at, failure.errormessage AS error`,
           `  FROM ${table}`,
           `  WHERE ${of(SesEventType.RENDERING_FAILURE)} AND ${recent}`,
           ") AS failures",
           `WHERE ${dayOf("failed_at")} >= ${since}`,
-          "GROUP BY template_name",
-          "ORDER BY failures DESC, template_name",
+          `GROUP BY ${scoped}template_name`,
+          `ORDER BY failures DESC${thenScope}, template_name`,
         ].join("\n"),
       }),
     },

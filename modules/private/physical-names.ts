@@ -1,6 +1,7 @@
 import { IConstruct } from "constructs";
-import { TerraformStack } from "cdktf";
+import { TerraformProvider, TerraformStack } from "cdktf";
 import type { SesFirehoseEventDestinationProps } from "../ses-firehose-event-destination";
+import { dashboardName } from "../pipeline-dashboard";
 import * as defaults from "./defaults";
 import { ResolvedDestination, resolveDestination } from "./resolve";
 import { ValidationError, isToken, show } from "./validation";
@@ -13,9 +14,13 @@ export enum PhysicalNameKind {
   ROLE = "IAM role",
   GLUE_DATABASE = "Glue database",
   ATHENA_WORKGROUP = "Athena workgroup",
+  DASHBOARD = "CloudWatch dashboard",
 }
 
-/** A name AWS holds once per account and Region (`regional`) or once per account (IAM). */
+/** Kinds AWS holds once per account for all Regions. */
+const ACCOUNT_GLOBAL: readonly PhysicalNameKind[] = [PhysicalNameKind.ROLE, PhysicalNameKind.DASHBOARD];
+
+/** A name AWS holds once per account and Region (`regional`) or once per account (IAM roles, dashboards). */
 export interface PhysicalName {
   readonly kind: PhysicalNameKind;
   readonly name: string;
@@ -41,7 +46,7 @@ export function physicalNamesOf(resolved: ResolvedDestination): PhysicalName[] {
   const { props, stream, analytics } = resolved;
   const names: PhysicalName[] = [];
   const add = (kind: PhysicalNameKind, name: string | undefined, setting: string, derived = false, fix?: string) => {
-    if (name !== undefined && !isToken(name)) names.push({ kind, name, setting, derived, regional: kind !== PhysicalNameKind.ROLE, fix });
+    if (name !== undefined && !isToken(name)) names.push({ kind, name, setting, derived, regional: !ACCOUNT_GLOBAL.includes(kind), fix });
   };
   if (resolved.managesSet) add(PhysicalNameKind.CONFIGURATION_SET, props.configurationSetName, "configurationSetName");
   if (!isToken(props.configurationSetName)) {
@@ -55,6 +60,10 @@ export function physicalNamesOf(resolved: ResolvedDestination): PhysicalName[] {
   if (resolved.createsStream) {
     add(PhysicalNameKind.DELIVERY_STREAM, stream.name, "deliveryStream.name", stream.nameDerived);
     add(PhysicalNameKind.ROLE, stream.role.name, "deliveryStream.roleName");
+  }
+  // A dashboard placed through a given provider carries that provider's Region (see dashboardName).
+  if (resolved.monitoring.dashboard && props.provider === undefined) {
+    add(PhysicalNameKind.DASHBOARD, dashboardName(stream.name), "deliveryStream.name", stream.nameDerived);
   }
   if (analytics !== undefined) {
     add(PhysicalNameKind.GLUE_DATABASE, analytics.databaseName, "analytics.databaseName", analytics.options.databaseName === undefined);
@@ -73,9 +82,46 @@ export function showClash(name: PhysicalName, other: PhysicalName): string {
   return name.name === other.name ? show(name.name) : `${show(name.name)} (the same as ${show(other.name)}: IAM role names ignore case)`;
 }
 
-const claimed = new WeakMap<TerraformStack, Map<string, { owner: string; name: PhysicalName }>>();
+/** Where a provider creates resources, as far as its settings tell at synth time. */
+export interface ProviderScope {
+  /** The account: its only `allowedAccountIds` entry, else the account of the role it assumes. */
+  readonly account?: string | undefined;
+  readonly region?: string | undefined;
+}
 
-/** The fixed names claimed in one stack, so that two destinations never create the same resource. */
+/** The AWS provider of the stack without an alias: the one a construct without `provider` uses. */
+function defaultAwsProvider(stack: TerraformStack): TerraformProvider | undefined {
+  return stack.node.children.find(
+    (child): child is TerraformProvider => child instanceof TerraformProvider && child.terraformResourceType === "aws" && child.alias === undefined,
+  );
+}
+
+/** The account and Region of `provider` (the stack's default AWS provider when undefined), where literals give them. */
+export function providerScope(stack: TerraformStack, provider: TerraformProvider | undefined): ProviderScope {
+  const settings = (provider ?? defaultAwsProvider(stack)) as { region?: unknown; allowedAccountIds?: unknown; assumeRole?: unknown } | undefined;
+  if (settings === undefined) return {};
+  const literal = (value: unknown) => (typeof value === "string" && !isToken(value) ? value : undefined);
+  const allowed = Array.isArray(settings.allowedAccountIds) && settings.allowedAccountIds.length === 1 ? literal(settings.allowedAccountIds[0]) : undefined;
+  // With a chain of roles, the last one is where the provider works.
+  const roles = Array.isArray(settings.assumeRole) ? settings.assumeRole : [];
+  const roleArn = literal((roles[roles.length - 1] as { roleArn?: unknown } | undefined)?.roleArn);
+  const assumed = roleArn === undefined ? undefined : /^arn:[^:]+:iam::(\d{12}):role\//.exec(roleArn)?.[1];
+  return { account: allowed ?? assumed, region: literal(settings.region) };
+}
+
+/** True when `a` and `b` are known to be apart for `name`: other accounts, or, for a regional name, other Regions. */
+function apart(name: PhysicalName, a: ProviderScope, b: ProviderScope): boolean {
+  if (a.account !== undefined && b.account !== undefined && a.account !== b.account) return true;
+  return name.regional && a.region !== undefined && b.region !== undefined && a.region !== b.region;
+}
+
+const claimed = new WeakMap<TerraformStack, Map<string, Array<{ owner: string; name: PhysicalName; scope: ProviderScope }>>>();
+
+/**
+ * The fixed names claimed in one stack, so that two destinations never create the same resource:
+ * a name clashes with the same name claimed through a provider not known to be in another account
+ * or (for a regional name) another Region.
+ */
 export class PhysicalNames {
   static of(scope: IConstruct): PhysicalNames {
     return new PhysicalNames(TerraformStack.of(scope));
@@ -83,20 +129,21 @@ export class PhysicalNames {
 
   private constructor(private readonly stack: TerraformStack) {}
 
-  /** Records `names` for `owner`; throws when another destination of the stack has one of them. */
-  claim(owner: string, names: readonly PhysicalName[]): void {
+  /** Records `names` for `owner`, placed through `provider`; throws when another destination of the stack has one of them there. */
+  claim(owner: string, names: readonly PhysicalName[], provider?: TerraformProvider): void {
     let taken = claimed.get(this.stack);
     if (taken === undefined) claimed.set(this.stack, (taken = new Map()));
+    const scope = providerScope(this.stack, provider);
     const problems: string[] = [];
     for (const name of names) {
-      const other = taken.get(identityOf(name));
+      const other = (taken.get(identityOf(name)) ?? []).find((claim) => !apart(name, scope, claim.scope));
       if (other === undefined) continue;
       problems.push(
         `the ${name.kind} ${showClash(name, other.name)} (${settingOf(name)}) is also created by ${other.owner} (${settingOf(other.name)}): ${name.regional ? "an account holds one per Region" : "an account holds one for all Regions"}; ${name.fix ?? `give each destination its own ${name.setting}`}.`,
       );
     }
     if (problems.length > 0) throw new ValidationError(owner, problems);
-    for (const name of names) taken.set(identityOf(name), { owner, name });
+    for (const name of names) taken.set(identityOf(name), [...(taken.get(identityOf(name)) ?? []), { owner, name, scope }]);
   }
 }
 

@@ -4,6 +4,7 @@ import type { EventAnalyticsOptions, EventAnalyticsProps } from "../event-analyt
 import type { EventKeyProps } from "../event-key";
 import type { EventBucketLifecycle, EventBucketOptions, EventBucketProps } from "../event-bucket";
 import type { PipelineDashboardOptions, PipelineDashboardProps } from "../pipeline-dashboard";
+import type { SesEventLakeProps } from "../ses-event-lake";
 import type { DeliveryStreamOptions, ImportExistingOptions, SesFirehoseEventDestinationProps } from "../ses-firehose-event-destination";
 import type { PropShape } from "./validation";
 
@@ -55,7 +56,9 @@ export const EVENT_BUCKET_PROPS: PropShape<EventBucketProps> = {
   ...EVENT_BUCKET_OPTIONS,
   kmsKeyArn: true,
   queryResults: { prefix: true, expirationDays: true },
+  bucketName: true,
   sourceRecords: { prefix: true, expirationDays: true },
+  policyStatements: true,
   tags: true,
   provider: true,
 };
@@ -124,6 +127,8 @@ export const EVENT_ANALYTICS_PROPS: PropShape<EventAnalyticsProps> = {
   resultsBucket: { bucketName: true, bucketArn: true },
   kmsKeyArn: true,
   nameBase: true,
+  partitionValues: true,
+  groupBy: true,
   tags: true,
   provider: true,
 };
@@ -148,6 +153,7 @@ const DELIVERY_STREAM_OPTIONS: PropShape<DeliveryStreamOptions> = {
   rolePath: true,
   logging: true,
   logRetentionDays: true,
+  lake: { bucketArn: true, kmsKeyArn: true, accountId: true },
 };
 
 const IMPORT_EXISTING_OPTIONS: PropShape<ImportExistingOptions> = {
@@ -181,3 +187,18 @@ export const DESTINATION_PROPS: PropShape<SesFirehoseEventDestinationProps> = {
 };
 
 export const EVENT_KEY_PROPS: PropShape<EventKeyProps> = { purpose: true, preventDestroy: true, tags: true, provider: true };
+
+const { enabled: _lakeAnalyticsEnabled, ...LAKE_ANALYTICS_OPTIONS } = EVENT_ANALYTICS_OPTIONS;
+export const SES_EVENT_LAKE_PROPS: PropShape<SesEventLakeProps> = {
+  ...EVENT_BUCKET_OPTIONS,
+  sourceAccountIds: true,
+  organizationId: true,
+  accountIds: true,
+  regions: true,
+  createKmsKey: true,
+  analytics: LAKE_ANALYTICS_OPTIONS,
+  bucketName: true,
+  name: true,
+  tags: true,
+  provider: true,
+};

@@ -2,7 +2,7 @@ import { TerraformProvider } from "cdktf";
 import { ConfigurationSet, ConfigurationSetOptions } from "../configuration-set";
 import type { EventAnalyticsOptions } from "../event-analytics";
 import { EventFormat, FirehoseCompression, SesEventType } from "../ses-event-type";
-import type { DeliveryStreamOptions, ImportExistingOptions, SesFirehoseEventDestinationProps } from "../ses-firehose-event-destination";
+import type { DeliveryStreamOptions, ImportExistingOptions, LakeDeliveryOptions, SesFirehoseEventDestinationProps } from "../ses-firehose-event-destination";
 import * as defaults from "./defaults";
 import { deliveryLayout } from "./event-format";
 import { adoptedRole, defaultDatabaseName, defaultsToPrimaryWorkgroup, nameBase } from "./names";
@@ -35,9 +35,12 @@ export interface ResolvedStream {
   readonly name: string;
   /** The name is the configuration set's (no `deliveryStream.name`). */
   readonly nameDerived: boolean;
+  /** The bucket given: `bucketArn`, or the lake's. */
   readonly bucketArn?: string | undefined;
   /** The key given by `kmsKeyArn`; see `createsKey`. */
   readonly kmsKeyArn?: string | undefined;
+  /** The lake the stream delivers to, when `deliveryStream.lake` is set. */
+  readonly lake?: LakeDeliveryOptions | undefined;
   /** The module creates the KMS key (`createKmsKey`). */
   readonly createsKey: boolean;
   readonly partitioned: boolean;
@@ -119,7 +122,7 @@ export function resolveDestination(props: SesFirehoseEventDestinationProps): Res
   const options = props.deliveryStream ?? {};
   const createsStream = props.deliveryStreamArn === undefined;
   const analyticsOptions = props.analytics ?? {};
-  const analyticsOn = createsStream && (analyticsOptions.enabled ?? options.bucketArn === undefined);
+  const analyticsOn = createsStream && (analyticsOptions.enabled ?? (options.bucketArn === undefined && options.lake === undefined));
   const stream = resolveStream(props, options, imports, analyticsOn);
   return {
     props,
@@ -158,8 +161,9 @@ function resolveStream(
     options,
     name: options.name ?? props.configurationSetName,
     nameDerived: options.name === undefined,
-    bucketArn: options.bucketArn,
+    bucketArn: options.lake?.bucketArn ?? options.bucketArn,
     kmsKeyArn: options.kmsKeyArn,
+    lake: options.lake,
     createsKey: options.createKmsKey ?? defaults.DEFAULT_CREATE_KMS_KEY,
     partitioned,
     format: layout.format,

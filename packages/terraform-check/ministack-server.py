@@ -14,9 +14,10 @@ Corrections of ministack's answers:
    an account it would call S3 Control at ACCOUNT.HOST, a name that only resolves on AWS), so the
    ARNs it builds to read and write tags of Athena workgroups, Glue databases and SESv2
    configuration sets have no account: arn:aws:athena:us-east-1::workgroup/NAME. Those tagging
-   calls act only on the caller account's own resources, so the middleware writes the account into
-   that one ARN field of those calls (ACCOUNT_FILLED_TARGETS, SESV2_TAGS_PATH), and nowhere else:
-   never into a policy document.
+   calls act only on the caller account's own resources, so the middleware writes the caller's
+   account (ministack takes it from a 12-digit access key ID, as each stack of the organization
+   profile is applied; else 123456789012) into that one ARN field of those calls
+   (ACCOUNT_FILLED_TARGETS, SESV2_TAGS_PATH), and nowhere else: never into a policy document.
 2. Firehose DescribeDeliveryStream leaves out an S3 destination's CustomTimeZone. AWS returns it
    ("UTC" unless set; API Reference, ExtendedS3DestinationDescription), and so does this
    launcher: without it the provider reads "" where the stack has "UTC", a perpetual diff.
@@ -26,7 +27,10 @@ Corrections of ministack's answers:
    CompressionFormat GZIP compressed and named <evaluated prefix><stream>-<version>-<time>-<uuid>
    .gz ("Configure Amazon S3 object name format"). Here the records of one PutRecordBatch call
    are one buffer: one GZIP object per evaluated prefix. What fails partitioning still goes to
-   ministack's own error output (ErrorOutputPrefix), record by record.
+   ministack's own error output (ErrorOutputPrefix), record by record. ministack writes each
+   object in the stream's account and Region, where a bucket of another account (a lake's) is not
+   found; Firehose writes to the bucket where it is ("Cross-account delivery to an Amazon S3
+   destination"), so the launcher writes in the bucket owner's account and the bucket's Region.
 4. IAM: the resource of Athena GetNamedQuery. ministack authorizes it against "*" (it finds no
    WorkGroup in the request), so a policy that grants it on the workgroup denies it. Its
    resource is the named query's workgroup (Service Authorization Reference, "Actions, resources,
@@ -42,13 +46,17 @@ Corrections of ministack's answers:
    for such an alarm (they belong to a single-metric alarm; CloudWatch API Reference,
    PutMetricAlarm: "If you specify Metrics, you cannot specify ... Period, Statistic"), and the
    provider reads them as a perpetual diff. The launcher leaves them out for such an alarm.
+7. IAM: s3:ResourceAccount (and aws:ResourceAccount) of an S3 bucket or object. ministack takes
+   the caller's account, since an S3 ARN names none; AWS gives the account that owns the bucket
+   (Service Authorization Reference, Amazon S3 condition keys: "the resource owner's AWS account
+   ID"), which differs for a write into another account's bucket (the organization profile's lake).
 
 Extensions, where ministack skips an authorization AWS makes:
-7. Service principals (patch_service_principal): a trust policy's {"Service": ...} lets only that
+8. Service principals (patch_service_principal): a trust policy's {"Service": ...} lets only that
    service through, with the condition keys it sets; ministack lets the account root through.
-8. Firehose's delivery (DeliverySession): every object and delivery-error log event Firehose
+9. Firehose's delivery (DeliverySession): every object and delivery-error log event Firehose
    writes is authorized as the stream's delivery role, against its policies, the bucket policy
-   and a customer managed key's key policy; refusals are listed at
+   (of the bucket's owner, another account's too) and a customer managed key's key policy; refusals are listed at
    GET /_terraform-check/delivery-errors (DELETE clears them).
 
 Also corrected (update_destination_with_backup): Firehose UpdateDestination with an
@@ -117,15 +125,29 @@ def with_account(arn, account=ACCOUNT):
     return _ACCOUNTLESS_ARN.sub(lambda m: f"{m.group(1)}:{account}{m.group(2)}", arn)
 
 
-def fill_account(method, path, target, query_string: bytes, body: bytes):
-    """(query_string, body) with the account written into the one ARN field of an ACCOUNT_FILLED call."""
+# The access key ID of a SigV4 Authorization header; ministack takes a 12-digit one as the account.
+_ACCESS_KEY_ACCOUNT = re.compile(rb"Credential=(\d{12})/")
+
+
+def request_account(headers) -> str:
+    """The account of a request, as ministack reads it: its 12-digit access key ID, else ACCOUNT."""
+    for name, value in headers:
+        if name.lower() == b"authorization":
+            match = _ACCESS_KEY_ACCOUNT.search(value)
+            if match:
+                return match.group(1).decode()
+    return ACCOUNT
+
+
+def fill_account(method, path, target, query_string: bytes, body: bytes, account=ACCOUNT):
+    """(query_string, body) with ACCOUNT (the caller's) written into the one ARN field of an ACCOUNT_FILLED call."""
     from urllib.parse import parse_qsl, urlencode
 
     field = ACCOUNT_FILLED_TARGETS.get(target)
     if path == SESV2_TAGS_PATH:
         if method in ("GET", "DELETE") and query_string:
             pairs = parse_qsl(query_string.decode(), keep_blank_values=True)
-            fixed = [(k, with_account(v) if k == "ResourceArn" else v) for k, v in pairs]
+            fixed = [(k, with_account(v, account) if k == "ResourceArn" else v) for k, v in pairs]
             if fixed != pairs:
                 query_string = urlencode(fixed).encode()
             return query_string, body
@@ -136,8 +158,8 @@ def fill_account(method, path, target, query_string: bytes, body: bytes):
         data = json.loads(body)
     except ValueError:
         return query_string, body
-    if isinstance(data, dict) and isinstance(data.get(field), str) and with_account(data[field]) != data[field]:
-        data[field] = with_account(data[field])
+    if isinstance(data, dict) and isinstance(data.get(field), str) and with_account(data[field], account) != data[field]:
+        data[field] = with_account(data[field], account)
         body = json.dumps(data).encode()
     return query_string, body
 
@@ -161,7 +183,9 @@ def account_in_arns(app):
         original = b"".join(chunks)
         headers = dict((k.lower(), v) for k, v in scope.get("headers", []))
         target = headers.get(b"x-amz-target", b"").decode()
-        query_string, body = fill_account(scope.get("method", ""), scope.get("path", ""), target, scope.get("query_string", b""), original)
+        # The account the provider itself would write there: the caller's.
+        account = request_account(scope.get("headers", []))
+        query_string, body = fill_account(scope.get("method", ""), scope.get("path", ""), target, scope.get("query_string", b""), original, account)
         scope = dict(scope)
         scope["query_string"] = query_string
         if body is not original:
@@ -298,10 +322,51 @@ def patch_firehose():
     firehose._HANDLERS["UpdateDestination"] = update_destination_with_backup
 
     internal_put = firehose._put_s3_object
-    firehose._put_s3_object = lambda bucket, key, body: authorized_put(internal_put, bucket, key, body)
+
+    def put_where_the_bucket_is(bucket, key, body):
+        # The bucket's owner and Region, not the stream's: a lake in another account and Region.
+        with bucket_scope(bucket):
+            internal_put(bucket, key, body)
+
+    firehose._put_s3_object = lambda bucket, key, body: authorized_put(put_where_the_bucket_is, bucket, key, body)
     firehose._deliver_records_to_s3 = deliver_records_to_s3
     firehose._put_record_batch = buffered_put_record_batch
     firehose._HANDLERS["PutRecordBatch"] = buffered_put_record_batch
+
+
+def bucket_home(bucket):
+    """(account, Region) of a bucket: its owner's account and the Region it was created in, or the request's."""
+    from ministack.core.responses import get_account_id, get_region, request_scope
+    from ministack.services import s3
+
+    owner = s3._bucket_owner_account(bucket) or get_account_id()
+    with request_scope(owner, get_region()):
+        return owner, s3.bucket_region(bucket) or get_region()
+
+
+def bucket_scope(bucket):
+    """The request scope of the bucket's owner and Region, where ministack's S3 store holds it."""
+    from ministack.core.responses import request_scope
+
+    return request_scope(*bucket_home(bucket))
+
+
+def patch_s3_resource_account():
+    """s3:ResourceAccount of a bucket or object: the account that owns the bucket, as AWS has it (correction 7)."""
+    from ministack.core import iam_evaluator
+    from ministack.services import s3
+
+    resolve = iam_evaluator._resolve_condition_key
+
+    def resolve_condition_key(key, ctx):
+        arn = ctx.resource_arn or ""
+        if key.lower() in ("s3:resourceaccount", "aws:resourceaccount") and arn.startswith("arn:aws:s3:::"):
+            owner = s3._bucket_owner_account(arn[len("arn:aws:s3:::"):].split("/", 1)[0])
+            if owner:
+                return owner
+        return resolve(key, ctx)
+
+    iam_evaluator._resolve_condition_key = resolve_condition_key
 
 
 # --- Service principals -----------------------------------------------------------------------
@@ -540,6 +605,36 @@ class DeliverySession:
 
         return contextvars.copy_context().run(run)
 
+    def foreign_bucket_denial(self, resource, context):
+        """With the bucket in another account (a lake's), its owner's bucket policy must allow the write too; a denial or None.
+
+        ministack's evaluator reads the bucket policy only in the caller's own account (its S3 front
+        door checks another owner's policy itself, which this internal write never passes); across
+        accounts AWS requires an allow in both the role's policies and the bucket policy, and an
+        explicit deny in either refuses (IAM User Guide, "Cross-account policy evaluation logic").
+        """
+        from ministack.core import iam_evaluator
+        from ministack.services import s3
+
+        owner, region = bucket_home(self.bucket)
+        role_account = self.role_arn.split(":")[4] if len(self.role_arn.split(":")) > 5 else self.account
+        if owner == role_account:
+            return None
+        policy = s3._bucket_policies.get_scoped(owner, None, self.bucket)
+
+        def run():
+            iam_evaluator.pin_request_origin("firehose.amazonaws.com", True)
+            ctx = iam_evaluator.EvalContext(principal_arn=self.session_arn, principal_type="AssumedRole", principal_account=role_account,
+                                            action="s3:PutObject", resource_arn=resource, region=region,
+                                            service_context={k.lower(): v for k, v in context.items()})
+            return iam_evaluator.evaluate_resource_policy(policy or "", ctx)
+
+        result = contextvars.copy_context().run(run)
+        if result.decision == "Allow":
+            return None
+        result.resource_policy_arn = f"arn:aws:s3:::{self.bucket}"
+        return result
+
     def kms_key(self, key):
         """The customer managed key an object written here is encrypted with, and whether the bucket key is on."""
         stream_key = (self.config.get("EncryptionConfiguration") or {}).get("KMSEncryptionConfig") or {}
@@ -547,7 +642,10 @@ class DeliverySession:
             return stream_key["AWSKMSKeyARN"], False
         from ministack.services import s3
 
-        raw = s3._bucket_encryption.get(self.bucket) if self.bucket else None
+        if not self.bucket:
+            return None, False
+        with bucket_scope(self.bucket):
+            raw = s3._bucket_encryption.get(self.bucket)
         if not raw:
             return None, False
         text = raw if isinstance(raw, str) else json.dumps(raw)
@@ -568,7 +666,7 @@ class DeliverySession:
             return refused
         resource = f"arn:aws:s3:::{self.bucket}/{key}"
         context = s3_service_context("s3:PutObject", {}, f"/{self.bucket}/{key}", {})
-        denied = self.enforce("s3:PutObject", "s3", resource, context)
+        denied = self.enforce("s3:PutObject", "s3", resource, context) or self.foreign_bucket_denial(resource, context)
         if denied:
             return DeliveryRefused(
                 "S3.AccessDenied",
@@ -577,13 +675,20 @@ class DeliverySession:
             )
         key_id, bucket_key = self.kms_key(key)
         if key_id:
-            record = kms._resolve_key(key_id)
+            from ministack.core.responses import request_scope
+
+            # A key named by ARN is in the account and Region it names (a lake's), else the bucket owner's.
+            bucket_account, bucket_region = bucket_home(self.bucket)
+            parts = key_id.split(":")
+            home = (parts[4], parts[3]) if key_id.startswith("arn:") and len(parts) > 5 else (bucket_account, bucket_region)
+            with request_scope(*home):
+                record = kms._resolve_key(key_id)
             if record is None:
                 return DeliveryRefused("S3.KMS.NotFoundException", f"The provided AWS KMS key {key_id} was not found.",
                                        f"kms:GenerateDataKey: key {key_id} does not exist")
             encryption_context = f"arn:aws:s3:::{self.bucket}" if bucket_key else resource
             context = {
-                "kms:ViaService": f"s3.{self.region}.amazonaws.com",
+                "kms:ViaService": f"s3.{bucket_region}.amazonaws.com",
                 "kms:CallerAccount": self.account,
                 "kms:EncryptionContext:aws:s3:arn": encryption_context,
                 "kms:EncryptionContextKeys": ["aws:s3:arn"],
@@ -809,6 +914,7 @@ def main(port, data_dir):
 
     patch_firehose()
     patch_service_principal()
+    patch_s3_resource_account()
     patch_named_query_resource()
     patch_logs_kms()
     patch_metric_math_alarms()

@@ -3,7 +3,8 @@
 //   { "provider": "<version>", "emulator": "<name version per service>",
 //     "profiles": { "<profile>": { "planned", "applied", "notApplied": [{ "address", "reason" }],
 //                                  "postApplyChanges", "excluded": [{ "address", "attribute", "evidence" }] } },
-//     "eventFlow": { "recordsPut", "objectsWritten", "eventTypesLanded": [...], "queriesChecked", "queriesMatched" },
+//     "eventFlow": { "recordsPut", "objectsWritten", "eventTypesLanded": [...], "queriesChecked", "queriesMatched",
+//                    "accountsLanded": [...], "regionsLanded": [...] },
 //     "iam": { "allowedAsExpected", "deniedAsExpected", "unexpected": [...] },
 //     "faults": [{ "name", "caught", "by" }],
 //     "terraform": ["1.11.4", "1.16.4"],
@@ -11,7 +12,9 @@
 //                                     "notApplied", "postApplyChanges", "excluded", "complete" } } } } }
 // A profile (a run: cdktn-<profile> on CDK Terrain) of several stacks adds up their counts and
 // lists; eventFlow and iam are those of the first run with events; faults those --faults seeded
-// (empty without it). "terraform" and "byTerraform" come
+// (empty without it). The organization profile's events (organization.json and
+// organization-queries.json beside OUT_JSON, written by its check) add to the counts, and give the
+// accounts and Regions whose events landed in the lake under their own folders. "terraform" and "byTerraform" come
 // from each Terraform version's last run (TERRAFORM_CHECK_VERSION names this run's, and
 // TERRAFORM_CHECK_RESULTS the directory that keeps one result per version); without them both
 // are left out.
@@ -22,7 +25,7 @@ const fs = require("fs");
 const path = require("path");
 
 /** The summary from one record per stack (check-plan.js record) and the event and IAM results. */
-function buildSummary({ provider, emulator, stacks, eventFlow, queries, faults }) {
+function buildSummary({ provider, emulator, stacks, eventFlow, queries, faults, organization, organizationQueries }) {
   const profiles = {};
   for (const { profile, record } of stacks) {
     const total = (profiles[profile] ??= { planned: 0, applied: 0, notApplied: [], postApplyChanges: 0, excluded: [] });
@@ -37,16 +40,18 @@ function buildSummary({ provider, emulator, stacks, eventFlow, queries, faults }
     emulator,
     profiles,
     eventFlow: {
-      recordsPut: eventFlow?.eventFlow.recordsPut ?? 0,
-      objectsWritten: eventFlow?.eventFlow.objectsWritten ?? 0,
-      eventTypesLanded: eventFlow?.eventFlow.eventTypesLanded ?? [],
-      queriesChecked: queries?.queriesChecked ?? 0,
-      queriesMatched: queries?.queriesMatched ?? 0,
+      recordsPut: (eventFlow?.eventFlow.recordsPut ?? 0) + (organization?.eventFlow.recordsPut ?? 0),
+      objectsWritten: (eventFlow?.eventFlow.objectsWritten ?? 0) + (organization?.eventFlow.objectsWritten ?? 0),
+      eventTypesLanded: [...new Set([...(eventFlow?.eventFlow.eventTypesLanded ?? []), ...(organization?.eventFlow.eventTypesLanded ?? [])])].sort(),
+      queriesChecked: (queries?.queriesChecked ?? 0) + (organizationQueries?.queriesChecked ?? 0),
+      queriesMatched: (queries?.queriesMatched ?? 0) + (organizationQueries?.queriesMatched ?? 0),
+      accountsLanded: organization?.eventFlow.accountsLanded ?? [],
+      regionsLanded: organization?.eventFlow.regionsLanded ?? [],
     },
     iam: {
-      allowedAsExpected: eventFlow?.iam.allowedAsExpected ?? 0,
-      deniedAsExpected: eventFlow?.iam.deniedAsExpected ?? 0,
-      unexpected: eventFlow?.iam.unexpected ?? [],
+      allowedAsExpected: (eventFlow?.iam.allowedAsExpected ?? 0) + (organization?.iam.allowedAsExpected ?? 0),
+      deniedAsExpected: (eventFlow?.iam.deniedAsExpected ?? 0) + (organization?.iam.deniedAsExpected ?? 0),
+      unexpected: [...(eventFlow?.iam.unexpected ?? []), ...(organization?.iam.unexpected ?? [])],
     },
     faults: (faults ?? []).map(({ name, caught, by }) => ({ name, caught, by })),
   };
@@ -91,7 +96,9 @@ function summaryLines(summary) {
     );
   }
   const e = summary.eventFlow;
-  lines.push(`events: ${e.recordsPut} records put, ${e.objectsWritten} objects written, ${e.eventTypesLanded.length} event types landed, queries ${e.queriesMatched}/${e.queriesChecked} matched`);
+  lines.push(
+    `events: ${e.recordsPut} records put, ${e.objectsWritten} objects written, ${e.eventTypesLanded.length} event types landed, queries ${e.queriesMatched}/${e.queriesChecked} matched, accounts landed ${e.accountsLanded.length}, Regions landed ${e.regionsLanded.length}`,
+  );
   lines.push(`iam: ${summary.iam.allowedAsExpected} allowed and ${summary.iam.deniedAsExpected} denied as expected, ${summary.iam.unexpected.length} unexpected`);
   if (summary.faults.length > 0) {
     const missed = summary.faults.filter((f) => !f.caught).map((f) => f.name);
@@ -110,7 +117,9 @@ function main([out, provider, emulator, eventFlowFile, queriesFile, faultsFile, 
     const at = part.indexOf("=");
     return { profile: part.slice(0, at), record: read(part.slice(at + 1)), dir: path.dirname(part.slice(at + 1)) };
   });
-  const all = buildSummary({ provider, emulator, stacks, eventFlow: read(eventFlowFile), queries: read(queriesFile), faults: read(faultsFile) });
+  const beside = (name) => path.join(path.dirname(out), name);
+  const lake = { organization: read(beside("organization.json")), organizationQueries: read(beside("organization-queries.json")) };
+  const all = buildSummary({ provider, emulator, stacks, eventFlow: read(eventFlowFile), queries: read(queriesFile), faults: read(faultsFile), ...lake });
   // A run on another Terraform than the base one (TERRAFORM_CHECK_VERSION) is named
   // <run>-terraform-<version>: each version's result is kept from its own runs.
   const base = process.env.TERRAFORM_CHECK_VERSION;
@@ -127,6 +136,8 @@ function main([out, provider, emulator, eventFlowFile, queriesFile, faultsFile, 
       eventFlow: events === undefined ? undefined : read(path.join(events, "event-flow.json")),
       queries: events === undefined ? undefined : read(path.join(events, "queries.json")),
       faults: [],
+      // The organization profile runs on the base Terraform only (MATRIX).
+      ...(version === base ? lake : {}),
     });
     const kept = withTerraformVersions(own, version, process.env.TERRAFORM_CHECK_RESULTS);
     summary = { ...all, ...(kept.terraform ? { terraform: kept.terraform, byTerraform: kept.byTerraform } : {}) };

@@ -27,6 +27,12 @@
 #            against expectations.js
 #   switch   (a JSON profile) the stack switched to Parquet in place, events sent on both sides, and
 #            the saved queries answering across the switch (stack.sh, check_format_switch)
+#   organization  events through every source stack into the lake stack, each source's delivery
+#            role writing under its own account and Region there, the lake bucket's policy probed
+#            from each account and from one outside it, and the lake's saved queries per account
+#            and Region (organization.sh: organization.py, check-lake-queries.ts)
+# A stack pinned to an account (allowed_account_ids) is applied as that account, and a stack without
+# a delivery stream (a lake) before the others (organization.sh).
 # --faults: after the default run, seeds each fault of packages/terraform-check/faults.js into
 # the applied default stack (terraform apply of the edited copy), requires the check the fault
 # names to catch it, and puts the stack back.
@@ -57,6 +63,7 @@ source "$LIB/mock.sh"
 source "$LIB/isolation.sh"
 source "$LIB/stack.sh"
 source "$LIB/terraform-build.sh"
+source "$LIB/organization.sh"
 
 TERRAFORM_VERSION="$TERRAFORM_OLDEST"
 KEEP=0
@@ -74,6 +81,7 @@ PROFILES=(
   "all-options|scripts/scan-all-options.json|$LIB/profiles/all-options.seed.json"
   "multi-environment|$LIB/profiles/multi-environment.json|-"
   "json|$LIB/profiles/json.json|-"
+  "organization|$LIB/profiles/organization.json|-"
 )
 
 # CI's covering matrix: PROFILE TOOLCHAIN TERRAFORM CHECKS (comma-separated, "-" for none). Every
@@ -85,6 +93,7 @@ MATRIX=(
   "all-options cdktf $TERRAFORM_VERSION events"
   "multi-environment cdktn $TERRAFORM_VERSION -"
   "json cdktf $TERRAFORM_VERSION events,queries,switch"
+  "organization cdktf $TERRAFORM_VERSION organization"
   "default cdktf $TERRAFORM_NEWEST events,queries"
 )
 TOOLCHAINS=(cdktf cdktn)
@@ -191,16 +200,18 @@ check_run() { # PROFILE TOOLCHAIN TERRAFORM CHECKS
   [[ "$seed" == - ]] || seed_mock "$seed" "$SCRATCH/$run/seeded.json" >&2
   profile_context "$profile" "$SCRATCH/$run/seeded.json" "$SCRATCH/$run/context.json"
   synth_profile "$SCRATCH/$run/context.json" "$SCRATCH/$run/synth"
-  local name file first=""
+  local name file key first=""
   while read -r name file; do
-    check_stack "$run" "$name" "$file" "$checks"
+    key="$(stack_access_key "$file")" || fail "$run/$name: its provider's allowed_account_ids is no account"
+    MOCK_ACCESS_KEY_ID="$key" check_stack "$run" "$name" "$file" "$checks"
     first="${first:-$name}"
-  done < <(profile_stacks "$SCRATCH/$run/synth")
+  done < <(stacks_in_order "$SCRATCH/$run/synth")
   [[ "$toolchain" != cdktn || "$profile" != default ]] ||
     log "cdktn: NOTE its stacks pin hashicorp/aws $(node -e 'console.log(require(process.argv[1]).terraform.required_providers.aws.version)' \
       "$(profile_stacks "$SCRATCH/$run/synth" | head -n 1 | cut -d' ' -f2)"), the check runs $PROVIDER_VERSION (the newest the Go module proxy serves that this machine builds)"
   [[ " $checks " != *" changes "* ]] || check_change_plans "$run" "$SCRATCH/$run/context.json"
   [[ " $checks " != *" switch "* ]] || check_format_switch "$run" "$SCRATCH/$run/context.json"
+  [[ " $checks " != *" organization "* ]] || check_organization "$run"
   use_toolchain cdktf
 }
 

@@ -396,9 +396,52 @@ describe("the check's summary.json", () => {
     expect(Object.keys(summary)).toEqual(["provider", "emulator", "profiles", "eventFlow", "iam", "faults"]);
     expect(summary.faults).toEqual([{ name: "disabled-destination", caught: true, by: "ses: no enabled event destination ..." }]);
     expect(summary.profiles["multi-environment"]).toEqual({ planned: 50, applied: 50, notApplied: [], postApplyChanges: 0, excluded: [] });
-    expect(Object.keys(summary.eventFlow)).toEqual(["recordsPut", "objectsWritten", "eventTypesLanded", "queriesChecked", "queriesMatched"]);
+    expect(Object.keys(summary.eventFlow)).toEqual([
+      "recordsPut",
+      "objectsWritten",
+      "eventTypesLanded",
+      "queriesChecked",
+      "queriesMatched",
+      "accountsLanded",
+      "regionsLanded",
+    ]);
     expect(summary.iam).toEqual({ allowedAsExpected: 5, deniedAsExpected: 7, unexpected: [] });
     expect(summaryLines(summary)[1]).toBe("default: planned 25, applied 25, not applied 0, post-apply changes 0, excluded 0");
+  });
+
+  it("adds the organization's events, queries and probes, and lists the accounts and Regions that landed", () => {
+    const summary = buildSummary({
+      provider: "p",
+      emulator: "e",
+      stacks: [],
+      eventFlow: {
+        eventFlow: { recordsPut: 10, objectsWritten: 10, eventTypesLanded: ["Bounce"], problems: [] },
+        iam: { allowedAsExpected: 5, deniedAsExpected: 7, unexpected: [] },
+      },
+      queries: { queriesChecked: 5, queriesMatched: 5 },
+      organization: {
+        eventFlow: {
+          recordsPut: 30,
+          objectsWritten: 21,
+          eventTypesLanded: ["Send", "Bounce"],
+          accountsLanded: ["222222222222", "333333333333"],
+          regionsLanded: ["eu-west-1", "us-east-1"],
+          problems: [],
+        },
+        iam: { allowedAsExpected: 4, deniedAsExpected: 6, unexpected: ["x"] },
+      },
+      organizationQueries: { queriesChecked: 5, queriesMatched: 4 },
+    });
+    expect(summary.eventFlow).toEqual({
+      recordsPut: 40,
+      objectsWritten: 31,
+      eventTypesLanded: ["Bounce", "Send"],
+      queriesChecked: 10,
+      queriesMatched: 9,
+      accountsLanded: ["222222222222", "333333333333"],
+      regionsLanded: ["eu-west-1", "us-east-1"],
+    });
+    expect(summary.iam).toEqual({ allowedAsExpected: 9, deniedAsExpected: 13, unexpected: ["x"] });
   });
 
   it("calls a profile incomplete when anything was left out, changed after apply or excluded", () => {
@@ -526,7 +569,7 @@ describe("the faults seeded into the default stack", () => {
 });
 
 describe("the check's shell scripts", () => {
-  const files = ["packages/terraform-check/terraform-check.sh", ...["isolation.sh", "mock.sh", "provider.sh", "stack.sh", "terraform-build.sh", "prebuild.sh", "unit-tests.sh"].map((f) => `packages/terraform-check/${f}`)];
+  const files = ["packages/terraform-check/terraform-check.sh", ...["isolation.sh", "mock.sh", "organization.sh", "provider.sh", "stack.sh", "terraform-build.sh", "prebuild.sh", "unit-tests.sh"].map((f) => `packages/terraform-check/${f}`)];
   const text = files.map((f) => readFileSync(path.join(ROOT, f), "utf8")).join("\n");
 
   it("call only functions they define", () => {

@@ -372,6 +372,86 @@ class AccountInArnsTest(unittest.TestCase):
         self.assertEqual(tags, [{"Key": "Application", "Value": "ses-events"}])
 
 
+class CallersAccountTest(unittest.TestCase):
+    """Correction 1 for a caller of another account (each stack of the organization profile is applied as its own)."""
+
+    def test_reads_the_account_of_a_12_digit_access_key_id(self):
+        headers = [(b"Authorization", b"AWS4-HMAC-SHA256 Credential=222222222222/20260101/us-east-1/athena/aws4_request, SignedHeaders=host")]
+        self.assertEqual(server.request_account(headers), "222222222222")
+        other = [(b"authorization", b"AWS4-HMAC-SHA256 Credential=AKIAMOCKMOCKMOCKMOCK/20260101/us-east-1/athena/aws4_request")]
+        self.assertEqual(server.request_account(other), ACCOUNT)
+        self.assertEqual(server.request_account([]), ACCOUNT)
+
+    def test_fills_the_callers_account(self):
+        body = json.dumps({"ResourceArn": "arn:aws:glue:eu-west-1::database/d"}).encode()
+        _, fixed = server.fill_account("POST", "/", "AWSGlue.GetTags", b"", body, "222222222222")
+        self.assertEqual(json.loads(fixed), {"ResourceArn": "arn:aws:glue:eu-west-1:222222222222:database/d"})
+
+    def test_tags_of_another_accounts_workgroup_read_through_an_account_less_arn(self):
+        athena = account_client("athena", "222222222222")
+        name = "w" + uuid.uuid4().hex[:10]
+        athena.create_work_group(Name=name, Tags=[{"Key": "Application", "Value": "lake"}])
+        tags = athena.list_tags_for_resource(ResourceARN=f"arn:aws:athena:{REGION}::workgroup/{name}")["Tags"]
+        self.assertEqual(tags, [{"Key": "Application", "Value": "lake"}])
+
+
+def account_client(name, account, region=REGION):
+    """A client signed as the root of ACCOUNT: ministack takes a 12-digit access key ID as the account."""
+    made = boto3.client(name, region_name=region, aws_access_key_id=account, aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])
+    if name == "s3":
+        made.meta.events.register("before-sign.s3", lambda request, **_: request.headers.__setitem__("X-Forwarded-Proto", "https"))
+    return made
+
+
+class CrossAccountDeliveryTest(unittest.TestCase):
+    """Correction 3 and 7: a stream of one account and Region writing into a bucket of another (a lake)."""
+
+    LAKE, SOURCE, SOURCE_REGION = "111111111111", "222222222222", "eu-west-1"
+
+    def deliver(self, resource_account, granted=None):
+        """Keys the lake holds after one batch through a source stream whose role writes only to a
+        bucket RESOURCE_ACCOUNT owns, into a lake whose bucket policy grants GRANTED (the source's account) its folder."""
+        name = "x" + uuid.uuid4().hex[:10]
+        bucket, folder = name + "-lake", f"events/account_id={self.SOURCE}/region={self.SOURCE_REGION}/"
+        bucket_arn = f"arn:aws:s3:::{bucket}"
+        lake = account_client("s3", self.LAKE)
+        lake.create_bucket(Bucket=bucket)
+        lake.put_bucket_policy(Bucket=bucket, Policy=policy(
+            {"Sid": "SourceWrites", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{granted or self.SOURCE}:root"},
+             "Action": "s3:PutObject", "Resource": f"{bucket_arn}/{folder}*"}))
+        iam = account_client("iam", self.SOURCE)
+        role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust("firehose.amazonaws.com", {"StringEquals": {"sts:ExternalId": self.SOURCE}}))["Role"]
+        iam.put_role_policy(RoleName=name, PolicyName="deliver", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": "s3:PutObject", "Resource": f"{bucket_arn}/{folder}*",
+             "Condition": {"StringEquals": {"s3:ResourceAccount": resource_account}}}))
+        account_client("firehose", self.SOURCE, self.SOURCE_REGION).create_delivery_stream(
+            DeliveryStreamName=name, DeliveryStreamType="DirectPut", ExtendedS3DestinationConfiguration={
+                "RoleARN": role["Arn"], "BucketARN": bucket_arn, "CompressionFormat": "GZIP", "Prefix": folder,
+                "ErrorOutputPrefix": f"errors/account_id={self.SOURCE}/", "CloudWatchLoggingOptions": {"Enabled": False}})
+        deliveries(clear=True)
+        account_client("firehose", self.SOURCE, self.SOURCE_REGION).put_record_batch(DeliveryStreamName=name, Records=[{"Data": b'{"eventType": "Send"}\n'}])
+        keys = sorted(o["Key"] for o in lake.list_objects_v2(Bucket=bucket).get("Contents", []))
+        return keys, folder, deliveries()
+
+    def test_writes_into_the_bucket_of_another_account_and_region(self):
+        keys, folder, seen = self.deliver(self.LAKE)
+        self.assertEqual(len(keys), 1)
+        self.assertTrue(keys[0].startswith(folder), keys)
+        self.assertEqual(seen["errors"], [])
+
+    def test_refuses_a_write_the_owners_bucket_policy_does_not_grant(self):
+        keys, _, seen = self.deliver(self.LAKE, granted="333333333333")
+        self.assertEqual(keys, [])
+        [error] = seen["errors"]
+        self.assertEqual(error["errorCode"], "S3.AccessDenied")
+        self.assertIn("not allowed to arn:aws:sts::222222222222:assumed-role/", error["rule"])
+
+    def test_s3_resource_account_is_the_bucket_owners(self):
+        keys, _, seen = self.deliver(self.SOURCE)
+        self.assertEqual(keys, [])
+        self.assertEqual([e["errorCode"] for e in seen["errors"]], ["S3.AccessDenied"])
+
+
 class DescribeCorrectionsTest(unittest.TestCase):
     def test_describe_delivery_stream_returns_the_custom_time_zone(self):
         name = "z" + uuid.uuid4().hex[:10]

@@ -21,7 +21,10 @@ import sys
 from parliament import analyze_policy_string
 
 ACCOUNT = "123456789012"
-REFERENCE = re.compile(r"\$\{([^}]*)\}")
+# A Terraform reference, not `$${...}`: Terraform writes that as `${...}`, an IAM policy variable
+# such as ${aws:PrincipalAccount}, which IAM reads (and parliament with it).
+REFERENCE = re.compile(r"(?<!\$)\$\{([^}]*)\}")
+ESCAPED = re.compile(r"\$\$\{")
 
 # ARN shapes by resource type, for `${TYPE.NAME.arn}`; {r} Region, {a} account, {n} a name.
 ARNS = {
@@ -132,7 +135,7 @@ def main(dirs):
             region = stack_region(stack)
             for where, text in policies(stack):
                 try:
-                    concrete = REFERENCE.sub(lambda m: shape(m.group(1), region), text)
+                    concrete = ESCAPED.sub("${", REFERENCE.sub(lambda m: shape(m.group(1), region), text))
                 except ValueError as e:
                     print(f"lint-policies: error: {d} {stack_name} {where}: {e}", file=sys.stderr)
                     return 2

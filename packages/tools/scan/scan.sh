@@ -3,8 +3,10 @@
 # terraform_json), twice, then audit the GitHub workflows (zizmor, actionlint; see below):
 #   default       the stacks of cdktf.json as configured            -> cdktf.out
 #   all-options   one stack with every option on (scan-all-options.json) -> cdktf.out/all-options
+#   organization  a lake and its source stacks in other accounts and Regions
+#                 (packages/terraform-check/profiles/organization.json) -> cdktf.out/organization
 # Exits non-zero on any failed check, on a file checkov could not parse, or when nothing was
-# scanned, so CI fails on a new finding. Then lints every IAM policy of both profiles with
+# scanned, so CI fails on a new finding. Then lints every IAM policy of the profiles with
 # parliament (packages/tools/scan/lint-policies.py), failing on any finding.
 # Exit status: 0 clean, 1 failed checks or unparsable output, 2 setup or usage error.
 #
@@ -25,14 +27,14 @@ export CHECKPOINT_DISABLE=1               # cdktf / terraform checkpoint
 export CKV_SKIP_PACKAGE_UPDATE_CHECK=true # checkov's PyPI "new version" check
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# Checks that do not apply to this product at all: skipped in both profiles.
+# Checks that do not apply to this product at all: skipped in every profile.
 # One entry per check: "CHECK_ID  # one-line reason". Keep sorted.
 SKIP_ALWAYS=(
   "CKV2_AWS_62  # S3 event notifications: readers of the events query or poll the bucket; nothing is to be triggered per object"
   "CKV_AWS_144  # S3 cross-region replication: a disaster-recovery and cost choice for the user; versioning already protects delivered events"
 )
-# Hardening the module offers as an option and leaves off by default: skipped in the default
-# profile only, so the all-options profile proves each option passes.
+# Hardening the module offers as an option and leaves off by default: skipped in the default and
+# organization profiles only, so the all-options profile proves each option passes.
 SKIP_DEFAULT_ONLY=(
   "CKV_AWS_145  # S3 default encryption with KMS: SSE-S3 by default by design; deliveryStream.kmsKeyArn switches to SSE-KMS"
   "CKV_AWS_158  # log group KMS encryption: the group holds only delivery-error messages, encrypted by CloudWatch Logs; deliveryStream.kmsKeyArn adds a customer key"
@@ -46,6 +48,8 @@ VENV=".venv"
 OUT_DEFAULT="cdktf.out"
 OUT_ALL_OPTIONS="cdktf.out/all-options"
 ALL_OPTIONS_CONTEXT="scripts/scan-all-options.json"
+OUT_ORGANIZATION="cdktf.out/organization"
+ORGANIZATION_CONTEXT="packages/terraform-check/profiles/organization.json"
 
 log() { printf 'scan: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 2; }
@@ -96,6 +100,13 @@ synth_all_options() {
   log "synthesizing the all-options profile into $OUT_ALL_OPTIONS"
   rm -rf "$OUT_ALL_OPTIONS"
   CDKTF_CONTEXT_JSON="$(cat "$ALL_OPTIONS_CONTEXT")" CDKTF_OUTDIR="$OUT_ALL_OPTIONS" clean_env node scripts/app.js >&2
+}
+
+# The organization's stacks: the lake's and each source's, as scripts/app.js writes them.
+synth_organization() {
+  log "synthesizing the organization profile into $OUT_ORGANIZATION"
+  rm -rf "$OUT_ORGANIZATION"
+  CDKTF_CONTEXT_JSON="$(cat "$ORGANIZATION_CONTEXT")" CDKTF_OUTDIR="$OUT_ORGANIZATION" clean_env node scripts/app.js >&2
 }
 
 skip_check_ids() { # ENTRY... prints the comma-separated check IDs; dies on a malformed entry
@@ -210,11 +221,11 @@ PY
   return "$rc"
 }
 
-# parliament on every IAM policy of both profiles (packages/tools/scan/lint-policies.py): unknown actions,
+# parliament on every IAM policy of the profiles (packages/tools/scan/lint-policies.py): unknown actions,
 # resources that do not match an action, condition keys that do not apply.
 lint_policies() {
-  log "parliament $("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("parliament"))') on the IAM policies of both profiles"
-  "$VENV/bin/python" packages/tools/scan/lint-policies.py "$OUT_DEFAULT" "$OUT_ALL_OPTIONS"
+  log "parliament $("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("parliament"))') on the IAM policies of the three profiles"
+  "$VENV/bin/python" packages/tools/scan/lint-policies.py "$OUT_DEFAULT" "$OUT_ALL_OPTIONS" "$OUT_ORGANIZATION"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -272,11 +283,13 @@ main() {
   if [[ "${SCAN_SKIP_SYNTH:-0}" != 1 ]]; then
     synth_default
     synth_all_options
+    synth_organization
   fi
   ensure_checkov
   local rc=0
   scan_profile default "$OUT_DEFAULT" "$default_only" || rc=1
   scan_profile all-options "$OUT_ALL_OPTIONS" "$always" || rc=1
+  scan_profile organization "$OUT_ORGANIZATION" "$default_only" || rc=1
   local lint=0
   lint_policies || lint=$?
   ((lint == 0)) || rc=$lint
