@@ -125,7 +125,7 @@ describe("repository paths in backticks", () => {
 });
 
 describe("the construct's documentation", () => {
-  const source = readFileSync(path.join(ROOT, "modules/ses-firehose-event-destination.ts"), "utf8");
+  const source = readFileSync(path.join(ROOT, "modules/delivery-stream-options.ts"), "utf8");
 
   it("the deliveryStream table of docs/api.md has a row for every prop of DeliveryStreamOptions", () => {
     const body = source.match(/export interface DeliveryStreamOptions \{([\s\S]*?)\n\}/)![1]!;

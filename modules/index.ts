@@ -1,5 +1,6 @@
 export { SesFirehoseEventDestination } from "./ses-firehose-event-destination";
-export type { DeliveryStreamOptions, ImportExistingOptions, LakeDeliveryOptions, SesFirehoseEventDestinationProps, SourceRecordBackupOptions } from "./ses-firehose-event-destination";
+export type { SesFirehoseEventDestinationProps } from "./ses-firehose-event-destination";
+export type { DeliveryStreamOptions, ImportExistingOptions, LakeDeliveryOptions, SourceRecordBackupOptions } from "./delivery-stream-options";
 export { EventFormat, FirehoseCompression, SesEventRecordType, SesEventType } from "./ses-event-type";
 export { ConfigurationSet, ConfigurationSetTlsPolicy, HttpsPolicy, SuppressionReasons } from "./configuration-set";
 export type { ConfigurationSetOptions, ConfigurationSetProps, VdmOptions } from "./configuration-set";

@@ -1,4 +1,5 @@
-import type { ImportExistingOptions, SesFirehoseEventDestinationProps } from "../ses-firehose-event-destination";
+import type { ImportExistingOptions } from "../delivery-stream-options";
+import type { SesFirehoseEventDestinationProps } from "../ses-firehose-event-destination";
 import { checkConfigurationSetOptions, hasConfigurationSetOptions } from "../configuration-set";
 import * as defaults from "./defaults";
 import { DESTINATION_PROPS } from "./prop-shapes";

@@ -5,7 +5,8 @@ import type { EventKeyProps } from "../event-key";
 import type { EventBucketLifecycle, EventBucketOptions, EventBucketProps } from "../event-bucket";
 import type { PipelineDashboardOptions, PipelineDashboardProps } from "../pipeline-dashboard";
 import type { SesEventLakeProps } from "../ses-event-lake";
-import type { DeliveryStreamOptions, ImportExistingOptions, SesFirehoseEventDestinationProps } from "../ses-firehose-event-destination";
+import type { DeliveryStreamOptions, ImportExistingOptions } from "../delivery-stream-options";
+import type { SesFirehoseEventDestinationProps } from "../ses-firehose-event-destination";
 import type { PropShape } from "./validation";
 
 /*
