@@ -37,6 +37,7 @@ from botocore.exceptions import ClientError
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import parquet_objects  # noqa: E402 (beside this file)
+from state_records import read_records, resources  # noqa: E402 (beside this file)
 DENIED = ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation")
 DELIVERY_ERRORS_PATH = "/_terraform-check/delivery-errors"
 # The launcher's stand-in for a request made by a service (ministack-server.py).
@@ -56,22 +57,6 @@ UNPARTITIONABLE = {"terraformCheck": "a record without eventType, which Firehose
 
 def log(message):
     print(f"terraform-check:   {message}", file=sys.stderr)
-
-
-def read_records(path):
-    """A JSON list of records, or JSON Lines (one record a line)."""
-    with open(path) as f:
-        text = f.read()
-    if path.endswith(".jsonl"):
-        return [json.loads(line) for line in text.splitlines() if line.strip()]
-    return json.loads(text)
-
-
-def resources(state):
-    found = {}
-    for resource in state["values"]["root_module"].get("resources", []):
-        found.setdefault(resource["type"], []).append(resource["values"])
-    return found
 
 
 def client(name, credentials=None, region=None):

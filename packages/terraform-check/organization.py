@@ -38,24 +38,13 @@ import urllib.request
 import boto3
 from botocore.exceptions import ClientError
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from state_records import read_records, resources  # noqa: E402 (beside this file)
+
 DENIED = ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation")
 SECRET = "mock-secret-not-a-real-key"
 # An account that is neither the lake's nor a source's.
 OUTSIDER = "444444444444"
-
-
-def read_records(path):
-    text = open(path).read()
-    if path.endswith(".jsonl"):
-        return [json.loads(line) for line in text.splitlines() if line.strip()]
-    return json.loads(text)
-
-
-def resources(state):
-    found = {}
-    for resource in state["values"]["root_module"].get("resources", []):
-        found.setdefault(resource["type"], []).append(resource["values"])
-    return found
 
 
 def client(name, account, region="us-east-1", credentials=None):
