@@ -1,3 +1,4 @@
+import { Token } from "cdktf";
 import { EventBucket, EventBucketProps } from "../modules";
 import { errorOf, newStack, synth } from "./helpers";
 
@@ -29,7 +30,7 @@ describe("event bucket", () => {
   });
 
   it("stays protected when forceDestroy is a Terraform token, which prevent_destroy cannot take", () => {
-    const bucket = synth({ deliveryStream: { bucket: { forceDestroy: "${var.force}" as unknown as boolean } } }).resource("aws_s3_bucket");
+    const bucket = synth({ deliveryStream: { bucket: { forceDestroy: Token.asAny("${var.force}") as unknown as boolean } } }).resource("aws_s3_bucket");
     expect(bucket).toMatchObject({ force_destroy: "${var.force}", lifecycle: { prevent_destroy: true } });
   });
 

@@ -224,7 +224,7 @@ describe("format settings at synth time", () => {
 
   it.each([null, "yes", ["source-records/"]])("refuses a source record backup given as %j", (backup) => {
     expect(problems({ deliveryStream: { sourceRecordBackup: backup } })).toEqual([
-      `deliveryStream.sourceRecordBackup ${JSON.stringify(backup)} is invalid: use an object, such as { "enabled": true, "prefix": "source-records/", "expirationDays": 365 }.`,
+      `deliveryStream.sourceRecordBackup ${JSON.stringify(backup)} is invalid: use an object with any of enabled, prefix, expirationDays.`,
     ]);
   });
 

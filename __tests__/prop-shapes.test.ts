@@ -1,6 +1,9 @@
 import { Construct } from "constructs";
 import * as library from "../modules";
 import { ConfigurationSet, DeliveryAlarms, EventAnalytics, EventBucket, EventKey, FirehoseCompression, PipelineDashboard, SesEventLake, SesFirehoseEventDestination } from "../modules";
+import { Token } from "cdktf";
+import * as shapes from "../modules/private/prop-shapes";
+import { show } from "../modules/private/validation";
 import { newStack, parse } from "./helpers";
 
 /** Builds one construct with `props` (plus what it needs) in a fresh stack; the message it throws, or undefined. */
@@ -155,5 +158,101 @@ describe("a prop the construct does not know, from JavaScript", () => {
         `  - eventType is not a prop: use one of ${DESTINATION_PROPS}.\n` +
         `  - configurationSetName "bad name" is invalid: use 1-64 letters, digits, '_' or '-'.`,
     );
+  });
+});
+
+/** A value of another kind than `kind`, as a careless JavaScript caller gives it, and the rule the message names. */
+const WRONG: Record<string, [unknown, string]> = {
+  string: [5, "use a string"],
+  number: ["300", "use a number"],
+  boolean: ["false", "use true or false"],
+  strings: ["SEND", "use an array of strings"],
+  stringMap: [["team"], "use an object of string values"],
+  booleanOrString: [1, "use true, false or a string"],
+};
+
+/** Every prop of a shape with a kind judged at synth time, and every group, as [path, kind or group keys]. */
+function propsOf(shape: object, at = ""): Array<[string, string | string[]]> {
+  return Object.entries(shape).flatMap(([key, inner]): Array<[string, string | string[]]> =>
+    typeof inner === "object" ? [[`${at}${key}`, Object.keys(inner as object)], ...propsOf(inner as object, `${at}${key}.`)] : inner === "any" ? [] : [[`${at}${key}`, inner as string]],
+  );
+}
+
+/** `value` at the dotted `path`, in plain objects. */
+function at(path: string, value: unknown): Record<string, unknown> {
+  return path
+    .split(".")
+    .reverse()
+    .reduce<unknown>((inner, key) => ({ [key]: inner }), value) as Record<string, unknown>;
+}
+
+const SHAPES: Record<string, object> = {
+  SesFirehoseEventDestination: shapes.DESTINATION_PROPS,
+  ConfigurationSet: shapes.CONFIGURATION_SET_PROPS,
+  DeliveryAlarms: shapes.DELIVERY_ALARMS_PROPS,
+  PipelineDashboard: shapes.PIPELINE_DASHBOARD_PROPS,
+  EventBucket: shapes.EVENT_BUCKET_PROPS,
+  EventKey: shapes.EVENT_KEY_PROPS,
+  SesEventLake: shapes.SES_EVENT_LAKE_PROPS,
+  EventAnalytics: shapes.EVENT_ANALYTICS_PROPS,
+};
+
+describe("a prop of the wrong kind, from JavaScript", () => {
+  test("every exported construct has a shape", () => {
+    expect(Object.keys(SHAPES).sort()).toEqual(Object.keys(BUILDERS).sort());
+  });
+
+  const cases = Object.entries(SHAPES).flatMap(([construct, shape]) =>
+    propsOf(shape).map(([path, kind]): [string, string, unknown, string] => {
+      if (Array.isArray(kind)) return [construct, path, null, `use an object with any of ${kind.join(", ")}`];
+      const [value, rule] = WRONG[kind]!;
+      return [construct, path, value, rule];
+    }),
+  );
+
+  test("the table judges the props of every construct", () => {
+    expect(cases.length).toBeGreaterThan(150);
+  });
+
+  test.each(cases)("%s refuses %s given %p, before reading it", (construct, path, value, rule) => {
+    const label = Object.keys(BUILDERS).includes(construct) ? construct : "";
+    const message = errorOf(BUILDERS[label]!, at(path, value));
+    expect(message).toContain(`\n  - ${path} ${show(value)} is invalid: ${rule}.`);
+  });
+
+  test('"false" for a boolean does not switch the destination on', () => {
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { enabled: "false" })).toBe(
+      'SesFirehoseEventDestination "test/Events": invalid settings:\n  - enabled "false" is invalid: use true or false.',
+    );
+  });
+
+  test("a list of strings and a map of strings are judged item by item", () => {
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { eventTypes: ["SEND", 5] })).toContain('eventTypes ["SEND",5] is invalid: use an array of strings.');
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { tags: { team: "mail", cost: 1 } })).toContain('tags {"team":"mail","cost":1} is invalid: use an object of string values.');
+  });
+
+  test("a wrong kind comes with the unknown props, and alone: the checks that read the props wait for it", () => {
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { eventType: [], configurationSetName: 5, deliveryStream: { bucket: null } })).toBe(
+      'SesFirehoseEventDestination "test/Events": invalid settings:\n' +
+        "  - configurationSetName 5 is invalid: use a string.\n" +
+        `  - eventType is not a prop: use one of ${DESTINATION_PROPS}.\n` +
+        "  - deliveryStream.bucket null is invalid: use an object with any of bucketPrefix, forceDestroy, accessLogBucketName, accessLogPrefix, lifecycle.",
+    );
+  });
+
+  test("a token is never judged: it stands for a value known later", () => {
+    const stack = newStack();
+    new SesFirehoseEventDestination(stack, "Events", {
+      configurationSetName: Token.asString({ resolve: () => "mail" }),
+      deliveryStream: { bufferingIntervalSeconds: Token.asNumber({ resolve: () => 300 }) },
+      eventTypes: Token.asList({ resolve: () => ["SEND"] }) as never,
+    });
+    expect(parse(stack).resources("aws_kinesis_firehose_delivery_stream")).toHaveLength(1);
+  });
+
+  test("a value that looks like a secret is not repeated in the message", () => {
+    const message = errorOf(BUILDERS.SesFirehoseEventDestination!, { deliveryStream: { bufferingIntervalSeconds: "AKIAIOSFODNN7EXAMPLE" } });
+    expect(message).toContain("deliveryStream.bufferingIntervalSeconds (a value that looks like a secret, not shown) is invalid: use a number.");
+    expect(message).not.toContain("AKIA");
   });
 });

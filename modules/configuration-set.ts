@@ -125,7 +125,7 @@ export class ConfigurationSet extends Construct {
   constructor(scope: Construct, id: string, props: ConfigurationSetProps) {
     super(scope, id);
     const problems = new rules.Problems();
-    rules.checkKnownProps(problems, "", props, CONFIGURATION_SET_PROPS);
+    if (!rules.checkKnownProps(problems, "", props, CONFIGURATION_SET_PROPS)) problems.throwIfAny(`ConfigurationSet "${this.node.path}"`);
     problems.check("configurationSetName", props.configurationSetName, rules.SES_NAME);
     checkConfigurationSetOptions(problems, "", props);
     rules.checkTags(problems, "tags", props.tags);

@@ -128,7 +128,7 @@ export function alarmTopicNamePrefix(stream: string): string {
 
 function checkProps(scope: string, props: DeliveryAlarmsProps): void {
   const problems = new rules.Problems();
-  rules.checkKnownProps(problems, "", props, DELIVERY_ALARMS_PROPS);
+  if (!rules.checkKnownProps(problems, "", props, DELIVERY_ALARMS_PROPS)) problems.throwIfAny(scope);
   problems.check("deliveryStreamName", props.deliveryStreamName, rules.STREAM_NAME);
   checkDeliveryAlarmOptions(problems, "", props);
   checkReputationThresholds(problems, "", props);

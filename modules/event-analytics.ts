@@ -194,13 +194,13 @@ export class EventAnalytics extends Construct {
     super(scope, id);
     const resultsPrefix = props.resultsPrefix ?? defaults.DEFAULT_RESULTS_PREFIX;
     const problems = new rules.Problems();
-    rules.checkKnownProps(problems, "", props, EVENT_ANALYTICS_PROPS);
+    if (!rules.checkKnownProps(problems, "", props, EVENT_ANALYTICS_PROPS)) problems.throwIfAny(`EventAnalytics "${this.node.path}"`);
     checkEventAnalyticsOptions(problems, "", props);
     problems.when(
       defaultsToPrimaryWorkgroup(props.workgroupName, props.nameBase),
       `workgroupName defaults to nameBase "${props.nameBase}", the workgroup every account and Region already has; set workgroupName.`,
     );
-    problems.check("prefix", props.prefix, rules.PREFIX_STRING, rules.NO_TERRAFORM_TEMPLATE);
+    problems.check("prefix", props.prefix, rules.NO_TERRAFORM_TEMPLATE);
     problems.check("errorOutputPrefix", props.errorOutputPrefix, rules.NO_TERRAFORM_TEMPLATE, rules.FIREHOSE_EXPRESSIONS);
     checkAnalyticsLayout(problems, {
       prefix: ["prefix", props.prefix],

@@ -265,7 +265,7 @@ export class EventBucket extends Construct {
 
 function checkProps(scope: string, props: EventBucketProps): void {
   const problems = new Problems();
-  checkKnownProps(problems, "", props, EVENT_BUCKET_PROPS);
+  if (!checkKnownProps(problems, "", props, EVENT_BUCKET_PROPS)) problems.throwIfAny(scope);
   checkEventBucketOptions(problems, "", props);
   problems.check("kmsKeyArn", props.kmsKeyArn, KMS_KEY_ARN);
   problems.check("bucketName", props.bucketName, BUCKET_NAME);

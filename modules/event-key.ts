@@ -47,7 +47,7 @@ export class EventKey extends Construct {
   constructor(scope: Construct, id: string, props: EventKeyProps) {
     super(scope, id);
     const problems = new rules.Problems();
-    rules.checkKnownProps(problems, "", props, EVENT_KEY_PROPS);
+    if (!rules.checkKnownProps(problems, "", props, EVENT_KEY_PROPS)) problems.throwIfAny(`EventKey "${this.node.path}"`);
     problems.check("purpose", props.purpose, rules.maxLength(MAX_KEY_DESCRIPTION - keyDescription("").length), rules.NO_TERRAFORM_TEMPLATE);
     rules.checkTags(problems, "tags", props.tags);
     problems.throwIfAny(`EventKey "${this.node.path}"`);

@@ -162,7 +162,7 @@ const REGION = rules.pattern(/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/, "use a Region cod
 
 function checkProps(scope: string, props: PipelineDashboardProps): void {
   const problems = new rules.Problems();
-  rules.checkKnownProps(problems, "", props, PIPELINE_DASHBOARD_PROPS);
+  if (!rules.checkKnownProps(problems, "", props, PIPELINE_DASHBOARD_PROPS)) problems.throwIfAny(scope);
   problems.check("configurationSetName", props.configurationSetName, rules.SES_NAME);
   problems.check("deliveryStreamName", props.deliveryStreamName, rules.STREAM_NAME);
   problems.check("dashboardName", props.dashboardName, DASHBOARD_NAME);

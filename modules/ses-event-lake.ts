@@ -94,7 +94,8 @@ function checkList(problems: rules.Problems, setting: string, values: readonly s
 
 /** Checks `props` into `problems`. */
 export function checkLakeProps(problems: rules.Problems, props: SesEventLakeProps): void {
-  rules.checkKnownProps(problems, "", props, SES_EVENT_LAKE_PROPS);
+  // The checks below read the props as their types say: a value of another kind is reported alone.
+  if (!rules.checkKnownProps(problems, "", props, SES_EVENT_LAKE_PROPS)) return;
   problems.when(
     props.sourceAccountIds === undefined && props.organizationId === undefined,
     "neither sourceAccountIds nor organizationId is set: list the accounts that send to the lake, or give their AWS Organizations ID.",

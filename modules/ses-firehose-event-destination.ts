@@ -14,7 +14,7 @@ import { EventBucket } from "./event-bucket";
 import { EventKey } from "./event-key";
 import { PipelineDashboard, PipelineDashboardOptions, dashboardName } from "./pipeline-dashboard";
 import { SesEventType } from "./ses-event-type";
-import { checkDestination } from "./private/check-destination";
+import { checkDestination, checkPropKinds } from "./private/check-destination";
 import { literalRegion } from "./private/helpers";
 import { defined } from "./private/defined";
 import { createDeliveryStream } from "./private/delivery-stream";
@@ -156,6 +156,7 @@ export class SesFirehoseEventDestination extends Construct {
   constructor(scope: Construct, id: string, props: SesFirehoseEventDestinationProps) {
     super(scope, id);
     const label = `SesFirehoseEventDestination "${this.node.path}"`;
+    checkPropKinds(label, props);
     const resolved = resolveDestination(props);
     checkDestination(label, resolved, { region: literalRegion(this, props.provider) });
     PhysicalNames.of(this).claim(label, physicalNamesOf(resolved), props.provider);

@@ -61,7 +61,6 @@ export function checkDeliveryStream(problems: rules.Problems, resolved: Resolved
   problems.check(
     `${at}.prefix`,
     options.prefix,
-    rules.PREFIX_STRING,
     rules.maxLength(1024),
     rules.NO_TERRAFORM_TEMPLATE,
     // With the query layer the table's layout check names what is wrong in more detail.
@@ -83,7 +82,6 @@ export function checkDeliveryStream(problems: rules.Problems, resolved: Resolved
   problems.check(
     `${at}.errorOutputPrefix`,
     options.errorOutputPrefix,
-    rules.PREFIX_STRING,
     rules.pattern(/^.{1,1024}$/su, "use 1-1024 characters (Firehose needs an error prefix when the prefix has expressions)"),
     rules.NO_TERRAFORM_TEMPLATE,
     rules.FIREHOSE_EXPRESSIONS,
@@ -165,14 +163,11 @@ function checkFormat(problems: rules.Problems, resolved: ResolvedDestination): v
     !parquet && options.jsonPrefix !== undefined,
     `${at}.jsonPrefix is set but format is "json": it names the JSON delivered before a switch to Parquet; remove it or set ${at}.format to "parquet".`,
   );
-  problems.check(`${at}.jsonPrefix`, options.jsonPrefix, rules.PREFIX_STRING, rules.maxLength(1024), rules.NO_TERRAFORM_TEMPLATE);
+  problems.check(`${at}.jsonPrefix`, options.jsonPrefix, rules.maxLength(1024), rules.NO_TERRAFORM_TEMPLATE);
   const setting = `${at}.sourceRecordBackup`;
   const backup = options.sourceRecordBackup;
-  problems.check(setting, backup, {
-    test: (b) => typeof b === "object" && b !== null && !Array.isArray(b),
-    text: 'use an object, such as { "enabled": true, "prefix": "source-records/", "expirationDays": 365 }',
-  });
-  if (typeof backup === "object" && backup !== null && !Array.isArray(backup)) {
+  // Its kind (an object) is checked with every prop's, before the checks that read the props.
+  if (backup !== undefined) {
     problems.check(
       `${setting}.prefix`,
       backup.prefix,

@@ -23,8 +23,19 @@ export function checkDestination(scope: string, resolved: ResolvedDestination, c
   destinationProblems(resolved, context).throwIfAny(scope);
 }
 
+/**
+ * Refuses props given with a value of the wrong kind (and unknown ones with them) before anything
+ * reads them: resolving `null` for a group, or a number for a name, would fail without naming the prop.
+ */
+export function checkPropKinds(scope: string, props: SesFirehoseEventDestinationProps): void {
+  const problems = new rules.Problems();
+  if (!rules.checkKnownProps(problems, "", props, DESTINATION_PROPS)) problems.throwIfAny(scope);
+}
+
 /** The problems a destination's constructor finds in `props` under an AWS provider in `region`. */
 export function destinationProblemsOf(props: SesFirehoseEventDestinationProps, region: string | undefined): readonly rules.Problem[] {
+  const kinds = new rules.Problems();
+  if (!rules.checkKnownProps(kinds, "", props, DESTINATION_PROPS)) return kinds.all;
   return destinationProblems(resolveDestination(props), { region }).all;
 }
 

@@ -10,196 +10,197 @@ import type { SesFirehoseEventDestinationProps } from "../ses-firehose-event-des
 import type { PropShape } from "./validation";
 
 /*
- * The props of every exported construct, by name, for checkKnownProps: each typed against its
- * interface, so a prop added to an interface fails `tsc` until it is added here. Props that extend
- * one another spread the shape they extend.
+ * The props of every exported construct, by name, with the kind of value each takes, for
+ * checkKnownProps: each typed against its interface, so a prop added to an interface, or a kind that
+ * does not match a prop's type, fails `tsc` until it is set right here. Props that extend one another
+ * spread the shape they extend.
  */
 
-const VDM_OPTIONS: PropShape<VdmOptions> = { engagementMetrics: true, optimizedSharedDelivery: true };
+const VDM_OPTIONS: PropShape<VdmOptions> = { engagementMetrics: "boolean", optimizedSharedDelivery: "boolean" };
 
 const CONFIGURATION_SET_OPTIONS: PropShape<ConfigurationSetOptions> = {
-  reputationMetrics: true,
-  sendingEnabled: true,
-  tlsPolicy: true,
-  suppressionReasons: true,
-  disableSuppressionList: true,
-  customTrackingRedirectDomain: true,
-  customTrackingHttpsPolicy: true,
-  dedicatedIpPool: true,
-  maxDeliveryDurationSeconds: true,
+  reputationMetrics: "boolean",
+  sendingEnabled: "boolean",
+  tlsPolicy: "string",
+  suppressionReasons: "string",
+  disableSuppressionList: "boolean",
+  customTrackingRedirectDomain: "string",
+  customTrackingHttpsPolicy: "string",
+  dedicatedIpPool: "string",
+  maxDeliveryDurationSeconds: "number",
   vdmOptions: VDM_OPTIONS,
 };
 
 export const CONFIGURATION_SET_PROPS: PropShape<ConfigurationSetProps> = {
   ...CONFIGURATION_SET_OPTIONS,
-  configurationSetName: true,
-  importExisting: true,
-  tags: true,
-  provider: true,
+  configurationSetName: "string",
+  importExisting: "boolean",
+  tags: "stringMap",
+  provider: "any",
 };
 
 const LIFECYCLE: PropShape<EventBucketLifecycle> = {
-  abortIncompleteMultipartUploadDays: true,
-  transitionToInfrequentAccessDays: true,
-  expirationDays: true,
-  noncurrentVersionExpirationDays: true,
+  abortIncompleteMultipartUploadDays: "number",
+  transitionToInfrequentAccessDays: "number",
+  expirationDays: "number",
+  noncurrentVersionExpirationDays: "number",
 };
 
 const EVENT_BUCKET_OPTIONS: PropShape<EventBucketOptions> = {
-  bucketPrefix: true,
-  forceDestroy: true,
-  accessLogBucketName: true,
-  accessLogPrefix: true,
+  bucketPrefix: "string",
+  forceDestroy: "boolean",
+  accessLogBucketName: "string",
+  accessLogPrefix: "string",
   lifecycle: LIFECYCLE,
 };
 
 export const EVENT_BUCKET_PROPS: PropShape<EventBucketProps> = {
   ...EVENT_BUCKET_OPTIONS,
-  kmsKeyArn: true,
-  queryResults: { prefix: true, expirationDays: true },
-  bucketName: true,
-  sourceRecords: { prefix: true, expirationDays: true },
-  policyStatements: true,
-  tags: true,
-  provider: true,
+  kmsKeyArn: "string",
+  queryResults: { prefix: "string", expirationDays: "number" },
+  bucketName: "string",
+  sourceRecords: { prefix: "string", expirationDays: "number" },
+  policyStatements: "any",
+  tags: "stringMap",
+  provider: "any",
 };
 
 const DELIVERY_ALARM_OPTIONS: PropShape<DeliveryAlarmOptions> = {
-  enabled: true,
-  snsTopicArn: true,
-  freshnessThresholdSeconds: true,
-  periodSeconds: true,
-  reputation: true,
-  bounceRateThreshold: true,
-  complaintRateThreshold: true,
-  silentPipeline: true,
+  enabled: "boolean",
+  snsTopicArn: "string",
+  freshnessThresholdSeconds: "number",
+  periodSeconds: "number",
+  reputation: "boolean",
+  bounceRateThreshold: "number",
+  complaintRateThreshold: "number",
+  silentPipeline: "boolean",
 };
 
 const { enabled: _alarmsEnabled, ...ALARMS_WITHOUT_ENABLED } = DELIVERY_ALARM_OPTIONS;
 export const DELIVERY_ALARMS_PROPS: PropShape<DeliveryAlarmsProps> = {
   ...ALARMS_WITHOUT_ENABLED,
-  deliveryStreamName: true,
-  topicKmsKeyArn: true,
-  topicNamePrefix: true,
-  configurationSetName: true,
-  tags: true,
-  provider: true,
+  deliveryStreamName: "string",
+  topicKmsKeyArn: "string",
+  topicNamePrefix: "string",
+  configurationSetName: "string",
+  tags: "stringMap",
+  provider: "any",
 };
 
-const PIPELINE_DASHBOARD_OPTIONS: PropShape<PipelineDashboardOptions> = { enabled: true };
+const PIPELINE_DASHBOARD_OPTIONS: PropShape<PipelineDashboardOptions> = { enabled: "boolean" };
 
 export const PIPELINE_DASHBOARD_PROPS: PropShape<PipelineDashboardProps> = {
-  configurationSetName: true,
-  deliveryStreamName: true,
-  dashboardName: true,
-  region: true,
-  reputationMetrics: true,
-  partitioned: true,
-  bounceRateThreshold: true,
-  complaintRateThreshold: true,
-  provider: true,
+  configurationSetName: "string",
+  deliveryStreamName: "string",
+  dashboardName: "string",
+  region: "string",
+  reputationMetrics: "boolean",
+  partitioned: "boolean",
+  bounceRateThreshold: "number",
+  complaintRateThreshold: "number",
+  provider: "any",
 };
 
 const EVENT_ANALYTICS_OPTIONS: PropShape<EventAnalyticsOptions> = {
-  enabled: true,
-  databaseName: true,
-  tableName: true,
-  workgroupName: true,
-  resultsPrefix: true,
-  resultsExpirationDays: true,
-  bytesScannedCutoffPerQuery: true,
-  firstYear: true,
-  queryWindowDays: true,
-  tagName: true,
+  enabled: "boolean",
+  databaseName: "string",
+  tableName: "string",
+  workgroupName: "string",
+  resultsPrefix: "string",
+  resultsExpirationDays: "number",
+  bytesScannedCutoffPerQuery: "number",
+  firstYear: "number",
+  queryWindowDays: "number",
+  tagName: "string",
 };
 
 const { enabled: _analyticsEnabled, ...ANALYTICS_WITHOUT_ENABLED } = EVENT_ANALYTICS_OPTIONS;
 export const EVENT_ANALYTICS_PROPS: PropShape<EventAnalyticsProps> = {
   ...ANALYTICS_WITHOUT_ENABLED,
-  prefix: true,
-  errorOutputPrefix: true,
-  compression: true,
-  format: true,
-  columns: true,
-  jsonHistory: { prefix: true, compression: true },
-  eventTypes: true,
-  eventsBucketName: true,
-  eventsBucketArn: true,
-  resultsBucket: { bucketName: true, bucketArn: true },
-  kmsKeyArn: true,
-  nameBase: true,
-  partitionValues: true,
-  groupBy: true,
-  tags: true,
-  provider: true,
+  prefix: "string",
+  errorOutputPrefix: "string",
+  compression: "string",
+  format: "string",
+  columns: "any",
+  jsonHistory: { prefix: "string", compression: "string" },
+  eventTypes: "strings",
+  eventsBucketName: "string",
+  eventsBucketArn: "string",
+  resultsBucket: { bucketName: "string", bucketArn: "string" },
+  kmsKeyArn: "string",
+  nameBase: "string",
+  partitionValues: "any",
+  groupBy: "strings",
+  tags: "stringMap",
+  provider: "any",
 };
 
 const DELIVERY_STREAM_OPTIONS: PropShape<DeliveryStreamOptions> = {
-  name: true,
-  bucketArn: true,
+  name: "string",
+  bucketArn: "string",
   bucket: EVENT_BUCKET_OPTIONS,
-  prefix: true,
-  errorOutputPrefix: true,
-  bufferingSizeMiB: true,
-  bufferingIntervalSeconds: true,
-  compression: true,
-  format: true,
-  jsonPrefix: true,
-  sourceRecordBackup: { enabled: true, prefix: true, expirationDays: true },
-  kmsKeyArn: true,
-  createKmsKey: true,
-  partitionByEventType: true,
-  partitioningRetrySeconds: true,
-  roleName: true,
-  rolePath: true,
-  logging: true,
-  logRetentionDays: true,
-  lake: { bucketArn: true, kmsKeyArn: true, accountId: true },
+  prefix: "string",
+  errorOutputPrefix: "string",
+  bufferingSizeMiB: "number",
+  bufferingIntervalSeconds: "number",
+  compression: "string",
+  format: "string",
+  jsonPrefix: "string",
+  sourceRecordBackup: { enabled: "boolean", prefix: "string", expirationDays: "number" },
+  kmsKeyArn: "string",
+  createKmsKey: "boolean",
+  partitionByEventType: "boolean",
+  partitioningRetrySeconds: "number",
+  roleName: "string",
+  rolePath: "string",
+  logging: "boolean",
+  logRetentionDays: "number",
+  lake: { bucketArn: "string", kmsKeyArn: "string", accountId: "string" },
 };
 
 const IMPORT_EXISTING_OPTIONS: PropShape<ImportExistingOptions> = {
-  configurationSet: true,
-  eventDestination: true,
-  deliveryStream: true,
-  sesRole: true,
-  deliveryRole: true,
-  deliveryLogs: true,
+  configurationSet: "boolean",
+  eventDestination: "boolean",
+  deliveryStream: "boolean",
+  sesRole: "booleanOrString",
+  deliveryRole: "booleanOrString",
+  deliveryLogs: "boolean",
 };
 
 export const DESTINATION_PROPS: PropShape<SesFirehoseEventDestinationProps> = {
-  configurationSetName: true,
-  createConfigurationSet: true,
+  configurationSetName: "string",
+  createConfigurationSet: "boolean",
   // A ConfigurationSet construct given here is not a plain object, and is not looked into.
   configurationSet: CONFIGURATION_SET_OPTIONS,
-  eventDestinationName: true,
-  eventTypes: true,
-  enabled: true,
-  deliveryStreamArn: true,
+  eventDestinationName: "string",
+  eventTypes: "strings",
+  enabled: "boolean",
+  deliveryStreamArn: "string",
   deliveryStream: DELIVERY_STREAM_OPTIONS,
-  sesRoleArn: true,
-  sesRoleName: true,
-  sesRolePath: true,
+  sesRoleArn: "string",
+  sesRoleName: "string",
+  sesRolePath: "string",
   alarms: DELIVERY_ALARM_OPTIONS,
   dashboard: PIPELINE_DASHBOARD_OPTIONS,
   analytics: EVENT_ANALYTICS_OPTIONS,
   importExisting: IMPORT_EXISTING_OPTIONS,
-  tags: true,
-  provider: true,
+  tags: "stringMap",
+  provider: "any",
 };
 
-export const EVENT_KEY_PROPS: PropShape<EventKeyProps> = { purpose: true, preventDestroy: true, tags: true, provider: true };
+export const EVENT_KEY_PROPS: PropShape<EventKeyProps> = { purpose: "string", preventDestroy: "boolean", tags: "stringMap", provider: "any" };
 
 const { enabled: _lakeAnalyticsEnabled, ...LAKE_ANALYTICS_OPTIONS } = EVENT_ANALYTICS_OPTIONS;
 export const SES_EVENT_LAKE_PROPS: PropShape<SesEventLakeProps> = {
   ...EVENT_BUCKET_OPTIONS,
-  sourceAccountIds: true,
-  organizationId: true,
-  accountIds: true,
-  regions: true,
-  createKmsKey: true,
+  sourceAccountIds: "strings",
+  organizationId: "string",
+  accountIds: "strings",
+  regions: "strings",
+  createKmsKey: "boolean",
   analytics: LAKE_ANALYTICS_OPTIONS,
-  bucketName: true,
-  name: true,
-  tags: true,
-  provider: true,
+  bucketName: "string",
+  name: "string",
+  tags: "stringMap",
+  provider: "any",
 };

@@ -208,8 +208,6 @@ export const NO_TERRAFORM_TEMPLATE: Rule<string> = {
   text: "Terraform reads ${ and %{ as the start of an expression; remove them",
 };
 
-/** For a Firehose prefix given from JavaScript as something else than a string. */
-export const PREFIX_STRING: Rule<string> = { test: (v) => typeof v === "string", text: 'use a string such as "events/year=!{timestamp:yyyy}/"' };
 
 /** Firehose's expressions in S3 prefixes: every !{ opens one whole expression of a namespace it knows. */
 export const FIREHOSE_EXPRESSIONS: Rule<string> = {
@@ -299,30 +297,93 @@ export function roleArnParts(arn: string): { path: string; name: string } | unde
 }
 
 /**
- * The props a construct takes, by name: `true` for a prop, the group's own shape for a group of
- * options that is looked into. Typed against the props interface (`PropShape<XxxProps>`), so
- * that `tsc` fails until a prop added there is named here too; messages list the known props
- * from it.
+ * What a prop's value must be when given, checked at synth time: JavaScript callers (and `any` in
+ * TypeScript) can pass anything, and `"false"` for a boolean would otherwise count as true.
+ *   string, number, boolean   that type;
+ *   strings                   an array of strings;
+ *   stringMap                 an object of string values (tags);
+ *   booleanOrString           either;
+ *   any                       not judged here (constructs, providers, documents).
+ * A token is never judged: it stands for a value known later.
  */
-export type PropShape<T> = { readonly [K in keyof T]-?: true | PropShape<NonNullable<T[K]>> };
+export type PropKind = "string" | "number" | "boolean" | "strings" | "stringMap" | "booleanOrString" | "any";
+
+/** The kinds a prop of type `V` may be declared as: its own, or `any`. */
+type KindOf<V> =
+  | "any"
+  | ([V] extends [boolean]
+      ? "boolean"
+      : [V] extends [number]
+        ? "number"
+        : [V] extends [string]
+          ? "string"
+          : [V] extends [readonly string[]]
+            ? "strings"
+            : [V] extends [boolean | string]
+              ? "booleanOrString"
+              : [V] extends [Readonly<Record<string, string>>]
+                ? "stringMap"
+                : never);
+
+/** A group of options is looked into with its own shape; a primitive or an array is not a group. */
+type Group<V> = [V] extends [readonly unknown[]] ? never : [V] extends [object] ? PropShape<V> : never;
 
 /**
- * Refuses a prop that `shape` does not name, at any depth of its groups: from JavaScript, a typo
- * or a prop of a newer version would otherwise be ignored without a word. Only plain objects are
- * looked into (a construct or a token given for a group is the construct's own business).
+ * The props of a construct, or of one of its groups of options, by name: each prop's kind, or the
+ * shape of a group of options that is looked into. Typed against the props interface
+ * (`PropShape<XxxProps>`), so that `tsc` fails until a prop added there is named here too, and when
+ * a prop's kind does not match its type; messages list the known props from it.
  */
-export function checkKnownProps(problems: Problems, at: string, props: unknown, shape: object): void {
-  if (!isPlainObject(props) || isToken(props)) return;
+export type PropShape<T> = { readonly [K in keyof T]-?: KindOf<NonNullable<T[K]>> | Group<NonNullable<T[K]>> };
+
+const KIND_TEXT: Record<Exclude<PropKind, "any">, { readonly test: (value: unknown) => boolean; readonly text: string }> = {
+  string: { test: (v) => typeof v === "string", text: "use a string" },
+  number: { test: (v) => typeof v === "number", text: "use a number" },
+  boolean: { test: (v) => typeof v === "boolean", text: "use true or false" },
+  strings: { test: (v) => Array.isArray(v) && v.every((item) => typeof item === "string" || isToken(item)), text: "use an array of strings" },
+  stringMap: {
+    test: (v) => isPlainObject(v) && Object.values(v).every((item) => typeof item === "string" || isToken(item)),
+    text: "use an object of string values",
+  },
+  booleanOrString: { test: (v) => typeof v === "boolean" || typeof v === "string", text: "use true, false or a string" },
+};
+
+/**
+ * Refuses a prop that `shape` does not name, at any depth of its groups (from JavaScript, a typo or a
+ * prop of a newer version would otherwise be ignored without a word), and a prop given with a value
+ * of another kind than its shape says, such as `null` for a group or `"false"` for a boolean. Only
+ * plain objects are looked into (a construct or a token given for a group is the construct's own
+ * business). Returns false when a value has the wrong kind: the other checks read the props as their
+ * types say, so the caller reports these problems before running them.
+ */
+export function checkKnownProps(problems: Problems, at: string, props: unknown, shape: object): boolean {
+  if (!isPlainObject(props) || isToken(props)) return true;
   const known = Object.keys(shape);
+  let kindsHold = true;
   for (const key of Object.keys(props)) {
     const inner: unknown = Object.prototype.hasOwnProperty.call(shape, key) ? (shape as Record<string, unknown>)[key] : undefined;
+    const value = props[key];
+    const name = /^[A-Za-z_$][\w$]{0,63}$/.test(key) && !looksSecret(key) ? `${at}${key}` : `${at.replace(/\.$/, "")}[${show(key)}]`;
     if (inner === undefined) {
-      const name = /^[A-Za-z_$][\w$]{0,63}$/.test(key) && !looksSecret(key) ? `${at}${key}` : `${at.replace(/\.$/, "")}[${show(key)}]`;
       problems.whenAbout(name, true, `is not a prop: use one of ${known.join(", ")}.`);
+    } else if (value === undefined || isToken(value)) {
+      continue;
     } else if (typeof inner === "object") {
-      checkKnownProps(problems, `${at}${key}.`, (props as Record<string, unknown>)[key], inner as object);
+      if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        problems.whenAbout(name, true, `${showAs(name, value)} is invalid: use an object with any of ${Object.keys(inner as object).join(", ")}.`);
+        kindsHold = false;
+      } else {
+        kindsHold = checkKnownProps(problems, `${name}.`, value, inner as object) && kindsHold;
+      }
+    } else if (inner !== "any") {
+      const kind = KIND_TEXT[inner as Exclude<PropKind, "any">];
+      if (!kind.test(value)) {
+        problems.whenAbout(name, true, `${showAs(name, value)} is invalid: ${kind.text}.`);
+        kindsHold = false;
+      }
     }
   }
+  return kindsHold;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
