@@ -1,3 +1,4 @@
+import { spawnSync } from "child_process";
 import { mkdtempSync, rmSync, statSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -94,5 +95,18 @@ describe("the benchmark's byte accounting", () => {
       instance.closeSync();
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe("npm run bench:lake's options", () => {
+  it.each(["30", "901", "300.5", "five"])("refuses --buffer-seconds %s before generating anything, naming the range", (seconds) => {
+    const run = spawnSync(process.execPath, [path.join(__dirname, "..", "bench", "run-ts.js"), path.join(__dirname, "..", "bench", "lake.ts"), "--buffer-seconds", seconds], {
+      encoding: "utf8",
+      env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+      timeout: 60_000,
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain(`--buffer-seconds must be a whole number of seconds from 60 to 900 (900 is Firehose's longest interval; below 60 the scaled lake is too small to measure), not ${seconds}`);
+    expect(run.stderr).not.toContain("messages a day");
   });
 });
