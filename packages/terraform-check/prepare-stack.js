@@ -44,6 +44,29 @@ const PROVIDER_KEYS = [
 const FILE_FUNCTIONS = /(?<![\w.:])(?:core::)?(file|fileexists|fileset|filebase64|filebase64sha256|filebase64sha512|filemd5|filesha1|filesha256|filesha512|templatefile)(?![\w-])/;
 /** The largest cdk.tf.json the check reads: the all-options stack is about 60 kB. */
 const MAX_STACK_BYTES = 5 * 1024 * 1024;
+/**
+ * The most instances one resource or data block may have (count, or the entries of for_each): the
+ * app's stacks have one each. A count of millions in a few bytes would otherwise hold the machine.
+ */
+const MAX_INSTANCES = 100;
+
+/**
+ * Why a block's count or for_each is not run, or undefined: only a literal the check can count
+ * before Terraform starts, of at most MAX_INSTANCES; an expression could make any number.
+ */
+function instanceRefusal(key, value) {
+  if (key === "count") {
+    if (Number.isInteger(value) && value >= 0 && value <= MAX_INSTANCES) return undefined;
+    return typeof value === "number"
+      ? `count ${value}: use a whole number from 0 to ${MAX_INSTANCES}`
+      : `count ${JSON.stringify(value).slice(0, 80)}: only a literal whole number from 0 to ${MAX_INSTANCES} runs, not an expression: the check counts a stack's instances before Terraform starts`;
+  }
+  const entries = Array.isArray(value) ? value.length : isObject(value) ? Object.keys(value).length : undefined;
+  if (entries === undefined) {
+    return `for_each ${JSON.stringify(value).slice(0, 80)}: only a literal list or map of at most ${MAX_INSTANCES} entries runs, not an expression: the check counts a stack's instances before Terraform starts`;
+  }
+  return entries <= MAX_INSTANCES ? undefined : `for_each with ${entries} entries: use at most ${MAX_INSTANCES}`;
+}
 
 /** A block in Terraform's JSON syntax is an object or an array of objects. */
 function blocksOf(value) {
@@ -89,7 +112,8 @@ function* strings(value, where) {
  * hashicorp/aws provider runs, with its endpoints at the mock: no other provider (nothing is
  * downloaded), no module (nothing is fetched), no provisioner or connection (no command runs, nothing
  * is reached over SSH or WinRM), no check, removed, ephemeral or action block, no template reading
- * this machine's files; the backend is replaced by local state in the copy.
+ * this machine's files, no count or for_each but a literal of at most MAX_INSTANCES; the backend is
+ * replaced by local state in the copy.
  */
 function refusals(stack) {
   if (!isObject(stack)) return ["the stack is not a JSON object"];
@@ -160,6 +184,10 @@ function refusals(stack) {
                   const kinds = blocksOf(body[key]).flatMap((b) => (isObject(b) ? Object.keys(b) : []));
                   found.push(`${address}.${name}: ${key}${key === "provisioner" && kinds.length ? ` ${kinds.join(", ")}` : ""}: provisioners and connections are not run: they run commands on this machine or reach other hosts`);
                 }
+              }
+              for (const key of ["count", "for_each"]) {
+                const refusal = key in body ? instanceRefusal(key, body[key]) : undefined;
+                if (refusal !== undefined) found.push(`${address}.${name}: ${refusal}`);
               }
               if ("provider" in body && !/^aws(\.[A-Za-z0-9_-]+)?$/.test(String(body.provider))) {
                 found.push(`${address}.${name}: provider ${JSON.stringify(body.provider)}: only the aws provider (aws or aws.ALIAS) runs`);
@@ -291,4 +319,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { prepareStack, refusals, MAX_STACK_BYTES };
+module.exports = { prepareStack, refusals, MAX_STACK_BYTES, MAX_INSTANCES };

@@ -4,11 +4,17 @@
 CHECK_PLAN="$LIB/check-plan.js"
 
 TERRAFORM_BIN=terraform
+# The longest one Terraform command may take (the slowest, an apply of the all-options stack, takes
+# about two minutes): a stack that would hold the machine (a stuck provider, a --stack given from
+# outside) is stopped instead, and the check fails.
+TERRAFORM_STEP_SECONDS=1800
 
-tf() { # DIR ARGS...: terraform (TERRAFORM_BIN) in DIR, isolated
-  local dir="$1"
+tf() { # DIR ARGS...: terraform (TERRAFORM_BIN) in DIR, isolated, stopped after TERRAFORM_STEP_SECONDS
+  local dir="$1" status=0
   shift
-  (cd "$dir" && run_isolated "$SCRATCH/terraformrc" "$TERRAFORM_BIN" "$@")
+  (cd "$dir" && run_isolated "$SCRATCH/terraformrc" timeout --kill-after=30 "$TERRAFORM_STEP_SECONDS" "$TERRAFORM_BIN" "$@") || status=$?
+  ((status != 124)) || log "terraform $1 in ${dir#"$ROOT/"} was stopped after $TERRAFORM_STEP_SECONDS s"
+  return "$status"
 }
 
 # terraform ARGS in DIR, output to DIR/LOG; on failure the log is printed and the check fails.

@@ -176,6 +176,29 @@ describe("the stacks the check refuses to run", () => {
     expect(refusedFor((stack) => (stack.terraform.required_providers.aws.source = "registry.terraform.io/HashiCorp/AWS"))).toEqual([]);
   });
 
+  it("refuses a count or for_each it cannot count before Terraform starts, or of more instances than it runs", () => {
+    expect(
+      refusedFor((stack) => {
+        stack.resource.aws_sesv2_configuration_set.Set.count = 10_000_000;
+        stack.resource.aws_s3_bucket = { Many: { count: "${pow(10, 7)}" }, Each: { for_each: "${toset(range(1000))}" }, Big: { for_each: Array.from({ length: 101 }, (_, i) => `b${i}`) } };
+        stack.data = { aws_iam_policy_document: { Doc: [{ count: 2.5 }, { for_each: { a: "1" }, count: -1 }] } };
+      }),
+    ).toEqual([
+      "aws_sesv2_configuration_set.Set: count 10000000: use a whole number from 0 to 100",
+      'aws_s3_bucket.Many: count "${pow(10, 7)}": only a literal whole number from 0 to 100 runs, not an expression: the check counts a stack\'s instances before Terraform starts',
+      'aws_s3_bucket.Each: for_each "${toset(range(1000))}": only a literal list or map of at most 100 entries runs, not an expression: the check counts a stack\'s instances before Terraform starts',
+      "aws_s3_bucket.Big: for_each with 101 entries: use at most 100",
+      "data.aws_iam_policy_document.Doc: count 2.5: use a whole number from 0 to 100",
+      "data.aws_iam_policy_document.Doc: count -1: use a whole number from 0 to 100",
+    ]);
+    expect(
+      refusedFor((stack) => {
+        stack.resource.aws_sesv2_configuration_set.Set.count = 100;
+        stack.resource.aws_s3_bucket = { Each: { for_each: { a: "x", b: "y" } }, None: { count: 0 } };
+      }),
+    ).toEqual([]);
+  });
+
   it("refuses a resource handed to another provider", () => {
     expect(refusedFor((stack) => (stack.resource.aws_sesv2_configuration_set.Set.provider = "evil"))).toEqual([
       'aws_sesv2_configuration_set.Set: provider "evil": only the aws provider (aws or aws.ALIAS) runs',
