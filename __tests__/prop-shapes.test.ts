@@ -174,7 +174,11 @@ const WRONG: Record<string, [unknown, string]> = {
 /** Every prop of a shape with a kind judged at synth time, and every group, as [path, kind or group keys]. */
 function propsOf(shape: object, at = ""): Array<[string, string | string[]]> {
   return Object.entries(shape).flatMap(([key, inner]): Array<[string, string | string[]]> =>
-    typeof inner === "object" ? [[`${at}${key}`, Object.keys(inner as object)], ...propsOf(inner as object, `${at}${key}.`)] : inner === "any" ? [] : [[`${at}${key}`, inner as string]],
+    typeof inner === "object"
+      ? [[`${at}${key}`, Object.keys(inner as object)], ...propsOf(inner as object, `${at}${key}.`)]
+      : String(inner).startsWith("any")
+        ? []
+        : [[`${at}${key}`, String(inner).replace(/!$/, "")]],
   );
 }
 
@@ -254,5 +258,40 @@ describe("a prop of the wrong kind, from JavaScript", () => {
     const message = errorOf(BUILDERS.SesFirehoseEventDestination!, { deliveryStream: { bufferingIntervalSeconds: "AKIAIOSFODNN7EXAMPLE" } });
     expect(message).toContain("deliveryStream.bufferingIntervalSeconds (a value that looks like a secret, not shown) is invalid: use a number.");
     expect(message).not.toContain("AKIA");
+  });
+});
+
+describe("a required prop left out, from JavaScript", () => {
+  /** Every prop the shape marks required, at the top level. */
+  const required = (shape: object) => Object.entries(shape).filter(([, kind]) => typeof kind === "string" && kind.endsWith("!")).map(([key]) => key);
+
+  test.each(Object.keys(SHAPES))("%s names every required prop when given no props, null or {}", (construct) => {
+    const shape = SHAPES[construct]!;
+    expect(required(shape).length).toBeGreaterThan(0);
+    const messages = [undefined, null, {}].map((props) => {
+      try {
+        new (library as unknown as Record<string, new (scope: Construct, id: string, props: unknown) => unknown>)[construct]!(newStack(), "Built", props);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error(`${construct} was built without its required props`);
+    });
+    for (const message of messages) {
+      expect(message).toMatch(new RegExp(`^${construct} "test/Built": invalid settings:\n`));
+      for (const key of required(shape)) expect(message).toContain(`\n  - ${key} is required`);
+      expect(message).not.toContain("TypeError");
+    }
+  });
+
+  test("the destination says what to give", () => {
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { configurationSetName: undefined })).toBe(
+      'SesFirehoseEventDestination "test/Events": invalid settings:\n  - configurationSetName is required: use a string.',
+    );
+  });
+
+  test("a required prop of a group is named with its path", () => {
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { deliveryStream: { lake: { kmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/1" } } })).toBe(
+      'SesFirehoseEventDestination "test/Events": invalid settings:\n  - deliveryStream.lake.bucketArn is required: use a string.',
+    );
   });
 });

@@ -192,9 +192,9 @@ export class EventAnalytics extends Construct {
 
   constructor(scope: Construct, id: string, props: EventAnalyticsProps) {
     super(scope, id);
-    const resultsPrefix = props.resultsPrefix ?? defaults.DEFAULT_RESULTS_PREFIX;
     const problems = new rules.Problems();
     if (!rules.checkKnownProps(problems, "", props, EVENT_ANALYTICS_PROPS)) problems.throwIfAny(`EventAnalytics "${this.node.path}"`);
+    const resultsPrefix = props.resultsPrefix ?? defaults.DEFAULT_RESULTS_PREFIX;
     checkEventAnalyticsOptions(problems, "", props);
     problems.when(
       defaultsToPrimaryWorkgroup(props.workgroupName, props.nameBase),

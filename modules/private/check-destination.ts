@@ -34,8 +34,9 @@ export function checkPropKinds(scope: string, props: SesFirehoseEventDestination
 
 /** The problems a destination's constructor finds in `props` under an AWS provider in `region`. */
 export function destinationProblemsOf(props: SesFirehoseEventDestinationProps, region: string | undefined): readonly rules.Problem[] {
+  // The app's settings name a value they leave out (a lake's bucket it does not know yet) their own way.
   const kinds = new rules.Problems();
-  if (!rules.checkKnownProps(kinds, "", props, DESTINATION_PROPS)) return kinds.all;
+  if (!rules.checkKnownProps(kinds, "", props, DESTINATION_PROPS, { required: false })) return kinds.all;
   return destinationProblems(resolveDestination(props), { region }).all;
 }
 
@@ -43,7 +44,8 @@ export function destinationProblemsOf(props: SesFirehoseEventDestinationProps, r
 export function destinationProblems(resolved: ResolvedDestination, context: DestinationContext): rules.Problems {
   const { props } = resolved;
   const problems = new rules.Problems();
-  rules.checkKnownProps(problems, "", props, DESTINATION_PROPS);
+  // Kinds and required props are checked before resolving (checkPropKinds, destinationProblemsOf): here the unknown props.
+  rules.checkKnownProps(problems, "", props, DESTINATION_PROPS, { required: false });
   problems.check("configurationSetName", props.configurationSetName, rules.SES_NAME);
   problems.check("eventDestinationName", props.eventDestinationName, rules.SES_NAME);
   checkEventTypes(problems, props.eventTypes);

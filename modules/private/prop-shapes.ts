@@ -33,7 +33,7 @@ const CONFIGURATION_SET_OPTIONS: PropShape<ConfigurationSetOptions> = {
 
 export const CONFIGURATION_SET_PROPS: PropShape<ConfigurationSetProps> = {
   ...CONFIGURATION_SET_OPTIONS,
-  configurationSetName: "string",
+  configurationSetName: "string!",
   importExisting: "boolean",
   tags: "stringMap",
   provider: "any",
@@ -56,10 +56,11 @@ const EVENT_BUCKET_OPTIONS: PropShape<EventBucketOptions> = {
 
 export const EVENT_BUCKET_PROPS: PropShape<EventBucketProps> = {
   ...EVENT_BUCKET_OPTIONS,
+  bucketPrefix: "string!",
   kmsKeyArn: "string",
-  queryResults: { prefix: "string", expirationDays: "number" },
+  queryResults: { prefix: "string!", expirationDays: "number!" },
   bucketName: "string",
-  sourceRecords: { prefix: "string", expirationDays: "number" },
+  sourceRecords: { prefix: "string!", expirationDays: "number!" },
   policyStatements: "any",
   tags: "stringMap",
   provider: "any",
@@ -79,7 +80,7 @@ const DELIVERY_ALARM_OPTIONS: PropShape<DeliveryAlarmOptions> = {
 const { enabled: _alarmsEnabled, ...ALARMS_WITHOUT_ENABLED } = DELIVERY_ALARM_OPTIONS;
 export const DELIVERY_ALARMS_PROPS: PropShape<DeliveryAlarmsProps> = {
   ...ALARMS_WITHOUT_ENABLED,
-  deliveryStreamName: "string",
+  deliveryStreamName: "string!",
   topicKmsKeyArn: "string",
   topicNamePrefix: "string",
   configurationSetName: "string",
@@ -90,12 +91,12 @@ export const DELIVERY_ALARMS_PROPS: PropShape<DeliveryAlarmsProps> = {
 const PIPELINE_DASHBOARD_OPTIONS: PropShape<PipelineDashboardOptions> = { enabled: "boolean" };
 
 export const PIPELINE_DASHBOARD_PROPS: PropShape<PipelineDashboardProps> = {
-  configurationSetName: "string",
-  deliveryStreamName: "string",
+  configurationSetName: "string!",
+  deliveryStreamName: "string!",
   dashboardName: "string",
-  region: "string",
-  reputationMetrics: "boolean",
-  partitioned: "boolean",
+  region: "string!",
+  reputationMetrics: "boolean!",
+  partitioned: "boolean!",
   bounceRateThreshold: "number",
   complaintRateThreshold: "number",
   provider: "any",
@@ -117,18 +118,18 @@ const EVENT_ANALYTICS_OPTIONS: PropShape<EventAnalyticsOptions> = {
 const { enabled: _analyticsEnabled, ...ANALYTICS_WITHOUT_ENABLED } = EVENT_ANALYTICS_OPTIONS;
 export const EVENT_ANALYTICS_PROPS: PropShape<EventAnalyticsProps> = {
   ...ANALYTICS_WITHOUT_ENABLED,
-  prefix: "string",
+  prefix: "string!",
   errorOutputPrefix: "string",
-  compression: "string",
+  compression: "string!",
   format: "string",
   columns: "any",
-  jsonHistory: { prefix: "string", compression: "string" },
+  jsonHistory: { prefix: "string!", compression: "string!" },
   eventTypes: "strings",
-  eventsBucketName: "string",
-  eventsBucketArn: "string",
-  resultsBucket: { bucketName: "string", bucketArn: "string" },
+  eventsBucketName: "string!",
+  eventsBucketArn: "string!",
+  resultsBucket: { bucketName: "string!", bucketArn: "string!" },
   kmsKeyArn: "string",
-  nameBase: "string",
+  nameBase: "string!",
   partitionValues: "any",
   groupBy: "strings",
   tags: "stringMap",
@@ -155,7 +156,7 @@ const DELIVERY_STREAM_OPTIONS: PropShape<DeliveryStreamOptions> = {
   rolePath: "string",
   logging: "boolean",
   logRetentionDays: "number",
-  lake: { bucketArn: "string", kmsKeyArn: "string", accountId: "string" },
+  lake: { bucketArn: "string!", kmsKeyArn: "string", accountId: "string" },
 };
 
 const IMPORT_EXISTING_OPTIONS: PropShape<ImportExistingOptions> = {
@@ -168,7 +169,7 @@ const IMPORT_EXISTING_OPTIONS: PropShape<ImportExistingOptions> = {
 };
 
 export const DESTINATION_PROPS: PropShape<SesFirehoseEventDestinationProps> = {
-  configurationSetName: "string",
+  configurationSetName: "string!",
   createConfigurationSet: "boolean",
   // A ConfigurationSet construct given here is not a plain object, and is not looked into.
   configurationSet: CONFIGURATION_SET_OPTIONS,
@@ -188,7 +189,7 @@ export const DESTINATION_PROPS: PropShape<SesFirehoseEventDestinationProps> = {
   provider: "any",
 };
 
-export const EVENT_KEY_PROPS: PropShape<EventKeyProps> = { purpose: "string", preventDestroy: "boolean", tags: "stringMap", provider: "any" };
+export const EVENT_KEY_PROPS: PropShape<EventKeyProps> = { purpose: "string!", preventDestroy: "boolean", tags: "stringMap", provider: "any" };
 
 const { enabled: _lakeAnalyticsEnabled, ...LAKE_ANALYTICS_OPTIONS } = EVENT_ANALYTICS_OPTIONS;
 export const SES_EVENT_LAKE_PROPS: PropShape<SesEventLakeProps> = {
@@ -196,7 +197,7 @@ export const SES_EVENT_LAKE_PROPS: PropShape<SesEventLakeProps> = {
   sourceAccountIds: "strings",
   organizationId: "string",
   accountIds: "strings",
-  regions: "strings",
+  regions: "strings!",
   createKmsKey: "boolean",
   analytics: LAKE_ANALYTICS_OPTIONS,
   bucketName: "string",

@@ -307,6 +307,8 @@ export function roleArnParts(arn: string): { path: string; name: string } | unde
  * A token is never judged: it stands for a value known later.
  */
 export type PropKind = "string" | "number" | "boolean" | "strings" | "stringMap" | "booleanOrString" | "any";
+/** The kind of a prop the interface requires: `"string!"` is a string that must be given. */
+export type RequiredPropKind = `${PropKind}!`;
 
 /** The kinds a prop of type `V` may be declared as: its own, or `any`. */
 type KindOf<V> =
@@ -329,12 +331,15 @@ type KindOf<V> =
 type Group<V> = [V] extends [readonly unknown[]] ? never : [V] extends [object] ? PropShape<V> : never;
 
 /**
- * The props of a construct, or of one of its groups of options, by name: each prop's kind, or the
- * shape of a group of options that is looked into. Typed against the props interface
- * (`PropShape<XxxProps>`), so that `tsc` fails until a prop added there is named here too, and when
- * a prop's kind does not match its type; messages list the known props from it.
+ * The props of a construct, or of one of its groups of options, by name: each prop's kind (ending
+ * in `!` when the interface requires the prop), or the shape of a group of options that is looked
+ * into. Typed against the props interface (`PropShape<XxxProps>`), so that `tsc` fails until a prop
+ * added there is named here too, and when a prop's kind or being required does not match its type;
+ * messages list the known props from it.
  */
-export type PropShape<T> = { readonly [K in keyof T]-?: KindOf<NonNullable<T[K]>> | Group<NonNullable<T[K]>> };
+export type PropShape<T> = {
+  readonly [K in keyof T]-?: {} extends Pick<T, K> ? KindOf<NonNullable<T[K]>> | Group<NonNullable<T[K]>> : `${KindOf<NonNullable<T[K]>>}!` | Group<NonNullable<T[K]>>;
+};
 
 const KIND_TEXT: Record<Exclude<PropKind, "any">, { readonly test: (value: unknown) => boolean; readonly text: string }> = {
   string: { test: (v) => typeof v === "string", text: "use a string" },
@@ -353,16 +358,27 @@ const KIND_TEXT: Record<Exclude<PropKind, "any">, { readonly test: (value: unkno
  * prop of a newer version would otherwise be ignored without a word), and a prop given with a value
  * of another kind than its shape says, such as `null` for a group or `"false"` for a boolean. Only
  * plain objects are looked into (a construct or a token given for a group is the construct's own
- * business). Returns false when a value has the wrong kind: the other checks read the props as their
- * types say, so the caller reports these problems before running them.
+ * business). A required prop left out is named too, unless `options.required` is false (the app names
+ * the settings it leaves out its own way). Returns false when a value has the wrong kind or a required
+ * one is missing: the other checks read the props as their types say, so the caller reports these
+ * problems before running them.
  */
-export function checkKnownProps(problems: Problems, at: string, props: unknown, shape: object): boolean {
-  if (!isPlainObject(props) || isToken(props)) return true;
+export function checkKnownProps(problems: Problems, at: string, props: unknown, shape: object, options: { readonly required?: boolean } = {}): boolean {
+  // Props left out altogether are none given: the required ones are then named.
+  const given: unknown = props ?? {};
+  if (!isPlainObject(given) || isToken(given)) return true;
   const known = Object.keys(shape);
   let kindsHold = true;
-  for (const key of Object.keys(props)) {
+  for (const [key, inner] of Object.entries(shape)) {
+    if ((options.required ?? true) && typeof inner === "string" && inner.endsWith("!") && given[key] === undefined) {
+      const kind = inner.slice(0, -1);
+      problems.whenAbout(`${at}${key}`, true, `is required${kind === "any" ? "" : `: ${KIND_TEXT[kind as Exclude<PropKind, "any">].text}`}.`);
+      kindsHold = false;
+    }
+  }
+  for (const key of Object.keys(given)) {
     const inner: unknown = Object.prototype.hasOwnProperty.call(shape, key) ? (shape as Record<string, unknown>)[key] : undefined;
-    const value = props[key];
+    const value = given[key];
     const name = /^[A-Za-z_$][\w$]{0,63}$/.test(key) && !looksSecret(key) ? `${at}${key}` : `${at.replace(/\.$/, "")}[${show(key)}]`;
     if (inner === undefined) {
       problems.whenAbout(name, true, `is not a prop: use one of ${known.join(", ")}.`);
@@ -373,10 +389,10 @@ export function checkKnownProps(problems: Problems, at: string, props: unknown, 
         problems.whenAbout(name, true, `${showAs(name, value)} is invalid: use an object with any of ${Object.keys(inner as object).join(", ")}.`);
         kindsHold = false;
       } else {
-        kindsHold = checkKnownProps(problems, `${name}.`, value, inner as object) && kindsHold;
+        kindsHold = checkKnownProps(problems, `${name}.`, value, inner as object, options) && kindsHold;
       }
-    } else if (inner !== "any") {
-      const kind = KIND_TEXT[inner as Exclude<PropKind, "any">];
+    } else if (inner !== "any" && inner !== "any!") {
+      const kind = KIND_TEXT[String(inner).replace(/!$/, "") as Exclude<PropKind, "any">];
       if (!kind.test(value)) {
         problems.whenAbout(name, true, `${showAs(name, value)} is invalid: ${kind.text}.`);
         kindsHold = false;

@@ -23,7 +23,12 @@ function forCdktn(text) {
 function build() {
   fs.rmSync(DIST, { recursive: true, force: true });
   const tsc = path.join(ROOT, "node_modules", ".bin", "tsc");
+  if (!fs.existsSync(tsc)) {
+    process.stderr.write(`build: ${path.relative(ROOT, tsc)} is missing: run \`npm ci\` in ${ROOT} first (npm pack builds the library with the repository's TypeScript)\n`);
+    process.exit(1);
+  }
   const result = spawnSync(tsc, ["-p", path.join(ROOT, "tsconfig.build.json")], { cwd: ROOT, stdio: "inherit" });
+  if (result.error) process.stderr.write(`build: ${path.relative(ROOT, tsc)} did not run: ${result.error.message}\n`);
   if (result.status !== 0) process.exit(result.status ?? 1);
   // Every file, modules/private/ included.
   for (const entry of fs.readdirSync(CDKTF_OUT, { recursive: true, withFileTypes: true })) {
