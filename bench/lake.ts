@@ -42,8 +42,7 @@ const COST_DOC = path.resolve(ROOT, option("cost-doc", "docs/cost.md"));
 const PARQUET_COMPRESSION = option("parquet-compression", STREAM_PARQUET_COMPRESSION) as "SNAPPY" | "GZIP" | "UNCOMPRESSED";
 
 /**
- * AWS's published on-demand prices in US East (N. Virginia), as read on the pricing pages on
- * PRICES_READ_ON: Firehose (Direct PUT ingestion, first 500 TB a month; format conversion; dynamic
+ * AWS's published on-demand prices in US East (N. Virginia), as of PRICES_READ_ON: Firehose (Direct PUT ingestion, first 500 TB a month; format conversion; dynamic
  * partitioning), S3 Standard and Standard-IA storage and PUT requests, Athena SQL queries.
  */
 const PRICES_READ_ON = "2026-12-07";
@@ -542,6 +541,9 @@ function whyNotATenth(
   return [
     "## Why Parquet reads more than a tenth here",
     "",
+    "The benchmark's goal is that every saved query reads at most a tenth of the JSON bytes on Parquet. Where it does",
+    "not:",
+    "",
     "Per event read, the GZIP JSON a query reads whole, and the compressed Parquet bytes of each field it names and of",
     "the objects' footers (largest first; a map such as `mail.tags` is read whole, keys and values):",
     "",
@@ -566,6 +568,25 @@ function whyNotATenth(
     "(`EXPECTED_FOOTER_SIZE` of its Parquet `MetadataReader`), which for an object that small is the whole object.",
     "Athena bills at least 10 MB per query, which these small partitions do not reach in either format.",
     "",
+  ];
+}
+
+/** The page's first answer: where Parquet reads less, where not, and what that is worth. */
+function inShort(
+  result: { queries: Record<string, { json: { bytesRead: number; ms: number }; parquet: { bytesRead: number; ms: number } }>; storedBytesPerDay: { json: number; parquet: number } },
+  agree: Record<string, boolean>,
+): string[] {
+  const share = (q: { json: { bytesRead: number }; parquet: { bytesRead: number } }) => (100 * q.parquet.bytesRead) / q.json.bytesRead;
+  const entries = Object.entries(result.queries);
+  const less = entries.filter(([, q]) => share(q) < 50);
+  const not = entries.filter(([, q]) => share(q) >= 50);
+  const listed = (list: typeof entries) => list.map(([name, q]) => `\`${name}\` ${share(q).toFixed(0)}%`).join(", ");
+  const stored = (100 * result.storedBytesPerDay.parquet) / result.storedBytesPerDay.json;
+  return [
+    `- Parquet reads less where a query reads the large partitions (sends, deliveries, opens, clicks): ${less.length > 0 ? listed(less) : "none here"} of the JSON bytes.`,
+    ...(not.length > 0 ? [`- Not where it reads only the small ones (bounces, delays, rendering failures): ${listed(not)}; there each object's Parquet footer outweighs the columns read.`] : []),
+    `- Both formats store about the same (Parquet ${stored.toFixed(0)}% of JSON), and ${Object.values(agree).every(Boolean) ? "every saved query gives the same answer on both" : "SOME SAVED QUERIES ANSWER OTHERWISE (below)"}.`,
+    "- Which costs less in all depends on how often the queries run: [Cost](cost.md) works it out for this sender.",
   ];
 }
 
@@ -604,6 +625,10 @@ function renderDoc(
     "run, on this machine, and only compare the formats with each other.",
     "",
     `At full scale that is about ${Math.round(full.eventsPerDay).toLocaleString("en-US")} events a day (${types.join(", ")}), ${Math.round(full.rawBytes).toLocaleString("en-US")} bytes each as SES writes them.`,
+    "",
+    "## In short",
+    "",
+    ...inShort(result, agree),
     "",
     "## Bytes a query reads",
     "",
@@ -678,6 +703,18 @@ function renderCost(
   const queryRows = Object.entries(result.queries).map(
     ([name, q]) => `| \`${name}\` | ${usd(athena(q.json.bytesRead))} | ${usd(athena(q.parquet.bytesRead))} | ${usd(athena(q.json.bytesRead) * 720)} | ${usd(athena(q.parquet.bytesRead) * 720)} |`,
   );
+  // This sender's month: every event delivered once, a month of it kept, every saved query run hourly.
+  const eventsPerMonth = full.eventsPerDay * 30;
+  const millions = eventsPerMonth / 1e6;
+  const runAll = (format: "json" | "parquet") => Object.values(result.queries).reduce((sum, q) => sum + athena(q[format].bytesRead), 0);
+  const month = {
+    json: { delivery: totalJson * millions, storage: storage.json * millions, queries: runAll("json") * 720 },
+    parquet: { delivery: totalParquet * millions, storage: storage.parquet * millions, queries: runAll("parquet") * 720 },
+  };
+  const perRunSaving = runAll("json") - runAll("parquet");
+  const extraPerMonth = month.parquet.delivery + month.parquet.storage - month.json.delivery - month.json.storage;
+  const breakEvenPerDay = perRunSaving > 0 ? extraPerMonth / perRunSaving / 30 : Infinity;
+  const dollars = (value: number) => `$${value.toFixed(2)}`;
   return [
     "# Cost",
     "",
@@ -685,7 +722,7 @@ function renderCost(
     "",
     `What the pipeline costs for every million SES events, in each format, from the [event lake benchmark](lake-benchmark.md)`,
     `(a sender of 1,000,000 messages a day: about ${Math.round(full.eventsPerDay).toLocaleString("en-US")} events a day of ${Math.round(full.rawBytes).toLocaleString("en-US")} bytes each) and AWS's`,
-    `published on-demand prices in US East (N. Virginia), read on ${PRICES_READ_ON}. Prices change and differ by Region:`,
+    `published on-demand prices in US East (N. Virginia), as of ${PRICES_READ_ON}. Prices change and differ by Region:`,
     "check [Firehose](https://aws.amazon.com/firehose/pricing/), [S3](https://aws.amazon.com/s3/pricing/) and",
     "[Athena](https://aws.amazon.com/athena/pricing/) before relying on a figure. SES's own charges and the CloudWatch",
     "alarms and logs are left out: they are the same in both formats.",
@@ -699,10 +736,26 @@ function renderCost(
     `| S3 PUT, per 1,000 requests | $${PRICES.s3PutPer1000} |`,
     `| Athena, per TB scanned, at least 10 MB per query | $${PRICES.athenaPerTiB} |`,
     "",
+    "## A month of this sender",
+    "",
+    `About ${(eventsPerMonth / 1e6).toFixed(1)} million events a month, each delivered once; the month's events kept in S3 Standard for a month; and`,
+    "all five saved queries run every hour (720 runs each), as a dashboard would:",
+    "",
+    "| | JSON | Parquet (default) |",
+    "| --- | ---: | ---: |",
+    `| Delivery (Firehose and S3 requests) | ${dollars(month.json.delivery)} | ${dollars(month.parquet.delivery)} |`,
+    `| Storage of the month's events (and source records with Parquet), per month kept | ${dollars(month.json.storage)} | ${dollars(month.parquet.storage)} |`,
+    `| The saved queries, hourly | ${dollars(month.json.queries)} | ${dollars(month.parquet.queries)} |`,
+    `| **Total** | **${dollars(month.json.delivery + month.json.storage + month.json.queries)}** | **${dollars(month.parquet.delivery + month.parquet.storage + month.parquet.queries)}** |`,
+    "",
+    Number.isFinite(breakEvenPerDay)
+      ? `Parquet costs ${dollars(extraPerMonth)} more a month to deliver and keep, and saves ${dollars(perRunSaving)} each time all five queries run: it pays for itself when they run about ${Math.ceil(breakEvenPerDay)} times a day or more. Fewer runs, such as a weekly review, cost less on JSON; a dashboard, an alert query or analysts querying every day cost less on Parquet.`
+      : "On these figures Parquet saves nothing per query run: JSON costs less at any number of runs.",
+    "",
     "## Per million events",
     "",
-    `An event of ${Math.round(full.rawBytes).toLocaleString("en-US")} bytes is billed as ${PRICES.ingestionStepBytes / 1024} KB: a million events are ${billedGiB.toFixed(2)} GB of`,
-    `ingestion (and of conversion), and ${deliveredGiB.toFixed(2)} GB delivered. Objects: ${Math.round(objects).toLocaleString("en-US")} a million events (one per event-type partition and`,
+    `An event of ${Math.round(full.rawBytes).toLocaleString("en-US")} bytes is billed as ${PRICES.ingestionStepBytes / 1024} KB: a million events are ${billedGiB.toFixed(2)} GiB of`,
+    `ingestion (and of conversion), and ${deliveredGiB.toFixed(2)} GiB delivered (the prices per GB are applied per GiB, 2^30 bytes). Objects: ${Math.round(objects).toLocaleString("en-US")} a million events (one per event-type partition and`,
     `${BUFFER_SECONDS} s flush), plus ${Math.round(backupObjects).toLocaleString("en-US")} of source records with Parquet.`,
     "",
     "| | JSON | Parquet (default) |",
