@@ -662,7 +662,7 @@ describe("EventAnalytics used on its own: its format, columns and JSON history",
 
   it.each([
     ["no columns", [], "columns [] is invalid: use a non-empty list of { name, type, comment }."],
-    ["a list that is not one", "eventtype", 'columns "eventtype" is invalid: use a non-empty list of { name, type, comment }.'],
+    ["a list that is not one", "eventtype", 'columns "eventtype" is invalid: use an array.'],
     ["a name Athena cannot read", [{ name: "Event Type", type: "string", comment: "" }], `columns[0].name "Event Type" is invalid: use 1-255 lowercase letters, digits or '_' (Athena reads no other names).`],
     [
       "a name twice",

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import * as library from "../modules";
 import { ConfigurationSet, DeliveryAlarms, EventAnalytics, EventBucket, EventKey, FirehoseCompression, PipelineDashboard, SesEventLake, SesFirehoseEventDestination } from "../modules";
-import { Token } from "cdktf";
+import { TerraformVariable, Token } from "cdktf";
 import * as shapes from "../modules/private/prop-shapes";
 import { show } from "../modules/private/validation";
 import { newStack, parse } from "./helpers";
@@ -169,6 +169,10 @@ const WRONG: Record<string, [unknown, string]> = {
   strings: ["SEND", "use an array of strings"],
   stringMap: [["team"], "use an object of string values"],
   booleanOrString: [1, "use true, false or a string"],
+  list: ["column", "use an array"],
+  record: [["x"], "use an object"],
+  function: [5, "use a function"],
+  provider: [{ region: "eu-west-1" }, "use a Terraform provider (such as an AwsProvider)"],
 };
 
 /** Every prop of a shape with a kind judged at synth time, and every group, as [path, kind or group keys]. */
@@ -176,9 +180,7 @@ function propsOf(shape: object, at = ""): Array<[string, string | string[]]> {
   return Object.entries(shape).flatMap(([key, inner]): Array<[string, string | string[]]> =>
     typeof inner === "object"
       ? [[`${at}${key}`, Object.keys(inner as object)], ...propsOf(inner as object, `${at}${key}.`)]
-      : String(inner).startsWith("any")
-        ? []
-        : [[`${at}${key}`, String(inner).replace(/!$/, "")]],
+      : [[`${at}${key}`, String(inner).replace(/!$/, "")]],
   );
 }
 
@@ -231,15 +233,18 @@ describe("a prop of the wrong kind, from JavaScript", () => {
   });
 
   test("a list of strings and a map of strings are judged item by item", () => {
-    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { eventTypes: ["SEND", 5] })).toContain('eventTypes ["SEND",5] is invalid: use an array of strings.');
-    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { tags: { team: "mail", cost: 1 } })).toContain('tags {"team":"mail","cost":1} is invalid: use an object of string values.');
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { eventTypes: ["SEND", 5] })).toContain("eventTypes[1] 5 is invalid: use a string (eventTypes is an array of strings).");
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { tags: { team: "mail", cost: 1 } })).toContain('tags["cost"] 1 is invalid: use a string (tags is an object of string values).');
+    // Array.from reads a hole as undefined.
+    // eslint-disable-next-line no-sparse-arrays
+    expect(errorOf(BUILDERS.SesEventLake!, { sourceAccountIds: ["222222222222", , "333333333333"] })).toContain("sourceAccountIds[1] undefined is invalid: use a string (sourceAccountIds is an array of strings).");
   });
 
   test("a wrong kind comes with the unknown props, and alone: the checks that read the props wait for it", () => {
     expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { eventType: [], configurationSetName: 5, deliveryStream: { bucket: null } })).toBe(
       'SesFirehoseEventDestination "test/Events": invalid settings:\n' +
-        "  - configurationSetName 5 is invalid: use a string.\n" +
         `  - eventType is not a prop: use one of ${DESTINATION_PROPS}.\n` +
+        "  - configurationSetName 5 is invalid: use a string.\n" +
         "  - deliveryStream.bucket null is invalid: use an object with any of bucketPrefix, forceDestroy, accessLogBucketName, accessLogPrefix, lifecycle.",
     );
   });
@@ -293,5 +298,67 @@ describe("a required prop left out, from JavaScript", () => {
     expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { deliveryStream: { lake: { kmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/1" } } })).toBe(
       'SesFirehoseEventDestination "test/Events": invalid settings:\n  - deliveryStream.lake.bucketArn is required: use a string.',
     );
+  });
+});
+
+describe("props a careless or hostile caller shapes otherwise", () => {
+  const stackOf = (build: (stack: ReturnType<typeof newStack>) => void) => {
+    const stack = newStack();
+    build(stack);
+    return parse(stack);
+  };
+
+  test("a tag value under a secret-looking key is not repeated in the message", () => {
+    const message = errorOf(BUILDERS.SesFirehoseEventDestination!, { tags: { password: { value: "Sup3rS3cret!" }, team: "mail" } });
+    expect(message).toContain('tags["password"] (a secret, not shown) is invalid: use a string (tags is an object of string values).');
+    expect(message).not.toContain("Sup3rS3cret");
+  });
+
+  test("a group given as a class instance, or inheriting its values, is judged as a plain one", () => {
+    class Alarms {
+      enabled = "false";
+    }
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { alarms: new Alarms() })).toContain('alarms.enabled "false" is invalid: use true or false.');
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { deliveryStream: { __proto__: { createKmsKey: "false" } } })).toContain(
+      'deliveryStream.createKmsKey "false" is invalid: use true or false.',
+    );
+    class KeyProps {
+      purpose = "x";
+      preventDestroy = "false";
+    }
+    expect(() => new EventKey(newStack(), "Key", new KeyProps() as never)).toThrow('preventDestroy "false" is invalid: use true or false.');
+  });
+
+  test("props that are no object are refused", () => {
+    expect(() => new EventKey(newStack(), "Key", "purpose" as never)).toThrow('EventKey "test/Key": invalid settings:\n  - the props "purpose" are invalid: use an object of props.');
+  });
+
+  test("a token beside literal items leaves the items judged", () => {
+    const token = Token.asString({ resolve: () => "BOUNCE" });
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { eventTypes: ["SEND", "NOT_A_TYPE", token] })).toContain('eventTypes entry "NOT_A_TYPE" is invalid: use one of');
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { eventTypes: ["SEND", 5, token] })).toContain("eventTypes[1] 5 is invalid: use a string (eventTypes is an array of strings).");
+    expect(errorOf(BUILDERS.SesEventLake!, { sourceAccountIds: ["222222222222", "5", Token.asString({ resolve: () => "333333333333" })] })).toContain(
+      'sourceAccountIds[1] "5" is invalid: use a 12-digit AWS account ID.',
+    );
+  });
+
+  test("a token given for a group is refused: the module reads groups at synth time", () => {
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { alarms: Token.asAny({ enabled: true }) })).toContain(
+      "alarms is a token: the module reads these options at synth time; give them as an object with any of enabled,",
+    );
+  });
+
+  test("a function, a provider and a list are judged too", () => {
+    expect(errorOf(BUILDERS.EventBucket!, { policyStatements: 5 })).toContain("policyStatements 5 is invalid: use a function.");
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { provider: null })).toContain("provider null is invalid: use a Terraform provider (such as an AwsProvider).");
+    expect(errorOf(BUILDERS.EventAnalytics!, { columns: "eventtype" })).toContain('columns "eventtype" is invalid: use an array.');
+  });
+
+  test("tags given as a map token are taken as they are", () => {
+    const synthesized = stackOf((stack) => {
+      const tags = new TerraformVariable(stack, "tags", { type: "map(string)" });
+      new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail", tags: tags.value });
+    });
+    expect(synthesized.resource("aws_sesv2_configuration_set").tags).toBe("${var.tags}");
   });
 });

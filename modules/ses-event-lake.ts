@@ -85,7 +85,7 @@ const LAKE_NAME = rules.pattern(/^[a-z][a-z0-9-]{0,27}$/, "use 1-28 lowercase le
 
 /** Checks a list of IDs: each valid, none twice, at least one. */
 function checkList(problems: rules.Problems, setting: string, values: readonly string[] | undefined, rule: rules.Rule<string>): void {
-  if (values === undefined || rules.isToken(values)) return;
+  if (values === undefined || rules.isListToken(values)) return;
   problems.whenAbout(setting, values.length === 0, "[] is invalid: list at least one.");
   values.forEach((value, i) => problems.check(`${setting}[${i}]`, value, rule));
   const repeated = values.filter((value, i) => !rules.isToken(value) && values.indexOf(value) !== i);

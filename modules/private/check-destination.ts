@@ -107,11 +107,12 @@ function checkRegions(problems: rules.Problems, resolved: ResolvedDestination, r
 }
 
 function checkEventTypes(problems: rules.Problems, eventTypes: readonly string[] | undefined): void {
-  if (eventTypes === undefined || rules.isToken(eventTypes)) return;
+  // A whole list token is known later; a token beside literal items leaves the items judged.
+  if (eventTypes === undefined || rules.isListToken(eventTypes)) return;
   const known: readonly string[] = defaults.DEFAULT_EVENT_TYPES;
   problems.whenAbout("eventTypes", eventTypes.length === 0, `[] is invalid: list at least one of ${known.join(", ")}.`);
   for (const type of eventTypes) {
-    problems.whenAbout("eventTypes", !known.includes(type), `entry ${rules.show(type)} is invalid: use one of ${known.join(", ")}.`);
+    problems.whenAbout("eventTypes", !rules.isToken(type) && !known.includes(type), `entry ${rules.show(type)} is invalid: use one of ${known.join(", ")}.`);
   }
   const repeated = eventTypes.filter((type, i) => eventTypes.indexOf(type) !== i);
   problems.whenAbout("eventTypes", repeated.length > 0, `lists ${[...new Set(repeated)].map(rules.plain).join(", ")} more than once: list each event type once.`);

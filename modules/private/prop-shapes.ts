@@ -36,7 +36,7 @@ export const CONFIGURATION_SET_PROPS: PropShape<ConfigurationSetProps> = {
   configurationSetName: "string!",
   importExisting: "boolean",
   tags: "stringMap",
-  provider: "any",
+  provider: "provider",
 };
 
 const LIFECYCLE: PropShape<EventBucketLifecycle> = {
@@ -61,9 +61,9 @@ export const EVENT_BUCKET_PROPS: PropShape<EventBucketProps> = {
   queryResults: { prefix: "string!", expirationDays: "number!" },
   bucketName: "string",
   sourceRecords: { prefix: "string!", expirationDays: "number!" },
-  policyStatements: "any",
+  policyStatements: "function",
   tags: "stringMap",
-  provider: "any",
+  provider: "provider",
 };
 
 const DELIVERY_ALARM_OPTIONS: PropShape<DeliveryAlarmOptions> = {
@@ -85,7 +85,7 @@ export const DELIVERY_ALARMS_PROPS: PropShape<DeliveryAlarmsProps> = {
   topicNamePrefix: "string",
   configurationSetName: "string",
   tags: "stringMap",
-  provider: "any",
+  provider: "provider",
 };
 
 const PIPELINE_DASHBOARD_OPTIONS: PropShape<PipelineDashboardOptions> = { enabled: "boolean" };
@@ -99,7 +99,7 @@ export const PIPELINE_DASHBOARD_PROPS: PropShape<PipelineDashboardProps> = {
   partitioned: "boolean!",
   bounceRateThreshold: "number",
   complaintRateThreshold: "number",
-  provider: "any",
+  provider: "provider",
 };
 
 const EVENT_ANALYTICS_OPTIONS: PropShape<EventAnalyticsOptions> = {
@@ -122,7 +122,7 @@ export const EVENT_ANALYTICS_PROPS: PropShape<EventAnalyticsProps> = {
   errorOutputPrefix: "string",
   compression: "string!",
   format: "string",
-  columns: "any",
+  columns: "list",
   jsonHistory: { prefix: "string!", compression: "string!" },
   eventTypes: "strings",
   eventsBucketName: "string!",
@@ -130,10 +130,10 @@ export const EVENT_ANALYTICS_PROPS: PropShape<EventAnalyticsProps> = {
   resultsBucket: { bucketName: "string!", bucketArn: "string!" },
   kmsKeyArn: "string",
   nameBase: "string!",
-  partitionValues: "any",
+  partitionValues: "record",
   groupBy: "strings",
   tags: "stringMap",
-  provider: "any",
+  provider: "provider",
 };
 
 const DELIVERY_STREAM_OPTIONS: PropShape<DeliveryStreamOptions> = {
@@ -186,10 +186,10 @@ export const DESTINATION_PROPS: PropShape<SesFirehoseEventDestinationProps> = {
   analytics: EVENT_ANALYTICS_OPTIONS,
   importExisting: IMPORT_EXISTING_OPTIONS,
   tags: "stringMap",
-  provider: "any",
+  provider: "provider",
 };
 
-export const EVENT_KEY_PROPS: PropShape<EventKeyProps> = { purpose: "string!", preventDestroy: "boolean", tags: "stringMap", provider: "any" };
+export const EVENT_KEY_PROPS: PropShape<EventKeyProps> = { purpose: "string!", preventDestroy: "boolean", tags: "stringMap", provider: "provider" };
 
 const { enabled: _lakeAnalyticsEnabled, ...LAKE_ANALYTICS_OPTIONS } = EVENT_ANALYTICS_OPTIONS;
 export const SES_EVENT_LAKE_PROPS: PropShape<SesEventLakeProps> = {
@@ -203,5 +203,5 @@ export const SES_EVENT_LAKE_PROPS: PropShape<SesEventLakeProps> = {
   bucketName: "string",
   name: "string",
   tags: "stringMap",
-  provider: "any",
+  provider: "provider",
 };

@@ -1,4 +1,5 @@
-import { Token } from "cdktf";
+import { TerraformProvider, Token } from "cdktf";
+import { Construct } from "constructs";
 
 /** One problem: the setting it is about, when the sentence starts with it, and the sentence after it. */
 export interface Problem {
@@ -53,6 +54,14 @@ export class ValidationError extends Error {
 export function isToken(value: unknown): boolean {
   if (Array.isArray(value)) return Token.isUnresolved(value) || value.some((v) => Token.isUnresolved(v));
   return Token.isUnresolved(value);
+}
+
+/**
+ * True for a whole list token (`Token.asList`, a variable's list), known only later; false for a list
+ * that holds a token beside literal items, whose literal items are judged one by one.
+ */
+export function isListToken(value: unknown): boolean {
+  return Array.isArray(value) && Token.isUnresolved(value);
 }
 
 /** The longest value a message shows in full. */
@@ -269,6 +278,8 @@ export const MAX_TAGS = 50;
 
 /** AWS tag rules, for `setting` (e.g. `tags`) holding key-value tags. */
 export function checkTags(problems: Problems, setting: string, tags: Readonly<Record<string, string>> | undefined): void {
+  // A map token (a variable's map, Token.asAny) stands for tags known later.
+  if (isToken(tags)) return;
   const count = Object.keys(tags ?? {}).length;
   problems.when(count > MAX_TAGS, `${setting} holds ${count} tags: AWS allows at most ${MAX_TAGS} on a resource; remove some.`);
   for (const [key, value] of Object.entries(tags ?? {})) {
@@ -300,110 +311,150 @@ export function roleArnParts(arn: string): { path: string; name: string } | unde
  * What a prop's value must be when given, checked at synth time: JavaScript callers (and `any` in
  * TypeScript) can pass anything, and `"false"` for a boolean would otherwise count as true.
  *   string, number, boolean   that type;
- *   strings                   an array of strings;
- *   stringMap                 an object of string values (tags);
  *   booleanOrString           either;
- *   any                       not judged here (constructs, providers, documents).
+ *   strings                   an array of strings;
+ *   list                      an array (its items are judged by the prop's own rules);
+ *   stringMap                 an object of string values (tags);
+ *   record                    an object (its entries are judged by the prop's own rules);
+ *   function                  a function;
+ *   provider                  a Terraform provider.
  * A token is never judged: it stands for a value known later.
  */
-export type PropKind = "string" | "number" | "boolean" | "strings" | "stringMap" | "booleanOrString" | "any";
+export type PropKind = "string" | "number" | "boolean" | "booleanOrString" | "strings" | "list" | "stringMap" | "record" | "function" | "provider";
 /** The kind of a prop the interface requires: `"string!"` is a string that must be given. */
 export type RequiredPropKind = `${PropKind}!`;
 
-/** The kinds a prop of type `V` may be declared as: its own, or `any`. */
-type KindOf<V> =
-  | "any"
-  | ([V] extends [boolean]
-      ? "boolean"
-      : [V] extends [number]
-        ? "number"
-        : [V] extends [string]
-          ? "string"
-          : [V] extends [readonly string[]]
-            ? "strings"
-            : [V] extends [boolean | string]
-              ? "booleanOrString"
-              : [V] extends [Readonly<Record<string, string>>]
-                ? "stringMap"
-                : never);
+/** The kind of a prop of type `V`; never for a group of options, which has a shape of its own. */
+type KindOf<V> = [V] extends [boolean]
+  ? "boolean"
+  : [V] extends [number]
+    ? "number"
+    : [V] extends [string]
+      ? "string"
+      : [V] extends [boolean | string]
+        ? "booleanOrString"
+        : [V] extends [readonly string[]]
+          ? "strings"
+          : [V] extends [readonly unknown[]]
+            ? "list"
+            : [V] extends [(...args: never[]) => unknown]
+              ? "function"
+              : [V] extends [TerraformProvider]
+                ? "provider"
+                : string extends keyof V
+                  ? [V] extends [Readonly<Record<string, string>>]
+                    ? "stringMap"
+                    : "record"
+                  : never;
 
-/** A group of options is looked into with its own shape; a primitive or an array is not a group. */
-type Group<V> = [V] extends [readonly unknown[]] ? never : [V] extends [object] ? PropShape<V> : never;
+/** A group of options (an object type with named props) is looked into with its own shape. */
+type Group<V> = [KindOf<V>] extends [never] ? ([V] extends [object] ? PropShape<V> : never) : never;
 
 /**
  * The props of a construct, or of one of its groups of options, by name: each prop's kind (ending
  * in `!` when the interface requires the prop), or the shape of a group of options that is looked
  * into. Typed against the props interface (`PropShape<XxxProps>`), so that `tsc` fails until a prop
- * added there is named here too, and when a prop's kind or being required does not match its type;
- * messages list the known props from it.
+ * added there is named here too, and when a prop's kind, or its being required, does not match its
+ * type; messages list the known props from it.
  */
 export type PropShape<T> = {
   readonly [K in keyof T]-?: {} extends Pick<T, K> ? KindOf<NonNullable<T[K]>> | Group<NonNullable<T[K]>> : `${KindOf<NonNullable<T[K]>>}!` | Group<NonNullable<T[K]>>;
 };
 
-const KIND_TEXT: Record<Exclude<PropKind, "any">, { readonly test: (value: unknown) => boolean; readonly text: string }> = {
+const KIND_TEXT: Record<PropKind, { readonly test: (value: unknown) => boolean; readonly text: string }> = {
   string: { test: (v) => typeof v === "string", text: "use a string" },
   number: { test: (v) => typeof v === "number", text: "use a number" },
   boolean: { test: (v) => typeof v === "boolean", text: "use true or false" },
-  strings: { test: (v) => Array.isArray(v) && v.every((item) => typeof item === "string" || isToken(item)), text: "use an array of strings" },
-  stringMap: {
-    test: (v) => isPlainObject(v) && Object.values(v).every((item) => typeof item === "string" || isToken(item)),
-    text: "use an object of string values",
-  },
   booleanOrString: { test: (v) => typeof v === "boolean" || typeof v === "string", text: "use true, false or a string" },
+  // Array.from reads a hole as undefined, which is no string.
+  strings: { test: (v) => Array.isArray(v) && Array.from(v).every((item) => typeof item === "string"), text: "use an array of strings" },
+  list: { test: (v) => Array.isArray(v), text: "use an array" },
+  stringMap: { test: (v) => isObject(v), text: "use an object of string values" },
+  record: { test: (v) => isObject(v), text: "use an object" },
+  function: { test: (v) => typeof v === "function", text: "use a function" },
+  provider: { test: (v) => TerraformProvider.isTerraformProvider(v), text: "use a Terraform provider (such as an AwsProvider)" },
 };
+
+/** A message's name for `key` under `at`: the dotted path, or `at[\"key\"]` for a key that is no identifier or looks like a secret. */
+function propName(at: string, key: string): string {
+  return /^[A-Za-z_$][\w$]{0,63}$/.test(key) && !looksSecret(key) ? `${at}${key}` : `${at.replace(/\.$/, "")}[${show(key)}]`;
+}
 
 /**
  * Refuses a prop that `shape` does not name, at any depth of its groups (from JavaScript, a typo or a
- * prop of a newer version would otherwise be ignored without a word), and a prop given with a value
- * of another kind than its shape says, such as `null` for a group or `"false"` for a boolean. Only
- * plain objects are looked into (a construct or a token given for a group is the construct's own
- * business). A required prop left out is named too, unless `options.required` is false (the app names
- * the settings it leaves out its own way). Returns false when a value has the wrong kind or a required
- * one is missing: the other checks read the props as their types say, so the caller reports these
- * problems before running them.
+ * prop of a newer version would otherwise be ignored without a word), a prop given with a value of
+ * another kind than its shape says (such as `null` for a group or `"false"` for a boolean), a token
+ * given for a group (the module reads groups at synth time), and a required prop left out, unless
+ * `options.required` is false (the app names the settings it leaves out its own way). Props are read
+ * as the constructs read them, inherited and class-instance ones too; a construct given for a group is
+ * the construct's own business. Returns false when a value has the wrong kind or a required one is
+ * missing: the other checks read the props as their types say, so the caller reports these problems
+ * before running them.
  */
 export function checkKnownProps(problems: Problems, at: string, props: unknown, shape: object, options: { readonly required?: boolean } = {}): boolean {
   // Props left out altogether are none given: the required ones are then named.
   const given: unknown = props ?? {};
-  if (!isPlainObject(given) || isToken(given)) return true;
-  const known = Object.keys(shape);
-  let kindsHold = true;
-  for (const [key, inner] of Object.entries(shape)) {
-    if ((options.required ?? true) && typeof inner === "string" && inner.endsWith("!") && given[key] === undefined) {
-      const kind = inner.slice(0, -1);
-      problems.whenAbout(`${at}${key}`, true, `is required${kind === "any" ? "" : `: ${KIND_TEXT[kind as Exclude<PropKind, "any">].text}`}.`);
-      kindsHold = false;
-    }
+  if (Construct.isConstruct(given)) return true;
+  if (!isObject(given)) {
+    problems.when(true, `the props ${show(given)} are invalid: use an object of props.`);
+    return false;
   }
-  for (const key of Object.keys(given)) {
-    const inner: unknown = Object.prototype.hasOwnProperty.call(shape, key) ? (shape as Record<string, unknown>)[key] : undefined;
-    const value = given[key];
-    const name = /^[A-Za-z_$][\w$]{0,63}$/.test(key) && !looksSecret(key) ? `${at}${key}` : `${at.replace(/\.$/, "")}[${show(key)}]`;
-    if (inner === undefined) {
-      problems.whenAbout(name, true, `is not a prop: use one of ${known.join(", ")}.`);
-    } else if (value === undefined || isToken(value)) {
-      continue;
-    } else if (typeof inner === "object") {
-      if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        problems.whenAbout(name, true, `${showAs(name, value)} is invalid: use an object with any of ${Object.keys(inner as object).join(", ")}.`);
+  let kindsHold = true;
+  const known = Object.keys(shape);
+  for (const key of Object.keys(given).filter((k) => !Object.prototype.hasOwnProperty.call(shape, k))) {
+    problems.whenAbout(propName(at, key), true, `is not a prop: use one of ${known.join(", ")}.`);
+  }
+  for (const [key, inner] of Object.entries(shape) as Array<[string, unknown]>) {
+    const name = propName(at, key);
+    // Read once, as the construct reads it (through getters and prototypes).
+    const value: unknown = (given as Record<string, unknown>)[key];
+    if (value === undefined) {
+      if ((options.required ?? true) && typeof inner === "string" && inner.endsWith("!")) {
+        problems.whenAbout(name, true, `is required: ${KIND_TEXT[inner.slice(0, -1) as PropKind].text}.`);
+        kindsHold = false;
+      }
+    } else if (typeof inner === "object" && inner !== null) {
+      if (Construct.isConstruct(value)) continue;
+      if (isToken(value)) {
+        problems.whenAbout(name, true, `is a token: the module reads these options at synth time; give them as an object with any of ${Object.keys(inner).join(", ")}.`);
+        kindsHold = false;
+      } else if (!isObject(value)) {
+        problems.whenAbout(name, true, `${showAs(name, value)} is invalid: use an object with any of ${Object.keys(inner).join(", ")}.`);
         kindsHold = false;
       } else {
-        kindsHold = checkKnownProps(problems, `${name}.`, value, inner as object, options) && kindsHold;
+        kindsHold = checkKnownProps(problems, `${name}.`, value, inner, options) && kindsHold;
       }
-    } else if (inner !== "any" && inner !== "any!") {
-      const kind = KIND_TEXT[String(inner).replace(/!$/, "") as Exclude<PropKind, "any">];
-      if (!kind.test(value)) {
-        problems.whenAbout(name, true, `${showAs(name, value)} is invalid: ${kind.text}.`);
-        kindsHold = false;
-      }
+    } else {
+      kindsHold = checkKind(problems, name, value, String(inner).replace(/!$/, "") as PropKind) && kindsHold;
     }
   }
   return kindsHold;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
+/** Whether `value` has `kind`, recording a problem about `name` when not; a token is not judged, nor a list token's items. */
+function checkKind(problems: Problems, name: string, value: unknown, kind: PropKind): boolean {
+  // A list holding a token beside literal items is judged item by item; only a whole list token is not.
+  if (Array.isArray(value) ? isListToken(value) : isToken(value)) return true;
+  if (kind === "strings" && Array.isArray(value)) {
+    const wrong = Array.from(value).findIndex((item) => typeof item !== "string");
+    if (wrong >= 0) problems.whenAbout(`${name}[${wrong}]`, true, `${showAs(name, value[wrong])} is invalid: use a string (${name} is an array of strings).`);
+    return wrong < 0;
+  }
+  if (kind === "stringMap" && isObject(value)) {
+    const wrong = Object.entries(value).filter(([, item]) => typeof item !== "string" && !isToken(item));
+    for (const [key, item] of wrong) {
+      const entry = `${name}[${show(key)}]`;
+      problems.whenAbout(entry, true, `${showAs(entry, item)} is invalid: use a string (${name} is an object of string values).`);
+    }
+    return wrong.length === 0;
+  }
+  if (KIND_TEXT[kind].test(value)) return true;
+  problems.whenAbout(name, true, `${showAs(name, value)} is invalid: ${KIND_TEXT[kind].text}.`);
+  return false;
 }
+
+/** An object that is no array: a plain one, a class instance, one without a prototype. */
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
