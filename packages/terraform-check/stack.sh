@@ -4,9 +4,9 @@
 CHECK_PLAN="$LIB/check-plan.js"
 
 TERRAFORM_BIN=terraform
-# The longest one Terraform command may take (the slowest, an apply of the all-options stack, takes
-# about two minutes): a stack that would hold the machine (a stuck provider, a --stack given from
-# outside) is stopped instead, and the check fails.
+# The longest one Terraform command may take (each of the matrix's takes seconds to a few minutes):
+# a stack that would hold the machine (a stuck provider, a --stack given from outside) is stopped
+# instead, and the check fails.
 TERRAFORM_STEP_SECONDS=1800
 
 tf() { # DIR ARGS...: terraform (TERRAFORM_BIN) in DIR, isolated, stopped after TERRAFORM_STEP_SECONDS
