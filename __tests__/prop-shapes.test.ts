@@ -329,6 +329,14 @@ describe("props a careless or hostile caller shapes otherwise", () => {
     expect(() => new EventKey(newStack(), "Key", new KeyProps() as never)).toThrow('preventDestroy "false" is invalid: use true or false.');
   });
 
+  test("a construct other than a ConfigurationSet given as configurationSet is refused, naming it", () => {
+    const stack = newStack();
+    const key = new EventKey(stack, "Key", { purpose: "mail" });
+    expect(() => new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail", configurationSet: key as never })).toThrow(
+      'SesFirehoseEventDestination "test/Events": invalid settings:\n  - configurationSet is a construct of class EventKey ("test/Key"): give a ConfigurationSet construct, or the options of the set the module creates.',
+    );
+  });
+
   test("props that are no object are refused", () => {
     expect(() => new EventKey(newStack(), "Key", "purpose" as never)).toThrow('EventKey "test/Key": invalid settings:\n  - the props "purpose" are invalid: use an object of props.');
   });

@@ -1,6 +1,7 @@
 import type { ImportExistingOptions } from "../delivery-stream-options";
 import type { SesFirehoseEventDestinationProps } from "../ses-firehose-event-destination";
-import { checkConfigurationSetOptions, hasConfigurationSetOptions } from "../configuration-set";
+import { Construct } from "constructs";
+import { ConfigurationSet, checkConfigurationSetOptions, hasConfigurationSetOptions } from "../configuration-set";
 import * as defaults from "./defaults";
 import { DESTINATION_PROPS } from "./prop-shapes";
 import { ResolvedDestination, resolveDestination } from "./resolve";
@@ -29,7 +30,14 @@ export function checkDestination(scope: string, resolved: ResolvedDestination, c
  */
 export function checkPropKinds(scope: string, props: SesFirehoseEventDestinationProps): void {
   const problems = new rules.Problems();
-  if (!rules.checkKnownProps(problems, "", props, DESTINATION_PROPS)) problems.throwIfAny(scope);
+  const set: unknown = props?.configurationSet;
+  const otherConstruct = Construct.isConstruct(set) && !(set instanceof ConfigurationSet);
+  problems.whenAbout(
+    "configurationSet",
+    otherConstruct,
+    `is a construct of class ${otherConstruct ? set.constructor.name : ""} ("${otherConstruct ? set.node.path : ""}"): give a ConfigurationSet construct, or the options of the set the module creates.`,
+  );
+  if (!rules.checkKnownProps(problems, "", props, DESTINATION_PROPS) || otherConstruct) problems.throwIfAny(scope);
 }
 
 /** The problems a destination's constructor finds in `props` under an AWS provider in `region`. */
