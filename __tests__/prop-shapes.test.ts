@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import * as library from "../modules";
 import { ConfigurationSet, DeliveryAlarms, EventAnalytics, EventBucket, EventKey, FirehoseCompression, PipelineDashboard, SesEventLake, SesFirehoseEventDestination } from "../modules";
-import { TerraformVariable, Token } from "cdktf";
+import { TerraformProvider, TerraformVariable, Token } from "cdktf";
 import * as shapes from "../modules/private/prop-shapes";
 import { show } from "../modules/private/validation";
 import { newStack, parse } from "./helpers";
@@ -169,10 +169,13 @@ const WRONG: Record<string, [unknown, string]> = {
   strings: ["SEND", "use an array of strings"],
   stringMap: [["team"], "use an object of string values"],
   booleanOrString: [1, "use true, false or a string"],
+  flag: ["false", "use true or false"],
+  choice: [1, "use a string"],
+  names: ["222222222222", "use an array of strings"],
   list: ["column", "use an array"],
-  record: [["x"], "use an object"],
+  stringLists: [{ tenant: "a" }, "use an object whose values are arrays of strings"],
   function: [5, "use a function"],
-  provider: [{ region: "eu-west-1" }, "use a Terraform provider (such as an AwsProvider)"],
+  provider: [{ region: "eu-west-1" }, "use an AWS provider (an AwsProvider)"],
 };
 
 /** Every prop of a shape with a kind judged at synth time, and every group, as [path, kind or group keys]. */
@@ -345,9 +348,59 @@ describe("props a careless or hostile caller shapes otherwise", () => {
     const token = Token.asString({ resolve: () => "BOUNCE" });
     expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { eventTypes: ["SEND", "NOT_A_TYPE", token] })).toContain('eventTypes entry "NOT_A_TYPE" is invalid: use one of');
     expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { eventTypes: ["SEND", 5, token] })).toContain("eventTypes[1] 5 is invalid: use a string (eventTypes is an array of strings).");
-    expect(errorOf(BUILDERS.SesEventLake!, { sourceAccountIds: ["222222222222", "5", Token.asString({ resolve: () => "333333333333" })] })).toContain(
-      'sourceAccountIds[1] "5" is invalid: use a 12-digit AWS account ID.',
+  });
+
+  test("what the module reads at synth time to decide what to create takes no token", () => {
+    const flag = new TerraformVariable(newStack(), "flag", { type: "bool" }).booleanValue;
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { alarms: { enabled: flag } })).toContain(
+      "alarms.enabled is a token: the module reads it at synth time to decide what to create; use true or false, written out.",
     );
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { deliveryStream: { format: Token.asString({ resolve: () => "json" }) } })).toContain(
+      "deliveryStream.format is a token: the module reads it at synth time to decide what to create; use a string, written out.",
+    );
+    expect(errorOf(BUILDERS.SesEventLake!, { sourceAccountIds: ["222222222222", Token.asString({ resolve: () => "333333333333" })] })).toContain(
+      "sourceAccountIds[1] is a token: the module reads each entry at synth time; write it out.",
+    );
+    expect(errorOf(BUILDERS.SesEventLake!, { regions: Token.asList({ resolve: () => ["eu-west-1"] }) })).toContain(
+      "regions is a token: the module reads it at synth time to decide what to create; use an array of strings, written out.",
+    );
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { eventTypes: Token.asAny(["SEND"]) })).toContain("eventTypes is a token that is no list: use an array, or a list token (Token.asList).");
+    // A value passed through to Terraform may be a token.
+    const stack = newStack();
+    new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail", enabled: new TerraformVariable(stack, "on", { type: "bool" }).booleanValue as unknown as boolean });
+    expect(parse(stack).resource("aws_sesv2_configuration_set_event_destination").event_destination.enabled).toBe("${var.on}");
+  });
+
+  test("a Map, a Date or a provider of another cloud is refused", () => {
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { tags: new Map([["env", "prod"]]) })).toContain("tags {} is invalid: use an object of string values.");
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { alarms: new Date(0) })).toContain("alarms \"1970-01-01T00:00:00.000Z\" is invalid: use an object with any of");
+    const stack = newStack();
+    class GoogleProvider extends TerraformProvider {}
+    const google = new GoogleProvider(stack, "google", { terraformResourceType: "google" });
+    expect(() => new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail", provider: google })).toThrow(
+      'provider (a construct of class GoogleProvider, "test/google") is invalid: use an AWS provider (an AwsProvider).',
+    );
+  });
+
+  test("partitionValues' lists each hold values Athena's enum projection and S3 folders can take, once", () => {
+    const problems = (partitionValues: Record<string, string[]>) =>
+      errorOf(BUILDERS.EventAnalytics!, { prefix: "events/tenant=!{partitionKeyFromQuery:tenant}/!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/", partitionValues });
+    expect(problems({ tenant: [] })).toContain('partitionValues["tenant"] [] is invalid: list at least one value, or Athena finds no partition.');
+    expect(problems({ tenant: ["a", "b,c"] })).toContain(`partitionValues["tenant"][1] "b,c" is invalid: use 1-128 letters, digits, '_', '.', '=' or '-'`);
+    expect(problems({ tenant: ["a/b"] })).toContain('partitionValues["tenant"][0] "a/b" is invalid');
+    expect(problems({ tenant: ["a", "a"] })).toContain('partitionValues["tenant"] lists a more than once: list each value once.');
+  });
+
+  test("a value under a secret-looking key is hidden at any depth of a message", () => {
+    const message = errorOf(BUILDERS.SesFirehoseEventDestination!, { eventDestinationName: { owner: { dbPassword: "hunter2" } } });
+    expect(message).toContain('eventDestinationName {"owner":{"dbPassword":"(a secret, not shown)"}} is invalid: use a string.');
+    expect(message).not.toContain("hunter2");
+  });
+
+  test("a construct given as the props or for a group other than configurationSet is refused", () => {
+    const stack = newStack();
+    expect(() => new EventKey(stack, "Key", stack as never)).toThrow('EventKey "test/Key": invalid settings:\n  - the props are a construct of class TerraformStack ("test"): use an object of props.');
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { alarms: newStack() })).toContain('alarms is a construct of class TerraformStack ("test"): use an object with any of enabled,');
   });
 
   test("a token given for a group is refused: the module reads groups at synth time", () => {
@@ -358,7 +411,7 @@ describe("props a careless or hostile caller shapes otherwise", () => {
 
   test("a function, a provider and a list are judged too", () => {
     expect(errorOf(BUILDERS.EventBucket!, { policyStatements: 5 })).toContain("policyStatements 5 is invalid: use a function.");
-    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { provider: null })).toContain("provider null is invalid: use a Terraform provider (such as an AwsProvider).");
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { provider: null })).toContain("provider null is invalid: use an AWS provider (an AwsProvider).");
     expect(errorOf(BUILDERS.EventAnalytics!, { columns: "eventtype" })).toContain('columns "eventtype" is invalid: use an array.');
   });
 

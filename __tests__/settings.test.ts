@@ -819,7 +819,7 @@ describe("wrong types at every depth", () => {
     );
     expect(problems).toEqual([
       "SES_EVENTS_ALARMS (a value that looks like a secret, not shown) is invalid: use true or false.",
-      "eventDestinationName (a value that looks like a secret, not shown) is invalid: use a string.",
+      'eventDestinationName {"secret":"(a secret, not shown)"} is invalid: use a string.',
       'tags["api-token"] (a secret, not shown) is invalid: use a string.',
       'tags["owner"] ["x"] is invalid: use a string.',
     ]);
@@ -1244,7 +1244,7 @@ describe("deeply nested values", () => {
   }
 
   test("20,000 levels under a tag are refused where they start, in one line", () => {
-    expect(problemsOf({ tags: { team: nested(20_000) } })).toEqual(['tags["team"] (a value nested too deep to show) is invalid: use a string.']);
+    expect(problemsOf({ tags: { team: nested(20_000) } })).toEqual(['tags["team"] (a value JSON cannot show: nested too deep or circular) is invalid: use a string.']);
   });
 
   test("a value nested deeper than any setting goes is refused by the setting that holds it", () => {

@@ -210,6 +210,15 @@ export class EventAnalytics extends Construct {
       partitionValues: props.partitionValues,
       format: props.format,
     });
+    // Athena's enum projection lists the values comma-separated, and each is a folder of the prefix.
+    for (const [key, values] of Object.entries(props.partitionValues ?? {})) {
+      problems.whenAbout(`partitionValues[${rules.show(key)}]`, values.length === 0, "[] is invalid: list at least one value, or Athena finds no partition.");
+      values.forEach((value, i) =>
+        problems.check(`partitionValues[${rules.show(key)}][${i}]`, value, rules.pattern(/^[A-Za-z0-9_.=-]{1,128}$/, "use 1-128 letters, digits, '_', '.', '=' or '-' (a folder of the prefix, and an entry of Athena's comma-separated enum)")),
+      );
+      const repeated = values.filter((value, i) => values.indexOf(value) !== i);
+      problems.whenAbout(`partitionValues[${rules.show(key)}]`, repeated.length > 0, `lists ${[...new Set(repeated)].map(rules.plain).join(", ")} more than once: list each value once.`);
+    }
     for (const key of props.groupBy ?? []) {
       problems.whenAbout("groupBy", !Object.hasOwn(props.partitionValues ?? {}, key), `entry ${rules.show(key)} is not a key of partitionValues: the queries group only by partition keys of the prefix.`);
     }

@@ -7,7 +7,7 @@ import type { PipelineDashboardOptions, PipelineDashboardProps } from "../pipeli
 import type { SesEventLakeProps } from "../ses-event-lake";
 import type { DeliveryStreamOptions, ImportExistingOptions } from "../delivery-stream-options";
 import type { SesFirehoseEventDestinationProps } from "../ses-firehose-event-destination";
-import type { PropShape } from "./validation";
+import { PropShape, orConstruct } from "./validation";
 
 /*
  * The props of every exported construct, by name, with the kind of value each takes, for
@@ -16,16 +16,16 @@ import type { PropShape } from "./validation";
  * spread the shape they extend.
  */
 
-const VDM_OPTIONS: PropShape<VdmOptions> = { engagementMetrics: "boolean", optimizedSharedDelivery: "boolean" };
+const VDM_OPTIONS: PropShape<VdmOptions> = { engagementMetrics: "flag", optimizedSharedDelivery: "flag" };
 
 const CONFIGURATION_SET_OPTIONS: PropShape<ConfigurationSetOptions> = {
-  reputationMetrics: "boolean",
+  reputationMetrics: "flag",
   sendingEnabled: "boolean",
-  tlsPolicy: "string",
-  suppressionReasons: "string",
-  disableSuppressionList: "boolean",
+  tlsPolicy: "choice",
+  suppressionReasons: "choice",
+  disableSuppressionList: "flag",
   customTrackingRedirectDomain: "string",
-  customTrackingHttpsPolicy: "string",
+  customTrackingHttpsPolicy: "choice",
   dedicatedIpPool: "string",
   maxDeliveryDurationSeconds: "number",
   vdmOptions: VDM_OPTIONS,
@@ -34,7 +34,7 @@ const CONFIGURATION_SET_OPTIONS: PropShape<ConfigurationSetOptions> = {
 export const CONFIGURATION_SET_PROPS: PropShape<ConfigurationSetProps> = {
   ...CONFIGURATION_SET_OPTIONS,
   configurationSetName: "string!",
-  importExisting: "boolean",
+  importExisting: "flag",
   tags: "stringMap",
   provider: "provider",
 };
@@ -67,14 +67,14 @@ export const EVENT_BUCKET_PROPS: PropShape<EventBucketProps> = {
 };
 
 const DELIVERY_ALARM_OPTIONS: PropShape<DeliveryAlarmOptions> = {
-  enabled: "boolean",
+  enabled: "flag",
   snsTopicArn: "string",
   freshnessThresholdSeconds: "number",
   periodSeconds: "number",
-  reputation: "boolean",
+  reputation: "flag",
   bounceRateThreshold: "number",
   complaintRateThreshold: "number",
-  silentPipeline: "boolean",
+  silentPipeline: "flag",
 };
 
 const { enabled: _alarmsEnabled, ...ALARMS_WITHOUT_ENABLED } = DELIVERY_ALARM_OPTIONS;
@@ -88,22 +88,22 @@ export const DELIVERY_ALARMS_PROPS: PropShape<DeliveryAlarmsProps> = {
   provider: "provider",
 };
 
-const PIPELINE_DASHBOARD_OPTIONS: PropShape<PipelineDashboardOptions> = { enabled: "boolean" };
+const PIPELINE_DASHBOARD_OPTIONS: PropShape<PipelineDashboardOptions> = { enabled: "flag" };
 
 export const PIPELINE_DASHBOARD_PROPS: PropShape<PipelineDashboardProps> = {
   configurationSetName: "string!",
   deliveryStreamName: "string!",
   dashboardName: "string",
   region: "string!",
-  reputationMetrics: "boolean!",
-  partitioned: "boolean!",
+  reputationMetrics: "flag!",
+  partitioned: "flag!",
   bounceRateThreshold: "number",
   complaintRateThreshold: "number",
   provider: "provider",
 };
 
 const EVENT_ANALYTICS_OPTIONS: PropShape<EventAnalyticsOptions> = {
-  enabled: "boolean",
+  enabled: "flag",
   databaseName: "string",
   tableName: "string",
   workgroupName: "string",
@@ -120,18 +120,18 @@ export const EVENT_ANALYTICS_PROPS: PropShape<EventAnalyticsProps> = {
   ...ANALYTICS_WITHOUT_ENABLED,
   prefix: "string!",
   errorOutputPrefix: "string",
-  compression: "string!",
-  format: "string",
+  compression: "choice!",
+  format: "choice",
   columns: "list",
-  jsonHistory: { prefix: "string!", compression: "string!" },
+  jsonHistory: { prefix: "string!", compression: "choice!" },
   eventTypes: "strings",
   eventsBucketName: "string!",
   eventsBucketArn: "string!",
   resultsBucket: { bucketName: "string!", bucketArn: "string!" },
   kmsKeyArn: "string",
   nameBase: "string!",
-  partitionValues: "record",
-  groupBy: "strings",
+  partitionValues: "stringLists",
+  groupBy: "names",
   tags: "stringMap",
   provider: "provider",
 };
@@ -144,35 +144,35 @@ const DELIVERY_STREAM_OPTIONS: PropShape<DeliveryStreamOptions> = {
   errorOutputPrefix: "string",
   bufferingSizeMiB: "number",
   bufferingIntervalSeconds: "number",
-  compression: "string",
-  format: "string",
+  compression: "choice",
+  format: "choice",
   jsonPrefix: "string",
-  sourceRecordBackup: { enabled: "boolean", prefix: "string", expirationDays: "number" },
+  sourceRecordBackup: { enabled: "flag", prefix: "string", expirationDays: "number" },
   kmsKeyArn: "string",
-  createKmsKey: "boolean",
-  partitionByEventType: "boolean",
+  createKmsKey: "flag",
+  partitionByEventType: "flag",
   partitioningRetrySeconds: "number",
   roleName: "string",
   rolePath: "string",
-  logging: "boolean",
+  logging: "flag",
   logRetentionDays: "number",
   lake: { bucketArn: "string!", kmsKeyArn: "string", accountId: "string" },
 };
 
 const IMPORT_EXISTING_OPTIONS: PropShape<ImportExistingOptions> = {
-  configurationSet: "boolean",
-  eventDestination: "boolean",
-  deliveryStream: "boolean",
+  configurationSet: "flag",
+  eventDestination: "flag",
+  deliveryStream: "flag",
   sesRole: "booleanOrString",
   deliveryRole: "booleanOrString",
-  deliveryLogs: "boolean",
+  deliveryLogs: "flag",
 };
 
 export const DESTINATION_PROPS: PropShape<SesFirehoseEventDestinationProps> = {
   configurationSetName: "string!",
-  createConfigurationSet: "boolean",
+  createConfigurationSet: "flag",
   // A ConfigurationSet construct given here is not a plain object, and is not looked into.
-  configurationSet: CONFIGURATION_SET_OPTIONS,
+  configurationSet: orConstruct({ ...CONFIGURATION_SET_OPTIONS }),
   eventDestinationName: "string",
   eventTypes: "strings",
   enabled: "boolean",
@@ -189,16 +189,16 @@ export const DESTINATION_PROPS: PropShape<SesFirehoseEventDestinationProps> = {
   provider: "provider",
 };
 
-export const EVENT_KEY_PROPS: PropShape<EventKeyProps> = { purpose: "string!", preventDestroy: "boolean", tags: "stringMap", provider: "provider" };
+export const EVENT_KEY_PROPS: PropShape<EventKeyProps> = { purpose: "string!", preventDestroy: "flag", tags: "stringMap", provider: "provider" };
 
 const { enabled: _lakeAnalyticsEnabled, ...LAKE_ANALYTICS_OPTIONS } = EVENT_ANALYTICS_OPTIONS;
 export const SES_EVENT_LAKE_PROPS: PropShape<SesEventLakeProps> = {
   ...EVENT_BUCKET_OPTIONS,
-  sourceAccountIds: "strings",
+  sourceAccountIds: "names",
   organizationId: "string",
-  accountIds: "strings",
-  regions: "strings!",
-  createKmsKey: "boolean",
+  accountIds: "names",
+  regions: "names!",
+  createKmsKey: "flag",
   analytics: LAKE_ANALYTICS_OPTIONS,
   bucketName: "string",
   name: "string",

@@ -79,10 +79,13 @@ export function showAs(setting: string, value: unknown): string {
   return SECRET_NAME.test(setting) ? "(a secret, not shown)" : show(value);
 }
 
-/** JSON of `value`, or undefined when it is nested too deep for JSON.stringify. */
+/**
+ * JSON of `value`, a value under a key that names a secret (a password, a token) at any depth left
+ * out; undefined when JSON.stringify cannot write it (nested too deep, circular, a BigInt).
+ */
 function jsonOf(value: unknown): string | undefined {
   try {
-    return JSON.stringify(value ?? null);
+    return JSON.stringify(value ?? null, (key, item: unknown) => (key !== "" && SECRET_NAME.test(key) ? "(a secret, not shown)" : item));
   } catch {
     return undefined;
   }
@@ -99,10 +102,11 @@ export function looksSecret(value: unknown): boolean {
  * that looks like a credential.
  */
 export function show(value: unknown): string {
+  if (Construct.isConstruct(value)) return `(a construct of class ${value.constructor.name || "(anonymous)"}, "${value.node.path}")`;
   if (looksSecret(value)) return "(a value that looks like a secret, not shown)";
   // JSON writes Infinity (1e309 parsed) as null: say what the number is.
   const raw = value === undefined ? "undefined" : typeof value === "number" && !Number.isFinite(value) ? String(value) : jsonOf(value);
-  if (raw === undefined) return "(a value nested too deep to show)";
+  if (raw === undefined) return typeof value === "bigint" ? `${String(value)}n` : "(a value JSON cannot show: nested too deep or circular)";
   const json = escapeInvisible(raw);
   if (json.length <= SHOWN_LENGTH) return json;
   if (typeof value === "string") {
@@ -310,31 +314,49 @@ export function roleArnParts(arn: string): { path: string; name: string } | unde
 /**
  * What a prop's value must be when given, checked at synth time: JavaScript callers (and `any` in
  * TypeScript) can pass anything, and `"false"` for a boolean would otherwise count as true.
- *   string, number, boolean   that type;
+ *   string, number, boolean   that type, or a token of it (a value known later);
+ *   flag                      true or false, never a token: the module decides at synth time what to create;
+ *   choice                    one of an enum's strings, never a token, for the same reason;
  *   booleanOrString           either;
- *   strings                   an array of strings;
+ *   strings                   an array of strings, or a list token;
+ *   names                     an array of literal strings, never a token (the module makes a statement,
+ *                             a partition or a name of each);
  *   list                      an array (its items are judged by the prop's own rules);
- *   stringMap                 an object of string values (tags);
- *   record                    an object (its entries are judged by the prop's own rules);
+ *   stringMap                 an object of string values (tags), or a map token;
+ *   stringLists               an object of arrays of literal strings;
  *   function                  a function;
- *   provider                  a Terraform provider.
- * A token is never judged: it stands for a value known later.
+ *   provider                  an AWS provider.
  */
-export type PropKind = "string" | "number" | "boolean" | "booleanOrString" | "strings" | "list" | "stringMap" | "record" | "function" | "provider";
+export type PropKind =
+  | "string"
+  | "number"
+  | "boolean"
+  | "flag"
+  | "choice"
+  | "booleanOrString"
+  | "strings"
+  | "names"
+  | "list"
+  | "stringMap"
+  | "stringLists"
+  | "function"
+  | "provider";
 /** The kind of a prop the interface requires: `"string!"` is a string that must be given. */
 export type RequiredPropKind = `${PropKind}!`;
 
-/** The kind of a prop of type `V`; never for a group of options, which has a shape of its own. */
+/** The kinds a prop of type `V` may have; never for a group of options, which has a shape of its own. */
 type KindOf<V> = [V] extends [boolean]
-  ? "boolean"
+  ? "boolean" | "flag"
   : [V] extends [number]
     ? "number"
     : [V] extends [string]
-      ? "string"
+      ? string extends V
+        ? "string"
+        : "choice"
       : [V] extends [boolean | string]
         ? "booleanOrString"
         : [V] extends [readonly string[]]
-          ? "strings"
+          ? "strings" | "names"
           : [V] extends [readonly unknown[]]
             ? "list"
             : [V] extends [(...args: never[]) => unknown]
@@ -344,7 +366,9 @@ type KindOf<V> = [V] extends [boolean]
                 : string extends keyof V
                   ? [V] extends [Readonly<Record<string, string>>]
                     ? "stringMap"
-                    : "record"
+                    : [V] extends [Readonly<Record<string, readonly string[]>>]
+                      ? "stringLists"
+                      : never
                   : never;
 
 /** A group of options (an object type with named props) is looked into with its own shape. */
@@ -361,19 +385,39 @@ export type PropShape<T> = {
   readonly [K in keyof T]-?: {} extends Pick<T, K> ? KindOf<NonNullable<T[K]>> | Group<NonNullable<T[K]>> : `${KindOf<NonNullable<T[K]>>}!` | Group<NonNullable<T[K]>>;
 };
 
+/** Groups that may also be given as a construct (a ConfigurationSet for `configurationSet`). */
+const TAKES_A_CONSTRUCT = new WeakSet<object>();
+
+/** `shape`, for a group that may also be given as a construct, which is then the construct's own business. */
+export function orConstruct<T extends object>(shape: T): T {
+  TAKES_A_CONSTRUCT.add(shape);
+  return shape;
+}
+
+const strings = (v: unknown): boolean => Array.isArray(v) && Array.from(v).every((item) => typeof item === "string");
+
 const KIND_TEXT: Record<PropKind, { readonly test: (value: unknown) => boolean; readonly text: string }> = {
   string: { test: (v) => typeof v === "string", text: "use a string" },
   number: { test: (v) => typeof v === "number", text: "use a number" },
   boolean: { test: (v) => typeof v === "boolean", text: "use true or false" },
+  flag: { test: (v) => typeof v === "boolean", text: "use true or false" },
+  choice: { test: (v) => typeof v === "string", text: "use a string" },
   booleanOrString: { test: (v) => typeof v === "boolean" || typeof v === "string", text: "use true, false or a string" },
   // Array.from reads a hole as undefined, which is no string.
-  strings: { test: (v) => Array.isArray(v) && Array.from(v).every((item) => typeof item === "string"), text: "use an array of strings" },
+  strings: { test: strings, text: "use an array of strings" },
+  names: { test: strings, text: "use an array of strings" },
   list: { test: (v) => Array.isArray(v), text: "use an array" },
   stringMap: { test: (v) => isObject(v), text: "use an object of string values" },
-  record: { test: (v) => isObject(v), text: "use an object" },
+  stringLists: { test: (v) => isObject(v) && Object.values(v).every(strings), text: "use an object whose values are arrays of strings" },
   function: { test: (v) => typeof v === "function", text: "use a function" },
-  provider: { test: (v) => TerraformProvider.isTerraformProvider(v), text: "use a Terraform provider (such as an AwsProvider)" },
+  provider: {
+    test: (v) => TerraformProvider.isTerraformProvider(v) && v.terraformResourceType === "aws",
+    text: "use an AWS provider (an AwsProvider)",
+  },
 };
+
+/** Kinds whose value the module reads at synth time to decide what to create: a token cannot stand for them. */
+const LITERAL_KINDS: ReadonlySet<PropKind> = new Set<PropKind>(["flag", "choice", "names", "stringLists"]);
 
 /** A message's name for `key` under `at`: the dotted path, or `at[\"key\"]` for a key that is no identifier or looks like a secret. */
 function propName(at: string, key: string): string {
@@ -394,9 +438,9 @@ function propName(at: string, key: string): string {
 export function checkKnownProps(problems: Problems, at: string, props: unknown, shape: object, options: { readonly required?: boolean } = {}): boolean {
   // Props left out altogether are none given: the required ones are then named.
   const given: unknown = props ?? {};
-  if (Construct.isConstruct(given)) return true;
-  if (!isObject(given)) {
-    problems.when(true, `the props ${show(given)} are invalid: use an object of props.`);
+  if (Construct.isConstruct(given) || !isObject(given)) {
+    const what = Construct.isConstruct(given) ? `are a construct of class ${given.constructor.name} ("${given.node.path}")` : `${show(given)} are invalid`;
+    problems.when(true, at === "" ? `the props ${what}: use an object of props.` : `${at.replace(/\.$/, "")} ${what}: use an object.`);
     return false;
   }
   let kindsHold = true;
@@ -414,8 +458,11 @@ export function checkKnownProps(problems: Problems, at: string, props: unknown, 
         kindsHold = false;
       }
     } else if (typeof inner === "object" && inner !== null) {
-      if (Construct.isConstruct(value)) continue;
-      if (isToken(value)) {
+      if (Construct.isConstruct(value) && TAKES_A_CONSTRUCT.has(inner)) continue;
+      if (Construct.isConstruct(value)) {
+        problems.whenAbout(name, true, `is a construct of class ${value.constructor.name} ("${value.node.path}"): use an object with any of ${Object.keys(inner).join(", ")}.`);
+        kindsHold = false;
+      } else if (isToken(value)) {
         problems.whenAbout(name, true, `is a token: the module reads these options at synth time; give them as an object with any of ${Object.keys(inner).join(", ")}.`);
         kindsHold = false;
       } else if (!isObject(value)) {
@@ -431,30 +478,47 @@ export function checkKnownProps(problems: Problems, at: string, props: unknown, 
   return kindsHold;
 }
 
-/** Whether `value` has `kind`, recording a problem about `name` when not; a token is not judged, nor a list token's items. */
+/** Whether `value` has `kind`, recording a problem about `name` when not. */
 function checkKind(problems: Problems, name: string, value: unknown, kind: PropKind): boolean {
-  // A list holding a token beside literal items is judged item by item; only a whole list token is not.
-  if (Array.isArray(value) ? isListToken(value) : isToken(value)) return true;
-  if (kind === "strings" && Array.isArray(value)) {
-    const wrong = Array.from(value).findIndex((item) => typeof item !== "string");
-    if (wrong >= 0) problems.whenAbout(`${name}[${wrong}]`, true, `${showAs(name, value[wrong])} is invalid: use a string (${name} is an array of strings).`);
-    return wrong < 0;
+  const wrong = (text: string) => {
+    problems.whenAbout(name, true, text);
+    return false;
+  };
+  const literal = LITERAL_KINDS.has(kind);
+  if (isToken(value) && !(Array.isArray(value) && !isListToken(value))) {
+    // A token stands for a value known later: taken, unless the module must know the value now, or a
+    // list is wanted and the token is no list.
+    if (literal) return wrong(`is a token: the module reads it at synth time to decide what to create; ${KIND_TEXT[kind].text}, written out.`);
+    if ((kind === "strings" || kind === "list") && !Array.isArray(value)) return wrong("is a token that is no list: use an array, or a list token (Token.asList).");
+    return true;
+  }
+  if ((kind === "strings" || kind === "names") && Array.isArray(value)) {
+    const at = Array.from(value).findIndex((item) => typeof item !== "string" || (literal && isToken(item)));
+    if (at < 0) return true;
+    const item: unknown = value[at];
+    problems.whenAbout(
+      `${name}[${at}]`,
+      true,
+      typeof item === "string"
+        ? "is a token: the module reads each entry at synth time; write it out."
+        : `${showAs(name, item)} is invalid: use a string (${name} is an array of strings).`,
+    );
+    return false;
   }
   if (kind === "stringMap" && isObject(value)) {
-    const wrong = Object.entries(value).filter(([, item]) => typeof item !== "string" && !isToken(item));
-    for (const [key, item] of wrong) {
+    const entries = Object.entries(value).filter(([, item]) => typeof item !== "string" && !isToken(item));
+    for (const [key, item] of entries) {
       const entry = `${name}[${show(key)}]`;
       problems.whenAbout(entry, true, `${showAs(entry, item)} is invalid: use a string (${name} is an object of string values).`);
     }
-    return wrong.length === 0;
+    return entries.length === 0;
   }
-  if (KIND_TEXT[kind].test(value)) return true;
-  problems.whenAbout(name, true, `${showAs(name, value)} is invalid: ${KIND_TEXT[kind].text}.`);
-  return false;
+  if (KIND_TEXT[kind].test(value) && !(kind === "stringLists" && Object.values(value as object).some((list: string[]) => list.some(isToken)))) return true;
+  return wrong(`${showAs(name, value)} is invalid: ${KIND_TEXT[kind].text}.`);
 }
 
-/** An object that is no array: a plain one, a class instance, one without a prototype. */
+/** An object that is no array: a plain one, a class instance or one without a prototype, but no Map, Date, boxed primitive or promise. */
 function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === "object" && value !== null && Object.prototype.toString.call(value) === "[object Object]";
 }
 
