@@ -49,6 +49,28 @@ const MAX_STACK_BYTES = 5 * 1024 * 1024;
  * app's stacks have one each. A count of millions in a few bytes would otherwise hold the machine.
  */
 const MAX_INSTANCES = 100;
+/** The most instances of all blocks together: the all-options stack has about 60. */
+const MAX_TOTAL_INSTANCES = 1000;
+/** A `for` expression: two of them in one template multiply (three over range(1024) are 10^9 elements). */
+const FOR_EXPRESSION = /[[{]\s*for\s+[A-Za-z_][\w-]*(\s*,\s*[A-Za-z_][\w-]*)?\s+in\b/g;
+
+/** How many instances a block's count or for_each makes, once instanceRefusal has passed it. */
+function instancesOf(body) {
+  if ("count" in body) return body.count;
+  if ("for_each" in body) return Array.isArray(body.for_each) ? body.for_each.length : Object.keys(body.for_each).length;
+  return 1;
+}
+
+/** Where under `value` a `dynamic` block is, at any depth (a dynamic block's for_each can make any number of nested blocks). */
+function* dynamicBlocks(value, where) {
+  if (Array.isArray(value)) for (const [i, item] of value.entries()) yield* dynamicBlocks(item, `${where}[${i}]`);
+  else if (isObject(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === "dynamic") yield `${where}.dynamic`;
+      else yield* dynamicBlocks(item, `${where}.${key}`);
+    }
+  }
+}
 
 /**
  * Why a block's count or for_each is not run, or undefined: only a literal the check can count
@@ -112,8 +134,9 @@ function* strings(value, where) {
  * hashicorp/aws provider runs, with its endpoints at the mock: no other provider (nothing is
  * downloaded), no module (nothing is fetched), no provisioner or connection (no command runs, nothing
  * is reached over SSH or WinRM), no check, removed, ephemeral or action block, no template reading
- * this machine's files, no count or for_each but a literal of at most MAX_INSTANCES; the backend is
- * replaced by local state in the copy.
+ * this machine's files, no count or for_each but a literal of at most MAX_INSTANCES (and at most
+ * MAX_TOTAL_INSTANCES in all), no dynamic block, no template with more than one for expression; the
+ * backend is replaced by local state in the copy.
  */
 function refusals(stack) {
   if (!isObject(stack)) return ["the stack is not a JSON object"];
@@ -166,6 +189,7 @@ function refusals(stack) {
     }
   }
 
+  let instances = 0;
   for (const kind of ["resource", "data"]) {
     if (stack[kind] === undefined) continue;
     for (const typed of blocksOf(stack[kind])) {
@@ -185,9 +209,15 @@ function refusals(stack) {
                   found.push(`${address}.${name}: ${key}${key === "provisioner" && kinds.length ? ` ${kinds.join(", ")}` : ""}: provisioners and connections are not run: they run commands on this machine or reach other hosts`);
                 }
               }
+              let counted = true;
               for (const key of ["count", "for_each"]) {
                 const refusal = key in body ? instanceRefusal(key, body[key]) : undefined;
                 if (refusal !== undefined) found.push(`${address}.${name}: ${refusal}`);
+                counted &&= refusal === undefined;
+              }
+              if (counted) instances += instancesOf(body);
+              for (const where of dynamicBlocks(body, `${address}.${name}`)) {
+                found.push(`${where}: dynamic blocks are not run: their for_each can make any number of nested blocks`);
               }
               if ("provider" in body && !/^aws(\.[A-Za-z0-9_-]+)?$/.test(String(body.provider))) {
                 found.push(`${address}.${name}: provider ${JSON.stringify(body.provider)}: only the aws provider (aws or aws.ALIAS) runs`);
@@ -199,10 +229,22 @@ function refusals(stack) {
     }
   }
 
+  if (instances > MAX_TOTAL_INSTANCES) {
+    found.push(`the stack has ${instances} resource and data source instances: the check runs at most ${MAX_TOTAL_INSTANCES}`);
+  }
+  for (const [i, block] of blocksOf(stack.import ?? []).entries()) {
+    const refusal = isObject(block) && "for_each" in block ? instanceRefusal("for_each", block.for_each) : undefined;
+    if (refusal !== undefined) found.push(`import[${i}]: ${refusal}`);
+  }
+
   for (const [text, where] of strings(stack, "")) {
     for (const expression of templateExpressions(text)) {
       const call = FILE_FUNCTIONS.exec(expression);
       if (call) found.push(`${where || "(top level)"}: ${JSON.stringify(expression)} calls ${call[1]}(), which reads this machine's files: not run`);
+      const fors = expression.match(FOR_EXPRESSION)?.length ?? 0;
+      if (fors > 1) {
+        found.push(`${where || "(top level)"}: ${JSON.stringify(expression.slice(0, 80))} holds ${fors} for expressions: not run: nested, they multiply into more values than the machine holds`);
+      }
     }
   }
   return found;
@@ -319,4 +361,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { prepareStack, refusals, MAX_STACK_BYTES, MAX_INSTANCES };
+module.exports = { prepareStack, refusals, MAX_STACK_BYTES, MAX_INSTANCES, MAX_TOTAL_INSTANCES };

@@ -8,12 +8,16 @@ TERRAFORM_BIN=terraform
 # a stack that would hold the machine (a stuck provider, a --stack given from outside) is stopped
 # instead, and the check fails.
 TERRAFORM_STEP_SECONDS=1800
+# The most virtual memory Terraform and the provider it starts may each map (KiB): they map up to about 2
+# GiB each for the matrix's stacks; a configuration whose expressions would fill the machine fails instead.
+TERRAFORM_STEP_MEMORY_KIB=$((8 * 1024 * 1024))
 
 tf() { # DIR ARGS...: terraform (TERRAFORM_BIN) in DIR, isolated, stopped after TERRAFORM_STEP_SECONDS
   local dir="$1" status=0
   shift
-  (cd "$dir" && run_isolated "$SCRATCH/terraformrc" timeout --kill-after=30 "$TERRAFORM_STEP_SECONDS" "$TERRAFORM_BIN" "$@") || status=$?
-  ((status != 124)) || log "terraform $1 in ${dir#"$ROOT/"} was stopped after $TERRAFORM_STEP_SECONDS s"
+  (cd "$dir" && ulimit -v "$TERRAFORM_STEP_MEMORY_KIB" &&
+    run_isolated "$SCRATCH/terraformrc" timeout --kill-after=30 "$TERRAFORM_STEP_SECONDS" "$TERRAFORM_BIN" "$@") || status=$?
+  ((status != 124 && status != 137)) || log "terraform $1 in ${dir#"$ROOT/"} was stopped after $TERRAFORM_STEP_SECONDS s"
   return "$status"
 }
 

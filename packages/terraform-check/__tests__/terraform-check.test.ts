@@ -199,6 +199,25 @@ describe("the stacks the check refuses to run", () => {
     ).toEqual([]);
   });
 
+  it("refuses more instances in all than it runs, dynamic blocks at any depth, an import's for_each expression and nested for expressions", () => {
+    expect(
+      refusedFor((stack) => {
+        stack.resource.aws_s3_bucket = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`B${i}`, { count: 100 }]));
+      }),
+    ).toEqual(["the stack has 1101 resource and data source instances: the check runs at most 1000"]);
+    expect(
+      refusedFor((stack) => {
+        stack.resource.aws_s3_bucket_lifecycle_configuration = { L: { bucket: "b", rule: [{ id: "x", dynamic: { filter: { for_each: "${range(1000)}", content: {} } } }] } };
+        stack.import = [{ to: "aws_s3_bucket.B", id: "b", for_each: "${toset(range(100000))}" }];
+        stack.locals = { x: "${flatten([for a in range(1024): [for b in range(1024): a * b]])}", y: "${[for a in range(3): a]}" };
+      }),
+    ).toEqual([
+      "aws_s3_bucket_lifecycle_configuration.L.rule[0].dynamic: dynamic blocks are not run: their for_each can make any number of nested blocks",
+      'import[0]: for_each "${toset(range(100000))}": only a literal list or map of at most 100 entries runs, not an expression: the check counts a stack\'s instances before Terraform starts',
+      'locals.x: "${flatten([for a in range(1024): [for b in range(1024): a * b]])}" holds 2 for expressions: not run: nested, they multiply into more values than the machine holds',
+    ]);
+  });
+
   it("refuses a resource handed to another provider", () => {
     expect(refusedFor((stack) => (stack.resource.aws_sesv2_configuration_set.Set.provider = "evil"))).toEqual([
       'aws_sesv2_configuration_set.Set: provider "evil": only the aws provider (aws or aws.ALIAS) runs',
