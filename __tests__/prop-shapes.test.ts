@@ -173,7 +173,7 @@ const WRONG: Record<string, [unknown, string]> = {
   choice: [1, "use a string"],
   names: ["222222222222", "use an array of strings"],
   list: ["column", "use an array"],
-  stringLists: [{ tenant: "a" }, "use an object whose values are arrays of strings"],
+  stringLists: [["tenant"], "use an object whose values are arrays of strings"],
   function: [5, "use a function"],
   provider: [{ region: "eu-west-1" }, "use an AWS provider (an AwsProvider)"],
 };
@@ -385,6 +385,8 @@ describe("props a careless or hostile caller shapes otherwise", () => {
   test("partitionValues' lists each hold values Athena's enum projection and S3 folders can take, once", () => {
     const problems = (partitionValues: Record<string, string[]>) =>
       errorOf(BUILDERS.EventAnalytics!, { prefix: "events/tenant=!{partitionKeyFromQuery:tenant}/!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/", partitionValues });
+    expect(problems({ tenant: "a" } as never)).toContain('partitionValues["tenant"] "a" is invalid: use an array of strings.');
+    expect(problems({ tenant: ["a", Token.asString({ resolve: () => "b" })] })).toContain('partitionValues["tenant"][1] is a token: the module reads each entry at synth time; write it out.');
     expect(problems({ tenant: [] })).toContain('partitionValues["tenant"] [] is invalid: list at least one value, or Athena finds no partition.');
     expect(problems({ tenant: ["a", "b,c"] })).toContain(`partitionValues["tenant"][1] "b,c" is invalid: use 1-128 letters, digits, '_', '.', '=' or '-'`);
     expect(problems({ tenant: ["a/b"] })).toContain('partitionValues["tenant"][0] "a/b" is invalid');

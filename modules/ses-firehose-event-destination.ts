@@ -156,9 +156,9 @@ export class SesFirehoseEventDestination extends Construct {
   constructor(scope: Construct, id: string, props: SesFirehoseEventDestinationProps) {
     super(scope, id);
     const label = `SesFirehoseEventDestination "${this.node.path}"`;
-    checkPropKinds(label, props);
+    const found = checkPropKinds(label, props);
     const resolved = resolveDestination(props);
-    checkDestination(label, resolved, { region: literalRegion(this, props.provider) });
+    checkDestination(label, resolved, { region: literalRegion(this, props.provider) }, found);
     PhysicalNames.of(this).claim(label, physicalNamesOf(resolved), props.provider);
 
     const { provider, tags, monitoring } = resolved;

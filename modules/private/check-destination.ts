@@ -19,16 +19,20 @@ export interface DestinationContext {
   readonly region?: string | undefined;
 }
 
-/** Checks every prop of a destination; throws one ValidationError naming `scope` with every problem. */
-export function checkDestination(scope: string, resolved: ResolvedDestination, context: DestinationContext): void {
-  destinationProblems(resolved, context).throwIfAny(scope);
+/**
+ * Checks every prop of a destination, after checkPropKinds found `found`; throws one ValidationError
+ * naming `scope` with every problem.
+ */
+export function checkDestination(scope: string, resolved: ResolvedDestination, context: DestinationContext, found: rules.Problems): void {
+  destinationProblems(resolved, context, found).throwIfAny(scope);
 }
 
 /**
  * Refuses props given with a value of the wrong kind (and unknown ones with them) before anything
  * reads them: resolving `null` for a group, or a number for a name, would fail without naming the prop.
+ * Returns what else it found (unknown props), to be reported with the other checks' problems.
  */
-export function checkPropKinds(scope: string, props: SesFirehoseEventDestinationProps): void {
+export function checkPropKinds(scope: string, props: SesFirehoseEventDestinationProps): rules.Problems {
   const problems = new rules.Problems();
   const set: unknown = props?.configurationSet;
   const otherConstruct = Construct.isConstruct(set) && !(set instanceof ConfigurationSet);
@@ -38,22 +42,23 @@ export function checkPropKinds(scope: string, props: SesFirehoseEventDestination
     `is a construct of class ${otherConstruct ? set.constructor.name : ""} ("${otherConstruct ? set.node.path : ""}"): give a ConfigurationSet construct, or the options of the set the module creates.`,
   );
   if (!rules.checkKnownProps(problems, "", props, DESTINATION_PROPS) || otherConstruct) problems.throwIfAny(scope);
+  return problems;
 }
 
 /** The problems a destination's constructor finds in `props` under an AWS provider in `region`. */
 export function destinationProblemsOf(props: SesFirehoseEventDestinationProps, region: string | undefined): readonly rules.Problem[] {
   // The app's settings name a value they leave out (a lake's bucket it does not know yet) their own way.
-  const kinds = new rules.Problems();
-  if (!rules.checkKnownProps(kinds, "", props, DESTINATION_PROPS, { required: false })) return kinds.all;
-  return destinationProblems(resolveDestination(props), { region }).all;
+  const problems = new rules.Problems();
+  if (!rules.checkKnownProps(problems, "", props, DESTINATION_PROPS, { required: false })) return problems.all;
+  return destinationProblems(resolveDestination(props), { region }, problems).all;
 }
 
-/** Every problem of a destination's props: pure checks, nothing is created. */
-export function destinationProblems(resolved: ResolvedDestination, context: DestinationContext): rules.Problems {
+/**
+ * Every problem of a destination's props, added to `problems` (what the props check found before
+ * resolving them: their kinds and unknown ones): pure checks, nothing is created.
+ */
+function destinationProblems(resolved: ResolvedDestination, context: DestinationContext, problems: rules.Problems): rules.Problems {
   const { props } = resolved;
-  const problems = new rules.Problems();
-  // Kinds and required props are checked before resolving (checkPropKinds, destinationProblemsOf): here the unknown props.
-  rules.checkKnownProps(problems, "", props, DESTINATION_PROPS, { required: false });
   problems.check("configurationSetName", props.configurationSetName, rules.SES_NAME);
   problems.check("eventDestinationName", props.eventDestinationName, rules.SES_NAME);
   checkEventTypes(problems, props.eventTypes);

@@ -513,7 +513,12 @@ function checkKind(problems: Problems, name: string, value: unknown, kind: PropK
     }
     return entries.length === 0;
   }
-  if (KIND_TEXT[kind].test(value) && !(kind === "stringLists" && Object.values(value as object).some((list: string[]) => list.some(isToken)))) return true;
+  if (kind === "stringLists" && isObject(value)) {
+    let holds = true;
+    for (const [key, list] of Object.entries(value)) holds = checkKind(problems, `${name}[${show(key)}]`, list, "names") && holds;
+    return holds;
+  }
+  if (KIND_TEXT[kind].test(value)) return true;
   return wrong(`${showAs(name, value)} is invalid: ${KIND_TEXT[kind].text}.`);
 }
 
