@@ -15,7 +15,7 @@
 //   changes | describe NAME | edit NAME [CONTEXT_JSON]   the change plans of expectations.js (on cdktf.json's context by default)
 //   change NAME PLAN_JSON EVIDENCE        a change plan against its expectation (updates of
 //                                         excluded attributes only are judged as after-apply)
-//   fixture PLAN_JSON MOCK_URL            the plan JSON as saved under packages/plan-summary/__tests__/fixtures/plans/real
+//   fixture PLAN_JSON MOCK_URL            the plan JSON as saved under packages/plan-summary/__tests__/fixtures/plans/real/VERSION
 //   record CREATE_PLAN STATE AFTER_PLAN   one stack's part of summary.json (summary.js)
 //   protected STACK_JSON                  the buckets a destroy must stop at (prevent_destroy);
 //                                         names each bucket with neither that nor force_destroy

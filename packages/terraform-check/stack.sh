@@ -217,22 +217,28 @@ plan_destroy_fixture() { # DIR
   cp "$dir/applied-stack.json" "$dir/cdk.tf.json"
 }
 
-# The real plans the plan summary's tests read, from the default and all-options runs.
-save_fixtures() { # [NAME...]: only these fixtures (all by default)
-  mkdir -p "$FIXTURES"
-  local default_dir all_dir wanted=" $* "
-  default_dir="$SCRATCH/default/$(profile_stacks "$SCRATCH/default/synth" | head -n 1 | cut -d' ' -f1)"
-  all_dir=""
-  [[ ! -f "$SCRATCH/all-options/synth/manifest.json" ]] ||
-    all_dir="$SCRATCH/all-options/$(profile_stacks "$SCRATCH/all-options/synth" | head -n 1 | cut -d' ' -f1)"
+# The folder of a run's first stack.
+first_stack_dir() { # RUN
+  printf '%s/%s/%s' "$SCRATCH" "$1" "$(profile_stacks "$SCRATCH/$1/synth" | head -n 1 | cut -d' ' -f1)"
+}
+
+# The real plans the plan summary's tests read, from the default and all-options runs on cdktf with
+# Terraform VERSION, into $FIXTURES_ROOT/VERSION/.
+save_fixtures() { # VERSION [NAME...]: only these fixtures (all by default)
+  local version="$1"
+  shift
+  local dir="$FIXTURES_ROOT/$version" default_dir all_dir wanted=" $* "
+  mkdir -p "$dir"
+  default_dir="$(first_stack_dir "$(run_name default cdktf "$version")")"
+  all_dir="$(first_stack_dir "$(run_name all-options cdktf "$version")")"
   local pair
   for pair in "create:$default_dir/create" "update-in-place:$default_dir/update-in-place" \
     "replace:$default_dir/replace" "iam-change:$default_dir/iam-change" \
     "import:$all_dir/create" "destroy:$default_dir/destroy"; do
     [[ "$wanted" == "  " || "$wanted" == *" ${pair%%:*} "* ]] || continue
-    [[ -f "${pair#*:}.json" ]] || fail "fixture: no ${pair#*:}.json to save as $FIXTURES/${pair%%:*}.json"
-    node "$CHECK_PLAN" fixture "${pair#*:}.json" "$(mock_url)" >"$FIXTURES/${pair%%:*}.json"
-    log "fixture: $FIXTURES/${pair%%:*}.json"
+    [[ -f "${pair#*:}.json" ]] || fail "fixture: no ${pair#*:}.json to save as $dir/${pair%%:*}.json"
+    node "$CHECK_PLAN" fixture "${pair#*:}.json" "$(mock_url)" >"$dir/${pair%%:*}.json"
+    log "fixture: $dir/${pair%%:*}.json"
   done
 }
 

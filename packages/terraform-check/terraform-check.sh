@@ -38,9 +38,10 @@
 # names to catch it, and puts the stack back.
 # --stack DIR: only the stack synthesized in DIR (the folder holding cdk.tf.json), with the events,
 # queries and IAM checks; nothing else.
-# Writes .scratch/terraform-check/summary.json (summary.js). --update-fixtures writes the plans to
-# packages/plan-summary/__tests__/fixtures/plans/real/ (--update-fixture NAME: that one, e.g. destroy with --profile
-# default). --keep keeps the scratch directory (.scratch/terraform-check).
+# Writes .scratch/terraform-check/summary.json (summary.js). --update-fixtures runs the default (with its
+# change plans) and all-options profiles on cdktf with one Terraform (--terraform, 1.11.4 by default) and
+# writes their plans to packages/plan-summary/__tests__/fixtures/plans/real/VERSION/ (--update-fixture NAME:
+# that one only). --keep keeps the scratch directory (.scratch/terraform-check).
 #
 # The provider is built from its Go module (packages/terraform-check/provider.sh) and cached in
 # ~/.cache/ses-events/; ministack is installed into .venv-mock/. Nothing leaves the machine
@@ -68,7 +69,8 @@ source "$LIB/organization.sh"
 TERRAFORM_VERSION="$TERRAFORM_OLDEST"
 KEEP=0
 SCRATCH="$ROOT/.scratch/terraform-check"
-FIXTURES="packages/plan-summary/__tests__/fixtures/plans/real"
+# The real plans the plan summary's tests read: one folder per Terraform version (save_fixtures).
+FIXTURES_ROOT="packages/plan-summary/__tests__/fixtures/plans/real"
 # Resource types the emulator cannot create: planned, never applied (none: every type applies).
 UNSUPPORTED_TYPES=""
 
@@ -303,6 +305,13 @@ main() {
     selected+=("$entry")
   done
   [[ -n "$stack_dir" ]] && selected=()
+  # The fixtures' runs, on the Terraform they are written by: nothing else runs.
+  local fixture_version="${terraform:-$TERRAFORM_VERSION}"
+  if ((update_fixtures)); then
+    ((all == 0)) && [[ -z "$only$toolchain" ]] ||
+      die "--update-fixtures runs the default and all-options profiles on cdktf itself: leave out --all, --profile and --toolchain"
+    selected=("default cdktf $fixture_version events,queries,changes" "all-options cdktf $fixture_version events")
+  fi
   [[ -n "$stack_dir" || ${#selected[@]} -gt 0 ]] || die "no run of the matrix has profile '${only:-any}' on toolchain '${toolchain:-any}' (add --all for every combination)"
   local fault_run=""
   if ((faults)); then
@@ -314,10 +323,6 @@ main() {
       fi
     done
     [[ -n "$fault_run" ]] || die "--faults seeds into the default profile's applied stack: select a default run with events and queries"
-  fi
-  if ((update_fixtures)) && [[ ${#fixture_names[@]} -eq 0 || " ${fixture_names[*]} " == *" import "* ]]; then
-    [[ " ${selected[*]} " == *"default cdktf $TERRAFORM_VERSION"*"changes"* && " ${selected[*]} " == *"all-options cdktf"* ]] ||
-      die "--update-fixtures needs the default (with its change plans) and all-options runs on cdktf: leave out --profile and --toolchain"
   fi
 
   local started=$SECONDS
@@ -347,13 +352,13 @@ main() {
     if [[ "$(run_name "$profile" "$chain" "$version")" == "$fault_run" ]]; then
       check_faults "$fault_run"
     fi
-    if ((update_fixtures)) && [[ "$(run_name "$profile" "$chain" "$version")" == default ]]; then
-      plan_destroy_fixture "$SCRATCH/default/$(profile_stacks "$SCRATCH/default/synth" | head -n 1 | cut -d' ' -f1)"
+    if ((update_fixtures)) && [[ "$profile" == default ]]; then
+      plan_destroy_fixture "$(first_stack_dir "$(run_name "$profile" "$chain" "$version")")"
     fi
   done
 
   if ((update_fixtures)); then
-    save_fixtures "${fixture_names[@]}"
+    save_fixtures "$fixture_version" "${fixture_names[@]}"
   fi
   write_summary "$events_run"
   local failure

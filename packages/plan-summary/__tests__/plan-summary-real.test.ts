@@ -1,13 +1,19 @@
 // Invariants that hold for any plan Terraform writes, checked on every plan under
-// fixtures/plans/real/ (written by `terraform show -json` with the real AWS provider) and on the
-// hand-written fixtures, which follow the same format.
+// fixtures/plans/real/VERSION/ (written by `terraform show -json` of that Terraform with the real AWS
+// provider) and on the hand-written fixtures, which follow the same format.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_MAX_CHARS, parsePlan, summarizePlan } from "..";
 import { codeTexts, FIXTURES, shownAs, SUMMARY_TAGS, tagNames, toHtml } from "./plan-summary-helpers";
 
 const REAL = path.join(FIXTURES, "real");
-const realPlans = existsSync(REAL) ? readdirSync(REAL).filter((file) => file.endsWith(".json")).sort() : [];
+// One folder per Terraform version: "1.11.4/create.json", ...
+const realPlans = existsSync(REAL)
+  ? readdirSync(REAL, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .flatMap((entry) => readdirSync(path.join(REAL, entry.name)).filter((file) => file.endsWith(".json")).map((file) => path.join(entry.name, file)))
+      .sort()
+  : [];
 const handWritten = readdirSync(FIXTURES).filter((file) => file.endsWith(".json") && file !== "state.json").sort();
 // Plans Terraform 1.11.4 wrote without a provider (terraform_data, check blocks): one folder each.
 const TERRAFORM = path.join(FIXTURES, "terraform");
@@ -183,6 +189,26 @@ describe.each(suites)("%s", (_, dir, files) => {
     const { markdown, html } = checkInvariants(path.join(dir, file));
     expect(markdown.length).toBeLessThanOrEqual(DEFAULT_MAX_CHARS);
     expect(tagNames(html).filter((tag) => !SUMMARY_TAGS.has(tag))).toEqual([]);
+  });
+});
+
+// The same changes planned by each Terraform the check runs read the same in review: the summaries
+// differ only in what the emulator generated (name_prefix suffixes, KMS key IDs).
+describe("the same plans from each Terraform version", () => {
+  const versions = existsSync(REAL) ? readdirSync(REAL).sort() : [];
+  const generated = (text: string) =>
+    text.replace(/-\d{26}\b/g, "-<suffix>").replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, "<uuid>");
+  const summary = (version: string, name: string) => summarizePlan(parsePlan(generated(readFileSync(path.join(REAL, version, name), "utf8")), name));
+  const names = realPlans.filter((file) => file.startsWith(`${versions[0]}${path.sep}`)).map((file) => path.basename(file));
+
+  test("come from two versions, each with every plan", () => {
+    expect(versions).toEqual(["1.11.4", "1.16.4"]);
+    for (const version of versions) expect(readdirSync(path.join(REAL, version)).sort()).toEqual(names);
+  });
+
+  test.each(names)("%s: the summary is the same", (name) => {
+    const [first, ...rest] = versions.map((version) => summary(version, name));
+    for (const other of rest) expect(other).toBe(first);
   });
 });
 

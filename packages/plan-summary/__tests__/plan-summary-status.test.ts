@@ -4,7 +4,7 @@
 // Terraform 1.11.4 (`terraform plan -out` then `terraform show -json`) from the main.tf beside
 // each. Deferred changes are hand-written, because Terraform 1.11 cannot produce them (deferral is
 // an experiment of its alpha builds). Drift comes from a plan the real AWS provider wrote against
-// the mock (fixtures/plans/real/) and from hand-written plans, for the shapes that one lacks
+// the mock (fixtures/plans/real/1.11.4/) and from hand-written plans, for the shapes that one lacks
 // (a deleted object, sensitive values).
 import * as path from "node:path";
 import { type CliIo, parsePlan, type Plan, readPlanFile, runCli, summarizePlan } from "..";
@@ -139,7 +139,7 @@ describe("an incomplete plan (hand-written: deferred changes)", () => {
 });
 
 describe("drift in a plan the real AWS provider wrote", () => {
-  const markdown = summarizePlan(readPlanFile(path.join(FIXTURES, "real", "update-in-place.json")));
+  const markdown = summarizePlan(readPlanFile(path.join(FIXTURES, "real", "1.11.4", "update-in-place.json")));
 
   test("lists what changed outside Terraform, leaving out the empty values a provider only filled in", () => {
     expect(markdown).toContain("**4 resources changed outside Terraform** (listed under Changed outside Terraform).\n");

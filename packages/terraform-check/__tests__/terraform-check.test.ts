@@ -362,14 +362,39 @@ describe("the check's isolated environment", () => {
   });
 });
 
-describe("the saved real plans", () => {
-  const dir = path.join(ROOT, "packages/plan-summary/__tests__/fixtures/plans/real");
+describe("--update-fixtures", () => {
+  const run = (...args: string[]) =>
+    spawnSync("bash", [path.join(ROOT, "packages/terraform-check/terraform-check.sh"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+
+  it.each([["--profile", "json"], ["--toolchain", "cdktn"], ["--all"]])("refuses %s before anything runs: it picks its own runs", (...extra) => {
+    const result = run("--update-fixtures", ...extra);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe("terraform-check: error: --update-fixtures runs the default and all-options profiles on cdktf itself: leave out --all, --profile and --toolchain\n");
+  });
+
+  it("writes only for a Terraform the check runs", () => {
+    const result = run("--update-fixtures", "--terraform", "1.12.0");
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe("terraform-check: error: --terraform '1.12.0': use one of 1.11.4 1.16.4\n");
+  });
+});
+
+// One folder per Terraform version the check runs (terraform-build.sh), each written by that version.
+describe.each(["1.11.4", "1.16.4"])("the saved real plans of Terraform %s", (version) => {
+  const dir = path.join(ROOT, "packages/plan-summary/__tests__/fixtures/plans/real", version);
   const read = (name: string) => JSON.parse(readFileSync(path.join(dir, `${name}.json`), "utf8"));
+
+  it("are the plans of a version the check runs", () => {
+    const build = readFileSync(path.join(ROOT, "packages/terraform-check/terraform-build.sh"), "utf8");
+    const versions = [...build.matchAll(/^TERRAFORM_(?:OLDEST|NEWEST)="([^"]+)"$/gm)].map((match) => match[1]);
+    expect(versions).toEqual(["1.11.4", "1.16.4"]);
+    expect(versions).toContain(version);
+  });
 
   it.each(["create", "update-in-place", "replace", "iam-change", "import", "destroy"])("include %s.json, written by Terraform", (name) => {
     expect(existsSync(path.join(dir, `${name}.json`))).toBe(true);
     const plan = read(name);
-    expect(plan.terraform_version).toBe("1.11.4");
+    expect(plan.terraform_version).toBe(version);
     expect(plan.format_version).toMatch(/^1\./);
     expect(JSON.stringify(plan)).not.toContain(ROOT);
   });
