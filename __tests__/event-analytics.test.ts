@@ -678,6 +678,10 @@ describe("EventAnalytics used on its own: its format, columns and JSON history",
     ["a struct field without a type", [{ name: "a", type: "struct<b:string,c>", comment: "" }], `columns[0].type "struct<b:string,c>" is invalid: use a Hive type, such as string, bigint, array<string> or struct<name:string,value:string>.`],
     ["a comment Terraform would evaluate", [{ name: "a", type: "string", comment: '${file("x")}' }], 'columns[0].comment "${file(\\"x\\")}" is invalid: Terraform reads ${ and %{ as the start of an expression; remove them.'],
     ["a comment longer than Glue keeps", [{ name: "a", type: "string", comment: "c".repeat(256) }], `columns[0].comment "${"c".repeat(180)}…" (256 characters) is invalid: use at most 255 characters.`],
+    // eslint-disable-next-line no-sparse-arrays
+    ["a hole", [, { name: "a", type: "string", comment: "" }], "columns has a hole at [0]: give a value at each position."],
+    ["a name alone", ["tags"], 'columns[0] "tags" is invalid: use an object { name, type, comment }.'],
+    ["a misspelt key", [{ name: "a", type: "string", Comment: "c" }], 'columns[0]["Comment"] is not a key of a column: use name, type or comment.'],
   ])("refuses columns with %s", (_, columns, message) => {
     expect(analyticsError({ format: EventFormat.PARQUET, columns })).toEqual([message]);
   });

@@ -238,9 +238,8 @@ describe("a prop of the wrong kind, from JavaScript", () => {
   test("a list of strings and a map of strings are judged item by item", () => {
     expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { eventTypes: ["SEND", 5] })).toContain("eventTypes[1] 5 is invalid: use a string (eventTypes is an array of strings).");
     expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { tags: { team: "mail", cost: 1 } })).toContain('tags["cost"] 1 is invalid: use a string (tags is an object of string values).');
-    // Array.from reads a hole as undefined.
     // eslint-disable-next-line no-sparse-arrays
-    expect(errorOf(BUILDERS.SesEventLake!, { sourceAccountIds: ["222222222222", , "333333333333"] })).toContain("sourceAccountIds[1] undefined is invalid: use a string (sourceAccountIds is an array of strings).");
+    expect(errorOf(BUILDERS.SesEventLake!, { sourceAccountIds: ["222222222222", , "333333333333"] })).toContain("sourceAccountIds has a hole at [1]: give a value at each position.");
   });
 
   test("a wrong kind comes with the unknown props, and alone: the checks that read the props wait for it", () => {
@@ -317,19 +316,80 @@ describe("props a careless or hostile caller shapes otherwise", () => {
     expect(message).not.toContain("Sup3rS3cret");
   });
 
-  test("a group given as a class instance, or inheriting its values, is judged as a plain one", () => {
+  test("a group given as a class instance is judged by its own fields, as a plain one", () => {
     class Alarms {
       enabled = "false";
     }
     expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { alarms: new Alarms() })).toContain('alarms.enabled "false" is invalid: use true or false.');
-    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { deliveryStream: { __proto__: { createKmsKey: "false" } } })).toContain(
-      'deliveryStream.createKmsKey "false" is invalid: use true or false.',
-    );
     class KeyProps {
       purpose = "x";
       preventDestroy = "false";
     }
     expect(() => new EventKey(newStack(), "Key", new KeyProps() as never)).toThrow('preventDestroy "false" is invalid: use true or false.');
+    // A class instance's own fields are what the constructs read.
+    class Stream {
+      format = "json";
+    }
+    const s3 = stackOf((stack) => new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail", deliveryStream: new Stream() as never })).resource(
+      "aws_kinesis_firehose_delivery_stream",
+    ).extended_s3_configuration;
+    expect(s3.prefix).toMatch(/^events\//);
+    expect(s3.data_format_conversion_configuration).toBeUndefined();
+  });
+
+  // The constructs copy groups with a spread, which takes own values only: these were judged, then lost.
+  test("a value inherited from a prototype or a class, or given by a getter, is refused, naming it", () => {
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { deliveryStream: Object.create({ format: "json" }) })).toContain(
+      "deliveryStream.format is inherited (from a prototype or a class): give it as the object's own property, which is all the module reads.",
+    );
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { alarms: Object.create({ enabled: true, snsTopicArn: "arn:aws:sns:us-east-1:123456789012:t" }) })).toContain(
+      "alarms.enabled is inherited",
+    );
+    class Analytics {
+      get databaseName() {
+        return "my_db";
+      }
+    }
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { analytics: new Analytics() })).toContain("analytics.databaseName is inherited");
+    let reads = 0;
+    const counted = {
+      get format() {
+        reads++;
+        return "json";
+      },
+    };
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { deliveryStream: counted })).toContain(
+      "deliveryStream.format is a getter: give the value itself, which the module reads once.",
+    );
+    expect(reads).toBe(0);
+    expect(() => new EventKey(newStack(), "Key", Object.create({ purpose: "mail" }))).toThrow("purpose is inherited");
+    expect(
+      errorOf(BUILDERS.SesFirehoseEventDestination!, { createConfigurationSet: false, configurationSet: Object.create({ tlsPolicy: "REQUIRE" }) }),
+    ).toContain("configurationSet.tlsPolicy is inherited");
+  });
+
+  test("a list token where one value is wanted is refused, naming the prop", () => {
+    const list = new TerraformVariable(newStack(), "list", { type: "list(string)" }).listValue;
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { configurationSetName: list })).toContain("configurationSetName is a list token: use a string.");
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { deliveryStream: { bufferingSizeMiB: list } })).toContain("deliveryStream.bufferingSizeMiB is a list token: use a number.");
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { enabled: list })).toContain("enabled is a list token: use true or false.");
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { tags: list })).toContain("tags is a list token: use an object of string values.");
+    expect(() => new ConfigurationSet(newStack(), "Set", { configurationSetName: "m", tags: list as never })).toThrow("tags is a list token: use an object of string values.");
+  });
+
+  test("an array with holes is refused where the first hole is, at once however long", () => {
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { eventTypes: new Array(2 ** 32 - 1) })).toContain("eventTypes has a hole at [0]: give a value at each position.");
+    // eslint-disable-next-line no-sparse-arrays
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { eventTypes: ["SEND", , "BOUNCE"] })).toContain("eventTypes has a hole at [1]: give a value at each position.");
+  });
+
+  test("a value under a name like a password, passphrase or authorization is not repeated", () => {
+    for (const key of ["DbPassphrase", "pwd", "db-pass", "Authorization", "session_cookie", "db_password"]) {
+      const message = errorOf(BUILDERS.SesFirehoseEventDestination!, { tags: { [key]: { value: "hunter2!" } } });
+      expect(message).toContain("(a secret, not shown)");
+      expect(message).not.toContain("hunter2");
+    }
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { tags: { passengers: { value: "many" } } })).toContain('"many"');
   });
 
   test("a construct other than a ConfigurationSet given as configurationSet is refused, naming it", () => {
@@ -380,6 +440,14 @@ describe("props a careless or hostile caller shapes otherwise", () => {
     expect(() => new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail", provider: google })).toThrow(
       'provider (a construct of class GoogleProvider, "test/google") is invalid: use an AWS provider (an AwsProvider).',
     );
+  });
+
+  test("partitionValues names only keys the prefix queries, and not the event type", () => {
+    const prefix = "events/event_type=!{partitionKeyFromQuery:event_type}/tenant=!{partitionKeyFromQuery:tenant}/!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/";
+    const message = errorOf(BUILDERS.EventAnalytics!, { prefix, partitionValues: { tenant: ["a"], foo: ["b"], event_type: ["Send"] } });
+    expect(message).toContain('partitionValues["foo"] is invalid: prefix holds no !{partitionKeyFromQuery:foo}, so nothing reads these values; remove it or add the key to prefix.');
+    expect(message).toContain('partitionValues["event_type"] is invalid: the table lists the SES event types itself; remove it.');
+    expect(message).not.toContain('partitionValues["tenant"]');
   });
 
   test("partitionValues' lists each hold values Athena's enum projection and S3 folders can take, once", () => {

@@ -218,6 +218,15 @@ export class EventAnalytics extends Construct {
       );
       const repeated = values.filter((value, i) => values.indexOf(value) !== i);
       problems.whenAbout(`partitionValues[${rules.show(key)}]`, repeated.length > 0, `lists ${[...new Set(repeated)].map(rules.plain).join(", ")} more than once: list each value once.`);
+      // A key the prefix does not query would be ignored without a word; the event type's values are SES's own.
+      const expression = `!{partitionKeyFromQuery:${key}}`;
+      problems.whenAbout(
+        `partitionValues[${rules.show(key)}]`,
+        typeof props.prefix === "string" && !rules.isToken(props.prefix) && (expression === defaults.PARTITION_KEY_EXPRESSION || !props.prefix.includes(expression)),
+        expression === defaults.PARTITION_KEY_EXPRESSION
+          ? "is invalid: the table lists the SES event types itself; remove it."
+          : `is invalid: prefix holds no ${expression}, so nothing reads these values; remove it or add the key to prefix.`,
+      );
     }
     for (const key of props.groupBy ?? []) {
       problems.whenAbout("groupBy", !Object.hasOwn(props.partitionValues ?? {}, key), `entry ${rules.show(key)} is not a key of partitionValues: the queries group only by partition keys of the prefix.`);

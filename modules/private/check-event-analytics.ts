@@ -131,9 +131,18 @@ export function checkColumns(problems: rules.Problems, at: string, columns: read
     return;
   }
   const seen = new Map<string, number>();
-  columns.forEach((column, i) => {
+  for (let i = 0; i < columns.length; i++) {
     const where = `${at}[${i}]`;
-    const { name, type, comment } = (column ?? {}) as Partial<EventColumn>;
+    const column: unknown = columns[i];
+    // Each item an object of the column's keys: a hole, a name given alone or a misspelt key is refused.
+    if (typeof column !== "object" || column === null || Array.isArray(column)) {
+      problems.when(true, `${where} ${i in columns ? rules.show(column) : "(a hole)"} is invalid: use an object { name, type, comment }.`);
+      continue;
+    }
+    for (const key of Object.keys(column).filter((k) => !["name", "type", "comment"].includes(k))) {
+      problems.when(true, `${where}[${rules.show(key)}] is not a key of a column: use name, type or comment.`);
+    }
+    const { name, type, comment } = column as Partial<EventColumn>;
     problems.check(`${where}.name`, (name ?? null) as string, NAME, {
       test: (n) => !seen.has(n),
       text: `${at}[${seen.get(name!)}] has this name already; give each column a name of its own`,
@@ -147,5 +156,5 @@ export function checkColumns(problems: rules.Problems, at: string, columns: read
       text: "use a Hive type, such as string, bigint, array<string> or struct<name:string,value:string>",
     });
     problems.check(`${where}.comment`, comment, { test: (c) => typeof c === "string", text: "use a string" }, rules.maxLength(255), rules.NO_TERRAFORM_TEMPLATE);
-  });
+  }
 }

@@ -72,7 +72,7 @@ const SECRET_VALUE =
   /AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}|\.atlasv1\.|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_|xox[abprs]-|glpat-|eyJ[A-Za-z0-9_-]{10,}\.|-----BEGIN [A-Z ]*PRIVATE KEY|(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/;
 
 /** Names of settings (or tags) whose values are never repeated in a message. */
-const SECRET_NAME = /token|secret|password|passwd|credential|private.?key|api.?key/i;
+const SECRET_NAME = /token|secret|pass(?:word|wd|phrase)?(?![a-z])|pwd|credential|private.?key|api.?key|auth|bearer|cookie|session/i;
 
 /** `value` as `show` gives it, or nothing at all when `setting` is named like a credential. */
 export function showAs(setting: string, value: unknown): string {
@@ -394,7 +394,13 @@ export function orConstruct<T extends object>(shape: T): T {
   return shape;
 }
 
-const strings = (v: unknown): boolean => Array.isArray(v) && Array.from(v).every((item) => typeof item === "string");
+/** The index of the first item of `list` that fails `test` (a hole included), or -1: stops there, however long the list. */
+function firstIndexNot(list: readonly unknown[], test: (item: unknown) => boolean): number {
+  for (let i = 0; i < list.length; i++) if (!(i in list) || !test(list[i])) return i;
+  return -1;
+}
+
+const strings = (v: unknown): boolean => Array.isArray(v) && firstIndexNot(v, (item) => typeof item === "string") < 0;
 
 const KIND_TEXT: Record<PropKind, { readonly test: (value: unknown) => boolean; readonly text: string }> = {
   string: { test: (v) => typeof v === "string", text: "use a string" },
@@ -403,7 +409,6 @@ const KIND_TEXT: Record<PropKind, { readonly test: (value: unknown) => boolean; 
   flag: { test: (v) => typeof v === "boolean", text: "use true or false" },
   choice: { test: (v) => typeof v === "string", text: "use a string" },
   booleanOrString: { test: (v) => typeof v === "boolean" || typeof v === "string", text: "use true, false or a string" },
-  // Array.from reads a hole as undefined, which is no string.
   strings: { test: strings, text: "use an array of strings" },
   names: { test: strings, text: "use an array of strings" },
   list: { test: (v) => Array.isArray(v), text: "use an array" },
@@ -415,6 +420,9 @@ const KIND_TEXT: Record<PropKind, { readonly test: (value: unknown) => boolean; 
     text: "use an AWS provider (an AwsProvider)",
   },
 };
+
+/** Kinds whose value is an array. */
+const ARRAY_KINDS: ReadonlySet<PropKind> = new Set<PropKind>(["strings", "names", "list"]);
 
 /** Kinds whose value the module reads at synth time to decide what to create: a token cannot stand for them. */
 const LITERAL_KINDS: ReadonlySet<PropKind> = new Set<PropKind>(["flag", "choice", "names", "stringLists"]);
@@ -430,8 +438,8 @@ function propName(at: string, key: string): string {
  * another kind than its shape says (such as `null` for a group or `"false"` for a boolean), a token
  * given for a group (the module reads groups at synth time), and a required prop left out, unless
  * `options.required` is false (the app names the settings it leaves out its own way). Props are read
- * as the constructs read them, inherited and class-instance ones too; a construct given for a group is
- * the construct's own business. Returns false when a value has the wrong kind or a required one is
+ * as the constructs read them: an object's own values, so an inherited value or a getter is refused
+ * (a class instance's own fields are read); a construct given for a group is the construct's own business. Returns false when a value has the wrong kind or a required one is
  * missing: the other checks read the props as their types say, so the caller reports these problems
  * before running them.
  */
@@ -450,8 +458,20 @@ export function checkKnownProps(problems: Problems, at: string, props: unknown, 
   }
   for (const [key, inner] of Object.entries(shape) as Array<[string, unknown]>) {
     const name = propName(at, key);
-    // Read once, as the construct reads it (through getters and prototypes).
-    const value: unknown = (given as Record<string, unknown>)[key];
+    // The constructs copy groups with a spread, which takes an object's own values only: an inherited
+    // value or a getter would be judged here and then lost, or read again to another value.
+    const own = Object.getOwnPropertyDescriptor(given, key);
+    if (own === undefined && key in given) {
+      problems.whenAbout(name, true, "is inherited (from a prototype or a class): give it as the object's own property, which is all the module reads.");
+      kindsHold = false;
+      continue;
+    }
+    if (own !== undefined && (own.get !== undefined || own.set !== undefined)) {
+      problems.whenAbout(name, true, "is a getter: give the value itself, which the module reads once.");
+      kindsHold = false;
+      continue;
+    }
+    const value: unknown = own?.value;
     if (value === undefined) {
       if ((options.required ?? true) && typeof inner === "string" && inner.endsWith("!")) {
         problems.whenAbout(name, true, `is required: ${KIND_TEXT[inner.slice(0, -1) as PropKind].text}.`);
@@ -485,6 +505,14 @@ function checkKind(problems: Problems, name: string, value: unknown, kind: PropK
     return false;
   };
   const literal = LITERAL_KINDS.has(kind);
+  if (Array.isArray(value)) {
+    // Before anything reads the items: a hole is refused where it is, however long the array.
+    const hole = firstIndexNot(value, () => true);
+    if (hole >= 0) return wrong(`has a hole at [${hole}]: give a value at each position.`);
+    if (!ARRAY_KINDS.has(kind)) {
+      return wrong(isListToken(value) ? `is a list token: ${KIND_TEXT[kind].text}.` : `${showAs(name, value)} is invalid: ${KIND_TEXT[kind].text}.`);
+    }
+  }
   if (isToken(value) && !(Array.isArray(value) && !isListToken(value))) {
     // A token stands for a value known later: taken, unless the module must know the value now, or a
     // list is wanted and the token is no list.
@@ -493,7 +521,7 @@ function checkKind(problems: Problems, name: string, value: unknown, kind: PropK
     return true;
   }
   if ((kind === "strings" || kind === "names") && Array.isArray(value)) {
-    const at = Array.from(value).findIndex((item) => typeof item !== "string" || (literal && isToken(item)));
+    const at = firstIndexNot(value, (item) => typeof item === "string" && !(literal && isToken(item)));
     if (at < 0) return true;
     const item: unknown = value[at];
     problems.whenAbout(

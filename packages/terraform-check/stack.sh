@@ -217,6 +217,9 @@ plan_destroy_fixture() { # DIR
   cp "$dir/applied-stack.json" "$dir/cdk.tf.json"
 }
 
+# The real plans --update-fixtures writes (save_fixtures).
+FIXTURE_NAMES=(create update-in-place replace iam-change import destroy)
+
 # The folder of a run's first stack.
 first_stack_dir() { # RUN
   printf '%s/%s/%s' "$SCRATCH" "$1" "$(profile_stacks "$SCRATCH/$1/synth" | head -n 1 | cut -d' ' -f1)"

@@ -233,7 +233,7 @@ write_summary() { # EVENTS_RUN
 }
 
 usage() {
-  die "usage: npm run terraform:check [-- --faults] [--all] [--profile $(profile_names | paste -sd'|')] [--toolchain cdktf|cdktn] [--terraform ${TERRAFORM_VERSIONS[*]// /|}] [--stack DIR] [--update-fixtures | --update-fixture NAME] [--keep]"
+  die "usage: npm run terraform:check [-- --faults] [--all] [--profile $(profile_names | paste -sd'|')] [--toolchain cdktf|cdktn] [--terraform $(IFS='|'; echo "${TERRAFORM_VERSIONS[*]}")] [--stack DIR] [--update-fixtures | --update-fixture NAME] [--keep]"
 }
 
 # The Terraform of a run: VERSION first on PATH (the installed one, or built into the cache unless
@@ -252,6 +252,11 @@ use_terraform() { # VERSION
 main() {
   local update_fixtures=0 faults=0 all=0 only="" toolchain="" terraform="" stack_dir="" fixture_names=()
   while (($#)); do
+    # An option that takes a value: the next argument, which may be neither missing, empty nor an option.
+    case "$1" in
+      --update-fixture | --profile | --toolchain | --terraform | --stack)
+        [[ $# -ge 2 && -n "$2" && "$2" != --* ]] || { log "error: $1 takes a value"; usage; } ;;
+    esac
     case "$1" in
       --update-fixtures) update_fixtures=1 ;;
       --update-fixture) update_fixtures=1; fixture_names+=("${2:-}"); shift ;;
@@ -265,6 +270,10 @@ main() {
       *) usage ;;
     esac
     shift
+  done
+  local fixture
+  for fixture in "${fixture_names[@]}"; do
+    [[ " ${FIXTURE_NAMES[*]} " == *" $fixture "* ]] || die "--update-fixture '$fixture': use one of ${FIXTURE_NAMES[*]}"
   done
   [[ -z "$only" ]] || profile_field "$only" 1 >/dev/null ||
     die "--profile '$only': use one of $(profile_names | paste -sd' ')"

@@ -372,11 +372,21 @@ describe("--update-fixtures", () => {
     expect(result.stderr).toBe("terraform-check: error: --update-fixtures runs the default and all-options profiles on cdktf itself: leave out --all, --profile and --toolchain\n");
   });
 
-  it("writes only for a Terraform the check runs", () => {
-    const result = run("--update-fixtures", "--terraform", "1.12.0");
+  it("writes only a fixture it knows, named exactly", () => {
+    const result = run("--update-fixture", "Destroy");
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe("terraform-check: error: --terraform '1.12.0': use one of 1.11.4 1.16.4\n");
+    expect(result.stderr).toBe("terraform-check: error: --update-fixture 'Destroy': use one of create update-in-place replace iam-change import destroy\n");
   });
+
+  // A missing value used to end the run with status 1 and no word, or to start a full run.
+  it.each([["--update-fixture"], ["--update-fixture", "--keep"], ["--update-fixture", ""], ["--terraform", ""], ["--profile"], ["--stack"], ["--toolchain"]])(
+    "refuses %s without its value, with the usage",
+    (...args) => {
+      const result = run(...args);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`^terraform-check: error: ${args[0]} takes a value\nterraform-check: error: usage: npm run terraform:check .*\\[--terraform 1\\.11\\.4\\|1\\.16\\.4\\]`));
+    },
+  );
 });
 
 // One folder per Terraform version the check runs (terraform-build.sh), each written by that version.
