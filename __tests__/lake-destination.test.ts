@@ -1,5 +1,9 @@
-import { SesFirehoseEventDestinationProps } from "../modules";
-import { errorOf, synth } from "./helpers";
+import { readFileSync } from "fs";
+import * as path from "path";
+import { TerraformStack, Testing } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { SesEventLake, SesFirehoseEventDestination, SesFirehoseEventDestinationProps } from "../modules";
+import { errorOf, newStack, synth } from "./helpers";
 
 /** A source account's destination that delivers to a central lake (deliveryStream.lake). */
 const LAKE_BUCKET = "arn:aws:s3:::ses-event-lake-111111111111-us-east-1";
@@ -77,6 +81,55 @@ describe("deliveryStream.lake", () => {
   it("holds the bucket to the lake's account when accountId is given", () => {
     const policy = toLake({ bucketArn: LAKE_BUCKET, accountId: "111111111111" }).policy("aws_iam_role_policy", "policy", (p) => p.name === "deliver-ses-events");
     expect(statement(policy, "WriteOwnLakeFolders").Condition).toEqual({ StringEquals: { "s3:ResourceAccount": "111111111111" } });
+  });
+
+  const warnings = (lake: NonNullable<NonNullable<SesFirehoseEventDestinationProps["deliveryStream"]>["lake"]>) => {
+    const stack = newStack();
+    new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "ses-events", deliveryStream: { lake } });
+    return stack.node
+      .findAll()
+      .flatMap((construct) => construct.node.metadata)
+      .filter((entry) => entry.type === "@cdktf/warn")
+      .map((entry) => entry.data);
+  };
+
+  it("warns at synth when nothing names the lake's account, and not when accountId or the key does", () => {
+    expect(warnings({ bucketArn: LAKE_BUCKET })).toEqual([
+      "deliveryStream.lake gives neither accountId nor kmsKeyArn, so the delivery role may write to a bucket of this name in any account (s3:ResourceAccount is not checked); set deliveryStream.lake.accountId to the lake's account (SesEventLake.accountId).",
+    ]);
+    const policy = toLake({ bucketArn: LAKE_BUCKET }).policy("aws_iam_role_policy", "policy", (p) => p.name === "deliver-ses-events");
+    expect(statement(policy, "WriteOwnLakeFolders").Condition).toBeUndefined();
+    expect(warnings({ bucketArn: LAKE_BUCKET, accountId: "111111111111" })).toEqual([]);
+    expect(warnings({ bucketArn: LAKE_BUCKET, kmsKeyArn: LAKE_KEY })).toEqual([]);
+  });
+
+  // One app, the lake in one stack and a source in another: cdktf passes the values between them.
+  it("holds the bucket to the lake's account when the lake's values come from another stack", () => {
+    const app = Testing.app();
+    const lakeStack = new TerraformStack(app, "lake");
+    new AwsProvider(lakeStack, "aws", { region: "us-east-1" });
+    const lake = new SesEventLake(lakeStack, "Lake", { sourceAccountIds: ["222222222222"], regions: ["us-east-1"], createKmsKey: true });
+    const sourceStack = new TerraformStack(app, "source");
+    new AwsProvider(sourceStack, "aws", { region: "us-east-1" });
+    const source = (lakeOptions: { bucketArn: string; kmsKeyArn?: string; accountId?: string }, id: string) =>
+      new SesFirehoseEventDestination(sourceStack, id, { configurationSetName: id.toLowerCase(), deliveryStream: { lake: lakeOptions } });
+    source({ bucketArn: lake.bucketArn, kmsKeyArn: lake.kmsKeyArn! }, "ByKey");
+    source({ bucketArn: lake.bucketArn, accountId: lake.accountId }, "ByAccount");
+    app.synth();
+    const json = JSON.parse(readFileSync(path.join(app.outdir, "stacks", "source", "cdk.tf.json"), "utf8"));
+    // The policies are Terraform templates (an interpolation may hold quotes): read as text.
+    const policies = Object.values(json.resource.aws_iam_role_policy as Record<string, { name: string; policy: string }>)
+      .filter((p) => p.name === "deliver-ses-events")
+      .map((p) => p.policy);
+    const held = (policy: string) => [...policy.matchAll(/"s3:ResourceAccount":"(\$\{[^}]*\})"/g)].map((match) => match[1]);
+    const input = "data.terraform_remote_state.cross-stack-reference-input-lake.outputs.cross-stack-output-";
+    // LocateLake and WriteOwnLakeFolders: the key's account, read from its ARN at apply; or the lake's account.
+    const account = `\${${input}dataaws_caller_identityAwsContext_Account_CAD0E3E2account_id}`;
+    const keyAccount = `\${element(split(":", ${input}aws_kms_keyLake_Key_8B60BDDFarn), 4)}`;
+    expect(policies.map(held).sort()).toEqual([
+      [account, account],
+      [keyAccount, keyAccount],
+    ]);
   });
 
   it("refuses what the lake decides: the bucket, the prefixes, the compression, partitioning and the query layer", () => {

@@ -383,6 +383,17 @@ describe("props a careless or hostile caller shapes otherwise", () => {
     expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { eventTypes: ["SEND", , "BOUNCE"] })).toContain("eventTypes has a hole at [1]: give a value at each position.");
   });
 
+  test("a setting of the app's own given to the construct says where it goes", () => {
+    const message = errorOf(BUILDERS.SesFirehoseEventDestination!, { region: "eu-west-1", accountId: "123456789012", state: { bucket: "b" } });
+    expect(message).toContain(
+      "region is not a prop: the app's region is its AWS provider's: give the construct an AwsProvider of that Region (provider), or set it on the stack's; the props are configurationSetName,",
+    );
+    expect(message).toContain("accountId is not a prop: the app's accountId pins its AWS provider to the account: set allowedAccountIds on the AwsProvider; the props are");
+    expect(message).toContain("state is not a prop: the app's state is its stack's backend: add an S3Backend to the stack; the props are");
+    // Only at the top: a group's unknown key is a plain typo.
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { alarms: { region: "x" } })).toContain("alarms.region is not a prop: use one of");
+  });
+
   test("a value under a name like a password, passphrase or authorization is not repeated", () => {
     for (const key of ["DbPassphrase", "pwd", "db-pass", "Authorization", "session_cookie", "db_password"]) {
       const message = errorOf(BUILDERS.SesFirehoseEventDestination!, { tags: { [key]: { value: "hunter2!" } } });

@@ -158,16 +158,16 @@ describe("the construct's documentation", () => {
     // (Written so that the migration, which rewrites cdktf's module names in this file too, leaves them be.)
     installedToolchain() === "cdktn" ? code.replace(/from "cdk(?:tf)"/g, 'from "cdktn"').replace(/from "@cdk(?:tf)\/provider-aws\//g, 'from "@cdktn/provider-aws/') : code;
 
-  /** The README's and docs/api.md's TypeScript examples that import what they use, with the package read from modules/. */
-  const SNIPPETS = ["README.md", "docs/api.md"].flatMap((page) =>
+  /** The TypeScript examples of the README, docs/api.md and docs/organization.md that import what they use, with the package read from modules/. */
+  const SNIPPETS = ["README.md", "docs/api.md", "docs/organization.md"].flatMap((page) =>
     [...TEXT.get(page)!.matchAll(/```ts\n([\s\S]*?)```/g)]
       .map((match) => match[1]!)
       .filter((code) => code.includes("import ") && code.includes("new "))
       .map((code, i) => [`${page} example ${i + 1}`, asInstalled(code.replace(/from "ses-firehose-events"/g, `from "${path.join(ROOT, "modules")}"`))] as const)
   );
 
-  it("the README and docs/api.md have examples to compile", () => {
-    expect(SNIPPETS.map(([name]) => name)).toEqual(["README.md example 1", "docs/api.md example 1"]);
+  it("the README, docs/api.md and docs/organization.md have examples to compile", () => {
+    expect(SNIPPETS.map(([name]) => name)).toEqual(["README.md example 1", "docs/api.md example 1", "docs/organization.md example 1"]);
   });
 
   it.each(SNIPPETS)(

@@ -70,7 +70,7 @@ describe("names scoped like AWS scopes them", () => {
         build(stack, "B", { provider: again });
       }),
     ).toContain(
-      'the configuration set "transactional" (configurationSetName) is also created by SesFirehoseEventDestination "test/A" (configurationSetName): an account holds one per Region; give each destination its own configurationSetName.',
+      'the configuration set "transactional" (configurationSetName) is also created by SesFirehoseEventDestination "test/A" (configurationSetName): an account holds one per Region; give each destination its own configurationSetName:',
     );
   });
 

@@ -419,14 +419,15 @@ describe("several instances", () => {
     throw new Error("expected the second destination to be refused");
   }
 
-  it("refuses two destinations creating one configuration set, naming both", () => {
+  // The names in the set or after it by default follow it: renaming configurationSetName alone is the fix.
+  it("refuses two destinations creating one configuration set, naming both, and it alone", () => {
     expect(clashOf({ configurationSetName: "mail" }, { configurationSetName: "mail" })).toBe(
       'SesFirehoseEventDestination "test/B": invalid settings:\n' +
-        '  - the configuration set "mail" (configurationSetName) is also created by SesFirehoseEventDestination "test/A" (configurationSetName): an account holds one per Region; give each destination its own configurationSetName.\n' +
-        '  - the event destination "mail|firehose" (eventDestinationName) is also created by SesFirehoseEventDestination "test/A" (eventDestinationName): an account holds one per Region; give each destination its own eventDestinationName.\n' +
-        '  - the delivery stream (with its log group and alarms) "mail" (deliveryStream.name, default: configurationSetName) is also created by SesFirehoseEventDestination "test/A" (deliveryStream.name, default: configurationSetName): an account holds one per Region; give each destination its own deliveryStream.name.\n' +
-        '  - the Glue database "mail" (analytics.databaseName, default: configurationSetName) is also created by SesFirehoseEventDestination "test/A" (analytics.databaseName, default: configurationSetName): an account holds one per Region; give each destination its own analytics.databaseName.\n' +
-        '  - the Athena workgroup "mail" (analytics.workgroupName, default: configurationSetName) is also created by SesFirehoseEventDestination "test/A" (analytics.workgroupName, default: configurationSetName): an account holds one per Region; give each destination its own analytics.workgroupName.',
+        '  - the configuration set "mail" (configurationSetName) is also created by SesFirehoseEventDestination "test/A" (configurationSetName): an account holds one per Region; give each destination its own configurationSetName: the event destination, delivery stream (with its log group and alarms), Glue database and Athena workgroup that clash too are in it or named after it, and follow it.',
+    );
+    // A name given explicitly is named beside it: renaming the set does not move it.
+    expect(clashOf({ configurationSetName: "mail", deliveryStream: { name: "events" } }, { configurationSetName: "mail", deliveryStream: { name: "events" } })).toContain(
+      '  - the delivery stream (with its log group and alarms) "events" (deliveryStream.name) is also created by SesFirehoseEventDestination "test/A" (deliveryStream.name): an account holds one per Region; give each destination its own deliveryStream.name.',
     );
   });
 

@@ -151,6 +151,11 @@ export class SesEventLake extends Construct {
   readonly bucketArn: string;
   /** Name of the lake bucket. */
   readonly bucketName: string;
+  /**
+   * The lake's account (of its provider): the sources' `deliveryStream.lake.accountId`, so that
+   * their delivery roles write only to a bucket this account owns.
+   */
+  readonly accountId: string;
   /** ARN of the lake key, when `createKmsKey` made one: the sources' `deliveryStream.lake.kmsKeyArn`. */
   readonly kmsKeyArn?: string;
   /** Name of the Glue database. */
@@ -175,6 +180,7 @@ export class SesEventLake extends Construct {
     const provider = props.provider;
     const tags = props.tags;
     const aws = AwsContext.of(this, provider);
+    this.accountId = aws.accountId;
     const name = props.name ?? DEFAULT_LAKE_NAME;
     const sources: LakeSources =
       props.organizationId !== undefined ? { organizationId: props.organizationId } : { accountIds: props.sourceAccountIds! };

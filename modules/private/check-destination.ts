@@ -41,9 +41,20 @@ export function checkPropKinds(scope: string, props: SesFirehoseEventDestination
     otherConstruct,
     `is a construct of class ${otherConstruct ? set.constructor.name : ""} ("${otherConstruct ? set.node.path : ""}"): give a ConfigurationSet construct, or the options of the set the module creates.`,
   );
-  if (!rules.checkKnownProps(problems, "", props, DESTINATION_PROPS) || otherConstruct) problems.throwIfAny(scope);
+  if (!rules.checkKnownProps(problems, "", props, DESTINATION_PROPS, { hints: APP_SETTINGS }) || otherConstruct) problems.throwIfAny(scope);
   return problems;
 }
+
+/** The app's settings that are no prop of the construct, and where each goes instead. */
+const APP_SETTINGS: Readonly<Record<string, string>> = {
+  region: "the app's region is its AWS provider's: give the construct an AwsProvider of that Region (provider), or set it on the stack's",
+  accountId: "the app's accountId pins its AWS provider to the account: set allowedAccountIds on the AwsProvider",
+  assumeRoleArn: "the app's assumeRoleArn is its AWS provider's role: set assumeRole on the AwsProvider",
+  state: "the app's state is its stack's backend: add an S3Backend to the stack",
+  cloud: "the app's cloud is its stack's backend: add a CloudBackend to the stack",
+  environments: "the app's environments are stacks: create a stack and a construct for each",
+  lake: "the app's lake is a stack of its own: create a SesEventLake there, and give this destination deliveryStream.lake",
+};
 
 /** The problems a destination's constructor finds in `props` under an AWS provider in `region`. */
 export function destinationProblemsOf(props: SesFirehoseEventDestinationProps, region: string | undefined): readonly rules.Problem[] {

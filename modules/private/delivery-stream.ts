@@ -92,6 +92,7 @@ export function createDeliveryStream(scope: Construct, resolved: ResolvedDestina
       : undefined;
   const bucketArn = bucket?.bucketArn ?? stream.bucketArn!;
   const lake = stream.lake;
+  if (lake !== undefined && lake.accountId === undefined && lake.kmsKeyArn === undefined) Annotations.of(scope).addWarning(LAKE_ACCOUNT_UNKNOWN_WARNING);
   // A source of a lake writes under its own account and Region there, the lake key on its objects;
   // the stream's own key (given or made) encrypts only what stays here: the stream and its logs.
   const prefix = lake === undefined ? stream.prefix : lakePrefix(aws.accountId, aws.region);
@@ -258,9 +259,14 @@ function createAnalytics(
   }));
 }
 
+/** The warning of a lake source whose delivery role may write to a bucket of the lake's name in any account. */
+export const LAKE_ACCOUNT_UNKNOWN_WARNING =
+  "deliveryStream.lake gives neither accountId nor kmsKeyArn, so the delivery role may write to a bucket of this name in any account (s3:ResourceAccount is not checked); set deliveryStream.lake.accountId to the lake's account (SesEventLake.accountId).";
+
 /** The delivery role's statements on a lake: its own folders there, the lake key through S3. */
 function lakeStatements(lake: NonNullable<ResolvedStream["lake"]>, bucketArn: string, aws: AwsContext): PolicyStatement[] {
-  const keyAccount = lake.kmsKeyArn === undefined || isToken(lake.kmsKeyArn) ? undefined : arnField(lake.kmsKeyArn, 4);
+  // The key is in the lake's account: its ARN names it, also when the ARN is known only at apply.
+  const keyAccount = lake.kmsKeyArn === undefined ? undefined : arnField(lake.kmsKeyArn, 4);
   return lakeSourceStatements({
     bucketArn,
     folders: lakeSourceFolders(aws.accountId, aws.region),

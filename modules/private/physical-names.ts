@@ -134,14 +134,23 @@ export class PhysicalNames {
     let taken = claimed.get(this.stack);
     if (taken === undefined) claimed.set(this.stack, (taken = new Map()));
     const scope = providerScope(this.stack, provider);
-    const problems: string[] = [];
-    for (const name of names) {
+    const clashes = names.flatMap((name) => {
       const other = (taken.get(identityOf(name)) ?? []).find((claim) => !apart(name, scope, claim.scope));
-      if (other === undefined) continue;
-      problems.push(
-        `the ${name.kind} ${showClash(name, other.name)} (${settingOf(name)}) is also created by ${other.owner} (${settingOf(other.name)}): ${name.regional ? "an account holds one per Region" : "an account holds one for all Regions"}; ${name.fix ?? `give each destination its own ${name.setting}`}.`,
-      );
-    }
+      return other === undefined ? [] : [{ name, other }];
+    });
+    // A configuration set both create: the names within it or after it by default clash with it, and
+    // follow it when it is renamed, so only it is named (with what else is named explicitly).
+    const set = clashes.find((clash) => clash.name.kind === PhysicalNameKind.CONFIGURATION_SET)?.name;
+    const follows = (name: PhysicalName) => set !== undefined && name !== set && (name.derived || (name.kind === PhysicalNameKind.EVENT_DESTINATION && name.name.startsWith(`${set.name}|`)));
+    const following = clashes.filter((clash) => follows(clash.name)).map((clash) => clash.name.kind);
+    const problems = clashes
+      .filter((clash) => !follows(clash.name))
+      .map(({ name, other }) => {
+        const kinds = [...new Set(following)];
+        const listed = kinds.length < 2 ? kinds.join("") : `${kinds.slice(0, -1).join(", ")} and ${kinds[kinds.length - 1]}`;
+        const then = name === set && kinds.length > 0 ? `: the ${listed} that clash too are in it or named after it, and follow it` : "";
+        return `the ${name.kind} ${showClash(name, other.name)} (${settingOf(name)}) is also created by ${other.owner} (${settingOf(other.name)}): ${name.regional ? "an account holds one per Region" : "an account holds one for all Regions"}; ${name.fix ?? `give each destination its own ${name.setting}`}${then}.`;
+      });
     if (problems.length > 0) throw new ValidationError(owner, problems);
     for (const name of names) taken.set(identityOf(name), [...(taken.get(identityOf(name)) ?? []), { owner, name, scope }]);
   }

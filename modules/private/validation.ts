@@ -443,7 +443,13 @@ function propName(at: string, key: string): string {
  * missing: the other checks read the props as their types say, so the caller reports these problems
  * before running them.
  */
-export function checkKnownProps(problems: Problems, at: string, props: unknown, shape: object, options: { readonly required?: boolean } = {}): boolean {
+export function checkKnownProps(
+  problems: Problems,
+  at: string,
+  props: unknown,
+  shape: object,
+  options: { readonly required?: boolean; readonly hints?: Readonly<Record<string, string>> } = {},
+): boolean {
   // Props left out altogether are none given: the required ones are then named.
   const given: unknown = props ?? {};
   if (Construct.isConstruct(given) || !isObject(given)) {
@@ -454,7 +460,8 @@ export function checkKnownProps(problems: Problems, at: string, props: unknown, 
   let kindsHold = true;
   const known = Object.keys(shape);
   for (const key of Object.keys(given).filter((k) => !Object.prototype.hasOwnProperty.call(shape, k))) {
-    problems.whenAbout(propName(at, key), true, `is not a prop: use one of ${known.join(", ")}.`);
+    const hint = at === "" && options.hints !== undefined && Object.hasOwn(options.hints, key) ? `${options.hints[key]}; the props are` : "use one of";
+    problems.whenAbout(propName(at, key), true, `is not a prop: ${hint} ${known.join(", ")}.`);
   }
   for (const [key, inner] of Object.entries(shape) as Array<[string, unknown]>) {
     const name = propName(at, key);
