@@ -51,6 +51,25 @@ Corrections of ministack's answers:
    (Service Authorization Reference, Amazon S3 condition keys: "the resource owner's AWS account
    ID"), which differs for a write into another account's bucket (the organization profile's lake).
 
+10. Organizations: member accounts. ministack models none: each account that calls Organizations
+   becomes the management account of an organization of its own, aws:PrincipalOrgID is that
+   organization's ID or none, and InviteAccountToOrganization and AcceptHandshake are "not
+   implemented". In AWS an account joins an organization by accepting the management account's
+   invitation (Organizations API Reference, InviteAccountToOrganization, AcceptHandshake), and
+   aws:PrincipalOrgID of its principals is then that organization's ID ("the identifier of the
+   organization that the requesting principal belongs to"; IAM User Guide, AWS global condition
+   context keys). The launcher adds the invitation of an account by ID (InviteAccountToOrganization,
+   DescribeHandshake, AcceptHandshake as the invited account) and resolves aws:PrincipalOrgID from
+   the organization whose accounts list the principal's account (patch_organization_members).
+
+11. IAM policy variables in a statement's Resource (and NotResource). ministack matches
+   arn:aws:s3:::lake/events/account_id=${aws:PrincipalAccount}/* literally, so such a statement
+   allows nothing; AWS replaces each ${key} there with the request's value of that key before it
+   matches the resource, and a variable whose key has no value in the request makes that resource
+   match nothing (IAM User Guide, "IAM policy elements: Variables and tags"; ${*}, ${?} and ${$}
+   stand for those characters). A lake open to an organization grants each account its own folders
+   so (patch_policy_variables).
+
 Extensions, where ministack skips an authorization AWS makes:
 8. Service principals (patch_service_principal): a trust policy's {"Service": ...} lets only that
    service through, with the condition keys it sets; ministack lets the account root through.
@@ -367,6 +386,157 @@ def patch_s3_resource_account():
         return resolve(key, ctx)
 
     iam_evaluator._resolve_condition_key = resolve_condition_key
+
+
+POLICY_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+
+
+def with_policy_variables(resource, resolve):
+    """`resource` with each ${key} replaced by resolve(key), or None when a key has no single value."""
+    missing = False
+
+    def value(match):
+        nonlocal missing
+        key = match.group(1).strip()
+        if key in ("*", "?", "$"):
+            return key
+        found = resolve(key)
+        if not isinstance(found, str) or found == "":
+            missing = True
+            return ""
+        return found
+
+    replaced = POLICY_VARIABLE.sub(value, resource)
+    return None if missing else replaced
+
+
+def patch_policy_variables():
+    """Policy variables in Resource and NotResource, replaced from the request (correction 11)."""
+    from ministack.core import iam_evaluator
+
+    def first_match(ctx, stmts, effect):
+        for stmt in stmts:
+            if stmt.effect != effect or not iam_evaluator._action_matches(ctx.action, stmt.actions, stmt.not_actions):
+                continue
+            resolve = lambda key: iam_evaluator._resolve_condition_key(key, ctx)
+            resources = [r for r in (with_policy_variables(p, resolve) for p in stmt.resources) if r is not None]
+            not_resources = [r for r in (with_policy_variables(p, resolve) for p in stmt.not_resources) if r is not None]
+            if stmt.resources and not resources:
+                continue
+            if iam_evaluator._resource_matches(ctx.resource_arn, resources, not_resources) and iam_evaluator._conditions_met(stmt.conditions, ctx):
+                return stmt
+        return None
+
+    iam_evaluator._first_match = first_match
+
+
+def organization_of(account):
+    """(management account, organization) of the organization that lists `account` as active, or None."""
+    from ministack.services import organizations as org
+
+    for (management, member), record in list(org._accounts._data.items()):
+        if member == account and isinstance(record, dict) and record.get("Status") == "ACTIVE":
+            found = org._orgs.get_scoped(management, None, "self")
+            if isinstance(found, dict):
+                return management, found
+    return None
+
+
+def patch_organization_members():
+    """Accounts invited into an organization, and their aws:PrincipalOrgID (correction 10)."""
+    from ministack.core import iam_evaluator
+    from ministack.core.responses import error_response_json, get_account_id, new_uuid
+    from ministack.services import organizations as org
+
+    handshakes = {}  # handshake ID -> the handshake, with its organization's management account and the invited account
+    lock = threading.Lock()
+
+    def public(handshake):
+        return {k: v for k, v in handshake.items() if not k.startswith("_")}
+
+    def invite(payload):
+        target = payload.get("Target") or {}
+        account = str(target.get("Id", ""))
+        if target.get("Type") != "ACCOUNT" or not re.fullmatch(r"\d{12}", account):
+            return error_response_json("InvalidInputException", "Target must be an account: {\"Type\": \"ACCOUNT\", \"Id\": <12-digit account ID>}", 400)
+        org._ensure_org()
+        management = get_account_id()
+        if organization_of(account) is not None:
+            return error_response_json("HandshakeConstraintViolationException", f"ALREADY_IN_AN_ORGANIZATION: account {account} is a member of an organization", 400)
+        organization = org._orgs["self"]
+        handshake_id = "h-" + new_uuid().replace("-", "")[:10]
+        now = int(time.time())
+        handshake = {
+            "Id": handshake_id,
+            "Arn": f"arn:aws:organizations::{management}:handshake/{organization['Id']}/invite/{handshake_id}",
+            "Parties": [{"Id": organization["Id"], "Type": "ORGANIZATION"}, {"Id": account, "Type": "ACCOUNT"}],
+            "State": "OPEN",
+            "RequestedTimestamp": now,
+            "ExpirationTimestamp": now + 15 * 86400,
+            "Action": "INVITE",
+            "Resources": [{"Value": organization["Id"], "Type": "ORGANIZATION"}, {"Value": account, "Type": "ACCOUNT"}],
+            "_management": management,
+            "_account": account,
+        }
+        with lock:
+            handshakes[handshake_id] = handshake
+        return org._json(200, {"Handshake": public(handshake)})
+
+    def party(payload):
+        handshake = handshakes.get(payload.get("HandshakeId"))
+        if handshake is None or get_account_id() not in (handshake["_management"], handshake["_account"]):
+            return None, error_response_json("HandshakeNotFoundException", f"no handshake {payload.get('HandshakeId')!r} of this account", 400)
+        return handshake, None
+
+    def describe(payload):
+        handshake, error = party(payload)
+        return error or org._json(200, {"Handshake": public(handshake)})
+
+    def accept(payload):
+        handshake, error = party(payload)
+        if error:
+            return error
+        if get_account_id() != handshake["_account"]:
+            return error_response_json("AccessDeniedException", "only the invited account accepts an invitation", 400)
+        with lock:
+            if handshake["State"] != "OPEN":
+                return error_response_json("InvalidHandshakeTransitionException", f"the handshake is {handshake['State']}", 400)
+            management, account = handshake["_management"], handshake["_account"]
+            if organization_of(account) is not None:
+                return error_response_json("HandshakeConstraintViolationException", f"ALREADY_IN_AN_ORGANIZATION: account {account} is a member of an organization", 400)
+            organization = org._orgs.get_scoped(management, None, "self")
+            root_id = next(root for (owner, root) in list(org._roots._data) if owner == management)
+            org._accounts.set_scoped(management, None, account, {
+                "Id": account,
+                "Arn": f"arn:aws:organizations::{management}:account/{organization['Id']}/{account}",
+                "Email": f"{account}@ministack.local",
+                "Name": account,
+                "Status": "ACTIVE",
+                "JoinedMethod": "INVITED",
+                "JoinedTimestamp": int(time.time()),
+                "Path": "/",
+                "_ParentId": root_id,
+            })
+            handshake["State"] = "ACCEPTED"
+        return org._json(200, {"Handshake": public(handshake)})
+
+    org._DISPATCH.update({"InviteAccountToOrganization": invite, "DescribeHandshake": describe, "AcceptHandshake": accept})
+
+    reset = org.reset
+
+    def reset_with_handshakes():
+        reset()
+        with lock:
+            handshakes.clear()
+
+    org.reset = reset_with_handshakes
+    own_organization = iam_evaluator._principal_org_id
+
+    def principal_org_id(account_id):
+        found = organization_of(account_id)
+        return found[1].get("Id") if found is not None else own_organization(account_id)
+
+    iam_evaluator._principal_org_id = principal_org_id
 
 
 # --- Service principals -----------------------------------------------------------------------
@@ -918,6 +1088,8 @@ def main(port, data_dir):
     patch_named_query_resource()
     patch_logs_kms()
     patch_metric_math_alarms()
+    patch_organization_members()
+    patch_policy_variables()
 
     config = Config()
     config.bind = [f"127.0.0.1:{port}"]

@@ -184,6 +184,17 @@ def stacks(profile_dir):
     return lake, sources
 
 
+def lake_writers(lake):
+    """Whom the lake's bucket policy lets write: "organization o-..." or "accounts A, B"."""
+    policy = json.loads(lake["aws_s3_bucket_policy"][0]["policy"])
+    statements = [s for s in policy["Statement"] if s.get("Effect") == "Allow" and "s3:PutObject" in json.dumps(s.get("Action"))]
+    orgs = sorted({v for s in statements for v in [s.get("Condition", {}).get("StringEquals", {}).get("aws:PrincipalOrgID")] if v})
+    if orgs:
+        return f"organization {', '.join(orgs)}"
+    accounts = sorted({a.split(":")[4] for s in statements for a in json.dumps(s.get("Principal", {})).split('"') if a.startswith("arn:aws:iam::")})
+    return f"accounts {', '.join(accounts)}"
+
+
 def as_sent_from(record, account, region):
     """The record as SES in `account` and `region` writes it."""
     copy = json.loads(json.dumps(record))
@@ -289,7 +300,12 @@ def main(profile_dir, objects_dir, out_file, record_files):
     iam.expect(who, "under its own account's folder", False, lambda: outsider_s3.put_object(Bucket=bucket, Key=folder(OUTSIDER, "us-east-1"), Body=body))
     iam.expect(who, f"under {first['account']}'s folder", False, lambda: outsider_s3.put_object(Bucket=bucket, Key=folder(first["account"], "us-east-1"), Body=body))
 
+    # Who the lake's bucket policy lets write: the organization (aws:PrincipalOrgID) or listed accounts.
+    writers = lake_writers(lake)
+    print(f"terraform-check:   lake: the bucket policy lets {writers} write", file=sys.stderr)
+
     result = {
+        "lakeWriters": writers,
         "eventFlow": {
             "recordsPut": sum(len(v) for v in sent.values()),
             "objectsWritten": len(keys),

@@ -7,14 +7,19 @@ SEED_FILE is JSON: {"region": "...", "kmsKeys": [{"description", "policy", "sett
 "buckets": [name], "configurationSets": [name or {"name", "options"}],
 "roles": [{"name", "service"}], "logStreams": [{"group", "stream"}],
 "deliveryStreams": [{"name", "roleName", "bucket", "dynamicPartitioning"}],
-"eventDestinations": [{"configurationSet", "name", "roleName", "stream", "eventTypes"}]}.
+"eventDestinations": [{"configurationSet", "name", "roleName", "stream", "eventTypes"}],
+"organization": {"members": [account], "setting"}}.
 A KMS key is created with its key policy (${Region} and ${Account} written in), and its ARN is
 written to OVERRIDES_OUT under its "setting" (a dotted context key, such as
-deliveryStream.kmsKeyArn), for the profile's context: the emulator chooses a key's ID.
+deliveryStream.kmsKeyArn), for the profile's context: the emulator chooses a key's ID. An
+organization is created with the calling account as its management account, each member invited
+and accepting as itself (the emulator takes a 12-digit access key ID as the account), and its ID
+written under its "setting" (such as lake.organizationId).
 Credentials are the fake ones of the check's environment; boto3 talks only to AWS_ENDPOINT_URL.
 """
 
 import json
+import os
 import sys
 
 import boto3
@@ -41,6 +46,16 @@ def main(path, overrides_out=None):
         arn = kms.create_key(Description=key["description"], Policy=policy)["KeyMetadata"]["Arn"]
         overrides[key["setting"]] = arn
         print(f"seed: KMS key {arn} ({key['description']}) for {key['setting']}")
+    organization = seed.get("organization")
+    if organization:
+        organizations = client("organizations")
+        org_id = organizations.describe_organization()["Organization"]["Id"]
+        for member in organization["members"]:
+            handshake = organizations.invite_account_to_organization(Target={"Type": "ACCOUNT", "Id": member})["Handshake"]
+            as_member = boto3.client("organizations", region_name=region, aws_access_key_id=member, aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])
+            as_member.accept_handshake(HandshakeId=handshake["Id"])
+            print(f"seed: account {member} joined organization {org_id}")
+        overrides[organization["setting"]] = org_id
     if overrides_out:
         with open(overrides_out, "w") as f:
             json.dump(overrides, f, indent=2)

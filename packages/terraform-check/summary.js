@@ -4,7 +4,7 @@
 //     "profiles": { "<profile>": { "planned", "applied", "notApplied": [{ "address", "reason" }],
 //                                  "postApplyChanges", "excluded": [{ "address", "attribute", "evidence" }] } },
 //     "eventFlow": { "recordsPut", "objectsWritten", "eventTypesLanded": [...], "queriesChecked", "queriesMatched",
-//                    "accountsLanded": [...], "regionsLanded": [...] },
+//                    "accountsLanded": [...], "regionsLanded": [...], "lakeWriters": [...] },
 //     "iam": { "allowedAsExpected", "deniedAsExpected", "unexpected": [...] },
 //     "faults": [{ "name", "caught", "by" }],
 //     "terraform": ["1.11.4", "1.16.4"],
@@ -14,7 +14,8 @@
 // lists; eventFlow and iam are those of the first run with events; faults those --faults seeded
 // (empty without it). The organization profile's events (organization.json and
 // organization-queries.json beside OUT_JSON, written by its check) add to the counts, and give the
-// accounts and Regions whose events landed in the lake under their own folders. "terraform" and "byTerraform" come
+// accounts and Regions whose events landed in the lake under their own folders, and whom each
+// lake's bucket policy let write ("organization o-..." or "accounts ..."). "terraform" and "byTerraform" come
 // from each Terraform version's last run (TERRAFORM_CHECK_VERSION names this run's, and
 // TERRAFORM_CHECK_RESULTS the directory that keeps one result per version); without them both
 // are left out.
@@ -47,6 +48,7 @@ function buildSummary({ provider, emulator, stacks, eventFlow, queries, faults, 
       queriesMatched: (queries?.queriesMatched ?? 0) + (organizationQueries?.queriesMatched ?? 0),
       accountsLanded: organization?.eventFlow.accountsLanded ?? [],
       regionsLanded: organization?.eventFlow.regionsLanded ?? [],
+      lakeWriters: [organization?.lakeWriters ?? []].flat(),
     },
     iam: {
       allowedAsExpected: (eventFlow?.iam.allowedAsExpected ?? 0) + (organization?.iam.allowedAsExpected ?? 0),
@@ -97,7 +99,7 @@ function summaryLines(summary) {
   }
   const e = summary.eventFlow;
   lines.push(
-    `events: ${e.recordsPut} records put, ${e.objectsWritten} objects written, ${e.eventTypesLanded.length} event types landed, queries ${e.queriesMatched}/${e.queriesChecked} matched, accounts landed ${e.accountsLanded.length}, Regions landed ${e.regionsLanded.length}`,
+    `events: ${e.recordsPut} records put, ${e.objectsWritten} objects written, ${e.eventTypesLanded.length} event types landed, queries ${e.queriesMatched}/${e.queriesChecked} matched, accounts landed ${e.accountsLanded.length}, Regions landed ${e.regionsLanded.length}${e.lakeWriters.length ? `, lakes written by ${e.lakeWriters.join("; ")}` : ""}`,
   );
   lines.push(`iam: ${summary.iam.allowedAsExpected} allowed and ${summary.iam.deniedAsExpected} denied as expected, ${summary.iam.unexpected.length} unexpected`);
   if (summary.faults.length > 0) {

@@ -84,6 +84,7 @@ PROFILES=(
   "multi-environment|$LIB/profiles/multi-environment.json|-"
   "json|$LIB/profiles/json.json|-"
   "organization|$LIB/profiles/organization.json|-"
+  "organization-id|$LIB/profiles/organization-id.json|$LIB/profiles/organization-id.seed.json"
 )
 
 # CI's covering matrix: PROFILE TOOLCHAIN TERRAFORM CHECKS (comma-separated, "-" for none). Every
@@ -96,6 +97,7 @@ MATRIX=(
   "multi-environment cdktn $TERRAFORM_VERSION -"
   "json cdktf $TERRAFORM_VERSION events,queries,switch"
   "organization cdktf $TERRAFORM_VERSION organization"
+  "organization-id cdktn $TERRAFORM_VERSION organization"
   "default cdktf $TERRAFORM_NEWEST events,queries"
 )
 TOOLCHAINS=(cdktf cdktn)

@@ -1,5 +1,5 @@
 import { spawnSync } from "child_process";
-import { existsSync, mkdtempSync, readFileSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 
@@ -481,6 +481,7 @@ describe("the check's summary.json", () => {
       "queriesMatched",
       "accountsLanded",
       "regionsLanded",
+      "lakeWriters",
     ]);
     expect(summary.iam).toEqual({ allowedAsExpected: 5, deniedAsExpected: 7, unexpected: [] });
     expect(summaryLines(summary)[1]).toBe("default: planned 25, applied 25, not applied 0, post-apply changes 0, excluded 0");
@@ -506,6 +507,7 @@ describe("the check's summary.json", () => {
           problems: [],
         },
         iam: { allowedAsExpected: 4, deniedAsExpected: 6, unexpected: ["x"] },
+        lakeWriters: ["accounts 222222222222, 333333333333", "organization o-abcdef0123"],
       },
       organizationQueries: { queriesChecked: 5, queriesMatched: 4 },
     });
@@ -517,8 +519,33 @@ describe("the check's summary.json", () => {
       queriesMatched: 9,
       accountsLanded: ["222222222222", "333333333333"],
       regionsLanded: ["eu-west-1", "us-east-1"],
+      lakeWriters: ["accounts 222222222222, 333333333333", "organization o-abcdef0123"],
     });
     expect(summary.iam).toEqual({ allowedAsExpected: 9, deniedAsExpected: 13, unexpected: ["x"] });
+    expect(summaryLines(summary).find((line: string) => line.startsWith("events:"))).toBe(
+      "events: 40 records put, 31 objects written, 2 event types landed, queries 9/10 matched, accounts landed 2, Regions landed 2, lakes written by accounts 222222222222, 333333333333; organization o-abcdef0123",
+    );
+  });
+
+  it("adds up the organization runs' results (merge_organization), listing whom each lake let write", () => {
+    const scratch = mkdtempSync(path.join(tmpdir(), "org-merge-"));
+    const run = (name: string, writers: string, accounts: string[], unexpected: string[]) => {
+      const dir = path.join(scratch, name);
+      mkdirSync(dir);
+      const flow = { recordsPut: 10, objectsWritten: 4, eventTypesLanded: ["Send"], accountsLanded: accounts, regionsLanded: ["us-east-1"], scopesLanded: accounts.map((a) => `${a}/us-east-1`), problems: [] };
+      writeFileSync(path.join(dir, "organization.json"), JSON.stringify({ lakeWriters: writers, eventFlow: flow, iam: { allowedAsExpected: 2, deniedAsExpected: 3, unexpected } }));
+      writeFileSync(path.join(dir, "organization-queries.json"), JSON.stringify({ queriesChecked: 5, queriesMatched: 5 }));
+      return dir;
+    };
+    const merge = (dir: string) =>
+      spawnSync("bash", ["-c", `SCRATCH="$1"; source packages/terraform-check/organization.sh; merge_organization "$2"`, "merge", scratch, dir], { cwd: ROOT, encoding: "utf8" });
+    expect(merge(run("organization", "accounts 222222222222", ["222222222222"], [])).status).toBe(0);
+    expect(merge(run("cdktn-organization-id", "organization o-abcdef0123", ["333333333333"], ["x"])).status).toBe(0);
+    const merged = JSON.parse(readFileSync(path.join(scratch, "organization.json"), "utf8"));
+    expect(merged.lakeWriters).toEqual(["accounts 222222222222", "organization o-abcdef0123"]);
+    expect(merged.eventFlow).toMatchObject({ recordsPut: 20, objectsWritten: 8, accountsLanded: ["222222222222", "333333333333"], eventTypesLanded: ["Send"] });
+    expect(merged.iam).toEqual({ allowedAsExpected: 4, deniedAsExpected: 6, unexpected: ["x"] });
+    expect(JSON.parse(readFileSync(path.join(scratch, "organization-queries.json"), "utf8"))).toEqual({ queriesChecked: 10, queriesMatched: 10 });
   });
 
   it("calls a profile incomplete when anything was left out, changed after apply or excluded", () => {

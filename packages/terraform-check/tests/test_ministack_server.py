@@ -452,6 +452,125 @@ class CrossAccountDeliveryTest(unittest.TestCase):
         self.assertEqual([e["errorCode"] for e in seen["errors"]], ["S3.AccessDenied"])
 
 
+def new_account():
+    """An account no test used before: a member of no organization."""
+    return str(uuid.uuid4().int)[:12].rjust(12, "1")
+
+
+class OrganizationMembersTest(unittest.TestCase):
+    """Correction 10: an account joins an organization by accepting its invitation, and its
+    principals then have the organization's aws:PrincipalOrgID, which a lake's bucket policy tests."""
+
+    SOURCE_REGION = "eu-west-1"
+
+    def setUp(self):
+        self.management, self.lake, self.source = new_account(), new_account(), new_account()
+        self.org_id = account_client("organizations", self.management).describe_organization()["Organization"]["Id"]
+
+    def join(self, account):
+        handshake = account_client("organizations", self.management).invite_account_to_organization(Target={"Type": "ACCOUNT", "Id": account})["Handshake"]
+        self.assertEqual(handshake["State"], "OPEN")
+        accepted = account_client("organizations", account).accept_handshake(HandshakeId=handshake["Id"])["Handshake"]
+        self.assertEqual(accepted["State"], "ACCEPTED")
+
+    def deliver(self, granted="{folder}*", folder_of=None):
+        """Keys the lake holds after one batch through the source's stream into the folder of
+        FOLDER_OF (the source's own by default), which its role may write; the lake's bucket policy
+        grants GRANTED under the bucket (written with the folder) to the principals of the organization."""
+        name = "x" + uuid.uuid4().hex[:10]
+        bucket, folder = name + "-lake", f"events/account_id={folder_of or self.source}/region={self.SOURCE_REGION}/"
+        bucket_arn = f"arn:aws:s3:::{bucket}"
+        lake = account_client("s3", self.lake)
+        lake.create_bucket(Bucket=bucket)
+        lake.put_bucket_policy(Bucket=bucket, Policy=policy(
+            {"Sid": "OrganizationWrites", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:PutObject",
+             "Resource": f"{bucket_arn}/{granted.replace('{folder}', folder)}", "Condition": {"StringEquals": {"aws:PrincipalOrgID": self.org_id}}}))
+        iam = account_client("iam", self.source)
+        role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust("firehose.amazonaws.com", {"StringEquals": {"sts:ExternalId": self.source}}))["Role"]
+        iam.put_role_policy(RoleName=name, PolicyName="deliver", PolicyDocument=policy({"Effect": "Allow", "Action": "s3:PutObject", "Resource": f"{bucket_arn}/{folder}*"}))
+        firehose = account_client("firehose", self.source, self.SOURCE_REGION)
+        firehose.create_delivery_stream(DeliveryStreamName=name, DeliveryStreamType="DirectPut", ExtendedS3DestinationConfiguration={
+            "RoleARN": role["Arn"], "BucketARN": bucket_arn, "CompressionFormat": "GZIP", "Prefix": folder,
+            "ErrorOutputPrefix": f"errors/account_id={self.source}/", "CloudWatchLoggingOptions": {"Enabled": False}})
+        deliveries(clear=True)
+        firehose.put_record_batch(DeliveryStreamName=name, Records=[{"Data": b'{"eventType": "Send"}\n'}])
+        return sorted(o["Key"] for o in lake.list_objects_v2(Bucket=bucket).get("Contents", [])), deliveries()
+
+    def test_a_member_writes_where_the_organization_may(self):
+        self.join(self.source)
+        keys, seen = self.deliver()
+        self.assertEqual(len(keys), 1, seen)
+        self.assertEqual(seen["errors"], [])
+
+    def test_a_member_writes_its_own_account_folder_named_by_a_policy_variable(self):
+        """Correction 11: ${aws:PrincipalAccount} in the Resource is the writer's account."""
+        self.join(self.source)
+        keys, seen = self.deliver(granted="events/account_id=${aws:PrincipalAccount}/*")
+        self.assertEqual(len(keys), 1, seen)
+        keys, seen = self.deliver(granted="events/account_id=${aws:PrincipalAccount}/*", folder_of=self.lake)
+        self.assertEqual(keys, [])
+        self.assertEqual([e["errorCode"] for e in seen["errors"]], ["S3.AccessDenied"])
+
+    def test_a_policy_variable_without_a_value_matches_nothing(self):
+        self.join(self.source)
+        keys, _ = self.deliver(granted="events/account_id=${aws:SourceVpc}/*")
+        self.assertEqual(keys, [])
+
+    def test_an_account_outside_the_organization_is_refused(self):
+        keys, seen = self.deliver()
+        self.assertEqual(keys, [])
+        self.assertEqual([e["errorCode"] for e in seen["errors"]], ["S3.AccessDenied"])
+
+    def test_an_invitation_not_yet_accepted_makes_no_member(self):
+        account_client("organizations", self.management).invite_account_to_organization(Target={"Type": "ACCOUNT", "Id": self.source})
+        keys, _ = self.deliver()
+        self.assertEqual(keys, [])
+
+    def test_a_member_of_another_organization_is_refused(self):
+        other = new_account()
+        handshake = account_client("organizations", other).invite_account_to_organization(Target={"Type": "ACCOUNT", "Id": self.source})["Handshake"]
+        account_client("organizations", self.source).accept_handshake(HandshakeId=handshake["Id"])
+        keys, _ = self.deliver()
+        self.assertEqual(keys, [])
+
+    def test_only_the_invited_account_accepts_and_only_once(self):
+        handshake = account_client("organizations", self.management).invite_account_to_organization(Target={"Type": "ACCOUNT", "Id": self.source})["Handshake"]
+        with self.assertRaises(ClientError) as stranger:
+            account_client("organizations", new_account()).accept_handshake(HandshakeId=handshake["Id"])
+        self.assertEqual(stranger.exception.response["Error"]["Code"], "HandshakeNotFoundException")
+        with self.assertRaises(ClientError) as management:
+            account_client("organizations", self.management).accept_handshake(HandshakeId=handshake["Id"])
+        self.assertEqual(management.exception.response["Error"]["Code"], "AccessDeniedException")
+        account_client("organizations", self.source).accept_handshake(HandshakeId=handshake["Id"])
+        with self.assertRaises(ClientError) as again:
+            account_client("organizations", self.source).accept_handshake(HandshakeId=handshake["Id"])
+        self.assertEqual(again.exception.response["Error"]["Code"], "InvalidHandshakeTransitionException")
+        with self.assertRaises(ClientError) as member:
+            account_client("organizations", new_account()).invite_account_to_organization(Target={"Type": "ACCOUNT", "Id": self.source})
+        self.assertEqual(member.exception.response["Error"]["Code"], "HandshakeConstraintViolationException")
+        described = account_client("organizations", self.management).describe_handshake(HandshakeId=handshake["Id"])["Handshake"]
+        self.assertEqual((described["State"], described["Parties"]), ("ACCEPTED", [{"Id": self.org_id, "Type": "ORGANIZATION"}, {"Id": self.source, "Type": "ACCOUNT"}]))
+
+    def test_refuses_an_invitation_of_no_account(self):
+        with self.assertRaises(ClientError) as refused:
+            account_client("organizations", self.management).invite_account_to_organization(Target={"Type": "EMAIL", "Id": "a@example.com"})
+        self.assertEqual(refused.exception.response["Error"]["Code"], "InvalidInputException")
+
+
+class PolicyVariablesTest(unittest.TestCase):
+    """Correction 11, the replacement itself."""
+
+    def test_replaces_each_variable_with_the_requests_value(self):
+        values = {"aws:PrincipalAccount": "222222222222", "aws:username": "ana"}
+        self.assertEqual(server.with_policy_variables("arn:aws:s3:::b/${aws:PrincipalAccount}/${aws:username}/*", values.get), "arn:aws:s3:::b/222222222222/ana/*")
+        self.assertEqual(server.with_policy_variables("arn:aws:s3:::b/${*}${?}${$}", values.get), "arn:aws:s3:::b/*?$")
+        self.assertEqual(server.with_policy_variables("arn:aws:s3:::b/plain/*", values.get), "arn:aws:s3:::b/plain/*")
+
+    def test_a_key_without_a_single_value_leaves_nothing_to_match(self):
+        self.assertIsNone(server.with_policy_variables("arn:aws:s3:::b/${aws:SourceVpc}/*", {}.get))
+        self.assertIsNone(server.with_policy_variables("arn:aws:s3:::b/${aws:TagKeys}/*", {"aws:TagKeys": ["a", "b"]}.get))
+
+
 class DescribeCorrectionsTest(unittest.TestCase):
     def test_describe_delivery_stream_returns_the_custom_time_zone(self):
         name = "z" + uuid.uuid4().hex[:10]
