@@ -337,35 +337,51 @@ describe("props a careless or hostile caller shapes otherwise", () => {
     expect(s3.data_format_conversion_configuration).toBeUndefined();
   });
 
-  // The constructs copy groups with a spread, which takes own values only: these were judged, then lost.
-  test("a value inherited from a prototype or a class, or given by a getter, is refused, naming it", () => {
-    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { deliveryStream: Object.create({ format: "json" }) })).toContain(
-      "deliveryStream.format is inherited (from a prototype or a class): give it as the object's own property, which is all the module reads.",
-    );
-    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { alarms: Object.create({ enabled: true, snsTopicArn: "arn:aws:sns:us-east-1:123456789012:t" }) })).toContain(
-      "alarms.enabled is inherited",
-    );
+  // The constructs copy groups with spreads, which take own values only: these were judged, then lost.
+  test("a value inherited from a prototype or a class, a getter or a class's method is read once, as given", () => {
+    const streamOf = (deliveryStream: object) =>
+      stackOf((stack) => new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail", deliveryStream: deliveryStream as never })).resource(
+        "aws_kinesis_firehose_delivery_stream",
+      ).extended_s3_configuration;
+    const inherited = streamOf(Object.create({ format: "json" }));
+    expect(inherited.prefix).toMatch(/^events\//);
+    expect(inherited.data_format_conversion_configuration).toBeUndefined();
+
+    const topic = "arn:aws:sns:us-east-1:123456789012:mail-alarms";
+    const alarms = stackOf((stack) => new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail", alarms: Object.create({ enabled: true, snsTopicArn: topic }) }))
+      .resources("aws_cloudwatch_metric_alarm");
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) expect(alarm.alarm_actions).toEqual([topic]);
+
     class Analytics {
       get databaseName() {
         return "my_db";
       }
     }
-    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { analytics: new Analytics() })).toContain("analytics.databaseName is inherited");
+    const database = stackOf((stack) => new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "mail", analytics: new Analytics() })).resource("aws_glue_catalog_database");
+    expect(database.name).toBe("my_db");
+
     let reads = 0;
     const counted = {
       get format() {
         reads++;
-        return "json";
+        return reads === 1 ? "json" : "parquet";
       },
     };
-    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { deliveryStream: counted })).toContain(
-      "deliveryStream.format is a getter: give the value itself, which the module reads once.",
-    );
-    expect(reads).toBe(0);
-    expect(() => new EventKey(newStack(), "Key", Object.create({ purpose: "mail" }))).toThrow("purpose is inherited");
-    expect(
-      errorOf(BUILDERS.SesFirehoseEventDestination!, { createConfigurationSet: false, configurationSet: Object.create({ tlsPolicy: "REQUIRE" }) }),
-    ).toContain("configurationSet.tlsPolicy is inherited");
+    expect(streamOf(counted).prefix).toMatch(/^events\//);
+    expect(reads).toBe(1);
+
+    class BucketProps {
+      bucketPrefix = "mail-";
+      policyStatements(bucketArn: string) {
+        return [{ Sid: "ReadFromAudit", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: ["s3:GetObject"], Resource: [`${bucketArn}/*`] }];
+      }
+    }
+    const policy = stackOf((stack) => new EventBucket(stack, "Bucket", new BucketProps() as never)).policy("aws_s3_bucket_policy", "policy");
+    expect(policy.Statement.map((statement) => statement.Sid)).toContain("ReadFromAudit");
+
+    // Judged as given: an inherited option is refused where an own one would be.
+    expect(errorOf(BUILDERS.SesFirehoseEventDestination!, { alarms: Object.create({ enabled: "false" }) })).toContain('alarms.enabled "false" is invalid: use true or false.');
   });
 
   test("a list token where one value is wanted is refused, naming the prop", () => {

@@ -124,6 +124,8 @@ export class ConfigurationSet extends Construct {
 
   constructor(scope: Construct, id: string, props: ConfigurationSetProps) {
     super(scope, id);
+    // Read once into a plain copy, which the checks judge and everything below reads.
+    props = rules.plainProps(props, CONFIGURATION_SET_PROPS);
     const problems = new rules.Problems();
     if (!rules.checkKnownProps(problems, "", props, CONFIGURATION_SET_PROPS)) problems.throwIfAny(`ConfigurationSet "${this.node.path}"`);
     problems.check("configurationSetName", props.configurationSetName, rules.SES_NAME);

@@ -167,6 +167,8 @@ export class DeliveryAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: DeliveryAlarmsProps) {
     super(scope, id);
+    // Read once into a plain copy, which the checks judge and everything below reads.
+    props = rules.plainProps(props, DELIVERY_ALARMS_PROPS);
     checkProps(`DeliveryAlarms "${this.node.path}"`, props);
     const provider = defined({ provider: props.provider });
     const tags = defined({ tags: props.tags });

@@ -192,6 +192,8 @@ export class EventAnalytics extends Construct {
 
   constructor(scope: Construct, id: string, props: EventAnalyticsProps) {
     super(scope, id);
+    // Read once into a plain copy, which the checks judge and everything below reads.
+    props = rules.plainProps(props, EVENT_ANALYTICS_PROPS);
     const problems = new rules.Problems();
     if (!rules.checkKnownProps(problems, "", props, EVENT_ANALYTICS_PROPS)) problems.throwIfAny(`EventAnalytics "${this.node.path}"`);
     const resultsPrefix = props.resultsPrefix ?? defaults.DEFAULT_RESULTS_PREFIX;

@@ -20,7 +20,7 @@ import {
 import { defined } from "./private/defined";
 import { PolicyStatement, policyDocument } from "./private/policy";
 import { EVENT_BUCKET_PROPS } from "./private/prop-shapes";
-import { BUCKET_NAME, KMS_KEY_ARN, NO_TERRAFORM_TEMPLATE, Problems, checkKnownProps, checkTags, integerBetween, isToken, maxLength, pattern } from "./private/validation";
+import { BUCKET_NAME, KMS_KEY_ARN, NO_TERRAFORM_TEMPLATE, Problems, checkKnownProps, checkTags, integerBetween, isToken, maxLength, pattern, plainProps } from "./private/validation";
 
 /** How long delivered event objects are kept and where they move. */
 export interface EventBucketLifecycle {
@@ -184,6 +184,8 @@ export class EventBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: EventBucketProps) {
     super(scope, id);
+    // Read once into a plain copy, which the checks judge and everything below reads.
+    props = plainProps(props, EVENT_BUCKET_PROPS);
     checkProps(`EventBucket "${this.node.path}"`, props);
     const provider = props.provider;
     const forceDestroy = props.forceDestroy ?? DEFAULT_FORCE_DESTROY;

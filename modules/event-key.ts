@@ -46,6 +46,8 @@ export class EventKey extends Construct {
 
   constructor(scope: Construct, id: string, props: EventKeyProps) {
     super(scope, id);
+    // Read once into a plain copy, which the checks judge and everything below reads.
+    props = rules.plainProps(props, EVENT_KEY_PROPS);
     const problems = new rules.Problems();
     if (!rules.checkKnownProps(problems, "", props, EVENT_KEY_PROPS)) problems.throwIfAny(`EventKey "${this.node.path}"`);
     problems.check("purpose", props.purpose, rules.maxLength(MAX_KEY_DESCRIPTION - keyDescription("").length), rules.NO_TERRAFORM_TEMPLATE);

@@ -63,6 +63,8 @@ export class PipelineDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineDashboardProps) {
     super(scope, id);
+    // Read once into a plain copy, which the checks judge and everything below reads.
+    props = rules.plainProps(props, PIPELINE_DASHBOARD_PROPS);
     checkProps(`PipelineDashboard "${this.node.path}"`, props);
     const set = props.configurationSetName;
     const stream = props.deliveryStreamName;

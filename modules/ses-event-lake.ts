@@ -173,6 +173,8 @@ export class SesEventLake extends Construct {
 
   constructor(scope: Construct, id: string, props: SesEventLakeProps) {
     super(scope, id);
+    // Read once into a plain copy, which the checks judge and everything below reads.
+    props = rules.plainProps(props, SES_EVENT_LAKE_PROPS);
     const problems = new rules.Problems();
     checkLakeProps(problems, props);
     problems.throwIfAny(`SesEventLake "${this.node.path}"`);

@@ -17,8 +17,10 @@ import { SesEventType } from "./ses-event-type";
 import { checkDestination, checkPropKinds } from "./private/check-destination";
 import { literalRegion } from "./private/helpers";
 import { defined } from "./private/defined";
+import { plainProps } from "./private/validation";
 import { createDeliveryStream } from "./private/delivery-stream";
 import { PhysicalNames, physicalNamesOf, providerScope } from "./private/physical-names";
+import { DESTINATION_PROPS } from "./private/prop-shapes";
 import { resolveDestination } from "./private/resolve";
 import { createEventDestination, createMetricsDestination, createSesRole } from "./private/ses-destination";
 
@@ -155,6 +157,8 @@ export class SesFirehoseEventDestination extends Construct {
 
   constructor(scope: Construct, id: string, props: SesFirehoseEventDestinationProps) {
     super(scope, id);
+    // Read once into a plain copy, which the checks judge and everything below reads.
+    props = plainProps(props, DESTINATION_PROPS);
     const label = `SesFirehoseEventDestination "${this.node.path}"`;
     const found = checkPropKinds(label, props);
     const resolved = resolveDestination(props);

@@ -438,8 +438,8 @@ function propName(at: string, key: string): string {
  * another kind than its shape says (such as `null` for a group or `"false"` for a boolean), a token
  * given for a group (the module reads groups at synth time), and a required prop left out, unless
  * `options.required` is false (the app names the settings it leaves out its own way). Props are read
- * as the constructs read them: an object's own values, so an inherited value or a getter is refused
- * (a class instance's own fields are read); a construct given for a group is the construct's own business. Returns false when a value has the wrong kind or a required one is
+ * as the constructs read them (see plainProps); a construct given for a group is the construct's own
+ * business. Returns false when a value has the wrong kind or a required one is
  * missing: the other checks read the props as their types say, so the caller reports these problems
  * before running them.
  */
@@ -465,20 +465,8 @@ export function checkKnownProps(
   }
   for (const [key, inner] of Object.entries(shape) as Array<[string, unknown]>) {
     const name = propName(at, key);
-    // The constructs copy groups with a spread, which takes an object's own values only: an inherited
-    // value or a getter would be judged here and then lost, or read again to another value.
-    const own = Object.getOwnPropertyDescriptor(given, key);
-    if (own === undefined && key in given) {
-      problems.whenAbout(name, true, "is inherited (from a prototype or a class): give it as the object's own property, which is all the module reads.");
-      kindsHold = false;
-      continue;
-    }
-    if (own !== undefined && (own.get !== undefined || own.set !== undefined)) {
-      problems.whenAbout(name, true, "is a getter: give the value itself, which the module reads once.");
-      kindsHold = false;
-      continue;
-    }
-    const value: unknown = own?.value;
+    // Read as the construct reads it (plainProps made the constructs' props plain copies).
+    const value: unknown = (given as Record<string, unknown>)[key];
     if (value === undefined) {
       if ((options.required ?? true) && typeof inner === "string" && inner.endsWith("!")) {
         problems.whenAbout(name, true, `is required: ${KIND_TEXT[inner.slice(0, -1) as PropKind].text}.`);
@@ -503,6 +491,29 @@ export function checkKnownProps(
     }
   }
   return kindsHold;
+}
+
+/**
+ * A plain copy of `props` as `shape` names them, which a construct reads from then on: each prop read
+ * once by property access (an own value, an inherited one, a getter or a class's method alike), and
+ * each group copied the same way. The constructs copy groups with spreads, which take an object's own
+ * values only: without the copy an inherited value would be judged by the checks and then lost, and a
+ * getter read again to another value. Anything else (a construct, a token, an array, a value of
+ * another kind, a key `shape` does not name) is kept as it is, for checkKnownProps to judge.
+ */
+export function plainProps<T>(props: T, shape: object): T {
+  if (!isObject(props) || Construct.isConstruct(props) || isToken(props)) return props;
+  const given = props as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  // Defined, not assigned: an own "__proto__" key stays a key (for the checks to refuse), not a prototype.
+  const keep = (key: string, value: unknown) => Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+  for (const key of Object.keys(given)) if (!Object.prototype.hasOwnProperty.call(shape, key)) keep(key, given[key]);
+  for (const [key, inner] of Object.entries(shape) as Array<[string, unknown]>) {
+    if (!(key in given)) continue;
+    const value = given[key];
+    if (value !== undefined) keep(key, typeof inner === "object" && inner !== null ? plainProps(value, inner) : value);
+  }
+  return copy as T;
 }
 
 /** Whether `value` has `kind`, recording a problem about `name` when not. */
