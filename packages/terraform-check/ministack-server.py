@@ -66,9 +66,10 @@ Corrections of ministack's answers:
    arn:aws:s3:::lake/events/account_id=${aws:PrincipalAccount}/* literally, so such a statement
    allows nothing; AWS replaces each ${key} there with the request's value of that key before it
    matches the resource, and a variable whose key has no value in the request makes that resource
-   match nothing (IAM User Guide, "IAM policy elements: Variables and tags"; ${*}, ${?} and ${$}
-   stand for those characters). A lake open to an organization grants each account its own folders
-   so (patch_policy_variables).
+   match nothing unless it gives a default (${key, 'default'}); ${*}, ${?} and ${$} stand for those
+   characters, and only a policy of Version 2012-10-17 has variables: in an older one, or one without
+   a Version, ${...} is literal text (IAM User Guide, "IAM policy elements: Variables and tags"). A
+   lake open to an organization grants each account its own folders so (patch_policy_variables).
 
 Extensions, where ministack skips an authorization AWS makes:
 8. Service principals (patch_service_principal): a trust policy's {"Service": ...} lets only that
@@ -389,44 +390,93 @@ def patch_s3_resource_account():
 
 
 POLICY_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+VARIABLE_WITH_DEFAULT = re.compile(r"^\s*([^,]+?)\s*(?:,\s*'([^']*)'\s*)?$")
+_policy_version = contextvars.ContextVar("policy_version", default=None)
 
 
-def with_policy_variables(resource, resolve):
-    """`resource` with each ${key} replaced by resolve(key), or None when a key has no single value."""
-    missing = False
+def resource_regex(resource, resolve, variables=True):
+    """The regex a Resource entry matches: * any characters, ? one; with `variables` (a policy of
+    Version 2012-10-17) each ${key} or ${key, 'default'} is the request's value of the key (else the
+    default), and ${*}, ${?}, ${$} those characters themselves. None when a key has no single value
+    and no default: the entry matches nothing."""
+    def wildcards(text):
+        return "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in text)
 
-    def value(match):
-        nonlocal missing
-        key = match.group(1).strip()
-        if key in ("*", "?", "$"):
-            return key
+    if not variables:
+        return re.compile(wildcards(resource), re.DOTALL)
+    regex, last = "", 0
+    for match in POLICY_VARIABLE.finditer(resource):
+        regex += wildcards(resource[last:match.start()])
+        last = match.end()
+        body = match.group(1)
+        if body in ("*", "?", "$"):
+            regex += re.escape(body)
+            continue
+        parts = VARIABLE_WITH_DEFAULT.match(body)
+        key, default = (parts.group(1), parts.group(2)) if parts else (body, None)
         found = resolve(key)
         if not isinstance(found, str) or found == "":
-            missing = True
-            return ""
-        return found
-
-    replaced = POLICY_VARIABLE.sub(value, resource)
-    return None if missing else replaced
+            found = default
+        if found is None:
+            return None
+        regex += re.escape(found)
+    regex += wildcards(resource[last:])
+    return re.compile(regex, re.DOTALL)
 
 
 def patch_policy_variables():
-    """Policy variables in Resource and NotResource, replaced from the request (correction 11)."""
+    """Policy variables in Resource and NotResource, replaced from the request in a policy of
+    Version 2012-10-17 (correction 11)."""
     from ministack.core import iam_evaluator
+
+    parse = iam_evaluator.parse_policy_document
+
+    def parse_policy_document(doc):
+        version = None
+        try:
+            loaded = json.loads(doc) if isinstance(doc, str) else doc
+            version = loaded.get("Version") if isinstance(loaded, dict) else None
+        except (json.JSONDecodeError, TypeError):
+            pass
+        statements = parse(doc)
+        for statement in statements:
+            # A resource policy's applicable statements are parsed without their document's Version.
+            statement.policy_version = version if version is not None else _policy_version.get()
+        return statements
+
+    evaluate_resource_policy = iam_evaluator.evaluate_resource_policy
+
+    def evaluate_resource_policy_with_version(doc, ctx, *args, **kwargs):
+        try:
+            loaded = json.loads(doc) if isinstance(doc, str) else doc
+        except (json.JSONDecodeError, TypeError):
+            loaded = None
+        token = _policy_version.set(str(loaded.get("Version")) if isinstance(loaded, dict) else "")
+        try:
+            return evaluate_resource_policy(doc, ctx, *args, **kwargs)
+        finally:
+            _policy_version.reset(token)
 
     def first_match(ctx, stmts, effect):
         for stmt in stmts:
             if stmt.effect != effect or not iam_evaluator._action_matches(ctx.action, stmt.actions, stmt.not_actions):
                 continue
+            variables = getattr(stmt, "policy_version", None) == "2012-10-17"
             resolve = lambda key: iam_evaluator._resolve_condition_key(key, ctx)
-            resources = [r for r in (with_policy_variables(p, resolve) for p in stmt.resources) if r is not None]
-            not_resources = [r for r in (with_policy_variables(p, resolve) for p in stmt.not_resources) if r is not None]
-            if stmt.resources and not resources:
-                continue
-            if iam_evaluator._resource_matches(ctx.resource_arn, resources, not_resources) and iam_evaluator._conditions_met(stmt.conditions, ctx):
+            regexes = lambda entries: [r for r in (resource_regex(e, resolve, variables) for e in entries) if r is not None]
+            arn = ctx.resource_arn or ""
+            if stmt.resources:
+                matched = any(r.fullmatch(arn) for r in regexes(stmt.resources))
+            elif stmt.not_resources:
+                matched = not any(r.fullmatch(arn) for r in regexes(stmt.not_resources))
+            else:
+                matched = True
+            if matched and iam_evaluator._conditions_met(stmt.conditions, ctx):
                 return stmt
         return None
 
+    iam_evaluator.parse_policy_document = parse_policy_document
+    iam_evaluator.evaluate_resource_policy = evaluate_resource_policy_with_version
     iam_evaluator._first_match = first_match
 
 
@@ -459,8 +509,11 @@ def patch_organization_members():
         account = str(target.get("Id", ""))
         if target.get("Type") != "ACCOUNT" or not re.fullmatch(r"\d{12}", account):
             return error_response_json("InvalidInputException", "Target must be an account: {\"Type\": \"ACCOUNT\", \"Id\": <12-digit account ID>}", 400)
-        org._ensure_org()
         management = get_account_id()
+        joined = organization_of(management)
+        if joined is not None and joined[0] != management:
+            return error_response_json("AccessDeniedException", "only the organization's management account invites accounts; this account is a member", 400)
+        org._ensure_org()
         if organization_of(account) is not None:
             return error_response_json("HandshakeConstraintViolationException", f"ALREADY_IN_AN_ORGANIZATION: account {account} is a member of an organization", 400)
         organization = org._orgs["self"]
@@ -520,7 +573,16 @@ def patch_organization_members():
             handshake["State"] = "ACCEPTED"
         return org._json(200, {"Handshake": public(handshake)})
 
-    org._DISPATCH.update({"InviteAccountToOrganization": invite, "DescribeHandshake": describe, "AcceptHandshake": accept})
+    describe_organization = org._DISPATCH["DescribeOrganization"]
+
+    def describe_joined(payload):
+        # A member is told the organization it joined (ministack would make it one of its own).
+        joined = organization_of(get_account_id())
+        if joined is not None and joined[0] != get_account_id():
+            return org._json(200, {"Organization": dict(joined[1])})
+        return describe_organization(payload)
+
+    org._DISPATCH.update({"InviteAccountToOrganization": invite, "DescribeHandshake": describe, "AcceptHandshake": accept, "DescribeOrganization": describe_joined})
 
     reset = org.reset
 

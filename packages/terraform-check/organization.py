@@ -45,6 +45,10 @@ DENIED = ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation")
 SECRET = "mock-secret-not-a-real-key"
 # An account that is neither the lake's nor a source's.
 OUTSIDER = "444444444444"
+# With the lake open to an organization: a member that is no source (the seed makes it one), and an
+# account of another organization (made here).
+MEMBER = "555555555555"
+OTHER_MANAGEMENT, OTHER_MEMBER = "666666666666", "777777777777"
 
 
 def client(name, account, region="us-east-1", credentials=None):
@@ -300,9 +304,28 @@ def main(profile_dir, objects_dir, out_file, record_files):
     iam.expect(who, "under its own account's folder", False, lambda: outsider_s3.put_object(Bucket=bucket, Key=folder(OUTSIDER, "us-east-1"), Body=body))
     iam.expect(who, f"under {first['account']}'s folder", False, lambda: outsider_s3.put_object(Bucket=bucket, Key=folder(first["account"], "us-east-1"), Body=body))
 
-    # Who the lake's bucket policy lets write: the organization (aws:PrincipalOrgID) or listed accounts.
+    # Who the lake's bucket policy lets write: the organization (aws:PrincipalOrgID) or listed
+    # accounts, as the profile's settings say.
     writers = lake_writers(lake)
     print(f"terraform-check:   lake: the bucket policy lets {writers} write", file=sys.stderr)
+    organization_id = (json.load(open(os.path.join(profile_dir, "context.json"))).get("lake") or {}).get("organizationId")
+    wanted = f"organization {organization_id}" if organization_id else f"accounts {', '.join(sorted({s['account'] for s in sources}))}"
+    if writers != wanted:
+        problems.append(f"the lake's bucket policy lets {writers} write; the profile's settings say {wanted}")
+        print(f"terraform-check:   lake: PROBLEM: {problems[-1]}", file=sys.stderr)
+    if organization_id:
+        # Only the organization writes, each member under its own folder, a member that sends nothing too.
+        creds = probe_role(MEMBER, "terraform-check-member", broad)
+        member_s3 = client("s3", MEMBER, credentials=creds)
+        who = f"{MEMBER} (a member of {organization_id}, no source) role allowed s3:PutObject on the whole lake"
+        iam.expect(who, "under its own account's folder", True, lambda: member_s3.put_object(Bucket=bucket, Key=folder(MEMBER, "us-east-1"), Body=body))
+        iam.expect(who, f"under {first['account']}'s folder", False, lambda: member_s3.put_object(Bucket=bucket, Key=folder(first["account"], "us-east-1"), Body=body))
+        handshake = client("organizations", OTHER_MANAGEMENT).invite_account_to_organization(Target={"Type": "ACCOUNT", "Id": OTHER_MEMBER})["Handshake"]
+        client("organizations", OTHER_MEMBER).accept_handshake(HandshakeId=handshake["Id"])
+        creds = probe_role(OTHER_MEMBER, "terraform-check-other-organization", broad)
+        other_s3 = client("s3", OTHER_MEMBER, credentials=creds)
+        who = f"{OTHER_MEMBER} (a member of another organization) role allowed s3:PutObject on the whole lake"
+        iam.expect(who, "under its own account's folder", False, lambda: other_s3.put_object(Bucket=bucket, Key=folder(OTHER_MEMBER, "us-east-1"), Body=body))
 
     result = {
         "lakeWriters": writers,

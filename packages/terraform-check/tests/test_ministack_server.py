@@ -473,7 +473,7 @@ class OrganizationMembersTest(unittest.TestCase):
         accepted = account_client("organizations", account).accept_handshake(HandshakeId=handshake["Id"])["Handshake"]
         self.assertEqual(accepted["State"], "ACCEPTED")
 
-    def deliver(self, granted="{folder}*", folder_of=None):
+    def deliver(self, granted="{folder}*", folder_of=None, version="2012-10-17"):
         """Keys the lake holds after one batch through the source's stream into the folder of
         FOLDER_OF (the source's own by default), which its role may write; the lake's bucket policy
         grants GRANTED under the bucket (written with the folder) to the principals of the organization."""
@@ -482,9 +482,10 @@ class OrganizationMembersTest(unittest.TestCase):
         bucket_arn = f"arn:aws:s3:::{bucket}"
         lake = account_client("s3", self.lake)
         lake.create_bucket(Bucket=bucket)
-        lake.put_bucket_policy(Bucket=bucket, Policy=policy(
+        document = {"Version": version, "Statement": [
             {"Sid": "OrganizationWrites", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:PutObject",
-             "Resource": f"{bucket_arn}/{granted.replace('{folder}', folder)}", "Condition": {"StringEquals": {"aws:PrincipalOrgID": self.org_id}}}))
+             "Resource": f"{bucket_arn}/{granted.replace('{folder}', folder)}", "Condition": {"StringEquals": {"aws:PrincipalOrgID": self.org_id}}}]}
+        lake.put_bucket_policy(Bucket=bucket, Policy=json.dumps(document))
         iam = account_client("iam", self.source)
         role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust("firehose.amazonaws.com", {"StringEquals": {"sts:ExternalId": self.source}}))["Role"]
         iam.put_role_policy(RoleName=name, PolicyName="deliver", PolicyDocument=policy({"Effect": "Allow", "Action": "s3:PutObject", "Resource": f"{bucket_arn}/{folder}*"}))
@@ -510,6 +511,11 @@ class OrganizationMembersTest(unittest.TestCase):
         keys, seen = self.deliver(granted="events/account_id=${aws:PrincipalAccount}/*", folder_of=self.lake)
         self.assertEqual(keys, [])
         self.assertEqual([e["errorCode"] for e in seen["errors"]], ["S3.AccessDenied"])
+
+    def test_a_bucket_policy_of_an_older_version_has_no_variables(self):
+        self.join(self.source)
+        keys, _ = self.deliver(granted="events/account_id=${aws:PrincipalAccount}/*", version="2008-10-17")
+        self.assertEqual(keys, [])
 
     def test_a_policy_variable_without_a_value_matches_nothing(self):
         self.join(self.source)
@@ -551,6 +557,13 @@ class OrganizationMembersTest(unittest.TestCase):
         described = account_client("organizations", self.management).describe_handshake(HandshakeId=handshake["Id"])["Handshake"]
         self.assertEqual((described["State"], described["Parties"]), ("ACCEPTED", [{"Id": self.org_id, "Type": "ORGANIZATION"}, {"Id": self.source, "Type": "ACCOUNT"}]))
 
+    def test_a_member_is_told_its_organization_and_invites_no_one(self):
+        self.join(self.source)
+        self.assertEqual(account_client("organizations", self.source).describe_organization()["Organization"]["Id"], self.org_id)
+        with self.assertRaises(ClientError) as refused:
+            account_client("organizations", self.source).invite_account_to_organization(Target={"Type": "ACCOUNT", "Id": new_account()})
+        self.assertEqual(refused.exception.response["Error"]["Code"], "AccessDeniedException")
+
     def test_refuses_an_invitation_of_no_account(self):
         with self.assertRaises(ClientError) as refused:
             account_client("organizations", self.management).invite_account_to_organization(Target={"Type": "EMAIL", "Id": "a@example.com"})
@@ -558,17 +571,56 @@ class OrganizationMembersTest(unittest.TestCase):
 
 
 class PolicyVariablesTest(unittest.TestCase):
-    """Correction 11, the replacement itself."""
+    """Correction 11: what a Resource entry with variables matches."""
+
+    VALUES = {"aws:PrincipalAccount": "222222222222", "aws:username": "ana", "aws:TagKeys": ["a", "b"]}
+
+    def matches(self, resource, arn, variables=True):
+        regex = server.resource_regex(resource, self.VALUES.get, variables)
+        return regex is not None and regex.fullmatch(arn) is not None
 
     def test_replaces_each_variable_with_the_requests_value(self):
-        values = {"aws:PrincipalAccount": "222222222222", "aws:username": "ana"}
-        self.assertEqual(server.with_policy_variables("arn:aws:s3:::b/${aws:PrincipalAccount}/${aws:username}/*", values.get), "arn:aws:s3:::b/222222222222/ana/*")
-        self.assertEqual(server.with_policy_variables("arn:aws:s3:::b/${*}${?}${$}", values.get), "arn:aws:s3:::b/*?$")
-        self.assertEqual(server.with_policy_variables("arn:aws:s3:::b/plain/*", values.get), "arn:aws:s3:::b/plain/*")
+        self.assertTrue(self.matches("arn:aws:s3:::b/${aws:PrincipalAccount}/${aws:username}/*", "arn:aws:s3:::b/222222222222/ana/k"))
+        self.assertFalse(self.matches("arn:aws:s3:::b/${aws:PrincipalAccount}/*", "arn:aws:s3:::b/333333333333/k"))
+        self.assertTrue(self.matches("arn:aws:s3:::b/plain/*", "arn:aws:s3:::b/plain/k"))
 
-    def test_a_key_without_a_single_value_leaves_nothing_to_match(self):
-        self.assertIsNone(server.with_policy_variables("arn:aws:s3:::b/${aws:SourceVpc}/*", {}.get))
-        self.assertIsNone(server.with_policy_variables("arn:aws:s3:::b/${aws:TagKeys}/*", {"aws:TagKeys": ["a", "b"]}.get))
+    def test_the_special_variables_are_the_characters_themselves(self):
+        self.assertTrue(self.matches("arn:aws:s3:::b/literal-${*}", "arn:aws:s3:::b/literal-*"))
+        self.assertFalse(self.matches("arn:aws:s3:::b/literal-${*}", "arn:aws:s3:::b/literal-anything"))
+        self.assertFalse(self.matches("arn:aws:s3:::b/a${?}", "arn:aws:s3:::b/ab"))
+        self.assertTrue(self.matches("arn:aws:s3:::b/a${$}", "arn:aws:s3:::b/a$"))
+
+    def test_a_key_without_a_single_value_matches_nothing_unless_it_has_a_default(self):
+        self.assertIsNone(server.resource_regex("arn:aws:s3:::b/${aws:SourceVpc}/*", self.VALUES.get))
+        self.assertIsNone(server.resource_regex("arn:aws:s3:::b/${aws:TagKeys}/*", self.VALUES.get))
+        self.assertTrue(self.matches("arn:aws:s3:::b/${aws:SourceVpc, 'novpc'}/*", "arn:aws:s3:::b/novpc/k"))
+        self.assertTrue(self.matches("arn:aws:s3:::b/${aws:username, 'x'}/*", "arn:aws:s3:::b/ana/k"))
+
+    def test_a_policy_of_an_older_version_takes_variables_literally(self):
+        self.assertFalse(self.matches("arn:aws:s3:::b/${aws:PrincipalAccount}/*", "arn:aws:s3:::b/222222222222/k", variables=False))
+        self.assertTrue(self.matches("arn:aws:s3:::b/${aws:PrincipalAccount}/*", "arn:aws:s3:::b/${aws:PrincipalAccount}/k", variables=False))
+
+    def test_only_a_2012_10_17_identity_policy_has_variables(self):
+        """Through the evaluator: a role's grant of its account's folder in a policy of each Version."""
+        writer = new_account()
+        bucket = "x" + uuid.uuid4().hex[:12]
+        account_client("s3", writer).create_bucket(Bucket=bucket)
+        iam = account_client("iam", writer)
+        trust_root = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{writer}:root"}, "Action": "sts:AssumeRole"}]})
+        for version, allowed in (("2012-10-17", True), ("2008-10-17", False), (None, False)):
+            name = "w" + uuid.uuid4().hex[:10]
+            role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust_root)["Role"]
+            document = {"Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{bucket}/${{aws:PrincipalAccount}}/*"}]}
+            if version:
+                document["Version"] = version
+            iam.put_role_policy(RoleName=name, PolicyName="write", PolicyDocument=json.dumps(document))
+            credentials = account_client("sts", writer).assume_role(RoleArn=role["Arn"], RoleSessionName="writer")["Credentials"]
+            try:
+                client("s3", credentials).put_object(Bucket=bucket, Key=f"{writer}/k", Body=b"x")
+                wrote = True
+            except ClientError:
+                wrote = False
+            self.assertEqual(wrote, allowed, version)
 
 
 class DescribeCorrectionsTest(unittest.TestCase):
