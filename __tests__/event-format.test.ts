@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { EventFormat, FirehoseCompression, SesFirehoseEventDestination } from "../modules";
+import { EventFormat, FirehoseCompression } from "../modules";
 import { PREFIX_OF_YOUR_OWN_WARNING } from "../modules/private/event-format";
 import { AthenaStandIn, Json, deliver, firehoseSettings, lowercaseKeys, projectedObjects, recordTime } from "../scripts/athena-harness";
-import { errorOf, newStack, synth } from "./helpers";
+import { destinationWarnings, errorOf, synth } from "./helpers";
 
 const EXAMPLES: Json[] = JSON.parse(readFileSync(path.join(__dirname, "fixtures", "ses-event-examples.json"), "utf8"));
 const REALISTIC: Json[] = readFileSync(path.join(__dirname, "fixtures", "realistic-events.jsonl"), "utf8")
@@ -386,15 +386,7 @@ describe("after a switch from JSON to Parquet", () => {
 });
 
 describe("a prefix of the user's own", () => {
-  const warnings = (props: Parameters<typeof synth>[0]) => {
-    const stack = newStack();
-    new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "ses-events", ...props });
-    return stack.node
-      .findAll()
-      .flatMap((construct) => construct.node.metadata)
-      .filter((entry) => entry.type === "@cdktf/warn")
-      .map((entry) => entry.data);
-  };
+  const warnings = destinationWarnings;
 
   it("warns at synth that JSON delivered under it before would sit beside the Parquet objects", () => {
     expect(warnings({ deliveryStream: { prefix: "ses/!{partitionKeyFromQuery:event_type}/!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/" } })).toEqual([

@@ -83,6 +83,17 @@ export function newStack(): TerraformStack {
   return new TerraformStack(testApp(), "test");
 }
 
+/** The warnings a destination with `props` adds at synth (Annotations.addWarning), in a fresh stack. */
+export function destinationWarnings(props: Partial<SesFirehoseEventDestinationProps> = {}): unknown[] {
+  const stack = newStack();
+  new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "ses-events", ...props });
+  return stack.node
+    .findAll()
+    .flatMap((construct) => construct.node.metadata)
+    .filter((entry) => entry.type === "@cdktf/warn")
+    .map((entry) => entry.data);
+}
+
 /** Synthesizes one SesFirehoseEventDestination with `props` in a fresh stack. */
 export function synth(props: Partial<SesFirehoseEventDestinationProps> = {}): Synthesized {
   const stack = newStack();

@@ -3,7 +3,7 @@ import * as path from "path";
 import { TerraformStack, Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SesEventLake, SesFirehoseEventDestination, SesFirehoseEventDestinationProps } from "../modules";
-import { errorOf, newStack, synth } from "./helpers";
+import { destinationWarnings, errorOf, synth } from "./helpers";
 
 /** A source account's destination that delivers to a central lake (deliveryStream.lake). */
 const LAKE_BUCKET = "arn:aws:s3:::ses-event-lake-111111111111-us-east-1";
@@ -83,15 +83,7 @@ describe("deliveryStream.lake", () => {
     expect(statement(policy, "WriteOwnLakeFolders").Condition).toEqual({ StringEquals: { "s3:ResourceAccount": "111111111111" } });
   });
 
-  const warnings = (lake: NonNullable<NonNullable<SesFirehoseEventDestinationProps["deliveryStream"]>["lake"]>) => {
-    const stack = newStack();
-    new SesFirehoseEventDestination(stack, "Events", { configurationSetName: "ses-events", deliveryStream: { lake } });
-    return stack.node
-      .findAll()
-      .flatMap((construct) => construct.node.metadata)
-      .filter((entry) => entry.type === "@cdktf/warn")
-      .map((entry) => entry.data);
-  };
+  const warnings = (lake: NonNullable<NonNullable<SesFirehoseEventDestinationProps["deliveryStream"]>["lake"]>) => destinationWarnings({ deliveryStream: { lake } });
 
   it("warns at synth when nothing names the lake's account, and not when accountId or the key does", () => {
     expect(warnings({ bucketArn: LAKE_BUCKET })).toEqual([
