@@ -134,9 +134,10 @@ export function checkColumns(problems: rules.Problems, at: string, columns: read
   for (let i = 0; i < columns.length; i++) {
     const where = `${at}[${i}]`;
     const column: unknown = columns[i];
-    // Each item an object of the column's keys: a hole, a name given alone or a misspelt key is refused.
+    // Each item an object of the column's keys: a name given alone or a misspelt key is refused (a hole
+    // was refused with the props' kinds).
     if (typeof column !== "object" || column === null || Array.isArray(column)) {
-      problems.when(true, `${where} ${i in columns ? rules.show(column) : "(a hole)"} is invalid: use an object { name, type, comment }.`);
+      problems.when(true, `${where} ${rules.show(column)} is invalid: use an object { name, type, comment }.`);
       continue;
     }
     for (const key of Object.keys(column).filter((k) => !["name", "type", "comment"].includes(k))) {

@@ -142,12 +142,11 @@ export class PhysicalNames {
     // follow it when it is renamed, so only it is named (with what else is named explicitly).
     const set = clashes.find((clash) => clash.name.kind === PhysicalNameKind.CONFIGURATION_SET)?.name;
     const follows = (name: PhysicalName) => set !== undefined && name !== set && (name.derived || (name.kind === PhysicalNameKind.EVENT_DESTINATION && name.name.startsWith(`${set.name}|`)));
-    const following = clashes.filter((clash) => follows(clash.name)).map((clash) => clash.name.kind);
+    const kinds = [...new Set(clashes.filter((clash) => follows(clash.name)).map((clash) => clash.name.kind))];
+    const listed = kinds.length < 2 ? kinds.join("") : `${kinds.slice(0, -1).join(", ")} and ${kinds[kinds.length - 1]}`;
     const problems = clashes
       .filter((clash) => !follows(clash.name))
       .map(({ name, other }) => {
-        const kinds = [...new Set(following)];
-        const listed = kinds.length < 2 ? kinds.join("") : `${kinds.slice(0, -1).join(", ")} and ${kinds[kinds.length - 1]}`;
         const then = name === set && kinds.length > 0 ? `: the ${listed} that clash too are in it or named after it, and follow it` : "";
         return `the ${name.kind} ${showClash(name, other.name)} (${settingOf(name)}) is also created by ${other.owner} (${settingOf(other.name)}): ${name.regional ? "an account holds one per Region" : "an account holds one for all Regions"}; ${name.fix ?? `give each destination its own ${name.setting}`}${then}.`;
       });

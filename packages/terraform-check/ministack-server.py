@@ -431,13 +431,16 @@ def patch_policy_variables():
 
     parse = iam_evaluator.parse_policy_document
 
-    def parse_policy_document(doc):
-        version = None
+    def document_version(doc):
+        """The Version of a policy document (a JSON string or a dict), or None."""
         try:
             loaded = json.loads(doc) if isinstance(doc, str) else doc
-            version = loaded.get("Version") if isinstance(loaded, dict) else None
         except (json.JSONDecodeError, TypeError):
-            pass
+            return None
+        return loaded.get("Version") if isinstance(loaded, dict) else None
+
+    def parse_policy_document(doc):
+        version = document_version(doc)
         statements = parse(doc)
         for statement in statements:
             # A resource policy's applicable statements are parsed without their document's Version.
@@ -447,11 +450,7 @@ def patch_policy_variables():
     evaluate_resource_policy = iam_evaluator.evaluate_resource_policy
 
     def evaluate_resource_policy_with_version(doc, ctx, *args, **kwargs):
-        try:
-            loaded = json.loads(doc) if isinstance(doc, str) else doc
-        except (json.JSONDecodeError, TypeError):
-            loaded = None
-        token = _policy_version.set(str(loaded.get("Version")) if isinstance(loaded, dict) else "")
+        token = _policy_version.set(document_version(doc) or "")
         try:
             return evaluate_resource_policy(doc, ctx, *args, **kwargs)
         finally:
